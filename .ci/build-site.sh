@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the site: the `passerelle` server binary and the hydrated WASM client, then lays out
+# target/site (pkg/passerelle.{js,wasm,css} and public/). Plain cargo + wasm-bindgen instead of
+# cargo-leptos: see README ("Why no cargo-leptos").
+# Usage: .ci/build-site.sh [debug|release]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROFILE="${1:-debug}"
+TOOLS_DIR="${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+SITE="target/site"
+NAME="passerelle"
+
+if [ "$PROFILE" = release ]; then
+  cargo build -p server --release
+  cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
+  WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
+  BIN="$TARGET_DIR/release/passerelle"
+else
+  cargo build -p server
+  cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
+  WASM="$TARGET_DIR/wasm32-unknown-unknown/debug/app.wasm"
+  BIN="$TARGET_DIR/debug/passerelle"
+fi
+
+rm -rf "$SITE/pkg"
+mkdir -p "$SITE/pkg"
+"$TOOLS_DIR/bin/wasm-bindgen" --target web --no-typescript --out-dir "$SITE/pkg" --out-name "$NAME" "$WASM"
+# leptos' <HydrationScripts> loads /pkg/<name>.wasm
+mv "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"
+if [ "$PROFILE" = release ]; then
+  "$TOOLS_DIR/binaryen-132.0.0/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-reference-types -o "$SITE/pkg/$NAME.opt.wasm" "$SITE/pkg/$NAME.wasm"
+  mv "$SITE/pkg/$NAME.opt.wasm" "$SITE/pkg/$NAME.wasm"
+fi
+cat style/*.css > "$SITE/pkg/$NAME.css"
+cp -r public/. "$SITE/"
+# Pre-compressed copies, served by ServeDir when the browser accepts them.
+for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css"; do
+  gzip -9 -k -f "$f"
+  if command -v brotli >/dev/null; then brotli -f -q 11 "$f"; fi
+done
+mkdir -p target
+ln -sf "$(realpath "$BIN")" target/passerelle
+echo "site built in $SITE ($PROFILE); server binary: target/passerelle"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs, once per machine and outside the clone, what the build and the tests need.
+# Each tool is reused when present at the right version. Sourced by the Makefile targets.
+set -euo pipefail
+TOOLS_DIR="${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}"
+WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen crate in Cargo.lock
+BINARYEN_VERSION="132.0.0"       # Debian's binaryen (108) breaks wasm-bindgen's externref table
+mkdir -p "$TOOLS_DIR"
+
+need_wasm_bindgen() {
+  [ -x "$TOOLS_DIR/bin/wasm-bindgen" ] || return 0
+  [ "$("$TOOLS_DIR/bin/wasm-bindgen" --version)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]
+}
+if need_wasm_bindgen; then
+  echo "== installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $TOOLS_DIR (about 4 minutes, once)"
+  # No --locked: the registry mirror lacks one locked dependency version (docs/TOOLCHAIN.md).
+  cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --bin wasm-bindgen --root "$TOOLS_DIR"
+fi
+
+if [ ! -x "$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin/wasm-opt" ]; then
+  echo "== installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
+  (cd "$TOOLS_DIR/binaryen-$BINARYEN_VERSION" && npm init -y >/dev/null && npm install --no-save binaryen@"$BINARYEN_VERSION" >/dev/null)
+fi

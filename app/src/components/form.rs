@@ -1,0 +1,93 @@
+//! Form pieces that work without JavaScript: plain labelled inputs whose error (from the
+//! action's last result, which leptos also restores after a no-JS redirect) is tied to the
+//! input with aria-describedby, and a summary alert above the form.
+
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, tr};
+use leptos::prelude::*;
+
+/// The error of an action's last call, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The translated message of a field error.
+fn field_message(err: &crate::error::FieldError) -> String {
+    let text = tr(use_lang(), &err.key);
+    match &err.arg {
+        Some(arg) => text.replace("%{arg}", arg),
+        None => text,
+    }
+}
+
+/// A labelled input. `name` is the submitted name; field errors are looked up by `field`
+/// (default: `name`), which differs when the form is a struct (`form[siret]` vs `siret`).
+#[component]
+pub fn TextField(
+    name: &'static str,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(into)] label: String,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let field = field.unwrap_or(name);
+    let id = format!("f-{field}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field_error(field).map(field_message));
+    let has_hint = hint.is_some();
+    let described = {
+        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+        move || {
+            let mut ids = vec![];
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type.unwrap_or("text")
+                required=required
+                autocomplete=autocomplete
+                value=value
+                maxlength=maxlength
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described
+            />
+            {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The alert above a form when its last submission failed.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="alert alert--error" role="alert">
+                    {t(e.message_key())}
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared UI pieces: the page layout, form fields, notices.
+pub mod form;
+pub mod layout;

@@ -1,0 +1,292 @@
+//! Organisations: their kinds, sizes, inclusive statuses and membership roles, stored as strings.
+
+use serde::{Deserialize, Serialize};
+
+/// What an organisation is, which decides what its members can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrgKind {
+    /// acheteur public: usable for buyer actions once an admin verified it
+    Buyer,
+    /// entreprise, artisan, exploitation, SIAE/ESAT/EA: usable at once
+    Business,
+    /// CCI, CMA, Chambre d'agriculture
+    Chamber,
+    Other,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 4] = [OrgKind::Business, OrgKind::Buyer, OrgKind::Chamber, OrgKind::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Buyer => "buyer",
+            OrgKind::Business => "business",
+            OrgKind::Chamber => "chamber",
+            OrgKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether an admin must verify the organisation before its members act for it.
+    pub fn needs_verification(self) -> bool {
+        matches!(self, OrgKind::Buyer | OrgKind::Chamber)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OrgKind::Buyer => "org.kind.buyer",
+            OrgKind::Business => "org.kind.business",
+            OrgKind::Chamber => "org.kind.chamber",
+            OrgKind::Other => "org.kind.other",
+        }
+    }
+}
+
+/// Size of a firm (INSEE categories, simplified).
+pub const SIZES: [&str; 4] = ["micro", "small", "medium", "large"];
+
+/// Inclusive structures: SIAE (insertion par l'activité économique), ESAT, EA (entreprise adaptée).
+pub const INCLUSIVE: [&str; 3] = ["siae", "esat", "ea"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+impl MemberRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberRole::Owner => "owner",
+            MemberRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberRole> {
+        match s {
+            "owner" => Some(MemberRole::Owner),
+            "member" => Some(MemberRole::Member),
+            _ => None,
+        }
+    }
+}
+
+/// The organisation form as submitted (every field a string, as a browser sends it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgForm {
+    pub kind: String,
+    pub siret: String,
+    pub name: String,
+    #[serde(default)]
+    pub naf_code: String,
+    #[serde(default)]
+    pub commune: String,
+    #[serde(default)]
+    pub size: String,
+    #[serde(default)]
+    pub inclusive: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub description: String,
+    /// A checkbox: present ("on") when ticked, absent otherwise.
+    #[serde(default)]
+    pub is_public: Option<String>,
+}
+
+/// A checked organisation form. The database checks (unique SIRET, known NAF and commune) come after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgInput {
+    pub kind: OrgKind,
+    pub siret: String,
+    pub name: String,
+    pub naf_code: Option<String>,
+    pub commune: Option<String>,
+    pub size: Option<String>,
+    pub inclusive: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub is_public: bool,
+}
+
+pub const MAX_DESCRIPTION: usize = 4000;
+
+impl OrgForm {
+    /// Checks every field, collecting one message per faulty field.
+    pub fn check(&self) -> Result<OrgInput, crate::error::AppError> {
+        use crate::domain::siret::{Siret, SiretError};
+        use crate::domain::validate::Checker;
+        let mut c = Checker::new();
+        let kind = OrgKind::parse(self.kind.trim());
+        if kind.is_none() {
+            c.push("kind", "validation.unknown_choice");
+        }
+        let siret = match Siret::parse(&self.siret) {
+            Ok(s) => s.as_str().to_string(),
+            Err(SiretError::Format) => {
+                c.push("siret", "validation.siret_format");
+                String::new()
+            }
+            Err(SiretError::Checksum) => {
+                c.push("siret", "validation.siret_checksum");
+                String::new()
+            }
+        };
+        let name = c.required("name", &self.name, 200);
+        let naf_code = c.optional("naf_code", &self.naf_code, 6).map(|n| n.to_uppercase());
+        if let Some(n) = &naf_code {
+            if !is_naf_shape(n) {
+                c.push("naf_code", "validation.unknown_naf");
+            }
+        }
+        let commune = c.optional("commune", &self.commune, 100);
+        let size = c.optional("size", &self.size, 16);
+        if size.as_deref().is_some_and(|s| !SIZES.contains(&s)) {
+            c.push("size", "validation.unknown_choice");
+        }
+        let inclusive = c.optional("inclusive", &self.inclusive, 8);
+        if inclusive.as_deref().is_some_and(|s| !INCLUSIVE.contains(&s)) {
+            c.push("inclusive", "validation.unknown_choice");
+        }
+        let website = c.optional("website", &self.website, 300);
+        if website.as_deref().is_some_and(|w| !is_web_url(w)) {
+            c.push("website", "validation.url");
+        }
+        let description = c.optional("description", &self.description, MAX_DESCRIPTION);
+        c.finish()?;
+        Ok(OrgInput {
+            kind: kind.unwrap_or(OrgKind::Other),
+            siret,
+            name,
+            naf_code,
+            commune,
+            size,
+            inclusive,
+            website,
+            description,
+            is_public: self.is_public.is_some(),
+        })
+    }
+}
+
+/// "43.21A": two digits, a dot, two digits, a capital letter.
+pub fn is_naf_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 6
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b[2] == b'.'
+        && b[3].is_ascii_digit()
+        && b[4].is_ascii_digit()
+        && b[5].is_ascii_uppercase()
+}
+
+/// An http(s) URL with a dotted host and no spaces.
+pub fn is_web_url(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            host.contains('.') && !host.starts_with('.') && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// One of the signed-in user's organisations, for the account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOrg {
+    pub id: i32,
+    pub name: String,
+    pub siret: String,
+    pub kind: OrgKind,
+    pub verified: bool,
+    pub needs_verification: bool,
+    pub role: MemberRole,
+    /// The user asked to join and waits for an owner.
+    pub pending: bool,
+}
+
+/// An organisation waiting for an admin's verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingOrg {
+    pub id: i32,
+    pub name: String,
+    pub siret: String,
+    pub kind: OrgKind,
+    pub created_by: Option<String>,
+    pub created_at: String,
+}
+
+/// Someone who asked to join an organisation the user owns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingMember {
+    pub membership_id: i32,
+    pub user_name: String,
+    pub user_email: String,
+    pub organisation_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_buyers_need_verification() {
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(k.as_str()), Some(k));
+        }
+        assert!(OrgKind::Buyer.needs_verification());
+        assert!(!OrgKind::Business.needs_verification());
+        assert_eq!(OrgKind::parse("admin"), None);
+    }
+
+    fn form() -> OrgForm {
+        OrgForm {
+            kind: "business".into(),
+            siret: "200 046 977 00019".into(),
+            name: " Atelier Fictif ".into(),
+            naf_code: "43.21a".into(),
+            website: "https://atelier.example".into(),
+            is_public: Some("on".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_normalised() {
+        let input = form().check().unwrap();
+        assert_eq!(input.siret, "20004697700019");
+        assert_eq!(input.name, "Atelier Fictif");
+        assert_eq!(input.naf_code.as_deref(), Some("43.21A"));
+        assert!(input.is_public);
+        assert_eq!(input.commune, None);
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_message() {
+        let mut f = form();
+        f.kind = "pirate".into();
+        f.siret = "20004697700018".into();
+        f.name = "".into();
+        f.website = "atelier.example".into();
+        f.size = "huge".into();
+        let err = f.check().unwrap_err();
+        let key = |field| err.field_error(field).map(|e| e.key.clone());
+        assert_eq!(key("kind").as_deref(), Some("validation.unknown_choice"));
+        assert_eq!(key("siret").as_deref(), Some("validation.siret_checksum"));
+        assert_eq!(key("name").as_deref(), Some("validation.required"));
+        assert_eq!(key("website").as_deref(), Some("validation.url"));
+        assert_eq!(key("size").as_deref(), Some("validation.unknown_choice"));
+    }
+
+    #[test]
+    fn short_siret_is_a_format_error() {
+        let mut f = form();
+        f.siret = "123".into();
+        assert_eq!(f.check().unwrap_err().field_error("siret").unwrap().key, "validation.siret_format");
+    }
+}

@@ -1,0 +1,128 @@
+//! Validation of what people type: the same rules run in the browser (for quick feedback) and
+//! on the server (the only place they are trusted). Each check returns the i18n key of its message.
+
+use crate::error::FieldError;
+
+/// Collects field errors while checking a form.
+#[derive(Default, Debug)]
+pub struct Checker {
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trims `value`; records an error if it is empty or longer than `max` characters.
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.errors.push(FieldError::new(field, "validation.required"));
+        } else if v.chars().count() > max {
+            self.errors.push(FieldError::with_arg(field, "validation.too_long", max));
+        }
+        v.to_string()
+    }
+
+    /// Trims `value`; `None` when empty; records an error if longer than `max` characters.
+    pub fn optional(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let v = value.trim();
+        if v.chars().count() > max {
+            self.errors.push(FieldError::with_arg(field, "validation.too_long", max));
+        }
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    /// A plausible email address, lower-cased.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let v = value.trim().to_lowercase();
+        if v.is_empty() {
+            self.errors.push(FieldError::new(field, "validation.required"));
+        } else if v.chars().count() > 254 || !is_plausible_email(&v) {
+            self.errors.push(FieldError::new(field, "validation.email"));
+        }
+        v
+    }
+
+    /// A new password: 10 to 128 characters.
+    pub fn new_password(&mut self, field: &str, value: &str) -> String {
+        let n = value.chars().count();
+        if n < MIN_PASSWORD_LEN {
+            self.errors.push(FieldError::with_arg(field, "validation.password_short", MIN_PASSWORD_LEN));
+        } else if n > MAX_PASSWORD_LEN {
+            self.errors.push(FieldError::with_arg(field, "validation.too_long", MAX_PASSWORD_LEN));
+        }
+        value.to_string()
+    }
+
+    pub fn push(&mut self, field: &str, key: &str) {
+        self.errors.push(FieldError::new(field, key));
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok(())` if nothing was wrong, else the collected errors.
+    pub fn finish(self) -> Result<(), crate::error::AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Invalid(self.errors))
+        }
+    }
+}
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+pub const MAX_PASSWORD_LEN: usize = 128;
+
+/// One `@`, a non-empty local part, a dotted domain, no spaces: enough to catch typos; the
+/// confirmation email is the real check.
+pub fn is_plausible_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_trims_and_limits() {
+        let mut c = Checker::new();
+        assert_eq!(c.required("name", "  Atelier  ", 10), "Atelier");
+        assert!(c.is_ok());
+        c.required("name", "   ", 10);
+        c.required("other", "abcdefghijk", 10);
+        assert_eq!(c.errors[0], FieldError::new("name", "validation.required"));
+        assert_eq!(c.errors[1], FieldError::with_arg("other", "validation.too_long", 10));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_plausible_email("marie.dupont@exemple.fr"));
+        assert!(!is_plausible_email("marie.dupont"));
+        assert!(!is_plausible_email("marie@exemple"));
+        assert!(!is_plausible_email("ma rie@exemple.fr"));
+        assert!(!is_plausible_email("a@b@exemple.fr"));
+        let mut c = Checker::new();
+        assert_eq!(c.email("email", " Marie@Exemple.FR "), "marie@exemple.fr");
+        assert!(c.is_ok());
+    }
+
+    #[test]
+    fn passwords_have_a_minimum_length() {
+        let mut c = Checker::new();
+        c.new_password("password", "court");
+        assert_eq!(c.errors[0].key, "validation.password_short");
+        let mut c = Checker::new();
+        c.new_password("password", "une phrase de passe");
+        assert!(c.is_ok());
+    }
+}

@@ -1,0 +1,3 @@
+//! Administration: verifying public buyers and chambers.
+pub mod api;
+pub mod pages;

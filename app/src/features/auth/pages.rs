@@ -1,0 +1,144 @@
+//! Pages of accounts: log in, sign up, forgotten password, reset.
+
+use super::api::{Login, RequestPasswordReset, ResetPassword, Signup};
+use crate::components::form::{action_error, FormAlert, TextField};
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    view! {
+        <Title text=format!("{} — Passerelle", t("auth.login_title")) />
+        <h1>{t("auth.login_title")}</h1>
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
+            <TextField
+                name="password"
+                label=t("auth.password")
+                input_type="password"
+                autocomplete="current-password"
+                required=true
+                error
+            />
+            <div>
+                <button type="submit" class="button button--primary">{t("auth.login_submit")}</button>
+            </div>
+            <p>
+                <a href="/mot-de-passe-oublie">{t("auth.forgot_link")}</a>
+            </p>
+            <p>
+                {t("auth.no_account")} " " <a href="/inscription">{t("auth.signup_title")}</a>
+            </p>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let action = ServerAction::<Signup>::new();
+    let error = action_error(action);
+    view! {
+        <Title text=format!("{} — Passerelle", t("auth.signup_title")) />
+        <h1>{t("auth.signup_title")}</h1>
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <TextField name="display_name" label=t("auth.display_name") autocomplete="name" required=true maxlength=120 error />
+            <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
+            <TextField
+                name="password"
+                label=t("auth.password")
+                input_type="password"
+                autocomplete="new-password"
+                hint=t("auth.password_hint")
+                required=true
+                error
+            />
+            <TextField
+                name="password_confirm"
+                label=t("auth.password_confirm")
+                input_type="password"
+                autocomplete="new-password"
+                required=true
+                error
+            />
+            <div>
+                <button type="submit" class="button button--primary">{t("auth.signup_submit")}</button>
+            </div>
+            <p>
+                {t("auth.have_account")} " " <a href="/connexion">{t("auth.login_title")}</a>
+            </p>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("envoye").is_some()) || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text=format!("{} — Passerelle", t("auth.forgot_title")) />
+        <h1>{t("auth.forgot_title")}</h1>
+        <Show when=sent fallback=move || view! {
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <p>{t("auth.forgot_text")}</p>
+                <FormAlert error />
+                <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
+                <div>
+                    <button type="submit" class="button button--primary">{t("auth.forgot_submit")}</button>
+                </div>
+            </ActionForm>
+        }>
+            <p class="alert alert--ok" role="status">{t("auth.forgot_sent")}</p>
+        </Show>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("jeton").unwrap_or_default());
+    let token_error = move || error.get().and_then(|e| e.field_error("token").cloned());
+    view! {
+        <Title text=format!("{} — Passerelle", t("auth.reset_title")) />
+        <h1>{t("auth.reset_title")}</h1>
+        {move || token_error().map(|_| view! {
+            <p class="alert alert--error" role="alert">
+                {t("auth.reset_invalid")} " " <a href="/mot-de-passe-oublie">{t("auth.forgot_title")}</a>
+            </p>
+        })}
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <input type="hidden" name="token" value=token />
+            <TextField
+                name="password"
+                label=t("auth.password_new")
+                input_type="password"
+                autocomplete="new-password"
+                hint=t("auth.password_hint")
+                required=true
+                error
+            />
+            <TextField
+                name="password_confirm"
+                label=t("auth.password_confirm")
+                input_type="password"
+                autocomplete="new-password"
+                required=true
+                error
+            />
+            <div>
+                <button type="submit" class="button button--primary">{t("auth.reset_submit")}</button>
+            </div>
+        </ActionForm>
+    }
+}

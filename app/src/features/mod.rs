@@ -1,0 +1,6 @@
+//! One folder a feature: its server functions (`api`), pages and components.
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod orgs;
+pub mod placeholder;

@@ -1,0 +1,69 @@
+//! Server functions of organisations and memberships.
+
+use crate::domain::org::{MyOrg, OrgForm, PendingMember};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(prefix = "/api", endpoint = "orgs/mine", input = GetUrl)]
+pub async fn my_organisations() -> Result<Vec<MyOrg>, AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    orgs::of_user(&state.db, caller.user()?.id).await
+}
+
+/// Creates an organisation owned by the caller. A business is usable at once; a public buyer
+/// waits for an admin's verification.
+#[server(prefix = "/api", endpoint = "orgs/create")]
+pub async fn create_organisation(form: OrgForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let user = caller.user()?;
+    let input = form.check()?;
+    orgs::create(&state.db, user.id, &input).await?;
+    leptos_axum::redirect("/compte?ok=org");
+    Ok(())
+}
+
+/// Asks to join an existing organisation by its SIRET.
+#[server(prefix = "/api", endpoint = "orgs/join")]
+pub async fn join_organisation(siret: String) -> Result<(), AppError> {
+    use crate::domain::siret::{Siret, SiretError};
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let user = caller.user()?;
+    let siret = Siret::parse(&siret).map_err(|e| {
+        AppError::field(
+            "siret",
+            match e {
+                SiretError::Format => "validation.siret_format",
+                SiretError::Checksum => "validation.siret_checksum",
+            },
+        )
+    })?;
+    orgs::request_join(&state.db, user.id, siret.as_str()).await?;
+    leptos_axum::redirect("/compte?ok=join");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "orgs/pending-members", input = GetUrl)]
+pub async fn pending_members() -> Result<Vec<PendingMember>, AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    orgs::pending_members(&state.db, caller.user()?.id).await
+}
+
+/// An owner accepts or refuses a join request.
+#[server(prefix = "/api", endpoint = "orgs/decide-member")]
+pub async fn decide_member(membership_id: i32, accept: bool) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    orgs::decide_member(&state.db, caller.user()?.id, membership_id, accept).await?;
+    leptos_axum::redirect("/compte");
+    Ok(())
+}

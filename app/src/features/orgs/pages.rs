@@ -1,0 +1,216 @@
+//! The account page and the organisation forms.
+
+use super::api::{my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation};
+use crate::components::form::{action_error, FormAlert, TextField};
+use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
+use crate::features::auth::api::{current_user, ChangePassword};
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    let orgs = Resource::new(|| (), |_| my_organisations());
+    let pending = Resource::new(|| (), |_| pending_members());
+    let query = use_query_map();
+    let ok = move || query.with(|q| q.get("ok"));
+    view! {
+        <Title text=format!("{} — Passerelle", t("nav.account")) />
+        <h1>{t("nav.account")}</h1>
+        {move || ok().map(|k| {
+            let key = match k.as_str() {
+                "org" => "org.created",
+                "join" => "org.join_sent",
+                "password" => "auth.password_changed",
+                _ => "org.saved",
+            };
+            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+        })}
+        <Suspense fallback=|| ()>
+            {move || user.get().map(|u| match u {
+                Ok(Some(u)) => view! {
+                    <p>{u.display_name} " — " {u.email}</p>
+                    {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
+                }.into_any(),
+                _ => view! {
+                    <p class="alert alert--info">{t("error.unauthenticated")} " " <a href="/connexion">{t("nav.login")}</a></p>
+                }.into_any(),
+            })}
+        </Suspense>
+        <section>
+            <h2>{t("org.my_orgs")}</h2>
+            <Suspense fallback=|| ()>
+                {move || orgs.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty-state">{t("org.none")}</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="org-list">
+                            {list.into_iter().map(|o| {
+                                let status = if o.pending {
+                                    ("badge badge--warn", t("org.status_join_pending"))
+                                } else if o.needs_verification && !o.verified {
+                                    ("badge badge--warn", t("org.status_unverified"))
+                                } else if o.needs_verification {
+                                    ("badge badge--ok", t("org.status_verified"))
+                                } else {
+                                    ("badge badge--ok", t("org.status_active"))
+                                };
+                                view! {
+                                    <li class="card" data-test="my-org">
+                                        <strong>{o.name}</strong>
+                                        " · " {t(o.kind.label_key())}
+                                        " · SIRET " {o.siret}
+                                        " " <span class=status.0>{status.1}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(_) => view! { <p></p> }.into_any(),
+                })}
+            </Suspense>
+            <p>
+                <a class="button button--primary" href="/compte/organisations/nouvelle">{t("org.create_title")}</a>
+                " "
+                <a class="button" href="/compte/organisations/rejoindre">{t("org.join_title")}</a>
+            </p>
+        </section>
+        <Suspense fallback=|| ()>
+            {move || pending.get().and_then(|r| r.ok()).filter(|l| !l.is_empty()).map(|list| view! {
+                <section>
+                    <h2>{t("org.join_requests")}</h2>
+                    <ul>
+                        {list.into_iter().map(|m| view! {
+                            <li>
+                                {m.user_name} " (" {m.user_email} ") → " {m.organisation_name} " "
+                                <DecideButtons membership_id=m.membership_id />
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Suspense>
+        <ChangePasswordForm />
+    }
+}
+
+#[component]
+fn DecideButtons(membership_id: i32) -> impl IntoView {
+    let action = ServerAction::<DecideMember>::new();
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="membership_id" value=membership_id />
+            <button type="submit" name="accept" value="true" class="button">{t("org.accept")}</button>
+            " "
+            <button type="submit" name="accept" value="false" class="button button--danger">{t("org.refuse")}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = action_error(action);
+    view! {
+        <section>
+            <h2>{t("auth.change_title")}</h2>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <TextField name="current" label=t("auth.password_current") input_type="password" autocomplete="current-password" required=true error />
+                <TextField name="password" label=t("auth.password_new") input_type="password" autocomplete="new-password" hint=t("auth.password_hint") required=true error />
+                <TextField name="password_confirm" label=t("auth.password_confirm") input_type="password" autocomplete="new-password" required=true error />
+                <div><button type="submit" class="button">{t("auth.change_submit")}</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A labelled select whose error is tied to it, like `TextField`.
+#[component]
+fn SelectField(
+    name: &'static str,
+    field: &'static str,
+    #[prop(into)] label: String,
+    options: Vec<(String, String)>,
+    #[prop(optional)] required: bool,
+    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{field}");
+    let err_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field_error(field).map(|fe| t(&fe.key)));
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
+            <select
+                id=id.clone()
+                name=name
+                required=required
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby={
+                    let err_id = err_id.clone();
+                    move || message().map(|_| err_id.clone())
+                }
+            >
+                {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+            </select>
+            {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn NewOrganisationPage() -> impl IntoView {
+    let action = ServerAction::<CreateOrganisation>::new();
+    let error = action_error(action);
+    // Field errors name the form's fields without the `form[...]` wrapper of the submitted names.
+    let kinds: Vec<(String, String)> = OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), t(k.label_key()))).collect();
+    let mut sizes = vec![(String::new(), t("org.unspecified"))];
+    sizes.extend(SIZES.iter().map(|s| (s.to_string(), t(&format!("org.size.{s}")))));
+    let mut inclusive = vec![(String::new(), t("org.inclusive.none"))];
+    inclusive.extend(INCLUSIVE.iter().map(|s| (s.to_string(), t(&format!("org.inclusive.{s}")))));
+    view! {
+        <Title text=format!("{} — Passerelle", t("org.create_title")) />
+        <h1>{t("org.create_title")}</h1>
+        <p>{t("org.create_intro")}</p>
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <SelectField name="form[kind]" field="kind" label=t("org.kind_label") options=kinds required=true error />
+            <TextField name="form[siret]" field="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
+            <TextField name="form[name]" field="name" label=t("org.name") required=true error />
+            <TextField name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
+            <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
+            <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes error />
+            <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive error />
+            <TextField name="form[website]" field="website" label=t("org.website") input_type="url" error />
+            <div class="field">
+                <label for="f-description">{t("org.description")}</label>
+                <textarea id="f-description" name="form[description]" maxlength=crate::domain::org::MAX_DESCRIPTION></textarea>
+            </div>
+            <div class="field field--check">
+                <input type="checkbox" id="f-is_public" name="form[is_public]" checked=true />
+                <label for="f-is_public">{t("org.is_public")}</label>
+            </div>
+            <div><button type="submit" class="button button--primary">{t("org.create_submit")}</button></div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn JoinOrganisationPage() -> impl IntoView {
+    let action = ServerAction::<JoinOrganisation>::new();
+    let error = action_error(action);
+    view! {
+        <Title text=format!("{} — Passerelle", t("org.join_title")) />
+        <h1>{t("org.join_title")}</h1>
+        <p>{t("org.join_intro")}</p>
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <TextField name="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
+            <div><button type="submit" class="button button--primary">{t("org.join_submit")}</button></div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,145 @@
+//! Interface language: French by default, English selectable. The choice lives in a `lang`
+//! cookie (set by the `/langue/{code}` route, so it works without JavaScript) and is read the
+//! same way on the server and in the browser, so hydration sees the same text.
+//! Strings are in `locales/*.yml`, compiled in by rust-i18n.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that remembers the language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, shown in the language switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .and_then(|(_, v)| Lang::from_code(v.trim()))
+            .unwrap_or_default()
+    }
+}
+
+/// Translates `key` into `lang`; an unknown key falls back to French, then to the key itself.
+pub fn tr(lang: Lang, key: &str) -> String {
+    rust_i18n::t!(key, locale = lang.code()).into_owned()
+}
+
+/// The language of the current request (server) or page (browser).
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(axum::http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .map(|c| Lang::from_cookie_header(&c))
+            .unwrap_or_default()
+    }
+}
+
+/// Makes the request's language available to every component.
+pub fn provide_lang() {
+    provide_context(request_lang());
+}
+
+/// The current language.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// Translates `key` into the current language.
+pub fn t(key: &str) -> String {
+    tr(use_lang(), key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_header_picks_the_lang_cookie() {
+        assert_eq!(Lang::from_cookie_header("a=1; lang=en; b=2"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("lang=de"), Lang::Fr);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Fr);
+    }
+
+    fn flat_keys(v: &serde_yaml::Value, prefix: &str, out: &mut Vec<String>) {
+        if let serde_yaml::Value::Mapping(m) = v {
+            for (k, v) in m {
+                let k = k.as_str().unwrap_or_default();
+                let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+                flat_keys(v, &key, out);
+            }
+        } else {
+            out.push(prefix.to_string());
+        }
+    }
+
+    fn keys_of(file: &str) -> Vec<String> {
+        let path = format!("{}/src/i18n/locales/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("locale file");
+        let mut out = Vec::new();
+        flat_keys(&serde_yaml::from_str(&text).expect("valid yaml"), "", &mut out);
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn french_and_english_have_the_same_keys() {
+        assert_eq!(keys_of("fr.yml"), keys_of("en.yml"));
+    }
+
+    #[test]
+    fn translates_both_languages() {
+        assert_eq!(tr(Lang::Fr, "nav.directory"), "Annuaire");
+        assert_eq!(tr(Lang::En, "nav.directory"), "Directory");
+    }
+}

@@ -1,0 +1,20 @@
+//! Database migrations, written with sea-orm's backend-neutral DSL: the same schema on SQLite
+//! and PostgreSQL. They run at every start and in every database test. Seed data never lives here
+//! (`passerelle seed-demo` does it); reference data has its own idempotent loader.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_reference;
+mod m20261126_000002_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_reference::Migration),
+            Box::new(m20261126_000002_accounts::Migration),
+        ]
+    }
+}

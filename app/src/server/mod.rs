@@ -1,0 +1,20 @@
+//! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod limits;
+pub mod mail;
+pub mod migrations;
+pub mod orgs;
+pub mod passwords;
+pub mod reference;
+pub mod security;
+pub mod sessions;
+pub mod state;
+
+/// Logs a database error and turns it into the user-safe `Internal`.
+pub fn db_err(e: sea_orm::DbErr) -> crate::error::AppError {
+    tracing::error!("database error: {e}");
+    crate::error::AppError::Internal
+}

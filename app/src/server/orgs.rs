@@ -1,0 +1,255 @@
+//! Organisation queries: create, join, approve members, verify buyers.
+
+use super::entities::{communes, memberships, naf_codes, organisations, users};
+use super::{db::begin_write, db_err};
+use crate::domain::org::{MemberRole, OrgKind};
+use crate::error::AppError;
+use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+
+/// Resolves what a person typed for a commune: an INSEE code, or a name that is unique in France.
+pub async fn resolve_commune(db: &impl ConnectionTrait, input: &str) -> Result<Option<communes::Model>, AppError> {
+    let input = input.trim();
+    if input.len() == 5 && input.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if let Some(c) = communes::Entity::find_by_id(input.to_uppercase()).one(db).await.map_err(db_err)? {
+            return Ok(Some(c));
+        }
+    }
+    let mut found = communes::Entity::find().filter(communes::Column::Name.eq(input)).all(db).await.map_err(db_err)?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
+/// Creates an organisation with `user_id` as its owner, after the checks that need the database.
+pub async fn create(db: &DatabaseConnection, user_id: i32, input: &OrgInput) -> Result<organisations::Model, AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let mut errors = vec![];
+    if organisations::Entity::find()
+        .filter(organisations::Column::Siret.eq(input.siret.as_str()))
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .is_some()
+    {
+        errors.push(crate::error::FieldError::new("siret", "validation.siret_taken"));
+    }
+    if let Some(naf) = &input.naf_code {
+        if naf_codes::Entity::find_by_id(naf.clone()).one(&txn).await.map_err(db_err)?.is_none() {
+            errors.push(crate::error::FieldError::new("naf_code", "validation.unknown_naf"));
+        }
+    }
+    let commune = match &input.commune {
+        Some(c) => match resolve_commune(&txn, c).await? {
+            Some(c) => Some(c.insee),
+            None => {
+                errors.push(crate::error::FieldError::new("commune", "validation.unknown_commune"));
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let now = chrono::Utc::now();
+    let org = organisations::ActiveModel {
+        kind: Set(input.kind.as_str().into()),
+        siret: Set(input.siret.clone()),
+        name: Set(input.name.clone()),
+        naf_code: Set(input.naf_code.clone()),
+        commune_insee: Set(commune),
+        size: Set(input.size.clone()),
+        inclusive: Set(input.inclusive.clone()),
+        website: Set(input.website.clone()),
+        description: Set(input.description.clone()),
+        is_public: Set(input.is_public),
+        verified_at: Set(None),
+        verified_by: Set(None),
+        created_by: Set(Some(user_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(db_err)?;
+    memberships::ActiveModel {
+        user_id: Set(user_id),
+        organisation_id: Set(org.id),
+        role: Set(MemberRole::Owner.as_str().into()),
+        status: Set("active".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(db_err)?;
+    txn.commit().await.map_err(db_err)?;
+    Ok(org)
+}
+
+/// The organisations of a user, active and pending.
+pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> Result<Vec<MyOrg>, AppError> {
+    let rows = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .find_also_related(organisations::Entity)
+        .order_by_asc(memberships::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(m, o)| {
+            let o = o?;
+            let kind = OrgKind::parse(&o.kind)?;
+            Some(MyOrg {
+                id: o.id,
+                name: o.name,
+                siret: o.siret,
+                kind,
+                verified: o.verified_at.is_some(),
+                needs_verification: kind.needs_verification(),
+                role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
+                pending: m.status == "pending",
+            })
+        })
+        .collect())
+}
+
+/// Asks to join the organisation with this SIRET; an owner approves.
+pub async fn request_join(db: &DatabaseConnection, user_id: i32, siret: &str) -> Result<(), AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let org = organisations::Entity::find()
+        .filter(organisations::Column::Siret.eq(siret))
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| AppError::field("siret", "org.join_unknown"))?;
+    let existing = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::OrganisationId.eq(org.id))
+        .one(&txn)
+        .await
+        .map_err(db_err)?;
+    if existing.is_some() {
+        return Err(AppError::field("siret", "org.join_already"));
+    }
+    memberships::ActiveModel {
+        user_id: Set(user_id),
+        organisation_id: Set(org.id),
+        role: Set(MemberRole::Member.as_str().into()),
+        status: Set("pending".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(db_err)?;
+    txn.commit().await.map_err(db_err)
+}
+
+/// Join requests waiting on organisations that `owner_id` owns.
+pub async fn pending_members(db: &DatabaseConnection, owner_id: i32) -> Result<Vec<PendingMember>, AppError> {
+    let owned: Vec<i32> = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(owner_id))
+        .filter(memberships::Column::Role.eq("owner"))
+        .filter(memberships::Column::Status.eq("active"))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect();
+    if owned.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = memberships::Entity::find()
+        .filter(memberships::Column::OrganisationId.is_in(owned))
+        .filter(memberships::Column::Status.eq("pending"))
+        .find_also_related(users::Entity)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut out = vec![];
+    for (m, u) in rows {
+        let Some(u) = u else { continue };
+        let org = organisations::Entity::find_by_id(m.organisation_id).one(db).await.map_err(db_err)?;
+        out.push(PendingMember {
+            membership_id: m.id,
+            user_name: u.display_name,
+            user_email: u.email,
+            organisation_name: org.map(|o| o.name).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Accepts (or refuses, deleting the request) a join request; only an owner of that organisation.
+pub async fn decide_member(db: &DatabaseConnection, owner_id: i32, membership_id: i32, accept: bool) -> Result<(), AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let m = memberships::Entity::find_by_id(membership_id).one(&txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let is_owner = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(owner_id))
+        .filter(memberships::Column::OrganisationId.eq(m.organisation_id))
+        .filter(memberships::Column::Role.eq("owner"))
+        .filter(memberships::Column::Status.eq("active"))
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .is_some();
+    if !is_owner {
+        return Err(AppError::Forbidden);
+    }
+    if m.status != "pending" {
+        return Err(AppError::NotFound);
+    }
+    if accept {
+        let mut am: memberships::ActiveModel = m.into();
+        am.status = Set("active".into());
+        am.update(&txn).await.map_err(db_err)?;
+    } else {
+        memberships::Entity::delete_by_id(m.id).exec(&txn).await.map_err(db_err)?;
+    }
+    txn.commit().await.map_err(db_err)
+}
+
+/// Organisations an admin must verify before their members can act for them.
+pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<PendingOrg>, AppError> {
+    let kinds: Vec<&str> = OrgKind::ALL.iter().filter(|k| k.needs_verification()).map(|k| k.as_str()).collect();
+    let rows = organisations::Entity::find()
+        .filter(organisations::Column::Kind.is_in(kinds))
+        .filter(organisations::Column::VerifiedAt.is_null())
+        .order_by_asc(organisations::Column::CreatedAt)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut out = vec![];
+    for o in rows {
+        let creator = match o.created_by {
+            Some(id) => users::Entity::find_by_id(id).one(db).await.map_err(db_err)?.map(|u| u.email),
+            None => None,
+        };
+        out.push(PendingOrg {
+            id: o.id,
+            name: o.name,
+            siret: o.siret,
+            kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Other),
+            created_by: creator,
+            created_at: o.created_at.format("%d/%m/%Y %H:%M").to_string(),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn verify(db: &DatabaseConnection, admin_id: i32, org_id: i32) -> Result<(), AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let org = organisations::Entity::find_by_id(org_id).one(&txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    if org.verified_at.is_none() {
+        let mut am: organisations::ActiveModel = org.into();
+        am.verified_at = Set(Some(chrono::Utc::now()));
+        am.verified_by = Set(Some(admin_id));
+        am.update(&txn).await.map_err(db_err)?;
+    }
+    txn.commit().await.map_err(db_err)
+}

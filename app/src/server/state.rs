@@ -1,0 +1,26 @@
+//! The state shared by every request, given to server functions as context.
+
+use super::{limits::LoginLimits, mail::Mailer};
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub login_limits: LoginLimits,
+    /// Public base URL, for links in emails.
+    pub public_url: String,
+}
+
+impl AppState {
+    /// The state of the current request, inside a server function or a page.
+    pub fn get() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the request context");
+            crate::error::AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { createOrganisation, goto, logIn, logOut, signUp, uniqueEmail, DEMO_PASSWORD } from './helpers';
+
+test('sign up, create a business, log out, log in and find it again', async ({ page }, info) => {
+  const email = uniqueEmail(info, 'artisane');
+  await signUp(page, 'Jeanne Artisane (fictive)', email);
+  await expect(page.getByText("Vous n'êtes membre d'aucune organisation")).toBeVisible();
+
+  const siret = info.project.name === 'js' ? '120 027 016 00019' : '120 027 016 00027';
+  await createOrganisation(page, { kind: 'Entreprise', siret, name: `Atelier Jeanne ${info.project.name} (fictif)`, commune: 'Villeurbanne' });
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+  const org = page.locator('[data-test="my-org"]');
+  await expect(org).toContainText(`Atelier Jeanne ${info.project.name} (fictif)`);
+  await expect(org).toContainText('Active');
+
+  await logOut(page);
+  await goto(page, '/compte');
+  await expect(page.getByText('Connectez-vous pour continuer.')).toBeVisible();
+
+  await logIn(page, email);
+  await expect(page.locator('[data-test="my-org"]')).toContainText(`Atelier Jeanne ${info.project.name} (fictif)`);
+});
+
+test('an invalid SIRET is explained next to the field and nothing is created', async ({ page }, info) => {
+  await signUp(page, 'Louis Erreur (fictif)', uniqueEmail(info, 'erreur'));
+  await createOrganisation(page, { kind: 'Entreprise', siret: '123 456 789 00010', name: 'Entreprise mal saisie (fictive)' });
+  const siret = page.getByLabel('SIRET');
+  await expect(siret).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#f-siret-error')).toHaveText(/clé de contrôle incorrecte/);
+  await expect(page.getByRole('alert')).toContainText('Corrigez les champs signalés');
+  await goto(page, '/compte');
+  await expect(page.getByText("Vous n'êtes membre d'aucune organisation")).toBeVisible();
+});
+
+test('bad sign-up input gets a message per field', async ({ page }, info) => {
+  await goto(page, '/inscription');
+  await page.getByLabel('Nom et prénom').fill('X');
+  await page.getByLabel('Adresse e-mail').fill('pas-une-adresse');
+  await page.getByLabel('Mot de passe *', { exact: true }).fill('court');
+  await page.getByLabel('Confirmez le mot de passe').fill('court');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await expect(page.locator('#f-email-error')).toContainText('Adresse e-mail invalide');
+  await expect(page.locator('#f-password-error')).toContainText('au moins 10 caractères');
+  await expect(page).toHaveURL(/\/inscription/);
+});
+
+test('a public buyer is verified by an admin before acting as a buyer', async ({ page }, info) => {
+  const email = uniqueEmail(info, 'acheteur');
+  await signUp(page, 'Paul Acheteur (fictif)', email);
+  // Real buyers from the DECP samples, one per project: Chassieu, Caluire-et-Cuire.
+  const siret = info.project.name === 'js' ? '21690271800016' : '21690034000011';
+  const name = info.project.name === 'js' ? 'Ville de Chassieu' : 'Ville de Caluire-et-Cuire';
+  await createOrganisation(page, { kind: 'Acheteur public', siret, name });
+  await expect(page.locator('[data-test="my-org"]')).toContainText('En attente de vérification');
+  await logOut(page);
+
+  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/admin');
+  const row = page.locator('[data-test="pending-org"]', { hasText: name });
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: `Vérifier ${name}` }).click();
+  await expect(page.getByRole('status')).toHaveText('Organisation vérifiée.');
+  await expect(page.locator('[data-test="pending-org"]', { hasText: name })).toHaveCount(0);
+  await logOut(page);
+
+  await logIn(page, email);
+  await expect(page.locator('[data-test="my-org"]')).toContainText('Vérifiée');
+});
+
+test('only admins reach the administration', async ({ page }, info) => {
+  await signUp(page, 'Curieux (fictif)', uniqueEmail(info, 'curieux'));
+  const res = await page.goto('/admin');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('alert')).toContainText("Vous n'avez pas le droit");
+});

@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, goto, logIn, DEMO_PASSWORD } from './helpers';
+
+const PUBLIC_PAGES = [
+  '/',
+  '/connexion',
+  '/inscription',
+  '/mot-de-passe-oublie',
+  '/reinitialiser?jeton=abc',
+  '/accessibilite',
+  '/marches',
+  '/annuaire',
+  '/catalogue',
+  '/programmation',
+  '/sourcage',
+  '/groupements',
+  '/analyses',
+];
+
+test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page }) => {
+  for (const path of PUBLIC_PAGES) {
+    await goto(page, path);
+    await expectAccessible(page);
+  }
+  const res = await page.goto('/page-inexistante');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('signed-in pages are accessible', async ({ page }) => {
+  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin']) {
+    await goto(page, path);
+    await expectAccessible(page);
+  }
+});
+
+test('areas not built yet say so plainly', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await goto(page, '/');
+  await page.locator('.nav-wide').getByRole('link', { name: 'Annuaire' }).click();
+  await expect(page).toHaveURL(/\/annuaire$/);
+  await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
+});
+
+test('English can be chosen and is remembered', async ({ page }) => {
+  await goto(page, '/annuaire');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Coming soon' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await goto(page, '/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Local public procurement, made simpler for everyone');
+  await page.getByRole('link', { name: 'Français' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+});
+
+test('the layout fits a phone screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await goto(page, '/');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByText('Menu')).toBeVisible();
+  await expectAccessible(page);
+});

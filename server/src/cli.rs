@@ -1,0 +1,110 @@
+//! The command line: `serve` (default), `migrate`, `seed-demo`, `create-admin`.
+
+use crate::config::Config;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Passerelle — la plateforme de la commande publique locale",
+    long_about = "Passerelle — the community platform of local public procurement.\n\n\
+        Configuration comes from Leptos.toml, then an optional TOML file (--config, \
+        PASSERELLE_CONFIG, or passerelle.toml if present), then the environment: DATABASE_URL, \
+        PASSERELLE_ADDR, PASSERELLE_ENV, PASSERELLE_SMTP_URL, PASSERELLE_MAIL_FROM, \
+        PASSERELLE_PUBLIC_URL, PASSERELLE_SITE_ROOT."
+)]
+pub struct Cli {
+    /// Optional TOML configuration file.
+    #[arg(long, global = true, env = "PASSERELLE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the web portal (the default): migrates the database, loads the reference data, serves HTTP.
+    Serve {
+        /// Also seed the demo territory before serving (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and load the reference data (CPV, NAF, communes), then exit.
+    Migrate,
+    /// Seed the demo territory: real public buyers of the Métropole de Lyon, fictitious firms and
+    /// people (password of every demo account: passerelle-demo). Idempotent.
+    SeedDemo,
+    /// Create an administrator, or make an existing account administrator. The password is read
+    /// from PASSERELLE_ADMIN_PASSWORD, or else from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrateur")]
+        name: String,
+    },
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let db = prepare_db(&config).await?;
+            if demo {
+                seed(&db).await?;
+            }
+            crate::web::serve(config, db).await
+        }
+        Command::Migrate => {
+            prepare_db(&config).await?;
+            println!("database migrated, reference data loaded");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = prepare_db(&config).await?;
+            seed(&db).await
+        }
+        Command::CreateAdmin { email, name } => {
+            let db = prepare_db(&config).await?;
+            let mut c = app::domain::validate::Checker::new();
+            let email = c.email("email", &email);
+            let name = c.required("name", &name, 120);
+            let password = match std::env::var("PASSERELLE_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let password = c.new_password("password", &password);
+            if !c.is_ok() {
+                anyhow::bail!(
+                    "invalid input: {}",
+                    c.errors.iter().map(|e| format!("{} ({})", e.field, e.key)).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let created = app::server::demo::create_admin(&db, &email, &name, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("could not create the administrator: {e}"))?;
+            println!("{} {email}", if created { "administrator created:" } else { "existing account made administrator:" });
+            Ok(())
+        }
+    }
+}
+
+async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = app::server::db::connect_and_migrate(&config.database_url).await?;
+    let report = app::server::reference::load(&db).await?;
+    if report != Default::default() {
+        tracing::info!(?report, "reference data loaded");
+    }
+    Ok(db)
+}
+
+async fn seed(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let (orgs, users) =
+        app::server::demo::seed(db).await.map_err(|e| anyhow::anyhow!("demo seeding failed: {e}"))?;
+    println!("demo territory: {orgs} organisations and {users} accounts created (password: passerelle-demo)");
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The HTTP server: leptos routes, server functions, static files, sessions and security layers.
+
+use crate::config::Config;
+use crate::security;
+use app::i18n::{Lang, LANG_COOKIE};
+use app::server::{limits::LoginLimits, mail::Mailer, sessions::DbSessionStore, state::AppState};
+use app::{shell, App};
+use axum::{
+    extract::{Path, Query},
+    http::{header, HeaderValue, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, services::ServeDir};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Largest request body accepted (forms and server-function calls).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn state(config: &Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    let leptos_options = LeptosOptions::builder()
+        .output_name(config.output_name.clone())
+        .site_root(config.site_root.clone())
+        .site_pkg_dir(config.site_pkg_dir.clone())
+        .site_addr(config.addr)
+        .build();
+    let mailer = match (&config.smtp_url, config.is_development()) {
+        (None, false) => anyhow::bail!("PASSERELLE_SMTP_URL is required outside development"),
+        (url, _) => Mailer::new(url.as_deref(), &config.mail_from)?,
+    };
+    Ok(AppState { leptos_options, db, mailer, login_limits: LoginLimits::default(), public_url: config.public_url.clone() })
+}
+
+pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
+    let state = state(&config, db.clone())?;
+    let store = DbSessionStore::new(db);
+    // Expired sessions are swept hourly.
+    tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!("session sweep failed: {e}");
+                }
+            }
+        }
+    });
+    let app = router(state, store, &config);
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!("Passerelle listening on http://{}", config.addr);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = format!("{}/{}", config.site_root, config.site_pkg_dir);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("passerelle_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(!config.is_development())
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    Router::new()
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .route("/langue/{code}", get(set_language))
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .route_service("/favicon.svg", tower_http::services::ServeFile::new(format!("{}/favicon.svg", config.site_root)))
+        .route_service("/robots.txt", tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)))
+        .with_state(state)
+        .layer(middleware::from_fn(security::server_fn_error_status))
+        .layer(sessions)
+        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(security::security_headers))
+        .layer(CatchPanicLayer::custom(security::panic_response))
+}
+
+#[derive(serde::Deserialize)]
+struct Back {
+    retour: Option<String>,
+}
+
+/// `/langue/{fr|en}?retour=/path`: remembers the language for a year and goes back.
+async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Response {
+    let Some(lang) = Lang::from_code(&code) else {
+        return (StatusCode::NOT_FOUND, "langue inconnue / unknown language").into_response();
+    };
+    // Only local paths: never an open redirect.
+    let target = back.retour.filter(|r| r.starts_with('/') && !r.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(&target), HeaderValue::from_str(&cookie)) {
+        res.headers_mut().insert(header::LOCATION, loc);
+        res.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    res
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,143 @@
+//! Calls every registered server function as each kind of caller and checks the allow/deny
+//! table below. A server function added without an entry here fails this test.
+
+mod common;
+
+use common::{backends, TestApp};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum E {
+    /// The call goes through the rights check (any status but 401 and 403).
+    Allow,
+    /// Refused: 401 or 403.
+    Deny,
+}
+use E::{Allow as A, Deny as D};
+
+const ROLES: [&str; 6] = ["anonymous", "business", "unverified_buyer", "verified_buyer", "analyst", "admin"];
+
+/// path → (arguments, expectation per role in ROLES order). Arguments are valid in shape, so an
+/// allowed call ends in a 2xx/3xx, a 404 or a 422 — never a 400.
+fn table() -> BTreeMap<&'static str, (Vec<(&'static str, &'static str)>, [E; 6])> {
+    let bad_signup = vec![("email", "pas-une-adresse"), ("display_name", ""), ("password", "x"), ("password_confirm", "y")];
+    BTreeMap::from([
+        ("/api/auth/me", (vec![], [A, A, A, A, A, A])),
+        ("/api/auth/signup", (bad_signup, [A, A, A, A, A, A])),
+        ("/api/auth/login", (vec![("email", "personne@exemple.fr"), ("password", "faux mot de passe")], [A, A, A, A, A, A])),
+        ("/api/auth/logout", (vec![], [A, A, A, A, A, A])),
+        (
+            "/api/auth/change-password",
+            (vec![("current", "faux"), ("password", "x"), ("password_confirm", "x")], [D, A, A, A, A, A]),
+        ),
+        ("/api/auth/forgot", (vec![("email", "pas-une-adresse")], [A, A, A, A, A, A])),
+        ("/api/auth/reset", (vec![("token", "inconnu"), ("password", "x"), ("password_confirm", "x")], [A, A, A, A, A, A])),
+        ("/api/orgs/mine", (vec![], [D, A, A, A, A, A])),
+        ("/api/orgs/create", (vec![("form[kind]", "business"), ("form[siret]", "1"), ("form[name]", "")], [D, A, A, A, A, A])),
+        ("/api/orgs/join", (vec![("siret", "1")], [D, A, A, A, A, A])),
+        ("/api/orgs/pending-members", (vec![], [D, A, A, A, A, A])),
+        ("/api/orgs/decide-member", (vec![("membership_id", "999999"), ("accept", "true")], [D, A, A, A, A, A])),
+        ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
+        ("/api/admin/verify-org", (vec![("org_id", "999999")], [D, D, D, D, D, A])),
+    ])
+}
+
+async fn make_org(app: &TestApp, cookie: &str, kind: &str, n: &str) {
+    let siret = app::domain::siret::complete_siret(&format!("888{n:0>10}")).unwrap();
+    let (status, _, body) = app
+        .post(
+            "/api/orgs/create",
+            &[("form[kind]", kind), ("form[siret]", siret.as_str()), ("form[name]", "Organisation de test (fictive)")],
+            Some(cookie),
+        )
+        .await;
+    assert!(status.is_success() || status.is_redirection(), "create org: {status} {body}");
+}
+
+async fn set_flag(app: &TestApp, email: &str, admin: bool, analyst: bool) {
+    use app::server::entities::users;
+    let u = users::Entity::find().filter(users::Column::Email.eq(email)).one(&app.db).await.unwrap().unwrap();
+    let mut am: users::ActiveModel = u.into();
+    am.is_admin = Set(admin);
+    am.is_analyst = Set(analyst);
+    am.update(&app.db).await.unwrap();
+}
+
+async fn login(app: &TestApp, email: &str) -> String {
+    let (status, cookie, body) =
+        app.post("/api/auth/login", &[("email", email), ("password", "une phrase de passe")], None).await;
+    assert!(status.is_success() || status.is_redirection(), "login {email}: {status} {body}");
+    cookie.unwrap()
+}
+
+#[tokio::test]
+async fn every_server_function_checks_its_caller() {
+    for (backend, url) in backends("authz").await {
+        let mut app = TestApp::new(&url).await;
+        // Many logins here: the throttle is tested elsewhere.
+        app = app.with_login_limits(10_000, 10_000);
+        let mut emails = vec![];
+        for (i, role) in ROLES.iter().enumerate().skip(1) {
+            let email = format!("{role}@authz.example");
+            let cookie = app.signup(&email).await;
+            match *role {
+                "business" => make_org(&app, &cookie, "business", &i.to_string()).await,
+                "unverified_buyer" | "verified_buyer" => make_org(&app, &cookie, "buyer", &i.to_string()).await,
+                "analyst" => set_flag(&app, &email, false, true).await,
+                "admin" => set_flag(&app, &email, true, false).await,
+                _ => {}
+            }
+            if *role == "verified_buyer" {
+                use app::server::entities::organisations;
+                let org = organisations::Entity::find()
+                    .filter(organisations::Column::Siret.starts_with(format!("888{:0>10}", i)))
+                    .one(&app.db)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let mut am: organisations::ActiveModel = org.into();
+                am.verified_at = Set(Some(chrono::Utc::now()));
+                am.update(&app.db).await.unwrap();
+            }
+            emails.push(email);
+        }
+
+        let table = table();
+        let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect();
+        for (path, method) in &registered {
+            assert!(table.contains_key(path.as_str()), "server function {path} has no entry in the authorization table");
+            let is_get = path.ends_with("/me") || method == "GET";
+            if !is_get {
+                assert_eq!(method, "POST", "{path}: mutating server functions are POST");
+            }
+        }
+        for path in table.keys() {
+            assert!(registered.iter().any(|(p, _)| p == path), "{path} is in the table but not registered");
+        }
+
+        let mut failures = vec![];
+        for (path, method) in &registered {
+            let (args, expected) = &table[path.as_str()];
+            for (i, role) in ROLES.iter().enumerate() {
+                // A fresh session per call, so that logging out does not spoil the next calls.
+                let cookie = if i == 0 { None } else { Some(login(&app, &emails[i - 1]).await) };
+                let (status, _, body) = if method == "GET" {
+                    let q = serde_urlencoded::to_string(args).unwrap();
+                    app.get(&format!("{path}?{q}"), cookie.as_deref()).await
+                } else {
+                    app.post(path, args, cookie.as_deref()).await
+                };
+                assert_ne!(status.as_u16(), 400, "{backend} {path} as {role}: malformed test arguments: {body}");
+                assert_ne!(status.as_u16(), 500, "{backend} {path} as {role}: server error: {body}");
+                let got = if matches!(status.as_u16(), 401 | 403) { D } else { A };
+                if got != expected[i] {
+                    failures.push(format!("{backend} {path} as {role}: expected {:?}, got {status} {body}", expected[i]));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization table violated:\n{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Test harness: the real router on a real database — a fresh SQLite file, and a fresh
+//! PostgreSQL database when TEST_DATABASE_URL is set (required when PASSERELLE_REQUIRE_PG=1).
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::config::Config;
+use tower::ServiceExt;
+
+/// The database backends to run a test on: ("sqlite", url) and, if configured, ("postgres", url).
+pub async fn backends(test: &str) -> Vec<(&'static str, String)> {
+    let dir = std::env::temp_dir().join(format!("passerelle-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut out = vec![("sqlite", format!("sqlite://{}/{test}.db?mode=rwc", dir.display()))];
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("passerelle_test_{}_{}", test, std::process::id());
+            let admin = sea_orm::Database::connect(admin_url.clone()).await.expect("TEST_DATABASE_URL reachable");
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+            out.push(("postgres", format!("{base}/{name}")));
+        }
+        _ => {
+            assert!(
+                std::env::var("PASSERELLE_REQUIRE_PG").is_err(),
+                "PASSERELLE_REQUIRE_PG is set but TEST_DATABASE_URL is not"
+            );
+        }
+    }
+    out
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        site_root: "target/site".into(),
+        site_pkg_dir: "pkg".into(),
+        output_name: "passerelle".into(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: database_url.into(),
+        env: "development".into(),
+        smtp_url: None,
+        mail_from: "Passerelle <test@passerelle.example>".into(),
+        public_url: "http://127.0.0.1".into(),
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+}
+
+impl TestApp {
+    pub async fn new(database_url: &str) -> TestApp {
+        let config = test_config(database_url);
+        let db = app::server::db::connect_and_migrate(database_url).await.expect("database");
+        app::server::reference::load(&db).await.expect("reference data");
+        let state = server::web::state(&config, db.clone()).unwrap();
+        let store = app::server::sessions::DbSessionStore::new(db.clone());
+        TestApp { router: server::web::router(state, store, &config), db }
+    }
+
+    /// The same application with other login throttling budgets.
+    pub fn with_login_limits(self, per_ip: u32, per_account: u32) -> TestApp {
+        let config = test_config("sqlite::memory:");
+        let mut state = server::web::state(&config, self.db.clone()).unwrap();
+        state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
+        let store = app::server::sessions::DbSessionStore::new(self.db.clone());
+        TestApp { router: server::web::router(state, store, &config), db: self.db }
+    }
+
+    /// Sends a request; returns status, Set-Cookie session (if any) and body.
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Option<String>, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let cookie = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("passerelle_session="))
+            .map(|c| c.split(';').next().unwrap().to_string());
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, cookie, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// POSTs a urlencoded form to a server function as a script would (no text/html Accept).
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> (StatusCode, Option<String>, String) {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, Option<String>, String) {
+        let mut req = Request::get(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Signs up a user and returns its session cookie.
+    pub async fn signup(&self, email: &str) -> String {
+        let (status, cookie, body) = self
+            .post(
+                "/api/auth/signup",
+                &[
+                    ("email", email),
+                    ("display_name", "Personne de test (fictive)"),
+                    ("password", "une phrase de passe"),
+                    ("password_confirm", "une phrase de passe"),
+                ],
+                None,
+            )
+            .await;
+        assert!(status.is_success() || status.is_redirection(), "signup {email}: {status} {body}");
+        cookie.expect("session cookie after signup")
+    }
+}
