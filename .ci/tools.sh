@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, once per machine and outside the clone, what the build and the tests need.
-# Each tool is reused when present at the right version. Sourced by the Makefile targets.
+# Each tool is reused when present at the right version. Run by the Makefile targets; PASSERELLE_E2E_TOOLS=1 adds what the browser tests need.
 set -euo pipefail
 TOOLS_DIR="${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}"
 WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen crate in Cargo.lock
@@ -21,4 +21,12 @@ if [ ! -x "$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin/wasm-opt" ]; 
   echo "== installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
   mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
   (cd "$TOOLS_DIR/binaryen-$BINARYEN_VERSION" && npm init -y >/dev/null && npm install --no-save binaryen@"$BINARYEN_VERSION" >/dev/null)
+fi
+
+# End-to-end tests only: Debian's Chromium (Playwright's own browser download cannot work here).
+if [ "${PASSERELLE_E2E_TOOLS:-0}" = 1 ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "== installing Debian's chromium (about 1.5 minutes, once)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi

@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run   — installs what the build needs, builds, and serves the demo on http://127.0.0.1:3000
+#   make test  — installs what the tests need and runs every test (unit, database, end-to-end)
+# Tools go to $(HOME)/.cache/passerelle-tools, once per machine (.ci/tools.sh).
+
+SHELL := bash
+PROFILE ?= debug
+
+.PHONY: run test tools e2e-tools site unit e2e fmt lint bench
+
+run: tools site
+	mkdir -p data
+	./target/passerelle serve --demo
+
+test: e2e-tools unit site e2e
+
+tools:
+	bash .ci/tools.sh
+
+e2e-tools:
+	PASSERELLE_E2E_TOOLS=1 bash .ci/tools.sh
+	cd end2end && npm ci --no-audit --no-fund
+
+site:
+	bash .ci/build-site.sh $(PROFILE)
+
+# Unit tests and database tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+unit:
+	cargo test --workspace
+
+e2e:
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
