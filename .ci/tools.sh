@@ -7,6 +7,13 @@ WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen crate in Cargo.lo
 BINARYEN_VERSION="132.0.0"       # Debian's binaryen (108) breaks wasm-bindgen's externref table
 mkdir -p "$TOOLS_DIR"
 
+# The WASM target of the pinned toolchain (rust-toolchain.toml lists it, but rustup does not add
+# targets to a toolchain that is already installed).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "== adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
 need_wasm_bindgen() {
   [ -x "$TOOLS_DIR/bin/wasm-bindgen" ] || return 0
   [ "$("$TOOLS_DIR/bin/wasm-bindgen" --version)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]

@@ -20,11 +20,19 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, key: &str) -> Self {
-        Self { field: field.into(), key: key.into(), arg: None }
+        Self {
+            field: field.into(),
+            key: key.into(),
+            arg: None,
+        }
     }
 
     pub fn with_arg(field: &str, key: &str, arg: impl ToString) -> Self {
-        Self { field: field.into(), key: key.into(), arg: Some(arg.to_string()) }
+        Self {
+            field: field.into(),
+            key: key.into(),
+            arg: Some(arg.to_string()),
+        }
     }
 }
 
@@ -112,7 +120,10 @@ mod tests {
 
     #[test]
     fn statuses_match_the_kind_of_error() {
-        assert_eq!(AppError::field("siret", "validation.siret_checksum").status_code(), 422);
+        assert_eq!(
+            AppError::field("siret", "validation.siret_checksum").status_code(),
+            422
+        );
         assert_eq!(AppError::Unauthenticated.status_code(), 401);
         assert_eq!(AppError::CrossSite.status_code(), 403);
         assert_eq!(AppError::TooManyRequests.status_code(), 429);

@@ -26,8 +26,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::request_lang();
     #[cfg(feature = "ssr")]
     server::security::provide_csp_nonce();
+    // No thaw SSRMountStyleProvider: it panics under SsrMode::Async (it looks for <head> in a
+    // buffer that no longer holds it). thaw mounts its styles in the browser instead.
     view! {
-        <thaw::ssr::SSRMountStyleProvider>
             <!DOCTYPE html>
             <html lang=lang.code()>
                 <head>
@@ -40,9 +41,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     <App />
                 </body>
             </html>
-        </thaw::ssr::SSRMountStyleProvider>
     }
 }
+
+/// Every page renders completely on the server before it is sent: the status code (401, 403, 404)
+/// reaches the headers, and the page works without JavaScript (out-of-order streaming would need
+/// JavaScript to put the late parts in place).
+const ASYNC: SsrMode = SsrMode::Async;
 
 /// The application: providers, layout and routes.
 #[component]
@@ -57,24 +62,24 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Layout>
                     <Routes fallback=|| view! { <placeholder::NotFound /> }>
-                        <Route path=path!("/") view=home::HomePage />
-                        <Route path=path!("/connexion") view=auth::pages::LoginPage />
-                        <Route path=path!("/inscription") view=auth::pages::SignupPage />
-                        <Route path=path!("/mot-de-passe-oublie") view=auth::pages::ForgotPasswordPage />
-                        <Route path=path!("/reinitialiser") view=auth::pages::ResetPasswordPage />
-                        <Route path=path!("/compte") view=orgs::pages::AccountPage ssr=SsrMode::Async />
-                        <Route path=path!("/compte/organisations/nouvelle") view=orgs::pages::NewOrganisationPage />
-                        <Route path=path!("/compte/organisations/rejoindre") view=orgs::pages::JoinOrganisationPage />
-                        <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
-                        <Route path=path!("/accessibilite") view=placeholder::AccessibilityPage />
-                        <Route path=path!("/marches") view=|| view! { <placeholder::AreaPage key="nav.contracts" /> } />
-                        <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } />
-                        <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } />
-                        <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } />
-                        <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } />
-                        <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } />
-                        <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } />
-                        <Route path=path!("/*any") view=placeholder::NotFound />
+                        <Route path=path!("/") view=home::HomePage ssr=ASYNC />
+                        <Route path=path!("/connexion") view=auth::pages::LoginPage ssr=ASYNC />
+                        <Route path=path!("/inscription") view=auth::pages::SignupPage ssr=ASYNC />
+                        <Route path=path!("/mot-de-passe-oublie") view=auth::pages::ForgotPasswordPage ssr=ASYNC />
+                        <Route path=path!("/reinitialiser") view=auth::pages::ResetPasswordPage ssr=ASYNC />
+                        <Route path=path!("/compte") view=orgs::pages::AccountPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/nouvelle") view=orgs::pages::NewOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/rejoindre") view=orgs::pages::JoinOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
+                        <Route path=path!("/accessibilite") view=placeholder::AccessibilityPage ssr=ASYNC />
+                        <Route path=path!("/marches") view=|| view! { <placeholder::AreaPage key="nav.contracts" /> } ssr=ASYNC />
+                        <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } ssr=ASYNC />
+                        <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
+                        <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
+                        <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
+                        <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />
+                        <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />
+                        <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
                     </Routes>
                 </Layout>
             </Router>

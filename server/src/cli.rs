@@ -81,13 +81,24 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             if !c.is_ok() {
                 anyhow::bail!(
                     "invalid input: {}",
-                    c.errors.iter().map(|e| format!("{} ({})", e.field, e.key)).collect::<Vec<_>>().join(", ")
+                    c.errors
+                        .iter()
+                        .map(|e| format!("{} ({})", e.field, e.key))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             let created = app::server::demo::create_admin(&db, &email, &name, password)
                 .await
                 .map_err(|e| anyhow::anyhow!("could not create the administrator: {e}"))?;
-            println!("{} {email}", if created { "administrator created:" } else { "existing account made administrator:" });
+            println!(
+                "{} {email}",
+                if created {
+                    "administrator created:"
+                } else {
+                    "existing account made administrator:"
+                }
+            );
             Ok(())
         }
     }
@@ -103,8 +114,9 @@ async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnecti
 }
 
 async fn seed(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
-    let (orgs, users) =
-        app::server::demo::seed(db).await.map_err(|e| anyhow::anyhow!("demo seeding failed: {e}"))?;
+    let (orgs, users) = app::server::demo::seed(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo seeding failed: {e}"))?;
     println!("demo territory: {orgs} organisations and {users} accounts created (password: passerelle-demo)");
     Ok(())
 }

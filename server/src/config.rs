@@ -68,20 +68,32 @@ impl Config {
         let mut fig = Figment::new().merge(Toml::file("Leptos.toml"));
         fig = match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "configuration file {} not found", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} not found",
+                    path.display()
+                );
                 fig.merge(Toml::file(path))
             }
             None => fig.merge(Toml::file("passerelle.toml")),
         };
         let fig = fig
-            .merge(Env::prefixed("PASSERELLE_").ignore(&["CONFIG", "ADMIN_PASSWORD"]).map(|k| {
-                // Keys keep the environment's case: compare lower-cased.
-                match k.as_str().to_lowercase().as_str() {
-                    "addr" => "site-addr".into(),
-                    other => other.replace('_', "-").into(),
-                }
-            }))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database-url".into()));
+            .merge(
+                Env::prefixed("PASSERELLE_")
+                    .ignore(&["CONFIG", "ADMIN_PASSWORD"])
+                    .map(|k| {
+                        // Keys keep the environment's case: compare lower-cased.
+                        match k.as_str().to_lowercase().as_str() {
+                            "addr" => "site-addr".into(),
+                            other => other.replace('_', "-").into(),
+                        }
+                    }),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database-url".into()),
+            );
         Ok(fig.extract()?)
     }
 

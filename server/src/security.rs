@@ -20,7 +20,10 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
         return !matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
         return origin == "null" || origin_host != host;
     }
@@ -32,7 +35,12 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if is_cross_site(req.method(), req.headers()) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         let body = serde_json::to_string(&app::error::AppError::CrossSite).unwrap_or_default();
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -41,7 +49,9 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// the `AppError` it carries (422 for bad input, 401, 403, 404, 429…).
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if !res.headers().contains_key("serverfnerror") || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !res.headers().contains_key("serverfnerror")
+        || res.status() != StatusCode::INTERNAL_SERVER_ERROR
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -49,7 +59,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         Ok(b) => b,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if let Some(status) = app::server::security::status_of_error_body(&bytes).and_then(|s| StatusCode::from_u16(s).ok()) {
+    if let Some(status) = app::server::security::status_of_error_body(&bytes)
+        .and_then(|s| StatusCode::from_u16(s).ok())
+    {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -59,12 +71,24 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
     }
     res
 }
@@ -101,17 +125,44 @@ mod tests {
 
     #[test]
     fn reads_are_never_cross_site() {
-        assert!(!is_cross_site(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_cross_site(
+            &Method::GET,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
     }
 
     #[test]
     fn posts_from_other_sites_are() {
-        assert!(is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(is_cross_site(&Method::POST, &headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
-        assert!(!is_cross_site(&Method::POST, &headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(is_cross_site(&Method::POST, &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "same-site")])
+        ));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "same-origin")])
+        ));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ])
+        ));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ])
+        ));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])
+        ));
         // A non-browser client without either header (curl, the test suite) is let through:
         // it carries no ambient cookie of a victim.
         assert!(!is_cross_site(&Method::POST, &headers(&[])));

@@ -34,7 +34,13 @@ pub fn state(config: &Config, db: DatabaseConnection) -> anyhow::Result<AppState
         (None, false) => anyhow::bail!("PASSERELLE_SMTP_URL is required outside development"),
         (url, _) => Mailer::new(url.as_deref(), &config.mail_from)?,
     };
-    Ok(AppState { leptos_options, db, mailer, login_limits: LoginLimits::default(), public_url: config.public_url.clone() })
+    Ok(AppState {
+        leptos_options,
+        db,
+        mailer,
+        login_limits: LoginLimits::default(),
+        public_url: config.public_url.clone(),
+    })
 }
 
 pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
@@ -56,9 +62,12 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let app = router(state, store, &config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Passerelle listening on http://{}", config.addr);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 
@@ -77,9 +86,20 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             move || shell(options.clone())
         })
         .route("/langue/{code}", get(set_language))
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .route_service("/favicon.svg", tower_http::services::ServeFile::new(format!("{}/favicon.svg", config.site_root)))
-        .route_service("/robots.txt", tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .route_service(
+            "/favicon.svg",
+            tower_http::services::ServeFile::new(format!("{}/favicon.svg", config.site_root)),
+        )
+        .route_service(
+            "/robots.txt",
+            tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
+        )
         .with_state(state)
         .layer(middleware::from_fn(security::server_fn_error_status))
         .layer(sessions)
@@ -100,10 +120,19 @@ async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Res
         return (StatusCode::NOT_FOUND, "langue inconnue / unknown language").into_response();
     };
     // Only local paths: never an open redirect.
-    let target = back.retour.filter(|r| r.starts_with('/') && !r.starts_with("//")).unwrap_or_else(|| "/".into());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let target = back
+        .retour
+        .filter(|r| r.starts_with('/') && !r.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     let mut res = StatusCode::SEE_OTHER.into_response();
-    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(&target), HeaderValue::from_str(&cookie)) {
+    if let (Ok(loc), Ok(c)) = (
+        HeaderValue::from_str(&target),
+        HeaderValue::from_str(&cookie),
+    ) {
         res.headers_mut().insert(header::LOCATION, loc);
         res.headers_mut().insert(header::SET_COOKIE, c);
     }

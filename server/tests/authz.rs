@@ -16,30 +16,90 @@ enum E {
 }
 use E::{Allow as A, Deny as D};
 
-const ROLES: [&str; 6] = ["anonymous", "business", "unverified_buyer", "verified_buyer", "analyst", "admin"];
+const ROLES: [&str; 6] = [
+    "anonymous",
+    "business",
+    "unverified_buyer",
+    "verified_buyer",
+    "analyst",
+    "admin",
+];
 
 /// path → (arguments, expectation per role in ROLES order). Arguments are valid in shape, so an
 /// allowed call ends in a 2xx/3xx, a 404 or a 422 — never a 400.
 fn table() -> BTreeMap<&'static str, (Vec<(&'static str, &'static str)>, [E; 6])> {
-    let bad_signup = vec![("email", "pas-une-adresse"), ("display_name", ""), ("password", "x"), ("password_confirm", "y")];
+    let bad_signup = vec![
+        ("email", "pas-une-adresse"),
+        ("display_name", ""),
+        ("password", "x"),
+        ("password_confirm", "y"),
+    ];
     BTreeMap::from([
         ("/api/auth/me", (vec![], [A, A, A, A, A, A])),
         ("/api/auth/signup", (bad_signup, [A, A, A, A, A, A])),
-        ("/api/auth/login", (vec![("email", "personne@exemple.fr"), ("password", "faux mot de passe")], [A, A, A, A, A, A])),
+        (
+            "/api/auth/login",
+            (
+                vec![
+                    ("email", "personne@exemple.fr"),
+                    ("password", "faux mot de passe"),
+                ],
+                [A, A, A, A, A, A],
+            ),
+        ),
         ("/api/auth/logout", (vec![], [A, A, A, A, A, A])),
         (
             "/api/auth/change-password",
-            (vec![("current", "faux"), ("password", "x"), ("password_confirm", "x")], [D, A, A, A, A, A]),
+            (
+                vec![
+                    ("current", "faux"),
+                    ("password", "x"),
+                    ("password_confirm", "x"),
+                ],
+                [D, A, A, A, A, A],
+            ),
         ),
-        ("/api/auth/forgot", (vec![("email", "pas-une-adresse")], [A, A, A, A, A, A])),
-        ("/api/auth/reset", (vec![("token", "inconnu"), ("password", "x"), ("password_confirm", "x")], [A, A, A, A, A, A])),
+        (
+            "/api/auth/forgot",
+            (vec![("email", "pas-une-adresse")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/auth/reset",
+            (
+                vec![
+                    ("token", "inconnu"),
+                    ("password", "x"),
+                    ("password_confirm", "x"),
+                ],
+                [A, A, A, A, A, A],
+            ),
+        ),
         ("/api/orgs/mine", (vec![], [D, A, A, A, A, A])),
-        ("/api/orgs/create", (vec![("form[kind]", "business"), ("form[siret]", "1"), ("form[name]", "")], [D, A, A, A, A, A])),
+        (
+            "/api/orgs/create",
+            (
+                vec![
+                    ("form[kind]", "business"),
+                    ("form[siret]", "1"),
+                    ("form[name]", ""),
+                ],
+                [D, A, A, A, A, A],
+            ),
+        ),
         ("/api/orgs/join", (vec![("siret", "1")], [D, A, A, A, A, A])),
         ("/api/orgs/pending-members", (vec![], [D, A, A, A, A, A])),
-        ("/api/orgs/decide-member", (vec![("membership_id", "999999"), ("accept", "true")], [D, A, A, A, A, A])),
+        (
+            "/api/orgs/decide-member",
+            (
+                vec![("membership_id", "999999"), ("accept", "true")],
+                [D, A, A, A, A, A],
+            ),
+        ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
-        ("/api/admin/verify-org", (vec![("org_id", "999999")], [D, D, D, D, D, A])),
+        (
+            "/api/admin/verify-org",
+            (vec![("org_id", "999999")], [D, D, D, D, D, A]),
+        ),
     ])
 }
 
@@ -48,16 +108,28 @@ async fn make_org(app: &TestApp, cookie: &str, kind: &str, n: &str) {
     let (status, _, body) = app
         .post(
             "/api/orgs/create",
-            &[("form[kind]", kind), ("form[siret]", siret.as_str()), ("form[name]", "Organisation de test (fictive)")],
+            &[
+                ("form[kind]", kind),
+                ("form[siret]", siret.as_str()),
+                ("form[name]", "Organisation de test (fictive)"),
+            ],
             Some(cookie),
         )
         .await;
-    assert!(status.is_success() || status.is_redirection(), "create org: {status} {body}");
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "create org: {status} {body}"
+    );
 }
 
 async fn set_flag(app: &TestApp, email: &str, admin: bool, analyst: bool) {
     use app::server::entities::users;
-    let u = users::Entity::find().filter(users::Column::Email.eq(email)).one(&app.db).await.unwrap().unwrap();
+    let u = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let mut am: users::ActiveModel = u.into();
     am.is_admin = Set(admin);
     am.is_analyst = Set(analyst);
@@ -65,9 +137,17 @@ async fn set_flag(app: &TestApp, email: &str, admin: bool, analyst: bool) {
 }
 
 async fn login(app: &TestApp, email: &str) -> String {
-    let (status, cookie, body) =
-        app.post("/api/auth/login", &[("email", email), ("password", "une phrase de passe")], None).await;
-    assert!(status.is_success() || status.is_redirection(), "login {email}: {status} {body}");
+    let (status, cookie, body) = app
+        .post(
+            "/api/auth/login",
+            &[("email", email), ("password", "une phrase de passe")],
+            None,
+        )
+        .await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "login {email}: {status} {body}"
+    );
     cookie.unwrap()
 }
 
@@ -83,7 +163,9 @@ async fn every_server_function_checks_its_caller() {
             let cookie = app.signup(&email).await;
             match *role {
                 "business" => make_org(&app, &cookie, "business", &i.to_string()).await,
-                "unverified_buyer" | "verified_buyer" => make_org(&app, &cookie, "buyer", &i.to_string()).await,
+                "unverified_buyer" | "verified_buyer" => {
+                    make_org(&app, &cookie, "buyer", &i.to_string()).await
+                }
                 "analyst" => set_flag(&app, &email, false, true).await,
                 "admin" => set_flag(&app, &email, true, false).await,
                 _ => {}
@@ -108,14 +190,20 @@ async fn every_server_function_checks_its_caller() {
             .map(|(p, m)| (p.to_string(), m.to_string()))
             .collect();
         for (path, method) in &registered {
-            assert!(table.contains_key(path.as_str()), "server function {path} has no entry in the authorization table");
+            assert!(
+                table.contains_key(path.as_str()),
+                "server function {path} has no entry in the authorization table"
+            );
             let is_get = path.ends_with("/me") || method == "GET";
             if !is_get {
                 assert_eq!(method, "POST", "{path}: mutating server functions are POST");
             }
         }
         for path in table.keys() {
-            assert!(registered.iter().any(|(p, _)| p == path), "{path} is in the table but not registered");
+            assert!(
+                registered.iter().any(|(p, _)| p == path),
+                "{path} is in the table but not registered"
+            );
         }
 
         let mut failures = vec![];
@@ -123,21 +211,44 @@ async fn every_server_function_checks_its_caller() {
             let (args, expected) = &table[path.as_str()];
             for (i, role) in ROLES.iter().enumerate() {
                 // A fresh session per call, so that logging out does not spoil the next calls.
-                let cookie = if i == 0 { None } else { Some(login(&app, &emails[i - 1]).await) };
+                let cookie = if i == 0 {
+                    None
+                } else {
+                    Some(login(&app, &emails[i - 1]).await)
+                };
                 let (status, _, body) = if method == "GET" {
                     let q = serde_urlencoded::to_string(args).unwrap();
                     app.get(&format!("{path}?{q}"), cookie.as_deref()).await
                 } else {
                     app.post(path, args, cookie.as_deref()).await
                 };
-                assert_ne!(status.as_u16(), 400, "{backend} {path} as {role}: malformed test arguments: {body}");
-                assert_ne!(status.as_u16(), 500, "{backend} {path} as {role}: server error: {body}");
-                let got = if matches!(status.as_u16(), 401 | 403) { D } else { A };
+                assert_ne!(
+                    status.as_u16(),
+                    400,
+                    "{backend} {path} as {role}: malformed test arguments: {body}"
+                );
+                assert_ne!(
+                    status.as_u16(),
+                    500,
+                    "{backend} {path} as {role}: server error: {body}"
+                );
+                let got = if matches!(status.as_u16(), 401 | 403) {
+                    D
+                } else {
+                    A
+                };
                 if got != expected[i] {
-                    failures.push(format!("{backend} {path} as {role}: expected {:?}, got {status} {body}", expected[i]));
+                    failures.push(format!(
+                        "{backend} {path} as {role}: expected {:?}, got {status} {body}",
+                        expected[i]
+                    ));
                 }
             }
         }
-        assert!(failures.is_empty(), "authorization table violated:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "authorization table violated:\n{}",
+            failures.join("\n")
+        );
     }
 }

@@ -4,29 +4,62 @@ mod common;
 
 use app::server::entities::{communes, cpv_codes, naf_codes, users};
 use common::backends;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 #[tokio::test]
 async fn reference_data_loads_once_and_completely() {
     for (backend, url) in backends("reference").await {
         let db = app::server::db::connect_and_migrate(&url).await.unwrap();
         let first = app::server::reference::load(&db).await.unwrap();
-        assert_eq!((first.cpv, first.naf, first.communes), (9_454, 732, 35_015), "{backend}");
+        assert_eq!(
+            (first.cpv, first.naf, first.communes),
+            (9_454, 732, 35_015),
+            "{backend}"
+        );
         // Migrations and the loader are idempotent.
         let db = app::server::db::connect_and_migrate(&url).await.unwrap();
-        assert_eq!(app::server::reference::load(&db).await.unwrap(), Default::default(), "{backend}");
+        assert_eq!(
+            app::server::reference::load(&db).await.unwrap(),
+            Default::default(),
+            "{backend}"
+        );
         assert_eq!(cpv_codes::Entity::find().count(&db).await.unwrap(), 9_454);
         assert_eq!(naf_codes::Entity::find().count(&db).await.unwrap(), 732);
         assert_eq!(communes::Entity::find().count(&db).await.unwrap(), 35_015);
         // The 58 communes of the Métropole de Lyon and the 9 arrondissements of Lyon.
-        let metro = communes::Entity::find().filter(communes::Column::InMetropole.eq(true)).count(&db).await.unwrap();
+        let metro = communes::Entity::find()
+            .filter(communes::Column::InMetropole.eq(true))
+            .count(&db)
+            .await
+            .unwrap();
         assert_eq!(metro, 67, "{backend}");
-        let villeurbanne = communes::Entity::find_by_id("69266".to_string()).one(&db).await.unwrap().unwrap();
+        let villeurbanne = communes::Entity::find_by_id("69266".to_string())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(villeurbanne.name, "Villeurbanne");
         assert!(villeurbanne.in_metropole && villeurbanne.lat.is_some());
-        let works = cpv_codes::Entity::find_by_id("45210000".to_string()).one(&db).await.unwrap().unwrap();
-        assert_eq!((works.check_digit.as_str(), works.parent_code.as_deref(), works.level), ("2", Some("45200000"), 3));
-        let elec = naf_codes::Entity::find_by_id("43.21A".to_string()).one(&db).await.unwrap().unwrap();
+        let works = cpv_codes::Entity::find_by_id("45210000".to_string())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                works.check_digit.as_str(),
+                works.parent_code.as_deref(),
+                works.level
+            ),
+            ("2", Some("45200000"), 3)
+        );
+        let elec = naf_codes::Entity::find_by_id("43.21A".to_string())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(elec.division_code, "43");
     }
 }
@@ -56,7 +89,11 @@ async fn concurrent_read_then_write_transactions_all_commit() {
                 let db = db.clone();
                 tokio::spawn(async move {
                     let txn = app::server::db::begin_write(&db).await?;
-                    let u = users::Entity::find().filter(users::Column::Email.eq("compteur@exemple.fr")).one(&txn).await?.unwrap();
+                    let u = users::Entity::find()
+                        .filter(users::Column::Email.eq("compteur@exemple.fr"))
+                        .one(&txn)
+                        .await?
+                        .unwrap();
                     let n: i64 = u.display_name.parse().unwrap();
                     let mut am: users::ActiveModel = u.into();
                     am.display_name = Set((n + 1).to_string());
@@ -71,13 +108,22 @@ async fn concurrent_read_then_write_transactions_all_commit() {
                 failed += 1;
             }
         }
-        let u = users::Entity::find().filter(users::Column::Email.eq("compteur@exemple.fr")).one(&db).await.unwrap().unwrap();
+        let u = users::Entity::find()
+            .filter(users::Column::Email.eq("compteur@exemple.fr"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
         if backend == "sqlite" {
             assert_eq!(failed, 0, "sqlite: no transaction may fail");
             assert_eq!(u.display_name, "200");
         } else {
             assert!(failed < 200, "{backend}: some transactions commit");
-            assert_eq!(u.display_name.parse::<i64>().unwrap(), 200 - failed as i64, "{backend}");
+            assert_eq!(
+                u.display_name.parse::<i64>().unwrap(),
+                200 - failed as i64,
+                "{backend}"
+            );
         }
     }
 }
@@ -89,6 +135,10 @@ async fn demo_seed_is_idempotent() {
         app::server::reference::load(&db).await.unwrap();
         let (orgs, people) = app::server::demo::seed(&db).await.unwrap();
         assert!(orgs >= 8 && people >= 5, "{backend}");
-        assert_eq!(app::server::demo::seed(&db).await.unwrap(), (0, 0), "{backend}");
+        assert_eq!(
+            app::server::demo::seed(&db).await.unwrap(),
+            (0, 0),
+            "{backend}"
+        );
     }
 }

@@ -21,13 +21,18 @@ async fn pages_render_with_the_right_status_and_headers() {
 
     let res = tower::ServiceExt::oneshot(
         app.router.clone(),
-        axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap(),
+        axum::http::Request::get("/")
+            .body(axum::body::Body::empty())
+            .unwrap(),
     )
     .await
     .unwrap();
     let h = res.headers();
     let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
-    assert!(csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
     assert!(h.get("referrer-policy").is_some());
 }
@@ -38,19 +43,33 @@ async fn english_is_selectable_and_remembered() {
     let app = TestApp::new(&url).await;
     let res = tower::ServiceExt::oneshot(
         app.router.clone(),
-        axum::http::Request::get("/langue/en?retour=/annuaire").body(axum::body::Body::empty()).unwrap(),
+        axum::http::Request::get("/langue/en?retour=/annuaire")
+            .body(axum::body::Body::empty())
+            .unwrap(),
     )
     .await
     .unwrap();
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(res.headers().get("location").unwrap(), "/annuaire");
-    assert!(res.headers().get("set-cookie").unwrap().to_str().unwrap().starts_with("lang=en"));
+    assert!(res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("lang=en"));
     let (_, _, body) = app.get("/annuaire", Some("lang=en")).await;
-    assert!(body.contains("<html lang=\"en\"") && body.contains("Directory") && body.contains("Coming soon"));
+    assert!(
+        body.contains("<html lang=\"en\"")
+            && body.contains("Directory")
+            && body.contains("Coming soon")
+    );
     // No open redirect through the language switch.
     let res = tower::ServiceExt::oneshot(
         app.router.clone(),
-        axum::http::Request::get("/langue/en?retour=//evil.example").body(axum::body::Body::empty()).unwrap(),
+        axum::http::Request::get("/langue/en?retour=//evil.example")
+            .body(axum::body::Body::empty())
+            .unwrap(),
     )
     .await
     .unwrap();

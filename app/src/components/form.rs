@@ -3,7 +3,7 @@
 //! input with aria-describedby, and a summary alert above the form.
 
 use crate::error::AppError;
-use crate::i18n::{t, use_lang, tr};
+use crate::i18n::{t, tr, use_lang};
 use leptos::prelude::*;
 
 /// The error of an action's last call, if it failed.
@@ -43,7 +43,11 @@ pub fn TextField(
     let id = format!("f-{field}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let message = move || error.get().and_then(|e| e.field_error(field).map(field_message));
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error(field).map(field_message))
+    };
     let has_hint = hint.is_some();
     let described = {
         let (hint_id, err_id) = (hint_id.clone(), err_id.clone());

@@ -77,7 +77,10 @@ fn MainNav() -> impl IntoView {
 fn AccountMenu() -> impl IntoView {
     // Refetched on every navigation: logging in or out navigates.
     let location = use_location();
-    let user = Resource::new(move || (location.pathname.get(), location.search.get()), |_| current_user());
+    let user = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| current_user(),
+    );
     view! {
         <div class="account-menu">
             <Suspense fallback=|| ()>

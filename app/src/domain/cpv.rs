@@ -16,7 +16,12 @@ pub fn level(code: &str) -> u8 {
 
 /// The 8 digits of a CPV as written in the wild ("45210000-2", "45210000", " 45210000 - 2").
 pub fn normalise(input: &str) -> Option<String> {
-    let digits: String = input.split('-').next()?.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits: String = input
+        .split('-')
+        .next()?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 

@@ -15,7 +15,12 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [OrgKind::Business, OrgKind::Buyer, OrgKind::Chamber, OrgKind::Other];
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Business,
+        OrgKind::Buyer,
+        OrgKind::Chamber,
+        OrgKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -136,7 +141,9 @@ impl OrgForm {
             }
         };
         let name = c.required("name", &self.name, 200);
-        let naf_code = c.optional("naf_code", &self.naf_code, 6).map(|n| n.to_uppercase());
+        let naf_code = c
+            .optional("naf_code", &self.naf_code, 6)
+            .map(|n| n.to_uppercase());
         if let Some(n) = &naf_code {
             if !is_naf_shape(n) {
                 c.push("naf_code", "validation.unknown_naf");
@@ -148,7 +155,10 @@ impl OrgForm {
             c.push("size", "validation.unknown_choice");
         }
         let inclusive = c.optional("inclusive", &self.inclusive, 8);
-        if inclusive.as_deref().is_some_and(|s| !INCLUSIVE.contains(&s)) {
+        if inclusive
+            .as_deref()
+            .is_some_and(|s| !INCLUSIVE.contains(&s))
+        {
             c.push("inclusive", "validation.unknown_choice");
         }
         let website = c.optional("website", &self.website, 300);
@@ -186,7 +196,9 @@ pub fn is_naf_shape(s: &str) -> bool {
 
 /// An http(s) URL with a dotted host and no spaces.
 pub fn is_web_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -287,6 +299,9 @@ mod tests {
     fn short_siret_is_a_format_error() {
         let mut f = form();
         f.siret = "123".into();
-        assert_eq!(f.check().unwrap_err().field_error("siret").unwrap().key, "validation.siret_format");
+        assert_eq!(
+            f.check().unwrap_err().field_error("siret").unwrap().key,
+            "validation.siret_format"
+        );
     }
 }

@@ -55,7 +55,13 @@ impl Siret {
 
     /// Grouped as people write it: 123 456 789 00012.
     pub fn display_grouped(&self) -> String {
-        format!("{} {} {} {}", &self.0[..3], &self.0[3..6], &self.0[6..9], &self.0[9..])
+        format!(
+            "{} {} {} {}",
+            &self.0[..3],
+            &self.0[3..6],
+            &self.0[6..9],
+            &self.0[9..]
+        )
     }
 }
 
@@ -67,13 +73,17 @@ impl fmt::Display for Siret {
 
 /// Checks a SIREN (9 digits, Luhn).
 pub fn is_valid_siren(input: &str) -> bool {
-    input.len() == 9 && input.bytes().all(|b| b.is_ascii_digit()) && (luhn(input) || input == LA_POSTE_SIREN)
+    input.len() == 9
+        && input.bytes().all(|b| b.is_ascii_digit())
+        && (luhn(input) || input == LA_POSTE_SIREN)
 }
 
 /// Completes 13 digits with the check digit that makes a Luhn-valid SIRET (for fictitious
 /// demo and test organisations).
 pub fn complete_siret(first13: &str) -> Option<Siret> {
-    (0..10u8).map(|d| format!("{first13}{d}")).find_map(|s| Siret::parse(&s).ok())
+    (0..10u8)
+        .map(|d| format!("{first13}{d}"))
+        .find_map(|s| Siret::parse(&s).ok())
 }
 
 /// The Luhn check over a string of ASCII digits.
@@ -86,7 +96,11 @@ fn luhn(digits: &str) -> bool {
             let d = u32::from(b - b'0');
             if i % 2 == 1 {
                 let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
+                if d2 > 9 {
+                    d2 - 9
+                } else {
+                    d2
+                }
             } else {
                 d
             }

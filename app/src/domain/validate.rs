@@ -18,9 +18,11 @@ impl Checker {
     pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.errors.push(FieldError::new(field, "validation.required"));
+            self.errors
+                .push(FieldError::new(field, "validation.required"));
         } else if v.chars().count() > max {
-            self.errors.push(FieldError::with_arg(field, "validation.too_long", max));
+            self.errors
+                .push(FieldError::with_arg(field, "validation.too_long", max));
         }
         v.to_string()
     }
@@ -29,7 +31,8 @@ impl Checker {
     pub fn optional(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let v = value.trim();
         if v.chars().count() > max {
-            self.errors.push(FieldError::with_arg(field, "validation.too_long", max));
+            self.errors
+                .push(FieldError::with_arg(field, "validation.too_long", max));
         }
         (!v.is_empty()).then(|| v.to_string())
     }
@@ -38,7 +41,8 @@ impl Checker {
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_lowercase();
         if v.is_empty() {
-            self.errors.push(FieldError::new(field, "validation.required"));
+            self.errors
+                .push(FieldError::new(field, "validation.required"));
         } else if v.chars().count() > 254 || !is_plausible_email(&v) {
             self.errors.push(FieldError::new(field, "validation.email"));
         }
@@ -49,9 +53,17 @@ impl Checker {
     pub fn new_password(&mut self, field: &str, value: &str) -> String {
         let n = value.chars().count();
         if n < MIN_PASSWORD_LEN {
-            self.errors.push(FieldError::with_arg(field, "validation.password_short", MIN_PASSWORD_LEN));
+            self.errors.push(FieldError::with_arg(
+                field,
+                "validation.password_short",
+                MIN_PASSWORD_LEN,
+            ));
         } else if n > MAX_PASSWORD_LEN {
-            self.errors.push(FieldError::with_arg(field, "validation.too_long", MAX_PASSWORD_LEN));
+            self.errors.push(FieldError::with_arg(
+                field,
+                "validation.too_long",
+                MAX_PASSWORD_LEN,
+            ));
         }
         value.to_string()
     }
@@ -80,7 +92,9 @@ pub const MAX_PASSWORD_LEN: usize = 128;
 /// One `@`, a non-empty local part, a dotted domain, no spaces: enough to catch typos; the
 /// confirmation email is the real check.
 pub fn is_plausible_email(v: &str) -> bool {
-    let Some((local, domain)) = v.split_once('@') else { return false };
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -101,7 +115,10 @@ mod tests {
         c.required("name", "   ", 10);
         c.required("other", "abcdefghijk", 10);
         assert_eq!(c.errors[0], FieldError::new("name", "validation.required"));
-        assert_eq!(c.errors[1], FieldError::with_arg("other", "validation.too_long", 10));
+        assert_eq!(
+            c.errors[1],
+            FieldError::with_arg("other", "validation.too_long", 10)
+        );
     }
 
     #[test]

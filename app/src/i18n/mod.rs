@@ -115,7 +115,11 @@ mod tests {
         if let serde_yaml::Value::Mapping(m) = v {
             for (k, v) in m {
                 let k = k.as_str().unwrap_or_default();
-                let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flat_keys(v, &key, out);
             }
         } else {
@@ -127,7 +131,11 @@ mod tests {
         let path = format!("{}/src/i18n/locales/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).expect("locale file");
         let mut out = Vec::new();
-        flat_keys(&serde_yaml::from_str(&text).expect("valid yaml"), "", &mut out);
+        flat_keys(
+            &serde_yaml::from_str(&text).expect("valid yaml"),
+            "",
+            &mut out,
+        );
         out.sort();
         out
     }

@@ -27,13 +27,19 @@ impl Caller {
         let session = session().await?;
         let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
         let Some(user_id) = user_id else {
-            return Ok(Caller { user: None, orgs: vec![] });
+            return Ok(Caller {
+                user: None,
+                orgs: vec![],
+            });
         };
         Self::for_user(&state.db, user_id).await
     }
 
     pub async fn for_user(db: &DatabaseConnection, user_id: i32) -> Result<Caller, AppError> {
-        let user = users::Entity::find_by_id(user_id).one(db).await.map_err(db_err)?;
+        let user = users::Entity::find_by_id(user_id)
+            .one(db)
+            .await
+            .map_err(db_err)?;
         let orgs = match &user {
             Some(u) => memberships::Entity::find()
                 .filter(memberships::Column::UserId.eq(u.id))
@@ -56,12 +62,20 @@ impl Caller {
 
     pub fn require_admin(&self) -> Result<&users::Model, AppError> {
         let u = self.user()?;
-        if u.is_admin { Ok(u) } else { Err(AppError::Forbidden) }
+        if u.is_admin {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_analyst(&self) -> Result<&users::Model, AppError> {
         let u = self.user()?;
-        if u.is_analyst || u.is_admin { Ok(u) } else { Err(AppError::Forbidden) }
+        if u.is_analyst || u.is_admin {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The caller's membership in `org_id`, if active.
@@ -96,8 +110,15 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> Result<Option<users::Model>, AppError> {
-    users::Entity::find().filter(users::Column::Email.eq(email)).one(db).await.map_err(db_err)
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<users::Model>, AppError> {
+    users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await
+        .map_err(db_err)
 }
 
 /// Creates a user; `email_taken` when the address is already registered.
@@ -108,7 +129,13 @@ pub async fn create_user(
     password_hash: String,
 ) -> Result<users::Model, AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
-    if users::Entity::find().filter(users::Column::Email.eq(email)).one(&txn).await.map_err(db_err)?.is_some() {
+    if users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .is_some()
+    {
         return Err(AppError::field("email", "validation.email_taken"));
     }
     let user = users::ActiveModel {
@@ -128,11 +155,19 @@ pub async fn create_user(
     Ok(user)
 }
 
-pub async fn set_password(db: &DatabaseConnection, user_id: i32, password_hash: String) -> Result<(), AppError> {
-    users::ActiveModel { id: Set(user_id), password_hash: Set(password_hash), ..Default::default() }
-        .update(db)
-        .await
-        .map_err(db_err)?;
+pub async fn set_password(
+    db: &DatabaseConnection,
+    user_id: i32,
+    password_hash: String,
+) -> Result<(), AppError> {
+    users::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(password_hash),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map_err(db_err)?;
     Ok(())
 }
 
@@ -163,7 +198,11 @@ pub async fn create_reset_token(db: &DatabaseConnection, user_id: i32) -> Result
 }
 
 /// Uses a reset token: sets the new password hash if the token is known, unused and not expired.
-pub async fn consume_reset_token(db: &DatabaseConnection, token: &str, password_hash: String) -> Result<i32, AppError> {
+pub async fn consume_reset_token(
+    db: &DatabaseConnection,
+    token: &str,
+    password_hash: String,
+) -> Result<i32, AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
     let now = chrono::Utc::now();
     let row = password_resets::Entity::find()
@@ -178,10 +217,14 @@ pub async fn consume_reset_token(db: &DatabaseConnection, token: &str, password_
     let mut used: password_resets::ActiveModel = row.into();
     used.used_at = Set(Some(now));
     used.update(&txn).await.map_err(db_err)?;
-    users::ActiveModel { id: Set(user_id), password_hash: Set(password_hash), ..Default::default() }
-        .update(&txn)
-        .await
-        .map_err(db_err)?;
+    users::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(password_hash),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .map_err(db_err)?;
     txn.commit().await.map_err(db_err)?;
     Ok(user_id)
 }

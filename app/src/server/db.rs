@@ -3,8 +3,8 @@
 use super::migrations::Migrator;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
@@ -13,7 +13,8 @@ use std::time::Duration;
 /// SQLite gets WAL, foreign keys, a busy timeout and NORMAL synchronous (safe with WAL).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         if url.contains(":memory:") {
             // Each in-memory connection would be its own empty database.
@@ -21,7 +22,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         } else {
             if let Some(dir) = sqlite_file(url).and_then(|p| p.parent().map(|d| d.to_path_buf())) {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(&dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(&dir).map_err(|e| {
+                        DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
+                    })?;
                 }
             }
             opts.max_connections(8);
@@ -40,7 +43,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// The file path inside a `sqlite://…` URL.
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty()).then(|| path.into())
 }
@@ -78,7 +83,10 @@ mod tests {
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {
-        assert_eq!(sqlite_file("sqlite://data/p.db?mode=rwc"), Some("data/p.db".into()));
+        assert_eq!(
+            sqlite_file("sqlite://data/p.db?mode=rwc"),
+            Some("data/p.db".into())
+        );
         assert_eq!(sqlite_file("sqlite:data/p.db"), Some("data/p.db".into()));
         assert_eq!(sqlite_file("sqlite::memory:"), Some(":memory:".into()));
     }

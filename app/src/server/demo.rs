@@ -6,7 +6,9 @@ use super::entities::{memberships, organisations, users};
 use super::{db_err, passwords};
 use crate::domain::siret::complete_siret;
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 /// Password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "passerelle-demo";
@@ -24,7 +26,11 @@ struct DemoOrg {
 }
 
 fn orgs() -> Vec<DemoOrg> {
-    let fict = |n: &str| complete_siret(n).map(|s| s.as_str().to_string()).unwrap_or_default();
+    let fict = |n: &str| {
+        complete_siret(n)
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default()
+    };
     vec![
         DemoOrg { siret: "21690123100011".into(), name: "Ville de Lyon", kind: "buyer", commune: "69123", naf: Some("84.11Z"), size: None, inclusive: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
         DemoOrg { siret: "21690256900013".into(), name: "Ville de Vaulx-en-Velin", kind: "buyer", commune: "69256", naf: Some("84.11Z"), size: None, inclusive: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
@@ -40,11 +46,41 @@ fn orgs() -> Vec<DemoOrg> {
 /// (email, display name, admin, analyst, SIRET prefix of the organisation owned or None)
 fn people() -> Vec<(&'static str, &'static str, bool, bool, Option<&'static str>)> {
     vec![
-        ("admin@demo.passerelle.example", "Alice Admin (fictive)", true, false, None),
-        ("acheteuse@demo.passerelle.example", "Béatrice Acheteuse (fictive)", false, false, Some("21690123100011")),
-        ("menuisier@demo.passerelle.example", "Marc Menuisier (fictif)", false, false, Some("9990000100001")),
-        ("maraichere@demo.passerelle.example", "Nadia Maraîchère (fictive)", false, false, Some("9990000200001")),
-        ("analyste@demo.passerelle.example", "Claire Analyste (fictive)", false, true, Some("9990000400001")),
+        (
+            "admin@demo.passerelle.example",
+            "Alice Admin (fictive)",
+            true,
+            false,
+            None,
+        ),
+        (
+            "acheteuse@demo.passerelle.example",
+            "Béatrice Acheteuse (fictive)",
+            false,
+            false,
+            Some("21690123100011"),
+        ),
+        (
+            "menuisier@demo.passerelle.example",
+            "Marc Menuisier (fictif)",
+            false,
+            false,
+            Some("9990000100001"),
+        ),
+        (
+            "maraichere@demo.passerelle.example",
+            "Nadia Maraîchère (fictive)",
+            false,
+            false,
+            Some("9990000200001"),
+        ),
+        (
+            "analyste@demo.passerelle.example",
+            "Claire Analyste (fictive)",
+            false,
+            true,
+            Some("9990000400001"),
+        ),
     ]
 }
 
@@ -53,8 +89,11 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
     let now = chrono::Utc::now();
     let mut created_orgs = 0;
     for o in orgs() {
-        let exists =
-            organisations::Entity::find().filter(organisations::Column::Siret.eq(&o.siret)).one(db).await.map_err(db_err)?;
+        let exists = organisations::Entity::find()
+            .filter(organisations::Column::Siret.eq(&o.siret))
+            .one(db)
+            .await
+            .map_err(db_err)?;
         if exists.is_some() {
             continue;
         }
@@ -83,7 +122,13 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;
     let mut created_users = 0;
     for (email, name, admin, analyst, org_prefix) in people() {
-        if users::Entity::find().filter(users::Column::Email.eq(email)).one(db).await.map_err(db_err)?.is_some() {
+        if users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .is_some()
+        {
             continue;
         }
         let user = users::ActiveModel {
@@ -125,7 +170,12 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
 }
 
 /// Creates an admin, or makes an existing user admin and sets the password.
-pub async fn create_admin(db: &DatabaseConnection, email: &str, name: &str, password: String) -> Result<bool, AppError> {
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    password: String,
+) -> Result<bool, AppError> {
     let hash = passwords::hash(password).await?;
     match super::auth::find_by_email(db, email).await? {
         Some(u) => {

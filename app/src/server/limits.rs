@@ -28,7 +28,9 @@ impl LoginLimits {
 
     /// Counts one attempt; false when either budget is spent.
     pub fn check(&self, ip: Option<IpAddr>, email: &str) -> bool {
-        let ip_ok = ip.map(|ip| self.per_ip.check_key(&ip).is_ok()).unwrap_or(true);
+        let ip_ok = ip
+            .map(|ip| self.per_ip.check_key(&ip).is_ok())
+            .unwrap_or(true);
         let account_ok = self.per_account.check_key(&email.to_lowercase()).is_ok();
         ip_ok && account_ok
     }

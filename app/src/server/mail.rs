@@ -6,8 +6,13 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
-    Log { from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Log {
+        from: Mailbox,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +26,9 @@ pub enum MailError {
 impl Mailer {
     /// `smtp_url` like `smtp://127.0.0.1:1025` (plain, local relay) or `smtps://user:pass@host`.
     pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Mailer, MailError> {
-        let from: Mailbox = from.parse().map_err(|e| MailError::Address(format!("{from}: {e}")))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| MailError::Address(format!("{from}: {e}")))?;
         Ok(match smtp_url {
             Some(url) => Mailer::Smtp {
                 transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -34,7 +41,9 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        let to: Mailbox = to.parse().map_err(|e| MailError::Address(format!("{to}: {e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| MailError::Address(format!("{to}: {e}")))?;
         match self {
             Mailer::Smtp { transport, from } => {
                 let msg = Message::builder()
@@ -44,7 +53,10 @@ impl Mailer {
                     .header(ContentType::TEXT_PLAIN)
                     .body(body)
                     .map_err(|e| MailError::Smtp(e.to_string()))?;
-                transport.send(msg).await.map_err(|e| MailError::Smtp(e.to_string()))?;
+                transport
+                    .send(msg)
+                    .await
+                    .map_err(|e| MailError::Smtp(e.to_string()))?;
             }
             Mailer::Log { from } => {
                 tracing::info!(%from, %to, subject, "email (no SMTP configured, logged only):\n{body}");

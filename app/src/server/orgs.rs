@@ -3,27 +3,42 @@
 use super::entities::{communes, memberships, naf_codes, organisations, users};
 use super::{db::begin_write, db_err};
 use crate::domain::org::{MemberRole, OrgKind};
-use crate::error::AppError;
 use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg};
+use crate::error::AppError;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 /// Resolves what a person typed for a commune: an INSEE code, or a name that is unique in France.
-pub async fn resolve_commune(db: &impl ConnectionTrait, input: &str) -> Result<Option<communes::Model>, AppError> {
+pub async fn resolve_commune(
+    db: &impl ConnectionTrait,
+    input: &str,
+) -> Result<Option<communes::Model>, AppError> {
     let input = input.trim();
     if input.len() == 5 && input.chars().all(|c| c.is_ascii_alphanumeric()) {
-        if let Some(c) = communes::Entity::find_by_id(input.to_uppercase()).one(db).await.map_err(db_err)? {
+        if let Some(c) = communes::Entity::find_by_id(input.to_uppercase())
+            .one(db)
+            .await
+            .map_err(db_err)?
+        {
             return Ok(Some(c));
         }
     }
-    let mut found = communes::Entity::find().filter(communes::Column::Name.eq(input)).all(db).await.map_err(db_err)?;
+    let mut found = communes::Entity::find()
+        .filter(communes::Column::Name.eq(input))
+        .all(db)
+        .await
+        .map_err(db_err)?;
     Ok(if found.len() == 1 { found.pop() } else { None })
 }
 
 /// Creates an organisation with `user_id` as its owner, after the checks that need the database.
-pub async fn create(db: &DatabaseConnection, user_id: i32, input: &OrgInput) -> Result<organisations::Model, AppError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    user_id: i32,
+    input: &OrgInput,
+) -> Result<organisations::Model, AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
     let mut errors = vec![];
     if organisations::Entity::find()
@@ -33,18 +48,32 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: &OrgInput) -> 
         .map_err(db_err)?
         .is_some()
     {
-        errors.push(crate::error::FieldError::new("siret", "validation.siret_taken"));
+        errors.push(crate::error::FieldError::new(
+            "siret",
+            "validation.siret_taken",
+        ));
     }
     if let Some(naf) = &input.naf_code {
-        if naf_codes::Entity::find_by_id(naf.clone()).one(&txn).await.map_err(db_err)?.is_none() {
-            errors.push(crate::error::FieldError::new("naf_code", "validation.unknown_naf"));
+        if naf_codes::Entity::find_by_id(naf.clone())
+            .one(&txn)
+            .await
+            .map_err(db_err)?
+            .is_none()
+        {
+            errors.push(crate::error::FieldError::new(
+                "naf_code",
+                "validation.unknown_naf",
+            ));
         }
     }
     let commune = match &input.commune {
         Some(c) => match resolve_commune(&txn, c).await? {
             Some(c) => Some(c.insee),
             None => {
-                errors.push(crate::error::FieldError::new("commune", "validation.unknown_commune"));
+                errors.push(crate::error::FieldError::new(
+                    "commune",
+                    "validation.unknown_commune",
+                ));
                 None
             }
         },
@@ -118,7 +147,11 @@ pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> Result<Vec<MyOrg>
 }
 
 /// Asks to join the organisation with this SIRET; an owner approves.
-pub async fn request_join(db: &DatabaseConnection, user_id: i32, siret: &str) -> Result<(), AppError> {
+pub async fn request_join(
+    db: &DatabaseConnection,
+    user_id: i32,
+    siret: &str,
+) -> Result<(), AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
     let org = organisations::Entity::find()
         .filter(organisations::Column::Siret.eq(siret))
@@ -150,7 +183,10 @@ pub async fn request_join(db: &DatabaseConnection, user_id: i32, siret: &str) ->
 }
 
 /// Join requests waiting on organisations that `owner_id` owns.
-pub async fn pending_members(db: &DatabaseConnection, owner_id: i32) -> Result<Vec<PendingMember>, AppError> {
+pub async fn pending_members(
+    db: &DatabaseConnection,
+    owner_id: i32,
+) -> Result<Vec<PendingMember>, AppError> {
     let owned: Vec<i32> = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(owner_id))
         .filter(memberships::Column::Role.eq("owner"))
@@ -174,7 +210,10 @@ pub async fn pending_members(db: &DatabaseConnection, owner_id: i32) -> Result<V
     let mut out = vec![];
     for (m, u) in rows {
         let Some(u) = u else { continue };
-        let org = organisations::Entity::find_by_id(m.organisation_id).one(db).await.map_err(db_err)?;
+        let org = organisations::Entity::find_by_id(m.organisation_id)
+            .one(db)
+            .await
+            .map_err(db_err)?;
         out.push(PendingMember {
             membership_id: m.id,
             user_name: u.display_name,
@@ -186,9 +225,18 @@ pub async fn pending_members(db: &DatabaseConnection, owner_id: i32) -> Result<V
 }
 
 /// Accepts (or refuses, deleting the request) a join request; only an owner of that organisation.
-pub async fn decide_member(db: &DatabaseConnection, owner_id: i32, membership_id: i32, accept: bool) -> Result<(), AppError> {
+pub async fn decide_member(
+    db: &DatabaseConnection,
+    owner_id: i32,
+    membership_id: i32,
+    accept: bool,
+) -> Result<(), AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
-    let m = memberships::Entity::find_by_id(membership_id).one(&txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let m = memberships::Entity::find_by_id(membership_id)
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)?;
     let is_owner = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(owner_id))
         .filter(memberships::Column::OrganisationId.eq(m.organisation_id))
@@ -209,14 +257,21 @@ pub async fn decide_member(db: &DatabaseConnection, owner_id: i32, membership_id
         am.status = Set("active".into());
         am.update(&txn).await.map_err(db_err)?;
     } else {
-        memberships::Entity::delete_by_id(m.id).exec(&txn).await.map_err(db_err)?;
+        memberships::Entity::delete_by_id(m.id)
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
     }
     txn.commit().await.map_err(db_err)
 }
 
 /// Organisations an admin must verify before their members can act for them.
 pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<PendingOrg>, AppError> {
-    let kinds: Vec<&str> = OrgKind::ALL.iter().filter(|k| k.needs_verification()).map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> = OrgKind::ALL
+        .iter()
+        .filter(|k| k.needs_verification())
+        .map(|k| k.as_str())
+        .collect();
     let rows = organisations::Entity::find()
         .filter(organisations::Column::Kind.is_in(kinds))
         .filter(organisations::Column::VerifiedAt.is_null())
@@ -227,7 +282,11 @@ pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<Pending
     let mut out = vec![];
     for o in rows {
         let creator = match o.created_by {
-            Some(id) => users::Entity::find_by_id(id).one(db).await.map_err(db_err)?.map(|u| u.email),
+            Some(id) => users::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .map_err(db_err)?
+                .map(|u| u.email),
             None => None,
         };
         out.push(PendingOrg {
@@ -244,7 +303,11 @@ pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<Pending
 
 pub async fn verify(db: &DatabaseConnection, admin_id: i32, org_id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
-    let org = organisations::Entity::find_by_id(org_id).one(&txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let org = organisations::Entity::find_by_id(org_id)
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)?;
     if org.verified_at.is_none() {
         let mut am: organisations::ActiveModel = org.into();
         am.verified_at = Set(Some(chrono::Utc::now()));

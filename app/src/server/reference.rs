@@ -32,8 +32,13 @@ pub fn cpv_rows() -> Result<Vec<cpv_codes::ActiveModel>, DbErr> {
     let mut out = Vec::with_capacity(9_454);
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        let (code, check) = rec[0].split_once('-').ok_or_else(|| DbErr::Custom(format!("bad CPV {}", &rec[0])))?;
-        let parent = rec.get(2).and_then(|p| p.split_once('-')).map(|(p, _)| p.to_string());
+        let (code, check) = rec[0]
+            .split_once('-')
+            .ok_or_else(|| DbErr::Custom(format!("bad CPV {}", &rec[0])))?;
+        let parent = rec
+            .get(2)
+            .and_then(|p| p.split_once('-'))
+            .map(|(p, _)| p.to_string());
         out.push(cpv_codes::ActiveModel {
             code: Set(code.to_string()),
             check_digit: Set(check.to_string()),
@@ -67,7 +72,10 @@ pub fn commune_rows() -> Result<Vec<communes::ActiveModel>, DbErr> {
     let mut rdr = csv::Reader::from_reader(METROPOLE_CSV.as_bytes());
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        metro.insert(rec[0].to_string(), (rec[6].parse().ok(), rec[7].parse().ok()));
+        metro.insert(
+            rec[0].to_string(),
+            (rec[6].parse().ok(), rec[7].parse().ok()),
+        );
     }
     let mut rdr = csv::Reader::from_reader(COMMUNES_CSV.as_bytes());
     let mut out = Vec::with_capacity(35_015);
@@ -94,12 +102,24 @@ pub async fn load(db: &DatabaseConnection) -> Result<LoadReport, DbErr> {
     let cpv = cpv_rows()?;
     if cpv_codes::Entity::find().count(db).await? as usize != cpv.len() {
         report.cpv = cpv.len();
-        upsert(db, cpv, cpv_codes::Column::Code, &[cpv_codes::Column::LabelFr, cpv_codes::Column::ParentCode]).await?;
+        upsert(
+            db,
+            cpv,
+            cpv_codes::Column::Code,
+            &[cpv_codes::Column::LabelFr, cpv_codes::Column::ParentCode],
+        )
+        .await?;
     }
     let naf = naf_rows()?;
     if naf_codes::Entity::find().count(db).await? as usize != naf.len() {
         report.naf = naf.len();
-        upsert(db, naf, naf_codes::Column::Code, &[naf_codes::Column::Label]).await?;
+        upsert(
+            db,
+            naf,
+            naf_codes::Column::Code,
+            &[naf_codes::Column::Label],
+        )
+        .await?;
     }
     let communes = commune_rows()?;
     if communes::Entity::find().count(db).await? as usize != communes.len() {
@@ -108,14 +128,24 @@ pub async fn load(db: &DatabaseConnection) -> Result<LoadReport, DbErr> {
             db,
             communes,
             communes::Column::Insee,
-            &[communes::Column::Name, communes::Column::InMetropole, communes::Column::Lat, communes::Column::Lon],
+            &[
+                communes::Column::Name,
+                communes::Column::InMetropole,
+                communes::Column::Lat,
+                communes::Column::Lon,
+            ],
         )
         .await?;
     }
     Ok(report)
 }
 
-async fn upsert<A, C>(db: &DatabaseConnection, rows: Vec<A>, key: C, update: &[C]) -> Result<(), DbErr>
+async fn upsert<A, C>(
+    db: &DatabaseConnection,
+    rows: Vec<A>,
+    key: C,
+    update: &[C],
+) -> Result<(), DbErr>
 where
     A: sea_orm::ActiveModelTrait + Send,
     C: sea_orm::ColumnTrait + Copy,
@@ -126,7 +156,11 @@ where
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
-            .on_conflict(OnConflict::column(key).update_columns(update.iter().copied()).to_owned())
+            .on_conflict(
+                OnConflict::column(key)
+                    .update_columns(update.iter().copied())
+                    .to_owned(),
+            )
             .exec_without_returning(&txn)
             .await?;
     }

@@ -9,8 +9,12 @@ use leptos::prelude::*;
 /// thaw injects `<style>` elements without a nonce, hence 'unsafe-inline' for styles only.
 pub fn provide_csp_nonce() {
     leptos::nonce::provide_nonce();
-    let Some(nonce) = leptos::nonce::use_nonce() else { return };
-    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
@@ -24,7 +28,9 @@ pub fn provide_csp_nonce() {
 /// The status a server-function error response should carry, read from its JSON body
 /// (server_fn answers every error with 500; `AppError::status_code` knows better).
 pub fn status_of_error_body(body: &[u8]) -> Option<u16> {
-    serde_json::from_slice::<AppError>(body).ok().map(|e| e.status_code())
+    serde_json::from_slice::<AppError>(body)
+        .ok()
+        .map(|e| e.status_code())
 }
 
 #[cfg(test)]
@@ -33,7 +39,8 @@ mod tests {
 
     #[test]
     fn error_bodies_give_their_status() {
-        let body = serde_json::to_vec(&AppError::field("siret", "validation.siret_checksum")).unwrap();
+        let body =
+            serde_json::to_vec(&AppError::field("siret", "validation.siret_checksum")).unwrap();
         assert_eq!(status_of_error_body(&body), Some(422));
         assert_eq!(status_of_error_body(b"not json"), None);
     }

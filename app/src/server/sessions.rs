@@ -39,14 +39,20 @@ fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128 random bits; on the astronomically unlikely collision, draw again.
-        while sessions::Entity::find_by_id(record.id.to_string()).one(&self.db).await.map_err(backend)?.is_some() {
+        while sessions::Entity::find_by_id(record.id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(backend)?
+            .is_some()
+        {
             record.id = Id::default();
         }
         self.save(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let row = sessions::ActiveModel {
             id: Set(record.id.to_string()),
             data: Set(data),
@@ -73,13 +79,22 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp()).map_err(backend)?;
-        Ok(Some(Record { id: *session_id, data, expiry_date }))
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp())
+            .map_err(backend)?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sessions::Entity::delete_by_id(session_id.to_string()).exec(&self.db).await.map_err(backend)?;
+        sessions::Entity::delete_by_id(session_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

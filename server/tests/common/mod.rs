@@ -14,14 +14,28 @@ use tower::ServiceExt;
 pub async fn backends(test: &str) -> Vec<(&'static str, String)> {
     let dir = std::env::temp_dir().join(format!("passerelle-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut out = vec![("sqlite", format!("sqlite://{}/{test}.db?mode=rwc", dir.display()))];
+    let mut out = vec![(
+        "sqlite",
+        format!("sqlite://{}/{test}.db?mode=rwc", dir.display()),
+    )];
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("passerelle_test_{}_{}", test, std::process::id());
-            let admin = sea_orm::Database::connect(admin_url.clone()).await.expect("TEST_DATABASE_URL reachable");
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+            let admin = sea_orm::Database::connect(admin_url.clone())
+                .await
+                .expect("TEST_DATABASE_URL reachable");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin_url);
             out.push(("postgres", format!("{base}/{name}")));
         }
         _ => {
@@ -56,11 +70,18 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new(database_url: &str) -> TestApp {
         let config = test_config(database_url);
-        let db = app::server::db::connect_and_migrate(database_url).await.expect("database");
-        app::server::reference::load(&db).await.expect("reference data");
+        let db = app::server::db::connect_and_migrate(database_url)
+            .await
+            .expect("database");
+        app::server::reference::load(&db)
+            .await
+            .expect("reference data");
         let state = server::web::state(&config, db.clone()).unwrap();
         let store = app::server::sessions::DbSessionStore::new(db.clone());
-        TestApp { router: server::web::router(state, store, &config), db }
+        TestApp {
+            router: server::web::router(state, store, &config),
+            db,
+        }
     }
 
     /// The same application with other login throttling budgets.
@@ -69,7 +90,10 @@ impl TestApp {
         let mut state = server::web::state(&config, self.db.clone()).unwrap();
         state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
         let store = app::server::sessions::DbSessionStore::new(self.db.clone());
-        TestApp { router: server::web::router(state, store, &config), db: self.db }
+        TestApp {
+            router: server::web::router(state, store, &config),
+            db: self.db,
+        }
     }
 
     /// Sends a request; returns status, Set-Cookie session (if any) and body.
@@ -88,7 +112,12 @@ impl TestApp {
     }
 
     /// POSTs a urlencoded form to a server function as a script would (no text/html Accept).
-    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> (StatusCode, Option<String>, String) {
+    pub async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> (StatusCode, Option<String>, String) {
         let body = serde_urlencoded::to_string(form).unwrap();
         let mut req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -99,7 +128,11 @@ impl TestApp {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
-    pub async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, Option<String>, String) {
+    pub async fn get(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, Option<String>, String) {
         let mut req = Request::get(path);
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
@@ -121,7 +154,10 @@ impl TestApp {
                 None,
             )
             .await;
-        assert!(status.is_success() || status.is_redirection(), "signup {email}: {status} {body}");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "signup {email}: {status} {body}"
+        );
         cookie.expect("session cookie after signup")
     }
 }

@@ -60,7 +60,11 @@ pub fn AdminPage() -> impl IntoView {
 }
 
 #[component]
-fn VerifyButton(action: ServerAction<VerifyOrganisation>, org_id: i32, name: String) -> impl IntoView {
+fn VerifyButton(
+    action: ServerAction<VerifyOrganisation>,
+    org_id: i32,
+    name: String,
+) -> impl IntoView {
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="org_id" value=org_id />

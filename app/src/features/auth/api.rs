@@ -29,7 +29,12 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 /// Creates an account and signs it in.
 #[server(prefix = "/api", endpoint = "auth/signup")]
-pub async fn signup(email: String, display_name: String, password: String, password_confirm: String) -> Result<(), AppError> {
+pub async fn signup(
+    email: String,
+    display_name: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
     use crate::server::{auth, passwords, state::AppState};
     let state = AppState::get()?;
@@ -62,7 +67,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         return Err(AppError::TooManyRequests);
     }
     let user = auth::find_by_email(&state.db, &email).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| passwords::DUMMY_HASH.into());
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| passwords::DUMMY_HASH.into());
     let ok = passwords::verify(password, stored).await;
     match user {
         Some(user) if ok => {
@@ -87,7 +95,11 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "auth/change-password")]
-pub async fn change_password(current: String, password: String, password_confirm: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
     use crate::server::{auth, passwords, state::AppState};
     let state = AppState::get()?;
@@ -128,7 +140,11 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         let lang = crate::i18n::request_lang();
         let link = format!("{}/reinitialiser?jeton={token}", state.public_url);
         let body = tr(lang, "auth.reset_mail_body").replace("%{link}", &link);
-        if let Err(e) = state.mailer.send(&user.email, &tr(lang, "auth.reset_mail_subject"), body).await {
+        if let Err(e) = state
+            .mailer
+            .send(&user.email, &tr(lang, "auth.reset_mail_subject"), body)
+            .await
+        {
             tracing::error!("reset email to user {} failed: {e}", user.id);
             return Err(AppError::Internal);
         }
@@ -138,7 +154,11 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "auth/reset")]
-pub async fn reset_password(token: String, password: String, password_confirm: String) -> Result<(), AppError> {
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
     use crate::server::{auth, passwords, state::AppState};
     let state = AppState::get()?;
@@ -151,7 +171,9 @@ pub async fn reset_password(token: String, password: String, password_confirm: S
         c.push("token", "auth.reset_invalid");
     }
     c.finish()?;
-    let user_id = auth::consume_reset_token(&state.db, token.trim(), passwords::hash(password).await?).await?;
+    let user_id =
+        auth::consume_reset_token(&state.db, token.trim(), passwords::hash(password).await?)
+            .await?;
     start_session(user_id).await?;
     leptos_axum::redirect("/compte?ok=password");
     Ok(())
@@ -166,6 +188,9 @@ async fn start_session(user_id: i32) -> Result<(), AppError> {
         AppError::Internal
     };
     session.cycle_id().await.map_err(fail)?;
-    session.insert(crate::server::auth::USER_ID_KEY, user_id).await.map_err(fail)?;
+    session
+        .insert(crate::server::auth::USER_ID_KEY, user_id)
+        .await
+        .map_err(fail)?;
     Ok(())
 }

@@ -82,7 +82,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let error = action_error(action);
     let query = use_query_map();
-    let sent = move || query.with(|q| q.get("envoye").is_some()) || matches!(action.value().get(), Some(Ok(())));
+    let sent = move || {
+        query.with(|q| q.get("envoye").is_some()) || matches!(action.value().get(), Some(Ok(())))
+    };
     view! {
         <Title text=format!("{} — Passerelle", t("auth.forgot_title")) />
         <h1>{t("auth.forgot_title")}</h1>

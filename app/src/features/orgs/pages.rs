@@ -1,8 +1,11 @@
 //! The account page and the organisation forms.
 
-use super::api::{my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation};
+use super::api::{
+    my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation,
+};
 use crate::components::form::{action_error, FormAlert, TextField};
-use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
+use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
+use crate::error::AppError;
 use crate::features::auth::api::{current_user, ChangePassword};
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -34,12 +37,30 @@ pub fn AccountPage() -> impl IntoView {
                 Ok(Some(u)) => view! {
                     <p>{u.display_name} " — " {u.email}</p>
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
+                    <AccountBody orgs pending />
                 }.into_any(),
-                _ => view! {
-                    <p class="alert alert--info">{t("error.unauthenticated")} " " <a href="/connexion">{t("nav.login")}</a></p>
-                }.into_any(),
+                Ok(None) => {
+                    crate::features::placeholder::set_status(401);
+                    view! {
+                        <p class="alert alert--info" role="alert">{t("error.unauthenticated")} " " <a href="/connexion">{t("nav.login")}</a></p>
+                    }.into_any()
+                }
+                Err(e) => {
+                    crate::features::placeholder::set_status(e.status_code());
+                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
+                }
             })}
         </Suspense>
+    }
+}
+
+/// What a signed-in user sees: organisations, join requests to decide, password change.
+#[component]
+fn AccountBody(
+    orgs: Resource<Result<Vec<MyOrg>, AppError>>,
+    pending: Resource<Result<Vec<PendingMember>, AppError>>,
+) -> impl IntoView {
+    view! {
         <section>
             <h2>{t("org.my_orgs")}</h2>
             <Suspense fallback=|| ()>
@@ -70,7 +91,7 @@ pub fn AccountPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(_) => view! { <p></p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
                 })}
             </Suspense>
             <p>
@@ -141,7 +162,11 @@ fn SelectField(
 ) -> impl IntoView {
     let id = format!("f-{field}");
     let err_id = format!("{id}-error");
-    let message = move || error.get().and_then(|e| e.field_error(field).map(|fe| t(&fe.key)));
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error(field).map(|fe| t(&fe.key)))
+    };
     view! {
         <div class="field" class:field--error=move || message().is_some()>
             <label for=id.clone()>{label}{required.then_some(" *")}</label>
@@ -167,11 +192,22 @@ pub fn NewOrganisationPage() -> impl IntoView {
     let action = ServerAction::<CreateOrganisation>::new();
     let error = action_error(action);
     // Field errors name the form's fields without the `form[...]` wrapper of the submitted names.
-    let kinds: Vec<(String, String)> = OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), t(k.label_key()))).collect();
+    let kinds: Vec<(String, String)> = OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), t(k.label_key())))
+        .collect();
     let mut sizes = vec![(String::new(), t("org.unspecified"))];
-    sizes.extend(SIZES.iter().map(|s| (s.to_string(), t(&format!("org.size.{s}")))));
+    sizes.extend(
+        SIZES
+            .iter()
+            .map(|s| (s.to_string(), t(&format!("org.size.{s}")))),
+    );
     let mut inclusive = vec![(String::new(), t("org.inclusive.none"))];
-    inclusive.extend(INCLUSIVE.iter().map(|s| (s.to_string(), t(&format!("org.inclusive.{s}")))));
+    inclusive.extend(
+        INCLUSIVE
+            .iter()
+            .map(|s| (s.to_string(), t(&format!("org.inclusive.{s}")))),
+    );
     view! {
         <Title text=format!("{} — Passerelle", t("org.create_title")) />
         <h1>{t("org.create_title")}</h1>

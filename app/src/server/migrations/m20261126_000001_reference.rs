@@ -85,14 +85,24 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_communes_name").table(Communes::Table).col(Communes::Name).to_owned(),
+                Index::create()
+                    .name("idx_communes_name")
+                    .table(Communes::Table)
+                    .col(Communes::Name)
+                    .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for t in [Communes::Table.into_iden(), NafCodes::Table.into_iden(), CpvCodes::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(t).to_owned()).await?;
+        for t in [
+            Communes::Table.into_iden(),
+            NafCodes::Table.into_iden(),
+            CpvCodes::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(t).to_owned())
+                .await?;
         }
         Ok(())
     }
