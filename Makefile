@@ -37,3 +37,7 @@ fmt:
 lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+# Benchmarks (release build, wrk): see docs/benchmarks.md.
+bench:
+	bash .ci/bench.sh

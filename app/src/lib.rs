@@ -58,7 +58,9 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="passerelle-css" href="/pkg/passerelle.css" />
         <Link rel="icon" href="/favicon.svg" />
         <Title text="Passerelle" />
-        <thaw::ConfigProvider>
+        // A fixed theme id: thaw's default is a random uuid, which differs between the server's
+        // HTML and the client's hydration, so the client's theme style would match nothing.
+        <thaw::ConfigProvider theme_id="passerelle">
             <Router>
                 <Layout>
                     <Routes fallback=|| view! { <placeholder::NotFound /> }>

@@ -122,7 +122,7 @@ async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Res
     // Only local paths: never an open redirect.
     let target = back
         .retour
-        .filter(|r| r.starts_with('/') && !r.starts_with("//"))
+        .filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.starts_with("/\\"))
         .unwrap_or_else(|| "/".into());
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",

@@ -64,16 +64,18 @@ async fn english_is_selectable_and_remembered() {
             && body.contains("Directory")
             && body.contains("Coming soon")
     );
-    // No open redirect through the language switch.
-    let res = tower::ServiceExt::oneshot(
-        app.router.clone(),
-        axum::http::Request::get("/langue/en?retour=//evil.example")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(res.headers().get("location").unwrap(), "/");
+    // No open redirect through the language switch (browsers read `/\` as `//`).
+    for evil in ["//evil.example", "/%5Cevil.example", "https://evil.example"] {
+        let res = tower::ServiceExt::oneshot(
+            app.router.clone(),
+            axum::http::Request::get(format!("/langue/en?retour={evil}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.headers().get("location").unwrap(), "/", "retour={evil}");
+    }
     let (status, _, _) = app.get("/langue/de", None).await;
     assert_eq!(status.as_u16(), 404);
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmarks of the foundation (figures recorded in docs/benchmarks.md):
+#   - release WASM size, raw, gzip and brotli;
+#   - SSR requests/s of the home page and of the login page, with wrk (Debian's package),
+#     against the release binary on a fresh SQLite database seeded with the demo.
+# Usage: .ci/bench.sh   (needs wrk and brotli: apt-get install wrk brotli)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in wrk brotli; do
+  command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }
+done
+bash .ci/tools.sh
+bash .ci/build-site.sh release
+
+pkg=target/site/pkg
+echo "== release WASM: $(stat -c %s $pkg/passerelle.wasm) bytes raw, $(stat -c %s $pkg/passerelle.wasm.gz) gzip -9, $(stat -c %s $pkg/passerelle.wasm.br) brotli -q 11"
+echo "== JS glue: $(stat -c %s $pkg/passerelle.js) bytes raw; CSS: $(stat -c %s $pkg/passerelle.css) bytes raw"
+
+dir=$(mktemp -d)
+port=3300
+DATABASE_URL="sqlite://$dir/bench.db?mode=rwc" PASSERELLE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+  ./target/passerelle serve --demo >"$dir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 1; done
+for path in / /connexion; do
+  echo "== wrk -t2 -c32 -d20s http://127.0.0.1:$port$path"
+  wrk -t2 -c32 -d20s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|Latency|99%|Non-2xx"
+done
