@@ -44,10 +44,27 @@ pub enum Command {
         #[arg(long, default_value = "Administrateur")]
         name: String,
     },
+    /// Import open data into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import DECP files (past contracts). The format of each file is detected: DECP JSON 2019
+    /// or 2022, XML of either, or the consolidated tabular CSV. Re-importing a file updates the
+    /// contracts it holds and never duplicates them. Prints a report per file; exits with 1 if a
+    /// file could not be read to its end (the batches before the error are kept).
+    Decp {
+        /// The files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
         Command::Serve { demo } => {
             let db = prepare_db(&config).await?;
             if demo {
@@ -102,6 +119,41 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let db = prepare_db(config).await?;
+    let mut failed = 0;
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(name.clone());
+        let run = app::server::decp::import_file(&db, &path, &name, None, |p| {
+            bar.set_position(p.bytes_read);
+        })
+        .await?;
+        bar.finish_and_clear();
+        println!("{}", app::server::decp::report::render_text(&run));
+        if run.status != "done" {
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} file(s) could not be imported to their end");
+    }
+    Ok(())
 }
 
 async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {

@@ -27,7 +27,10 @@ const ROLES: [&str; 6] = [
 
 /// path → (arguments, expectation per role in ROLES order). Arguments are valid in shape, so an
 /// allowed call ends in a 2xx/3xx, a 404 or a 422 — never a 400.
-fn table() -> BTreeMap<&'static str, (Vec<(&'static str, &'static str)>, [E; 6])> {
+/// Server function → (form fields, expected outcome per role).
+type Table = BTreeMap<&'static str, (Vec<(&'static str, &'static str)>, [E; 6])>;
+
+fn table() -> Table {
     let bad_signup = vec![
         ("email", "pas-une-adresse"),
         ("display_name", ""),

@@ -1,5 +1,6 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
 pub mod cpv;
+pub mod decp;
 pub mod org;
 pub mod siret;
 pub mod validate;

@@ -1,6 +1,7 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
 pub mod auth;
 pub mod db;
+pub mod decp;
 pub mod demo;
 pub mod entities;
 pub mod limits;

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_reference;
 mod m20261126_000002_accounts;
+mod m20261126_000003_contracts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_reference::Migration),
             Box::new(m20261126_000002_accounts::Migration),
+            Box::new(m20261126_000003_contracts::Migration),
         ]
     }
 }

@@ -1,0 +1,603 @@
+//! Reading DECP files as a stream of records, whatever their format: JSON 2019 (`marches: [...]`),
+//! JSON 2022 (`marches: {marche: [...], contrat-concession: [...]}`), XML of both, and the
+//! consolidated tabular CSV. Memory stays bounded by one record, not by the file.
+//!
+//! The format is detected from the first bytes, never declared. Files that are not in UTF-8 are
+//! read as Windows-1252 (what French spreadsheets and old exports write).
+
+use crate::domain::decp::{tabular, ContractKind};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// One record as found in the file, before normalisation.
+#[derive(Debug)]
+pub struct RawRecord {
+    /// Position in the file, from 0.
+    pub index: usize,
+    pub value: Value,
+    /// Set when the container says the kind (2022 `contrat-concession`, XML element names).
+    pub hint: Option<ContractKind>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json2019,
+    Json2022,
+    Xml,
+    TabularCsv,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Json2019 => "json-2019",
+            Format::Json2022 => "json-2022",
+            Format::Xml => "xml",
+            Format::TabularCsv => "csv",
+        }
+    }
+}
+
+/// Why a file could not be read to its end. Records read before the error are kept.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is binary, not a DECP file")]
+    Binary,
+    #[error("the format is not recognised (neither DECP JSON, XML nor tabular CSV)")]
+    UnknownFormat,
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("invalid XML: {0}")]
+    Xml(String),
+    #[error("invalid CSV: {0}")]
+    Csv(String),
+    #[error("the CSV has no DECP columns (id, acheteur_id)")]
+    CsvColumns,
+    #[error("no DECP records in the file (no `marches` list)")]
+    NoRecords,
+    #[error("read error: {0}")]
+    Io(String),
+    #[error("stopped")]
+    Stopped,
+}
+
+impl ReadError {
+    /// i18n key of the message shown to a person.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ReadError::Empty => "import.error.empty",
+            ReadError::Binary => "import.error.binary",
+            ReadError::UnknownFormat => "import.error.unknown_format",
+            ReadError::Json(_) => "import.error.json",
+            ReadError::Xml(_) => "import.error.xml",
+            ReadError::Csv(_) => "import.error.csv",
+            ReadError::CsvColumns => "import.error.csv_columns",
+            ReadError::NoRecords => "import.error.no_records",
+            ReadError::Io(_) => "import.error.io",
+            ReadError::Stopped => "import.error.stopped",
+        }
+    }
+}
+
+/// Counts the bytes pulled from the file, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// What the first bytes say.
+struct Sniffed {
+    format: Option<Format>,
+    utf8: bool,
+}
+
+fn sniff(head: &[u8]) -> Result<Sniffed, ReadError> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty);
+    }
+    if head.iter().take(8192).any(|&b| b == 0) {
+        return Err(ReadError::Binary);
+    }
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // Cut in the middle of a character at the end of the sample: still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let format = match first {
+        Some(b'{') | Some(b'[') => Some(Format::Json2019),
+        Some(b'<') => Some(Format::Xml),
+        _ => {
+            let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+            let line = String::from_utf8_lossy(line).to_lowercase();
+            (line.contains("acheteur") && (line.contains(',') || line.contains(';')))
+                .then_some(Format::TabularCsv)
+        }
+    };
+    Ok(Sniffed { format, utf8 })
+}
+
+/// Reads every record of `input`, calling `sink` for each; `sink` returns false to stop.
+/// `bytes` counts what was read. Returns the detected format.
+pub fn read_records<R: Read>(
+    input: R,
+    bytes: Arc<AtomicU64>,
+    mut sink: impl FnMut(RawRecord) -> bool,
+) -> Result<Format, ReadError> {
+    let counting = Counting {
+        inner: input,
+        read: bytes,
+    };
+    let mut buffered = BufReader::with_capacity(1 << 20, counting);
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| ReadError::Io(e.to_string()))?
+        .to_vec();
+    if head.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let sniffed = sniff(&head)?;
+    let format = sniffed.format.ok_or(ReadError::UnknownFormat)?;
+    let reader: Box<dyn Read> = if sniffed.utf8 {
+        Box::new(buffered)
+    } else {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::WINDOWS_1252))
+                .build(buffered),
+        )
+    };
+    let mut index = 0usize;
+    let mut emit = |value: Value, hint: Option<ContractKind>| {
+        let go = sink(RawRecord { index, value, hint });
+        index += 1;
+        go
+    };
+    match format {
+        Format::Json2019 | Format::Json2022 => read_json(reader, &mut emit),
+        Format::Xml => read_xml(reader, &mut emit).map(|()| Format::Xml),
+        Format::TabularCsv => read_csv(reader, &head, &mut emit).map(|()| Format::TabularCsv),
+    }
+}
+
+type Emit<'a> = dyn FnMut(Value, Option<ContractKind>) -> bool + 'a;
+
+// ---- JSON -------------------------------------------------------------------------------------
+
+fn read_json(reader: impl Read, emit: &mut Emit<'_>) -> Result<Format, ReadError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let format = TopLevel { emit }.deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    format.ok_or(ReadError::NoRecords)
+}
+
+fn json_error(e: serde_json::Error) -> ReadError {
+    if e.to_string().starts_with(STOPPED) {
+        ReadError::Stopped
+    } else {
+        ReadError::Json(e.to_string())
+    }
+}
+
+const STOPPED: &str = "import stopped";
+
+struct TopLevel<'a, 'b> {
+    emit: &'a mut Emit<'b>,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = Option<Format>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = Option<Format>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with a `marches` list")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut format = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "marches" {
+                format = Some(map.next_value_seed(Marches {
+                    emit: &mut *self.emit,
+                })?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(format)
+    }
+    // A bare list of records.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Records {
+            emit: self.emit,
+            hint: None,
+        }
+        .visit_seq(seq)?;
+        Ok(Some(Format::Json2019))
+    }
+}
+
+struct Marches<'a, 'b> {
+    emit: &'a mut Emit<'b>,
+}
+
+impl<'de> DeserializeSeed<'de> for Marches<'_, '_> {
+    type Value = Format;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Marches<'_, '_> {
+    type Value = Format;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of records, or an object with `marche` and `contrat-concession` lists")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Format, A::Error> {
+        Records {
+            emit: self.emit,
+            hint: None,
+        }
+        .visit_seq(seq)?;
+        Ok(Format::Json2019)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Format, A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let hint = match key.as_str() {
+                "marche" => Some(ContractKind::Marche),
+                "contrat-concession" => Some(ContractKind::Concession),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            map.next_value_seed(Records {
+                emit: &mut *self.emit,
+                hint,
+            })?;
+        }
+        Ok(Format::Json2022)
+    }
+}
+
+struct Records<'a, 'b> {
+    emit: &'a mut Emit<'b>,
+    hint: Option<ContractKind>,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Records<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            if !(self.emit)(v, self.hint) {
+                return Err(de::Error::custom(STOPPED));
+            }
+        }
+        Ok(())
+    }
+    // A single record where a list was expected (seen in XML-converted JSON).
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        if !(self.emit)(v, self.hint) {
+            return Err(de::Error::custom(STOPPED));
+        }
+        Ok(())
+    }
+}
+
+use serde::Deserialize;
+
+// ---- XML --------------------------------------------------------------------------------------
+
+/// Streams `<marches><marche>…</marche><contrat-concession>…</contrat-concession></marches>`
+/// (or a file holding one `<marche>`),
+/// turning each record element into the JSON shape of the same record (elements become keys,
+/// repeated elements lists, leaf text strings).
+fn read_xml(reader: impl Read, emit: &mut Emit<'_>) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    let mut buf = Vec::new();
+    // (element name, children, text) from the record element down.
+    let mut stack: Vec<(String, Map<String, Value>, String)> = Vec::new();
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let mut record_depth = 2;
+    let mut hint = None;
+    let mut records = 0usize;
+    loop {
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadError::Xml(format!("{e} (byte {})", xml.buffer_position())))?;
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                depth += 1;
+                if depth == 1 {
+                    seen_root = true;
+                    record_depth = match name.as_str() {
+                        "marches" => 2,
+                        // A file of one record.
+                        "marche" | "contrat-concession" => 1,
+                        _ => return Err(ReadError::NoRecords),
+                    };
+                }
+                if depth == record_depth {
+                    hint = match name.as_str() {
+                        "marche" => Some(ContractKind::Marche),
+                        "contrat-concession" => Some(ContractKind::Concession),
+                        _ => None,
+                    };
+                    stack.push((name, Map::new(), String::new()));
+                } else if depth > record_depth {
+                    stack.push((name, Map::new(), String::new()));
+                }
+            }
+            Event::Empty(e) if !stack.is_empty() => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if let Some(parent) = stack.last_mut() {
+                    insert(&mut parent.1, name, Value::Null);
+                }
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    let text = t.decode().map_err(|e| ReadError::Xml(e.to_string()))?;
+                    top.2.push_str(&text);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(top) = stack.last_mut() {
+                    let name = String::from_utf8_lossy(&r).into_owned();
+                    let resolved = match name.as_str() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        n => n
+                            .strip_prefix("#x")
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
+                            .and_then(char::from_u32),
+                    };
+                    match resolved {
+                        Some(c) => top.2.push(c),
+                        None => return Err(ReadError::Xml(format!("unknown entity &{name};"))),
+                    }
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.2.push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if let Some((name, children, text)) = stack.pop() {
+                    let text = text.trim();
+                    let value = if children.is_empty() {
+                        if text.is_empty() {
+                            Value::Null
+                        } else {
+                            Value::String(text.to_string())
+                        }
+                    } else {
+                        Value::Object(children)
+                    };
+                    match stack.last_mut() {
+                        Some(parent) => insert(&mut parent.1, name, value),
+                        None => {
+                            records += 1;
+                            if !emit(value, hint) {
+                                return Err(ReadError::Stopped);
+                            }
+                        }
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if depth != 0 {
+        return Err(ReadError::Xml(
+            "the file ends inside an element (truncated?)".into(),
+        ));
+    }
+    if !seen_root || records == 0 {
+        return Err(ReadError::NoRecords);
+    }
+    Ok(())
+}
+
+fn insert(map: &mut Map<String, Value>, key: String, value: Value) {
+    match map.get_mut(&key) {
+        Some(Value::Array(list)) => list.push(value),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, value]);
+        }
+        None => {
+            map.insert(key, value);
+        }
+    }
+}
+
+// ---- CSV --------------------------------------------------------------------------------------
+
+fn read_csv(reader: impl Read, head: &[u8], emit: &mut Emit<'_>) -> Result<(), ReadError> {
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let delimiter = if first_line.iter().filter(|&&b| b == b';').count()
+        > first_line.iter().filter(|&&b| b == b',').count()
+    {
+        b';'
+    } else {
+        b','
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(reader);
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| ReadError::Csv(e.to_string()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    if !headers.iter().any(|h| h == "id")
+        || !headers
+            .iter()
+            .any(|h| h == "acheteur_id" || h == "acheteur.id")
+    {
+        return Err(ReadError::CsvColumns);
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let value =
+                    tabular::row_to_record(headers.iter().map(String::as_str).zip(record.iter()));
+                if !emit(value, None) {
+                    return Err(ReadError::Stopped);
+                }
+            }
+            Err(e) => return Err(ReadError::Csv(e.to_string())),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> (Result<Format, ReadError>, Vec<RawRecord>) {
+        let mut out = Vec::new();
+        let r = read_records(bytes, Arc::new(AtomicU64::new(0)), |r| {
+            out.push(r);
+            true
+        });
+        (r, out)
+    }
+
+    #[test]
+    fn json_2019_and_2022() {
+        let (f, recs) = read(br#"{"marches": [{"id": "a"}, {"id": "b"}]}"#);
+        assert_eq!(f.unwrap(), Format::Json2019);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].index, 1);
+        let (f, recs) =
+            read(br#"{"marches": {"marche": [{"id": "a"}], "contrat-concession": [{"id": "c"}]}}"#);
+        assert_eq!(f.unwrap(), Format::Json2022);
+        assert_eq!(recs[1].hint, Some(ContractKind::Concession));
+    }
+
+    #[test]
+    fn truncated_json_keeps_what_was_read() {
+        let (f, recs) = read(br#"{"marches": [{"id": "a"}, {"id": "b"#);
+        assert!(matches!(f, Err(ReadError::Json(_))));
+        assert_eq!(recs.len(), 1);
+    }
+
+    #[test]
+    fn bad_files_get_a_clear_error() {
+        assert!(matches!(read(b"").0, Err(ReadError::Empty)));
+        assert!(matches!(read(b"   \n").0, Err(ReadError::Empty)));
+        assert!(matches!(read(b"\x00\x01\x02PK").0, Err(ReadError::Binary)));
+        assert!(matches!(
+            read(b"hello world").0,
+            Err(ReadError::UnknownFormat)
+        ));
+        assert!(matches!(
+            read(br#"{"autre": 1}"#).0,
+            Err(ReadError::NoRecords)
+        ));
+        let big = format!("\"{}\"", "x".repeat(10 * 1024 * 1024));
+        assert!(matches!(
+            read(big.as_bytes()).0,
+            Err(ReadError::UnknownFormat)
+        ));
+        let big = format!("[\"{}\"]", "x".repeat(10 * 1024 * 1024));
+        let (f, recs) = read(big.as_bytes());
+        assert_eq!(f.unwrap(), Format::Json2019);
+        assert!(recs[0].value.is_string());
+    }
+
+    #[test]
+    fn latin1_files_are_decoded() {
+        let (f, recs) = read(b"{\"marches\": [{\"objet\": \"R\xe9novation\"}]}");
+        assert_eq!(f.unwrap(), Format::Json2019);
+        assert_eq!(recs[0].value["objet"], "Rénovation");
+    }
+
+    #[test]
+    fn xml_records_become_json() {
+        let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<marches>
+  <marche><id>1</id><acheteur><id>21690123100011</id></acheteur>
+    <titulaires><titulaire><id>a</id></titulaire><titulaire><id>b</id></titulaire></titulaires>
+    <objet>Travaux &amp; voirie</objet></marche>
+  <contrat-concession><id>2</id></contrat-concession>
+</marches>"#;
+        let (f, recs) = read(xml);
+        assert_eq!(f.unwrap(), Format::Xml);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].value["objet"], "Travaux & voirie");
+        assert_eq!(recs[0].value["titulaires"]["titulaire"][1]["id"], "b");
+        assert_eq!(recs[1].hint, Some(ContractKind::Concession));
+        let (f, _) = read(b"<marches><marche><id>1</id>");
+        assert!(matches!(f, Err(ReadError::Xml(_))));
+    }
+
+    #[test]
+    fn csv_with_either_delimiter() {
+        let (f, recs) =
+            read(b"uid;id;acheteur_id;titulaire_id\nX;1;21690123100011;78471226700060\n");
+        assert_eq!(f.unwrap(), Format::TabularCsv);
+        assert_eq!(recs[0].value["acheteur"]["id"], "21690123100011");
+        assert!(matches!(
+            read(b"nom,prenom,acheteur\na,b,c\n").0,
+            Err(ReadError::CsvColumns)
+        ));
+    }
+
+    #[test]
+    fn a_sink_can_stop_the_read() {
+        let r = read_records(
+            &br#"{"marches": [{"id": "a"}, {"id": "b"}]}"#[..],
+            Arc::new(AtomicU64::new(0)),
+            |_| false,
+        );
+        assert!(matches!(r, Err(ReadError::Stopped)));
+    }
+}

@@ -1,0 +1,267 @@
+//! DECP import on SQLite and PostgreSQL: real files of every format, re-imports without
+//! duplicates, two sources merged, bad files ending with a clear error.
+
+mod common;
+
+use app::server::entities::{
+    contract_awardees, contract_sources, contracts, import_rejects, imports,
+};
+use common::backends;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decp")
+        .join(name)
+}
+
+async fn db(url: &str) -> DatabaseConnection {
+    let db = app::server::db::connect_and_migrate(url).await.unwrap();
+    app::server::reference::load(&db).await.unwrap();
+    db
+}
+
+async fn import(db: &DatabaseConnection, path: &Path) -> imports::Model {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    app::server::decp::import_file(db, path, &name, None, |_| {})
+        .await
+        .unwrap()
+}
+
+async fn count_contracts(db: &DatabaseConnection) -> u64 {
+    contracts::Entity::find().count(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn real_files_of_every_format_import_and_reimport_without_duplicates() {
+    for (backend, url) in backends("decp_formats").await {
+        let db = db(&url).await;
+        let files = [
+            ("SUBSET_metropole_lyon_lieuExecution.json", "json-2019"),
+            ("e-marchespublics.json", "json-2019"),
+            ("v2_marches_avec_modifications.json", "json-2022"),
+            ("v2_concessions_avec_modifications.json", "json-2022"),
+            ("v2_Marche.xml", "xml"),
+            ("v1_mar-avec-modifications.xml", "xml"),
+            ("v1_cc-avec-modifications.xml", "xml"),
+            ("tabular_2024H2_first300.csv", "csv"),
+        ];
+        let mut first_counts = Vec::new();
+        for (file, format) in files {
+            let run = import(&db, &fixture(file)).await;
+            assert_eq!(run.status, "done", "{backend} {file}: {:?}", run.error);
+            assert_eq!(run.format.as_deref(), Some(format), "{backend} {file}");
+            assert!(run.records > 0, "{backend} {file}");
+            assert_eq!(run.records, run.accepted + run.rejected, "{backend} {file}");
+            first_counts.push(count_contracts(&db).await);
+        }
+        // The real 2019 subset: 218 records of the Métropole, all identifiable.
+        let subset = import(&db, &fixture("SUBSET_metropole_lyon_lieuExecution.json")).await;
+        assert_eq!((subset.records, subset.rejected), (218, 0), "{backend}");
+        // Re-importing everything changes no count.
+        let before = count_contracts(&db).await;
+        for (file, _) in files {
+            import(&db, &fixture(file)).await;
+        }
+        assert_eq!(
+            count_contracts(&db).await,
+            before,
+            "{backend}: re-import duplicated contracts"
+        );
+
+        // The tabular CSV: 300 rows, one per contract × awardee, fewer contracts than rows.
+        let csv_contracts = contracts::Entity::find()
+            .filter(contracts::Column::CpvDivision.eq("45"))
+            .filter(contracts::Column::Year.gte(2024))
+            .count(&db)
+            .await
+            .unwrap();
+        assert!(
+            csv_contracts > 0 && csv_contracts < 300,
+            "{backend}: {csv_contracts}"
+        );
+
+        // A 2022 contract with its modifications applied in order.
+        let c = contracts::Entity::find()
+            .filter(contracts::Column::Uid.eq("21750001630066TEST2022"))
+            .one(&db)
+            .await
+            .unwrap()
+            .expect("TEST2022 imported");
+        assert_eq!(c.amount_cents, Some(57_500_000), "{backend}");
+        assert_eq!(c.final_amount_cents, Some(12_345_787), "{backend}");
+        assert_eq!(c.offers_received, Some(4));
+        assert_eq!(c.social.as_deref(), Some("clause,critere"));
+        assert_eq!(c.nature.as_deref(), Some("accord_cadre"));
+    }
+}
+
+#[tokio::test]
+async fn the_same_contract_from_two_sources_is_merged() {
+    for (backend, url) in backends("decp_merge").await {
+        let db = db(&url).await;
+        let dir = std::env::temp_dir().join(format!(
+            "passerelle-decp-merge-{backend}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("profil-a.json");
+        let b = dir.join("profil-b.json");
+        std::fs::write(&a, r#"{"marches": [{"id": "M1", "acheteur": {"id": "21690123100011", "nom": "Ville de Lyon"},
+            "objet": "Entretien des espaces verts", "montant": 50000, "dateNotification": "2019-05-02",
+            "titulaires": [{"id": "78471226700060", "typeIdentifiant": "SIRET"}]}]}"#).unwrap();
+        // The second source adds the CPV and the offers, and says nothing of the amount.
+        std::fs::write(&b, r#"{"marches": {"marche": [{"id": "M1", "acheteur": {"id": "21690123100011"},
+            "codeCPV": "77313000-7", "offresRecues": 3,
+            "titulaires": [{"titulaire": {"id": "78471226700060", "typeIdentifiant": "SIRET"}}]}]}}"#).unwrap();
+        import(&db, &a).await;
+        import(&db, &b).await;
+        let all = contracts::Entity::find().all(&db).await.unwrap();
+        assert_eq!(all.len(), 1, "{backend}");
+        let c = &all[0];
+        assert_eq!(
+            c.amount_cents,
+            Some(5_000_000),
+            "{backend}: a missing value erased a known one"
+        );
+        assert_eq!(c.cpv.as_deref(), Some("77313000"));
+        assert_eq!(c.offers_received, Some(3));
+        assert_eq!(c.buyer_name.as_deref(), Some("Ville de Lyon"));
+        let sources = contract_sources::Entity::find().all(&db).await.unwrap();
+        let mut names: Vec<_> = sources.iter().map(|s| s.source.as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["profil-a.json", "profil-b.json"], "{backend}");
+        assert_eq!(
+            contract_awardees::Entity::find().count(&db).await.unwrap(),
+            1,
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_files_end_with_a_clear_error_and_keep_committed_batches() {
+    for (backend, url) in backends("decp_bad").await {
+        let db = db(&url).await;
+        let dir = std::env::temp_dir().join(format!(
+            "passerelle-decp-bad-{backend}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("vide.json", Vec::new(), "import.error.empty"),
+            (
+                "binaire.json",
+                vec![0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1, 2, 3],
+                "import.error.binary",
+            ),
+            (
+                "texte.txt",
+                b"bonjour".to_vec(),
+                "import.error.unknown_format",
+            ),
+            (
+                "autre.json",
+                br#"{"contrats": []}"#.to_vec(),
+                "import.error.no_records",
+            ),
+            (
+                "chaine.json",
+                format!("\"{}\"", "x".repeat(10 * 1024 * 1024)).into_bytes(),
+                "import.error.unknown_format",
+            ),
+            (
+                "tronque.xml",
+                b"<marches><marche><id>1</id>".to_vec(),
+                "import.error.xml",
+            ),
+        ];
+        for (name, bytes, key) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let run = import(&db, &path).await;
+            assert_eq!(run.status, "failed", "{backend} {name}");
+            assert!(
+                run.error.as_deref().unwrap_or("").starts_with(key),
+                "{backend} {name}: {:?}",
+                run.error
+            );
+        }
+        assert_eq!(count_contracts(&db).await, 0, "{backend}");
+
+        // A file cut after 1,200 records: the full batches before the cut are kept, and a
+        // re-run of the complete file completes it without duplicates.
+        let mut records = Vec::new();
+        for i in 0..1500 {
+            records.push(format!(
+                r#"{{"id": "T{i}", "acheteur": {{"id": "21690123100011"}}, "montant": {i}, "dateNotification": "2020-01-01"}}"#
+            ));
+        }
+        let full = format!(r#"{{"marches": [{}]}}"#, records.join(","));
+        let cut_at = full.find(r#""id": "T1200""#).unwrap();
+        let truncated = dir.join("tronque.json");
+        std::fs::write(&truncated, &full[..cut_at]).unwrap();
+        let run = import(&db, &truncated).await;
+        assert_eq!(run.status, "failed", "{backend}");
+        assert!(
+            run.error
+                .as_deref()
+                .unwrap()
+                .starts_with("import.error.json"),
+            "{backend}"
+        );
+        assert_eq!(count_contracts(&db).await, 1200, "{backend}");
+        let complete = dir.join("complet.json");
+        std::fs::write(&complete, &full).unwrap();
+        let run = import(&db, &complete).await;
+        assert_eq!(run.status, "done", "{backend}");
+        assert_eq!(count_contracts(&db).await, 1500, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn rejects_say_why_and_where() {
+    for (backend, url) in backends("decp_rejects").await {
+        let db = db(&url).await;
+        let dir = std::env::temp_dir().join(format!(
+            "passerelle-decp-rej-{backend}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rejets.json");
+        std::fs::write(&path, r#"{"marches": [
+            {"id": "OK1", "acheteur": {"id": "21690123100011"}, "montant": "12 000,50", "dateNotification": "2021-02-03"},
+            {"id": "SANS-ACHETEUR", "montant": 10},
+            {"acheteur": {"id": "123"}},
+            "pas un objet"
+        ]}"#).unwrap();
+        let run = import(&db, &path).await;
+        assert_eq!(
+            (run.records, run.accepted, run.rejected),
+            (4, 1, 3),
+            "{backend}"
+        );
+        let rejects = import_rejects::Entity::find()
+            .filter(import_rejects::Column::ImportId.eq(run.id))
+            .all(&db)
+            .await
+            .unwrap();
+        let mut indexes: Vec<i32> = rejects.iter().map(|r| r.record_index).collect();
+        indexes.sort();
+        assert_eq!(indexes, [1, 2, 3], "{backend}");
+        assert!(rejects
+            .iter()
+            .any(|r| r.reasons.contains("decp.problem.buyer_missing")
+                && r.reasons.contains("acheteur.id")));
+        assert!(
+            run.report.contains("rejected:decp.problem.buyer_not_siret"),
+            "{}",
+            run.report
+        );
+        let ok = contracts::Entity::find().one(&db).await.unwrap().unwrap();
+        assert_eq!(ok.amount_cents, Some(1_200_050));
+        let text = app::server::decp::report::render_text(&run);
+        assert!(text.contains("identifiant de l'acheteur absent"), "{text}");
+    }
+}
