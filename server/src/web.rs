@@ -6,7 +6,7 @@ use app::i18n::{Lang, LANG_COOKIE};
 use app::server::{limits::LoginLimits, mail::Mailer, sessions::DbSessionStore, state::AppState};
 use app::{shell, App};
 use axum::{
-    extract::{Path, Query},
+    extract::{DefaultBodyLimit, Path, Query},
     http::{header, HeaderValue, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -100,11 +100,21 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/robots.txt",
             tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
         )
+        .route(
+            "/admin/imports/{id}/rejets.csv",
+            get(crate::uploads::rejects),
+        )
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Added after the 1 MiB limit, so only this route takes large bodies.
+        .route(
+            "/admin/imports",
+            axum::routing::post(crate::uploads::upload)
+                .layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT)),
+        )
         .with_state(state)
         .layer(middleware::from_fn(security::server_fn_error_status))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(security::security_headers))
         .layer(CatchPanicLayer::custom(security::panic_response))
 }

@@ -27,7 +27,6 @@ const ROLES: [&str; 6] = [
 
 /// path → (arguments, expectation per role in ROLES order). Arguments are valid in shape, so an
 /// allowed call ends in a 2xx/3xx, a 404 or a 422 — never a 400.
-/// Server function → (form fields, expected outcome per role).
 type Table = BTreeMap<&'static str, (Vec<(&'static str, &'static str)>, [E; 6])>;
 
 fn table() -> Table {
@@ -99,6 +98,11 @@ fn table() -> Table {
             ),
         ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
+        ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
+        (
+            "/api/admin/import",
+            (vec![("id", "999999")], [D, D, D, D, D, A]),
+        ),
         (
             "/api/admin/verify-org",
             (vec![("org_id", "999999")], [D, D, D, D, D, A]),

@@ -265,3 +265,122 @@ async fn rejects_say_why_and_where() {
         assert!(text.contains("identifiant de l'acheteur absent"), "{text}");
     }
 }
+
+/// The admin upload: only administrators, the file streamed and imported in the background,
+/// the run's page and the rejects CSV.
+#[tokio::test]
+async fn admins_upload_a_file_and_download_its_rejects() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    for (backend, url) in backends("decp_upload").await {
+        let app = common::TestApp::new(&url).await;
+        let boundary = "----passerelle-test";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"C:\\\\dossier\\\\rejets.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}--\r\n",
+            r#"{"marches": [{"id": "OK1", "acheteur": {"id": "21690123100011"}}, {"id": "SANS-ACHETEUR"}]}"#
+        );
+        let post = |cookie: Option<String>| {
+            let mut req = Request::post("/admin/imports")
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("origin", "http://127.0.0.1")
+                .header("sec-fetch-site", "same-origin");
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            req.body(Body::from(body.clone())).unwrap()
+        };
+        // Anonymous: 401, nothing imported.
+        let res = app.router.clone().oneshot(post(None)).await.unwrap();
+        assert_eq!(res.status().as_u16(), 401, "{backend}");
+        // A signed-in non-admin: 403.
+        let user = app.signup("curieux@exemple.fr").await;
+        let res = app
+            .router
+            .clone()
+            .oneshot(post(Some(user.clone())))
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 403, "{backend}");
+        assert_eq!(
+            imports::Entity::find().count(&app.db).await.unwrap(),
+            0,
+            "{backend}"
+        );
+
+        let admin = app.signup("admin-import@exemple.fr").await;
+        app.make_admin("admin-import@exemple.fr").await;
+        let res = app
+            .router
+            .clone()
+            .oneshot(post(Some(admin.clone())))
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{backend}");
+        let location = res.headers()["location"].to_str().unwrap().to_string();
+        let id: i32 = location.rsplit('/').next().unwrap().parse().unwrap();
+        // The import runs in the background: wait for it to end.
+        let mut run = None;
+        for _ in 0..100 {
+            let r = imports::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            if r.status != "running" {
+                run = Some(r);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let run = run.expect("import finished");
+        assert_eq!(
+            run.file_name, "rejets.json",
+            "{backend}: the client's path is dropped"
+        );
+        assert_eq!(
+            (run.status.as_str(), run.accepted, run.rejected),
+            ("done", 1, 1),
+            "{backend}"
+        );
+
+        let (status, _, page) = app.get(&location, Some(&admin)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(
+            page.contains("identifiant de l&#x27;acheteur absent")
+                || page.contains("identifiant de l'acheteur absent"),
+            "{backend}"
+        );
+        let req = Request::get(format!("{location}/rejets.csv"))
+            .header("cookie", &admin)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{backend}");
+        assert!(res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment"));
+        let csv = String::from_utf8(
+            http_body_util::BodyExt::collect(res.into_body())
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(
+            csv.contains("SANS-ACHETEUR") && csv.contains("acheteur.id"),
+            "{backend}: {csv}"
+        );
+        let (status, _, _) = app
+            .get(&format!("{location}/rejets.csv"), Some(&user))
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, _) = app.get("/admin/imports/999999", Some(&admin)).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+    }
+}

@@ -2,5 +2,6 @@
 pub mod admin;
 pub mod auth;
 pub mod home;
+pub mod imports;
 pub mod orgs;
 pub mod placeholder;

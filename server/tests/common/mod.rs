@@ -160,4 +160,19 @@ impl TestApp {
         );
         cookie.expect("session cookie after signup")
     }
+
+    /// Makes an existing account administrator.
+    pub async fn make_admin(&self, email: &str) {
+        use app::server::entities::users;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let u = users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("account exists");
+        let mut am: users::ActiveModel = u.into();
+        am.is_admin = Set(true);
+        am.update(&self.db).await.unwrap();
+    }
 }

@@ -16,6 +16,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — Passerelle", t("nav.admin")) />
         <h1>{t("nav.admin")}</h1>
+        <p><a href="/admin/imports">{t("import.title")}</a></p>
         {move || query.with(|q| q.get("ok")).map(|_| view! {
             <p class="alert alert--ok" role="status">{t("admin.verified")}</p>
         })}

@@ -6,7 +6,7 @@ pub mod read;
 pub mod report;
 pub mod store;
 
-use crate::domain::decp::{normalise, Outcome};
+use crate::domain::decp::{normalise, run, run::ImportRun, Outcome};
 use crate::server::entities::imports;
 use read::{read_records, ReadError};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
@@ -37,7 +37,18 @@ pub async fn import_file(
     on_progress: impl Fn(Progress),
 ) -> Result<imports::Model, DbErr> {
     let bytes_total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let run = imports::ActiveModel {
+    let run = start(db, display_name, bytes_total, started_by).await?;
+    execute(db, run.id, path, display_name, on_progress).await
+}
+
+/// Records a new import run, before its first record is read.
+pub async fn start(
+    db: &DatabaseConnection,
+    display_name: &str,
+    bytes_total: u64,
+    started_by: Option<i32>,
+) -> Result<imports::Model, DbErr> {
+    imports::ActiveModel {
         file_name: Set(display_name.chars().take(300).collect()),
         status: Set("running".into()),
         bytes_total: Set(bytes_total as i64),
@@ -47,12 +58,24 @@ pub async fn import_file(
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    let outcome = run_import(db, run.id, path, display_name, bytes_total, &on_progress).await;
-    let mut done: imports::ActiveModel = imports::Entity::find_by_id(run.id)
+    .await
+}
+
+/// Reads the file of a started run to its end (or its first unrecoverable error) and closes
+/// the run with its status, format and error.
+pub async fn execute(
+    db: &DatabaseConnection,
+    run_id: i32,
+    path: &Path,
+    display_name: &str,
+    on_progress: impl Fn(Progress),
+) -> Result<imports::Model, DbErr> {
+    let bytes_total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let outcome = run_import(db, run_id, path, display_name, bytes_total, &on_progress).await;
+    let mut done: imports::ActiveModel = imports::Entity::find_by_id(run_id)
         .one(db)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("import {}", run.id)))?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("import {run_id}")))?
         .into();
     done.finished_at = Set(Some(chrono::Utc::now()));
     match outcome {
@@ -73,10 +96,91 @@ pub async fn import_file(
         Err(RunError::Db(e)) => {
             done.status = Set("failed".into());
             done.error = Set(Some("import.error.database|".into()));
-            tracing::error!("import {} failed on the database: {e}", run.id);
+            tracing::error!("import {run_id} failed on the database: {e}");
         }
     }
     done.update(db).await
+}
+
+/// The most recent import runs, newest first.
+pub async fn recent_runs(db: &DatabaseConnection, limit: u64) -> Result<Vec<ImportRun>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(imports::Entity::find()
+        .order_by_desc(imports::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_dto)
+        .collect())
+}
+
+pub async fn find_run(db: &DatabaseConnection, id: i32) -> Result<Option<ImportRun>, DbErr> {
+    Ok(imports::Entity::find_by_id(id).one(db).await?.map(to_dto))
+}
+
+fn to_dto(m: imports::Model) -> ImportRun {
+    ImportRun {
+        id: m.id,
+        reasons: run::reasons_of(&m.report),
+        error: m.error.as_deref().map(|e| {
+            let (k, d) = e.split_once('|').unwrap_or((e, ""));
+            (k.to_string(), d.to_string())
+        }),
+        file_name: m.file_name,
+        format: m.format,
+        status: m.status,
+        bytes_total: m.bytes_total,
+        bytes_read: m.bytes_read,
+        records: m.records,
+        accepted: m.accepted,
+        warned: m.warned,
+        rejected: m.rejected,
+        started_at: m.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        finished_at: m
+            .finished_at
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+    }
+}
+
+/// The rejects of a run as CSV (semicolon-separated, for French spreadsheets): record index,
+/// field, reason in French, what was found, and the record as found.
+pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String, DbErr> {
+    use crate::domain::decp::Issue;
+    use crate::server::entities::import_rejects;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let rows = import_rejects::Entity::find()
+        .filter(import_rejects::Column::ImportId.eq(run_id))
+        .order_by_asc(import_rejects::Column::RecordIndex)
+        .all(db)
+        .await?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let header = [
+        "enregistrement",
+        "champ",
+        "motif",
+        "valeur trouvée",
+        "enregistrement brut",
+    ];
+    let _ = w.write_record(header);
+    for r in rows {
+        let issues: Vec<Issue> = serde_json::from_str(&r.reasons).unwrap_or_default();
+        for i in issues {
+            let reason = crate::i18n::tr(crate::i18n::Lang::Fr, &i.key);
+            let _ = w.write_record([
+                r.record_index.to_string().as_str(),
+                &i.field,
+                &reason,
+                &i.detail,
+                &r.raw,
+            ]);
+        }
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    // A BOM, so that spreadsheets read the accents right.
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
 fn values_shorten(s: &str) -> String {

@@ -1,0 +1,239 @@
+//! File uploads that are not server functions: the DECP import (a multipart POST streamed to a
+//! temporary file, then imported in the background) and the download of an import's rejects.
+//! Plain HTTP, so they work without JavaScript and never hold a large file in memory.
+
+use app::i18n::{tr, Lang};
+use app::server::{auth::Caller, auth::USER_ID_KEY, state::AppState};
+use axum::{
+    extract::{Multipart, Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use tokio::io::AsyncWriteExt;
+use tower_sessions::Session;
+
+/// Largest DECP file accepted by the upload.
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
+
+fn lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .map(Lang::from_cookie_header)
+        .unwrap_or(Lang::Fr)
+}
+
+/// A small page with the message, its status, and a way back (the form posts without JS).
+fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
+    let message = tr(lang, key);
+    let back = tr(lang, "import.title");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/admin/imports\">{}</a></p></main></body></html>",
+        lang.code(),
+        html_escape(&back),
+        html_escape(&back),
+        html_escape(&message),
+        html_escape(&back)
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The signed-in administrator, or the response to send instead.
+async fn admin(state: &AppState, session: &Session, lang: Lang) -> Result<i32, Response> {
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return Err(error_page(
+            StatusCode::UNAUTHORIZED,
+            lang,
+            "error.unauthenticated",
+        ));
+    };
+    let caller = Caller::for_user(&state.db, user_id)
+        .await
+        .map_err(|_| error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal"))?;
+    match caller.require_admin() {
+        Ok(u) => Ok(u.id),
+        Err(e) => Err(error_page(
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
+            lang,
+            e.message_key(),
+        )),
+    }
+}
+
+/// POST /admin/imports (multipart, field `fichier`): stores the file, starts the import in the
+/// background and sends the browser to the run's page.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let lang = lang(&headers);
+    let admin_id = match admin(&state, &session, lang).await {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    let dir = std::env::temp_dir().join("passerelle-imports");
+    if tokio::fs::create_dir_all(&dir).await.is_err() {
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "import.upload.io");
+    }
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let status = e.status();
+                let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "import.upload.too_large"
+                } else {
+                    "import.upload.io"
+                };
+                return error_page(status, lang, key);
+            }
+        };
+        if field.name() != Some("fichier") {
+            continue;
+        }
+        let name: String = field
+            .file_name()
+            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        if name.trim().is_empty() {
+            return error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file");
+        }
+        let path = dir.join(format!("{}.upload", uuid_like()));
+        match save(field, &path).await {
+            Ok(0) => {
+                let _ = tokio::fs::remove_file(&path).await;
+                // An empty file is still a run: its page says why it failed.
+            }
+            Ok(_) => {}
+            Err(status) => {
+                let _ = tokio::fs::remove_file(&path).await;
+                let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "import.upload.too_large"
+                } else {
+                    "import.upload.io"
+                };
+                return error_page(status, lang, key);
+            }
+        }
+        let size = tokio::fs::metadata(&path)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let run = match app::server::decp::start(&state.db, &name, size, Some(admin_id)).await {
+            Ok(run) => run,
+            Err(e) => {
+                tracing::error!("could not record an import: {e}");
+                let _ = tokio::fs::remove_file(&path).await;
+                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
+            }
+        };
+        let db = state.db.clone();
+        let run_id = run.id;
+        tokio::spawn(async move {
+            if let Err(e) = app::server::decp::execute(&db, run_id, &path, &name, |_| {}).await {
+                tracing::error!("import {run_id} could not be closed: {e}");
+            }
+            let _ = tokio::fs::remove_file(&path).await;
+        });
+        return Redirect::to(&format!("/admin/imports/{run_id}")).into_response();
+    }
+    error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file")
+}
+
+/// Streams a multipart field to a file; returns its size.
+async fn save(
+    mut field: axum::extract::multipart::Field<'_>,
+    path: &std::path::Path,
+) -> Result<u64, StatusCode> {
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    let mut size = 0u64;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                size += chunk.len() as u64;
+                file.write_all(&chunk)
+                    .await
+                    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+            }
+            Ok(None) => break,
+            Err(e) => return Err(e.status()),
+        }
+    }
+    file.flush()
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    Ok(size)
+}
+
+/// A unique enough name for a temporary file.
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// GET /admin/imports/{id}/rejets.csv
+pub async fn rejects(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let lang = lang(&headers);
+    if let Err(res) = admin(&state, &session, lang).await {
+        return res;
+    }
+    let Ok(id) = id.parse::<i32>() else {
+        return error_page(StatusCode::NOT_FOUND, lang, "error.not_found");
+    };
+    match app::server::decp::find_run(&state.db, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, lang, "error.not_found"),
+        Err(e) => {
+            tracing::error!("import {id}: {e}");
+            return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
+        }
+    }
+    match app::server::decp::rejects_csv(&state.db, id).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"rejets-import-{id}.csv\""),
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("rejects of import {id}: {e}");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal")
+        }
+    }
+}
