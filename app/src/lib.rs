@@ -13,7 +13,7 @@ pub mod i18n;
 pub mod server;
 
 use components::layout::Layout;
-use features::{admin, auth, home, imports, orgs, placeholder};
+use features::{admin, auth, contracts, home, imports, orgs, placeholder};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -76,7 +76,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=placeholder::AccessibilityPage ssr=ASYNC />
-                        <Route path=path!("/marches") view=|| view! { <placeholder::AreaPage key="nav.contracts" /> } ssr=ASYNC />
+                        <Route path=path!("/marches") view=contracts::pages::ContractsPage ssr=ASYNC />
+                        <Route path=path!("/marches/:id") view=contracts::pages::ContractPage ssr=ASYNC />
                         <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } ssr=ASYNC />
                         <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />

@@ -97,6 +97,14 @@ fn table() -> Table {
                 [D, A, A, A, A, A],
             ),
         ),
+        (
+            "/api/contracts/search",
+            (vec![("query", "annee=2019")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/contracts/get",
+            (vec![("id", "999999")], [A, A, A, A, A, A]),
+        ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (

@@ -384,3 +384,79 @@ async fn admins_upload_a_file_and_download_its_rejects() {
         assert_eq!(status.as_u16(), 404, "{backend}");
     }
 }
+
+/// The explorer over imported contracts: filters from the URL, pages, the contract page.
+#[tokio::test]
+async fn the_explorer_filters_pages_and_shows_a_contract() {
+    for (backend, url) in backends("decp_explorer").await {
+        let app = common::TestApp::new(&url).await;
+        import(
+            &app.db,
+            &fixture("SUBSET_metropole_lyon_lieuExecution.json"),
+        )
+        .await;
+        // 218 records, some of them the same contract published twice: fewer contracts.
+        let total = count_contracts(&app.db).await;
+        assert!(total > 100 && total < 218, "{backend}: {total}");
+        let count_text = format!("{total} marchés");
+
+        let (status, _, page) = app.get("/marches", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(page.contains(&count_text), "{backend}");
+        assert_eq!(
+            page.matches("data-test=\"contract-row\"").count(),
+            25,
+            "{backend}: one page of 25"
+        );
+        assert!(page.contains("rel=\"next\""));
+
+        // The same filters through the server function a hydrated page calls.
+        let lyon = contracts::Entity::find()
+            .filter(contracts::Column::BuyerSiret.eq("21690123100011"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        let (status, _, body) = app
+            .get(
+                "/api/contracts/search?query=acheteur%3D21690123100011",
+                None,
+            )
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["page"]["total"], lyon, "{backend}");
+
+        // Text, year and department together; page 2 of a filter keeps the filter.
+        let (_, _, page) = app
+            .get("/marches?q=travaux&dep=69&tri=montant-desc", None)
+            .await;
+        assert!(
+            page.contains("marchés") || page.contains("1 marché") || page.contains("Aucun marché"),
+            "{backend}"
+        );
+        let (_, _, page) = app.get("/marches?annee=1900&cpv=x&page=-3", None).await;
+        assert!(
+            page.contains(&count_text),
+            "{backend}: impossible filters are ignored"
+        );
+        let (_, _, page) = app.get("/marches?q=zzzzintrouvable", None).await;
+        assert!(page.contains("Aucun marché ne correspond"), "{backend}");
+
+        let one = contracts::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _, page) = app.get(&format!("/marches/{}", one.id), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(page.contains(&one.source_id), "{backend}");
+        assert!(
+            page.contains("Sources (enregistrements tels que publiés)"),
+            "{backend}"
+        );
+        let (status, _, _) = app.get("/marches/999999", None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+        let (status, _, _) = app.get("/marches/pas-un-nombre", None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+    }
+}

@@ -1,6 +1,7 @@
 //! One folder a feature: its server functions (`api`), pages and components.
 pub mod admin;
 pub mod auth;
+pub mod contracts;
 pub mod home;
 pub mod imports;
 pub mod orgs;

@@ -1,5 +1,6 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
 pub mod auth;
+pub mod contracts;
 pub mod db;
 pub mod decp;
 pub mod demo;

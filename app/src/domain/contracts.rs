@@ -1,0 +1,356 @@
+//! The contracts explorer's vocabulary: filters read from (and written back to) the query
+//! string, so every list is a shareable URL; the rows and pages sent to the browser; money and
+//! dates as French readers write them.
+
+use serde::{Deserialize, Serialize};
+
+/// Rows per page of the explorer.
+pub const PER_PAGE: u64 = 25;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractFilters {
+    /// Words to find in the object, the buyer or the awardees.
+    pub q: Option<String>,
+    pub year: Option<i32>,
+    /// CPV division (2 digits) or group (3 digits).
+    pub cpv: Option<String>,
+    pub procedure: Option<String>,
+    pub nature: Option<String>,
+    /// Euros, inclusive.
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// Buyer SIRET.
+    pub buyer: Option<String>,
+    /// Awardee identifier (SIRET…).
+    pub awardee: Option<String>,
+    pub dep: Option<String>,
+    pub commune: Option<String>,
+    /// Contracts with at most this many offers received (1 = a single bidder).
+    pub max_offers: Option<i32>,
+    /// "1": with a social consideration; "1" for `env`: with an environmental one.
+    pub social: bool,
+    pub env: bool,
+    pub sort: Sort,
+    /// From 1.
+    pub page: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    #[default]
+    DateDesc,
+    DateAsc,
+    AmountDesc,
+    AmountAsc,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [
+        Sort::DateDesc,
+        Sort::DateAsc,
+        Sort::AmountDesc,
+        Sort::AmountAsc,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::DateDesc => "recent",
+            Sort::DateAsc => "ancien",
+            Sort::AmountDesc => "montant-desc",
+            Sort::AmountAsc => "montant-asc",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Sort {
+        Sort::ALL
+            .into_iter()
+            .find(|x| x.code() == s)
+            .unwrap_or_default()
+    }
+}
+
+fn clean(s: Option<String>, max: usize) -> Option<String> {
+    s.map(|s| s.trim().chars().take(max).collect::<String>())
+        .filter(|s| !s.is_empty())
+}
+
+fn digits(s: Option<String>, lens: &[usize]) -> Option<String> {
+    clean(s, 20)
+        .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|s| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl ContractFilters {
+    /// Reads the filters from query-string pairs. Values that cannot be right are ignored (a
+    /// hand-edited URL shows the unfiltered list rather than an error).
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> ContractFilters {
+        let num = |k: &str| {
+            get(k).and_then(|v| v.trim().replace([' ', '\u{a0}'], "").parse::<i64>().ok())
+        };
+        ContractFilters {
+            q: clean(get("q"), 200),
+            year: num("annee")
+                .filter(|y| (1990..=2100).contains(y))
+                .map(|y| y as i32),
+            cpv: digits(get("cpv"), &[2, 3]),
+            procedure: clean(get("procedure"), 40)
+                .filter(|p| crate::domain::decp::Procedure::from_code(p).is_some()),
+            nature: clean(get("nature"), 40)
+                .filter(|n| crate::domain::decp::Nature::from_code(n).is_some()),
+            min: num("min").filter(|v| *v >= 0),
+            max: num("max").filter(|v| *v >= 0),
+            buyer: digits(get("acheteur"), &[14]),
+            awardee: clean(get("titulaire"), 64),
+            dep: clean(get("dep"), 3)
+                .and_then(|d| crate::domain::decp::record::normalise_departement(&d)),
+            commune: digits(get("commune"), &[5]).or_else(|| {
+                clean(get("commune"), 5).filter(|c| c.starts_with("2A") || c.starts_with("2B"))
+            }),
+            max_offers: num("offres_max")
+                .filter(|v| (0..=1000).contains(v))
+                .map(|v| v as i32),
+            social: get("social").as_deref() == Some("1"),
+            env: get("env").as_deref() == Some("1"),
+            sort: get("tri").map(|s| Sort::from_code(&s)).unwrap_or_default(),
+            page: num("page")
+                .filter(|p| *p >= 1 && *p <= 100_000)
+                .unwrap_or(1) as u64,
+        }
+    }
+
+    /// The query string of these filters (without `?`), with another page.
+    pub fn to_query(&self, page: u64) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut push = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        };
+        push("q", self.q.clone());
+        push("annee", self.year.map(|v| v.to_string()));
+        push("cpv", self.cpv.clone());
+        push("procedure", self.procedure.clone());
+        push("nature", self.nature.clone());
+        push("min", self.min.map(|v| v.to_string()));
+        push("max", self.max.map(|v| v.to_string()));
+        push("acheteur", self.buyer.clone());
+        push("titulaire", self.awardee.clone());
+        push("dep", self.dep.clone());
+        push("commune", self.commune.clone());
+        push("offres_max", self.max_offers.map(|v| v.to_string()));
+        push("social", self.social.then(|| "1".into()));
+        push("env", self.env.then(|| "1".into()));
+        push(
+            "tri",
+            (self.sort != Sort::default()).then(|| self.sort.code().to_string()),
+        );
+        push("page", (page > 1).then(|| page.to_string()));
+        pairs
+            .into_iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// One line of the explorer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractRow {
+    pub id: i32,
+    pub object: Option<String>,
+    pub buyer_siret: String,
+    pub buyer_name: Option<String>,
+    pub awardees: Vec<String>,
+    pub amount_cents: Option<i64>,
+    pub notified_on: Option<String>,
+    pub year: Option<i32>,
+    pub procedure: Option<String>,
+    pub cpv: Option<String>,
+    pub cpv_label: Option<String>,
+    pub place: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractPage {
+    pub rows: Vec<ContractRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AwardeeView {
+    pub id_type: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModificationView {
+    pub position: i32,
+    pub object: Option<String>,
+    pub signed_on: Option<String>,
+    pub duration_months: Option<i32>,
+    pub amount_cents: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub source: String,
+    pub format: String,
+    pub imported_at: String,
+    /// The record as published, pretty-printed.
+    pub raw: String,
+}
+
+/// Everything the contract page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractDetail {
+    pub id: i32,
+    pub uid: String,
+    pub source_id: String,
+    pub kind: String,
+    pub object: Option<String>,
+    pub buyer_siret: String,
+    pub buyer_name: Option<String>,
+    pub cpv: Option<String>,
+    pub cpv_label: Option<String>,
+    pub procedure: Option<String>,
+    pub nature: Option<String>,
+    pub place_name: Option<String>,
+    pub place_code: Option<String>,
+    pub place_commune: Option<String>,
+    pub place_departement: Option<String>,
+    pub duration_months: Option<i32>,
+    pub amount_cents: Option<i64>,
+    pub final_duration_months: Option<i32>,
+    pub final_amount_cents: Option<i64>,
+    pub notified_on: Option<String>,
+    pub published_on: Option<String>,
+    pub price_form: Option<String>,
+    pub offers_received: Option<i32>,
+    pub social: Vec<String>,
+    pub environmental: Vec<String>,
+    pub consortium: Option<String>,
+    pub subcontracting_declared: Option<bool>,
+    pub awardees: Vec<AwardeeView>,
+    pub modifications: Vec<ModificationView>,
+    pub sources: Vec<SourceView>,
+}
+
+/// "48 500 €", "1 234 567,89 €": French grouping with a narrow no-break space, cents only
+/// when there are some.
+pub fn format_euros(cents: i64) -> String {
+    let negative = cents < 0;
+    let cents = cents.unsigned_abs();
+    let (euros, rest) = (cents / 100, cents % 100);
+    let digits = euros.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    if rest == 0 {
+        format!("{sign}{grouped}\u{a0}€")
+    } else {
+        format!("{sign}{grouped},{rest:02}\u{a0}€")
+    }
+}
+
+/// 2024-03-15 → 15/03/2024.
+pub fn format_date(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn filters(pairs: &[(&str, &str)]) -> ContractFilters {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ContractFilters::from_pairs(move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_query_string() {
+        let f = filters(&[
+            ("q", "espaces verts"),
+            ("annee", "2019"),
+            ("cpv", "77"),
+            ("dep", "069"),
+            ("social", "1"),
+            ("tri", "montant-desc"),
+            ("page", "3"),
+        ]);
+        assert_eq!(f.q.as_deref(), Some("espaces verts"));
+        assert_eq!(f.dep.as_deref(), Some("69"));
+        assert_eq!(f.sort, Sort::AmountDesc);
+        assert_eq!(f.page, 3);
+        let q = f.to_query(2);
+        assert_eq!(
+            q,
+            "q=espaces%20verts&annee=2019&cpv=77&dep=69&social=1&tri=montant%2Ddesc&page=2"
+        );
+        let pairs: HashMap<String, String> = q
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    percent_encoding::percent_decode_str(v)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                )
+            })
+            .collect();
+        let back = ContractFilters::from_pairs(move |k| pairs.get(k).cloned());
+        assert_eq!(back, ContractFilters { page: 2, ..f });
+    }
+
+    #[test]
+    fn impossible_values_are_ignored() {
+        let f = filters(&[
+            ("annee", "deux mille"),
+            ("cpv", "4"),
+            ("procedure", "tirage"),
+            ("min", "-5"),
+            ("acheteur", "123"),
+            ("page", "0"),
+            ("dep", "99"),
+        ]);
+        assert_eq!(
+            f,
+            ContractFilters {
+                page: 1,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn money_and_dates_in_french() {
+        assert_eq!(format_euros(4_850_000), "48\u{202f}500\u{a0}€");
+        assert_eq!(
+            format_euros(123_456_789),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
+        assert_eq!(format_euros(5), "0,05\u{a0}€");
+        assert_eq!(format_date("2024-03-15"), "15/03/2024");
+    }
+}

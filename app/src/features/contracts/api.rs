@@ -1,0 +1,46 @@
+//! Server functions of the explorer (public, read-only).
+
+use crate::domain::contracts::{ContractDetail, ContractPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// A page of results and the choices of the year filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explorer {
+    pub page: ContractPage,
+    pub years: Vec<i32>,
+}
+
+/// `query` is the explorer's query string, as in its URL (filters are read on the server, so a
+/// shared link and a form posted without JavaScript give the same list).
+#[server(prefix = "/api", endpoint = "contracts/search", input = GetUrl)]
+pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
+    use crate::domain::contracts::ContractFilters;
+    use crate::server::{contracts, db_err, state::AppState};
+    let state = AppState::get()?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.trim_start_matches('?')).unwrap_or_default();
+    let filters = ContractFilters::from_pairs(|k| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    });
+    let page = contracts::search(&state.db, &filters)
+        .await
+        .map_err(db_err)?;
+    let years = contracts::years(&state.db).await.map_err(db_err)?;
+    Ok(Explorer { page, years })
+}
+
+#[server(prefix = "/api", endpoint = "contracts/get", input = GetUrl)]
+pub async fn get_contract(id: i32) -> Result<ContractDetail, AppError> {
+    use crate::server::{contracts, db_err, state::AppState};
+    let state = AppState::get()?;
+    contracts::detail(&state.db, id)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)
+}

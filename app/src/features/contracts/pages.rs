@@ -1,0 +1,315 @@
+//! The explorer (`/marches`: filters in the query string, results, pages) and the contract page.
+
+use super::api::{get_contract, search_contracts, Explorer};
+use crate::domain::contracts::{
+    format_date, format_euros, ContractDetail, ContractFilters, ContractRow, Sort,
+};
+use crate::domain::decp::{Nature, Procedure};
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map};
+
+fn filters_of(search: &str) -> ContractFilters {
+    let pairs: Vec<(String, String)> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect();
+    ContractFilters::from_pairs(move |k| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+fn euros(c: Option<i64>) -> String {
+    c.map(format_euros).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn ContractsPage() -> impl IntoView {
+    let location = use_location();
+    let search = move || location.search.get();
+    let data = Resource::new(search, search_contracts);
+    view! {
+        <Title text=format!("{} — Passerelle", t("nav.contracts")) />
+        <h1>{t("contracts.title")}</h1>
+        <p class="lead">{t("contracts.lead")}</p>
+        <Suspense fallback=|| view! { <p>{t("contracts.loading")}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
+                }
+                Ok(explorer) => {
+                    let filters = filters_of(&search());
+                    view! { <Explorer explorer filters /> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
+    let page = explorer.page;
+    let f = filters.clone();
+    let selected = |a: Option<&str>, b: &str| a == Some(b);
+    view! {
+        <form class="filters card" method="get" action="/marches" role="search">
+            <div class="field">
+                <label for="f-q">{t("contracts.q")}</label>
+                <input id="f-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" />
+            </div>
+            <div class="filters__grid">
+                <div class="field">
+                    <label for="f-annee">{t("contracts.year")}</label>
+                    <select id="f-annee" name="annee">
+                        <option value="">{t("contracts.all")}</option>
+                        {explorer.years.iter().map(|y| view! {
+                            <option value=y.to_string() selected=f.year == Some(*y)>{*y}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-procedure">{t("contracts.procedure")}</label>
+                    <select id="f-procedure" name="procedure">
+                        <option value="">{t("contracts.all")}</option>
+                        {Procedure::ALL.iter().map(|p| view! {
+                            <option value=p.code() selected=selected(f.procedure.as_deref(), p.code())>{t(&p.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-nature">{t("contracts.nature")}</label>
+                    <select id="f-nature" name="nature">
+                        <option value="">{t("contracts.all")}</option>
+                        {Nature::ALL.iter().map(|n| view! {
+                            <option value=n.code() selected=selected(f.nature.as_deref(), n.code())>{t(&n.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-cpv">{t("contracts.cpv")}</label>
+                    <input id="f-cpv" name="cpv" inputmode="numeric" pattern="[0-9]{2,3}" maxlength="3" value=f.cpv.clone().unwrap_or_default() aria-describedby="f-cpv-hint" />
+                    <p class="field__hint" id="f-cpv-hint">{t("contracts.cpv_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="f-dep">{t("contracts.dep")}</label>
+                    <input id="f-dep" name="dep" maxlength="3" value=f.dep.clone().unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-min">{t("contracts.min")}</label>
+                    <input id="f-min" name="min" type="number" min="0" step="1" value=f.min.map(|v| v.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-max">{t("contracts.max")}</label>
+                    <input id="f-max" name="max" type="number" min="0" step="1" value=f.max.map(|v| v.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-offres">{t("contracts.max_offers")}</label>
+                    <input id="f-offres" name="offres_max" type="number" min="0" step="1" value=f.max_offers.map(|v| v.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-tri">{t("contracts.sort")}</label>
+                    <select id="f-tri" name="tri">
+                        {Sort::ALL.iter().map(|s| view! {
+                            <option value=s.code() selected=f.sort == *s>{t(&format!("contracts.sort_{}", s.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <div class="filters__checks">
+                <label><input type="checkbox" name="social" value="1" checked=f.social /> " " {t("contracts.social")}</label>
+                <label><input type="checkbox" name="env" value="1" checked=f.env /> " " {t("contracts.env")}</label>
+            </div>
+            {f.buyer.clone().map(|b| view! { <input type="hidden" name="acheteur" value=b /> })}
+            {f.awardee.clone().map(|a| view! { <input type="hidden" name="titulaire" value=a /> })}
+            {f.commune.clone().map(|c| view! { <input type="hidden" name="commune" value=c /> })}
+            <p>
+                <button type="submit" class="button button--primary">{t("contracts.filter")}</button>
+                " " <a href="/marches">{t("contracts.reset")}</a>
+            </p>
+        </form>
+        <p role="status" data-test="result-count">
+            {match page.total {
+                0 => t("contracts.count_zero"),
+                1 => t("contracts.count_one"),
+                n => format!("{} {}", n, t("contracts.count_many")),
+            }}
+        </p>
+        {if page.rows.is_empty() {
+            view! { <p class="empty-state">{t("contracts.empty")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="result-list">
+                    {page.rows.into_iter().map(|r| view! { <ResultRow row=r /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {(page.pages > 1).then(|| view! {
+            <nav class="pagination" aria-label=t("contracts.pages")>
+                {(page.page > 1).then(|| view! {
+                    <a href=format!("/marches?{}", filters.to_query(page.page - 1)) rel="prev">{t("contracts.previous")}</a>
+                })}
+                <span>{t("contracts.page")} " " {page.page} " / " {page.pages}</span>
+                {(page.page < page.pages).then(|| view! {
+                    <a href=format!("/marches?{}", filters.to_query(page.page + 1)) rel="next">{t("contracts.next")}</a>
+                })}
+            </nav>
+        })}
+    }
+}
+
+#[component]
+fn ResultRow(row: ContractRow) -> impl IntoView {
+    let object = row
+        .object
+        .clone()
+        .unwrap_or_else(|| t("contracts.no_object"));
+    view! {
+        <li class="card result" data-test="contract-row">
+            <h2 class="result__title"><a href=format!("/marches/{}", row.id)>{object}</a></h2>
+            <p class="result__meta">
+                <strong>{euros(row.amount_cents)}</strong>
+                {row.notified_on.as_deref().map(|d| format!(" · {}", format_date(d)))}
+                {row.procedure.as_deref().and_then(Procedure::from_code).map(|p| format!(" · {}", t(&p.label_key())))}
+            </p>
+            <p class="result__meta">
+                {t("contracts.buyer")} " : " {row.buyer_name.clone().unwrap_or(row.buyer_siret.clone())}
+                {(!row.awardees.is_empty()).then(|| format!(" · {} : {}", t("contracts.awardees"), row.awardees.join(", ")))}
+            </p>
+            {row.cpv.clone().map(|c| view! {
+                <p class="result__meta">"CPV " {c} {row.cpv_label.clone().map(|l| format!(" — {l}"))}</p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn ContractPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let contract = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_contract(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <p><a href="/marches">{t("contracts.back")}</a></p>
+        <Suspense fallback=|| ()>
+            {move || contract.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <Title text=format!("{} — Passerelle", t("contracts.title")) />
+                        <h1>{t("contracts.title")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }.into_any()
+                }
+                Ok(c) => view! { <Detail c /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Detail(c: ContractDetail) -> impl IntoView {
+    let title = c.object.clone().unwrap_or_else(|| t("contracts.no_object"));
+    let row = |label: String, value: Option<String>| {
+        value.map(|v| view! { <div><dt>{label}</dt><dd>{v}</dd></div> })
+    };
+    let kind = if c.kind == "concession" {
+        t("contracts.kind_concession")
+    } else {
+        t("contracts.kind_marche")
+    };
+    view! {
+        <Title text=format!("{} — Passerelle", title.clone()) />
+        <h1>{title}</h1>
+        <dl class="facts">
+            {row(t("contracts.kind"), Some(kind))}
+            {row(t("contracts.buyer"), Some(format!("{} (SIRET {})", c.buyer_name.clone().unwrap_or_default(), c.buyer_siret)))}
+            {row(t("contracts.amount_initial"), c.amount_cents.map(format_euros))}
+            {row(t("contracts.amount_final"), (c.final_amount_cents != c.amount_cents).then(|| euros(c.final_amount_cents)))}
+            {row(t("contracts.notified"), c.notified_on.as_deref().map(format_date))}
+            {row(t("contracts.published"), c.published_on.as_deref().map(format_date))}
+            {row(t("contracts.duration"), c.final_duration_months.map(|m| format!("{m} {}", t("contracts.months"))))}
+            {row(t("contracts.procedure"), c.procedure.as_deref().and_then(Procedure::from_code).map(|p| t(&p.label_key())))}
+            {row(t("contracts.nature"), c.nature.as_deref().and_then(Nature::from_code).map(|n| t(&n.label_key())))}
+            {row("CPV".to_string(), c.cpv.clone().map(|code| format!("{code}{}", c.cpv_label.clone().map(|l| format!(" — {l}")).unwrap_or_default())))}
+            {row(t("contracts.place"), c.place_name.clone().or(c.place_code.clone()).map(|p| match &c.place_departement {
+                Some(d) => format!("{p} ({d})"),
+                None => p,
+            }))}
+            {row(t("contracts.offers"), c.offers_received.map(|n| n.to_string()))}
+            {row(t("contracts.price_form"), c.price_form.clone())}
+            {row(t("contracts.social"), (!c.social.is_empty()).then(|| c.social.iter().map(|s| t(&format!("contracts.consideration_{s}"))).collect::<Vec<_>>().join(", ")))}
+            {row(t("contracts.env"), (!c.environmental.is_empty()).then(|| c.environmental.iter().map(|s| t(&format!("contracts.consideration_{s}"))).collect::<Vec<_>>().join(", ")))}
+            {row(t("contracts.consortium"), c.consortium.clone().map(|g| t(&format!("contracts.consortium_{g}"))))}
+            {row(t("contracts.identifier"), Some(c.source_id.clone()))}
+        </dl>
+        <p><a href=format!("/marches?acheteur={}", c.buyer_siret)>{t("contracts.same_buyer")}</a></p>
+        <h2>{t("contracts.awardees")}</h2>
+        {if c.awardees.is_empty() {
+            view! { <p class="empty-state">{t("contracts.no_awardee")}</p> }.into_any()
+        } else {
+            view! {
+                <ul>
+                    {c.awardees.iter().map(|a| view! {
+                        <li>
+                            {a.name.clone().unwrap_or_else(|| a.id.clone())} " (" {a.id_type.clone()} " " {a.id.clone()} ") "
+                            {(!a.current).then(|| view! { <span class="badge">{t("contracts.replaced")}</span> })}
+                            " " <a href=format!("/marches?titulaire={}", a.id)>{t("contracts.same_awardee")}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {(!c.modifications.is_empty()).then(|| view! {
+            <h2>{t("contracts.modifications")}</h2>
+            <div class="table-wrap">
+                <table class="data">
+                    <caption class="visually-hidden">{t("contracts.modifications")}</caption>
+                    <thead><tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">{t("contracts.notified")}</th>
+                        <th scope="col">{t("contracts.amount_final")}</th>
+                        <th scope="col">{t("contracts.duration")}</th>
+                        <th scope="col">{t("contracts.object")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {c.modifications.iter().map(|m| view! {
+                            <tr>
+                                <td>{m.position}</td>
+                                <td>{m.signed_on.as_deref().map(format_date).unwrap_or_default()}</td>
+                                <td>{m.amount_cents.map(format_euros).unwrap_or_default()}</td>
+                                <td>{m.duration_months.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                <td>{m.object.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        <h2>{t("contracts.sources")}</h2>
+        {c.sources.iter().map(|s| view! {
+            <details class="source">
+                <summary>{s.source.clone()} " · " {s.format.clone()} " · " {s.imported_at.clone()}</summary>
+                <pre tabindex="0">{s.raw.clone()}</pre>
+            </details>
+        }).collect_view()}
+    }
+}

@@ -1,0 +1,288 @@
+//! Queries of the contracts explorer: the filtered, sorted, paginated list and one contract.
+//! Text search is a LIKE over the object, buyer and awardee names for now; the French full-text
+//! index replaces it (contracts issue, search part).
+
+use crate::domain::contracts::*;
+use crate::server::entities::{
+    contract_awardees as awardees, contract_modifications as modifications,
+    contract_sources as sources, contracts, cpv_codes,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+fn condition(f: &ContractFilters) -> Condition {
+    let mut c = Condition::all();
+    if let Some(q) = &f.q {
+        for word in q.split_whitespace().take(8) {
+            let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
+            let in_awardees = Query::select()
+                .column(awardees::Column::ContractId)
+                .from(awardees::Entity)
+                .and_where(
+                    Expr::expr(Func::lower(Expr::col(awardees::Column::Name)))
+                        .like(pattern.clone()),
+                )
+                .to_owned();
+            c = c.add(
+                Condition::any()
+                    .add(
+                        Expr::expr(Func::lower(Expr::col((
+                            contracts::Entity,
+                            contracts::Column::Object,
+                        ))))
+                        .like(pattern.clone()),
+                    )
+                    .add(
+                        Expr::expr(Func::lower(Expr::col((
+                            contracts::Entity,
+                            contracts::Column::BuyerName,
+                        ))))
+                        .like(pattern.clone()),
+                    )
+                    .add(contracts::Column::Id.in_subquery(in_awardees)),
+            );
+        }
+    }
+    if let Some(y) = f.year {
+        c = c.add(contracts::Column::Year.eq(y));
+    }
+    if let Some(cpv) = &f.cpv {
+        c = if cpv.len() == 2 {
+            c.add(contracts::Column::CpvDivision.eq(cpv.clone()))
+        } else {
+            c.add(contracts::Column::Cpv.starts_with(cpv.clone()))
+        };
+    }
+    if let Some(p) = &f.procedure {
+        c = c.add(contracts::Column::Procedure.eq(p.clone()));
+    }
+    if let Some(n) = &f.nature {
+        c = c.add(contracts::Column::Nature.eq(n.clone()));
+    }
+    if let Some(min) = f.min {
+        c = c.add(contracts::Column::FinalAmountCents.gte(min.saturating_mul(100)));
+    }
+    if let Some(max) = f.max {
+        c = c.add(contracts::Column::FinalAmountCents.lte(max.saturating_mul(100)));
+    }
+    if let Some(b) = &f.buyer {
+        c = c.add(contracts::Column::BuyerSiret.eq(b.clone()));
+    }
+    if let Some(a) = &f.awardee {
+        let sub = Query::select()
+            .column(awardees::Column::ContractId)
+            .from(awardees::Entity)
+            .and_where(awardees::Column::AwardeeId.eq(a.clone()))
+            .to_owned();
+        c = c.add(contracts::Column::Id.in_subquery(sub));
+    }
+    if let Some(d) = &f.dep {
+        c = c.add(contracts::Column::PlaceDepartement.eq(d.clone()));
+    }
+    if let Some(commune) = &f.commune {
+        c = c.add(contracts::Column::PlaceCommune.eq(commune.clone()));
+    }
+    if let Some(n) = f.max_offers {
+        c = c.add(contracts::Column::OffersReceived.lte(n));
+    }
+    if f.social {
+        c = c
+            .add(contracts::Column::Social.is_not_null())
+            .add(contracts::Column::Social.ne("aucune"));
+    }
+    if f.env {
+        c = c
+            .add(contracts::Column::Environmental.is_not_null())
+            .add(contracts::Column::Environmental.ne("aucune"));
+    }
+    c
+}
+
+async fn cpv_labels(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<HashMap<String, String>, DbErr> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cpv_codes::Entity::find()
+        .filter(cpv_codes::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label_fr))
+        .collect())
+}
+
+pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<ContractPage, DbErr> {
+    let mut query = contracts::Entity::find().filter(condition(f));
+    query = match f.sort {
+        Sort::DateDesc => query.order_by_desc(contracts::Column::NotifiedOn),
+        Sort::DateAsc => query.order_by_asc(contracts::Column::NotifiedOn),
+        Sort::AmountDesc => query.order_by_desc(contracts::Column::FinalAmountCents),
+        Sort::AmountAsc => query.order_by_asc(contracts::Column::FinalAmountCents),
+    }
+    .order_by_desc(contracts::Column::Id);
+    let total = query.clone().count(db).await?;
+    let pages = Ord::max(total.div_ceil(PER_PAGE), 1);
+    let page = f.page.clamp(1, pages);
+    let models = query
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
+    let mut names: HashMap<i32, Vec<String>> = HashMap::new();
+    if !ids.is_empty() {
+        for a in awardees::Entity::find()
+            .filter(awardees::Column::ContractId.is_in(ids))
+            .filter(awardees::Column::IsCurrent.eq(true))
+            .order_by_asc(awardees::Column::Position)
+            .all(db)
+            .await?
+        {
+            names
+                .entry(a.contract_id)
+                .or_default()
+                .push(a.name.unwrap_or(a.awardee_id));
+        }
+    }
+    let labels = cpv_labels(db, models.iter().filter_map(|m| m.cpv.clone()).collect()).await?;
+    let rows = models
+        .into_iter()
+        .map(|m| ContractRow {
+            id: m.id,
+            awardees: names.remove(&m.id).unwrap_or_default(),
+            cpv_label: m.cpv.as_ref().and_then(|c| labels.get(c).cloned()),
+            object: m.object,
+            buyer_siret: m.buyer_siret,
+            buyer_name: m.buyer_name,
+            amount_cents: m.final_amount_cents,
+            notified_on: m.notified_on.map(|d| d.to_string()),
+            year: m.year,
+            procedure: m.procedure,
+            cpv: m.cpv,
+            place: m.place_name.or(m.place_code),
+        })
+        .collect();
+    Ok(ContractPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+pub async fn detail(db: &DatabaseConnection, id: i32) -> Result<Option<ContractDetail>, DbErr> {
+    let Some(m) = contracts::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let awardees = awardees::Entity::find()
+        .filter(awardees::Column::ContractId.eq(id))
+        .order_by_asc(awardees::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| AwardeeView {
+            id_type: a.id_type,
+            id: a.awardee_id,
+            name: a.name,
+            current: a.is_current,
+        })
+        .collect();
+    let modifications = modifications::Entity::find()
+        .filter(modifications::Column::ContractId.eq(id))
+        .order_by_asc(modifications::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|x| ModificationView {
+            position: x.position,
+            object: x.object,
+            signed_on: x.signed_on.map(|d| d.to_string()),
+            duration_months: x.duration_months,
+            amount_cents: x.amount_cents,
+        })
+        .collect();
+    let sources = sources::Entity::find()
+        .filter(sources::Column::ContractId.eq(id))
+        .order_by_asc(sources::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SourceView {
+            raw: serde_json::from_str::<serde_json::Value>(&s.raw)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or(s.raw),
+            source: s.source,
+            format: s.format,
+            imported_at: s.imported_at.format("%Y-%m-%d").to_string(),
+        })
+        .collect();
+    let cpv_label = match &m.cpv {
+        Some(c) => cpv_labels(db, vec![c.clone()]).await?.remove(c),
+        None => None,
+    };
+    let split = |s: Option<String>| -> Vec<String> {
+        s.map(|s| {
+            s.split(',')
+                .map(str::to_string)
+                .filter(|x| x != "aucune")
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    Ok(Some(ContractDetail {
+        id: m.id,
+        uid: m.uid,
+        source_id: m.source_id,
+        kind: m.kind,
+        object: m.object,
+        buyer_siret: m.buyer_siret,
+        buyer_name: m.buyer_name,
+        cpv: m.cpv,
+        cpv_label,
+        procedure: m.procedure,
+        nature: m.nature,
+        place_name: m.place_name,
+        place_code: m.place_code,
+        place_commune: m.place_commune,
+        place_departement: m.place_departement,
+        duration_months: m.duration_months,
+        amount_cents: m.amount_cents,
+        final_duration_months: m.final_duration_months,
+        final_amount_cents: m.final_amount_cents,
+        notified_on: m.notified_on.map(|d| d.to_string()),
+        published_on: m.published_on.map(|d| d.to_string()),
+        price_form: m.price_form,
+        offers_received: m.offers_received,
+        social: split(m.social),
+        environmental: split(m.environmental),
+        consortium: m.consortium,
+        subcontracting_declared: m.subcontracting_declared,
+        awardees,
+        modifications,
+        sources,
+    }))
+}
+
+/// Years that have contracts, newest first (the year filter's choices).
+pub async fn years(db: &DatabaseConnection) -> Result<Vec<i32>, DbErr> {
+    let mut years: Vec<i32> = contracts::Entity::find()
+        .select_only()
+        .column(contracts::Column::Year)
+        .distinct()
+        .into_tuple::<Option<i32>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
+}
