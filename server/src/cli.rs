@@ -170,5 +170,11 @@ async fn seed(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("demo seeding failed: {e}"))?;
     println!("demo territory: {orgs} organisations and {users} accounts created (password: passerelle-demo)");
+    if let Some(run) = app::server::demo::seed_contracts(db).await? {
+        println!(
+            "demo past contracts: {} records imported ({} accepted)",
+            run.records, run.accepted
+        );
+    }
     Ok(())
 }

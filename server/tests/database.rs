@@ -140,5 +140,22 @@ async fn demo_seed_is_idempotent() {
             (0, 0),
             "{backend}"
         );
+        // The demo's real past contracts, imported once.
+        let run = app::server::demo::seed_contracts(&db)
+            .await
+            .unwrap()
+            .expect("imported");
+        assert_eq!(
+            (run.status.as_str(), run.records, run.rejected),
+            ("done", 218, 0),
+            "{backend}"
+        );
+        assert!(
+            app::server::demo::seed_contracts(&db)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
     }
 }

@@ -194,3 +194,27 @@ pub async fn create_admin(
         }
     }
 }
+
+/// Real past contracts of the Métropole de Lyon (DECP 2019 format), for the demo.
+const DEMO_DECP: &str = include_str!("demo_data/decp_metropole_lyon_2019.json");
+
+/// Imports the demo's real past contracts when the contracts table is empty. Returns the import
+/// run, or None when there were contracts already.
+pub async fn seed_contracts(
+    db: &DatabaseConnection,
+) -> Result<Option<crate::server::entities::imports::Model>, sea_orm::DbErr> {
+    use crate::server::entities::contracts;
+    use sea_orm::PaginatorTrait;
+    if contracts::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let path =
+        std::env::temp_dir().join(format!("passerelle-demo-decp-{}.json", std::process::id()));
+    std::fs::write(&path, DEMO_DECP)
+        .map_err(|e| sea_orm::DbErr::Custom(format!("cannot write {}: {e}", path.display())))?;
+    let run =
+        crate::server::decp::import_file(db, &path, "decp_metropole_lyon_2019.json", None, |_| {})
+            .await;
+    let _ = std::fs::remove_file(&path);
+    run.map(Some)
+}

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, goto } from './helpers';
+
+// The demo seeds the real DECP records of the Métropole de Lyon (2018–2019).
+test('a visitor filters past contracts, shares the URL and opens one', async ({ page }, info) => {
+  await goto(page, '/marches');
+  await expect(page.getByRole('heading', { level: 1, name: 'Marchés passés' })).toBeVisible();
+  const count = page.locator('[data-test="result-count"]');
+  await expect(count).toHaveText(/^\d+ marchés$/);
+  const all = Number((await count.textContent())!.split(' ')[0]);
+  await expect(page.locator('[data-test="contract-row"]')).toHaveCount(25);
+
+  await page.getByLabel('Procédure').selectOption({ label: "Appel d'offres ouvert" });
+  await page.getByLabel('Tri').selectOption({ label: 'Montant décroissant' });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/procedure=ao_ouvert/);
+  await expect(page).toHaveURL(/tri=montant-desc/);
+  const filtered = Number((await count.textContent())!.split(' ')[0]);
+  expect(filtered).toBeGreaterThan(0);
+  expect(filtered).toBeLessThan(all);
+
+  // The URL is the list: opened again, it shows the same filtered results.
+  const shared = page.url();
+  await goto(page, shared);
+  await expect(count).toHaveText(`${filtered} marchés`);
+  await expect(page.getByLabel('Procédure')).toHaveValue('ao_ouvert');
+  if (info.project.name !== 'nojs') await expectAccessible(page);
+
+  const first = page.locator('[data-test="contract-row"]').first().getByRole('link');
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('dd', { hasText: "Appel d'offres ouvert" })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sources (enregistrements tels que publiés)' })).toBeVisible();
+  if (info.project.name !== 'nojs') await expectAccessible(page);
+});
+
+test('a search without results says so, and pages keep the filters', async ({ page }) => {
+  await goto(page, '/marches?q=zzzz-introuvable');
+  await expect(page.getByText('Aucun marché ne correspond à ces critères.')).toBeVisible();
+  await goto(page, '/marches?annee=2019');
+  await page.getByRole('link', { name: 'Page suivante' }).click();
+  await expect(page).toHaveURL(/annee=2019&page=2/);
+  await expect(page.getByText(/Page 2 \//)).toBeVisible();
+  const res = await page.goto('/marches/999999');
+  expect(res?.status()).toBe(404);
+});
