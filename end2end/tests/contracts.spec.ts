@@ -26,6 +26,13 @@ test('a visitor filters past contracts, shares the URL and opens one', async ({ 
   await expect(page.getByLabel('Procédure')).toHaveValue('ao_ouvert');
   if (info.project.name !== 'nojs') await expectAccessible(page);
 
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger cette liste (CSV)' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toBe('marches-passes.csv');
+  const text = require('fs').readFileSync(await csv.path(), 'utf8') as string;
+  expect(text.trim().split('\n').length).toBe(filtered + 1);
+
   const first = page.locator('[data-test="contract-row"]').first().getByRole('link');
   const title = (await first.textContent())!.trim();
   await first.click();

@@ -2,6 +2,7 @@
 //! command-line subcommands. Thin: the application lives in the `app` crate.
 pub mod cli;
 pub mod config;
+pub mod exports;
 pub mod security;
 pub mod uploads;
 pub mod web;

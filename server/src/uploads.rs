@@ -119,11 +119,8 @@ pub async fn upload(
             return error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file");
         }
         let path = dir.join(format!("{}.upload", uuid_like()));
+        // An empty file is still a run: its page says why it failed ("Le fichier est vide").
         match save(field, &path).await {
-            Ok(0) => {
-                let _ = tokio::fs::remove_file(&path).await;
-                // An empty file is still a run: its page says why it failed.
-            }
             Ok(_) => {}
             Err(status) => {
                 let _ = tokio::fs::remove_file(&path).await;

@@ -100,6 +100,7 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/robots.txt",
             tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
         )
+        .route("/marches/export.csv", get(crate::exports::contracts_csv))
         .route(
             "/admin/imports/{id}/rejets.csv",
             get(crate::uploads::rejects),

@@ -458,5 +458,19 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
         assert_eq!(status.as_u16(), 404, "{backend}");
         let (status, _, _) = app.get("/marches/pas-un-nombre", None).await;
         assert_eq!(status.as_u16(), 404, "{backend}");
+
+        // The CSV export of a filtered list: a header, then one line per contract.
+        let (status, _, csv) = app
+            .get("/marches/export.csv?acheteur=21690123100011", None)
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(&headers[0], "uid");
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len() as u64, lyon, "{backend}");
+        assert!(rows.iter().all(|r| &r[3] == "21690123100011"), "{backend}");
+        let (_, _, everything) = app.get("/marches/export.csv", None).await;
+        assert_eq!(everything.lines().count() as u64, total + 1, "{backend}");
     }
 }

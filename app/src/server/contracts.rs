@@ -286,3 +286,98 @@ pub async fn years(db: &DatabaseConnection) -> Result<Vec<i32>, DbErr> {
     years.sort_unstable_by(|a, b| b.cmp(a));
     Ok(years)
 }
+
+/// Header of the CSV export (French column names, like the DECP's).
+pub const CSV_HEADER: [&str; 18] = [
+    "uid",
+    "id",
+    "type",
+    "acheteur_siret",
+    "acheteur_nom",
+    "objet",
+    "code_cpv",
+    "procedure",
+    "nature",
+    "montant_initial_eur",
+    "montant_final_eur",
+    "date_notification",
+    "annee",
+    "duree_mois",
+    "lieu_execution",
+    "departement",
+    "offres_recues",
+    "titulaires",
+];
+
+/// One chunk of the export: the contracts matching `f` with an id above `after`, in id order,
+/// as CSV lines (no header). Returns the lines and the last id, or None at the end.
+pub async fn export_chunk(
+    db: &DatabaseConnection,
+    f: &ContractFilters,
+    after: i32,
+    limit: u64,
+) -> Result<Option<(String, i32)>, DbErr> {
+    let models = contracts::Entity::find()
+        .filter(condition(f))
+        .filter(contracts::Column::Id.gt(after))
+        .order_by_asc(contracts::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let Some(last) = models.last().map(|m| m.id) else {
+        return Ok(None);
+    };
+    let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
+    let mut names: HashMap<i32, Vec<String>> = HashMap::new();
+    for a in awardees::Entity::find()
+        .filter(awardees::Column::ContractId.is_in(ids))
+        .filter(awardees::Column::IsCurrent.eq(true))
+        .order_by_asc(awardees::Column::Position)
+        .all(db)
+        .await?
+    {
+        let label = match a.name {
+            Some(n) => format!("{n} ({})", a.awardee_id),
+            None => a.awardee_id,
+        };
+        names.entry(a.contract_id).or_default().push(label);
+    }
+    let euros = |c: Option<i64>| {
+        c.map(|c| format!("{}.{:02}", c / 100, c % 100))
+            .unwrap_or_default()
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for m in models {
+        let line = [
+            m.uid.clone(),
+            m.source_id.clone(),
+            m.kind.clone(),
+            m.buyer_siret.clone(),
+            m.buyer_name.clone().unwrap_or_default(),
+            m.object.clone().unwrap_or_default(),
+            m.cpv.clone().unwrap_or_default(),
+            m.procedure.clone().unwrap_or_default(),
+            m.nature.clone().unwrap_or_default(),
+            euros(m.amount_cents),
+            euros(m.final_amount_cents),
+            m.notified_on.map(|d| d.to_string()).unwrap_or_default(),
+            m.year.map(|y| y.to_string()).unwrap_or_default(),
+            m.final_duration_months
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            m.place_name
+                .clone()
+                .or(m.place_code.clone())
+                .unwrap_or_default(),
+            m.place_departement.clone().unwrap_or_default(),
+            m.offers_received.map(|n| n.to_string()).unwrap_or_default(),
+            names.remove(&m.id).unwrap_or_default().join(" | "),
+        ];
+        w.write_record(&line)
+            .map_err(|e| DbErr::Custom(format!("csv: {e}")))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| DbErr::Custom(format!("csv: {e}")))?;
+    Ok(Some((String::from_utf8_lossy(&bytes).into_owned(), last)))
+}

@@ -149,6 +149,9 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
                 n => format!("{} {}", n, t("contracts.count_many")),
             }}
         </p>
+        {(page.total > 0).then(|| view! {
+            <p><a href=format!("/marches/export.csv?{}", filters.to_query(1)) rel="external" download="">{t("contracts.export_csv")}</a></p>
+        })}
         {if page.rows.is_empty() {
             view! { <p class="empty-state">{t("contracts.empty")}</p> }.into_any()
         } else {
