@@ -118,6 +118,27 @@ async fn cpv_labels(
         .collect())
 }
 
+/// The current awardees of these contracts, in their published order.
+async fn current_awardees(
+    db: &DatabaseConnection,
+    ids: Vec<i32>,
+) -> Result<HashMap<i32, Vec<awardees::Model>>, DbErr> {
+    let mut out: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for a in awardees::Entity::find()
+        .filter(awardees::Column::ContractId.is_in(ids))
+        .filter(awardees::Column::IsCurrent.eq(true))
+        .order_by_asc(awardees::Column::Position)
+        .all(db)
+        .await?
+    {
+        out.entry(a.contract_id).or_default().push(a);
+    }
+    Ok(out)
+}
+
 pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<ContractPage, DbErr> {
     let mut query = contracts::Entity::find().filter(condition(f));
     query = match f.sort {
@@ -136,21 +157,18 @@ pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<Cont
         .all(db)
         .await?;
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut names: HashMap<i32, Vec<String>> = HashMap::new();
-    if !ids.is_empty() {
-        for a in awardees::Entity::find()
-            .filter(awardees::Column::ContractId.is_in(ids))
-            .filter(awardees::Column::IsCurrent.eq(true))
-            .order_by_asc(awardees::Column::Position)
-            .all(db)
-            .await?
-        {
-            names
-                .entry(a.contract_id)
-                .or_default()
-                .push(a.name.unwrap_or(a.awardee_id));
-        }
-    }
+    let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, list)| {
+            (
+                id,
+                list.into_iter()
+                    .map(|a| a.name.unwrap_or(a.awardee_id))
+                    .collect(),
+            )
+        })
+        .collect();
     let labels = cpv_labels(db, models.iter().filter_map(|m| m.cpv.clone()).collect()).await?;
     let rows = models
         .into_iter()
@@ -328,20 +346,20 @@ pub async fn export_chunk(
         return Ok(None);
     };
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut names: HashMap<i32, Vec<String>> = HashMap::new();
-    for a in awardees::Entity::find()
-        .filter(awardees::Column::ContractId.is_in(ids))
-        .filter(awardees::Column::IsCurrent.eq(true))
-        .order_by_asc(awardees::Column::Position)
-        .all(db)
+    let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
         .await?
-    {
-        let label = match a.name {
-            Some(n) => format!("{n} ({})", a.awardee_id),
-            None => a.awardee_id,
-        };
-        names.entry(a.contract_id).or_default().push(label);
-    }
+        .into_iter()
+        .map(|(id, list)| {
+            let labels = list
+                .into_iter()
+                .map(|a| match a.name {
+                    Some(n) => format!("{n} ({})", a.awardee_id),
+                    None => a.awardee_id,
+                })
+                .collect();
+            (id, labels)
+        })
+        .collect();
     let euros = |c: Option<i64>| {
         c.map(|c| format!("{}.{:02}", c / 100, c % 100))
             .unwrap_or_default()
