@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/accessibilite") view=placeholder::AccessibilityPage ssr=ASYNC />
                         <Route path=path!("/marches") view=contracts::pages::ContractsPage ssr=ASYNC />
                         <Route path=path!("/marches/:id") view=contracts::pages::ContractPage ssr=ASYNC />
+                        <Route path=path!("/acheteurs/:siret") view=contracts::pages::BuyerPage ssr=ASYNC />
+                        <Route path=path!("/titulaires/:id") view=contracts::pages::AwardeePage ssr=ASYNC />
                         <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } ssr=ASYNC />
                         <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />

@@ -52,3 +52,18 @@ test('a search without results says so, and pages keep the filters', async ({ pa
   const res = await page.goto('/marches/999999');
   expect(res?.status()).toBe(404);
 });
+
+test("a buyer's page shows its figures and leads to its awardees", async ({ page }, info) => {
+  await goto(page, '/marches?acheteur=21690123100011');
+  await page.locator('[data-test="contract-row"]').first().getByRole('link').click();
+  await page.getByRole('link', { name: 'Page de cet acheteur' }).click();
+  await expect(page).toHaveURL(/\/acheteurs\/21690123100011$/);
+  await expect(page.getByText('Acheteur public · 21690123100011')).toBeVisible();
+  await expect(page.locator('[data-test="party-totals"]')).toContainText('Marchés');
+  await expect(page.getByRole('table', { name: 'Par année' })).toBeVisible();
+  if (info.project.name !== 'nojs') await expectAccessible(page);
+  await page.getByRole('table', { name: 'Principaux titulaires' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/titulaires\//);
+  await expect(page.getByRole('table', { name: 'Principaux acheteurs' })).toContainText('21690123100011');
+  if (info.project.name !== 'nojs') await expectAccessible(page);
+});

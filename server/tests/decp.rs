@@ -472,5 +472,33 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
         assert!(rows.iter().all(|r| &r[3] == "21690123100011"), "{backend}");
         let (_, _, everything) = app.get("/marches/export.csv", None).await;
         assert_eq!(everything.lines().count() as u64, total + 1, "{backend}");
+
+        // The buyer's page: totals, by year, by CPV division, its awardees.
+        let (status, _, page) = app.get("/acheteurs/21690123100011", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let (_, _, body) = app
+            .get("/api/contracts/buyer?siret=21690123100011", None)
+            .await;
+        let stats: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(stats["contracts"], lyon, "{backend}");
+        let by_year: i64 = stats["by_year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["contracts"].as_i64().unwrap())
+            .sum();
+        assert_eq!(by_year as u64, lyon, "{backend}");
+        assert!(!stats["top"].as_array().unwrap().is_empty(), "{backend}");
+        assert!(
+            page.contains("Par division CPV") && page.contains("Principaux titulaires"),
+            "{backend}"
+        );
+        // One of its awardees has a page listing the buyer among its own.
+        let awardee = stats["top"][0]["key"].as_str().unwrap().to_string();
+        let (status, _, page) = app.get(&format!("/titulaires/{awardee}"), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(page.contains("/acheteurs/21690123100011"), "{backend}");
+        let (status, _, _) = app.get("/acheteurs/00000000000000", None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
     }
 }

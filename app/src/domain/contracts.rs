@@ -354,3 +354,62 @@ mod tests {
         assert_eq!(format_date("2024-03-15"), "15/03/2024");
     }
 }
+
+/// Whose figures a party page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Party {
+    Buyer(String),
+    Awardee(String),
+}
+
+/// A line of a breakdown: a key (year, CPV division, counterpart), its label, how many
+/// contracts and how much (final amounts, in cents).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub key: String,
+    pub label: Option<String>,
+    pub contracts: i64,
+    pub cents: i64,
+}
+
+/// The buyer page and the awardee page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartyStats {
+    pub party: Party,
+    pub name: Option<String>,
+    pub contracts: i64,
+    pub cents: i64,
+    pub by_year: Vec<Breakdown>,
+    pub by_division: Vec<Breakdown>,
+    /// Awardees of a buyer, buyers of an awardee: the ten with most contracts.
+    pub top: Vec<Breakdown>,
+    pub median_offers: Option<f64>,
+    pub with_offers: usize,
+}
+
+/// The median of the values (the mean of the two middle ones for an even count).
+pub fn median(values: &mut [i32]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        f64::from(values[mid])
+    } else {
+        (f64::from(values[mid - 1]) + f64::from(values[mid])) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod party_tests {
+    use super::median;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3]), Some(3.0));
+        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
+        assert_eq!(median(&mut [4, 1, 2, 3]), Some(2.5));
+    }
+}

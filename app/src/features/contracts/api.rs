@@ -44,3 +44,34 @@ pub async fn get_contract(id: i32) -> Result<ContractDetail, AppError> {
         .map_err(db_err)?
         .ok_or(AppError::NotFound)
 }
+
+/// The buyer page's figures (`siret`: 14 digits).
+#[server(prefix = "/api", endpoint = "contracts/buyer", input = GetUrl)]
+pub async fn buyer_stats(siret: String) -> Result<crate::domain::contracts::PartyStats, AppError> {
+    party(crate::domain::contracts::Party::Buyer(siret)).await
+}
+
+/// The awardee page's figures (`id`: SIRET or other published identifier).
+#[server(prefix = "/api", endpoint = "contracts/awardee", input = GetUrl)]
+pub async fn awardee_stats(id: String) -> Result<crate::domain::contracts::PartyStats, AppError> {
+    party(crate::domain::contracts::Party::Awardee(id)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn party(
+    party: crate::domain::contracts::Party,
+) -> Result<crate::domain::contracts::PartyStats, AppError> {
+    use crate::domain::contracts::Party;
+    use crate::server::{contracts, db_err, state::AppState};
+    let id = match &party {
+        Party::Buyer(s) | Party::Awardee(s) => s,
+    };
+    if id.is_empty() || id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let state = AppState::get()?;
+    contracts::party_stats(&state.db, &party)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)
+}

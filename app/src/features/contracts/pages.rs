@@ -1,8 +1,10 @@
-//! The explorer (`/marches`: filters in the query string, results, pages) and the contract page.
+//! The explorer (`/marches`: filters in the query string, results, pages), the contract page,
+//! and the buyer and awardee pages (`/acheteurs/{siret}`, `/titulaires/{id}`).
 
 use super::api::{get_contract, search_contracts, Explorer};
 use crate::domain::contracts::{
-    format_date, format_euros, ContractDetail, ContractFilters, ContractRow, Sort,
+    format_date, format_euros, Breakdown, ContractDetail, ContractFilters, ContractRow, Party,
+    PartyStats, Sort,
 };
 use crate::domain::decp::{Nature, Procedure};
 use crate::features::placeholder::set_status;
@@ -264,7 +266,7 @@ fn Detail(c: ContractDetail) -> impl IntoView {
             {row(t("contracts.consortium"), c.consortium.clone().map(|g| t(&format!("contracts.consortium_{g}"))))}
             {row(t("contracts.identifier"), Some(c.source_id.clone()))}
         </dl>
-        <p><a href=format!("/marches?acheteur={}", c.buyer_siret)>{t("contracts.same_buyer")}</a></p>
+        <p><a href=format!("/acheteurs/{}", c.buyer_siret)>{t("contracts.buyer_page")}</a></p>
         <h2>{t("contracts.awardees")}</h2>
         {if c.awardees.is_empty() {
             view! { <p class="empty-state">{t("contracts.no_awardee")}</p> }.into_any()
@@ -275,7 +277,7 @@ fn Detail(c: ContractDetail) -> impl IntoView {
                         <li>
                             {a.name.clone().unwrap_or_else(|| a.id.clone())} " (" {a.id_type.clone()} " " {a.id.clone()} ") "
                             {(!a.current).then(|| view! { <span class="badge">{t("contracts.replaced")}</span> })}
-                            " " <a href=format!("/marches?titulaire={}", a.id)>{t("contracts.same_awardee")}</a>
+                            " " <a href=format!("/titulaires/{}", a.id)>{t("contracts.awardee_page")}</a>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -314,5 +316,127 @@ fn Detail(c: ContractDetail) -> impl IntoView {
                 <pre tabindex="0">{s.raw.clone()}</pre>
             </details>
         }).collect_view()}
+    }
+}
+
+#[component]
+pub fn BuyerPage() -> impl IntoView {
+    let params = use_params_map();
+    let stats = Resource::new(
+        move || params.with(|p| p.get("siret").unwrap_or_default()),
+        super::api::buyer_stats,
+    );
+    view! { <PartyPage stats /> }
+}
+
+#[component]
+pub fn AwardeePage() -> impl IntoView {
+    let params = use_params_map();
+    let stats = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        super::api::awardee_stats,
+    );
+    view! { <PartyPage stats /> }
+}
+
+#[component]
+fn PartyPage(stats: Resource<Result<PartyStats, crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <p><a href="/marches">{t("contracts.back")}</a></p>
+        <Suspense fallback=|| ()>
+            {move || stats.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <Title text=format!("{} — Passerelle", t("contracts.title")) />
+                        <h1>{t("contracts.title")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }.into_any()
+                }
+                Ok(s) => view! { <PartyFigures s /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PartyFigures(s: PartyStats) -> impl IntoView {
+    let (id, buyer) = match &s.party {
+        Party::Buyer(x) => (x.clone(), true),
+        Party::Awardee(x) => (x.clone(), false),
+    };
+    let kind_key = if buyer {
+        "party.buyer"
+    } else {
+        "party.awardee"
+    };
+    let list_link = if buyer {
+        format!("/marches?acheteur={id}")
+    } else {
+        format!("/marches?titulaire={id}")
+    };
+    // A buyer's counterparts are awardees, and the other way round.
+    let top_key = if buyer {
+        "party.top_awardees"
+    } else {
+        "party.top_buyers"
+    };
+    let top_href: fn(&str) -> String = if buyer {
+        |k| format!("/titulaires/{k}")
+    } else {
+        |k| format!("/acheteurs/{k}")
+    };
+    let name = s.name.clone().unwrap_or_else(|| id.clone());
+    let table = |caption: String,
+                 first: String,
+                 rows: Vec<Breakdown>,
+                 href: Option<fn(&str) -> String>| {
+        view! {
+            <div class="table-wrap">
+                <table class="data">
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">{first}</th>
+                        <th scope="col">{t("party.contracts")}</th>
+                        <th scope="col">{t("party.amount")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|b| {
+                            let label = match &b.label {
+                                Some(l) if !b.key.is_empty() => format!("{} — {l}", b.key),
+                                Some(l) => l.clone(),
+                                None if b.key.is_empty() => t("party.unknown"),
+                                None => b.key.clone(),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{match href {
+                                        Some(h) if !b.key.is_empty() => view! { <a href=h(&b.key)>{label}</a> }.into_any(),
+                                        _ => view! { <span>{label}</span> }.into_any(),
+                                    }}</td>
+                                    <td>{b.contracts}</td>
+                                    <td>{format_euros(b.cents)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+    view! {
+        <Title text=format!("{name} — Passerelle") />
+        <h1>{name.clone()}</h1>
+        <p>{t(kind_key)} " · " {id.clone()}</p>
+        <dl class="stats" data-test="party-totals">
+            <div><dt>{t("party.contracts")}</dt><dd>{s.contracts}</dd></div>
+            <div><dt>{t("party.amount")}</dt><dd>{format_euros(s.cents)}</dd></div>
+            <div><dt>{t("party.median_offers")}</dt><dd>{s.median_offers.map(|m| format!("{m}").replace('.', ",")).unwrap_or_else(|| "—".into())}</dd></div>
+        </dl>
+        <p class="field__hint">{t("party.median_hint")} " (" {s.with_offers} ")"</p>
+        <p><a class="button" href=list_link>{t("party.list")}</a></p>
+        {table(t("party.by_year"), t("contracts.year"), s.by_year.clone(), None)}
+        {table(t("party.by_division"), t("party.division"), s.by_division.clone(), None)}
+        {table(t(top_key), t(top_key), s.top.clone(), Some(top_href))}
     }
 }
