@@ -105,6 +105,14 @@ fn table() -> Table {
             "/api/contracts/get",
             (vec![("id", "999999")], [A, A, A, A, A, A]),
         ),
+        (
+            "/api/contracts/buyer",
+            (vec![("siret", "21690123100011")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/contracts/awardee",
+            (vec![("id", "78471226700060")], [A, A, A, A, A, A]),
+        ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (

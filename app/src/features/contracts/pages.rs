@@ -202,6 +202,18 @@ fn ResultRow(row: ContractRow) -> impl IntoView {
     }
 }
 
+/// A contract or a party that cannot be shown (unknown, or the database failed): the status
+/// goes to the response, the reason to the page.
+#[component]
+fn LoadError(e: crate::error::AppError) -> impl IntoView {
+    set_status(e.status_code());
+    view! {
+        <Title text=format!("{} — Passerelle", t("contracts.title")) />
+        <h1>{t("contracts.title")}</h1>
+        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+    }
+}
+
 #[component]
 pub fn ContractPage() -> impl IntoView {
     let params = use_params_map();
@@ -216,14 +228,7 @@ pub fn ContractPage() -> impl IntoView {
         <p><a href="/marches">{t("contracts.back")}</a></p>
         <Suspense fallback=|| ()>
             {move || contract.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("contracts.title")) />
-                        <h1>{t("contracts.title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError e /> }.into_any(),
                 Ok(c) => view! { <Detail c /> }.into_any(),
             })}
         </Suspense>
@@ -345,14 +350,7 @@ fn PartyPage(stats: Resource<Result<PartyStats, crate::error::AppError>>) -> imp
         <p><a href="/marches">{t("contracts.back")}</a></p>
         <Suspense fallback=|| ()>
             {move || stats.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("contracts.title")) />
-                        <h1>{t("contracts.title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError e /> }.into_any(),
                 Ok(s) => view! { <PartyFigures s /> }.into_any(),
             })}
         </Suspense>
