@@ -502,3 +502,36 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
         assert_eq!(status.as_u16(), 404, "{backend}");
     }
 }
+
+/// A run whose process died (no batch for a long while) is shown as interrupted, not running.
+#[tokio::test]
+async fn a_run_whose_process_died_is_closed_as_interrupted() {
+    use sea_orm::{ActiveModelTrait, Set};
+    for (backend, url) in backends("decp_stale").await {
+        let db = db(&url).await;
+        let dead = app::server::decp::start(&db, "mort.json", 1000, None)
+            .await
+            .unwrap();
+        let alive = app::server::decp::start(&db, "vivant.json", 1000, None)
+            .await
+            .unwrap();
+        let mut old: imports::ActiveModel = dead.clone().into();
+        old.heartbeat_at = Set(Some(chrono::Utc::now() - chrono::TimeDelta::hours(1)));
+        old.update(&db).await.unwrap();
+        let run = app::server::decp::find_run(&db, dead.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, "failed", "{backend}");
+        assert_eq!(
+            run.error.as_ref().map(|e| e.0.as_str()),
+            Some("import.error.interrupted"),
+            "{backend}"
+        );
+        let run = app::server::decp::find_run(&db, alive.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, "running", "{backend}");
+    }
+}

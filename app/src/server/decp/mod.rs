@@ -55,10 +55,34 @@ pub async fn start(
         report: Set("{}".into()),
         started_by: Set(started_by),
         started_at: Set(chrono::Utc::now()),
+        heartbeat_at: Set(Some(chrono::Utc::now())),
         ..Default::default()
     }
     .insert(db)
     .await
+}
+
+/// A run without a committed batch for this long has lost its process (a batch takes seconds).
+pub const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// Closes the runs still marked running whose heartbeat stopped: their process died (crash,
+/// restart); what they committed stays, and re-importing the file completes it.
+pub async fn close_stale_runs(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let now = chrono::Utc::now();
+    let res = imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::value("failed"))
+        .col_expr(
+            imports::Column::Error,
+            Expr::value("import.error.interrupted|"),
+        )
+        .col_expr(imports::Column::FinishedAt, Expr::value(now))
+        .filter(imports::Column::Status.eq("running"))
+        .filter(imports::Column::HeartbeatAt.lt(now - STALE_AFTER))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 /// Reads the file of a started run to its end (or its first unrecoverable error) and closes
@@ -105,6 +129,7 @@ pub async fn execute(
 /// The most recent import runs, newest first.
 pub async fn recent_runs(db: &DatabaseConnection, limit: u64) -> Result<Vec<ImportRun>, DbErr> {
     use sea_orm::{QueryOrder, QuerySelect};
+    close_stale_runs(db).await?;
     Ok(imports::Entity::find()
         .order_by_desc(imports::Column::Id)
         .limit(limit)
@@ -116,6 +141,7 @@ pub async fn recent_runs(db: &DatabaseConnection, limit: u64) -> Result<Vec<Impo
 }
 
 pub async fn find_run(db: &DatabaseConnection, id: i32) -> Result<Option<ImportRun>, DbErr> {
+    close_stale_runs(db).await?;
     Ok(imports::Entity::find_by_id(id).one(db).await?.map(to_dto))
 }
 

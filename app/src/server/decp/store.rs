@@ -272,6 +272,7 @@ pub async fn write_batch(
     run.rejected = Set(run.rejected.as_ref() + tally.rejected);
     run.bytes_read = Set(bytes_read);
     run.report = Set(serde_json::to_string(&report).unwrap_or_else(|_| "{}".into()));
+    run.heartbeat_at = Set(Some(now));
     run.update(&txn).await?;
     txn.commit().await?;
     Ok(tally)

@@ -22,6 +22,8 @@ pub struct Model {
     pub started_by: Option<i32>,
     pub started_at: ChronoDateTimeUtc,
     pub finished_at: Option<ChronoDateTimeUtc>,
+    /// Set at the start and by every committed batch.
+    pub heartbeat_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261126_000001_reference;
 mod m20261126_000002_accounts;
 mod m20261126_000003_contracts;
+mod m20261126_000004_import_heartbeat;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_reference::Migration),
             Box::new(m20261126_000002_accounts::Migration),
             Box::new(m20261126_000003_contracts::Migration),
+            Box::new(m20261126_000004_import_heartbeat::Migration),
         ]
     }
 }
