@@ -67,3 +67,12 @@ test("a buyer's page shows its figures and leads to its awardees", async ({ page
   await expect(page.getByRole('table', { name: 'Principaux acheteurs' })).toContainText('21690123100011');
   if (info.project.name !== 'nojs') await expectAccessible(page);
 });
+
+test('a filter set by a link is shown and can be removed', async ({ page }) => {
+  await goto(page, '/marches?acheteur=21690123100011&annee=2019');
+  const chips = page.locator('[data-test="active-filters"]');
+  await expect(chips).toContainText('Acheteur : 21690123100011');
+  await chips.getByRole('link', { name: 'Retirer le filtre 21690123100011' }).click();
+  await expect(page).toHaveURL(/\/marches\?annee=2019$/);
+  await expect(page.locator('[data-test="active-filters"] li')).toHaveCount(0);
+});

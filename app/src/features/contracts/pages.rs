@@ -139,6 +139,31 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
             {f.buyer.clone().map(|b| view! { <input type="hidden" name="acheteur" value=b /> })}
             {f.awardee.clone().map(|a| view! { <input type="hidden" name="titulaire" value=a /> })}
             {f.commune.clone().map(|c| view! { <input type="hidden" name="commune" value=c /> })}
+            // Filters set by a link (a buyer's, an awardee's or a commune's contracts) have no
+            // field: say so, with a way to remove each.
+            <ul class="active-filters" data-test="active-filters">
+                {f.buyer.clone().map(|b| {
+                    let without = ContractFilters { buyer: None, ..f.clone() };
+                    view! {
+                        <li>{t("contracts.buyer")} " : " <a href=format!("/acheteurs/{b}")>{b.clone()}</a> " "
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {b}", t("contracts.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+                {f.awardee.clone().map(|a| {
+                    let without = ContractFilters { awardee: None, ..f.clone() };
+                    view! {
+                        <li>{t("contracts.awardee")} " : " <a href=format!("/titulaires/{a}")>{a.clone()}</a> " "
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {a}", t("contracts.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+                {f.commune.clone().map(|c| {
+                    let without = ContractFilters { commune: None, ..f.clone() };
+                    view! {
+                        <li>{t("contracts.commune")} " : " {c.clone()} " "
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {c}", t("contracts.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+            </ul>
             <p>
                 <button type="submit" class="button button--primary">{t("contracts.filter")}</button>
                 " " <a href="/marches">{t("contracts.reset")}</a>
