@@ -13,14 +13,7 @@ use axum::{
 const CHUNK: u64 = 1_000;
 
 pub async fn contracts_csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let filters = ContractFilters::from_pairs(|k| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    });
+    let filters = ContractFilters::from_query(query.as_deref().unwrap_or(""));
     let db = state.db.clone();
     // A BOM and the header first, then one chunk at a time.
     let header = format!("\u{feff}{}\n", contracts::CSV_HEADER.join(","));

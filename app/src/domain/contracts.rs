@@ -118,6 +118,28 @@ impl ContractFilters {
         }
     }
 
+    /// Reads the filters from a query string (`?q=a+b&annee=2019`, with or without the `?`):
+    /// the one parser of the page, its server function and the CSV export.
+    pub fn from_query(query: &str) -> ContractFilters {
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let pairs: Vec<(String, String)> = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (decode(k), decode(v)))
+            .collect();
+        ContractFilters::from_pairs(move |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
     /// The query string of these filters (without `?`), with another page.
     pub fn to_query(&self, page: u64) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
@@ -307,20 +329,17 @@ mod tests {
             q,
             "q=espaces%20verts&annee=2019&cpv=77&dep=69&social=1&tri=montant%2Ddesc&page=2"
         );
-        let pairs: HashMap<String, String> = q
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    percent_encoding::percent_decode_str(v)
-                        .decode_utf8_lossy()
-                        .into_owned(),
-                )
-            })
-            .collect();
-        let back = ContractFilters::from_pairs(move |k| pairs.get(k).cloned());
+        let back = ContractFilters::from_query(&format!("?{q}"));
         assert_eq!(back, ContractFilters { page: 2, ..f });
+    }
+
+    #[test]
+    fn form_encoded_queries_are_read() {
+        let f =
+            ContractFilters::from_query("q=espaces+verts&dep=69&social=1&inconnu=x&sans-valeur");
+        assert_eq!(f.q.as_deref(), Some("espaces verts"));
+        assert_eq!(f.dep.as_deref(), Some("69"));
+        assert!(f.social);
     }
 
     #[test]

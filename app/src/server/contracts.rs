@@ -7,7 +7,7 @@ use crate::server::entities::{
     contract_awardees as awardees, contract_modifications as modifications,
     contract_sources as sources, contracts, cpv_codes,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -142,10 +142,28 @@ async fn current_awardees(
 pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<ContractPage, DbErr> {
     let mut query = contracts::Entity::find().filter(condition(f));
     query = match f.sort {
-        Sort::DateDesc => query.order_by_desc(contracts::Column::NotifiedOn),
-        Sort::DateAsc => query.order_by_asc(contracts::Column::NotifiedOn),
-        Sort::AmountDesc => query.order_by_desc(contracts::Column::FinalAmountCents),
-        Sort::AmountAsc => query.order_by_asc(contracts::Column::FinalAmountCents),
+        // Unknown dates and amounts last on both databases (PostgreSQL puts NULLs first in a
+        // descending order, SQLite last).
+        Sort::DateDesc => query.order_by_with_nulls(
+            contracts::Column::NotifiedOn,
+            Order::Desc,
+            NullOrdering::Last,
+        ),
+        Sort::DateAsc => query.order_by_with_nulls(
+            contracts::Column::NotifiedOn,
+            Order::Asc,
+            NullOrdering::Last,
+        ),
+        Sort::AmountDesc => query.order_by_with_nulls(
+            contracts::Column::FinalAmountCents,
+            Order::Desc,
+            NullOrdering::Last,
+        ),
+        Sort::AmountAsc => query.order_by_with_nulls(
+            contracts::Column::FinalAmountCents,
+            Order::Asc,
+            NullOrdering::Last,
+        ),
     }
     .order_by_desc(contracts::Column::Id);
     let total = query.clone().count(db).await?;
@@ -405,7 +423,7 @@ pub async fn party_stats(
     db: &DatabaseConnection,
     party: &Party,
 ) -> Result<Option<PartyStats>, DbErr> {
-    use sea_orm::sea_query::{Alias, Order};
+    use sea_orm::sea_query::Alias;
     use sea_orm::FromQueryResult;
     let cond = match party {
         Party::Buyer(siret) => {

@@ -20,14 +20,7 @@ pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
     use crate::domain::contracts::ContractFilters;
     use crate::server::{contracts, db_err, state::AppState};
     let state = AppState::get()?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.trim_start_matches('?')).unwrap_or_default();
-    let filters = ContractFilters::from_pairs(|k| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    });
+    let filters = ContractFilters::from_query(&query);
     let page = contracts::search(&state.db, &filters)
         .await
         .map_err(db_err)?;

@@ -13,28 +13,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
-fn filters_of(search: &str) -> ContractFilters {
-    let pairs: Vec<(String, String)> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| {
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (decode(k), decode(v))
-        })
-        .collect();
-    ContractFilters::from_pairs(move |k| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    })
-}
-
 fn euros(c: Option<i64>) -> String {
     c.map(format_euros).unwrap_or_else(|| "—".into())
 }
@@ -55,7 +33,7 @@ pub fn ContractsPage() -> impl IntoView {
                     view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
                 }
                 Ok(explorer) => {
-                    let filters = filters_of(&search());
+                    let filters = ContractFilters::from_query(&search());
                     view! { <Explorer explorer filters /> }.into_any()
                 }
             })}

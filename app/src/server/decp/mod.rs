@@ -6,7 +6,7 @@ pub mod read;
 pub mod report;
 pub mod store;
 
-use crate::domain::decp::{normalise, run, run::ImportRun, Outcome};
+use crate::domain::decp::{normalise, run, run::ImportRun, values::shorten, Outcome};
 use crate::server::entities::imports;
 use read::{read_records, ReadError};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
@@ -114,7 +114,7 @@ pub async fn execute(
             done.error = Set(Some(format!(
                 "{}|{}",
                 e.key(),
-                values_shorten(&e.to_string())
+                shorten(&e.to_string(), 300)
             )));
         }
         Err(RunError::Db(e)) => {
@@ -207,10 +207,6 @@ pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String,
     let bytes = w.into_inner().unwrap_or_default();
     // A BOM, so that spreadsheets read the accents right.
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
-}
-
-fn values_shorten(s: &str) -> String {
-    crate::domain::decp::values::shorten(s, 300)
 }
 
 enum RunError {
@@ -321,16 +317,9 @@ async fn run_import(
 /// The format family from the first bytes, for labelling sources while the reader runs.
 fn sniff_format_code(path: &Path) -> &'static str {
     use std::io::Read;
-    let mut head = [0u8; 64];
+    let mut head = vec![0u8; 64 * 1024];
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
         .unwrap_or(0);
-    match head[..n]
-        .iter()
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
-    {
-        Some(b'{') | Some(b'[') => "json",
-        Some(b'<') => "xml",
-        _ => "csv",
-    }
+    read::format_family(&head[..n])
 }

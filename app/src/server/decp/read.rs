@@ -105,6 +105,15 @@ struct Sniffed {
     utf8: bool,
 }
 
+/// The format family of a file from its first bytes ("json", "xml", "csv"), before reading it.
+pub fn format_family(head: &[u8]) -> &'static str {
+    match sniff(head).ok().and_then(|s| s.format) {
+        Some(Format::Xml) => "xml",
+        Some(Format::TabularCsv) => "csv",
+        _ => "json",
+    }
+}
+
 fn sniff(head: &[u8]) -> Result<Sniffed, ReadError> {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     if head.iter().all(|b| b.is_ascii_whitespace()) {

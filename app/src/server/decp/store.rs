@@ -207,11 +207,10 @@ pub async fn write_batch(
                         .entry(format!("warning:{}", w.key))
                         .or_default() += 1;
                 }
-                let id = upsert_contract(&txn, &c, existing.get(&c.uid), now).await?;
+                let saved = upsert_contract(&txn, &c, existing.get(&c.uid), now).await?;
+                let id = saved.id;
                 // Later records of the batch see this one.
-                if let Some(m) = contracts::Entity::find_by_id(id).one(&txn).await? {
-                    existing.insert(c.uid.clone(), m);
-                }
+                existing.insert(c.uid.clone(), saved);
                 write_awardees(&txn, id, &c.awardees, &c.final_awardees).await?;
                 if !c.modifications.is_empty() {
                     modifications::Entity::delete_many()
@@ -285,7 +284,7 @@ async fn upsert_contract(
     c: &Contract,
     existing: Option<&contracts::Model>,
     now: chrono::DateTime<Utc>,
-) -> Result<i32, DbErr> {
+) -> Result<contracts::Model, DbErr> {
     macro_rules! merge {
         ($new:expr, $old:expr) => {
             match ($new, existing) {
@@ -368,10 +367,9 @@ async fn upsert_contract(
         Some(e) => {
             let mut m = model;
             m.id = Set(e.id);
-            m.update(txn).await?;
-            Ok(e.id)
+            m.update(txn).await
         }
-        None => Ok(model.insert(txn).await?.id),
+        None => model.insert(txn).await,
     }
 }
 
@@ -432,7 +430,10 @@ async fn write_awardees(
 
 /// Keeps what this source said. Rows of a tabular CSV that describe one contract are kept
 /// together (a JSON list of rows) when they come from the same import.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the values all describe one source record"
+)]
 async fn write_source(
     txn: &impl ConnectionTrait,
     contract_id: i32,
