@@ -47,6 +47,10 @@ pub enum Command {
     /// Import open data into the database.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
+    /// default beside the SQLite file). Stop the server of this index first: a running server
+    /// keeps its index up to date by itself.
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -65,6 +69,7 @@ pub enum ImportCommand {
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
+        Command::Reindex => reindex(&config).await,
         Command::Serve { demo } => {
             let db = prepare_db(&config).await?;
             if demo {
@@ -121,6 +126,32 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     }
 }
 
+async fn reindex(config: &Config) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = prepare_db(config).await?;
+    let dir = config.search_dir();
+    let (search, _) = app::server::search::SearchIndex::open(&dir)?;
+    let total = app::server::entities::contracts::Entity::find()
+        .count(&db)
+        .await?;
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("index [{bar:30}] {pos}/{len} {per_sec} ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let n = search.rebuild(&db, |done| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    println!(
+        "index de recherche reconstruit dans {} : {n} documents en {:.1} s",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
     use indicatif::{ProgressBar, ProgressStyle};
     let db = prepare_db(config).await?;
@@ -149,6 +180,26 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         if run.status != "done" {
             failed += 1;
         }
+    }
+    // Bring the index up to date now when no server holds it (a running server follows the
+    // imported rows by itself within a second).
+    match app::server::search::SearchIndex::open(&config.search_dir()) {
+        Ok((search, fresh)) => {
+            let started = std::time::Instant::now();
+            let n = if fresh || search.is_ahead_of(&db).await? {
+                search.rebuild(&db, |_| ()).await?
+            } else {
+                search.sync(&db).await? as u64
+            };
+            println!(
+                "index de recherche à jour : {n} documents en {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(app::server::search::SearchError::Busy) => {
+            println!("index de recherche : le serveur en cours le mettra à jour");
+        }
+        Err(e) => return Err(e.into()),
     }
     if failed > 0 {
         anyhow::bail!("{failed} file(s) could not be imported to their end");

@@ -36,6 +36,10 @@ pub struct Config {
     /// Public base URL, used in links sent by email.
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// Directory of this instance's full-text index (PASSERELLE_SEARCH_DIR). By default beside
+    /// the SQLite file (`data/passerelle.search`), or `data/search` with PostgreSQL.
+    #[serde(default)]
+    pub search_dir: Option<String>,
 }
 
 fn default_site_root() -> String {
@@ -95,6 +99,13 @@ impl Config {
                     .map(|_| "database-url".into()),
             );
         Ok(fig.extract()?)
+    }
+
+    pub fn search_dir(&self) -> std::path::PathBuf {
+        match &self.search_dir {
+            Some(d) => d.into(),
+            None => app::server::search::default_dir(&self.database_url),
+        }
     }
 
     pub fn is_development(&self) -> bool {

@@ -6,31 +6,44 @@ use app::server::{contracts, state::AppState};
 use axum::{
     body::Body,
     extract::{RawQuery, State},
-    http::header,
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
+use futures::StreamExt;
 
-const CHUNK: u64 = 1_000;
+const CHUNK: usize = 1_000;
 
-pub async fn contracts_csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn contracts_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let filters = ContractFilters::from_query(query.as_deref().unwrap_or(""));
+    let ids = match contracts::export_ids(&state.search, &filters) {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::error!("contracts export failed: {e}");
+            let lang = crate::uploads::lang(&headers);
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                app::i18n::tr(lang, "error.internal"),
+            )
+                .into_response();
+        }
+    };
     let db = state.db.clone();
     // A BOM and the header first, then one chunk at a time.
     let header = format!("\u{feff}{}\n", contracts::CSV_HEADER.join(","));
     let head = futures::stream::once(async move { Ok::<_, std::io::Error>(header) });
-    let rows = futures::stream::unfold(Some(0), move |after| {
-        let (db, filters) = (db.clone(), filters.clone());
+    let chunks: Vec<Vec<i32>> = ids.chunks(CHUNK).map(<[i32]>::to_vec).collect();
+    let rows = futures::stream::iter(chunks).then(move |chunk| {
+        let db = db.clone();
         async move {
-            let after = after?;
-            match contracts::export_chunk(&db, &filters, after, CHUNK).await {
-                Ok(Some((lines, last))) => Some((Ok(lines), Some(last))),
-                Ok(None) => None,
-                Err(e) => {
-                    // The download ends cut; the log says why (never the browser).
-                    tracing::error!("contracts export failed: {e}");
-                    Some((Err(std::io::Error::other("export failed")), None))
-                }
-            }
+            contracts::export_lines(&db, &chunk).await.map_err(|e| {
+                // The download ends cut; the log says why (never the browser).
+                tracing::error!("contracts export failed: {e}");
+                std::io::Error::other("export failed")
+            })
         }
     });
     (
@@ -41,7 +54,7 @@ pub async fn contracts_csv(State(state): State<AppState>, RawQuery(query): RawQu
                 "attachment; filename=\"marches-passes.csv\"",
             ),
         ],
-        Body::from_stream(futures::StreamExt::chain(head, rows)),
+        Body::from_stream(head.chain(rows)),
     )
         .into_response()
 }

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 /// Largest DECP file accepted by the upload.
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::COOKIE)
         .and_then(|c| c.to_str().ok())

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::security;
 use app::i18n::{Lang, LANG_COOKIE};
+use app::server::search::SearchIndex;
 use app::server::{limits::LoginLimits, mail::Mailer, sessions::DbSessionStore, state::AppState};
 use app::{shell, App};
 use axum::{
@@ -23,7 +24,11 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 /// Largest request body accepted (forms and server-function calls).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn state(config: &Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+pub fn state(
+    config: &Config,
+    db: DatabaseConnection,
+    search: SearchIndex,
+) -> anyhow::Result<AppState> {
     let leptos_options = LeptosOptions::builder()
         .output_name(config.output_name.clone())
         .site_root(config.site_root.clone())
@@ -37,14 +42,37 @@ pub fn state(config: &Config, db: DatabaseConnection) -> anyhow::Result<AppState
     Ok(AppState {
         leptos_options,
         db,
+        search,
         mailer,
         login_limits: LoginLimits::default(),
         public_url: config.public_url.clone(),
     })
 }
 
+/// Opens this instance's index and brings it up to date: rebuilt when new (or of an older
+/// version), else caught up with the outbox.
+pub async fn open_search(config: &Config, db: &DatabaseConnection) -> anyhow::Result<SearchIndex> {
+    let dir = config.search_dir();
+    let (search, fresh) = SearchIndex::open(&dir)?;
+    if fresh || search.is_ahead_of(db).await? {
+        let started = std::time::Instant::now();
+        let n = search.rebuild(db, |_| ()).await?;
+        tracing::info!(
+            "search index built in {}: {n} documents in {:.1} s",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        let n = search.sync(db).await?;
+        tracing::info!("search index {}: {n} documents refreshed", dir.display());
+    }
+    Ok(search)
+}
+
 pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
-    let state = state(&config, db.clone())?;
+    let search = open_search(&config, &db).await?;
+    search.spawn_follower(db.clone());
+    let state = state(&config, db.clone(), search)?;
     let store = DbSessionStore::new(db);
     // Expired sessions are swept hourly.
     tokio::spawn({

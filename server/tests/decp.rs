@@ -395,6 +395,7 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
             &fixture("SUBSET_metropole_lyon_lieuExecution.json"),
         )
         .await;
+        app.search.sync(&app.db).await.unwrap();
         // 218 records, some of them the same contract published twice: fewer contracts.
         let total = count_contracts(&app.db).await;
         assert!(total > 100 && total < 218, "{backend}: {total}");
@@ -442,8 +443,11 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
         let matching = json["page"]["total"].as_u64().unwrap();
         assert!(matching < total, "{backend}");
         for r in rows {
-            let text =
-                format!("{} {} {}", r["object"], r["buyer_name"], r["awardees"]).to_lowercase();
+            let text = format!(
+                "{} {} {} {}",
+                r["object"], r["buyer_name"], r["awardees"], r["cpv_label"]
+            )
+            .to_lowercase();
             assert!(text.contains("travaux"), "{backend}: {text}");
         }
         let amounts: Vec<i64> = rows

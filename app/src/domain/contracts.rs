@@ -37,6 +37,8 @@ pub struct ContractFilters {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sort {
+    /// Best match first: the default of a text search (without words, the newest first).
+    Relevance,
     #[default]
     DateDesc,
     DateAsc,
@@ -45,7 +47,8 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [
+    pub const ALL: [Sort; 5] = [
+        Sort::Relevance,
         Sort::DateDesc,
         Sort::DateAsc,
         Sort::AmountDesc,
@@ -54,6 +57,7 @@ impl Sort {
 
     pub fn code(self) -> &'static str {
         match self {
+            Sort::Relevance => "pertinence",
             Sort::DateDesc => "recent",
             Sort::DateAsc => "ancien",
             Sort::AmountDesc => "montant-desc",
@@ -61,11 +65,17 @@ impl Sort {
         }
     }
 
-    pub fn from_code(s: &str) -> Sort {
-        Sort::ALL
-            .into_iter()
-            .find(|x| x.code() == s)
-            .unwrap_or_default()
+    pub fn from_code(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// The order of a list when none is asked for: by relevance when words are searched.
+    pub fn default_for(has_words: bool) -> Sort {
+        if has_words {
+            Sort::Relevance
+        } else {
+            Sort::DateDesc
+        }
     }
 }
 
@@ -87,8 +97,15 @@ impl ContractFilters {
         let num = |k: &str| {
             get(k).and_then(|v| v.trim().replace([' ', '\u{a0}'], "").parse::<i64>().ok())
         };
+        let q = clean(get("q"), 200);
+        let default_sort = Sort::default_for(q.is_some());
         ContractFilters {
-            q: clean(get("q"), 200),
+            sort: match get("tri").and_then(|s| Sort::from_code(&s)) {
+                // Relevance means nothing without words.
+                Some(Sort::Relevance) | None => default_sort,
+                Some(s) => s,
+            },
+            q,
             year: num("annee")
                 .filter(|y| (1990..=2100).contains(y))
                 .map(|y| y as i32),
@@ -111,7 +128,6 @@ impl ContractFilters {
                 .map(|v| v as i32),
             social: get("social").as_deref() == Some("1"),
             env: get("env").as_deref() == Some("1"),
-            sort: get("tri").map(|s| Sort::from_code(&s)).unwrap_or_default(),
             page: num("page")
                 .filter(|p| *p >= 1 && *p <= 100_000)
                 .unwrap_or(1) as u64,
@@ -164,7 +180,8 @@ impl ContractFilters {
         push("env", self.env.then(|| "1".into()));
         push(
             "tri",
-            (self.sort != Sort::default()).then(|| self.sort.code().to_string()),
+            (self.sort != Sort::default_for(self.q.is_some()))
+                .then(|| self.sort.code().to_string()),
         );
         push("page", (page > 1).then(|| page.to_string()));
         pairs
@@ -203,6 +220,24 @@ pub struct ContractPage {
     pub total: u64,
     pub page: u64,
     pub pages: u64,
+    /// Counts of the matching contracts by year, CPV division, procedure and department.
+    pub facets: Facets,
+}
+
+/// One value of a facet: the filter's value, what to show, how many contracts have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: Option<String>,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub years: Vec<FacetValue>,
+    pub cpv_divisions: Vec<FacetValue>,
+    pub procedures: Vec<FacetValue>,
+    pub departements: Vec<FacetValue>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

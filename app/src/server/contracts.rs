@@ -1,106 +1,19 @@
-//! Queries of the contracts explorer: the filtered, sorted, paginated list and one contract.
-//! Text search is a LIKE over the object, buyer and awardee names for now; the French full-text
-//! index replaces it (contracts issue, search part).
+//! Queries of the contracts explorer: the filtered, sorted, paginated list (found in the search
+//! index, read from the database), one contract, a buyer's or awardee's figures, the exports.
 
 use crate::domain::contracts::*;
 use crate::server::entities::{
     contract_awardees as awardees, contract_modifications as modifications,
     contract_sources as sources, contracts, cpv_codes,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering, Order, Query};
+use crate::server::search::contracts::Counts;
+use crate::server::search::{SearchError, SearchIndex};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Order, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::HashMap;
-
-fn condition(f: &ContractFilters) -> Condition {
-    let mut c = Condition::all();
-    if let Some(q) = &f.q {
-        for word in q.split_whitespace().take(8) {
-            let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
-            let in_awardees = Query::select()
-                .column(awardees::Column::ContractId)
-                .from(awardees::Entity)
-                .and_where(
-                    Expr::expr(Func::lower(Expr::col(awardees::Column::Name)))
-                        .like(pattern.clone()),
-                )
-                .to_owned();
-            c = c.add(
-                Condition::any()
-                    .add(
-                        Expr::expr(Func::lower(Expr::col((
-                            contracts::Entity,
-                            contracts::Column::Object,
-                        ))))
-                        .like(pattern.clone()),
-                    )
-                    .add(
-                        Expr::expr(Func::lower(Expr::col((
-                            contracts::Entity,
-                            contracts::Column::BuyerName,
-                        ))))
-                        .like(pattern.clone()),
-                    )
-                    .add(contracts::Column::Id.in_subquery(in_awardees)),
-            );
-        }
-    }
-    if let Some(y) = f.year {
-        c = c.add(contracts::Column::Year.eq(y));
-    }
-    if let Some(cpv) = &f.cpv {
-        c = if cpv.len() == 2 {
-            c.add(contracts::Column::CpvDivision.eq(cpv.clone()))
-        } else {
-            c.add(contracts::Column::Cpv.starts_with(cpv.clone()))
-        };
-    }
-    if let Some(p) = &f.procedure {
-        c = c.add(contracts::Column::Procedure.eq(p.clone()));
-    }
-    if let Some(n) = &f.nature {
-        c = c.add(contracts::Column::Nature.eq(n.clone()));
-    }
-    if let Some(min) = f.min {
-        c = c.add(contracts::Column::FinalAmountCents.gte(min.saturating_mul(100)));
-    }
-    if let Some(max) = f.max {
-        c = c.add(contracts::Column::FinalAmountCents.lte(max.saturating_mul(100)));
-    }
-    if let Some(b) = &f.buyer {
-        c = c.add(contracts::Column::BuyerSiret.eq(b.clone()));
-    }
-    if let Some(a) = &f.awardee {
-        let sub = Query::select()
-            .column(awardees::Column::ContractId)
-            .from(awardees::Entity)
-            .and_where(awardees::Column::AwardeeId.eq(a.clone()))
-            .to_owned();
-        c = c.add(contracts::Column::Id.in_subquery(sub));
-    }
-    if let Some(d) = &f.dep {
-        c = c.add(contracts::Column::PlaceDepartement.eq(d.clone()));
-    }
-    if let Some(commune) = &f.commune {
-        c = c.add(contracts::Column::PlaceCommune.eq(commune.clone()));
-    }
-    if let Some(n) = f.max_offers {
-        c = c.add(contracts::Column::OffersReceived.lte(n));
-    }
-    if f.social {
-        c = c
-            .add(contracts::Column::Social.is_not_null())
-            .add(contracts::Column::Social.ne("aucune"));
-    }
-    if f.env {
-        c = c
-            .add(contracts::Column::Environmental.is_not_null())
-            .add(contracts::Column::Environmental.ne("aucune"));
-    }
-    c
-}
 
 async fn cpv_labels(
     db: &DatabaseConnection,
@@ -139,41 +52,79 @@ async fn current_awardees(
     Ok(out)
 }
 
-pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<ContractPage, DbErr> {
-    let mut query = contracts::Entity::find().filter(condition(f));
-    query = match f.sort {
-        // Unknown dates and amounts last on both databases (PostgreSQL puts NULLs first in a
-        // descending order, SQLite last).
-        Sort::DateDesc => query.order_by_with_nulls(
-            contracts::Column::NotifiedOn,
-            Order::Desc,
-            NullOrdering::Last,
-        ),
-        Sort::DateAsc => query.order_by_with_nulls(
-            contracts::Column::NotifiedOn,
-            Order::Asc,
-            NullOrdering::Last,
-        ),
-        Sort::AmountDesc => query.order_by_with_nulls(
-            contracts::Column::FinalAmountCents,
-            Order::Desc,
-            NullOrdering::Last,
-        ),
-        Sort::AmountAsc => query.order_by_with_nulls(
-            contracts::Column::FinalAmountCents,
-            Order::Asc,
-            NullOrdering::Last,
-        ),
+/// Failure of a query over the index and the database.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+impl From<QueryError> for crate::error::AppError {
+    fn from(e: QueryError) -> Self {
+        tracing::error!("explorer query failed: {e}");
+        crate::error::AppError::Internal
     }
-    .order_by_desc(contracts::Column::Id);
-    let total = query.clone().count(db).await?;
-    let pages = Ord::max(total.div_ceil(PER_PAGE), 1);
-    let page = f.page.clamp(1, pages);
-    let models = query
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+}
+
+/// Contracts by id, in the order of `ids`.
+async fn models_in_order(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> Result<Vec<contracts::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_id: HashMap<i32, contracts::Model> = contracts::Entity::find()
+        .filter(contracts::Column::Id.is_in(ids.to_vec()))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    // A contract indexed but gone from the database (removed since) is left out.
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+fn facet(counts: Counts, labels: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
+    counts
+        .into_iter()
+        .map(|(value, count)| FacetValue {
+            label: labels(&value),
+            value,
+            count,
+        })
+        .collect()
+}
+
+/// The explorer's page: words, filters, sort and facets from the index; rows from the database.
+pub async fn search(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    f: &ContractFilters,
+) -> Result<ContractPage, QueryError> {
+    let hits = index.search_contracts(f)?;
+    let models = models_in_order(db, &hits.ids).await?;
+    let division_codes: Vec<String> = hits
+        .cpv_divisions
+        .iter()
+        .map(|(d, _)| format!("{d}000000"))
+        .collect();
+    let division_labels = cpv_labels(db, division_codes).await?;
+    let mut years = hits.years;
+    years.sort_by(|a, b| b.0.cmp(&a.0));
+    let facets = Facets {
+        years: facet(years, |_| None),
+        cpv_divisions: facet(hits.cpv_divisions, |d| {
+            division_labels.get(&format!("{d}000000")).cloned()
+        }),
+        procedures: facet(hits.procedures, |_| None),
+        departements: facet(hits.departements, |_| None),
+    };
+    let total = hits.total;
+    let page = hits.page;
+    let pages = Ord::max(total.div_ceil(PER_PAGE), 1);
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
     let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
         .await?
@@ -210,6 +161,7 @@ pub async fn search(db: &DatabaseConnection, f: &ContractFilters) -> Result<Cont
         total,
         page,
         pages,
+        facets,
     })
 }
 
@@ -345,24 +297,14 @@ pub const CSV_HEADER: [&str; 18] = [
     "titulaires",
 ];
 
-/// One chunk of the export: the contracts matching `f` with an id above `after`, in id order,
-/// as CSV lines (no header). Returns the lines and the last id, or None at the end.
-pub async fn export_chunk(
-    db: &DatabaseConnection,
-    f: &ContractFilters,
-    after: i32,
-    limit: u64,
-) -> Result<Option<(String, i32)>, DbErr> {
-    let models = contracts::Entity::find()
-        .filter(condition(f))
-        .filter(contracts::Column::Id.gt(after))
-        .order_by_asc(contracts::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    let Some(last) = models.last().map(|m| m.id) else {
-        return Ok(None);
-    };
+/// The contracts an export holds: those matching the filters, in id order.
+pub fn export_ids(index: &SearchIndex, f: &ContractFilters) -> Result<Vec<i32>, SearchError> {
+    index.all_contract_ids(f)
+}
+
+/// CSV lines (no header) of these contracts, in the order given.
+pub async fn export_lines(db: &DatabaseConnection, ids: &[i32]) -> Result<String, DbErr> {
+    let models = models_in_order(db, ids).await?;
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
     let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
         .await?
@@ -415,7 +357,7 @@ pub async fn export_chunk(
     let bytes = w
         .into_inner()
         .map_err(|e| DbErr::Custom(format!("csv: {e}")))?;
-    Ok(Some((String::from_utf8_lossy(&bytes).into_owned(), last)))
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Figures of a buyer (by SIRET) or an awardee (by identifier): None when it has no contract.

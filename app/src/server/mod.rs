@@ -11,6 +11,7 @@ pub mod migrations;
 pub mod orgs;
 pub mod passwords;
 pub mod reference;
+pub mod search;
 pub mod security;
 pub mod sessions;
 pub mod state;

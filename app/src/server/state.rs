@@ -9,6 +9,8 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// This instance's full-text index, following the database's outbox.
+    pub search: super::search::SearchIndex,
     pub mailer: Mailer,
     pub login_limits: LoginLimits,
     /// Public base URL, for links in emails.

@@ -59,12 +59,15 @@ pub fn test_config(database_url: &str) -> Config {
         smtp_url: None,
         mail_from: "Passerelle <test@passerelle.example>".into(),
         public_url: "http://127.0.0.1".into(),
+        search_dir: None,
     }
 }
 
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The app's index: tests call `sync` after writing, as the follower would within a second.
+    pub search: app::server::search::SearchIndex,
 }
 
 impl TestApp {
@@ -76,23 +79,26 @@ impl TestApp {
         app::server::reference::load(&db)
             .await
             .expect("reference data");
-        let state = server::web::state(&config, db.clone()).unwrap();
+        let search = app::server::search::SearchIndex::in_memory().expect("search index");
+        let state = server::web::state(&config, db.clone(), search.clone()).unwrap();
         let store = app::server::sessions::DbSessionStore::new(db.clone());
         TestApp {
             router: server::web::router(state, store, &config),
             db,
+            search,
         }
     }
 
     /// The same application with other login throttling budgets.
     pub fn with_login_limits(self, per_ip: u32, per_account: u32) -> TestApp {
         let config = test_config("sqlite::memory:");
-        let mut state = server::web::state(&config, self.db.clone()).unwrap();
+        let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
         state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
         let store = app::server::sessions::DbSessionStore::new(self.db.clone());
         TestApp {
             router: server::web::router(state, store, &config),
             db: self.db,
+            search: self.search,
         }
     }
 

@@ -21,9 +21,7 @@ pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
     use crate::server::{contracts, db_err, state::AppState};
     let state = AppState::get()?;
     let filters = ContractFilters::from_query(&query);
-    let page = contracts::search(&state.db, &filters)
-        .await
-        .map_err(db_err)?;
+    let page = contracts::search(&state.db, &state.search, &filters).await?;
     let years = contracts::years(&state.db).await.map_err(db_err)?;
     Ok(Explorer { page, years })
 }

@@ -3,8 +3,8 @@
 
 use super::api::{get_contract, search_contracts, Explorer};
 use crate::domain::contracts::{
-    format_date, format_euros, Breakdown, ContractDetail, ContractFilters, ContractRow, Party,
-    PartyStats, Sort,
+    format_date, format_euros, Breakdown, ContractDetail, ContractFilters, ContractRow, FacetValue,
+    Facets, Party, PartyStats, Sort,
 };
 use crate::domain::decp::{Nature, Procedure};
 use crate::features::placeholder::set_status;
@@ -103,9 +103,12 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="f-tri">{t("contracts.sort")}</label>
+                    // The first choice is the default order: by relevance when words are searched,
+                    // newest first otherwise (a form posted without JavaScript keeps it right).
                     <select id="f-tri" name="tri">
-                        {Sort::ALL.iter().map(|s| view! {
-                            <option value=s.code() selected=f.sort == *s>{t(&format!("contracts.sort_{}", s.code()))}</option>
+                        <option value="" selected=f.sort == Sort::default_for(f.q.is_some())>{t("contracts.sort_default")}</option>
+                        {Sort::ALL.iter().filter(|s| **s != Sort::Relevance).map(|s| view! {
+                            <option value=s.code() selected=f.sort == *s && f.sort != Sort::default_for(f.q.is_some())>{t(&format!("contracts.sort_{}", s.code()))}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -157,15 +160,18 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
         {(page.total > 0).then(|| view! {
             <p><a href=format!("/marches/export.csv?{}", filters.to_query(1)) rel="external" download="">{t("contracts.export_csv")}</a></p>
         })}
-        {if page.rows.is_empty() {
-            view! { <p class="empty-state">{t("contracts.empty")}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="result-list">
-                    {page.rows.into_iter().map(|r| view! { <ResultRow row=r /> }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
+        <div class="explorer">
+            {if page.rows.is_empty() {
+                view! { <p class="empty-state">{t("contracts.empty")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="result-list">
+                        {page.rows.into_iter().map(|r| view! { <ResultRow row=r /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(page.total > 0).then(|| view! { <FacetsPanel facets=page.facets filters=filters.clone() /> })}
+        </div>
         {(page.pages > 1).then(|| view! {
             <nav class="pagination" aria-label=t("contracts.pages")>
                 {(page.page > 1).then(|| view! {
@@ -177,6 +183,155 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
                 })}
             </nav>
         })}
+    }
+}
+
+fn coded(v: &FacetValue) -> String {
+    match &v.label {
+        Some(l) => format!("{} — {l}", v.value),
+        None => v.value.clone(),
+    }
+}
+
+fn procedure_name(v: &FacetValue) -> String {
+    Procedure::from_code(&v.value)
+        .map(|p| t(&p.label_key()))
+        .unwrap_or_else(|| v.value.clone())
+}
+
+/// Values of a facet shown before "more".
+const FACET_SHOWN: usize = 6;
+
+/// Counts of the matching contracts by year, CPV division, procedure and department: each value
+/// is a link that adds it to the filters (or removes it when it is the current one).
+#[component]
+fn FacetsPanel(facets: Facets, filters: ContractFilters) -> impl IntoView {
+    let base = ContractFilters {
+        page: 1,
+        ..filters.clone()
+    };
+    let year = {
+        let base = base.clone();
+        move |v: &str| ContractFilters {
+            year: v.parse().ok(),
+            ..base.clone()
+        }
+    };
+    let cpv = {
+        let base = base.clone();
+        move |v: &str| ContractFilters {
+            cpv: Some(v.to_string()),
+            ..base.clone()
+        }
+    };
+    let procedure = {
+        let base = base.clone();
+        move |v: &str| ContractFilters {
+            procedure: Some(v.to_string()),
+            ..base.clone()
+        }
+    };
+    let dep = {
+        let base = base.clone();
+        move |v: &str| ContractFilters {
+            dep: Some(v.to_string()),
+            ..base.clone()
+        }
+    };
+    type With = Box<dyn Fn(&str) -> ContractFilters>;
+    type Label = Box<dyn Fn(&FacetValue) -> String>;
+    // (title, values, the value filtered on now, filters with a value, filters without, label)
+    let groups: Vec<(
+        String,
+        Vec<FacetValue>,
+        Option<String>,
+        With,
+        ContractFilters,
+        Label,
+    )> = vec![
+        (
+            t("contracts.year"),
+            facets.years,
+            filters.year.map(|y| y.to_string()),
+            Box::new(year),
+            ContractFilters {
+                year: None,
+                ..base.clone()
+            },
+            Box::new(coded),
+        ),
+        (
+            t("contracts.cpv_division"),
+            facets.cpv_divisions,
+            filters.cpv.clone().filter(|c| c.len() == 2),
+            Box::new(cpv),
+            ContractFilters {
+                cpv: None,
+                ..base.clone()
+            },
+            Box::new(coded),
+        ),
+        (
+            t("contracts.procedure"),
+            facets.procedures,
+            filters.procedure.clone(),
+            Box::new(procedure),
+            ContractFilters {
+                procedure: None,
+                ..base.clone()
+            },
+            Box::new(procedure_name),
+        ),
+        (
+            t("contracts.dep"),
+            facets.departements,
+            filters.dep.clone(),
+            Box::new(dep),
+            ContractFilters {
+                dep: None,
+                ..base.clone()
+            },
+            Box::new(coded),
+        ),
+    ];
+    view! {
+        <aside class="facets" aria-labelledby="facets-title" data-test="facets">
+            <h2 id="facets-title">{t("contracts.facets")}</h2>
+            {groups.into_iter().filter(|g| !g.1.is_empty()).map(|(title, values, current, with, without, label)| {
+                let item = |v: &FacetValue| {
+                    let is_current = current.as_deref() == Some(v.value.as_str());
+                    let href = if is_current {
+                        format!("/marches?{}", without.to_query(1))
+                    } else {
+                        format!("/marches?{}", with(&v.value).to_query(1))
+                    };
+                    let text = label(v);
+                    view! {
+                        <li>
+                            <a href=href aria-current=is_current.then_some("true")>
+                                {text}
+                                <span class="facet__count">{v.count}</span>
+                                {is_current.then(|| view! { <span class="visually-hidden">{t("contracts.remove_filter")}</span> })}
+                            </a>
+                        </li>
+                    }
+                };
+                let shown: Vec<_> = values.iter().take(FACET_SHOWN).map(&item).collect();
+                let more: Vec<_> = values.iter().skip(FACET_SHOWN).map(&item).collect();
+                view! {
+                    <section class="facet">
+                        <h3>{title.clone()}</h3>
+                        <ul>{shown}</ul>
+                        {(!more.is_empty()).then(|| view! {
+                            <details>
+                                <summary>{t("contracts.facet_more")}</summary>
+                                <ul>{more}</ul>
+                            </details>
+                        })}
+                    </section>
+                }
+            }).collect_view()}
+        </aside>
     }
 }
 

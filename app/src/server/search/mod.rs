@@ -1,0 +1,372 @@
+//! The full-text index (tantivy) beside the database.
+//!
+//! The database is the truth; the index is a copy that any server instance can rebuild. Every
+//! change to a searchable row writes a `search_outbox` row in the same transaction; each instance
+//! reads the outbox past its own high-water mark, which is stored in the index's own commit
+//! (so the index and the mark can never disagree after a crash), and re-indexes those documents.
+//! Ids of the outbox are allocated before their transactions commit, so a lower id can appear
+//! after a higher one: the gaps seen are re-read for a while before being given up.
+
+pub mod contracts;
+pub mod schema;
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::server::entities::search_outbox;
+pub use schema::Fields;
+
+/// Outbox rows read per step of the follower.
+const STEP: u64 = 2_000;
+/// How long a gap in the outbox ids is waited for (a transaction still running) before it is
+/// taken for a rolled-back one.
+const GAP_PATIENCE: Duration = Duration::from_secs(600);
+/// Gaps remembered at most.
+const MAX_GAPS: usize = 5_000;
+/// Memory of the index writer, split between its threads.
+const WRITER_HEAP: usize = 128 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Dir(String),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    #[error("the search index is in use by another process (stop the server first)")]
+    Busy,
+}
+
+/// What the index's commits carry: the schema version and the last outbox id applied.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Payload {
+    version: u32,
+    mark: i64,
+}
+
+struct Follower {
+    mark: i64,
+    /// Outbox ids below the mark not seen yet, with when they were first missed.
+    gaps: BTreeMap<i64, Instant>,
+}
+
+/// The index of one server instance. Cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Arc<Mutex<IndexWriter>>,
+    follower: Arc<tokio::sync::Mutex<Follower>>,
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` (created if missing). An index of another schema version, or
+    /// one that cannot be read, is replaced by an empty one: `needs_rebuild` then says so.
+    pub fn open(dir: &Path) -> Result<(SearchIndex, bool), SearchError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Dir(format!("{}: {e}", dir.display())))?;
+        let (schema, _) = schema::build();
+        let opened = MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Dir(e.to_string()))
+            .and_then(|d| Index::open_or_create(d, schema.clone()).map_err(SearchError::from));
+        let index = match opened {
+            Ok(index) if payload(&index).version == schema::VERSION => index,
+            Ok(index) if index.load_metas()?.payload.is_none() && is_empty(&index) => index,
+            other => {
+                if let Err(e) = other {
+                    tracing::warn!("search index unreadable, rebuilt: {e}");
+                } else {
+                    tracing::info!("search index of another version, rebuilt");
+                }
+                clear_dir(dir)?;
+                let d = MmapDirectory::open(dir).map_err(|e| SearchError::Dir(e.to_string()))?;
+                Index::open_or_create(d, schema)?
+            }
+        };
+        let fresh = index.load_metas()?.payload.is_none();
+        Ok((SearchIndex::wrap(index, 2, WRITER_HEAP)?, fresh))
+    }
+
+    /// An index in memory (tests, tools).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema::build();
+        SearchIndex::wrap(Index::create_in_ram(schema), 1, 20_000_000)
+    }
+
+    fn wrap(index: Index, threads: usize, heap: usize) -> Result<SearchIndex, SearchError> {
+        index
+            .tokenizers()
+            .register(schema::FRENCH, schema::french_analyzer());
+        let writer = match index.writer_with_num_threads(threads, heap) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => return Err(SearchError::Busy),
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mark = payload(&index).mark;
+        let (_, fields) = schema::build();
+        Ok(SearchIndex {
+            reader,
+            writer: Arc::new(Mutex::new(writer)),
+            follower: Arc::new(tokio::sync::Mutex::new(Follower {
+                mark,
+                gaps: BTreeMap::new(),
+            })),
+            fields,
+        })
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// The outbox id applied last.
+    pub async fn mark(&self) -> i64 {
+        self.follower.lock().await.mark
+    }
+
+    /// Whether this index has applied outbox rows the database does not have: it was built
+    /// from another database (a SQLite file replaced, another PostgreSQL), and must be rebuilt.
+    pub async fn is_ahead_of(&self, db: &DatabaseConnection) -> Result<bool, SearchError> {
+        Ok(self.mark().await > max_outbox_id(db).await?)
+    }
+
+    /// Number of documents searchable now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Replaces (or removes, when `doc` is None) documents, then commits with the new mark.
+    fn write(
+        &self,
+        changes: Vec<(String, Option<TantivyDocument>)>,
+        mark: i64,
+    ) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, doc) in changes {
+            writer.delete_term(Term::from_field_text(self.fields.key, &key));
+            if let Some(doc) = doc {
+                writer.add_document(doc)?;
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(
+            &serde_json::to_string(&Payload {
+                version: schema::VERSION,
+                mark,
+            })
+            .unwrap_or_default(),
+        );
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Applies the outbox rows written since the last call. Returns how many documents were
+    /// refreshed. Safe to call from several tasks: they take turns.
+    pub async fn sync(&self, db: &DatabaseConnection) -> Result<usize, SearchError> {
+        let mut follower = self.follower.lock().await;
+        let mut refreshed = 0;
+        // Gaps given up on.
+        let now = Instant::now();
+        follower
+            .gaps
+            .retain(|_, seen| now.duration_since(*seen) < GAP_PATIENCE);
+        loop {
+            let gap_ids: Vec<i64> = follower.gaps.keys().copied().collect();
+            let mut cond =
+                sea_orm::Condition::any().add(search_outbox::Column::Id.gt(follower.mark));
+            if !gap_ids.is_empty() {
+                cond = cond.add(search_outbox::Column::Id.is_in(gap_ids));
+            }
+            let rows = search_outbox::Entity::find()
+                .filter(cond)
+                .order_by_asc(search_outbox::Column::Id)
+                .limit(STEP)
+                .all(db)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut mark = follower.mark;
+            for r in &rows {
+                if follower.gaps.remove(&r.id).is_none() {
+                    for missing in mark + 1..r.id {
+                        follower.gaps.insert(missing, now);
+                    }
+                    mark = mark.max(r.id);
+                }
+            }
+            // A flood of rolled-back ids must not grow the query without bound.
+            while follower.gaps.len() > MAX_GAPS {
+                follower.gaps.pop_first();
+            }
+            let mut contract_ids: Vec<i32> = rows
+                .iter()
+                .filter(|r| r.doc_kind == contracts::KIND)
+                .map(|r| r.doc_id)
+                .collect();
+            contract_ids.sort_unstable();
+            contract_ids.dedup();
+            let changes = contracts::documents(db, &self.fields, &contract_ids).await?;
+            refreshed += changes.len();
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || this.write(changes, mark))
+                .await
+                .map_err(|e| SearchError::Dir(e.to_string()))??;
+            follower.mark = mark;
+            if (rows.len() as u64) < STEP {
+                break;
+            }
+        }
+        Ok(refreshed)
+    }
+
+    /// Rebuilds every document from the database. The mark is taken before reading, so a change
+    /// made during the rebuild is applied again by the next `sync` rather than lost.
+    pub async fn rebuild(
+        &self,
+        db: &DatabaseConnection,
+        progress: impl Fn(u64),
+    ) -> Result<u64, SearchError> {
+        let mut follower = self.follower.lock().await;
+        let mark = max_outbox_id(db).await?;
+        {
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            writer.delete_all_documents()?;
+        }
+        let mut after = 0;
+        let mut done = 0u64;
+        loop {
+            let (ids, last) = contracts::ids_after(db, after, 5_000).await?;
+            let Some(last) = last else { break };
+            after = last;
+            let changes = contracts::documents(db, &self.fields, &ids).await?;
+            done += changes.len() as u64;
+            let writer = self.writer.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+                for (_, doc) in changes {
+                    if let Some(doc) = doc {
+                        writer.add_document(doc)?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| SearchError::Dir(e.to_string()))??;
+            progress(done);
+        }
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.write(Vec::new(), mark))
+            .await
+            .map_err(|e| SearchError::Dir(e.to_string()))??;
+        follower.mark = mark;
+        follower.gaps.clear();
+        Ok(done)
+    }
+
+    /// Follows the outbox for ever (one step a second): the task of a serving instance.
+    pub fn spawn_follower(&self, db: DatabaseConnection) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = this.sync(&db).await {
+                    tracing::warn!("search index follower: {e}");
+                }
+            }
+        });
+    }
+}
+
+async fn max_outbox_id(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    Ok(search_outbox::Entity::find()
+        .select_only()
+        .column_as(search_outbox::Column::Id.max(), "m")
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
+fn payload(index: &Index) -> Payload {
+    index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default()
+}
+
+fn is_empty(index: &Index) -> bool {
+    index
+        .searchable_segment_metas()
+        .map(|s| s.is_empty())
+        .unwrap_or(false)
+}
+
+fn clear_dir(dir: &Path) -> Result<(), SearchError> {
+    let err = |e: std::io::Error| SearchError::Dir(format!("{}: {e}", dir.display()));
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let path = entry.map_err(err)?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(err)?;
+        } else {
+            std::fs::remove_file(&path).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where the index lives when the configuration does not say: beside a SQLite file
+/// (`data/passerelle.db` → `data/passerelle.search`), else `data/search`.
+pub fn default_dir(database_url: &str) -> PathBuf {
+    let sqlite_path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|p| !p.is_empty() && !p.contains(":memory:"));
+    match sqlite_path {
+        Some(p) => Path::new(p).with_extension("search"),
+        None => PathBuf::from("data/search"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_lives_beside_a_sqlite_file() {
+        assert_eq!(
+            default_dir("sqlite://data/passerelle.db?mode=rwc"),
+            PathBuf::from("data/passerelle.search")
+        );
+        assert_eq!(
+            default_dir("sqlite:/var/lib/p.db"),
+            PathBuf::from("/var/lib/p.search")
+        );
+        assert_eq!(
+            default_dir("postgres://u@h/db"),
+            PathBuf::from("data/search")
+        );
+        assert_eq!(default_dir("sqlite::memory:"), PathBuf::from("data/search"));
+    }
+}

@@ -1,0 +1,133 @@
+//! The index's fields and its French analyzer. One index holds every kind of document (contracts
+//! now; firms and offers later), told apart by `kind`; fields a kind does not use stay empty.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+
+/// Name of the analyzer of the text fields.
+pub const FRENCH: &str = "fr";
+
+/// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
+pub const VERSION: u32 = 1;
+
+/// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
+/// the stemmer, so that a word typed without its accents ("electricite") and the published one
+/// ("électricité") reach the stemmer as the same string and give the same stem.
+pub fn french_analyzer() -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser);
+    match StopWordFilter::new(Language::French) {
+        Some(stop) => builder
+            .filter(stop)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::French))
+            .build(),
+        None => builder
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::French))
+            .build(),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// "contract" (later "firm", "offer").
+    pub kind: Field,
+    /// `kind:id`, the unit of replacement and deletion.
+    pub key: Field,
+    pub id: Field,
+    /// The main text (a contract's object): weighs more in the ranking.
+    pub title: Field,
+    /// Other words to find the document by (buyer, awardees, CPV label, place, identifiers).
+    pub body: Field,
+    pub year: Field,
+    pub cpv_division: Field,
+    pub cpv_group: Field,
+    pub procedure: Field,
+    pub nature: Field,
+    /// Cents.
+    pub amount: Field,
+    /// yyyymmdd of the notification.
+    pub date: Field,
+    pub buyer: Field,
+    /// Every awardee identifier, replaced ones included (as the explorer's filter).
+    pub awardee: Field,
+    pub departement: Field,
+    pub commune: Field,
+    pub offers: Field,
+    /// 1 when the contract has a social (environmental) consideration.
+    pub social: Field,
+    pub environmental: Field,
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut s = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FRENCH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let keyword = STRING | FAST;
+    let number = NumericOptions::default() | INDEXED | FAST;
+    let fields = Fields {
+        kind: s.add_text_field("kind", keyword.clone()),
+        key: s.add_text_field("key", STRING),
+        id: s.add_i64_field("id", number.clone()),
+        title: s.add_text_field("title", text.clone()),
+        body: s.add_text_field("body", text),
+        year: s.add_i64_field("year", number.clone()),
+        cpv_division: s.add_text_field("cpv_division", keyword.clone()),
+        cpv_group: s.add_text_field("cpv_group", keyword.clone()),
+        procedure: s.add_text_field("procedure", keyword.clone()),
+        nature: s.add_text_field("nature", keyword.clone()),
+        amount: s.add_i64_field("amount", number.clone()),
+        date: s.add_i64_field("date", number.clone()),
+        buyer: s.add_text_field("buyer", keyword.clone()),
+        awardee: s.add_text_field("awardee", STRING),
+        departement: s.add_text_field("departement", keyword.clone()),
+        commune: s.add_text_field("commune", STRING),
+        offers: s.add_i64_field("offers", number.clone()),
+        social: s.add_i64_field("social", number.clone()),
+        environmental: s.add_i64_field("environmental", number),
+    };
+    (s.build(), fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut a = french_analyzer();
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn plural_and_accents_reach_the_same_stem() {
+        assert_eq!(tokens("menuiserie"), tokens("Menuiseries"));
+        assert_eq!(tokens("electricite"), tokens("Électricité"));
+        assert_eq!(
+            tokens("Travaux de rénovation"),
+            tokens("travaux renovations")
+        );
+        assert_ne!(tokens("menuiserie"), tokens("maçonnerie"));
+    }
+
+    #[test]
+    fn stop_words_are_dropped() {
+        assert_eq!(tokens("les travaux de la voirie").len(), 2);
+    }
+}
