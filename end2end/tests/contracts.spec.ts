@@ -76,3 +76,48 @@ test('a filter set by a link is shown and can be removed', async ({ page }) => {
   await expect(page).toHaveURL(/\/marches\?annee=2019$/);
   await expect(page.locator('[data-test="active-filters"] li')).toHaveCount(0);
 });
+
+test('a French search finds plurals and accents, and facets refine it', async ({ page }, info) => {
+  await goto(page, '/marches');
+  await page.locator('#f-q').fill('menuiserie');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/q=menuiserie/);
+  const rows = page.locator('[data-test="contract-row"]');
+  await expect(rows.first()).toContainText(/menuiseries/i);
+  // Best match first: the words are in the object of the first results.
+  await expect(rows.first().getByRole('heading')).toContainText(/menuiserie/i);
+
+  await goto(page, '/marches?q=electricite');
+  await expect(rows.first()).toContainText(/électricité/i);
+  const count = page.locator('[data-test="result-count"]');
+  const total = Number((await count.textContent())!.split(' ')[0]);
+  expect(total).toBeGreaterThan(0);
+
+  // A facet value is a link that adds its filter; its count is the new total.
+  const facets = page.locator('[data-test="facets"]');
+  await expect(facets.getByRole('heading', { name: 'Affiner' })).toBeVisible();
+  const year = facets.getByRole('link', { name: /^2019/ }).first();
+  const expected = Number((await year.locator('.facet__count').textContent())!);
+  await year.click();
+  await expect(page).toHaveURL(/q=electricite&annee=2019/);
+  await expect(count).toHaveText(expected === 1 ? '1 marché' : `${expected} marchés`);
+  if (info.project.name !== 'nojs') await expectAccessible(page);
+  // The current value removes its filter.
+  await facets.getByRole('link', { name: /^2019/ }).first().click();
+  await expect(page).not.toHaveURL(/annee=/);
+});
+
+test('a filtered list downloads as an OCDS release package', async ({ page }) => {
+  await goto(page, '/marches?q=menuiserie');
+  const count = page.locator('[data-test="result-count"]');
+  const total = Number((await count.textContent())!.split(' ')[0]);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Format OCDS 1.1 (JSON)' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('marches-passes.ocds.json');
+  const pkg = JSON.parse(require('fs').readFileSync(await file.path(), 'utf8'));
+  expect(pkg.version).toBe('1.1');
+  const ocids = new Set(pkg.releases.map((r: { ocid: string }) => r.ocid));
+  expect(ocids.size).toBe(total);
+  for (const id of ocids) expect(id).toMatch(/^ocds-78apv2-/);
+});

@@ -58,3 +58,78 @@ pub async fn contracts_csv(
     )
         .into_response()
 }
+
+/// `/marches/export.ocds.json?<filters>`: the same list as an OCDS 1.1 release package, streamed.
+pub async fn contracts_ocds(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use app::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
+    let query = query.unwrap_or_default();
+    let filters = ContractFilters::from_query(&query);
+    let ids = match contracts::export_ids(&state.search, &filters) {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::error!("OCDS export failed: {e}");
+            let lang = crate::uploads::lang(&headers);
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                app::i18n::tr(lang, "error.internal"),
+            )
+                .into_response();
+        }
+    };
+    if ids.is_empty() {
+        let lang = crate::uploads::lang(&headers);
+        return (
+            StatusCode::NOT_FOUND,
+            app::i18n::tr(lang, "contracts.empty"),
+        )
+            .into_response();
+    }
+    let meta = PackageMeta {
+        uri: format!(
+            "{}/marches/export.ocds.json{}{query}",
+            state.public_url.trim_end_matches('/'),
+            if query.is_empty() { "" } else { "?" }
+        ),
+        published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        publisher_name: "Passerelle".into(),
+    };
+    let head = futures::stream::once(futures::future::ready(Ok::<_, std::io::Error>(
+        package_head(&meta),
+    )));
+    let db = state.db.clone();
+    let chunks: Vec<Vec<i32>> = ids.chunks(CHUNK).map(<[i32]>::to_vec).collect();
+    // Every chunk after the first one written begins with the comma that separates them.
+    let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let releases = futures::stream::iter(chunks).then(move |chunk| {
+        let (db, started) = (db.clone(), started.clone());
+        async move {
+            match contracts::ocds_releases(&db, &chunk).await {
+                Ok(text) if text.is_empty() => Ok(text),
+                Ok(text) if started.swap(true, std::sync::atomic::Ordering::Relaxed) => {
+                    Ok(format!(",{text}"))
+                }
+                Ok(text) => Ok(text),
+                Err(e) => {
+                    tracing::error!("OCDS export failed: {e}");
+                    Err(std::io::Error::other("export failed"))
+                }
+            }
+        }
+    });
+    let tail = futures::stream::once(futures::future::ready(Ok(PACKAGE_TAIL.to_string())));
+    (
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"marches-passes.ocds.json\"",
+            ),
+        ],
+        Body::from_stream(head.chain(releases).chain(tail)),
+    )
+        .into_response()
+}

@@ -130,6 +130,10 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         )
         .route("/marches/export.csv", get(crate::exports::contracts_csv))
         .route(
+            "/marches/export.ocds.json",
+            get(crate::exports::contracts_ocds),
+        )
+        .route(
             "/admin/imports/{id}/rejets.csv",
             get(crate::uploads::rejects),
         )

@@ -2,6 +2,7 @@
 pub mod contracts;
 pub mod cpv;
 pub mod decp;
+pub mod ocds;
 pub mod org;
 pub mod siret;
 pub mod validate;

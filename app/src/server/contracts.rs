@@ -551,3 +551,97 @@ pub async fn party_stats(
         median_offers: median(&mut offers),
     }))
 }
+
+/// OCDS releases of these contracts (JSON objects separated by commas), in the order given.
+pub async fn ocds_releases(db: &DatabaseConnection, ids: &[i32]) -> Result<String, DbErr> {
+    use crate::domain::decp::record::{Awardee, Modification};
+    use crate::domain::ocds::{releases, ContractFacts};
+    let models = models_in_order(db, ids).await?;
+    if models.is_empty() {
+        return Ok(String::new());
+    }
+    let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
+    let mut people: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
+    for a in awardees::Entity::find()
+        .filter(awardees::Column::ContractId.is_in(ids.clone()))
+        .order_by_asc(awardees::Column::Position)
+        .all(db)
+        .await?
+    {
+        people.entry(a.contract_id).or_default().push(a);
+    }
+    let mut changes: HashMap<i32, Vec<Modification>> = HashMap::new();
+    for m in modifications::Entity::find()
+        .filter(modifications::Column::ContractId.is_in(ids))
+        .order_by_asc(modifications::Column::Position)
+        .all(db)
+        .await?
+    {
+        changes
+            .entry(m.contract_id)
+            .or_default()
+            .push(Modification {
+                index: m.position,
+                object: m.object,
+                signed_on: m.signed_on,
+                published_on: m.published_on,
+                duration_months: m.duration_months,
+                amount_cents: m.amount_cents,
+                awardees: serde_json::from_str(&m.awardees).unwrap_or_default(),
+            });
+    }
+    let codes: Vec<String> = models.iter().filter_map(|m| m.cpv.clone()).collect();
+    let check_digits: HashMap<String, String> = if codes.is_empty() {
+        HashMap::new()
+    } else {
+        cpv_codes::Entity::find()
+            .filter(cpv_codes::Column::Code.is_in(codes))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.code, c.check_digit))
+            .collect()
+    };
+    let mut out = Vec::with_capacity(models.len());
+    for m in models {
+        let modifications = changes.remove(&m.id).unwrap_or_default();
+        let all: Vec<Awardee> = people
+            .remove(&m.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| Awardee {
+                id_type: a.id_type,
+                id: a.awardee_id,
+                name: a.name,
+            })
+            .collect();
+        // As awarded: those no modification brought in (all of them if that leaves none).
+        let brought: Vec<&Awardee> = modifications.iter().flat_map(|x| &x.awardees).collect();
+        let initial: Vec<Awardee> = all
+            .iter()
+            .filter(|a| !brought.iter().any(|b| b.id == a.id))
+            .cloned()
+            .collect();
+        let facts = ContractFacts {
+            cpv: m.cpv.as_ref().map(|c| match check_digits.get(c) {
+                Some(d) => format!("{c}-{d}"),
+                None => c.clone(),
+            }),
+            uid: m.uid,
+            buyer_siret: m.buyer_siret,
+            buyer_name: m.buyer_name,
+            object: m.object,
+            amount_cents: m.amount_cents,
+            duration_months: m.duration_months,
+            notified_on: m.notified_on,
+            published_on: m.published_on,
+            known_on: m.updated_at.date_naive(),
+            awardees: if initial.is_empty() { all } else { initial },
+            modifications,
+        };
+        for r in releases(&facts) {
+            out.push(r.to_string());
+        }
+    }
+    Ok(out.join(","))
+}

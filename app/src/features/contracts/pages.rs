@@ -158,7 +158,11 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
             }}
         </p>
         {(page.total > 0).then(|| view! {
-            <p><a href=format!("/marches/export.csv?{}", filters.to_query(1)) rel="external" download="">{t("contracts.export_csv")}</a></p>
+            <p class="downloads">
+                <a href=format!("/marches/export.csv?{}", filters.to_query(1)) rel="external" download="">{t("contracts.export_csv")}</a>
+                " · "
+                <a href=format!("/marches/export.ocds.json?{}", filters.to_query(1)) rel="external" download="">{t("contracts.export_ocds")}</a>
+            </p>
         })}
         <div class="explorer">
             {if page.rows.is_empty() {
