@@ -47,6 +47,18 @@ pub enum Command {
     /// Import open data into the database.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write a generated DECP data set for the benchmarks (JSON 2019 format), the same for the
+    /// same seed: realistic laws of CPV, amounts, buyers, awardees and dates (docs/benchmarks.md).
+    Generate {
+        /// Number of contracts.
+        #[arg(long, default_value_t = 1_000_000)]
+        contracts: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -70,6 +82,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
         Command::Reindex => reindex(&config).await,
+        Command::Generate {
+            contracts,
+            seed,
+            out,
+        } => generate(contracts, seed, &out),
         Command::Serve { demo } => {
             let db = prepare_db(&config).await?;
             if demo {
@@ -124,6 +141,23 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn generate(contracts: u64, seed: u64, out: &std::path::Path) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(contracts);
+    let started = std::time::Instant::now();
+    let file = std::fs::File::create(out)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    crate::generate::Generator::new(seed, contracts)?
+        .write(contracts, &mut writer, |n| bar.set_position(n))?;
+    std::io::Write::flush(&mut writer)?;
+    bar.finish_and_clear();
+    println!(
+        "{contracts} contracts written to {} in {:.1} s (seed {seed})",
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn reindex(config: &Config) -> anyhow::Result<()> {

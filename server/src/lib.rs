@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod exports;
+pub mod generate;
 pub mod security;
 pub mod uploads;
 pub mod web;

@@ -8,9 +8,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 use std::collections::HashMap;
 
-const CPV_CSV: &str = include_str!("reference/data/cpv_2008_fr.csv");
+pub const CPV_CSV: &str = include_str!("reference/data/cpv_2008_fr.csv");
 const NAF_CSV: &str = include_str!("reference/data/naf_rev2_sous_classes.csv");
-const COMMUNES_CSV: &str = include_str!("reference/data/cog_communes_insee.csv");
+pub const COMMUNES_CSV: &str = include_str!("reference/data/cog_communes_insee.csv");
 const METROPOLE_CSV: &str = include_str!("reference/data/metropole_lyon_communes_2024.csv");
 
 /// Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL.
