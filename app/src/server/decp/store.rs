@@ -10,8 +10,8 @@ use crate::server::entities::{
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -126,8 +126,34 @@ fn join<T: Copy>(list: &[T], code: impl Fn(T) -> &'static str) -> Option<String>
     (!list.is_empty()).then(|| list.iter().map(|x| code(*x)).collect::<Vec<_>>().join(","))
 }
 
+/// Rows written per statement: under SQLite's and PostgreSQL's limits on bound values (a
+/// contract has 30 columns).
+const ROWS: usize = 500;
+
+/// What one source said of a contract, before it is written.
+struct SourceRow {
+    format: String,
+    raw: String,
+    normalised: String,
+    warnings: String,
+}
+
+/// A contract of the batch as it will be written: merged with what is stored and with the
+/// batch's earlier records of the same uid (rows of a tabular CSV).
+struct Pending {
+    model: contracts::Model,
+    awardees: Vec<awardees::Model>,
+    awardees_changed: bool,
+    modifications: Option<Vec<crate::domain::decp::Modification>>,
+    sources: Vec<(String, SourceRow)>,
+}
+
 /// Writes one batch in one transaction: contracts, awardees, modifications, sources, rejects,
 /// the outbox, and the import's progress. Either all of it lands or none.
+///
+/// The batch is merged in memory first, then written with a few multi-row statements per table
+/// (inserts that update on conflict), whatever the number of records: the import's speed is
+/// set by the database's bulk writes, not by round trips.
 pub async fn write_batch(
     db: &DatabaseConnection,
     import_id: i32,
@@ -138,25 +164,51 @@ pub async fn write_batch(
     let txn = crate::server::db::begin_write(db).await?;
     let now = Utc::now();
     let mut tally = Tally::default();
-    // uid → contract id, for the records of this batch that share a contract (CSV rows).
-    let uids: Vec<String> = items
+
+    // What is stored of the batch's contracts.
+    let mut uids: Vec<String> = items
         .iter()
         .filter_map(|i| match i {
             Item::Accepted { contract, .. } => Some(contract.uid.clone()),
             _ => None,
         })
         .collect();
-    let mut existing: HashMap<String, contracts::Model> = HashMap::new();
-    for chunk in uids.chunks(500) {
+    uids.sort_unstable();
+    uids.dedup();
+    let mut stored: HashMap<String, contracts::Model> = HashMap::new();
+    for chunk in uids.chunks(ROWS) {
         for m in contracts::Entity::find()
             .filter(contracts::Column::Uid.is_in(chunk.to_vec()))
             .all(&txn)
             .await?
         {
-            existing.insert(m.uid.clone(), m);
+            stored.insert(m.uid.clone(), m);
         }
     }
-    let mut touched: Vec<i32> = Vec::new();
+    let stored_ids: Vec<i32> = stored.values().map(|m| m.id).collect();
+    let mut known_awardees: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
+    let mut known_sources: HashMap<(i32, String), sources::Model> = HashMap::new();
+    for chunk in stored_ids.chunks(ROWS) {
+        for a in awardees::Entity::find()
+            .filter(awardees::Column::ContractId.is_in(chunk.to_vec()))
+            .all(&txn)
+            .await?
+        {
+            known_awardees.entry(a.contract_id).or_default().push(a);
+        }
+        for s in sources::Entity::find()
+            .filter(sources::Column::ContractId.is_in(chunk.to_vec()))
+            .all(&txn)
+            .await?
+        {
+            known_sources.insert((s.contract_id, s.source.clone()), s);
+        }
+    }
+
+    // Merge in memory, in the order of the file.
+    let mut pending: HashMap<String, Pending> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut rejects: Vec<import_rejects::ActiveModel> = Vec::new();
     for item in items {
         tally.records += 1;
         match item {
@@ -172,23 +224,13 @@ pub async fn write_batch(
                         .entry(format!("rejected:{}", r.key))
                         .or_default() += 1;
                 }
-                import_rejects::Entity::insert(import_rejects::ActiveModel {
+                rejects.push(import_rejects::ActiveModel {
                     import_id: Set(import_id),
                     record_index: Set(index as i32),
                     reasons: Set(serde_json::to_string(&reasons).unwrap_or_default()),
                     raw: Set(raw_text(&raw)),
                     ..Default::default()
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        import_rejects::Column::ImportId,
-                        import_rejects::Column::RecordIndex,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
+                });
             }
             Item::Accepted {
                 contract: c,
@@ -207,45 +249,251 @@ pub async fn write_batch(
                         .entry(format!("warning:{}", w.key))
                         .or_default() += 1;
                 }
-                let saved = upsert_contract(&txn, &c, existing.get(&c.uid), now).await?;
-                let id = saved.id;
-                // Later records of the batch see this one.
-                existing.insert(c.uid.clone(), saved);
-                write_awardees(&txn, id, &c.awardees, &c.final_awardees).await?;
-                if !c.modifications.is_empty() {
-                    modifications::Entity::delete_many()
-                        .filter(modifications::Column::ContractId.eq(id))
-                        .exec(&txn)
-                        .await?;
-                    for m in &c.modifications {
-                        modifications::ActiveModel {
-                            contract_id: Set(id),
-                            position: Set(m.index),
-                            object: Set(m.object.clone()),
-                            signed_on: Set(m.signed_on),
-                            published_on: Set(m.published_on),
-                            duration_months: Set(m.duration_months),
-                            amount_cents: Set(m.amount_cents),
-                            awardees: Set(
-                                serde_json::to_string(&m.awardees).unwrap_or_else(|_| "[]".into())
-                            ),
-                            ..Default::default()
-                        }
-                        .insert(&txn)
-                        .await?;
+                let p = match pending.entry(c.uid.clone()) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        order.push(c.uid.clone());
+                        let base = stored.get(&c.uid);
+                        e.insert(Pending {
+                            model: merge_contract(&c, base, now),
+                            awardees: base
+                                .and_then(|b| known_awardees.remove(&b.id))
+                                .unwrap_or_default(),
+                            awardees_changed: false,
+                            modifications: None,
+                            sources: Vec::new(),
+                        })
                     }
+                };
+                p.model = merge_contract(&c, Some(&p.model), now);
+                p.awardees_changed |=
+                    merge_awardees(&mut p.awardees, &c.awardees, &c.final_awardees);
+                if !c.modifications.is_empty() {
+                    p.modifications = Some(c.modifications.clone());
                 }
-                write_source(
-                    &txn, id, &source, format, import_id, &c, &warnings, &raw, now,
-                )
-                .await?;
-                touched.push(id);
+                // Rows of a tabular CSV describing one contract are kept together (a JSON list
+                // of rows) when they come from the same import.
+                let earlier_rows = if format == "csv" {
+                    match p.sources.iter().position(|(s, _)| *s == source) {
+                        Some(i) => Some(p.sources.remove(i).1.raw),
+                        None => stored
+                            .get(&c.uid)
+                            .and_then(|b| known_sources.get(&(b.id, source.clone())))
+                            .filter(|e| e.import_id == Some(import_id))
+                            .map(|e| e.raw.clone()),
+                    }
+                } else {
+                    None
+                };
+                let raw = match (earlier_rows, format) {
+                    (Some(rows), _) => {
+                        let mut rows = match serde_json::from_str::<serde_json::Value>(&rows) {
+                            Ok(serde_json::Value::Array(rows)) => rows,
+                            Ok(other) => vec![other],
+                            Err(_) => Vec::new(),
+                        };
+                        rows.push(raw);
+                        raw_text(&serde_json::Value::Array(rows))
+                    }
+                    (None, "csv") => raw_text(&serde_json::Value::Array(vec![raw])),
+                    (None, _) => raw_text(&raw),
+                };
+                p.sources.retain(|(s, _)| *s != source);
+                p.sources.push((
+                    source,
+                    SourceRow {
+                        format: format.to_string(),
+                        raw,
+                        normalised: serde_json::to_string(&*c).unwrap_or_default(),
+                        warnings: serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()),
+                    },
+                ));
             }
         }
     }
+
+    // Contracts: insert or update by uid, then read back the ids of the new ones.
+    for chunk in order.chunks(ROWS) {
+        let rows = chunk.iter().map(|uid| {
+            let mut m: contracts::ActiveModel = pending[uid].model.clone().into();
+            m.id = sea_orm::ActiveValue::NotSet;
+            m
+        });
+        let mut update = OnConflict::column(contracts::Column::Uid);
+        update.update_columns([
+            contracts::Column::Kind,
+            contracts::Column::SourceId,
+            contracts::Column::BuyerSiret,
+            contracts::Column::BuyerName,
+            contracts::Column::Object,
+            contracts::Column::Cpv,
+            contracts::Column::CpvDivision,
+            contracts::Column::Procedure,
+            contracts::Column::Nature,
+            contracts::Column::PlaceKind,
+            contracts::Column::PlaceCode,
+            contracts::Column::PlaceName,
+            contracts::Column::PlaceCommune,
+            contracts::Column::PlaceDepartement,
+            contracts::Column::DurationMonths,
+            contracts::Column::AmountCents,
+            contracts::Column::FinalDurationMonths,
+            contracts::Column::FinalAmountCents,
+            contracts::Column::NotifiedOn,
+            contracts::Column::PublishedOn,
+            contracts::Column::Year,
+            contracts::Column::PriceForm,
+            contracts::Column::OffersReceived,
+            contracts::Column::Social,
+            contracts::Column::Environmental,
+            contracts::Column::Consortium,
+            contracts::Column::SubcontractingDeclared,
+            contracts::Column::UpdatedAt,
+        ]);
+        contracts::Entity::insert_many(rows)
+            .on_conflict(update)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let new_uids: Vec<String> = order
+        .iter()
+        .filter(|uid| !stored.contains_key(*uid))
+        .cloned()
+        .collect();
+    let mut ids: HashMap<String, i32> = stored.iter().map(|(u, m)| (u.clone(), m.id)).collect();
+    for chunk in new_uids.chunks(ROWS) {
+        let found: Vec<(i32, String)> = contracts::Entity::find()
+            .select_only()
+            .column(contracts::Column::Id)
+            .column(contracts::Column::Uid)
+            .filter(contracts::Column::Uid.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        ids.extend(found.into_iter().map(|(id, uid)| (uid, id)));
+    }
+    let id_of = |uid: &str| {
+        ids.get(uid)
+            .copied()
+            .ok_or_else(|| DbErr::RecordNotFound(format!("contract {uid}")))
+    };
+
+    // Awardees (insert or update by contract and identifier), modifications (replaced),
+    // sources (insert or update by contract and source).
+    let mut awardee_rows = Vec::new();
+    let mut modification_rows = Vec::new();
+    let mut replaced: Vec<i32> = Vec::new();
+    let mut source_rows = Vec::new();
+    let mut touched: Vec<i32> = Vec::with_capacity(order.len());
+    for uid in &order {
+        let id = id_of(uid)?;
+        touched.push(id);
+        let p = pending
+            .remove(uid)
+            .unwrap_or_else(|| unreachable!("order lists pending uids"));
+        if p.awardees_changed {
+            awardee_rows.extend(p.awardees.into_iter().map(|a| awardees::ActiveModel {
+                contract_id: Set(id),
+                position: Set(a.position),
+                id_type: Set(a.id_type),
+                awardee_id: Set(a.awardee_id),
+                name: Set(a.name),
+                is_current: Set(a.is_current),
+                ..Default::default()
+            }));
+        }
+        if let Some(list) = p.modifications {
+            replaced.push(id);
+            modification_rows.extend(list.into_iter().map(|m| modifications::ActiveModel {
+                contract_id: Set(id),
+                position: Set(m.index),
+                object: Set(m.object),
+                signed_on: Set(m.signed_on),
+                published_on: Set(m.published_on),
+                duration_months: Set(m.duration_months),
+                amount_cents: Set(m.amount_cents),
+                awardees: Set(serde_json::to_string(&m.awardees).unwrap_or_else(|_| "[]".into())),
+                ..Default::default()
+            }));
+        }
+        source_rows.extend(
+            p.sources
+                .into_iter()
+                .map(|(source, s)| sources::ActiveModel {
+                    contract_id: Set(id),
+                    source: Set(source),
+                    format: Set(s.format),
+                    import_id: Set(Some(import_id)),
+                    raw: Set(s.raw),
+                    normalised: Set(s.normalised),
+                    warnings: Set(s.warnings),
+                    imported_at: Set(now),
+                    ..Default::default()
+                }),
+        );
+    }
+    for chunk in chunks(awardee_rows) {
+        awardees::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([
+                    awardees::Column::ContractId,
+                    awardees::Column::IdType,
+                    awardees::Column::AwardeeId,
+                ])
+                .update_columns([
+                    awardees::Column::Position,
+                    awardees::Column::Name,
+                    awardees::Column::IsCurrent,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in replaced.chunks(ROWS) {
+        modifications::Entity::delete_many()
+            .filter(modifications::Column::ContractId.is_in(chunk.to_vec()))
+            .exec(&txn)
+            .await?;
+    }
+    for chunk in chunks(modification_rows) {
+        modifications::Entity::insert_many(chunk)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in chunks(source_rows) {
+        sources::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([sources::Column::ContractId, sources::Column::Source])
+                    .update_columns([
+                        sources::Column::Format,
+                        sources::Column::ImportId,
+                        sources::Column::Raw,
+                        sources::Column::Normalised,
+                        sources::Column::Warnings,
+                        sources::Column::ImportedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in chunks(rejects) {
+        import_rejects::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([
+                    import_rejects::Column::ImportId,
+                    import_rejects::Column::RecordIndex,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
     touched.sort_unstable();
     touched.dedup();
-    for chunk in touched.chunks(500) {
+    for chunk in touched.chunks(ROWS) {
         search_outbox::Entity::insert_many(chunk.iter().map(|&id| search_outbox::ActiveModel {
             doc_kind: Set("contract".into()),
             doc_id: Set(id),
@@ -277,115 +525,87 @@ pub async fn write_batch(
     Ok(tally)
 }
 
-/// Inserts the contract, or merges this source's values into it: a value given replaces the
-/// stored one, a value missing never erases it.
-async fn upsert_contract(
-    txn: &impl ConnectionTrait,
+/// Rows in groups of `ROWS`, for multi-row statements.
+fn chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        out.push(rows.by_ref().take(ROWS).collect());
+    }
+    out
+}
+
+/// The contract with this source's values merged in: a value given replaces the stored one, a
+/// value missing never erases it.
+fn merge_contract(
     c: &Contract,
     existing: Option<&contracts::Model>,
     now: chrono::DateTime<Utc>,
-) -> Result<contracts::Model, DbErr> {
-    macro_rules! merge {
-        ($new:expr, $old:expr) => {
-            match ($new, existing) {
-                (Some(v), _) => Some(v),
-                (None, Some(e)) => $old(e),
-                (None, None) => None,
-            }
-        };
+) -> contracts::Model {
+    fn keep<T: Clone>(new: Option<T>, old: Option<&Option<T>>) -> Option<T> {
+        new.or_else(|| old.and_then(|o| o.clone()))
     }
-    let social = join(&c.social, |x| x.code());
-    let environmental = join(&c.environmental, |x| x.code());
-    let model = contracts::ActiveModel {
-        uid: Set(c.uid.clone()),
-        kind: Set(c.kind.code().to_string()),
-        source_id: Set(c.source_id.clone()),
-        buyer_siret: Set(c.buyer_siret.clone()),
-        buyer_name: Set(merge!(c.buyer_name.clone(), |e: &contracts::Model| e
-            .buyer_name
-            .clone())),
-        object: Set(merge!(c.object.clone(), |e: &contracts::Model| e
-            .object
-            .clone())),
-        cpv: Set(merge!(c.cpv.clone(), |e: &contracts::Model| e.cpv.clone())),
-        cpv_division: Set(merge!(
+    let e = existing;
+    contracts::Model {
+        id: e.map(|e| e.id).unwrap_or_default(),
+        uid: c.uid.clone(),
+        kind: c.kind.code().to_string(),
+        source_id: c.source_id.clone(),
+        buyer_siret: c.buyer_siret.clone(),
+        buyer_name: keep(c.buyer_name.clone(), e.map(|e| &e.buyer_name)),
+        object: keep(c.object.clone(), e.map(|e| &e.object)),
+        cpv: keep(c.cpv.clone(), e.map(|e| &e.cpv)),
+        cpv_division: keep(
             c.cpv.as_ref().map(|x| x[..2].to_string()),
-            |e: &contracts::Model| e.cpv_division.clone()
-        )),
-        procedure: Set(merge!(
+            e.map(|e| &e.cpv_division),
+        ),
+        procedure: keep(
             c.procedure.map(|x| x.code().to_string()),
-            |e: &contracts::Model| e.procedure.clone()
-        )),
-        nature: Set(merge!(
-            c.nature.map(|x| x.code().to_string()),
-            |e: &contracts::Model| e.nature.clone()
-        )),
-        place_kind: Set(merge!(
+            e.map(|e| &e.procedure),
+        ),
+        nature: keep(c.nature.map(|x| x.code().to_string()), e.map(|e| &e.nature)),
+        place_kind: keep(
             c.place.kind.map(|x| x.code().to_string()),
-            |e: &contracts::Model| e.place_kind.clone()
-        )),
-        place_code: Set(merge!(c.place.code.clone(), |e: &contracts::Model| e
-            .place_code
-            .clone())),
-        place_name: Set(merge!(c.place.name.clone(), |e: &contracts::Model| e
-            .place_name
-            .clone())),
-        place_commune: Set(merge!(c.place.commune.clone(), |e: &contracts::Model| e
-            .place_commune
-            .clone())),
-        place_departement: Set(merge!(
-            c.place.departement.clone(),
-            |e: &contracts::Model| e.place_departement.clone()
-        )),
-        duration_months: Set(merge!(c.duration_months, |e: &contracts::Model| e.duration_months)),
-        amount_cents: Set(merge!(c.amount_cents, |e: &contracts::Model| e.amount_cents)),
-        final_duration_months: Set(merge!(c.final_duration_months, |e: &contracts::Model| e
-            .final_duration_months)),
-        final_amount_cents: Set(merge!(c.final_amount_cents, |e: &contracts::Model| e
-            .final_amount_cents)),
-        notified_on: Set(merge!(c.notified_on, |e: &contracts::Model| e.notified_on)),
-        published_on: Set(merge!(c.published_on, |e: &contracts::Model| e.published_on)),
-        year: Set(merge!(c.year, |e: &contracts::Model| e.year)),
-        price_form: Set(merge!(c.price_form.clone(), |e: &contracts::Model| e
-            .price_form
-            .clone())),
-        offers_received: Set(merge!(c.offers_received, |e: &contracts::Model| e.offers_received)),
-        social: Set(merge!(social, |e: &contracts::Model| e.social.clone())),
-        environmental: Set(merge!(environmental, |e: &contracts::Model| e
-            .environmental
-            .clone())),
-        consortium: Set(merge!(
+            e.map(|e| &e.place_kind),
+        ),
+        place_code: keep(c.place.code.clone(), e.map(|e| &e.place_code)),
+        place_name: keep(c.place.name.clone(), e.map(|e| &e.place_name)),
+        place_commune: keep(c.place.commune.clone(), e.map(|e| &e.place_commune)),
+        place_departement: keep(c.place.departement.clone(), e.map(|e| &e.place_departement)),
+        duration_months: keep(c.duration_months, e.map(|e| &e.duration_months)),
+        amount_cents: keep(c.amount_cents, e.map(|e| &e.amount_cents)),
+        final_duration_months: keep(c.final_duration_months, e.map(|e| &e.final_duration_months)),
+        final_amount_cents: keep(c.final_amount_cents, e.map(|e| &e.final_amount_cents)),
+        notified_on: keep(c.notified_on, e.map(|e| &e.notified_on)),
+        published_on: keep(c.published_on, e.map(|e| &e.published_on)),
+        year: keep(c.year, e.map(|e| &e.year)),
+        price_form: keep(c.price_form.clone(), e.map(|e| &e.price_form)),
+        offers_received: keep(c.offers_received, e.map(|e| &e.offers_received)),
+        social: keep(join(&c.social, |x| x.code()), e.map(|e| &e.social)),
+        environmental: keep(
+            join(&c.environmental, |x| x.code()),
+            e.map(|e| &e.environmental),
+        ),
+        consortium: keep(
             c.consortium.map(|x| x.code().to_string()),
-            |e: &contracts::Model| e.consortium.clone()
-        )),
-        subcontracting_declared: Set(merge!(c.subcontracting_declared, |e: &contracts::Model| e
-            .subcontracting_declared)),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    match existing {
-        Some(e) => {
-            let mut m = model;
-            m.id = Set(e.id);
-            m.update(txn).await
-        }
-        None => model.insert(txn).await,
+            e.map(|e| &e.consortium),
+        ),
+        subcontracting_declared: keep(
+            c.subcontracting_declared,
+            e.map(|e| &e.subcontracting_declared),
+        ),
+        updated_at: now,
     }
 }
 
 /// Adds the awardees not yet known (rows of the tabular CSV bring one each); marks as not
-/// current those a modification replaced.
-async fn write_awardees(
-    txn: &impl ConnectionTrait,
-    contract_id: i32,
+/// current those a modification replaced. Returns whether anything changed.
+fn merge_awardees(
+    known: &mut Vec<awardees::Model>,
     initial: &[Awardee],
     current: &[Awardee],
-) -> Result<(), DbErr> {
-    let known = awardees::Entity::find()
-        .filter(awardees::Column::ContractId.eq(contract_id))
-        .all(txn)
-        .await?;
-    let mut position = known.len() as i32;
+) -> bool {
+    let mut changed = false;
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
     for a in initial.iter().chain(current.iter()) {
         // The same awardee in the initial list and in a modification, maybe spelt differently.
@@ -396,93 +616,32 @@ async fn write_awardees(
             .iter()
             .any(|c| c.id == a.id && c.id_type == a.id_type);
         match known
-            .iter()
+            .iter_mut()
             .find(|k| k.awardee_id == a.id && k.id_type == a.id_type)
         {
             Some(k) => {
                 if k.is_current != is_current || (k.name.is_none() && a.name.is_some()) {
-                    let mut m: awardees::ActiveModel = k.clone().into();
-                    m.is_current = Set(is_current);
+                    k.is_current = is_current;
                     if k.name.is_none() {
-                        m.name = Set(a.name.clone());
+                        k.name = a.name.clone();
                     }
-                    m.update(txn).await?;
+                    changed = true;
                 }
             }
             None => {
-                awardees::ActiveModel {
-                    contract_id: Set(contract_id),
-                    position: Set(position),
-                    id_type: Set(a.id_type.clone()),
-                    awardee_id: Set(a.id.clone()),
-                    name: Set(a.name.clone()),
-                    is_current: Set(is_current),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?;
-                position += 1;
+                let position = known.len() as i32;
+                known.push(awardees::Model {
+                    id: 0,
+                    contract_id: 0,
+                    position,
+                    id_type: a.id_type.clone(),
+                    awardee_id: a.id.clone(),
+                    name: a.name.clone(),
+                    is_current,
+                });
+                changed = true;
             }
         }
     }
-    Ok(())
-}
-
-/// Keeps what this source said. Rows of a tabular CSV that describe one contract are kept
-/// together (a JSON list of rows) when they come from the same import.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; the values all describe one source record"
-)]
-async fn write_source(
-    txn: &impl ConnectionTrait,
-    contract_id: i32,
-    source: &str,
-    format: &str,
-    import_id: i32,
-    c: &Contract,
-    warnings: &[Issue],
-    raw: &serde_json::Value,
-    now: chrono::DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let existing = sources::Entity::find()
-        .filter(sources::Column::ContractId.eq(contract_id))
-        .filter(sources::Column::Source.eq(source))
-        .one(txn)
-        .await?;
-    let raw_text_value = match (&existing, format) {
-        (Some(e), "csv") if e.import_id == Some(import_id) => {
-            let mut rows = match serde_json::from_str::<serde_json::Value>(&e.raw) {
-                Ok(serde_json::Value::Array(rows)) => rows,
-                Ok(other) => vec![other],
-                Err(_) => Vec::new(),
-            };
-            rows.push(raw.clone());
-            raw_text(&serde_json::Value::Array(rows))
-        }
-        (_, "csv") => raw_text(&serde_json::Value::Array(vec![raw.clone()])),
-        _ => raw_text(raw),
-    };
-    let model = sources::ActiveModel {
-        contract_id: Set(contract_id),
-        source: Set(source.to_string()),
-        format: Set(format.to_string()),
-        import_id: Set(Some(import_id)),
-        raw: Set(raw_text_value),
-        normalised: Set(serde_json::to_string(c).unwrap_or_default()),
-        warnings: Set(serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into())),
-        imported_at: Set(now),
-        ..Default::default()
-    };
-    match existing {
-        Some(e) => {
-            let mut m = model;
-            m.id = Set(e.id);
-            m.update(txn).await?;
-        }
-        None => {
-            model.insert(txn).await?;
-        }
-    }
-    Ok(())
+    changed
 }

@@ -25,7 +25,9 @@ use crate::server::entities::search_outbox;
 pub use schema::Fields;
 
 /// Outbox rows read per step of the follower.
-const STEP: u64 = 2_000;
+const STEP: u64 = 5_000;
+/// Documents staged at most before a commit (a commit writes a segment).
+const COMMIT_EVERY: usize = 200_000;
 /// How long a gap in the outbox ids is waited for (a transaction still running) before it is
 /// taken for a rolled-back one.
 const GAP_PATIENCE: Duration = Duration::from_secs(600);
@@ -148,19 +150,21 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Replaces (or removes, when `doc` is None) documents, then commits with the new mark.
-    fn write(
-        &self,
-        changes: Vec<(String, Option<TantivyDocument>)>,
-        mark: i64,
-    ) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+    /// Replaces (or removes, when `doc` is None) documents; seen by searches after `commit`.
+    fn stage(&self, changes: Vec<(String, Option<TantivyDocument>)>) -> Result<(), SearchError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         for (key, doc) in changes {
             writer.delete_term(Term::from_field_text(self.fields.key, &key));
             if let Some(doc) = doc {
                 writer.add_document(doc)?;
             }
         }
+        Ok(())
+    }
+
+    /// Makes the staged changes searchable, with the mark they bring the index to.
+    fn commit(&self, mark: i64) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(
             &serde_json::to_string(&Payload {
@@ -175,20 +179,56 @@ impl SearchIndex {
         Ok(())
     }
 
+    fn rollback(&self) {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = writer.rollback() {
+            tracing::error!("search index rollback failed: {e}");
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(SearchIndex) -> Result<T, SearchError> + Send + 'static,
+    ) -> Result<T, SearchError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || f(this))
+            .await
+            .map_err(|e| SearchError::Dir(e.to_string()))?
+    }
+
     /// Applies the outbox rows written since the last call. Returns how many documents were
-    /// refreshed. Safe to call from several tasks: they take turns.
+    /// refreshed. Safe to call from several tasks: they take turns. A large backlog (a big
+    /// import) is committed every `COMMIT_EVERY` documents rather than at every step.
     pub async fn sync(&self, db: &DatabaseConnection) -> Result<usize, SearchError> {
         let mut follower = self.follower.lock().await;
+        let saved_gaps = follower.gaps.clone();
+        match self.follow(db, &mut follower).await {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                // Nothing staged since the last commit counts: start again from there.
+                self.rollback();
+                follower.gaps = saved_gaps;
+                Err(e)
+            }
+        }
+    }
+
+    async fn follow(
+        &self,
+        db: &DatabaseConnection,
+        follower: &mut Follower,
+    ) -> Result<usize, SearchError> {
         let mut refreshed = 0;
+        let mut staged = 0;
         // Gaps given up on.
         let now = Instant::now();
         follower
             .gaps
             .retain(|_, seen| now.duration_since(*seen) < GAP_PATIENCE);
+        let mut cursor = follower.mark;
         loop {
             let gap_ids: Vec<i64> = follower.gaps.keys().copied().collect();
-            let mut cond =
-                sea_orm::Condition::any().add(search_outbox::Column::Id.gt(follower.mark));
+            let mut cond = sea_orm::Condition::any().add(search_outbox::Column::Id.gt(cursor));
             if !gap_ids.is_empty() {
                 cond = cond.add(search_outbox::Column::Id.is_in(gap_ids));
             }
@@ -198,16 +238,12 @@ impl SearchIndex {
                 .limit(STEP)
                 .all(db)
                 .await?;
-            if rows.is_empty() {
-                break;
-            }
-            let mut mark = follower.mark;
             for r in &rows {
                 if follower.gaps.remove(&r.id).is_none() {
-                    for missing in mark + 1..r.id {
+                    for missing in cursor + 1..r.id {
                         follower.gaps.insert(missing, now);
                     }
-                    mark = mark.max(r.id);
+                    cursor = cursor.max(r.id);
                 }
             }
             // A flood of rolled-back ids must not grow the query without bound.
@@ -223,12 +259,15 @@ impl SearchIndex {
             contract_ids.dedup();
             let changes = contracts::documents(db, &self.fields, &contract_ids).await?;
             refreshed += changes.len();
-            let this = self.clone();
-            tokio::task::spawn_blocking(move || this.write(changes, mark))
-                .await
-                .map_err(|e| SearchError::Dir(e.to_string()))??;
-            follower.mark = mark;
-            if (rows.len() as u64) < STEP {
+            staged += changes.len();
+            self.blocking(move |this| this.stage(changes)).await?;
+            let last_step = (rows.len() as u64) < STEP;
+            if (last_step && (staged > 0 || cursor != follower.mark)) || staged >= COMMIT_EVERY {
+                self.blocking(move |this| this.commit(cursor)).await?;
+                follower.mark = cursor;
+                staged = 0;
+            }
+            if last_step {
                 break;
             }
         }
@@ -244,6 +283,26 @@ impl SearchIndex {
     ) -> Result<u64, SearchError> {
         let mut follower = self.follower.lock().await;
         let mark = max_outbox_id(db).await?;
+        match self.refill(db, &progress).await {
+            Ok(done) => {
+                self.blocking(move |this| this.commit(mark)).await?;
+                follower.mark = mark;
+                follower.gaps.clear();
+                Ok(done)
+            }
+            Err(e) => {
+                // The index stays as it was before the rebuild.
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    async fn refill(
+        &self,
+        db: &DatabaseConnection,
+        progress: &impl Fn(u64),
+    ) -> Result<u64, SearchError> {
         {
             let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
             writer.delete_all_documents()?;
@@ -256,26 +315,9 @@ impl SearchIndex {
             after = last;
             let changes = contracts::documents(db, &self.fields, &ids).await?;
             done += changes.len() as u64;
-            let writer = self.writer.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
-                for (_, doc) in changes {
-                    if let Some(doc) = doc {
-                        writer.add_document(doc)?;
-                    }
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| SearchError::Dir(e.to_string()))??;
+            self.blocking(move |this| this.stage(changes)).await?;
             progress(done);
         }
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.write(Vec::new(), mark))
-            .await
-            .map_err(|e| SearchError::Dir(e.to_string()))??;
-        follower.mark = mark;
-        follower.gaps.clear();
         Ok(done)
     }
 
