@@ -6,7 +6,7 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e fmt lint bench
+.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-data
 
 run: tools site
 	mkdir -p data
@@ -41,3 +41,7 @@ lint:
 # Benchmarks (release build, wrk): see docs/benchmarks.md.
 bench:
 	bash .ci/bench.sh
+
+# National-scale data: 1M/2M generated contracts, import, search and explorer figures (≈ 15 GB).
+bench-data:
+	bash .ci/bench-data.sh

@@ -59,6 +59,13 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Measure the search index's latencies (ranked top-20, explorer pages with and without
+    /// filters) on this instance's index; stop its server first.
+    BenchSearch {
+        /// Runs of each query.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -82,6 +89,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
         Command::Reindex => reindex(&config).await,
+        Command::BenchSearch { rounds } => {
+            let (index, fresh) = app::server::search::SearchIndex::open(&config.search_dir())?;
+            anyhow::ensure!(!fresh, "no search index: run `passerelle reindex` first");
+            crate::bench::run(&index, rounds)
+        }
         Command::Generate {
             contracts,
             seed,
@@ -205,12 +217,18 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
             .progress_chars("=> "),
         );
         bar.set_message(name.clone());
+        let started = std::time::Instant::now();
         let run = app::server::decp::import_file(&db, &path, &name, None, |p| {
             bar.set_position(p.bytes_read);
         })
         .await?;
         bar.finish_and_clear();
+        let secs = started.elapsed().as_secs_f64();
         println!("{}", app::server::decp::report::render_text(&run));
+        println!(
+            "  durée : {secs:.1} s ({:.0} enregistrements/s)",
+            f64::from(run.records) / secs.max(0.001)
+        );
         if run.status != "done" {
             failed += 1;
         }

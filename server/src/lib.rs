@@ -1,5 +1,6 @@
 //! The Passerelle server: configuration, the HTTP router with its security layers, and the
 //! command-line subcommands. Thin: the application lives in the `app` crate.
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod exports;

@@ -118,12 +118,22 @@ pub async fn upload(
         if name.trim().is_empty() {
             return error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file");
         }
-        let path = dir.join(format!("{}.upload", uuid_like()));
+        // Removed when dropped: on every error below, and once the import has read it.
+        let (file, path) = match tempfile::Builder::new()
+            .prefix("passerelle-import-")
+            .suffix(".upload")
+            .tempfile_in(&dir)
+        {
+            Ok(t) => t.into_parts(),
+            Err(e) => {
+                tracing::error!("could not create an upload file: {e}");
+                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "import.upload.io");
+            }
+        };
         // An empty file is still a run: its page says why it failed ("Le fichier est vide").
-        match save(field, &path).await {
+        match save(field, tokio::fs::File::from_std(file)).await {
             Ok(_) => {}
             Err(status) => {
-                let _ = tokio::fs::remove_file(&path).await;
                 let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
                     "import.upload.too_large"
                 } else {
@@ -140,7 +150,6 @@ pub async fn upload(
             Ok(run) => run,
             Err(e) => {
                 tracing::error!("could not record an import: {e}");
-                let _ = tokio::fs::remove_file(&path).await;
                 return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
             }
         };
@@ -150,7 +159,7 @@ pub async fn upload(
             if let Err(e) = app::server::decp::execute(&db, run_id, &path, &name, |_| {}).await {
                 tracing::error!("import {run_id} could not be closed: {e}");
             }
-            let _ = tokio::fs::remove_file(&path).await;
+            drop(path);
         });
         return Redirect::to(&format!("/admin/imports/{run_id}")).into_response();
     }
@@ -160,11 +169,8 @@ pub async fn upload(
 /// Streams a multipart field to a file; returns its size.
 async fn save(
     mut field: axum::extract::multipart::Field<'_>,
-    path: &std::path::Path,
+    mut file: tokio::fs::File,
 ) -> Result<u64, StatusCode> {
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     let mut size = 0u64;
     loop {
         match field.chunk().await {
@@ -182,16 +188,6 @@ async fn save(
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     Ok(size)
-}
-
-/// A unique enough name for a temporary file.
-fn uuid_like() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}-{nanos}", std::process::id())
 }
 
 /// GET /admin/imports/{id}/rejets.csv

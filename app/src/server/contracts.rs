@@ -259,22 +259,6 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> Result<Option<ContractD
     }))
 }
 
-/// Years that have contracts, newest first (the year filter's choices).
-pub async fn years(db: &DatabaseConnection) -> Result<Vec<i32>, DbErr> {
-    let mut years: Vec<i32> = contracts::Entity::find()
-        .select_only()
-        .column(contracts::Column::Year)
-        .distinct()
-        .into_tuple::<Option<i32>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(years)
-}
-
 /// Header of the CSV export (French column names, like the DECP's).
 pub const CSV_HEADER: [&str; 18] = [
     "uid",

@@ -18,11 +18,11 @@ pub struct Explorer {
 #[server(prefix = "/api", endpoint = "contracts/search", input = GetUrl)]
 pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
     use crate::domain::contracts::ContractFilters;
-    use crate::server::{contracts, db_err, state::AppState};
+    use crate::server::{contracts, state::AppState};
     let state = AppState::get()?;
     let filters = ContractFilters::from_query(&query);
     let page = contracts::search(&state.db, &state.search, &filters).await?;
-    let years = contracts::years(&state.db).await.map_err(db_err)?;
+    let years = state.search.contract_years();
     Ok(Explorer { page, years })
 }
 

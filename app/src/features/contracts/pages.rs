@@ -190,17 +190,37 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
     }
 }
 
-fn coded(v: &FacetValue) -> String {
-    match &v.label {
-        Some(l) => format!("{} — {l}", v.value),
-        None => v.value.clone(),
-    }
+#[derive(Clone, Copy)]
+enum Facet {
+    Year,
+    CpvDivision,
+    Procedure,
+    Departement,
 }
 
-fn procedure_name(v: &FacetValue) -> String {
-    Procedure::from_code(&v.value)
-        .map(|p| t(&p.label_key()))
-        .unwrap_or_else(|| v.value.clone())
+impl Facet {
+    /// The filters with this facet set to `value` (or removed).
+    fn set(self, f: &ContractFilters, value: Option<&str>) -> ContractFilters {
+        let mut f = f.clone();
+        let value = value.map(str::to_string);
+        match self {
+            Facet::Year => f.year = value.and_then(|v| v.parse().ok()),
+            Facet::CpvDivision => f.cpv = value,
+            Facet::Procedure => f.procedure = value,
+            Facet::Departement => f.dep = value,
+        }
+        f
+    }
+
+    fn label(self, v: &FacetValue) -> String {
+        match (self, &v.label) {
+            (Facet::Procedure, _) => Procedure::from_code(&v.value)
+                .map(|p| t(&p.label_key()))
+                .unwrap_or_else(|| v.value.clone()),
+            (_, Some(l)) => format!("{} — {l}", v.value),
+            (_, None) => v.value.clone(),
+        }
+    }
 }
 
 /// Values of a facet shown before "more".
@@ -214,102 +234,43 @@ fn FacetsPanel(facets: Facets, filters: ContractFilters) -> impl IntoView {
         page: 1,
         ..filters.clone()
     };
-    let year = {
-        let base = base.clone();
-        move |v: &str| ContractFilters {
-            year: v.parse().ok(),
-            ..base.clone()
-        }
-    };
-    let cpv = {
-        let base = base.clone();
-        move |v: &str| ContractFilters {
-            cpv: Some(v.to_string()),
-            ..base.clone()
-        }
-    };
-    let procedure = {
-        let base = base.clone();
-        move |v: &str| ContractFilters {
-            procedure: Some(v.to_string()),
-            ..base.clone()
-        }
-    };
-    let dep = {
-        let base = base.clone();
-        move |v: &str| ContractFilters {
-            dep: Some(v.to_string()),
-            ..base.clone()
-        }
-    };
-    type With = Box<dyn Fn(&str) -> ContractFilters>;
-    type Label = Box<dyn Fn(&FacetValue) -> String>;
-    // (title, values, the value filtered on now, filters with a value, filters without, label)
-    let groups: Vec<(
-        String,
-        Vec<FacetValue>,
-        Option<String>,
-        With,
-        ContractFilters,
-        Label,
-    )> = vec![
+    let groups = [
         (
+            Facet::Year,
             t("contracts.year"),
             facets.years,
             filters.year.map(|y| y.to_string()),
-            Box::new(year),
-            ContractFilters {
-                year: None,
-                ..base.clone()
-            },
-            Box::new(coded),
         ),
         (
+            Facet::CpvDivision,
             t("contracts.cpv_division"),
             facets.cpv_divisions,
             filters.cpv.clone().filter(|c| c.len() == 2),
-            Box::new(cpv),
-            ContractFilters {
-                cpv: None,
-                ..base.clone()
-            },
-            Box::new(coded),
         ),
         (
+            Facet::Procedure,
             t("contracts.procedure"),
             facets.procedures,
             filters.procedure.clone(),
-            Box::new(procedure),
-            ContractFilters {
-                procedure: None,
-                ..base.clone()
-            },
-            Box::new(procedure_name),
         ),
         (
+            Facet::Departement,
             t("contracts.dep"),
             facets.departements,
             filters.dep.clone(),
-            Box::new(dep),
-            ContractFilters {
-                dep: None,
-                ..base.clone()
-            },
-            Box::new(coded),
         ),
     ];
     view! {
         <aside class="facets" aria-labelledby="facets-title" data-test="facets">
             <h2 id="facets-title">{t("contracts.facets")}</h2>
-            {groups.into_iter().filter(|g| !g.1.is_empty()).map(|(title, values, current, with, without, label)| {
+            {groups.into_iter().filter(|g| !g.1.is_empty()).map(|(facet, title, values, current)| {
                 let item = |v: &FacetValue| {
                     let is_current = current.as_deref() == Some(v.value.as_str());
-                    let href = if is_current {
-                        format!("/marches?{}", without.to_query(1))
-                    } else {
-                        format!("/marches?{}", with(&v.value).to_query(1))
-                    };
-                    let text = label(v);
+                    let href = format!(
+                        "/marches?{}",
+                        facet.set(&base, (!is_current).then_some(v.value.as_str())).to_query(1)
+                    );
+                    let text = facet.label(v);
                     view! {
                         <li>
                             <a href=href aria-current=is_current.then_some("true")>

@@ -236,6 +236,7 @@ async fn run_import(
     let mut batch = Vec::with_capacity(BATCH);
     let mut records = 0u64;
     let mut db_error = None;
+    let mut writing: Option<tokio::task::JoinHandle<Result<(), DbErr>>> = None;
     while let Some(rec) = rx.recv().await {
         records += 1;
         let source = rec
@@ -263,15 +264,9 @@ async fn run_import(
         });
         if batch.len() >= BATCH {
             let items = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if let Err(e) = store::write_batch(
-                db,
-                import_id,
-                format_hint,
-                items,
-                bytes.load(Ordering::Relaxed) as i64,
-            )
-            .await
-            {
+            // Batches commit in order: the previous one ends before this one starts, while
+            // the next one is normalised (one write in flight: reading and writing overlap).
+            if let Err(e) = finish(writing.take()).await {
                 db_error = Some(e);
                 break;
             }
@@ -280,6 +275,18 @@ async fn run_import(
                 bytes_read: bytes.load(Ordering::Relaxed),
                 records,
             });
+            let db = db.clone();
+            let read = bytes.load(Ordering::Relaxed) as i64;
+            writing = Some(tokio::spawn(async move {
+                store::write_batch(&db, import_id, format_hint, items, read)
+                    .await
+                    .map(|_| ())
+            }));
+        }
+    }
+    if db_error.is_none() {
+        if let Err(e) = finish(writing.take()).await {
+            db_error = Some(e);
         }
     }
     // Dropping the receiver stops the reader if we broke out early.
@@ -311,6 +318,17 @@ async fn run_import(
             tracing::error!("the DECP reader panicked: {join}");
             Err(RunError::Read(None, ReadError::Io("internal error".into())))
         }
+    }
+}
+
+/// Waits for a batch being written.
+async fn finish(writing: Option<tokio::task::JoinHandle<Result<(), DbErr>>>) -> Result<(), DbErr> {
+    match writing {
+        None => Ok(()),
+        Some(handle) => handle.await.unwrap_or_else(|join| {
+            tracing::error!("a batch write panicked: {join}");
+            Err(DbErr::Custom("batch write interrupted".into()))
+        }),
     }
 }
 

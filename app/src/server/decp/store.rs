@@ -134,7 +134,6 @@ const ROWS: usize = 500;
 struct SourceRow {
     format: String,
     raw: String,
-    normalised: String,
     warnings: String,
 }
 
@@ -304,7 +303,6 @@ pub async fn write_batch(
                     SourceRow {
                         format: format.to_string(),
                         raw,
-                        normalised: serde_json::to_string(&*c).unwrap_or_default(),
                         warnings: serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()),
                     },
                 ));
@@ -425,7 +423,6 @@ pub async fn write_batch(
                     format: Set(s.format),
                     import_id: Set(Some(import_id)),
                     raw: Set(s.raw),
-                    normalised: Set(s.normalised),
                     warnings: Set(s.warnings),
                     imported_at: Set(now),
                     ..Default::default()
@@ -469,7 +466,6 @@ pub async fn write_batch(
                         sources::Column::Format,
                         sources::Column::ImportId,
                         sources::Column::Raw,
-                        sources::Column::Normalised,
                         sources::Column::Warnings,
                         sources::Column::ImportedAt,
                     ])

@@ -11,7 +11,6 @@ pub struct Model {
     pub format: String,
     pub import_id: Option<i32>,
     pub raw: String,
-    pub normalised: String,
     pub warnings: String,
     pub imported_at: ChronoDateTimeUtc,
 }

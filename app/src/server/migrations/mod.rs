@@ -8,6 +8,7 @@ mod m20261126_000001_reference;
 mod m20261126_000002_accounts;
 mod m20261126_000003_contracts;
 mod m20261126_000004_import_heartbeat;
+mod m20261126_000005_sources_without_normalised;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_accounts::Migration),
             Box::new(m20261126_000003_contracts::Migration),
             Box::new(m20261126_000004_import_heartbeat::Migration),
+            Box::new(m20261126_000005_sources_without_normalised::Migration),
         ]
     }
 }

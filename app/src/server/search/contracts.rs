@@ -412,6 +412,44 @@ impl SearchIndex {
         Ok(hits)
     }
 
+    /// The years of the contracts, newest first: read from the year column's bounds in each
+    /// segment, without touching the documents (the explorer's year choices, on every page).
+    pub fn contract_years(&self) -> Vec<i32> {
+        let mut bounds: Option<(i64, i64)> = None;
+        for segment in self.searcher().segment_readers() {
+            let Ok(column) = segment.fast_fields().i64("year") else {
+                continue;
+            };
+            if column.values.num_vals() == 0 {
+                continue;
+            }
+            let (lo, hi) = (column.min_value(), column.max_value());
+            bounds = Some(match bounds {
+                Some((a, b)) => (a.min(lo), b.max(hi)),
+                None => (lo, hi),
+            });
+        }
+        match bounds {
+            Some((lo, hi)) => (lo.max(1990)..=hi.min(2100))
+                .rev()
+                .map(|y| y as i32)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The `n` best-ranked contracts for the words of `filters` (no count, no facets).
+    pub fn top_contracts(
+        &self,
+        filters: &ContractFilters,
+        n: usize,
+    ) -> Result<Vec<i32>, SearchError> {
+        let searcher = self.searcher();
+        let q = query(&self.fields, filters);
+        let top = searcher.search(&*q, &TopDocs::with_limit(n).order_by_score())?;
+        ids_of(&searcher, top.into_iter().map(|(_, a)| a))
+    }
+
     /// Every contract matching `filters`, in id order (exports).
     pub fn all_contract_ids(&self, filters: &ContractFilters) -> Result<Vec<i32>, SearchError> {
         let searcher = self.searcher();
