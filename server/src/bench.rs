@@ -77,10 +77,10 @@ pub fn run(index: &SearchIndex, rounds: usize) -> anyhow::Result<()> {
         }
         for f in FILTERS {
             let filters = ContractFilters::from_query(&format!("q={}{f}", q.replace(' ', "+")));
-            index.search_contracts(&filters)?;
+            index.search_contracts_uncached(&filters)?;
             for _ in 0..rounds {
                 let t = Instant::now();
-                index.search_contracts(&filters)?;
+                index.search_contracts_uncached(&filters)?;
                 let took = t.elapsed();
                 if f.is_empty() {
                     explorer.push(took);

@@ -283,7 +283,7 @@ fn query(f: &Fields, filters: &ContractFilters) -> Box<dyn Query> {
 pub type Counts = Vec<(String, u64)>;
 
 /// One page of the explorer from the index: contract ids in order, the total, the facets.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Hits {
     pub ids: Vec<i32>,
     pub total: u64,
@@ -378,9 +378,38 @@ impl<K> HasAddress for (K, DocAddress) {
 }
 
 impl SearchIndex {
-    /// The explorer's page `filters.page` (clamped to the last page).
+    /// The explorer's page `filters.page` (clamped to the last page), from the cache of pages
+    /// answered since the last commit when it is there.
     pub fn search_contracts(&self, filters: &ContractFilters) -> Result<Hits, SearchError> {
         let searcher = self.searcher();
+        // The searcher's generation in the key: a page answered by a searcher that a commit
+        // has since replaced is never served.
+        let key = format!(
+            "{}|{}",
+            searcher.generation().generation_id(),
+            filters.to_query(filters.page)
+        );
+        if let Some(hits) = self.cached_page(&key) {
+            return Ok(hits);
+        }
+        let hits = self.search_contracts_with(&searcher, filters)?;
+        self.cache_page(key, &hits);
+        Ok(hits)
+    }
+
+    /// The same without the cache (benchmarks).
+    pub fn search_contracts_uncached(
+        &self,
+        filters: &ContractFilters,
+    ) -> Result<Hits, SearchError> {
+        self.search_contracts_with(&self.searcher(), filters)
+    }
+
+    fn search_contracts_with(
+        &self,
+        searcher: &Searcher,
+        filters: &ContractFilters,
+    ) -> Result<Hits, SearchError> {
         let q = query(&self.fields, filters);
         let run = |page: u64| -> Result<(Vec<DocAddress>, u64, Hits), SearchError> {
             let limit = || {

@@ -14,7 +14,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,6 +31,8 @@ const COMMIT_EVERY: usize = 200_000;
 /// How long a gap in the outbox ids is waited for (a transaction still running) before it is
 /// taken for a rolled-back one.
 const GAP_PATIENCE: Duration = Duration::from_secs(600);
+/// Explorer pages kept between two commits.
+const CACHED_PAGES: usize = 1_000;
 /// Gaps remembered at most.
 const MAX_GAPS: usize = 5_000;
 /// Memory of the index writer, split between its threads.
@@ -67,6 +69,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
     follower: Arc<tokio::sync::Mutex<Follower>>,
+    /// Explorer pages already answered since the last commit (the landing page and popular
+    /// searches are asked again and again; any commit empties it).
+    pages: Arc<Mutex<HashMap<String, contracts::Hits>>>,
     pub fields: Fields,
 }
 
@@ -126,6 +131,7 @@ impl SearchIndex {
                 mark,
                 gaps: BTreeMap::new(),
             })),
+            pages: Arc::new(Mutex::new(HashMap::new())),
             fields,
         })
     }
@@ -143,6 +149,22 @@ impl SearchIndex {
     /// from another database (a SQLite file replaced, another PostgreSQL), and must be rebuilt.
     pub async fn is_ahead_of(&self, db: &DatabaseConnection) -> Result<bool, SearchError> {
         Ok(self.mark().await > max_outbox_id(db).await?)
+    }
+
+    fn cached_page(&self, key: &str) -> Option<contracts::Hits> {
+        self.pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn cache_page(&self, key: String, hits: &contracts::Hits) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= CACHED_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, hits.clone());
     }
 
     /// Number of documents searchable now.
@@ -176,6 +198,7 @@ impl SearchIndex {
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.pages.lock().unwrap_or_else(|p| p.into_inner()).clear();
         Ok(())
     }
 
