@@ -420,12 +420,12 @@ impl SearchIndex {
             };
             match filters.sort {
                 Sort::Relevance if filters.q.is_some() => {
-                    top(&searcher, &*q, limit().order_by_score())
+                    top(searcher, &*q, limit().order_by_score())
                 }
-                Sort::Relevance | Sort::DateDesc => top(&searcher, &*q, by("date", Order::Desc)),
-                Sort::DateAsc => top(&searcher, &*q, by("date", Order::Asc)),
-                Sort::AmountDesc => top(&searcher, &*q, by("amount", Order::Desc)),
-                Sort::AmountAsc => top(&searcher, &*q, by("amount", Order::Asc)),
+                Sort::Relevance | Sort::DateDesc => top(searcher, &*q, by("date", Order::Desc)),
+                Sort::DateAsc => top(searcher, &*q, by("date", Order::Asc)),
+                Sort::AmountDesc => top(searcher, &*q, by("amount", Order::Desc)),
+                Sort::AmountAsc => top(searcher, &*q, by("amount", Order::Asc)),
             }
         };
         let mut page = filters.page.max(1);
@@ -435,7 +435,7 @@ impl SearchIndex {
             page = pages;
             docs = run(page)?.0;
         }
-        hits.ids = ids_of(&searcher, docs.into_iter())?;
+        hits.ids = ids_of(searcher, docs.into_iter())?;
         hits.total = total;
         hits.page = page;
         Ok(hits)

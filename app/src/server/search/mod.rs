@@ -77,7 +77,8 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     /// Opens the index in `dir` (created if missing). An index of another schema version, or
-    /// one that cannot be read, is replaced by an empty one: `needs_rebuild` then says so.
+    /// one that cannot be read, is replaced by an empty one. The flag returned is true when the
+    /// index holds nothing yet: the caller rebuilds it from the database.
     pub fn open(dir: &Path) -> Result<(SearchIndex, bool), SearchError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Dir(format!("{}: {e}", dir.display())))?;
@@ -89,6 +90,14 @@ impl SearchIndex {
             Ok(index) if payload(&index).version == schema::VERSION => index,
             Ok(index) if index.load_metas()?.payload.is_none() && is_empty(&index) => index,
             other => {
+                // Never clear an index another process is writing (an older server running).
+                if let Ok(index) = &other {
+                    if let Err(tantivy::TantivyError::LockFailure(..)) =
+                        index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+                    {
+                        return Err(SearchError::Busy);
+                    }
+                }
                 if let Err(e) = other {
                     tracing::warn!("search index unreadable, rebuilt: {e}");
                 } else {
