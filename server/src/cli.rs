@@ -234,24 +234,23 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         }
     }
     // Bring the index up to date now when no server holds it (a running server follows the
-    // imported rows by itself within a second).
-    match app::server::search::SearchIndex::open(&config.search_dir()) {
-        Ok((search, fresh)) => {
-            let started = std::time::Instant::now();
-            let n = if fresh || search.is_ahead_of(&db).await? {
-                search.rebuild(&db, |_| ()).await?
-            } else {
-                search.sync(&db).await? as u64
-            };
-            println!(
-                "index de recherche à jour : {n} documents en {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Err(app::server::search::SearchError::Busy) => {
+    // imported rows by itself within a second): the same opening as a starting server's.
+    let started = std::time::Instant::now();
+    match crate::web::open_search(config, &db).await {
+        Ok(search) => println!(
+            "index de recherche à jour : {} documents en {:.1} s",
+            search.num_docs(),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e)
+            if matches!(
+                e.downcast_ref::<app::server::search::SearchError>(),
+                Some(app::server::search::SearchError::Busy)
+            ) =>
+        {
             println!("index de recherche : le serveur en cours le mettra à jour");
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     }
     if failed > 0 {
         anyhow::bail!("{failed} file(s) could not be imported to their end");

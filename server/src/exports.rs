@@ -13,23 +13,35 @@ use futures::StreamExt;
 
 const CHUNK: usize = 1_000;
 
+/// The contracts an export of the explorer's `query` holds, in id order (the same search as the
+/// page), or the error page.
+fn matching_ids(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &str,
+) -> Result<Vec<i32>, Box<Response>> {
+    let filters = ContractFilters::from_query(query);
+    state.search.all_contract_ids(&filters).map_err(|e| {
+        tracing::error!("contracts export failed: {e}");
+        let lang = crate::uploads::lang(headers);
+        Box::new(
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                app::i18n::tr(lang, "error.internal"),
+            )
+                .into_response(),
+        )
+    })
+}
+
 pub async fn contracts_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let filters = ContractFilters::from_query(query.as_deref().unwrap_or(""));
-    let ids = match contracts::export_ids(&state.search, &filters) {
+    let ids = match matching_ids(&state, &headers, query.as_deref().unwrap_or("")) {
         Ok(ids) => ids,
-        Err(e) => {
-            tracing::error!("contracts export failed: {e}");
-            let lang = crate::uploads::lang(&headers);
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                app::i18n::tr(lang, "error.internal"),
-            )
-                .into_response();
-        }
+        Err(res) => return *res,
     };
     let db = state.db.clone();
     // A BOM and the header first, then one chunk at a time.
@@ -67,18 +79,9 @@ pub async fn contracts_ocds(
 ) -> Response {
     use app::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
     let query = query.unwrap_or_default();
-    let filters = ContractFilters::from_query(&query);
-    let ids = match contracts::export_ids(&state.search, &filters) {
+    let ids = match matching_ids(&state, &headers, &query) {
         Ok(ids) => ids,
-        Err(e) => {
-            tracing::error!("OCDS export failed: {e}");
-            let lang = crate::uploads::lang(&headers);
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                app::i18n::tr(lang, "error.internal"),
-            )
-                .into_response();
-        }
+        Err(res) => return *res,
     };
     if ids.is_empty() {
         let lang = crate::uploads::lang(&headers);

@@ -15,10 +15,11 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-async fn cpv_labels(
+/// The CPV codes listed (label, check digit), by code.
+pub(crate) async fn cpv_codes_of(
     db: &DatabaseConnection,
     codes: Vec<String>,
-) -> Result<HashMap<String, String>, DbErr> {
+) -> Result<HashMap<String, cpv_codes::Model>, DbErr> {
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
@@ -27,7 +28,18 @@ async fn cpv_labels(
         .all(db)
         .await?
         .into_iter()
-        .map(|c| (c.code, c.label_fr))
+        .map(|c| (c.code.clone(), c))
+        .collect())
+}
+
+pub(crate) async fn cpv_labels(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<HashMap<String, String>, DbErr> {
+    Ok(cpv_codes_of(db, codes)
+        .await?
+        .into_iter()
+        .map(|(code, c)| (code, c.label_fr))
         .collect())
 }
 
@@ -280,11 +292,6 @@ pub const CSV_HEADER: [&str; 18] = [
     "offres_recues",
     "titulaires",
 ];
-
-/// The contracts an export holds: those matching the filters, in id order.
-pub fn export_ids(index: &SearchIndex, f: &ContractFilters) -> Result<Vec<i32>, SearchError> {
-    index.all_contract_ids(f)
-}
 
 /// CSV lines (no header) of these contracts, in the order given.
 pub async fn export_lines(db: &DatabaseConnection, ids: &[i32]) -> Result<String, DbErr> {
@@ -574,18 +581,7 @@ pub async fn ocds_releases(db: &DatabaseConnection, ids: &[i32]) -> Result<Strin
                 awardees: serde_json::from_str(&m.awardees).unwrap_or_default(),
             });
     }
-    let codes: Vec<String> = models.iter().filter_map(|m| m.cpv.clone()).collect();
-    let check_digits: HashMap<String, String> = if codes.is_empty() {
-        HashMap::new()
-    } else {
-        cpv_codes::Entity::find()
-            .filter(cpv_codes::Column::Code.is_in(codes))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.code, c.check_digit))
-            .collect()
-    };
+    let cpv = cpv_codes_of(db, models.iter().filter_map(|m| m.cpv.clone()).collect()).await?;
     let mut out = Vec::with_capacity(models.len());
     for m in models {
         let modifications = changes.remove(&m.id).unwrap_or_default();
@@ -607,8 +603,8 @@ pub async fn ocds_releases(db: &DatabaseConnection, ids: &[i32]) -> Result<Strin
             .cloned()
             .collect();
         let facts = ContractFacts {
-            cpv: m.cpv.as_ref().map(|c| match check_digits.get(c) {
-                Some(d) => format!("{c}-{d}"),
+            cpv: m.cpv.as_ref().map(|c| match cpv.get(c) {
+                Some(code) => format!("{c}-{}", code.check_digit),
                 None => c.clone(),
             }),
             uid: m.uid,

@@ -1,9 +1,9 @@
 //! Contracts in the index: their documents, and the explorer's queries (words, filters, sort,
 //! page, facets).
 
-use super::{schema, Fields, SearchError, SearchIndex};
+use super::{Fields, SearchError, SearchIndex};
 use crate::domain::contracts::{ContractFilters, Sort, PER_PAGE};
-use crate::server::entities::{contract_awardees as awardees, contracts, cpv_codes};
+use crate::server::entities::{contract_awardees as awardees, contracts};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -64,18 +64,11 @@ pub async fn documents(
         {
             people.entry(a.contract_id).or_default().push(a);
         }
-        let codes: Vec<String> = models.iter().filter_map(|m| m.cpv.clone()).collect();
-        let labels: HashMap<String, String> = if codes.is_empty() {
-            HashMap::new()
-        } else {
-            cpv_codes::Entity::find()
-                .filter(cpv_codes::Column::Code.is_in(codes))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|c| (c.code, c.label_fr))
-                .collect()
-        };
+        let labels = crate::server::contracts::cpv_labels(
+            db,
+            models.iter().filter_map(|m| m.cpv.clone()).collect(),
+        )
+        .await?;
         let mut found: HashMap<i32, contracts::Model> =
             models.into_iter().map(|m| (m.id, m)).collect();
         for &id in chunk {
@@ -187,8 +180,7 @@ fn range(field: tantivy::schema::Field, min: Option<i64>, max: Option<i64>) -> B
 }
 
 /// The words of a search, as the index stores them (stems without accents or stop words).
-pub fn stems(text: &str) -> Vec<String> {
-    let mut analyzer = schema::french_analyzer();
+fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split_whitespace().take(12) {
         let mut stream = analyzer.token_stream(word);
@@ -201,9 +193,11 @@ pub fn stems(text: &str) -> Vec<String> {
 }
 
 /// Every word must be found, in the object (which weighs more) or in the other text.
-fn query(f: &Fields, filters: &ContractFilters) -> Box<dyn Query> {
+fn query(index: &SearchIndex, filters: &ContractFilters) -> Box<dyn Query> {
+    let f = &index.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.kind, KIND))];
-    for stem in filters.q.as_deref().map(stems).unwrap_or_default() {
+    let words = filters.q.as_deref().unwrap_or_default();
+    for stem in stems(index.analyzer.clone(), words) {
         let either: Vec<(Occur, Box<dyn Query>)> = vec![
             (
                 Occur::Should,
@@ -410,7 +404,7 @@ impl SearchIndex {
         searcher: &Searcher,
         filters: &ContractFilters,
     ) -> Result<Hits, SearchError> {
-        let q = query(&self.fields, filters);
+        let q = query(self, filters);
         let run = |page: u64| -> Result<(Vec<DocAddress>, u64, Hits), SearchError> {
             let limit = || {
                 TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize)
@@ -474,7 +468,7 @@ impl SearchIndex {
         n: usize,
     ) -> Result<Vec<i32>, SearchError> {
         let searcher = self.searcher();
-        let q = query(&self.fields, filters);
+        let q = query(self, filters);
         let top = searcher.search(&*q, &TopDocs::with_limit(n).order_by_score())?;
         ids_of(&searcher, top.into_iter().map(|(_, a)| a))
     }
@@ -482,7 +476,7 @@ impl SearchIndex {
     /// Every contract matching `filters`, in id order (exports).
     pub fn all_contract_ids(&self, filters: &ContractFilters) -> Result<Vec<i32>, SearchError> {
         let searcher = self.searcher();
-        let q = query(&self.fields, filters);
+        let q = query(self, filters);
         let docs = searcher.search(&*q, &DocSetCollector)?;
         let mut ids = ids_of(&searcher, docs.into_iter())?;
         ids.sort_unstable();

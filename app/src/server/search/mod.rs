@@ -72,6 +72,8 @@ pub struct SearchIndex {
     /// Explorer pages already answered since the last commit (the landing page and popular
     /// searches are asked again and again; any commit empties it).
     pages: Arc<Mutex<HashMap<String, contracts::Hits>>>,
+    /// The French analyzer of the text fields, built once (its stop-word set included).
+    analyzer: tantivy::tokenizer::TextAnalyzer,
     pub fields: Fields,
 }
 
@@ -141,6 +143,7 @@ impl SearchIndex {
                 gaps: BTreeMap::new(),
             })),
             pages: Arc::new(Mutex::new(HashMap::new())),
+            analyzer: schema::french_analyzer(),
             fields,
         })
     }
