@@ -201,6 +201,21 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
 async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
     use indicatif::{ProgressBar, ProgressStyle};
     let db = prepare_db(config).await?;
+    // The index is opened first (as a starting server does) so that the import hands it its
+    // documents batch by batch; when a server holds it, that server follows the imported rows
+    // by itself within a second.
+    let search = match crate::web::open_search(config, &db).await {
+        Ok(search) => Some(search),
+        Err(e)
+            if matches!(
+                e.downcast_ref::<app::server::search::SearchError>(),
+                Some(app::server::search::SearchError::Busy)
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let mut failed = 0;
     for path in files {
         let name = path
@@ -218,7 +233,7 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         );
         bar.set_message(name.clone());
         let started = std::time::Instant::now();
-        let run = app::server::decp::import_file(&db, &path, &name, None, |p| {
+        let run = app::server::decp::import_file(&db, search.as_ref(), &path, &name, None, |p| {
             bar.set_position(p.bytes_read);
         })
         .await?;
@@ -233,24 +248,17 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
             failed += 1;
         }
     }
-    // Bring the index up to date now when no server holds it (a running server follows the
-    // imported rows by itself within a second): the same opening as a starting server's.
     let started = std::time::Instant::now();
-    match crate::web::open_search(config, &db).await {
-        Ok(search) => println!(
-            "index de recherche à jour : {} documents en {:.1} s",
-            search.num_docs(),
-            started.elapsed().as_secs_f64()
-        ),
-        Err(e)
-            if matches!(
-                e.downcast_ref::<app::server::search::SearchError>(),
-                Some(app::server::search::SearchError::Busy)
-            ) =>
-        {
-            println!("index de recherche : le serveur en cours le mettra à jour");
+    match search {
+        Some(search) => {
+            search.sync(&db).await?;
+            println!(
+                "index de recherche à jour : {} documents en {:.1} s",
+                search.num_docs(),
+                started.elapsed().as_secs_f64()
+            );
         }
-        Err(e) => return Err(e),
+        None => println!("index de recherche : le serveur en cours le mettra à jour"),
     }
     if failed > 0 {
         anyhow::bail!("{failed} file(s) could not be imported to their end");

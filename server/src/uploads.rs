@@ -153,10 +153,13 @@ pub async fn upload(
                 return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
             }
         };
-        let db = state.db.clone();
+        let (db, search) = (state.db.clone(), state.search.clone());
         let run_id = run.id;
         tokio::spawn(async move {
-            if let Err(e) = app::server::decp::execute(&db, run_id, &path, &name, |_| {}).await {
+            let search = Some(&search);
+            if let Err(e) =
+                app::server::decp::execute(&db, search, run_id, &path, &name, |_| {}).await
+            {
                 tracing::error!("import {run_id} could not be closed: {e}");
             }
             drop(path);

@@ -24,7 +24,7 @@ async fn db(url: &str) -> DatabaseConnection {
 
 async fn import(db: &DatabaseConnection, path: &Path) -> imports::Model {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    app::server::decp::import_file(db, path, &name, None, |_| {})
+    app::server::decp::import_file(db, None, path, &name, None, |_| {})
         .await
         .unwrap()
 }
@@ -561,5 +561,38 @@ async fn a_run_whose_process_died_is_closed_as_interrupted() {
             .unwrap()
             .unwrap();
         assert_eq!(run.status, "running", "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_imports_of_one_file_all_end_done_without_duplicates() {
+    for (backend, url) in backends("decp_concurrent").await {
+        let db = db(&url).await;
+        let file = fixture("SUBSET_metropole_lyon_lieuExecution.json");
+        // Four imports of the same 218 contracts at once: on PostgreSQL their SERIALIZABLE
+        // batches conflict, and the losers write theirs again.
+        let runs = futures::future::join_all((0..4).map(|_| import(&db, &file))).await;
+        for run in &runs {
+            assert_eq!(run.status, "done", "{backend}: {:?}", run.error);
+            assert_eq!((run.records, run.accepted), (218, 218), "{backend}");
+        }
+        // A contract is a buyer and an id: the file repeats some (218 records, fewer contracts).
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let records = json["marches"].as_array().unwrap();
+        let uid = |m: &serde_json::Value| format!("{}{}", m["acheteur"]["id"], m["id"]);
+        let uids: std::collections::HashSet<String> = records.iter().map(uid).collect();
+        assert!(uids.len() > 100 && uids.len() < 218);
+        // Each contract keeps one row per source that published it.
+        let said: std::collections::HashSet<(String, String)> = records
+            .iter()
+            .map(|m| (uid(m), m["source"].to_string()))
+            .collect();
+        assert_eq!(count_contracts(&db).await, uids.len() as u64, "{backend}");
+        assert_eq!(
+            contract_sources::Entity::find().count(&db).await.unwrap(),
+            said.len() as u64,
+            "{backend}: one row per contract and source"
+        );
     }
 }

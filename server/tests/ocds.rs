@@ -116,7 +116,7 @@ async fn the_reference_mapping_tests_pass_and_validate() {
         let expected = read_json(&fixtures().join(format!("ocds/decp2ocds/expected/{case}.json")));
         for (backend, url) in backends(&format!("ocds_{}", &case[..4])).await {
             let app = common::TestApp::new(&url).await;
-            let run = app::server::decp::import_file(&app.db, &source, case, None, |_| {})
+            let run = app::server::decp::import_file(&app.db, None, &source, case, None, |_| {})
                 .await
                 .unwrap();
             assert_eq!(run.accepted, 1, "{case} {backend}");
@@ -159,7 +159,7 @@ async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
     for (backend, url) in backends("ocds_real").await {
         let app = common::TestApp::new(&url).await;
         let source = fixtures().join("decp/SUBSET_metropole_lyon_lieuExecution.json");
-        app::server::decp::import_file(&app.db, &source, "lyon.json", None, |_| {})
+        app::server::decp::import_file(&app.db, None, &source, "lyon.json", None, |_| {})
             .await
             .unwrap();
         let package = export(&app, "").await;

@@ -24,9 +24,20 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 async fn import_json(db: &DatabaseConnection, dir: &Path, name: &str, json: &str) {
+    import_into(db, None, dir, name, json).await
+}
+
+/// An import that hands its documents to `index` as it commits.
+async fn import_into(
+    db: &DatabaseConnection,
+    index: Option<&SearchIndex>,
+    dir: &Path,
+    name: &str,
+    json: &str,
+) {
     let path = dir.join(name);
     std::fs::write(&path, json).unwrap();
-    let run = app::server::decp::import_file(db, &path, name, None, |_| {})
+    let run = app::server::decp::import_file(db, index, &path, name, None, |_| {})
         .await
         .unwrap();
     assert_eq!(run.status, "done");
@@ -162,6 +173,49 @@ async fn french_words_are_found_ranked_and_counted() {
         let ids = index.all_contract_ids(&words("menuiserie")).unwrap();
         assert_eq!(ids.len(), 2);
         assert!(ids[0] < ids[1]);
+    }
+}
+
+#[tokio::test]
+async fn an_import_hands_its_documents_to_the_index_of_its_process() {
+    for (backend, url) in backends("search_direct").await {
+        let db = db(&url).await;
+        let dir = temp_dir(&format!("direct-{backend}"));
+        let fed = SearchIndex::in_memory().unwrap();
+        let follower = SearchIndex::in_memory().unwrap();
+        import_into(&db, Some(&fed), &dir, "lot.json", CONTRACTS).await;
+
+        // The follower of the importing process passes over the imported rows without reading
+        // them back; another instance reads them; both answer the same.
+        assert_eq!(
+            fed.sync(&db).await.unwrap(),
+            0,
+            "{backend}: nothing read back"
+        );
+        assert_eq!(follower.sync(&db).await.unwrap(), 3, "{backend}");
+        assert_eq!(fed.mark().await, follower.mark().await);
+        for q in [
+            "menuiserie",
+            "electricite",
+            "ville lyon",
+            "78471226700060",
+            "lyon",
+        ] {
+            let (a, b) = (
+                fed.search_contracts(&words(q)).unwrap(),
+                follower.search_contracts(&words(q)).unwrap(),
+            );
+            assert!(a.total > 0, "{backend}: {q}");
+            assert_eq!((a.total, a.ids), (b.total, b.ids), "{backend}: {q}");
+        }
+
+        // A re-import through the importing process replaces, never adds.
+        let changed = CONTRACTS.replace("Maçonnerie et gros oeuvre", "Charpente et couverture");
+        import_into(&db, Some(&fed), &dir, "lot.json", &changed).await;
+        assert_eq!(fed.sync(&db).await.unwrap(), 0, "{backend}");
+        assert_eq!(fed.num_docs(), 3, "{backend}");
+        assert_eq!(fed.search_contracts(&words("oeuvre")).unwrap().total, 0);
+        assert_eq!(fed.search_contracts(&words("charpente")).unwrap().total, 1);
     }
 }
 

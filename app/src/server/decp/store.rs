@@ -7,6 +7,7 @@ use crate::server::entities::{
     communes, contract_awardees as awardees, contract_modifications as modifications,
     contract_sources as sources, contracts, cpv_codes, import_rejects, imports, search_outbox,
 };
+use crate::server::search::{contracts as search_docs, Fields};
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -17,7 +18,8 @@ use std::collections::{HashMap, HashSet};
 
 /// The reference lists, loaded once per import.
 pub struct Refs {
-    cpv: HashSet<String>,
+    /// CPV code → French label (the label goes into the search documents).
+    cpv: HashMap<String, String>,
     communes: HashMap<String, String>,
     postal: HashMap<String, String>,
 }
@@ -30,7 +32,8 @@ impl Refs {
         let cpv = cpv_codes::Entity::find()
             .select_only()
             .column(cpv_codes::Column::Code)
-            .into_tuple::<String>()
+            .column(cpv_codes::Column::LabelFr)
+            .into_tuple::<(String, String)>()
             .all(db)
             .await?
             .into_iter()
@@ -71,7 +74,7 @@ fn postal_communes() -> HashMap<String, String> {
 
 impl crate::domain::decp::Reference for Refs {
     fn cpv_exists(&self, code: &str) -> bool {
-        self.cpv.contains(code)
+        self.cpv.contains_key(code)
     }
     fn commune_departement(&self, insee: &str) -> Option<String> {
         self.communes.get(insee).cloned()
@@ -95,6 +98,38 @@ pub enum Item {
         reasons: Vec<Issue>,
         raw: serde_json::Value,
     },
+}
+
+/// What a batch wrote: its counts and, for the search index of this process, the contracts it
+/// touched (as written, with their awardees) and the outbox ids it wrote for them.
+#[derive(Default)]
+pub struct Written {
+    pub tally: Tally,
+    pub contracts: Vec<(contracts::Model, Vec<awardees::Model>)>,
+    pub outbox_ids: Vec<i64>,
+}
+
+impl Written {
+    /// The search documents of the contracts written (built outside the transaction: the
+    /// database writes the next batch meanwhile).
+    pub fn documents(
+        self,
+        fields: &Fields,
+        refs: &Refs,
+    ) -> (Vec<(String, Option<tantivy::TantivyDocument>)>, Vec<i64>) {
+        let docs = self
+            .contracts
+            .iter()
+            .map(|(m, people)| {
+                let label = m.cpv.as_ref().and_then(|c| refs.cpv.get(c));
+                (
+                    search_docs::key(m.id),
+                    Some(search_docs::document(fields, m, people, label)),
+                )
+            })
+            .collect();
+        (docs, self.outbox_ids)
+    }
 }
 
 /// Counts of one batch, added to the import's totals in the same transaction.
@@ -148,7 +183,8 @@ struct Pending {
 }
 
 /// Writes one batch in one transaction: contracts, awardees, modifications, sources, rejects,
-/// the outbox, and the import's progress. Either all of it lands or none.
+/// the outbox, and the import's progress. Either all of it lands or none, and the items are
+/// left to the caller, who may run it again after a serialization failure.
 ///
 /// The batch is merged in memory first, then written with a few multi-row statements per table
 /// (inserts that update on conflict), whatever the number of records: the import's speed is
@@ -157,9 +193,10 @@ pub async fn write_batch(
     db: &DatabaseConnection,
     import_id: i32,
     format: &str,
-    items: Vec<Item>,
+    items: &[Item],
     bytes_read: i64,
-) -> Result<Tally, DbErr> {
+    for_index: bool,
+) -> Result<Written, DbErr> {
     let txn = crate::server::db::begin_write(db).await?;
     let now = Utc::now();
     let mut tally = Tally::default();
@@ -216,8 +253,9 @@ pub async fn write_batch(
                 reasons,
                 raw,
             } => {
+                let index = *index;
                 tally.rejected += 1;
-                for r in &reasons {
+                for r in reasons {
                     *tally
                         .reasons
                         .entry(format!("rejected:{}", r.key))
@@ -226,8 +264,8 @@ pub async fn write_batch(
                 rejects.push(import_rejects::ActiveModel {
                     import_id: Set(import_id),
                     record_index: Set(index as i32),
-                    reasons: Set(serde_json::to_string(&reasons).unwrap_or_default()),
-                    raw: Set(raw_text(&raw)),
+                    reasons: Set(serde_json::to_string(reasons).unwrap_or_default()),
+                    raw: Set(raw_text(raw)),
                     ..Default::default()
                 });
             }
@@ -242,7 +280,7 @@ pub async fn write_batch(
                 if !warnings.is_empty() {
                     tally.warned += 1;
                 }
-                for w in &warnings {
+                for w in warnings {
                     *tally
                         .reasons
                         .entry(format!("warning:{}", w.key))
@@ -254,7 +292,7 @@ pub async fn write_batch(
                         order.push(c.uid.clone());
                         let base = stored.get(&c.uid);
                         e.insert(Pending {
-                            model: merge_contract(&c, base, now),
+                            model: merge_contract(c, base, now),
                             awardees: base
                                 .and_then(|b| known_awardees.remove(&b.id))
                                 .unwrap_or_default(),
@@ -264,7 +302,7 @@ pub async fn write_batch(
                         })
                     }
                 };
-                p.model = merge_contract(&c, Some(&p.model), now);
+                p.model = merge_contract(c, Some(&p.model), now);
                 p.awardees_changed |=
                     merge_awardees(&mut p.awardees, &c.awardees, &c.final_awardees);
                 if !c.modifications.is_empty() {
@@ -273,7 +311,7 @@ pub async fn write_batch(
                 // Rows of a tabular CSV describing one contract are kept together (a JSON list
                 // of rows) when they come from the same import.
                 let earlier_rows = if format == "csv" {
-                    match p.sources.iter().position(|(s, _)| *s == source) {
+                    match p.sources.iter().position(|(s, _)| s == source) {
                         Some(i) => Some(p.sources.remove(i).1.raw),
                         None => stored
                             .get(&c.uid)
@@ -291,19 +329,19 @@ pub async fn write_batch(
                             Ok(other) => vec![other],
                             Err(_) => Vec::new(),
                         };
-                        rows.push(raw);
+                        rows.push(raw.clone());
                         raw_text(&serde_json::Value::Array(rows))
                     }
-                    (None, "csv") => raw_text(&serde_json::Value::Array(vec![raw])),
-                    (None, _) => raw_text(&raw),
+                    (None, "csv") => raw_text(&serde_json::Value::Array(vec![raw.clone()])),
+                    (None, _) => raw_text(raw),
                 };
-                p.sources.retain(|(s, _)| *s != source);
+                p.sources.retain(|(s, _)| s != source);
                 p.sources.push((
-                    source,
+                    source.clone(),
                     SourceRow {
                         format: format.to_string(),
                         raw,
-                        warnings: serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()),
+                        warnings: serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into()),
                     },
                 ));
             }
@@ -383,12 +421,17 @@ pub async fn write_batch(
     let mut replaced: Vec<i32> = Vec::new();
     let mut source_rows = Vec::new();
     let mut touched: Vec<i32> = Vec::with_capacity(order.len());
+    let mut written = Vec::new();
     for uid in &order {
         let id = id_of(uid)?;
         touched.push(id);
-        let p = pending
+        let mut p = pending
             .remove(uid)
             .unwrap_or_else(|| unreachable!("order lists pending uids"));
+        if for_index {
+            p.model.id = id;
+            written.push((p.model.clone(), p.awardees.clone()));
+        }
         if p.awardees_changed {
             awardee_rows.extend(p.awardees.into_iter().map(|a| awardees::ActiveModel {
                 contract_id: Set(id),
@@ -489,15 +532,20 @@ pub async fn write_batch(
     }
     touched.sort_unstable();
     touched.dedup();
+    let mut outbox_ids = Vec::new();
     for chunk in touched.chunks(ROWS) {
-        search_outbox::Entity::insert_many(chunk.iter().map(|&id| search_outbox::ActiveModel {
-            doc_kind: Set("contract".into()),
+        let rows = chunk.iter().map(|&id| search_outbox::ActiveModel {
+            doc_kind: Set(search_docs::KIND.into()),
             doc_id: Set(id),
             created_at: Set(now),
             ..Default::default()
-        }))
-        .exec_without_returning(&txn)
-        .await?;
+        });
+        let insert = search_outbox::Entity::insert_many(rows);
+        if for_index {
+            outbox_ids.extend(insert.exec_with_returning_keys(&txn).await?);
+        } else {
+            insert.exec_without_returning(&txn).await?;
+        }
     }
     // Progress and totals move with the batch: what the import page shows is what is committed.
     let run = imports::Entity::find_by_id(import_id)
@@ -518,7 +566,11 @@ pub async fn write_batch(
     run.heartbeat_at = Set(Some(now));
     run.update(&txn).await?;
     txn.commit().await?;
-    Ok(tally)
+    Ok(Written {
+        tally,
+        contracts: written,
+        outbox_ids,
+    })
 }
 
 /// Rows in groups of `ROWS`, for multi-row statements.

@@ -20,7 +20,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 pub const KIND: &str = "contract";
 
-fn key(id: i32) -> String {
+pub(crate) fn key(id: i32) -> String {
     format!("{KIND}:{id}")
 }
 
@@ -95,7 +95,7 @@ fn considered(value: &Option<String>) -> i64 {
     )
 }
 
-fn document(
+pub(crate) fn document(
     f: &Fields,
     m: &contracts::Model,
     people: &[awardees::Model],

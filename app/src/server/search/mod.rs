@@ -6,6 +6,10 @@
 //! (so the index and the mark can never disagree after a crash), and re-indexes those documents.
 //! Ids of the outbox are allocated before their transactions commit, so a lower id can appear
 //! after a higher one: the gaps seen are re-read for a while before being given up.
+//!
+//! An import in the same process hands its documents over directly ([`SearchIndex::apply`]) with
+//! the outbox ids they answer: the follower then passes over those ids without reading their
+//! documents back from the database (a million re-reads was most of an import's index time).
 
 pub mod contracts;
 pub mod schema;
@@ -14,7 +18,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -57,6 +61,17 @@ struct Payload {
     mark: i64,
 }
 
+/// Outbox ids whose documents an import of this process has staged already, and how far the
+/// follower has read the outbox. Staging and recording happen under one lock, and so do the
+/// follower's sorting of what it read, a rollback and a rebuild's clearing: an id listed here
+/// always has its document staged, and a document read back by the follower is never
+/// overwritten by an older one of the import.
+#[derive(Default)]
+struct Applied {
+    ids: HashSet<i64>,
+    read_up_to: i64,
+}
+
 struct Follower {
     mark: i64,
     /// Outbox ids below the mark not seen yet, with when they were first missed.
@@ -74,6 +89,8 @@ pub struct SearchIndex {
     pages: Arc<Mutex<HashMap<String, contracts::Hits>>>,
     /// The French analyzer of the text fields, built once (its stop-word set included).
     analyzer: tantivy::tokenizer::TextAnalyzer,
+    /// What imports of this process have staged themselves (see [`Applied`]).
+    applied: Arc<Mutex<Applied>>,
     pub fields: Fields,
 }
 
@@ -144,6 +161,10 @@ impl SearchIndex {
             })),
             pages: Arc::new(Mutex::new(HashMap::new())),
             analyzer: schema::french_analyzer(),
+            applied: Arc::new(Mutex::new(Applied {
+                ids: HashSet::new(),
+                read_up_to: mark,
+            })),
             fields,
         })
     }
@@ -215,10 +236,35 @@ impl SearchIndex {
     }
 
     fn rollback(&self) {
+        // What was staged is discarded, the documents of an import with it: their ids must be
+        // read from the database again.
+        let mut applied = self.applied.lock().unwrap_or_else(|p| p.into_inner());
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = writer.rollback() {
             tracing::error!("search index rollback failed: {e}");
         }
+        applied.ids.clear();
+    }
+
+    /// Stages documents written by this process in a committed transaction, with the outbox ids
+    /// that transaction wrote for them: the next `sync` commits them and passes over those ids.
+    pub async fn apply(
+        &self,
+        docs: Vec<(String, Option<TantivyDocument>)>,
+        outbox_ids: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        self.blocking(move |this| {
+            let mut applied = this.applied.lock().unwrap_or_else(|p| p.into_inner());
+            // The follower has read these rows already and took the documents from the
+            // database (as new as this or newer), or will read them as gaps: nothing to do.
+            if outbox_ids.iter().any(|id| *id <= applied.read_up_to) {
+                return Ok(());
+            }
+            this.stage(docs)?;
+            applied.ids.extend(outbox_ids);
+            Ok(())
+        })
+        .await
     }
 
     async fn blocking<T: Send + 'static>(
@@ -285,7 +331,13 @@ impl SearchIndex {
             while follower.gaps.len() > MAX_GAPS {
                 follower.gaps.pop_first();
             }
-            let mut contract_ids: Vec<i32> = rows
+            // Rows whose documents an import staged already are not read again.
+            let fresh: Vec<&search_outbox::Model> = {
+                let mut applied = self.applied.lock().unwrap_or_else(|p| p.into_inner());
+                applied.read_up_to = applied.read_up_to.max(cursor);
+                rows.iter().filter(|r| !applied.ids.remove(&r.id)).collect()
+            };
+            let mut contract_ids: Vec<i32> = fresh
                 .iter()
                 .filter(|r| r.doc_kind == contracts::KIND)
                 .map(|r| r.doc_id)
@@ -301,6 +353,13 @@ impl SearchIndex {
                 self.blocking(move |this| this.commit(cursor)).await?;
                 follower.mark = cursor;
                 staged = 0;
+                // Ids the follower read from the database before the import recorded them will
+                // never come again: forget them (gaps excepted, they may still come).
+                self.applied
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .ids
+                    .retain(|id| *id > cursor || follower.gaps.contains_key(id));
             }
             if last_step {
                 break;
@@ -318,7 +377,7 @@ impl SearchIndex {
     ) -> Result<u64, SearchError> {
         let mut follower = self.follower.lock().await;
         let mark = max_outbox_id(db).await?;
-        match self.refill(db, &progress).await {
+        match self.refill(db, mark, &progress).await {
             Ok(done) => {
                 self.blocking(move |this| this.commit(mark)).await?;
                 follower.mark = mark;
@@ -336,11 +395,17 @@ impl SearchIndex {
     async fn refill(
         &self,
         db: &DatabaseConnection,
+        mark: i64,
         progress: &impl Fn(u64),
     ) -> Result<u64, SearchError> {
         {
+            // Everything up to the mark is read again from the database, and what an import
+            // staged before is deleted with the rest.
+            let mut applied = self.applied.lock().unwrap_or_else(|p| p.into_inner());
             let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
             writer.delete_all_documents()?;
+            applied.ids.clear();
+            applied.read_up_to = applied.read_up_to.max(mark);
         }
         let mut after = 0;
         let mut done = 0u64;
