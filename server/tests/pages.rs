@@ -4,8 +4,15 @@ mod common;
 
 use common::{backends, TestApp};
 
+/// These two tests render pages of two applications at once in one process, which hangs now
+/// and then (seen about once in ten runs, also before the contracts work; never with one test at
+/// a time, never in a serving process under 50 connections): they take turns until that is
+/// understood.
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn pages_render_with_the_right_status_and_headers() {
+    let _one_at_a_time = ONE_APP.lock().await;
     let (_, url) = backends("pages").await.remove(0);
     let app = TestApp::new(&url).await;
     let (status, _, body) = app.get("/", None).await;
@@ -39,6 +46,7 @@ async fn pages_render_with_the_right_status_and_headers() {
 
 #[tokio::test]
 async fn english_is_selectable_and_remembered() {
+    let _one_at_a_time = ONE_APP.lock().await;
     let (_, url) = backends("lang").await.remove(0);
     let app = TestApp::new(&url).await;
     let res = tower::ServiceExt::oneshot(
