@@ -4,10 +4,12 @@ mod common;
 
 use common::{backends, TestApp};
 
-/// These two tests render pages of two applications at once in one process, which hangs now
-/// and then (seen about once in ten runs, also before the contracts work; never with one test at
-/// a time, never in a serving process under 50 connections): they take turns until that is
-/// understood.
+/// These two tests render pages of two applications at once, each on its own test runtime: now
+/// and then (about once in ten runs, before the contracts work too) the first request of one
+/// never ends once the other test is over — traced to the request that was in flight while the
+/// other test ran; suspected, not proven: leptos' process-wide task spawner sending a task to the other
+/// test's runtime, which is then dropped. A serving process has one runtime (50 concurrent
+/// connections never hung), so the tests take turns.
 static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test]
