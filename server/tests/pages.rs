@@ -6,10 +6,10 @@ use common::{backends, TestApp};
 
 /// These two tests render pages of two applications at once, each on its own test runtime: now
 /// and then (about once in ten runs, before the contracts work too) the first request of one
-/// never ends once the other test is over — traced to the request that was in flight while the
-/// other test ran; suspected, not proven: leptos' process-wide task spawner sending a task to the other
-/// test's runtime, which is then dropped. A serving process has one runtime (50 concurrent
-/// connections never hung), so the tests take turns.
+/// never ends once the other test is over — traced to the request in flight while the other test
+/// ran. Suspected, not proven: leptos' process-wide task spawner sends a task to the other test's
+/// runtime, which is then dropped. A serving process has one runtime (50 concurrent connections
+/// never hung), so the tests take turns.
 static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test]
