@@ -54,7 +54,7 @@ pub fn state(
 pub async fn open_search(config: &Config, db: &DatabaseConnection) -> anyhow::Result<SearchIndex> {
     let dir = config.search_dir();
     let (search, fresh) = SearchIndex::open(&dir)?;
-    if fresh || search.is_ahead_of(db).await? {
+    if fresh || search.is_ahead_of(db).await? || search.is_behind_pruning(db).await? {
         let started = std::time::Instant::now();
         let n = search.rebuild(db, |_| ()).await?;
         tracing::info!(
@@ -73,8 +73,8 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let search = open_search(&config, &db).await?;
     search.spawn_follower(db.clone());
     let state = state(&config, db.clone(), search)?;
-    let store = DbSessionStore::new(db);
-    // Expired sessions are swept hourly.
+    let store = DbSessionStore::new(db.clone());
+    // Expired sessions and outbox rows past their retention are swept hourly.
     tokio::spawn({
         let store = store.clone();
         async move {
@@ -83,6 +83,12 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                 tick.tick().await;
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!("session sweep failed: {e}");
+                }
+                let before = chrono::Utc::now() - app::server::search::OUTBOX_RETENTION;
+                match app::server::search::prune_outbox(&db, before).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
+                    Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
                 }
             }
         }

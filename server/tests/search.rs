@@ -332,3 +332,77 @@ async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_outbox_is_pruned_and_an_index_left_behind_is_rebuilt() {
+    use sea_orm::PaginatorTrait;
+    for (backend, url) in backends("search_prune").await {
+        let db = db(&url).await;
+        let dir = temp_dir(&format!("prune-{backend}"));
+        import_json(&db, &dir, "lot.json", CONTRACTS).await;
+        let current = SearchIndex::in_memory().unwrap();
+        current.sync(&db).await.unwrap();
+        let stopped = SearchIndex::in_memory().unwrap(); // an instance that never read the outbox
+        let prune = |days: i64| {
+            app::server::search::prune_outbox(
+                &db,
+                chrono::Utc::now() - chrono::TimeDelta::days(days),
+            )
+        };
+
+        // Rows younger than the retention stay.
+        assert_eq!(prune(7).await.unwrap(), 0, "{backend}");
+        assert!(!stopped.is_behind_pruning(&db).await.unwrap());
+        // Made old, they go; pruning again finds nothing.
+        search_outbox::Entity::update_many()
+            .col_expr(
+                search_outbox::Column::CreatedAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(30)),
+            )
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(prune(7).await.unwrap() >= 3, "{backend}");
+        assert_eq!(search_outbox::Entity::find().count(&db).await.unwrap(), 0);
+        assert_eq!(prune(7).await.unwrap(), 0, "{backend}");
+
+        // The instance that had read everything follows on; the one left behind must rebuild,
+        // and then finds every contract.
+        assert!(!current.is_behind_pruning(&db).await.unwrap(), "{backend}");
+        assert!(
+            !current.is_ahead_of(&db).await.unwrap(),
+            "{backend}: an emptied outbox is not a foreign database"
+        );
+        assert!(stopped.is_behind_pruning(&db).await.unwrap(), "{backend}");
+        assert_eq!(
+            stopped.sync(&db).await.unwrap(),
+            0,
+            "{backend}: nothing left to follow"
+        );
+        assert_eq!(stopped.rebuild(&db, |_| ()).await.unwrap(), 3, "{backend}");
+        assert!(!stopped.is_behind_pruning(&db).await.unwrap());
+        assert_eq!(
+            stopped
+                .search_contracts(&words("menuiserie"))
+                .unwrap()
+                .total,
+            2
+        );
+
+        // Changes after the pruning reach both through the outbox as before.
+        import_json(
+            &db,
+            &dir,
+            "lot.json",
+            &CONTRACTS.replace("Maçonnerie et gros oeuvre", "Charpente et couverture"),
+        )
+        .await;
+        for index in [&current, &stopped] {
+            index.sync(&db).await.unwrap();
+            assert_eq!(
+                index.search_contracts(&words("charpente")).unwrap().total,
+                1
+            );
+        }
+    }
+}

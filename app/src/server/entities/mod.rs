@@ -13,5 +13,6 @@ pub mod naf_codes;
 pub mod organisations;
 pub mod password_resets;
 pub mod search_outbox;
+pub mod search_outbox_state;
 pub mod sessions;
 pub mod users;

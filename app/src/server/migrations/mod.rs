@@ -9,6 +9,7 @@ mod m20261126_000002_accounts;
 mod m20261126_000003_contracts;
 mod m20261126_000004_import_heartbeat;
 mod m20261126_000005_sources_without_normalised;
+mod m20261126_000006_outbox_pruning;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_contracts::Migration),
             Box::new(m20261126_000004_import_heartbeat::Migration),
             Box::new(m20261126_000005_sources_without_normalised::Migration),
+            Box::new(m20261126_000006_outbox_pruning::Migration),
         ]
     }
 }

@@ -184,6 +184,12 @@ impl SearchIndex {
         Ok(self.mark().await > max_outbox_id(db).await?)
     }
 
+    /// Whether outbox rows this index has not read were pruned (it was stopped for longer than
+    /// the retention): following cannot catch up, it must be rebuilt.
+    pub async fn is_behind_pruning(&self, db: &DatabaseConnection) -> Result<bool, SearchError> {
+        Ok(self.mark().await < pruned_up_to(db).await?)
+    }
+
     fn cached_page(&self, key: &str) -> Option<contracts::Hits> {
         self.pages
             .lock()
@@ -429,7 +435,15 @@ impl SearchIndex {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = this.sync(&db).await {
+                let step = match this.is_behind_pruning(&db).await {
+                    Ok(true) => {
+                        tracing::warn!("search index behind the pruned outbox: rebuilt");
+                        this.rebuild(&db, |_| ()).await.map(|_| 0)
+                    }
+                    Ok(false) => this.sync(&db).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = step {
                     tracing::warn!("search index follower: {e}");
                 }
             }
@@ -437,15 +451,84 @@ impl SearchIndex {
     }
 }
 
+/// How long outbox rows are kept: an instance stopped for longer rebuilds its index at start
+/// (its mark is below what was pruned) instead of following.
+pub const OUTBOX_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
+/// Outbox rows deleted per transaction (a pruning never holds the write lock for long).
+const PRUNE_STEP: i64 = 50_000;
+
+/// Deletes the outbox rows written before `before`, and records how far it went. Returns the
+/// number of rows deleted.
+pub async fn prune_outbox(
+    db: &DatabaseConnection,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    use crate::server::entities::search_outbox_state as state;
+    use sea_orm::sea_query::OnConflict;
+    use sea_orm::ActiveValue::Set;
+    // Ids grow with time: the last row old enough bounds what goes.
+    let Some(upto) = search_outbox::Entity::find()
+        .select_only()
+        .column_as(search_outbox::Column::Id.max(), "m")
+        .filter(search_outbox::Column::CreatedAt.lt(before))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten()
+    else {
+        return Ok(0);
+    };
+    let mut from = pruned_up_to(db).await?;
+    let mut deleted = 0;
+    while from < upto {
+        let to = (from + PRUNE_STEP).min(upto);
+        let txn = crate::server::db::begin_write(db).await?;
+        deleted += search_outbox::Entity::delete_many()
+            .filter(search_outbox::Column::Id.lte(to))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        // The rows and the record of their removal go together.
+        state::Entity::insert(state::ActiveModel {
+            id: Set(1),
+            pruned_up_to: Set(to),
+            pruned_at: Set(chrono::Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::column(state::Column::Id)
+                .update_columns([state::Column::PrunedUpTo, state::Column::PrunedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        from = to;
+    }
+    Ok(deleted)
+}
+
+/// Every outbox id up to this one has been deleted (0: none).
+async fn pruned_up_to(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    use crate::server::entities::search_outbox_state as state;
+    Ok(state::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .map(|s| s.pruned_up_to)
+        .unwrap_or(0))
+}
+
+/// The highest outbox id the database has written: its last row, or what was pruned when
+/// pruning took every row.
 async fn max_outbox_id(db: &DatabaseConnection) -> Result<i64, DbErr> {
-    Ok(search_outbox::Entity::find()
+    let last = search_outbox::Entity::find()
         .select_only()
         .column_as(search_outbox::Column::Id.max(), "m")
         .into_tuple::<Option<i64>>()
         .one(db)
         .await?
         .flatten()
-        .unwrap_or(0))
+        .unwrap_or(0);
+    Ok(last.max(pruned_up_to(db).await?))
 }
 
 fn payload(index: &Index) -> Payload {
