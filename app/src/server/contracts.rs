@@ -43,18 +43,23 @@ pub(crate) async fn cpv_labels(
         .collect())
 }
 
-/// The current awardees of these contracts, in their published order.
-async fn current_awardees(
-    db: &DatabaseConnection,
+/// The awardees of these contracts (the current ones only, or all, a modification's replaced
+/// ones included), in their published order: the explorer, the exports, the search documents and
+/// the importer's merge read them alike.
+pub(crate) async fn awardees_of(
+    db: &impl sea_orm::ConnectionTrait,
     ids: Vec<i32>,
+    current_only: bool,
 ) -> Result<HashMap<i32, Vec<awardees::Model>>, DbErr> {
     let mut out: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
-    for a in awardees::Entity::find()
-        .filter(awardees::Column::ContractId.is_in(ids))
-        .filter(awardees::Column::IsCurrent.eq(true))
+    let mut query = awardees::Entity::find().filter(awardees::Column::ContractId.is_in(ids));
+    if current_only {
+        query = query.filter(awardees::Column::IsCurrent.eq(true));
+    }
+    for a in query
         .order_by_asc(awardees::Column::Position)
         .all(db)
         .await?
@@ -138,7 +143,7 @@ pub async fn search(
     let page = hits.page;
     let pages = Ord::max(total.div_ceil(PER_PAGE), 1);
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
+    let mut names: HashMap<i32, Vec<String>> = awardees_of(db, ids, true)
         .await?
         .into_iter()
         .map(|(id, list)| {
@@ -297,7 +302,7 @@ pub const CSV_HEADER: [&str; 18] = [
 pub async fn export_lines(db: &DatabaseConnection, ids: &[i32]) -> Result<String, DbErr> {
     let models = models_in_order(db, ids).await?;
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut names: HashMap<i32, Vec<String>> = current_awardees(db, ids)
+    let mut names: HashMap<i32, Vec<String>> = awardees_of(db, ids, true)
         .await?
         .into_iter()
         .map(|(id, list)| {
@@ -552,15 +557,7 @@ pub async fn ocds_releases(db: &DatabaseConnection, ids: &[i32]) -> Result<Strin
         return Ok(String::new());
     }
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut people: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
-    for a in awardees::Entity::find()
-        .filter(awardees::Column::ContractId.is_in(ids.clone()))
-        .order_by_asc(awardees::Column::Position)
-        .all(db)
-        .await?
-    {
-        people.entry(a.contract_id).or_default().push(a);
-    }
+    let mut people = awardees_of(db, ids.clone(), false).await?;
     let mut changes: HashMap<i32, Vec<Modification>> = HashMap::new();
     for m in modifications::Entity::find()
         .filter(modifications::Column::ContractId.is_in(ids))

@@ -225,13 +225,8 @@ pub async fn write_batch(
     let mut known_awardees: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
     let mut known_sources: HashMap<(i32, String), sources::Model> = HashMap::new();
     for chunk in stored_ids.chunks(ROWS) {
-        for a in awardees::Entity::find()
-            .filter(awardees::Column::ContractId.is_in(chunk.to_vec()))
-            .all(&txn)
-            .await?
-        {
-            known_awardees.entry(a.contract_id).or_default().push(a);
-        }
+        known_awardees
+            .extend(crate::server::contracts::awardees_of(&txn, chunk.to_vec(), false).await?);
         for s in sources::Entity::find()
             .filter(sources::Column::ContractId.is_in(chunk.to_vec()))
             .all(&txn)

@@ -56,14 +56,7 @@ pub async fn documents(
             .filter(contracts::Column::Id.is_in(chunk.to_vec()))
             .all(db)
             .await?;
-        let mut people: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
-        for a in awardees::Entity::find()
-            .filter(awardees::Column::ContractId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            people.entry(a.contract_id).or_default().push(a);
-        }
+        let people = crate::server::contracts::awardees_of(db, chunk.to_vec(), false).await?;
         let labels = crate::server::contracts::cpv_labels(
             db,
             models.iter().filter_map(|m| m.cpv.clone()).collect(),
