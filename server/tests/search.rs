@@ -27,6 +27,14 @@ async fn import_json(db: &DatabaseConnection, dir: &Path, name: &str, json: &str
     import_into(db, None, dir, name, json).await
 }
 
+/// A database holding the three contracts of `CONTRACTS`, and a working directory.
+async fn with_contracts(url: &str, name: &str) -> (DatabaseConnection, PathBuf) {
+    let db = db(url).await;
+    let dir = temp_dir(name);
+    import_json(&db, &dir, "lot.json", CONTRACTS).await;
+    (db, dir)
+}
+
 /// An import that hands its documents to `index` as it commits.
 async fn import_into(
     db: &DatabaseConnection,
@@ -80,9 +88,7 @@ fn objects(db_rows: &[contracts::Model], ids: &[i32]) -> Vec<String> {
 #[tokio::test]
 async fn french_words_are_found_ranked_and_counted() {
     for (backend, url) in backends("search_words").await {
-        let db = db(&url).await;
-        let dir = temp_dir(&format!("words-{backend}"));
-        import_json(&db, &dir, "lot.json", CONTRACTS).await;
+        let (db, _dir) = with_contracts(&url, &format!("words-{backend}")).await;
         let index = SearchIndex::in_memory().unwrap();
         assert_eq!(index.sync(&db).await.unwrap(), 3, "{backend}");
         let all = contracts::Entity::find().all(&db).await.unwrap();
@@ -222,9 +228,7 @@ async fn an_import_hands_its_documents_to_the_index_of_its_process() {
 #[tokio::test]
 async fn the_index_follows_changes_gaps_and_several_instances() {
     for (backend, url) in backends("search_follow").await {
-        let db = db(&url).await;
-        let dir = temp_dir(&format!("follow-{backend}"));
-        import_json(&db, &dir, "lot.json", CONTRACTS).await;
+        let (db, dir) = with_contracts(&url, &format!("follow-{backend}")).await;
         let first = SearchIndex::in_memory().unwrap();
         let second = SearchIndex::in_memory().unwrap();
         first.sync(&db).await.unwrap();
@@ -305,9 +309,7 @@ async fn the_index_follows_changes_gaps_and_several_instances() {
 #[tokio::test]
 async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
     for (backend, url) in backends("search_disk").await {
-        let db = db(&url).await;
-        let dir = temp_dir(&format!("disk-{backend}"));
-        import_json(&db, &dir, "lot.json", CONTRACTS).await;
+        let (db, dir) = with_contracts(&url, &format!("disk-{backend}")).await;
         let index_dir = dir.join("index");
         {
             let (index, fresh) = SearchIndex::open(&index_dir).unwrap();
@@ -337,9 +339,7 @@ async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
 async fn the_outbox_is_pruned_and_an_index_left_behind_is_rebuilt() {
     use sea_orm::PaginatorTrait;
     for (backend, url) in backends("search_prune").await {
-        let db = db(&url).await;
-        let dir = temp_dir(&format!("prune-{backend}"));
-        import_json(&db, &dir, "lot.json", CONTRACTS).await;
+        let (db, dir) = with_contracts(&url, &format!("prune-{backend}")).await;
         let current = SearchIndex::in_memory().unwrap();
         current.sync(&db).await.unwrap();
         let stopped = SearchIndex::in_memory().unwrap(); // an instance that never read the outbox

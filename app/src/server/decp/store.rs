@@ -102,7 +102,6 @@ pub enum Item {
 
 /// What a batch wrote: its counts and, for the search index of this process, the contracts it
 /// touched (as written, with their awardees) and the outbox ids it wrote for them.
-#[derive(Default)]
 pub struct Written {
     pub tally: Tally,
     pub contracts: Vec<(contracts::Model, Vec<awardees::Model>)>,

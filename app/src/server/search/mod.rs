@@ -66,7 +66,6 @@ struct Payload {
 /// follower's sorting of what it read, a rollback and a rebuild's clearing: an id listed here
 /// always has its document staged, and a document read back by the follower is never
 /// overwritten by an older one of the import.
-#[derive(Default)]
 struct Applied {
     ids: HashSet<i64>,
     read_up_to: i64,
