@@ -596,3 +596,163 @@ async fn concurrent_imports_of_one_file_all_end_done_without_duplicates() {
         );
     }
 }
+
+/// A SQLite file is written through its own connection with prepared statements, everything
+/// else through sea-orm: the same files (every format, a merge of two sources, rejects, and all
+/// of it imported again) must leave the same rows either way, read back through sea-orm.
+#[tokio::test]
+async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
+    use app::server::decp::store::Writer;
+    use app::server::entities::{contract_modifications, search_outbox};
+    use sea_orm::QueryOrder;
+
+    let dir = std::env::temp_dir().join(format!("passerelle-decp-writers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let merge_a = dir.join("profil-a.json");
+    std::fs::write(
+        &merge_a,
+        r#"{"marches": [{"id": "M1", "acheteur": {"id": "21690123100011", "nom": "Ville de Lyon"},
+        "objet": "Entretien des espaces verts", "montant": 50000, "dateNotification": "2019-05-02",
+        "titulaires": [{"id": "78471226700060", "typeIdentifiant": "SIRET"}]},
+        {"id": "SANS-ACHETEUR", "montant": 10}, "pas un objet"]}"#,
+    )
+    .unwrap();
+    let merge_b = dir.join("profil-b.json");
+    std::fs::write(
+        &merge_b,
+        r#"{"marches": {"marche": [{"id": "M1", "acheteur": {"id": "21690123100011"},
+        "codeCPV": "77313000-7", "offresRecues": 3,
+        "titulaires": [{"titulaire": {"id": "78471226700060", "typeIdentifiant": "SIRET"}},
+                       {"titulaire": {"id": "35600000000048", "typeIdentifiant": "SIRET"}}]}]}}"#,
+    )
+    .unwrap();
+    let mut files: Vec<PathBuf> = [
+        "SUBSET_metropole_lyon_lieuExecution.json",
+        "e-marchespublics.json",
+        "v2_marches_avec_modifications.json",
+        "v2_concessions_avec_modifications.json",
+        "v2_Marche.xml",
+        "v1_mar-avec-modifications.xml",
+        "v1_cc-avec-modifications.xml",
+        "tabular_2024H2_first300.csv",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    files.extend([merge_a, merge_b]);
+    // Everything twice: the second time, every record meets a stored contract.
+    let files: Vec<PathBuf> = files.iter().chain(files.iter()).cloned().collect();
+
+    let mut dumps = Vec::new();
+    for bulk in [false, true] {
+        let url = format!("sqlite://{}/writers-{bulk}.db?mode=rwc", dir.display());
+        let db = db(&url).await;
+        let writer = Writer::for_database(&db).unwrap();
+        assert!(
+            matches!(writer, Writer::Sqlite(_)),
+            "a SQLite file gets the bulk writer"
+        );
+        let writer = if bulk {
+            writer
+        } else {
+            Writer::Orm(db.clone())
+        };
+        for path in &files {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let run = app::server::decp::start(&db, &name, 0, None).await.unwrap();
+            let run = app::server::decp::execute_via(
+                &db,
+                Some(writer.clone()),
+                None,
+                run.id,
+                path,
+                &name,
+                |_| {},
+            )
+            .await
+            .unwrap();
+            assert_eq!(run.status, "done", "{name}: {:?}", run.error);
+        }
+        let mut contracts = contracts::Entity::find()
+            .order_by_asc(contracts::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        for c in &mut contracts {
+            assert!(c.updated_at > chrono::Utc::now() - chrono::TimeDelta::hours(1));
+            c.updated_at = chrono::DateTime::UNIX_EPOCH;
+        }
+        let awardees = contract_awardees::Entity::find()
+            .order_by_asc(contract_awardees::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        let modifications = contract_modifications::Entity::find()
+            .order_by_asc(contract_modifications::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        let mut sources = contract_sources::Entity::find()
+            .order_by_asc(contract_sources::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        for s in &mut sources {
+            s.imported_at = chrono::DateTime::UNIX_EPOCH;
+        }
+        let rejects = import_rejects::Entity::find()
+            .order_by_asc(import_rejects::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        let outbox: Vec<(String, i32)> = search_outbox::Entity::find()
+            .order_by_asc(search_outbox::Column::Id)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.doc_kind, o.doc_id))
+            .collect();
+        let runs: Vec<_> = imports::Entity::find()
+            .order_by_asc(imports::Column::Id)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.records,
+                    r.accepted,
+                    r.warned,
+                    r.rejected,
+                    r.bytes_read,
+                    r.report,
+                )
+            })
+            .collect();
+        assert!(
+            contracts.len() > 500 && !modifications.is_empty() && rejects.len() >= 4,
+            "{} contracts, {} modifications, {} rejects",
+            contracts.len(),
+            modifications.len(),
+            rejects.len()
+        );
+        dumps.push((
+            contracts,
+            awardees,
+            modifications,
+            sources,
+            rejects,
+            outbox,
+            runs,
+        ));
+    }
+    let (orm, bulk) = (&dumps[0], &dumps[1]);
+    assert_eq!(orm.0, bulk.0, "contracts differ");
+    assert_eq!(orm.1, bulk.1, "awardees differ");
+    assert_eq!(orm.2, bulk.2, "modifications differ");
+    assert_eq!(orm.3, bulk.3, "sources differ");
+    assert_eq!(orm.4, bulk.4, "rejects differ");
+    assert_eq!(orm.5, bulk.5, "outbox differs");
+    assert_eq!(orm.6, bulk.6, "import totals differ");
+}

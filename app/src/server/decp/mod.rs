@@ -14,7 +14,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use store::{Item, Refs};
+use store::{Item, Refs, Writer};
 
 /// Records per transaction: large enough to amortise the commit and the reads of what is stored
 /// (2,000 rather than 500: 39 s → 30 s for 300,000 records), small enough that a crash loses
@@ -100,9 +100,24 @@ pub async fn execute(
     display_name: &str,
     on_progress: impl Fn(Progress),
 ) -> Result<imports::Model, DbErr> {
+    execute_via(db, None, search, run_id, path, display_name, on_progress).await
+}
+
+/// [`execute`] through a given writer rather than the database's own (the tests compare the
+/// writers).
+pub async fn execute_via(
+    db: &DatabaseConnection,
+    writer: Option<Writer>,
+    search: Option<&SearchIndex>,
+    run_id: i32,
+    path: &Path,
+    display_name: &str,
+    on_progress: impl Fn(Progress),
+) -> Result<imports::Model, DbErr> {
     let bytes_total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let outcome = run_import(
         db,
+        writer,
         search,
         run_id,
         path,
@@ -231,6 +246,7 @@ enum RunError {
 
 async fn run_import(
     db: &DatabaseConnection,
+    writer: Option<Writer>,
     search: Option<&SearchIndex>,
     import_id: i32,
     path: &Path,
@@ -239,6 +255,10 @@ async fn run_import(
     on_progress: &impl Fn(Progress),
 ) -> Result<read::Format, RunError> {
     let refs = Arc::new(Refs::load(db).await.map_err(RunError::Db)?);
+    let writer = match writer {
+        Some(w) => w,
+        None => Writer::for_database(db).map_err(RunError::Db)?,
+    };
     let (to_index, indexer) = match search {
         Some(search) => {
             let (tx, rx) = tokio::sync::mpsc::channel(2);
@@ -250,7 +270,7 @@ async fn run_import(
         None => (None, None),
     };
     let outcome = read_and_write(
-        db,
+        &writer,
         to_index,
         import_id,
         path,
@@ -270,7 +290,7 @@ async fn run_import(
 /// The import proper: records read on a thread, normalised here, written in batches.
 #[allow(clippy::too_many_arguments)]
 async fn read_and_write(
-    db: &DatabaseConnection,
+    writer: &Writer,
     to_index: Option<tokio::sync::mpsc::Sender<store::Written>>,
     import_id: i32,
     path: &Path,
@@ -331,11 +351,19 @@ async fn read_and_write(
                 bytes_read: bytes.load(Ordering::Relaxed),
                 records,
             });
-            let db = db.clone();
+            let writer = writer.clone();
             let read = bytes.load(Ordering::Relaxed) as i64;
             let to_index = to_index.clone();
             writing = Some(tokio::spawn(async move {
-                write(&db, to_index.as_ref(), import_id, format_hint, items, read).await
+                write(
+                    &writer,
+                    to_index.as_ref(),
+                    import_id,
+                    format_hint,
+                    items,
+                    read,
+                )
+                .await
             }));
         }
     }
@@ -352,9 +380,16 @@ async fn read_and_write(
     }
     if !batch.is_empty() {
         let read = bytes.load(Ordering::Relaxed) as i64;
-        write(db, to_index.as_ref(), import_id, format_hint, batch, read)
-            .await
-            .map_err(RunError::Db)?;
+        write(
+            writer,
+            to_index.as_ref(),
+            import_id,
+            format_hint,
+            batch,
+            read,
+        )
+        .await
+        .map_err(RunError::Db)?;
     }
     on_progress(Progress {
         bytes_total,
@@ -373,24 +408,19 @@ async fn read_and_write(
 
 /// Writes one batch, then hands what it wrote to the indexing task, if any.
 async fn write(
-    db: &DatabaseConnection,
+    writer: &Writer,
     to_index: Option<&tokio::sync::mpsc::Sender<store::Written>>,
     import_id: i32,
     format: &str,
     items: Vec<Item>,
     bytes_read: i64,
 ) -> Result<(), DbErr> {
+    let items = Arc::new(items);
     let mut attempt = 0;
     let written = loop {
-        match store::write_batch(
-            db,
-            import_id,
-            format,
-            &items,
-            bytes_read,
-            to_index.is_some(),
-        )
-        .await
+        match writer
+            .write_batch(import_id, format, &items, bytes_read, to_index.is_some())
+            .await
         {
             // Two imports racing on PostgreSQL: the loser's batch is written again, after a
             // pause that grows and differs between them.
