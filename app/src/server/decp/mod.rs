@@ -1,6 +1,7 @@
 //! Importing DECP files: the same code behind `passerelle import decp` and the admin upload page.
 //! A reader thread streams records out of the file; this task normalises them and writes them
-//! in batches of [`BATCH`], each in its own transaction with the import's progress.
+//! in batches (see [`Writer::batch_size`]), each in its own transaction with the import's
+//! progress.
 
 pub mod read;
 pub mod report;
@@ -16,10 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use store::{Item, Refs, Writer};
 
-/// Records per transaction: large enough to amortise the commit and the reads of what is stored
-/// (2,000 rather than 500: 39 s → 30 s for 300,000 records), small enough that a crash loses
-/// little (a second of work) and the progress moves.
-pub const BATCH: usize = 2_000;
+/// Records read ahead of the normalisation (the reader thread runs this far in front).
+const READ_AHEAD: usize = 8_000;
 
 /// What the progress bar and the admin page show while an import runs.
 #[derive(Clone, Copy, Debug)]
@@ -302,14 +301,15 @@ async fn read_and_write(
     let file = std::fs::File::open(path)
         .map_err(|e| RunError::Read(None, ReadError::Io(e.to_string())))?;
     let bytes = Arc::new(AtomicU64::new(0));
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<read::RawRecord>(4 * BATCH);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<read::RawRecord>(READ_AHEAD);
     let reader = tokio::task::spawn_blocking({
         let bytes = bytes.clone();
         move || read_records(file, bytes, |rec| tx.blocking_send(rec).is_ok())
     });
     // The format is known once the reader ends; until then, a sniff for the source rows' label.
     let format_hint = sniff_format_code(path);
-    let mut batch = Vec::with_capacity(BATCH);
+    let batch_size = writer.batch_size();
+    let mut batch = Vec::with_capacity(batch_size);
     let mut records = 0u64;
     let mut db_error = None;
     let mut writing: Option<tokio::task::JoinHandle<Result<(), DbErr>>> = None;
@@ -338,8 +338,8 @@ async fn read_and_write(
                 raw: rec.value,
             },
         });
-        if batch.len() >= BATCH {
-            let items = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+        if batch.len() >= batch_size {
+            let items = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
             // Batches commit in order: the previous one ends before this one starts, while
             // the next one is normalised (one write in flight: reading and writing overlap).
             if let Err(e) = finish(writing.take()).await {

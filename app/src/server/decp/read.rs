@@ -162,25 +162,34 @@ pub fn read_records<R: Read>(
     }
     let sniffed = sniff(&head)?;
     let format = sniffed.format.ok_or(ReadError::UnknownFormat)?;
-    let reader: Box<dyn Read> = if sniffed.utf8 {
-        Box::new(buffered)
-    } else {
-        Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::WINDOWS_1252))
-                .build(buffered),
-        )
-    };
     let mut index = 0usize;
     let mut emit = |value: Value, hint: Option<ContractKind>| {
         let go = sink(RawRecord { index, value, hint });
         index += 1;
         go
     };
+    // The JSON parser pulls one byte at a time: from a `BufReader` of a known type that is a
+    // copy from its buffer, where a `Box<dyn Read>` cost a virtual call per byte.
+    if sniffed.utf8 {
+        read_format(format, buffered, &head, &mut emit)
+    } else {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding_rs::WINDOWS_1252))
+            .build(buffered);
+        read_format(format, BufReader::new(decoded), &head, &mut emit)
+    }
+}
+
+fn read_format<R: BufRead>(
+    format: Format,
+    reader: R,
+    head: &[u8],
+    emit: &mut Emit<'_>,
+) -> Result<Format, ReadError> {
     match format {
-        Format::Json2019 | Format::Json2022 => read_json(reader, &mut emit),
-        Format::Xml => read_xml(reader, &mut emit).map(|()| Format::Xml),
-        Format::TabularCsv => read_csv(reader, &head, &mut emit).map(|()| Format::TabularCsv),
+        Format::Json2019 | Format::Json2022 => read_json(reader, emit),
+        Format::Xml => read_xml(reader, emit).map(|()| Format::Xml),
+        Format::TabularCsv => read_csv(reader, head, emit).map(|()| Format::TabularCsv),
     }
 }
 

@@ -31,8 +31,11 @@ fn db_err(e: rusqlite::Error) -> DbErr {
 }
 
 impl Bulk {
-    /// Opens the file with the pool's settings (WAL is the file's already), and a larger page
-    /// cache than the pool's connections: an import touches the pages of every index.
+    /// Opens the file with the pool's settings (WAL is the file's already), except:
+    /// - a page cache of 256 MB rather than 64: an import touches the pages of every index;
+    /// - a checkpoint every 400 MB of WAL rather than 40 (the pages that every batch changes
+    ///   are copied back to the file once per checkpoint: 54 s → 51 s for 1M records), and the
+    ///   WAL file cut back to 64 MB after it.
     pub fn open(path: &Path) -> Result<Bulk, DbErr> {
         let conn = Connection::open_with_flags(
             path,
@@ -46,7 +49,8 @@ impl Bulk {
             ("synchronous", "NORMAL"),
             ("cache_size", "-262144"),
             ("temp_store", "MEMORY"),
-            ("wal_autocheckpoint", "10000"),
+            ("wal_autocheckpoint", "100000"),
+            ("journal_size_limit", "67108864"),
         ] {
             conn.pragma_update(None, name, value).map_err(db_err)?;
         }
