@@ -324,18 +324,23 @@ async fn read_and_write(
             .chars()
             .take(200)
             .collect::<String>();
-        batch.push(match normalise(&rec.value, rec.hint, refs) {
+        // The record is kept as text from here on: a parsed record takes several times the
+        // memory of its text, and a batch holds thousands.
+        let outcome = normalise(&rec.value, rec.hint, refs);
+        let raw = store::raw_text(&rec.value);
+        drop(rec.value);
+        batch.push(match outcome {
             Outcome::Accepted { contract, warnings } => Item::Accepted {
                 index: rec.index,
                 contract,
                 warnings,
-                raw: rec.value,
+                raw,
                 source,
             },
             Outcome::Rejected { reasons } => Item::Rejected {
                 index: rec.index,
                 reasons,
-                raw: rec.value,
+                raw,
             },
         });
         if batch.len() >= batch_size {

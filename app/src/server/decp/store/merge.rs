@@ -3,7 +3,7 @@
 //! tabular CSV), the rejects, and the batch's counts. The writers (`orm`, `sqlite`) read what is
 //! stored, call [`plan`], and write the plan in one transaction.
 
-use super::{Item, Tally};
+use super::{raw_text, Item, Tally};
 use crate::domain::decp::{Awardee, Contract, Modification};
 use crate::server::entities::{
     contract_awardees as awardees, contract_sources as sources, contracts,
@@ -113,7 +113,7 @@ pub fn plan(
                 rejects.push(Reject {
                     index: *index as i32,
                     reasons: serde_json::to_string(reasons).unwrap_or_default(),
-                    raw: raw_text(raw),
+                    raw: raw.clone(),
                 });
             }
             Item::Accepted {
@@ -177,11 +177,11 @@ pub fn plan(
                             Ok(other) => vec![other],
                             Err(_) => Vec::new(),
                         };
-                        rows.push(raw.clone());
+                        rows.extend(serde_json::from_str::<serde_json::Value>(raw).ok());
                         raw_text(&serde_json::Value::Array(rows))
                     }
-                    (None, "csv") => raw_text(&serde_json::Value::Array(vec![raw.clone()])),
-                    (None, _) => raw_text(raw),
+                    (None, "csv") => format!("[{raw}]"),
+                    (None, _) => raw.clone(),
                 };
                 p.sources.retain(|s| &s.source != source);
                 p.sources.push(SourceRow {
@@ -209,22 +209,6 @@ pub fn add_to_report(report: &str, tally: &Tally) -> String {
         *report.entry(k.clone()).or_default() += v;
     }
     serde_json::to_string(&report).unwrap_or_else(|_| "{}".into())
-}
-
-/// The longest raw record kept, in bytes: a 10 MB single string stays out of the database.
-const RAW_MAX: usize = 10_000;
-
-fn raw_text(v: &serde_json::Value) -> String {
-    let s = v.to_string();
-    if s.len() <= RAW_MAX {
-        s
-    } else {
-        let mut cut = RAW_MAX;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        format!("{}…", &s[..cut])
-    }
 }
 
 fn join<T: Copy>(list: &[T], code: impl Fn(T) -> &'static str) -> Option<String> {

@@ -87,14 +87,32 @@ pub enum Item {
         index: usize,
         contract: Box<Contract>,
         warnings: Vec<Issue>,
-        raw: serde_json::Value,
+        /// The record as found, as JSON text (see [`raw_text`]).
+        raw: String,
         source: String,
     },
     Rejected {
         index: usize,
         reasons: Vec<Issue>,
-        raw: serde_json::Value,
+        raw: String,
     },
+}
+
+/// The longest raw record kept, in bytes: a 10 MB single string stays out of the database.
+const RAW_MAX: usize = 10_000;
+
+/// A record as JSON text, cut at [`RAW_MAX`] bytes.
+pub fn raw_text(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.len() <= RAW_MAX {
+        s
+    } else {
+        let mut cut = RAW_MAX;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}…", &s[..cut])
+    }
 }
 
 /// What a batch wrote: its counts and, for the search index of this process, the contracts it
