@@ -113,18 +113,7 @@ pub async fn execute_via(
     display_name: &str,
     on_progress: impl Fn(Progress),
 ) -> Result<imports::Model, DbErr> {
-    let bytes_total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let outcome = run_import(
-        db,
-        writer,
-        search,
-        run_id,
-        path,
-        display_name,
-        bytes_total,
-        &on_progress,
-    )
-    .await;
+    let outcome = run_import(db, writer, search, run_id, path, display_name, &on_progress).await;
     let mut done: imports::ActiveModel = imports::Entity::find_by_id(run_id)
         .one(db)
         .await?
@@ -250,9 +239,9 @@ async fn run_import(
     import_id: i32,
     path: &Path,
     display_name: &str,
-    bytes_total: u64,
     on_progress: &impl Fn(Progress),
 ) -> Result<read::Format, RunError> {
+    let bytes_total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let refs = Arc::new(Refs::load(db).await.map_err(RunError::Db)?);
     let writer = match writer {
         Some(w) => w,
