@@ -49,6 +49,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// JavaScript to put the late parts in place).
 const ASYNC: SsrMode = SsrMode::Async;
 
+/// The title's text as it goes into the server's HTML (escaped), or into `document.title`.
+fn title_text(title: String) -> String {
+    if cfg!(feature = "ssr") {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        title
+    }
+}
+
 /// The application: providers, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -57,7 +69,10 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="passerelle-css" href="/pkg/passerelle.css" />
         <Link rel="icon" href="/favicon.svg" />
-        <Title text="Passerelle" />
+        // leptos_meta writes the page title into the server's HTML as it is: a name containing
+        // `</title><script>` would become markup. The server escapes it; the browser sets
+        // `document.title` as text, so it gets the title unchanged.
+        <Title text="Passerelle" formatter=title_text />
         // A fixed theme id: thaw's default is a random uuid, which differs between the server's
         // HTML and the client's hydration, so the client's theme style would match nothing.
         <thaw::ConfigProvider theme_id="passerelle">
@@ -81,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/acheteurs/:siret") view=contracts::pages::BuyerPage ssr=ASYNC />
                         <Route path=path!("/titulaires/:id") view=contracts::pages::AwardeePage ssr=ASYNC />
                         <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } ssr=ASYNC />
+                        <Route path=path!("/annuaire/:id") view=orgs::profile::OrgProfilePage ssr=ASYNC />
                         <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
