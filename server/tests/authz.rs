@@ -98,6 +98,10 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/orgs/profile",
+            (vec![("id", "999999")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/contracts/search",
             (vec![("query", "annee=2019")], [A, A, A, A, A, A]),
         ),

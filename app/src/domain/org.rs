@@ -220,6 +220,31 @@ pub struct MyOrg {
     pub role: MemberRole,
     /// The user asked to join and waits for an owner.
     pub pending: bool,
+    /// Shown in the public directory.
+    pub public: bool,
+}
+
+/// An organisation's public profile in the directory: what it chose to show, and the public
+/// contracts it won according to the imported DECP (matched by SIRET).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicProfile {
+    pub id: i32,
+    pub name: String,
+    pub siret: String,
+    pub kind: OrgKind,
+    /// A buyer or chamber verified by an admin (a business needs no verification).
+    pub verified: bool,
+    /// NAF code and its French label.
+    pub naf: Option<(String, String)>,
+    /// INSEE code, name and department of its commune.
+    pub commune: Option<(String, String, String)>,
+    /// One of [`SIZES`].
+    pub size: Option<String>,
+    /// One of [`INCLUSIVE`].
+    pub inclusive: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub won: Option<crate::domain::contracts::PartyStats>,
 }
 
 /// An organisation waiting for an admin's verification.

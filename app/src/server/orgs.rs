@@ -3,7 +3,7 @@
 use super::entities::{communes, memberships, naf_codes, organisations, users};
 use super::{db::begin_write, db_err};
 use crate::domain::org::{MemberRole, OrgKind};
-use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg};
+use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg, PublicProfile};
 use crate::error::AppError;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -141,6 +141,7 @@ pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> Result<Vec<MyOrg>
                 needs_verification: kind.needs_verification(),
                 role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
                 pending: m.status == "pending",
+                public: o.is_public,
             })
         })
         .collect())
@@ -315,4 +316,59 @@ pub async fn verify(db: &DatabaseConnection, admin_id: i32, org_id: i32) -> Resu
         am.update(&txn).await.map_err(db_err)?;
     }
     txn.commit().await.map_err(db_err)
+}
+
+/// The public profile of an organisation that chose to be in the directory; `None` for one that
+/// did not (it is not found, as if it did not exist) or does not exist.
+pub async fn public_profile(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<PublicProfile>, AppError> {
+    let Some(org) = organisations::Entity::find_by_id(id)
+        .filter(organisations::Column::IsPublic.eq(true))
+        .one(db)
+        .await
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let Some(kind) = OrgKind::parse(&org.kind) else {
+        return Ok(None);
+    };
+    let naf = match &org.naf_code {
+        Some(code) => naf_codes::Entity::find_by_id(code.clone())
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .map(|n| (n.code, n.label)),
+        None => None,
+    };
+    let commune = match &org.commune_insee {
+        Some(insee) => communes::Entity::find_by_id(insee.clone())
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .map(|c| (c.insee, c.name, c.department)),
+        None => None,
+    };
+    let won = crate::server::contracts::party_stats(
+        db,
+        &crate::domain::contracts::Party::Awardee(org.siret.clone()),
+    )
+    .await
+    .map_err(db_err)?;
+    Ok(Some(PublicProfile {
+        id: org.id,
+        verified: !kind.needs_verification() || org.verified_at.is_some(),
+        kind,
+        name: org.name,
+        siret: org.siret,
+        naf,
+        commune,
+        size: org.size,
+        inclusive: org.inclusive,
+        website: org.website,
+        description: org.description,
+        won,
+    }))
 }

@@ -67,3 +67,13 @@ pub async fn decide_member(membership_id: i32, accept: bool) -> Result<(), AppEr
     leptos_axum::redirect("/compte");
     Ok(())
 }
+
+/// The public profile of an organisation of the directory (anyone, signed in or not).
+#[server(prefix = "/api", endpoint = "orgs/profile", input = GetUrl)]
+pub async fn org_profile(id: i32) -> Result<crate::domain::org::PublicProfile, AppError> {
+    use crate::server::{orgs, state::AppState};
+    let state = AppState::get()?;
+    orgs::public_profile(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

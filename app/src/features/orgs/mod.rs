@@ -1,3 +1,5 @@
-//! Organisations: the account page, creating and joining an organisation.
+//! Organisations: the account page, creating and joining an organisation, and the public
+//! profile of the directory.
 pub mod api;
 pub mod pages;
+pub mod profile;

@@ -86,6 +86,9 @@ fn AccountBody(
                                         " · " {t(o.kind.label_key())}
                                         " · SIRET " {o.siret}
                                         " " <span class=status.0>{status.1}</span>
+                                        {o.public.then(|| view! {
+                                            " " <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}

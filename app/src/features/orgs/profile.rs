@@ -1,0 +1,110 @@
+//! The public profile of an organisation of the directory (`/annuaire/{id}`): identity, commune,
+//! presentation, website, and the public contracts it won.
+
+use super::api::org_profile;
+use crate::domain::contracts::format_euros;
+use crate::domain::org::PublicProfile;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrgProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let profile = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => org_profile(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <p><a href="/annuaire">{t("directory.back")}</a></p>
+        <Suspense fallback=|| ()>
+            {move || profile.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <Title text=format!("{} — Passerelle", t("nav.directory")) />
+                        <h1>{t("nav.directory")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }
+                    .into_any()
+                }
+                Ok(p) => view! { <Profile p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(p: PublicProfile) -> impl IntoView {
+    let unspecified = || t("org.unspecified");
+    let row = |label: String, value: Option<String>| {
+        view! { <div><dt>{label}</dt><dd>{value.unwrap_or_else(unspecified)}</dd></div> }
+    };
+    let naf = p
+        .naf
+        .clone()
+        .map(|(code, label)| format!("{code} — {label}"));
+    let commune = p
+        .commune
+        .clone()
+        .map(|(insee, name, dep)| format!("{name} ({dep}) — INSEE {insee}"));
+    let size = p.size.as_deref().map(|s| t(&format!("org.size.{s}")));
+    let inclusive = p
+        .inclusive
+        .as_deref()
+        .map(|s| t(&format!("org.inclusive.{s}")));
+    let status = if p.verified {
+        t("org.status_verified")
+    } else {
+        t("org.status_unverified")
+    };
+    view! {
+        <Title text=format!("{} — Passerelle", p.name) />
+        <h1>{p.name.clone()}</h1>
+        <p class="lead">{t(p.kind.label_key())} " · " {status}</p>
+        <dl class="facts" data-test="org-identity">
+            {row(t("org.siret"), Some(p.siret.clone()))}
+            {row(t("org.naf"), naf)}
+            {row(t("org.commune"), commune)}
+            {row(t("org.size_label"), size)}
+            {row(t("org.inclusive_label"), inclusive)}
+        </dl>
+        {p.website.clone().map(|w| view! {
+            // Only http(s) addresses are accepted when saved; the link leaves the platform.
+            <p><a href=w.clone() rel="nofollow noopener noreferrer external">{t("org.website")} " : " {w.clone()}</a></p>
+        })}
+        {p.description.clone().map(|d| view! {
+            <section aria-labelledby="presentation">
+                <h2 id="presentation">{t("org.description")}</h2>
+                <p class="prose">{d}</p>
+            </section>
+        })}
+        <section aria-labelledby="won">
+            <h2 id="won">{t("directory.won_title")}</h2>
+            {match p.won.clone() {
+                None => view! { <p data-test="org-won">{t("directory.won_none")}</p> }.into_any(),
+                Some(s) => view! {
+                    <dl class="stats" data-test="org-won">
+                        <div><dt>{t("party.contracts")}</dt><dd>{s.contracts}</dd></div>
+                        <div><dt>{t("party.amount")}</dt><dd>{format_euros(s.cents)}</dd></div>
+                    </dl>
+                    {(!s.top.is_empty()).then(|| view! {
+                        <h3>{t("party.top_buyers")}</h3>
+                        <ul>
+                            {s.top.iter().map(|b| {
+                                let label = b.label.clone().unwrap_or_else(|| b.key.clone());
+                                view! { <li><a href=format!("/acheteurs/{}", b.key)>{label}</a> " — " {b.contracts}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    <p><a class="button" href=format!("/titulaires/{}", p.siret)>{t("directory.won_all")}</a></p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test';
+import { createOrganisation, expectAccessible, signUp, uniqueEmail } from './helpers';
+
+test('a public organisation has a profile page reached from the account page', async ({ page }, info) => {
+  await signUp(page, 'Paul Menuisier (fictif)', uniqueEmail(info, 'profil'));
+  const siret = info.project.name === 'js' ? '120 027 016 00035' : '120 027 016 00043';
+  const name = `Menuiserie Paul ${info.project.name} (fictive)`;
+  await createOrganisation(page, { kind: 'Entreprise', siret, name, commune: 'Villeurbanne' });
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Voir sa fiche publique' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.locator('[data-test="org-identity"]')).toContainText('Villeurbanne (69)');
+  await expect(page.locator('[data-test="org-identity"]')).toContainText(siret.replace(/ /g, ''));
+  await expect(page.locator('[data-test="org-won"]')).toContainText('Aucun marché public remporté');
+  await expect(page).toHaveTitle(`${name} — Passerelle`);
+  if (info.project.name === 'js') await expectAccessible(page);
+
+  const res = await page.goto('/annuaire/999999');
+  expect(res?.status()).toBe(404);
+});
