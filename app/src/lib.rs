@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte") view=orgs::pages::AccountPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/nouvelle") view=orgs::pages::NewOrganisationPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/rejoindre") view=orgs::pages::JoinOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id") view=orgs::edit::EditOrganisationPage ssr=ASYNC />
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />

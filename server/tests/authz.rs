@@ -102,6 +102,22 @@ fn table() -> Table {
             (vec![("id", "999999")], [A, A, A, A, A, A]),
         ),
         (
+            "/api/orgs/edit",
+            (vec![("id", "999999")], [D, D, D, D, D, D]),
+        ),
+        (
+            "/api/orgs/update",
+            (
+                vec![
+                    ("id", "999999"),
+                    ("form[kind]", "business"),
+                    ("form[siret]", "1"),
+                    ("form[name]", "x"),
+                ],
+                [D, D, D, D, D, D],
+            ),
+        ),
+        (
             "/api/contracts/search",
             (vec![("query", "annee=2019")], [A, A, A, A, A, A]),
         ),

@@ -145,3 +145,154 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
         assert!(!body.contains("Atelier discret"), "{backend}");
     }
 }
+
+/// Only an active owner edits an organisation; the SIRET and kind never change through the form;
+/// bad input changes nothing.
+#[tokio::test]
+async fn owners_edit_their_organisation_and_nobody_else_can() {
+    use app::server::entities::memberships;
+    for (backend, url) in backends("directory_edit").await {
+        let app = TestApp::new(&url).await;
+        let owner = app.signup("gerante@exemple.fr").await;
+        let id = create_org(
+            &app,
+            &owner,
+            &[
+                ("form[kind]", "business"),
+                ("form[siret]", "120 027 016 00050"),
+                ("form[name]", "Traiteur des Monts (fictif)"),
+                ("form[commune]", "Villeurbanne"),
+                ("form[is_public]", "on"),
+            ],
+        )
+        .await;
+        let stored = || async {
+            organisations::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let before = stored().await;
+        let id_text = id.to_string();
+        let change = |name: &'static str| {
+            vec![
+                ("id", id_text.clone()),
+                ("form[kind]", "buyer".to_string()),
+                ("form[siret]", "21690123100011".to_string()),
+                ("form[name]", name.to_string()),
+                ("form[commune]", "69259".to_string()),
+                ("form[size]", "micro".to_string()),
+                (
+                    "form[description]",
+                    "Repas bio <em>locaux</em>.".to_string(),
+                ),
+            ]
+        };
+        let post = |fields: Vec<(&'static str, String)>, cookie: Option<String>| {
+            let app = &app;
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post("/api/orgs/update", &fields, cookie.as_deref())
+                    .await
+            }
+        };
+
+        // Anonymous, a stranger, and a member who is not an owner: refused, nothing changed.
+        let (status, _, _) = post(change("Anonyme"), None).await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+        let stranger = app.signup("voisin@exemple.fr").await;
+        let (status, _, _) = post(change("Étranger"), Some(stranger.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = app
+            .get(&format!("/api/orgs/edit?id={id}"), Some(&stranger))
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}: {body}");
+        assert!(!body.contains("Traiteur"), "{backend}");
+        let member = app.signup("commis@exemple.fr").await;
+        app.post(
+            "/api/orgs/join",
+            &[("siret", "12002701600050")],
+            Some(&member),
+        )
+        .await;
+        let request = memberships::Entity::find()
+            .filter(memberships::Column::Status.eq("pending"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("join request");
+        let (status, _, _) = app
+            .post(
+                "/api/orgs/decide-member",
+                &[
+                    ("membership_id", request.id.to_string().as_str()),
+                    ("accept", "true"),
+                ],
+                Some(&owner),
+            )
+            .await;
+        assert!(status.is_success() || status.is_redirection(), "{backend}");
+        let (status, _, _) = post(change("Commis"), Some(member)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: a member is not an owner");
+        assert_eq!(
+            stored().await,
+            before,
+            "{backend}: refused edits changed nothing"
+        );
+
+        // Bad input: the faulty field said, nothing changed (the form's own checks, then the
+        // ones against the reference lists).
+        let mut bad = change("Traiteur des Monts (fictif)");
+        bad.push(("form[website]", "pas une adresse".into()));
+        let (status, _, body) = post(bad, Some(owner.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("validation.url"), "{body}");
+        let mut bad = change("Traiteur des Monts (fictif)");
+        bad.retain(|(k, _)| *k != "form[commune]");
+        bad.push(("form[commune]", "Nulle-Part-sur-Rien".into()));
+        let (status, _, body) = post(bad, Some(owner.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("validation.unknown_commune"), "{body}");
+        assert_eq!(
+            stored().await,
+            before,
+            "{backend}: bad input changed nothing"
+        );
+
+        // The owner's form opens with the stored values.
+        let (status, _, page) = app
+            .get(&format!("/compte/organisations/{id}"), Some(&owner))
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(
+            page.contains(r#"value="Traiteur des Monts (fictif)""#),
+            "{backend}"
+        );
+        assert!(page.contains(r#"value="69266""#), "{backend}: commune");
+
+        // The owner's change lands; the SIRET and kind sent along are ignored; unticking
+        // "public" takes the profile out of the directory.
+        let (status, _, body) = post(change("Traiteur des Monts d'Or (fictif)"), Some(owner)).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{backend}: {status} {body}"
+        );
+        let after = stored().await;
+        assert_eq!(after.name, "Traiteur des Monts d'Or (fictif)", "{backend}");
+        assert_eq!(after.commune_insee.as_deref(), Some("69259"), "{backend}");
+        assert_eq!(after.size.as_deref(), Some("micro"), "{backend}");
+        assert_eq!(
+            after.description.as_deref(),
+            Some("Repas bio <em>locaux</em>.")
+        );
+        assert_eq!(
+            (after.siret.as_str(), after.kind.as_str()),
+            ("12002701600050", "business")
+        );
+        assert!(!after.is_public, "{backend}");
+        let (status, _, _) = app.get(&format!("/annuaire/{id}"), None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}: no longer public");
+    }
+}

@@ -224,6 +224,22 @@ pub struct MyOrg {
     pub public: bool,
 }
 
+/// An organisation's values in its owner's edit form (`commune`: the INSEE code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgEdit {
+    pub id: i32,
+    pub kind: OrgKind,
+    pub siret: String,
+    pub name: String,
+    pub naf_code: Option<String>,
+    pub commune: Option<String>,
+    pub size: Option<String>,
+    pub inclusive: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub is_public: bool,
+}
+
 /// An organisation's public profile in the directory: what it chose to show, and the public
 /// contracts it won according to the imported DECP (matched by SIRET).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

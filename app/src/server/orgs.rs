@@ -33,6 +33,123 @@ pub async fn resolve_commune(
     Ok(if found.len() == 1 { found.pop() } else { None })
 }
 
+/// The checks of a form that need the database: a known NAF code, a commune found. Returns the
+/// commune's INSEE code.
+async fn check_references(
+    db: &impl ConnectionTrait,
+    input: &OrgInput,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Result<Option<String>, AppError> {
+    if let Some(naf) = &input.naf_code {
+        if naf_codes::Entity::find_by_id(naf.clone())
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .is_none()
+        {
+            errors.push(crate::error::FieldError::new(
+                "naf_code",
+                "validation.unknown_naf",
+            ));
+        }
+    }
+    Ok(match &input.commune {
+        Some(c) => match resolve_commune(db, c).await? {
+            Some(c) => Some(c.insee),
+            None => {
+                errors.push(crate::error::FieldError::new(
+                    "commune",
+                    "validation.unknown_commune",
+                ));
+                None
+            }
+        },
+        None => None,
+    })
+}
+
+/// The organisation, if `user_id` is one of its active owners; `Forbidden` otherwise (a
+/// non-member learns nothing more than a member without the right).
+async fn owned(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    org_id: i32,
+) -> Result<organisations::Model, AppError> {
+    let owner = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::OrganisationId.eq(org_id))
+        .filter(memberships::Column::Role.eq(MemberRole::Owner.as_str()))
+        .filter(memberships::Column::Status.eq("active"))
+        .one(db)
+        .await
+        .map_err(db_err)?;
+    if owner.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    organisations::Entity::find_by_id(org_id)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::Forbidden)
+}
+
+/// The organisation's current values, for its owner's edit form.
+pub async fn for_edit(
+    db: &DatabaseConnection,
+    user_id: i32,
+    org_id: i32,
+) -> Result<crate::domain::org::OrgEdit, AppError> {
+    let org = owned(db, user_id, org_id).await?;
+    Ok(crate::domain::org::OrgEdit {
+        id: org.id,
+        kind: OrgKind::parse(&org.kind).unwrap_or(OrgKind::Other),
+        siret: org.siret,
+        name: org.name,
+        naf_code: org.naf_code,
+        commune: org.commune_insee,
+        size: org.size,
+        inclusive: org.inclusive,
+        website: org.website,
+        description: org.description,
+        is_public: org.is_public,
+    })
+}
+
+/// Changes what an owner may change of the organisation: everything but its SIRET and its kind
+/// (its identity, and what an admin verified).
+pub async fn update(
+    db: &DatabaseConnection,
+    user_id: i32,
+    org_id: i32,
+    form: crate::domain::org::OrgForm,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let org = owned(&txn, user_id, org_id).await?;
+    let form = crate::domain::org::OrgForm {
+        kind: org.kind.clone(),
+        siret: org.siret.clone(),
+        ..form
+    };
+    let input = form.check()?;
+    let mut errors = vec![];
+    let commune = check_references(&txn, &input, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut org: organisations::ActiveModel = org.into();
+    org.name = Set(input.name);
+    org.naf_code = Set(input.naf_code);
+    org.commune_insee = Set(commune);
+    org.size = Set(input.size);
+    org.inclusive = Set(input.inclusive);
+    org.website = Set(input.website);
+    org.description = Set(input.description);
+    org.is_public = Set(input.is_public);
+    org.update(&txn).await.map_err(db_err)?;
+    txn.commit().await.map_err(db_err)?;
+    Ok(())
+}
+
 /// Creates an organisation with `user_id` as its owner, after the checks that need the database.
 pub async fn create(
     db: &DatabaseConnection,
@@ -53,32 +170,7 @@ pub async fn create(
             "validation.siret_taken",
         ));
     }
-    if let Some(naf) = &input.naf_code {
-        if naf_codes::Entity::find_by_id(naf.clone())
-            .one(&txn)
-            .await
-            .map_err(db_err)?
-            .is_none()
-        {
-            errors.push(crate::error::FieldError::new(
-                "naf_code",
-                "validation.unknown_naf",
-            ));
-        }
-    }
-    let commune = match &input.commune {
-        Some(c) => match resolve_commune(&txn, c).await? {
-            Some(c) => Some(c.insee),
-            None => {
-                errors.push(crate::error::FieldError::new(
-                    "commune",
-                    "validation.unknown_commune",
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let commune = check_references(&txn, input, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

@@ -77,3 +77,23 @@ pub async fn org_profile(id: i32) -> Result<crate::domain::org::PublicProfile, A
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// The organisation's current values, for its owner.
+#[server(prefix = "/api", endpoint = "orgs/edit", input = GetUrl)]
+pub async fn organisation_for_edit(id: i32) -> Result<crate::domain::org::OrgEdit, AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    orgs::for_edit(&state.db, caller.user()?.id, id).await
+}
+
+/// An owner changes the organisation's profile (its SIRET and kind stay as they are).
+#[server(prefix = "/api", endpoint = "orgs/update")]
+pub async fn update_organisation(id: i32, form: OrgForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, orgs, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    orgs::update(&state.db, caller.user()?.id, id, form).await?;
+    leptos_axum::redirect("/compte?ok=saved");
+    Ok(())
+}

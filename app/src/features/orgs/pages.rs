@@ -86,9 +86,16 @@ fn AccountBody(
                                         " · " {t(o.kind.label_key())}
                                         " · SIRET " {o.siret}
                                         " " <span class=status.0>{status.1}</span>
-                                        {o.public.then(|| view! {
-                                            " " <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
-                                        })}
+                                        // Links in their own element: an optional view that starts with a
+                                        // text node merges with the text before it and breaks hydration.
+                                        <span class="card__links">
+                                            {(o.role == crate::domain::org::MemberRole::Owner && !o.pending).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}", o.id)>{t("org.edit_link")}</a>
+                                            })}
+                                            {o.public.then(|| view! {
+                                                <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
+                                            })}
+                                        </span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -155,12 +162,15 @@ fn ChangePasswordForm() -> impl IntoView {
 
 /// A labelled select whose error is tied to it, like `TextField`.
 #[component]
-fn SelectField(
+pub(super) fn SelectField(
     name: &'static str,
     field: &'static str,
     #[prop(into)] label: String,
     options: Vec<(String, String)>,
     #[prop(optional)] required: bool,
+    /// The value chosen when the form opens.
+    #[prop(optional, into)]
+    selected: Option<String>,
     #[prop(into)] error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let id = format!("f-{field}");
@@ -183,22 +193,21 @@ fn SelectField(
                     move || message().map(|_| err_id.clone())
                 }
             >
-                {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                {options.into_iter().map(|(v, l)| {
+                    let chosen = selected.as_deref() == Some(v.as_str());
+                    view! { <option value=v selected=chosen>{l}</option> }
+                }).collect_view()}
             </select>
             {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
         </div>
     }
 }
 
-#[component]
-pub fn NewOrganisationPage() -> impl IntoView {
-    let action = ServerAction::<CreateOrganisation>::new();
-    let error = action_error(action);
-    // Field errors name the form's fields without the `form[...]` wrapper of the submitted names.
-    let kinds: Vec<(String, String)> = OrgKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_string(), t(k.label_key())))
-        .collect();
+/// The choices of a select: (value, label).
+pub(super) type Options = Vec<(String, String)>;
+
+/// The choices of the size and inclusive-status selects, "not said" first.
+pub(super) fn size_and_inclusive_options() -> (Options, Options) {
     let mut sizes = vec![(String::new(), t("org.unspecified"))];
     sizes.extend(
         SIZES
@@ -211,6 +220,19 @@ pub fn NewOrganisationPage() -> impl IntoView {
             .iter()
             .map(|s| (s.to_string(), t(&format!("org.inclusive.{s}")))),
     );
+    (sizes, inclusive)
+}
+
+#[component]
+pub fn NewOrganisationPage() -> impl IntoView {
+    let action = ServerAction::<CreateOrganisation>::new();
+    let error = action_error(action);
+    // Field errors name the form's fields without the `form[...]` wrapper of the submitted names.
+    let kinds: Vec<(String, String)> = OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), t(k.label_key())))
+        .collect();
+    let (sizes, inclusive) = size_and_inclusive_options();
     view! {
         <Title text=format!("{} — Passerelle", t("org.create_title")) />
         <h1>{t("org.create_title")}</h1>
