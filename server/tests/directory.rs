@@ -127,6 +127,17 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
             "{backend}"
         );
 
+        // The explorer's awardee page leads to the profile; not to a private one's.
+        let (_, _, awardee) = app.get(&format!("/titulaires/{SIRET}"), None).await;
+        assert!(
+            awardee.contains(&format!("href=\"/annuaire/{public}\"")),
+            "{backend}: awardee page links to the profile"
+        );
+        assert!(
+            !awardee.contains(&format!("/annuaire/{private}")),
+            "{backend}"
+        );
+
         // A private organisation, an unknown id and a malformed one are not found; the API says
         // the same.
         for path in [

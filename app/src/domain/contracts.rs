@@ -430,6 +430,9 @@ pub struct Breakdown {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyStats {
     pub party: Party,
+    /// Its public profile in the directory (an organisation with this SIRET that chose to be
+    /// public).
+    pub profile: Option<i32>,
     pub name: Option<String>,
     pub contracts: i64,
     pub cents: i64,

@@ -535,8 +535,21 @@ pub async fn party_stats(
             .await?
             .and_then(|a| a.name),
     };
+    // The party's profile in the directory, when it is an organisation that chose to be public.
+    let siret = match party {
+        Party::Buyer(s) | Party::Awardee(s) => s,
+    };
+    let profile = crate::server::entities::organisations::Entity::find()
+        .select_only()
+        .column(crate::server::entities::organisations::Column::Id)
+        .filter(crate::server::entities::organisations::Column::Siret.eq(siret.as_str()))
+        .filter(crate::server::entities::organisations::Column::IsPublic.eq(true))
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
     Ok(Some(PartyStats {
         party: party.clone(),
+        profile,
         name,
         contracts: by_year.iter().map(|b| b.contracts).sum(),
         cents: by_year.iter().map(|b| b.cents).sum(),

@@ -555,7 +555,10 @@ fn PartyFigures(s: PartyStats) -> impl IntoView {
             <div><dt>{t("party.median_offers")}</dt><dd>{s.median_offers.map(|m| format!("{m}").replace('.', ",")).unwrap_or_else(|| "—".into())}</dd></div>
         </dl>
         <p class="field__hint">{t("party.median_hint")} " (" {s.with_offers} ")"</p>
-        <p><a class="button" href=list_link>{t("party.list")}</a></p>
+        <p>
+            <a class="button" href=list_link>{t("party.list")}</a>
+            {s.profile.map(|id| view! { <a class="button" href=format!("/annuaire/{id}")>{t("directory.profile_link")}</a> })}
+        </p>
         {table(t("party.by_year"), t("contracts.year"), s.by_year.clone(), None)}
         {table(t("party.by_division"), t("party.division"), s.by_division.clone(), None)}
         {table(t(top_key), t(top_key), s.top.clone(), Some(top_href))}
