@@ -307,3 +307,121 @@ async fn owners_edit_their_organisation_and_nobody_else_can() {
         assert_eq!(status.as_u16(), 404, "{backend}: no longer public");
     }
 }
+
+/// Public organisations are documents of the search index, followed through the outbox like the
+/// contracts; private ones have none; the contracts' searches see contracts only.
+#[tokio::test]
+async fn the_index_follows_the_directory_and_keeps_kinds_apart() {
+    use app::domain::contracts::ContractFilters;
+    for (backend, url) in backends("directory_index").await {
+        let app = TestApp::new(&url).await;
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
+        app::server::decp::import_file(&app.db, None, &fixture, "subset.json", None, |_| {})
+            .await
+            .unwrap();
+        let owner = app.signup("menuisiere@exemple.fr").await;
+        let public = create_org(
+            &app,
+            &owner,
+            &[
+                ("form[kind]", "business"),
+                ("form[siret]", "120 027 016 00076"),
+                ("form[name]", "Atelier Bois Clair (fictif)"),
+                ("form[commune]", "Villeurbanne"),
+                (
+                    "form[description]",
+                    "Menuiseries sur mesure, escaliers en chêne.",
+                ),
+                ("form[is_public]", "on"),
+            ],
+        )
+        .await;
+        let private = create_org(
+            &app,
+            &owner,
+            &[
+                ("form[kind]", "business"),
+                ("form[siret]", "120 027 016 00084"),
+                ("form[name]", "Menuiserie Discrète (fictive)"),
+            ],
+        )
+        .await;
+        app.search.sync(&app.db).await.unwrap();
+
+        // French stemming and accent folding, as for contracts; the private one is not found.
+        assert_eq!(
+            app.search.search_orgs("menuiserie", 10).unwrap(),
+            [public],
+            "{backend}"
+        );
+        assert_eq!(
+            app.search.search_orgs("chene escalier", 10).unwrap(),
+            [public]
+        );
+        assert_eq!(
+            app.search.search_orgs("villeurbanne", 10).unwrap(),
+            [public]
+        );
+        assert!(app.search.search_orgs("plomberie", 10).unwrap().is_empty());
+
+        // The explorer counts contracts only.
+        let contracts = app::server::entities::contracts::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap();
+        let all = app
+            .search
+            .search_contracts(&ContractFilters::default())
+            .unwrap();
+        assert_eq!(
+            all.total, contracts,
+            "{backend}: organisations counted as contracts"
+        );
+
+        // An edit is followed: private, then public again under another name.
+        let edit = |name: &'static str, public_flag: bool| {
+            let app = &app;
+            let owner = owner.clone();
+            async move {
+                let id = public.to_string();
+                let mut fields = vec![
+                    ("id", id.as_str()),
+                    ("form[kind]", "business"),
+                    ("form[siret]", "12002701600076"),
+                    ("form[name]", name),
+                    ("form[commune]", "69266"),
+                    (
+                        "form[description]",
+                        "Menuiseries sur mesure, escaliers en chêne.",
+                    ),
+                ];
+                if public_flag {
+                    fields.push(("form[is_public]", "on"));
+                }
+                let (status, _, body) = app.post("/api/orgs/update", &fields, Some(&owner)).await;
+                assert!(
+                    status.is_success() || status.is_redirection(),
+                    "{status} {body}"
+                );
+                app.search.sync(&app.db).await.unwrap();
+            }
+        };
+        edit("Atelier Bois Clair (fictif)", false).await;
+        assert!(
+            app.search.search_orgs("menuiserie", 10).unwrap().is_empty(),
+            "{backend}"
+        );
+        edit("Ébénisterie Bois Clair (fictive)", true).await;
+        assert_eq!(app.search.search_orgs("ebenisterie", 10).unwrap(), [public]);
+
+        // A rebuild from the database gives the same answers.
+        app.search.rebuild(&app.db, |_| ()).await.unwrap();
+        assert_eq!(app.search.search_orgs("menuiserie", 10).unwrap(), [public]);
+        assert!(!app
+            .search
+            .search_orgs("discrete", 10)
+            .unwrap()
+            .contains(&private));
+    }
+}

@@ -97,7 +97,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
         if exists.is_some() {
             continue;
         }
-        organisations::ActiveModel {
+        let org = organisations::ActiveModel {
             kind: Set(o.kind.into()),
             siret: Set(o.siret.clone()),
             name: Set(o.name.into()),
@@ -117,6 +117,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
         .insert(db)
         .await
         .map_err(db_err)?;
+        crate::server::orgs::reindex(db, org.id).await?;
         created_orgs += 1;
     }
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;

@@ -33,6 +33,21 @@ pub async fn resolve_commune(
     Ok(if found.len() == 1 { found.pop() } else { None })
 }
 
+/// Tells the search index, through its outbox and in the caller's transaction, that the
+/// organisation's directory document changed.
+pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<(), AppError> {
+    super::entities::search_outbox::ActiveModel {
+        doc_kind: Set(crate::server::search::orgs::KIND.into()),
+        doc_id: Set(org_id),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 /// The checks of a form that need the database: a known NAF code, a commune found. Returns the
 /// commune's INSEE code.
 async fn check_references(
@@ -146,6 +161,7 @@ pub async fn update(
     org.description = Set(input.description);
     org.is_public = Set(input.is_public);
     org.update(&txn).await.map_err(db_err)?;
+    reindex(&txn, org_id).await?;
     txn.commit().await.map_err(db_err)?;
     Ok(())
 }
@@ -206,6 +222,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(db_err)?;
+    reindex(&txn, org.id).await?;
     txn.commit().await.map_err(db_err)?;
     Ok(org)
 }

@@ -13,7 +13,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, BucketResult};
 use tantivy::aggregation::{AggContextParams, AggregationCollector, Key};
 use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -150,7 +150,7 @@ pub(crate) fn document(
     d
 }
 
-fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+pub(super) fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
@@ -173,7 +173,7 @@ fn range(field: tantivy::schema::Field, min: Option<i64>, max: Option<i64>) -> B
 }
 
 /// The words of a search, as the index stores them (stems without accents or stop words).
-fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+pub(super) fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split_whitespace().take(12) {
         let mut stream = analyzer.token_stream(word);
@@ -261,7 +261,8 @@ fn query(index: &SearchIndex, filters: &ContractFilters) -> Box<dyn Query> {
         filter(number(f.environmental, 1));
     }
     if clauses.len() == 1 {
-        return Box::new(AllQuery);
+        // Contracts only: the index holds other kinds of documents too.
+        return term(f.kind, KIND);
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -281,7 +282,7 @@ pub struct Hits {
     pub departements: Counts,
 }
 
-fn ids_of(
+pub(super) fn ids_of(
     searcher: &Searcher,
     addrs: impl Iterator<Item = DocAddress>,
 ) -> Result<Vec<i32>, SearchError> {

@@ -12,6 +12,7 @@
 //! documents back from the database (a million re-reads was most of an import's index time).
 
 pub mod contracts;
+pub mod orgs;
 pub mod schema;
 
 use sea_orm::{
@@ -349,7 +350,15 @@ impl SearchIndex {
                 .collect();
             contract_ids.sort_unstable();
             contract_ids.dedup();
-            let changes = contracts::documents(db, &self.fields, &contract_ids).await?;
+            let mut changes = contracts::documents(db, &self.fields, &contract_ids).await?;
+            let mut org_ids: Vec<i32> = fresh
+                .iter()
+                .filter(|r| r.doc_kind == orgs::KIND)
+                .map(|r| r.doc_id)
+                .collect();
+            org_ids.sort_unstable();
+            org_ids.dedup();
+            changes.extend(orgs::documents(db, &self.fields, &org_ids).await?);
             refreshed += changes.len();
             staged += changes.len();
             self.blocking(move |this| this.stage(changes)).await?;
@@ -420,6 +429,17 @@ impl SearchIndex {
             after = last;
             let changes = contracts::documents(db, &self.fields, &ids).await?;
             done += changes.len() as u64;
+            self.blocking(move |this| this.stage(changes)).await?;
+            progress(done);
+        }
+        let mut after = 0;
+        loop {
+            let (ids, last) = orgs::ids_after(db, after, 5_000).await?;
+            let Some(last) = last else { break };
+            after = last;
+            let changes = orgs::documents(db, &self.fields, &ids).await?;
+            // Private organisations have no document.
+            done += changes.iter().filter(|(_, d)| d.is_some()).count() as u64;
             self.blocking(move |this| this.stage(changes)).await?;
             progress(done);
         }

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 pub const FRENCH: &str = "fr";
 
 /// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
 /// the stemmer, so that a word typed without its accents ("electricite") and the published one
@@ -38,7 +38,7 @@ pub fn french_analyzer() -> TextAnalyzer {
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// "contract" (later "firm", "offer").
+    /// "contract", "org" (later "offer").
     pub kind: Field,
     /// `kind:id`, the unit of replacement and deletion.
     pub key: Field,
@@ -65,6 +65,13 @@ pub struct Fields {
     /// 1 when the contract has a social (environmental) consideration.
     pub social: Field,
     pub environmental: Field,
+    /// An organisation's kind (business, buyer, chamber, other).
+    pub org_kind: Field,
+    /// The division (two digits) of an organisation's NAF code.
+    pub naf_division: Field,
+    pub size: Field,
+    /// siae, esat, ea.
+    pub inclusive: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -96,6 +103,10 @@ pub fn build() -> (Schema, Fields) {
         offers: s.add_i64_field("offers", number.clone()),
         social: s.add_i64_field("social", number.clone()),
         environmental: s.add_i64_field("environmental", number),
+        org_kind: s.add_text_field("org_kind", keyword.clone()),
+        naf_division: s.add_text_field("naf_division", keyword.clone()),
+        size: s.add_text_field("size", keyword.clone()),
+        inclusive: s.add_text_field("inclusive", keyword),
     };
     (s.build(), fields)
 }
