@@ -150,7 +150,7 @@ pub(crate) fn document(
     d
 }
 
-pub(super) fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
@@ -173,7 +173,7 @@ fn range(field: tantivy::schema::Field, min: Option<i64>, max: Option<i64>) -> B
 }
 
 /// The words of a search, as the index stores them (stems without accents or stop words).
-pub(super) fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split_whitespace().take(12) {
         let mut stream = analyzer.token_stream(word);
@@ -185,11 +185,15 @@ pub(super) fn stems(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) 
     out
 }
 
-/// Every word must be found, in the object (which weighs more) or in the other text.
-fn query(index: &SearchIndex, filters: &ContractFilters) -> Box<dyn Query> {
+/// The clauses of documents of `kind` holding every word of `words`, in the title (which
+/// weighs more) or in the other text: the words part of every kind's search.
+pub(super) fn words_clauses(
+    index: &SearchIndex,
+    kind: &str,
+    words: &str,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let f = &index.fields;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.kind, KIND))];
-    let words = filters.q.as_deref().unwrap_or_default();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.kind, kind))];
     for stem in stems(index.analyzer.clone(), words) {
         let either: Vec<(Occur, Box<dyn Query>)> = vec![
             (
@@ -212,6 +216,14 @@ fn query(index: &SearchIndex, filters: &ContractFilters) -> Box<dyn Query> {
         ];
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
     }
+    clauses
+}
+
+/// Every word must be found, in the object (which weighs more) or in the other text.
+fn query(index: &SearchIndex, filters: &ContractFilters) -> Box<dyn Query> {
+    let f = &index.fields;
+    let words = filters.q.as_deref().unwrap_or_default();
+    let mut clauses = words_clauses(index, KIND, words);
     let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, q));
     if let Some(y) = filters.year {
         filter(number(f.year, i64::from(y)));

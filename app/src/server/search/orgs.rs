@@ -1,7 +1,7 @@
 //! Organisations of the directory in the index: one document per organisation that chose to be
 //! public (the others have none), and the directory's word search.
 
-use super::contracts::{ids_of, stems, term};
+use super::contracts::{ids_of, words_clauses};
 use super::{Fields, SearchError, SearchIndex};
 use crate::server::entities::{communes, naf_codes, organisations};
 use sea_orm::{
@@ -9,9 +9,8 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
+use tantivy::query::BooleanQuery;
+use tantivy::TantivyDocument;
 
 pub const KIND: &str = "org";
 
@@ -119,30 +118,7 @@ impl SearchIndex {
     /// The `n` organisations of the directory best ranked for these words (every word must be
     /// found, in the name — which weighs more — or in the other text).
     pub fn search_orgs(&self, words: &str, n: usize) -> Result<Vec<i32>, SearchError> {
-        let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.kind, KIND))];
-        for stem in stems(self.analyzer.clone(), words) {
-            let either: Vec<(Occur, Box<dyn Query>)> = vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.title, &stem),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        2.0,
-                    )),
-                ),
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.body, &stem),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                ),
-            ];
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
-        }
+        let clauses = words_clauses(self, KIND, words);
         let searcher = self.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
