@@ -13,7 +13,7 @@ pub mod i18n;
 pub mod server;
 
 use components::layout::Layout;
-use features::{admin, auth, contracts, home, imports, orgs, placeholder};
+use features::{admin, auth, contracts, directory, home, imports, orgs, placeholder};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/marches/:id") view=contracts::pages::ContractPage ssr=ASYNC />
                         <Route path=path!("/acheteurs/:siret") view=contracts::pages::BuyerPage ssr=ASYNC />
                         <Route path=path!("/titulaires/:id") view=contracts::pages::AwardeePage ssr=ASYNC />
-                        <Route path=path!("/annuaire") view=|| view! { <placeholder::AreaPage key="nav.directory" /> } ssr=ASYNC />
+                        <Route path=path!("/annuaire") view=directory::pages::DirectoryPage ssr=ASYNC />
                         <Route path=path!("/annuaire/:id") view=orgs::profile::OrgProfilePage ssr=ASYNC />
                         <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />

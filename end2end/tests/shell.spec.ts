@@ -45,15 +45,15 @@ test('signed-in pages are accessible', async ({ page }, info) => {
 test('areas not built yet say so plainly', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goto(page, '/');
-  await page.locator('.nav-wide').getByRole('link', { name: 'Annuaire' }).click();
-  await expect(page).toHaveURL(/\/annuaire$/);
+  await page.locator('.nav-wide').getByRole('link', { name: 'Catalogue' }).click();
+  await expect(page).toHaveURL(/\/catalogue$/);
   await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
 });
 
 test('English can be chosen and is remembered', async ({ page }) => {
   await goto(page, '/annuaire');
   await page.getByRole('link', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { name: 'Coming soon' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Directory of local actors');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await goto(page, '/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Local public procurement, made simpler for everyone');
@@ -63,9 +63,11 @@ test('English can be chosen and is remembered', async ({ page }) => {
 
 test('the layout fits a phone screen', async ({ page }, info) => {
   await page.setViewportSize({ width: 375, height: 740 });
-  await goto(page, '/');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  for (const path of ['/annuaire', '/marches', '/']) {
+    await goto(page, path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
   await expect(page.getByText('Menu')).toBeVisible();
   if (info.project.name !== 'nojs') await expectAccessible(page);
 });

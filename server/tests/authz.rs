@@ -98,6 +98,10 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/directory/search",
+            (vec![("query", "q=bois&type=business")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/orgs/profile",
             (vec![("id", "999999")], [A, A, A, A, A, A]),
         ),

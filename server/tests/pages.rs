@@ -24,7 +24,7 @@ async fn pages_render_with_the_right_status_and_headers() {
     let (status, _, body) = app.get("/une/page/qui/n-existe/pas", None).await;
     assert_eq!(status.as_u16(), 404);
     assert!(body.contains("Page introuvable"));
-    let (status, _, body) = app.get("/annuaire", None).await;
+    let (status, _, body) = app.get("/catalogue", None).await;
     assert_eq!(status.as_u16(), 200);
     assert!(body.contains("Bientôt disponible"));
 
@@ -71,8 +71,8 @@ async fn english_is_selectable_and_remembered() {
     let (_, _, body) = app.get("/annuaire", Some("lang=en")).await;
     assert!(
         body.contains("<html lang=\"en\"")
-            && body.contains("Directory")
-            && body.contains("Coming soon")
+            && body.contains("Directory of local actors")
+            && body.contains("No organisation")
     );
     // No open redirect through the language switch (browsers read `/\` as `//`).
     for evil in ["//evil.example", "/%5Cevil.example", "https://evil.example"] {

@@ -79,24 +79,13 @@ impl Sort {
     }
 }
 
-fn clean(s: Option<String>, max: usize) -> Option<String> {
-    s.map(|s| s.trim().chars().take(max).collect::<String>())
-        .filter(|s| !s.is_empty())
-}
-
-fn digits(s: Option<String>, lens: &[usize]) -> Option<String> {
-    clean(s, 20)
-        .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
-        .filter(|s| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
-}
+use super::query::{clean, digits};
 
 impl ContractFilters {
     /// Reads the filters from query-string pairs. Values that cannot be right are ignored (a
     /// hand-edited URL shows the unfiltered list rather than an error).
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> ContractFilters {
-        let num = |k: &str| {
-            get(k).and_then(|v| v.trim().replace([' ', '\u{a0}'], "").parse::<i64>().ok())
-        };
+        let num = |k: &str| super::query::number(get(k));
         let q = clean(get("q"), 200);
         let default_sort = Sort::default_for(q.is_some());
         ContractFilters {
@@ -120,50 +109,27 @@ impl ContractFilters {
             awardee: clean(get("titulaire"), 64),
             dep: clean(get("dep"), 3)
                 .and_then(|d| crate::domain::decp::record::normalise_departement(&d)),
-            commune: digits(get("commune"), &[5]).or_else(|| {
-                clean(get("commune"), 5).filter(|c| c.starts_with("2A") || c.starts_with("2B"))
-            }),
+            commune: super::query::commune(get("commune")),
             max_offers: num("offres_max")
                 .filter(|v| (0..=1000).contains(v))
                 .map(|v| v as i32),
             social: get("social").as_deref() == Some("1"),
             env: get("env").as_deref() == Some("1"),
-            page: num("page")
-                .filter(|p| *p >= 1 && *p <= 100_000)
-                .unwrap_or(1) as u64,
+            page: super::query::page(get("page")),
         }
     }
 
     /// Reads the filters from a query string (`?q=a+b&annee=2019`, with or without the `?`):
     /// the one parser of the page, its server function and the CSV export.
     pub fn from_query(query: &str) -> ContractFilters {
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(&s.replace('+', " "))
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        let pairs: Vec<(String, String)> = query
-            .trim_start_matches('?')
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (decode(k), decode(v)))
-            .collect();
-        ContractFilters::from_pairs(move |k| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-        })
+        let pairs = super::query::pairs(query);
+        ContractFilters::from_pairs(move |k| super::query::first(&pairs, k))
     }
 
     /// The query string of these filters (without `?`), with another page.
     pub fn to_query(&self, page: u64) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        let mut push = |k: &'static str, v: Option<String>| {
-            if let Some(v) = v {
-                pairs.push((k, v));
-            }
-        };
+        let mut w = super::query::Writer::default();
+        let mut push = |k: &'static str, v: Option<String>| w.push(k, v);
         push("q", self.q.clone());
         push("annee", self.year.map(|v| v.to_string()));
         push("cpv", self.cpv.clone());
@@ -184,16 +150,7 @@ impl ContractFilters {
                 .then(|| self.sort.code().to_string()),
         );
         push("page", (page > 1).then(|| page.to_string()));
-        pairs
-            .into_iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        w.finish()
     }
 }
 

@@ -2,7 +2,10 @@
 pub mod contracts;
 pub mod cpv;
 pub mod decp;
+pub mod directory;
+pub mod geo;
 pub mod ocds;
 pub mod org;
+pub mod query;
 pub mod siret;
 pub mod validate;

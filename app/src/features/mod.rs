@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod auth;
 pub mod contracts;
+pub mod directory;
 pub mod home;
 pub mod imports;
 pub mod orgs;

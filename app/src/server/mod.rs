@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod db;
 pub mod decp;
 pub mod demo;
+pub mod directory;
 pub mod entities;
 pub mod limits;
 pub mod mail;

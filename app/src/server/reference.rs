@@ -96,6 +96,23 @@ pub fn commune_rows() -> Result<Vec<communes::ActiveModel>, DbErr> {
     Ok(out)
 }
 
+/// Department names by code ("01" → "Ain", "2A" → "Corse-du-Sud"), read once from the COG file.
+pub fn department_names() -> &'static HashMap<String, String> {
+    static NAMES: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut out = HashMap::new();
+        let mut rdr = csv::Reader::from_reader(COMMUNES_CSV.as_bytes());
+        for rec in rdr.records().flatten() {
+            if let (Some(code), Some(name)) = (rec.get(2), rec.get(4)) {
+                if !out.contains_key(code) {
+                    out.insert(code.to_string(), name.to_string());
+                }
+            }
+        }
+        out
+    })
+}
+
 /// Loads every reference table; cheap when they are already complete.
 pub async fn load(db: &DatabaseConnection) -> Result<LoadReport, DbErr> {
     let mut report = LoadReport::default();

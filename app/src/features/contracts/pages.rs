@@ -2,6 +2,7 @@
 //! and the buyer and awardee pages (`/acheteurs/{siret}`, `/titulaires/{id}`).
 
 use super::api::{get_contract, search_contracts, Explorer};
+use crate::components::lists::{FacetGroup, FacetLink, Pagination};
 use crate::domain::contracts::{
     format_date, format_euros, Breakdown, ContractDetail, ContractFilters, ContractRow, FacetValue,
     Facets, Party, PartyStats, Sort,
@@ -127,21 +128,21 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
                     let without = ContractFilters { buyer: None, ..f.clone() };
                     view! {
                         <li>{t("contracts.buyer")} " : " <a href=format!("/acheteurs/{b}")>{b.clone()}</a> " "
-                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {b}", t("contracts.remove_filter"))>"✕"</a></li>
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {b}", t("list.remove_filter"))>"✕"</a></li>
                     }
                 })}
                 {f.awardee.clone().map(|a| {
                     let without = ContractFilters { awardee: None, ..f.clone() };
                     view! {
                         <li>{t("contracts.awardee")} " : " <a href=format!("/titulaires/{a}")>{a.clone()}</a> " "
-                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {a}", t("contracts.remove_filter"))>"✕"</a></li>
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {a}", t("list.remove_filter"))>"✕"</a></li>
                     }
                 })}
                 {f.commune.clone().map(|c| {
                     let without = ContractFilters { commune: None, ..f.clone() };
                     view! {
                         <li>{t("contracts.commune")} " : " {c.clone()} " "
-                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {c}", t("contracts.remove_filter"))>"✕"</a></li>
+                            <a href=format!("/marches?{}", without.to_query(1)) aria-label=format!("{} {c}", t("list.remove_filter"))>"✕"</a></li>
                     }
                 })}
             </ul>
@@ -176,17 +177,7 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
             }}
             {(page.total > 0).then(|| view! { <FacetsPanel facets=page.facets filters=filters.clone() /> })}
         </div>
-        {(page.pages > 1).then(|| view! {
-            <nav class="pagination" aria-label=t("contracts.pages")>
-                {(page.page > 1).then(|| view! {
-                    <a href=format!("/marches?{}", filters.to_query(page.page - 1)) rel="prev">{t("contracts.previous")}</a>
-                })}
-                <span>{t("contracts.page")} " " {page.page} " / " {page.pages}</span>
-                {(page.page < page.pages).then(|| view! {
-                    <a href=format!("/marches?{}", filters.to_query(page.page + 1)) rel="next">{t("contracts.next")}</a>
-                })}
-            </nav>
-        })}
+        <Pagination page=page.page pages=page.pages href=Callback::new(move |n| format!("/marches?{}", filters.to_query(n))) />
     }
 }
 
@@ -222,9 +213,6 @@ impl Facet {
         }
     }
 }
-
-/// Values of a facet shown before "more".
-const FACET_SHOWN: usize = 6;
 
 /// Counts of the matching contracts by year, CPV division, procedure and department: each value
 /// is a link that adds it to the filters (or removes it when it is the current one).
@@ -262,39 +250,21 @@ fn FacetsPanel(facets: Facets, filters: ContractFilters) -> impl IntoView {
     ];
     view! {
         <aside class="facets" aria-labelledby="facets-title" data-test="facets">
-            <h2 id="facets-title">{t("contracts.facets")}</h2>
-            {groups.into_iter().filter(|g| !g.1.is_empty()).map(|(facet, title, values, current)| {
-                let item = |v: &FacetValue| {
+            <h2 id="facets-title">{t("list.facets")}</h2>
+            {groups.into_iter().map(|(facet, title, values, current)| {
+                let links = values.iter().map(|v| {
                     let is_current = current.as_deref() == Some(v.value.as_str());
-                    let href = format!(
-                        "/marches?{}",
-                        facet.set(&base, (!is_current).then_some(v.value.as_str())).to_query(1)
-                    );
-                    let text = facet.label(v);
-                    view! {
-                        <li>
-                            <a href=href aria-current=is_current.then_some("true")>
-                                {text}
-                                <span class="facet__count">{v.count}</span>
-                                {is_current.then(|| view! { <span class="visually-hidden">{t("contracts.remove_filter")}</span> })}
-                            </a>
-                        </li>
+                    FacetLink {
+                        text: facet.label(v),
+                        count: v.count,
+                        href: format!(
+                            "/marches?{}",
+                            facet.set(&base, (!is_current).then_some(v.value.as_str())).to_query(1)
+                        ),
+                        current: is_current,
                     }
-                };
-                let shown: Vec<_> = values.iter().take(FACET_SHOWN).map(&item).collect();
-                let more: Vec<_> = values.iter().skip(FACET_SHOWN).map(&item).collect();
-                view! {
-                    <section class="facet">
-                        <h3>{title.clone()}</h3>
-                        <ul>{shown}</ul>
-                        {(!more.is_empty()).then(|| view! {
-                            <details>
-                                <summary>{t("contracts.facet_more")}</summary>
-                                <ul>{more}</ul>
-                            </details>
-                        })}
-                    </section>
-                }
+                }).collect();
+                view! { <FacetGroup title links /> }
             }).collect_view()}
         </aside>
     }

@@ -150,7 +150,7 @@ pub(crate) fn document(
     d
 }
 
-fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+pub(super) fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
@@ -317,31 +317,46 @@ pub(super) fn ids_of(
     Ok(out)
 }
 
-fn top<C>(
+/// One page of a ranked query: its hits' addresses, the number of matches, each facet's counts
+/// by name.
+pub(super) struct Ranked {
+    pub docs: Vec<DocAddress>,
+    pub total: u64,
+    pub facets: HashMap<String, Counts>,
+}
+
+/// Runs `q` with `collector`, counting the matches and the terms aggregations `aggs` (name,
+/// field, number of values).
+pub(super) fn top<C>(
     searcher: &Searcher,
     q: &dyn Query,
     collector: C,
-) -> Result<(Vec<DocAddress>, u64, Hits), SearchError>
+    aggs: &[(&str, &str, u32)],
+) -> Result<Ranked, SearchError>
 where
     C: Collector,
     C::Fruit: IntoIterator,
     <C::Fruit as IntoIterator>::Item: HasAddress,
 {
-    let aggs: Aggregations = serde_json::from_value(serde_json::json!({
-        "years": { "terms": { "field": "year", "size": 40 } },
-        "cpv_divisions": { "terms": { "field": "cpv_division", "size": 60 } },
-        "procedures": { "terms": { "field": "procedure", "size": 20 } },
-        "departements": { "terms": { "field": "departement", "size": 120 } },
-    }))
-    .map_err(|e| SearchError::Dir(format!("facets request: {e}")))?;
-    let facets = AggregationCollector::from_aggs(aggs, AggContextParams::default());
+    let request: serde_json::Map<String, serde_json::Value> = aggs
+        .iter()
+        .map(|(name, field, size)| {
+            (
+                name.to_string(),
+                serde_json::json!({ "terms": { "field": field, "size": size } }),
+            )
+        })
+        .collect();
+    let request: Aggregations = serde_json::from_value(serde_json::Value::Object(request))
+        .map_err(|e| SearchError::Dir(format!("facets request: {e}")))?;
+    let facets = AggregationCollector::from_aggs(request, AggContextParams::default());
     let (docs, total, results) = searcher.search(q, &(collector, Count, facets))?;
-    let mut hits = Hits::default();
+    let mut counts = HashMap::new();
     for (name, result) in results.0 {
         let AggregationResult::BucketResult(BucketResult::Terms { buckets, .. }) = result else {
             continue;
         };
-        let counts: Counts = buckets
+        let values: Counts = buckets
             .into_iter()
             .map(|b| {
                 let value = match b.key {
@@ -353,18 +368,38 @@ where
                 (value, b.doc_count)
             })
             .collect();
-        match name.as_str() {
-            "years" => hits.years = counts,
-            "cpv_divisions" => hits.cpv_divisions = counts,
-            "procedures" => hits.procedures = counts,
-            _ => hits.departements = counts,
-        }
+        counts.insert(name, values);
     }
-    Ok((
-        docs.into_iter().map(|d| d.address()).collect(),
-        total as u64,
-        hits,
-    ))
+    Ok(Ranked {
+        docs: docs.into_iter().map(|d| d.address()).collect(),
+        total: total as u64,
+        facets: counts,
+    })
+}
+
+/// The explorer's facets: name, field, number of values.
+const FACETS: [(&str, &str, u32); 4] = [
+    ("years", "year", 40),
+    ("cpv_divisions", "cpv_division", 60),
+    ("procedures", "procedure", 20),
+    ("departements", "departement", 120),
+];
+
+/// Runs the query of page `page` (from 1) with `run`; a page past the end gives the last one.
+/// Returns the page's results and its number.
+pub(super) fn paged(
+    page: u64,
+    per_page: u64,
+    run: impl Fn(u64) -> Result<Ranked, SearchError>,
+) -> Result<(Ranked, u64), SearchError> {
+    let mut page = page.max(1);
+    let mut ranked = run(page)?;
+    let pages = ranked.total.div_ceil(per_page).max(1);
+    if page > pages {
+        page = pages;
+        ranked.docs = run(page)?.docs;
+    }
+    Ok((ranked, page))
 }
 
 /// A ranked hit: whatever its sort key, it has an address.
@@ -411,7 +446,7 @@ impl SearchIndex {
         filters: &ContractFilters,
     ) -> Result<Hits, SearchError> {
         let q = query(self, filters);
-        let run = |page: u64| -> Result<(Vec<DocAddress>, u64, Hits), SearchError> {
+        let run = |page: u64| {
             let limit = || {
                 TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize)
             };
@@ -420,25 +455,27 @@ impl SearchIndex {
             };
             match filters.sort {
                 Sort::Relevance if filters.q.is_some() => {
-                    top(searcher, &*q, limit().order_by_score())
+                    top(searcher, &*q, limit().order_by_score(), &FACETS)
                 }
-                Sort::Relevance | Sort::DateDesc => top(searcher, &*q, by("date", Order::Desc)),
-                Sort::DateAsc => top(searcher, &*q, by("date", Order::Asc)),
-                Sort::AmountDesc => top(searcher, &*q, by("amount", Order::Desc)),
-                Sort::AmountAsc => top(searcher, &*q, by("amount", Order::Asc)),
+                Sort::Relevance | Sort::DateDesc => {
+                    top(searcher, &*q, by("date", Order::Desc), &FACETS)
+                }
+                Sort::DateAsc => top(searcher, &*q, by("date", Order::Asc), &FACETS),
+                Sort::AmountDesc => top(searcher, &*q, by("amount", Order::Desc), &FACETS),
+                Sort::AmountAsc => top(searcher, &*q, by("amount", Order::Asc), &FACETS),
             }
         };
-        let mut page = filters.page.max(1);
-        let (mut docs, total, mut hits) = run(page)?;
-        let pages = total.div_ceil(PER_PAGE).max(1);
-        if page > pages {
-            page = pages;
-            docs = run(page)?.0;
-        }
-        hits.ids = ids_of(searcher, docs.into_iter())?;
-        hits.total = total;
-        hits.page = page;
-        Ok(hits)
+        let (mut ranked, page) = paged(filters.page, PER_PAGE, run)?;
+        let mut take = |name: &str| ranked.facets.remove(name).unwrap_or_default();
+        Ok(Hits {
+            ids: ids_of(searcher, ranked.docs.into_iter())?,
+            total: ranked.total,
+            page,
+            years: take("years"),
+            cpv_divisions: take("cpv_divisions"),
+            procedures: take("procedures"),
+            departements: take("departements"),
+        })
     }
 
     /// The years of the contracts, newest first: read from the year column's bounds in each

@@ -1,16 +1,21 @@
 //! Organisations of the directory in the index: one document per organisation that chose to be
 //! public (the others have none), and the directory's word search.
 
-use super::contracts::{ids_of, words_clauses};
+use super::contracts::words_clauses;
+use super::contracts::{ids_of, paged, term, top, Counts};
 use super::{Fields, SearchError, SearchIndex};
+use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
+use crate::domain::geo;
+use crate::domain::org::INCLUSIVE;
 use crate::server::entities::{communes, naf_codes, organisations};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
-use tantivy::query::BooleanQuery;
-use tantivy::TantivyDocument;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, TokenStream};
+use tantivy::{Order, TantivyDocument};
 
 pub const KIND: &str = "org";
 
@@ -92,6 +97,7 @@ fn document(
     d.add_text(f.key, key(o.id));
     d.add_i64(f.id, i64::from(o.id));
     d.add_text(f.title, &o.name);
+    d.add_text(f.name_key, name_key(&o.name));
     let mut body = vec![o.siret.clone()];
     body.extend(o.description.clone());
     body.extend(naf_label.cloned());
@@ -110,11 +116,133 @@ fn document(
     if let Some(p) = place {
         d.add_text(f.commune, &p.insee);
         d.add_text(f.departement, &p.department);
+        d.add_text(f.area, geo::area_code(&p.department, p.in_metropole));
     }
     d
 }
 
+/// A name as it sorts: lower case, without accents ("Écoles" between "ebenisterie" and "fer").
+fn name_key(name: &str) -> String {
+    let mut folding = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = folding.token_stream(name.trim());
+    let mut out = String::new();
+    while let Some(token) = stream.next() {
+        out.push_str(&token.text);
+    }
+    out
+}
+
+/// The directory's facets: name, field, number of values (every commune of the Métropole and
+/// many around it, for the map).
+const FACETS: [(&str, &str, u32); 6] = [
+    ("kinds", "org_kind", 10),
+    ("naf_divisions", "naf_division", 100),
+    ("sizes", "size", 10),
+    ("inclusive", "inclusive", 10),
+    ("areas", "area", 120),
+    ("communes", "commune", 400),
+];
+
+/// One page of the directory from the index: organisation ids in order, the total, the facets
+/// by name (see `FACETS`).
+#[derive(Clone, Debug, Default)]
+pub struct DirectoryHits {
+    pub ids: Vec<i32>,
+    pub total: u64,
+    pub page: u64,
+    pub facets: HashMap<String, Counts>,
+}
+
+fn any_of(field: tantivy::schema::Field, values: &[String]) -> Box<dyn Query> {
+    if values.is_empty() {
+        // Nothing can match: a term no document has.
+        return term(field, "\u{0}");
+    }
+    Box::new(BooleanQuery::new(
+        values
+            .iter()
+            .map(|v| (Occur::Should, term(field, v)))
+            .collect(),
+    ))
+}
+
+/// `near`: the communes within the distance asked for, when one is.
+fn query(index: &SearchIndex, filters: &DirectoryFilters, near: Option<&[String]>) -> BooleanQuery {
+    let f = &index.fields;
+    let mut clauses = words_clauses(index, KIND, filters.q.as_deref().unwrap_or_default());
+    let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, q));
+    if let Some(k) = &filters.kind {
+        filter(term(f.org_kind, k));
+    }
+    if let Some(n) = &filters.naf {
+        filter(term(f.naf_division, n));
+    }
+    if let Some(s) = &filters.size {
+        filter(term(f.size, s));
+    }
+    match filters.inclusive.as_deref() {
+        Some("any") => filter(any_of(f.inclusive, &INCLUSIVE.map(String::from))),
+        Some(i) => filter(term(f.inclusive, i)),
+        None => {}
+    }
+    match filters.area.as_deref() {
+        Some(a @ ("69M" | "69D")) => filter(term(f.area, a)),
+        Some(d) => filter(term(f.departement, d)),
+        None => {}
+    }
+    if let Some(c) = &filters.commune {
+        filter(any_of(f.commune, &geo::commune_and_parts(c)));
+    }
+    if let Some(communes) = near {
+        filter(any_of(f.commune, communes));
+    }
+    BooleanQuery::new(clauses)
+}
+
 impl SearchIndex {
+    /// The directory's page `filters.page` (clamped to the last page). `near`: the INSEE codes of
+    /// the communes within the distance of the filters, when they ask for one.
+    pub fn search_directory(
+        &self,
+        filters: &DirectoryFilters,
+        near: Option<&[String]>,
+    ) -> Result<DirectoryHits, SearchError> {
+        let searcher = self.searcher();
+        let q = query(self, filters, near);
+        let run = |page: u64| {
+            let limit = || {
+                TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize)
+            };
+            match filters.sort {
+                DirectorySort::Relevance if filters.q.is_some() => {
+                    top(&searcher, &q, limit().order_by_score(), &FACETS)
+                }
+                DirectorySort::Newest => top(
+                    &searcher,
+                    &q,
+                    limit().order_by_fast_field::<i64>("id", Order::Desc),
+                    &FACETS,
+                ),
+                DirectorySort::Relevance | DirectorySort::Name => top(
+                    &searcher,
+                    &q,
+                    limit().order_by_string_fast_field("name_key", Order::Asc),
+                    &FACETS,
+                ),
+            }
+        };
+        let (ranked, page) = paged(filters.page, PER_PAGE, run)?;
+        Ok(DirectoryHits {
+            ids: ids_of(&searcher, ranked.docs.into_iter())?,
+            total: ranked.total,
+            page,
+            facets: ranked.facets,
+        })
+    }
+
     /// The `n` organisations of the directory best ranked for these words (every word must be
     /// found, in the name — which weighs more — or in the other text).
     pub fn search_orgs(&self, words: &str, n: usize) -> Result<Vec<i32>, SearchError> {

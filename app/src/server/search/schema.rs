@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 pub const FRENCH: &str = "fr";
 
 /// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
 /// the stemmer, so that a word typed without its accents ("electricite") and the published one
@@ -72,6 +72,10 @@ pub struct Fields {
     pub size: Field,
     /// siae, esat, ea.
     pub inclusive: Field,
+    /// Where an organisation is: its department, or 69M / 69D for the two halves of the Rhône.
+    pub area: Field,
+    /// A name folded for sorting (lower case, without accents).
+    pub name_key: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -99,14 +103,16 @@ pub fn build() -> (Schema, Fields) {
         buyer: s.add_text_field("buyer", keyword.clone()),
         awardee: s.add_text_field("awardee", STRING),
         departement: s.add_text_field("departement", keyword.clone()),
-        commune: s.add_text_field("commune", STRING),
+        commune: s.add_text_field("commune", keyword.clone()),
         offers: s.add_i64_field("offers", number.clone()),
         social: s.add_i64_field("social", number.clone()),
         environmental: s.add_i64_field("environmental", number),
         org_kind: s.add_text_field("org_kind", keyword.clone()),
         naf_division: s.add_text_field("naf_division", keyword.clone()),
         size: s.add_text_field("size", keyword.clone()),
-        inclusive: s.add_text_field("inclusive", keyword),
+        inclusive: s.add_text_field("inclusive", keyword.clone()),
+        area: s.add_text_field("area", keyword.clone()),
+        name_key: s.add_text_field("name_key", keyword),
     };
     (s.build(), fields)
 }

@@ -1,0 +1,70 @@
+//! Pieces of every searchable list (explorer, directory, catalogue): facet groups whose values
+//! are links, and the page links. Links, not buttons: they work without JavaScript and each
+//! state of a list is a URL.
+
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// Values of a facet shown before "more".
+const FACET_SHOWN: usize = 6;
+
+/// One value of a facet: what it says, how many results have it, the list with it added (or
+/// removed, when it is the current one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacetLink {
+    pub text: String,
+    pub count: u64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// A facet's values as links, the first few shown and the rest behind "more". Nothing when it
+/// has no value.
+#[component]
+pub fn FacetGroup(title: String, links: Vec<FacetLink>) -> impl IntoView {
+    let item = |l: FacetLink| {
+        view! {
+            <li>
+                <a href=l.href aria-current=l.current.then_some("true")>
+                    {l.text}
+                    <span class="facet__count">{l.count}</span>
+                    {l.current.then(|| view! { <span class="visually-hidden">{t("list.remove_filter")}</span> })}
+                </a>
+            </li>
+        }
+    };
+    let mut shown = links;
+    let more = shown.split_off(shown.len().min(FACET_SHOWN));
+    (!shown.is_empty()).then(|| {
+        view! {
+            <section class="facet">
+                <h3>{title}</h3>
+                <ul>{shown.into_iter().map(item).collect_view()}</ul>
+                {(!more.is_empty()).then(|| view! {
+                    <details>
+                        <summary>{t("list.facet_more")}</summary>
+                        <ul>{more.into_iter().map(item).collect_view()}</ul>
+                    </details>
+                })}
+            </section>
+        }
+    })
+}
+
+/// "Previous · Page n / m · Next", when there is more than one page. `href` gives a page's URL.
+#[component]
+pub fn Pagination(page: u64, pages: u64, href: Callback<u64, String>) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=t("list.pages")>
+                {(page > 1).then(|| view! {
+                    <a href=href.run(page - 1) rel="prev">{t("list.previous")}</a>
+                })}
+                <span>{t("list.page")} " " {page} " / " {pages}</span>
+                {(page < pages).then(|| view! {
+                    <a href=href.run(page + 1) rel="next">{t("list.next")}</a>
+                })}
+            </nav>
+        }
+    })
+}

@@ -1,0 +1,321 @@
+//! `/annuaire`: the search form (a GET form, so it works without JavaScript and every search is
+//! a URL), the results, the facets and the map.
+
+use super::api::search_directory;
+use super::map::{count_text, DirectoryMap};
+use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::domain::contracts::FacetValue;
+use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
+use crate::domain::geo::RADII_KM;
+use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let location = use_location();
+    let search = move || location.search.get();
+    let data = Resource::new(search, search_directory);
+    view! {
+        <Title text=format!("{} — Passerelle", t("nav.directory")) />
+        <h1>{t("directory.title")}</h1>
+        <p class="lead">{t("directory.lead")}</p>
+        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
+                }
+                Ok(page) => {
+                    let filters = DirectoryFilters::from_query(&search());
+                    view! { <Directory page filters /> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn href(f: &DirectoryFilters) -> String {
+    let q = f.to_query(1);
+    if q.is_empty() {
+        "/annuaire".into()
+    } else {
+        format!("/annuaire?{q}")
+    }
+}
+
+#[component]
+fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
+    let f = filters.clone();
+    let more_set = f.kind.is_some()
+        || f.inclusive.is_some()
+        || f.size.is_some()
+        || f.area.is_some()
+        || f.near.is_some()
+        || f.sort != DirectorySort::default_for(f.q.is_some());
+    let near_unknown = f.near.is_some()
+        && !page
+            .places
+            .iter()
+            .any(|p| Some(&p.insee) == f.near.as_ref());
+    view! {
+        <form class="filters card" method="get" action="/annuaire" role="search">
+            <div class="field">
+                <label for="d-q">{t("directory.q")}</label>
+                <input id="d-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" aria-describedby="d-q-hint" />
+                <p class="field__hint" id="d-q-hint">{t("directory.q_hint")}</p>
+            </div>
+            // The other criteria fold away (a phone shows the results sooner); open when one
+            // of them is set.
+            <details class="filters__more" open=more_set>
+            <summary>{t("directory.more_criteria")}</summary>
+            <div class="filters__grid">
+                <div class="field">
+                    <label for="d-type">{t("org.kind_label")}</label>
+                    <select id="d-type" name="type">
+                        <option value="">{t("directory.all")}</option>
+                        {OrgKind::ALL.iter().map(|k| view! {
+                            <option value=k.as_str() selected=f.kind.as_deref() == Some(k.as_str())>{t(k.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-inclusif">{t("org.inclusive_label")}</label>
+                    <select id="d-inclusif" name="inclusif">
+                        <option value="">{t("directory.all")}</option>
+                        <option value="any" selected=f.inclusive.as_deref() == Some("any")>{t("directory.inclusive_any")}</option>
+                        {INCLUSIVE.iter().map(|i| view! {
+                            <option value=*i selected=f.inclusive.as_deref() == Some(*i)>{t(&format!("org.inclusive.{i}"))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-taille">{t("org.size_label")}</label>
+                    <select id="d-taille" name="taille">
+                        <option value="">{t("directory.all")}</option>
+                        {SIZES.iter().map(|s| view! {
+                            <option value=*s selected=f.size.as_deref() == Some(*s)>{t(&format!("org.size.{s}"))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-dep">{t("directory.area")}</label>
+                    <input id="d-dep" name="dep" maxlength="3" value=f.area.clone().unwrap_or_default() aria-describedby="d-dep-hint" />
+                    <p class="field__hint" id="d-dep-hint">{t("directory.area_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="d-pres">{t("directory.near")}</label>
+                    <select id="d-pres" name="pres_de" aria-describedby="d-pres-hint">
+                        <option value="">{t("directory.near_none")}</option>
+                        {page.places.iter().map(|p| view! {
+                            <option value=p.insee.clone() selected=f.near.as_ref() == Some(&p.insee)>{p.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field__hint" id="d-pres-hint">{t("directory.near_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="d-km">{t("directory.km")}</label>
+                    <select id="d-km" name="km">
+                        {RADII_KM.iter().map(|k| view! {
+                            <option value=k.to_string() selected=f.km.unwrap_or(10) == *k>{format!("{k} km")}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-tri">{t("directory.sort")}</label>
+                    // The first choice is the default order: by relevance when words are
+                    // searched, by name otherwise (a form sent without JavaScript keeps it right).
+                    <select id="d-tri" name="tri">
+                        <option value="" selected=f.sort == DirectorySort::default_for(f.q.is_some())>{t("directory.sort_default")}</option>
+                        {DirectorySort::ALL.iter().filter(|s| **s != DirectorySort::Relevance).map(|s| view! {
+                            <option value=s.code() selected=f.sort == *s && f.sort != DirectorySort::default_for(f.q.is_some())>{t(&format!("directory.sort_{}", s.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            </details>
+            {f.naf.clone().map(|n| view! { <input type="hidden" name="naf" value=n /> })}
+            {f.commune.clone().map(|c| view! { <input type="hidden" name="commune" value=c /> })}
+            // Filters set by a link (a facet, the map) have no field: say so, with a way to
+            // remove each.
+            <ul class="active-filters" data-test="active-filters">
+                {f.naf.clone().map(|n| {
+                    let without = DirectoryFilters { naf: None, page: 1, ..f.clone() };
+                    let label = page.facets.naf_divisions.iter().find(|v| v.value == n).and_then(|v| v.label.clone());
+                    view! {
+                        <li>{t("directory.naf")} " : " {label.map(|l| format!("{n} — {l}")).unwrap_or(n.clone())} " "
+                            <a href=href(&without) aria-label=format!("{} {n}", t("list.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+                {f.commune.clone().map(|c| {
+                    let without = DirectoryFilters { commune: None, page: 1, ..f.clone() };
+                    let name = page.commune_name.clone().unwrap_or(c.clone());
+                    view! {
+                        <li>{t("org.commune")} " : " {name.clone()} " "
+                            <a href=href(&without) aria-label=format!("{} {name}", t("list.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+            </ul>
+            <p>
+                <button type="submit" class="button button--primary">{t("directory.search")}</button>
+                {f.is_narrowed().then(|| view! { <a class="filters__reset" href="/annuaire">{t("directory.reset")}</a> })}
+            </p>
+        </form>
+        {near_unknown.then(|| view! { <p class="alert alert--info" role="status">{t("directory.near_unknown")}</p> })}
+        <p role="status" data-test="result-count">{count_text(page.total)}</p>
+        <div class="explorer explorer--directory">
+            <div>
+                {if page.rows.is_empty() {
+                    view! {
+                        <div class="empty-state">
+                            <p>{t("directory.empty")}</p>
+                            {f.is_narrowed().then(|| view! { <p><a href="/annuaire">{t("directory.empty_reset")}</a></p> })}
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ul class="result-list">
+                            {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <Pagination page=page.page pages=page.pages href=Callback::new({
+                    let f = filters.clone();
+                    move |n| format!("/annuaire?{}", f.to_query(n))
+                }) />
+            </div>
+            <div class="directory__side">
+                <DirectoryMap communes=page.facets.communes.clone() areas=page.facets.areas.clone() filters=filters.clone() places=page.places.clone() />
+                {(page.total > 0).then(|| view! { <Facets page_facets=page.facets.clone() filters=filters.clone() /> })}
+            </div>
+        </div>
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Facet {
+    Kind,
+    Naf,
+    Size,
+    Inclusive,
+    Area,
+    Commune,
+}
+
+impl Facet {
+    fn current(self, f: &DirectoryFilters) -> Option<String> {
+        match self {
+            Facet::Kind => f.kind.clone(),
+            Facet::Naf => f.naf.clone(),
+            Facet::Size => f.size.clone(),
+            Facet::Inclusive => f.inclusive.clone(),
+            Facet::Area => f.area.clone(),
+            Facet::Commune => f.commune.clone(),
+        }
+    }
+
+    /// The filters with this facet set to `value` (or removed), from the first page.
+    fn set(self, f: &DirectoryFilters, value: Option<&str>) -> DirectoryFilters {
+        let mut f = DirectoryFilters {
+            page: 1,
+            ..f.clone()
+        };
+        let value = value.map(str::to_string);
+        match self {
+            Facet::Kind => f.kind = value,
+            Facet::Naf => f.naf = value,
+            Facet::Size => f.size = value,
+            Facet::Inclusive => f.inclusive = value,
+            Facet::Area => f.area = value,
+            Facet::Commune => f.commune = value,
+        }
+        f
+    }
+
+    fn text(self, v: &FacetValue) -> String {
+        match self {
+            Facet::Kind => OrgKind::parse(&v.value)
+                .map(|k| t(k.label_key()))
+                .unwrap_or_else(|| v.value.clone()),
+            Facet::Size => t(&format!("org.size.{}", v.value)),
+            Facet::Inclusive => t(&format!("org.inclusive.{}", v.value)),
+            Facet::Naf => match &v.label {
+                Some(l) => format!("{} — {l}", v.value),
+                None => v.value.clone(),
+            },
+            Facet::Area => match &v.label {
+                Some(l) if v.value.starts_with("69") && v.value.len() == 3 => l.clone(),
+                Some(l) => format!("{l} ({})", v.value),
+                None => v.value.clone(),
+            },
+            Facet::Commune => v.label.clone().unwrap_or_else(|| v.value.clone()),
+        }
+    }
+}
+
+#[component]
+fn Facets(
+    page_facets: crate::domain::directory::DirectoryFacets,
+    filters: DirectoryFilters,
+) -> impl IntoView {
+    let groups = [
+        (Facet::Kind, t("org.kind_label"), page_facets.kinds),
+        (Facet::Naf, t("directory.naf"), page_facets.naf_divisions),
+        (
+            Facet::Inclusive,
+            t("org.inclusive_label"),
+            page_facets.inclusive,
+        ),
+        (Facet::Size, t("org.size_label"), page_facets.sizes),
+        (Facet::Area, t("directory.area"), page_facets.areas),
+        (Facet::Commune, t("org.commune"), page_facets.communes),
+    ];
+    view! {
+        <aside class="facets" aria-labelledby="facets-title" data-test="facets">
+            <h2 id="facets-title">{t("list.facets")}</h2>
+            {groups.into_iter().map(|(facet, title, values)| {
+                let current = facet.current(&filters);
+                let links = values.iter().map(|v| {
+                    let is_current = current.as_deref() == Some(v.value.as_str());
+                    FacetLink {
+                        text: facet.text(v),
+                        count: v.count,
+                        href: href(&facet.set(&filters, (!is_current).then_some(v.value.as_str()))),
+                        current: is_current,
+                    }
+                }).collect();
+                view! { <FacetGroup title links /> }
+            }).collect_view()}
+        </aside>
+    }
+}
+
+#[component]
+fn Row(row: DirectoryRow) -> impl IntoView {
+    let mut meta = vec![t(row.kind.label_key())];
+    meta.extend(
+        row.commune
+            .clone()
+            .map(|(name, dep)| format!("{name} ({dep})")),
+    );
+    meta.extend(row.size.as_deref().map(|s| t(&format!("org.size.{s}"))));
+    view! {
+        <li class="card result" data-test="org-row">
+            <h2 class="result__title"><a href=format!("/annuaire/{}", row.id)>{row.name.clone()}</a></h2>
+            <p class="result__meta">
+                {meta.join(" · ")}
+            </p>
+            {row.naf.clone().map(|(code, label)| view! { <p class="result__meta">{format!("{code} — {label}")}</p> })}
+            {(row.inclusive.is_some() || !row.verified).then(|| view! {
+                <p class="badges">
+                    {row.inclusive.as_deref().map(|i| view! { <span class="badge badge--inclusive">{t(&format!("org.inclusive.{i}"))}</span> })}
+                    {(!row.verified).then(|| view! { <span class="badge">{t("org.status_unverified")}</span> })}
+                </p>
+            })}
+            {row.excerpt.clone().map(|e| view! { <p class="result__excerpt">{e}</p> })}
+        </li>
+    }
+}
