@@ -86,6 +86,11 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
             "{backend}: NAF label"
         );
         assert!(page.contains("Villeurbanne (69)"), "{backend}: commune");
+        assert!(
+            page.contains("class=\"minimap\"")
+                && page.contains("Villeurbanne — sa commune sur la carte"),
+            "{backend}: the commune on a small map"
+        );
         assert!(page.contains("Moyenne entreprise"), "{backend}: size");
         assert!(
             page.contains(r#"href="https://maintenance.example""#),

@@ -145,3 +145,30 @@ pub fn DirectoryMap(
         </figure>
     }
 }
+
+/// A small map of the Métropole with one commune marked (a profile's place); nothing for a
+/// commune outside the Métropole.
+#[component]
+pub fn CommuneMiniMap(insee: String, name: String) -> impl IntoView {
+    let whole = geo::whole_commune(&insee).to_string();
+    let found = geo::shapes().any(|s| s.insee == whole);
+    let (width, height) = geo::map_size();
+    found.then(|| {
+        let shapes = geo::shapes()
+            .map(|s| {
+                let class = if s.insee == whole {
+                    "dmap__commune dmap__commune--5"
+                } else {
+                    "dmap__commune dmap__commune--0"
+                };
+                view! { <g><path d=s.path class=class /></g> }
+            })
+            .collect_view();
+        view! {
+            <svg class="minimap" viewBox=format!("0 0 {width} {height}") role="img"
+                aria-label=format!("{name} — {}", t("directory.minimap"))>
+                {shapes}
+            </svg>
+        }
+    })
+}

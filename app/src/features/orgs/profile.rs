@@ -4,6 +4,7 @@
 use super::api::org_profile;
 use crate::domain::contracts::format_euros;
 use crate::domain::org::PublicProfile;
+use crate::features::directory::map::CommuneMiniMap;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -67,13 +68,16 @@ fn Profile(p: PublicProfile) -> impl IntoView {
         <Title text=format!("{} — Passerelle", p.name) />
         <h1>{p.name.clone()}</h1>
         <p class="lead">{t(p.kind.label_key())} " · " {status}</p>
-        <dl class="facts" data-test="org-identity">
-            {row(t("org.siret"), Some(p.siret.clone()))}
-            {row(t("org.naf"), naf)}
-            {row(t("org.commune"), commune)}
-            {row(t("org.size_label"), size)}
-            {row(t("org.inclusive_label"), inclusive)}
-        </dl>
+        <div class="profile__identity">
+            <dl class="facts" data-test="org-identity">
+                {row(t("org.siret"), Some(p.siret.clone()))}
+                {row(t("org.naf"), naf)}
+                {row(t("org.commune"), commune)}
+                {row(t("org.size_label"), size)}
+                {row(t("org.inclusive_label"), inclusive)}
+            </dl>
+            {p.commune.clone().map(|(insee, name, _)| view! { <CommuneMiniMap insee name /> })}
+        </div>
         {p.website.clone().map(|w| view! {
             // Only http(s) addresses are accepted when saved; the link leaves the platform.
             <p><a href=w.clone() rel="nofollow noopener noreferrer external">{t("org.website")} " : " {w.clone()}</a></p>
