@@ -5,6 +5,7 @@ pub mod decp;
 pub mod directory;
 pub mod geo;
 pub mod ocds;
+pub mod offer;
 pub mod org;
 pub mod query;
 pub mod siret;

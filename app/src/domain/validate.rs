@@ -68,6 +68,64 @@ impl Checker {
         value.to_string()
     }
 
+    /// A number as people type it ("12", "1 200", "12,5" or "12.5"), scaled by 10^`decimals`
+    /// and rounded (`decimal("price", "12,50", 2, …)` is 1250); `None` when empty. Records an
+    /// error when it is not a number, has more decimals, or is outside `min..=max` (scaled).
+    pub fn decimal(
+        &mut self,
+        field: &str,
+        value: &str,
+        decimals: u32,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        let v: String = value
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        if v.is_empty() {
+            return None;
+        }
+        let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let (negative, whole) = match whole.strip_prefix('-') {
+            Some(w) => (true, w),
+            None => (false, whole),
+        };
+        if whole.is_empty() || !digits(whole) || !digits(frac) || whole.len() > 12 {
+            self.push(field, "validation.number");
+            return None;
+        }
+        if frac.len() > decimals as usize {
+            self.errors
+                .push(FieldError::with_arg(field, "validation.decimals", decimals));
+            return None;
+        }
+        let scale = 10i64.pow(decimals);
+        let padded = format!("{frac:0<width$}", width = decimals as usize);
+        let scaled = whole.parse::<i64>().unwrap_or(i64::MAX / scale) * scale
+            + padded.parse::<i64>().unwrap_or(0);
+        let scaled = if negative { -scaled } else { scaled };
+        if scaled < min || scaled > max {
+            let show = |n: i64| {
+                if decimals == 0 {
+                    n.to_string()
+                } else {
+                    format!("{}", n as f64 / scale as f64).replace('.', ",")
+                }
+            };
+            self.errors.push(FieldError::with_arg(
+                field,
+                "validation.range",
+                format!("{} – {}", show(min), show(max)),
+            ));
+            return None;
+        }
+        Some(scaled)
+    }
+
     pub fn push(&mut self, field: &str, key: &str) {
         self.errors.push(FieldError::new(field, key));
     }
@@ -131,6 +189,34 @@ mod tests {
         let mut c = Checker::new();
         assert_eq!(c.email("email", " Marie@Exemple.FR "), "marie@exemple.fr");
         assert!(c.is_ok());
+    }
+
+    #[test]
+    fn numbers_as_people_type_them() {
+        let mut c = Checker::new();
+        assert_eq!(c.decimal("p", "12,50", 2, 0, 100_000), Some(1250));
+        assert_eq!(c.decimal("p", " 1 200 ", 2, 0, 1_000_000), Some(120_000));
+        assert_eq!(c.decimal("p", "7.5", 1, 0, 100), Some(75));
+        assert_eq!(c.decimal("p", "3", 0, 0, 20), Some(3));
+        assert_eq!(c.decimal("p", "", 0, 0, 20), None);
+        assert!(c.is_ok());
+        assert_eq!(c.decimal("a", "douze", 2, 0, 100), None);
+        assert_eq!(c.decimal("b", "1,234", 2, 0, 100_000), None);
+        assert_eq!(c.decimal("c", "21", 0, 0, 20), None);
+        assert_eq!(c.decimal("d", "-1", 0, 0, 20), None);
+        assert_eq!(c.decimal("e", "99999999999999999", 0, 0, 20), None);
+        let keys: Vec<_> = c.errors.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "validation.number",
+                "validation.decimals",
+                "validation.range",
+                "validation.range",
+                "validation.number"
+            ]
+        );
+        assert_eq!(c.errors[2].arg.as_deref(), Some("0 – 20"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod migrations;
 pub mod orgs;
 pub mod passwords;
 pub mod reference;
+pub mod rich_text;
 pub mod search;
 pub mod security;
 pub mod sessions;

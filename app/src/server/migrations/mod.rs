@@ -10,6 +10,7 @@ mod m20261126_000003_contracts;
 mod m20261126_000004_import_heartbeat;
 mod m20261126_000005_sources_without_normalised;
 mod m20261126_000006_outbox_pruning;
+mod m20261127_000007_offers;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_import_heartbeat::Migration),
             Box::new(m20261126_000005_sources_without_normalised::Migration),
             Box::new(m20261126_000006_outbox_pruning::Migration),
+            Box::new(m20261127_000007_offers::Migration),
         ]
     }
 }
