@@ -13,7 +13,7 @@ pub mod i18n;
 pub mod server;
 
 use components::layout::Layout;
-use features::{admin, auth, contracts, directory, home, imports, orgs, placeholder};
+use features::{admin, auth, contracts, directory, home, imports, offers, orgs, placeholder};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/organisations/nouvelle") view=orgs::pages::NewOrganisationPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/rejoindre") view=orgs::pages::JoinOrganisationPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id") view=orgs::edit::EditOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id/offres") view=offers::manage::OrgOffersPage ssr=ASYNC />
+                        <Route path=path!("/compte/offres/:id") view=offers::editor::OfferEditorPage ssr=ASYNC />
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/annuaire") view=directory::pages::DirectoryPage ssr=ASYNC />
                         <Route path=path!("/annuaire/:id") view=orgs::profile::OrgProfilePage ssr=ASYNC />
                         <Route path=path!("/catalogue") view=|| view! { <placeholder::AreaPage key="nav.catalogue" /> } ssr=ASYNC />
+                        <Route path=path!("/catalogue/:id") view=offers::public::OfferPage ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
                         <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />

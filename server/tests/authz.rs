@@ -98,6 +98,58 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/offers/list",
+            (vec![("org_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/offers/create",
+            (
+                vec![
+                    ("org_id", "1"),
+                    ("title", "Pain au levain"),
+                    ("kind", "supply"),
+                ],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        ("/api/offers/edit", (vec![("id", "1")], [D, A, D, D, D, D])),
+        (
+            "/api/offers/update",
+            (
+                vec![
+                    ("id", "1"),
+                    ("form[title]", "Pain au levain"),
+                    ("form[kind]", "supply"),
+                ],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        (
+            "/api/offers/status",
+            (
+                vec![("id", "1"), ("status", "archived")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        // Without the confirmation: the member is told to confirm (422), the others refused.
+        (
+            "/api/offers/delete",
+            (vec![("id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/offers/cpv/add",
+            (vec![("id", "1"), ("code", "03000000")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/offers/cpv/remove",
+            (vec![("id", "1"), ("code", "03000000")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/cpv/pick",
+            (vec![("q", "pain"), ("parent", "")], [A, A, A, A, A, A]),
+        ),
+        ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
+        (
             "/api/directory/search",
             (vec![("query", "q=bois&type=business")], [A, A, A, A, A, A]),
         ),
@@ -209,7 +261,20 @@ async fn every_server_function_checks_its_caller() {
             let email = format!("{role}@authz.example");
             let cookie = app.signup(&email).await;
             match *role {
-                "business" => make_org(&app, &cookie, "business", &i.to_string()).await,
+                "business" => {
+                    make_org(&app, &cookie, "business", &i.to_string()).await;
+                    // Offer 1, of organisation 1: the offers' entries below.
+                    let user = app::server::entities::users::Entity::find()
+                        .filter(app::server::entities::users::Column::Email.eq(email.as_str()))
+                        .one(&app.db)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let id = app::server::offers::create(&app.db, user.id, 1, "Pain", "supply")
+                        .await
+                        .unwrap();
+                    assert_eq!(id, 1);
+                }
                 "unverified_buyer" | "verified_buyer" => {
                     make_org(&app, &cookie, "buyer", &i.to_string()).await
                 }

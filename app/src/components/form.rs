@@ -95,3 +95,95 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         })
     }
 }
+
+/// A labelled select whose error is tied to it, like `TextField`.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    field: &'static str,
+    #[prop(into)] label: String,
+    options: Vec<(String, String)>,
+    #[prop(optional)] required: bool,
+    /// The value chosen when the form opens.
+    #[prop(optional, into)]
+    selected: Option<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{field}");
+    let err_id = format!("{id}-error");
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error(field).map(field_message))
+    };
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <select
+                id=id.clone()
+                name=name
+                required=required
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby={
+                    let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+                    move || described(has_hint.then(|| hint_id.clone()), message().map(|_| err_id.clone()))
+                }
+            >
+                {options.into_iter().map(|(v, l)| {
+                    let chosen = selected.as_deref() == Some(v.as_str());
+                    view! { <option value=v selected=chosen>{l}</option> }
+                }).collect_view()}
+            </select>
+            {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The ids an input is described by: its hint and its error, when present.
+fn described(hint: Option<String>, error: Option<String>) -> Option<String> {
+    let ids: Vec<String> = hint.into_iter().chain(error).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A labelled textarea, with a hint and its error (see `TextField`).
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    field: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
+    maxlength: usize,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{field}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error(field).map(field_message))
+    };
+    let has_hint = hint.is_some();
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                maxlength=maxlength
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby={
+                    let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+                    move || described(has_hint.then(|| hint_id.clone()), message().map(|_| err_id.clone()))
+                }
+            >{value.unwrap_or_default()}</textarea>
+            {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -25,6 +25,24 @@ pub fn normalise(input: &str) -> Option<String> {
     (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// A CPV code as the picker shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CpvChoice {
+    pub code: String,
+    pub label: String,
+    /// 1 (division) to 5.
+    pub level: u8,
+    pub has_children: bool,
+}
+
+/// What the CPV picker shows: the codes found by words, or the children of a code (the
+/// divisions when neither is given), and the path to that code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CpvPicker {
+    pub choices: Vec<CpvChoice>,
+    pub path: Vec<CpvChoice>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,5 +5,6 @@ pub mod contracts;
 pub mod directory;
 pub mod home;
 pub mod imports;
+pub mod offers;
 pub mod orgs;
 pub mod placeholder;

@@ -1,6 +1,7 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
 pub mod auth;
 pub mod contracts;
+pub mod cpv;
 pub mod db;
 pub mod decp;
 pub mod demo;
@@ -9,6 +10,7 @@ pub mod entities;
 pub mod limits;
 pub mod mail;
 pub mod migrations;
+pub mod offers;
 pub mod orgs;
 pub mod passwords;
 pub mod reference;

@@ -34,7 +34,8 @@ pub async fn resolve_commune(
 }
 
 /// Tells the search index, through its outbox and in the caller's transaction, that the
-/// organisation's directory document changed.
+/// organisation's directory document changed — and its offers' (its name, place and visibility
+/// are part of them).
 pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<(), AppError> {
     super::entities::search_outbox::ActiveModel {
         doc_kind: Set(crate::server::search::orgs::KIND.into()),
@@ -45,7 +46,7 @@ pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<()
     .insert(db)
     .await
     .map_err(db_err)?;
-    Ok(())
+    super::offers::reindex_all_of(db, org_id).await
 }
 
 /// The checks of a form that need the database: a known NAF code, a commune found. Returns the

@@ -2,8 +2,8 @@
 //! directory shows, but not the SIRET or the kind.
 
 use super::api::{organisation_for_edit, UpdateOrganisation};
-use super::pages::{size_and_inclusive_options, SelectField};
-use crate::components::form::{action_error, FormAlert, TextField};
+use super::pages::size_and_inclusive_options;
+use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::domain::org::OrgEdit;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;

@@ -3,7 +3,7 @@
 use super::api::{
     my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation,
 };
-use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::error::AppError;
 use crate::features::auth::api::{current_user, ChangePassword};
@@ -92,6 +92,9 @@ fn AccountBody(
                                             {(o.role == crate::domain::org::MemberRole::Owner && !o.pending).then(|| view! {
                                                 <a href=format!("/compte/organisations/{}", o.id)>{t("org.edit_link")}</a>
                                             })}
+                                            {(o.kind == OrgKind::Business && !o.pending).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}/offres", o.id)>{t("offer.my_offers_link")}</a>
+                                            })}
                                             {o.public.then(|| view! {
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
                                             })}
@@ -157,49 +160,6 @@ fn ChangePasswordForm() -> impl IntoView {
                 <div><button type="submit" class="button">{t("auth.change_submit")}</button></div>
             </ActionForm>
         </section>
-    }
-}
-
-/// A labelled select whose error is tied to it, like `TextField`.
-#[component]
-pub(super) fn SelectField(
-    name: &'static str,
-    field: &'static str,
-    #[prop(into)] label: String,
-    options: Vec<(String, String)>,
-    #[prop(optional)] required: bool,
-    /// The value chosen when the form opens.
-    #[prop(optional, into)]
-    selected: Option<String>,
-    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
-) -> impl IntoView {
-    let id = format!("f-{field}");
-    let err_id = format!("{id}-error");
-    let message = move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(field).map(|fe| t(&fe.key)))
-    };
-    view! {
-        <div class="field" class:field--error=move || message().is_some()>
-            <label for=id.clone()>{label}{required.then_some(" *")}</label>
-            <select
-                id=id.clone()
-                name=name
-                required=required
-                aria-invalid=move || message().is_some().then_some("true")
-                aria-describedby={
-                    let err_id = err_id.clone();
-                    move || message().map(|_| err_id.clone())
-                }
-            >
-                {options.into_iter().map(|(v, l)| {
-                    let chosen = selected.as_deref() == Some(v.as_str());
-                    view! { <option value=v selected=chosen>{l}</option> }
-                }).collect_view()}
-            </select>
-            {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
-        </div>
     }
 }
 

@@ -12,6 +12,7 @@
 //! documents back from the database (a million re-reads was most of an import's index time).
 
 pub mod contracts;
+pub mod offers;
 pub mod orgs;
 pub mod schema;
 
@@ -343,22 +344,17 @@ impl SearchIndex {
                 applied.read_up_to = applied.read_up_to.max(cursor);
                 rows.iter().filter(|r| !applied.ids.remove(&r.id)).collect()
             };
-            let mut contract_ids: Vec<i32> = fresh
-                .iter()
-                .filter(|r| r.doc_kind == contracts::KIND)
-                .map(|r| r.doc_id)
-                .collect();
-            contract_ids.sort_unstable();
-            contract_ids.dedup();
-            let mut changes = contracts::documents(db, &self.fields, &contract_ids).await?;
-            let mut org_ids: Vec<i32> = fresh
-                .iter()
-                .filter(|r| r.doc_kind == orgs::KIND)
-                .map(|r| r.doc_id)
-                .collect();
-            org_ids.sort_unstable();
-            org_ids.dedup();
-            changes.extend(orgs::documents(db, &self.fields, &org_ids).await?);
+            let mut changes = Vec::new();
+            for kind in KINDS {
+                let mut ids: Vec<i32> = fresh
+                    .iter()
+                    .filter(|r| r.doc_kind == kind)
+                    .map(|r| r.doc_id)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                changes.extend(documents(kind, db, &self.fields, &ids).await?);
+            }
             refreshed += changes.len();
             staged += changes.len();
             self.blocking(move |this| this.stage(changes)).await?;
@@ -421,27 +417,19 @@ impl SearchIndex {
             applied.ids.clear();
             applied.read_up_to = applied.read_up_to.max(mark);
         }
-        let mut after = 0;
         let mut done = 0u64;
-        loop {
-            let (ids, last) = contracts::ids_after(db, after, 5_000).await?;
-            let Some(last) = last else { break };
-            after = last;
-            let changes = contracts::documents(db, &self.fields, &ids).await?;
-            done += changes.len() as u64;
-            self.blocking(move |this| this.stage(changes)).await?;
-            progress(done);
-        }
-        let mut after = 0;
-        loop {
-            let (ids, last) = orgs::ids_after(db, after, 5_000).await?;
-            let Some(last) = last else { break };
-            after = last;
-            let changes = orgs::documents(db, &self.fields, &ids).await?;
-            // Private organisations have no document.
-            done += changes.iter().filter(|(_, d)| d.is_some()).count() as u64;
-            self.blocking(move |this| this.stage(changes)).await?;
-            progress(done);
+        for kind in KINDS {
+            let mut after = 0;
+            loop {
+                let (ids, last) = ids_after(kind, db, after, 5_000).await?;
+                let Some(last) = last else { break };
+                after = last;
+                let changes = documents(kind, db, &self.fields, &ids).await?;
+                // Private organisations, drafts… have no document.
+                done += changes.iter().filter(|(_, d)| d.is_some()).count() as u64;
+                self.blocking(move |this| this.stage(changes)).await?;
+                progress(done);
+            }
         }
         Ok(done)
     }
@@ -477,6 +465,37 @@ pub const OUTBOX_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
 const PRUNE_STEP: i64 = 50_000;
 
 /// Deletes the outbox rows written before `before`, and records how far it went. Returns the
+/// Every kind of document the index holds.
+const KINDS: [&str; 3] = [contracts::KIND, orgs::KIND, offers::KIND];
+
+/// Ids of the database rows of a kind, above `after`, in order, and the last of them.
+async fn ids_after(
+    kind: &str,
+    db: &DatabaseConnection,
+    after: i32,
+    limit: u64,
+) -> Result<(Vec<i32>, Option<i32>), DbErr> {
+    match kind {
+        contracts::KIND => contracts::ids_after(db, after, limit).await,
+        orgs::KIND => orgs::ids_after(db, after, limit).await,
+        _ => offers::ids_after(db, after, limit).await,
+    }
+}
+
+/// The documents of rows of a kind (`None`: the row has no document, or no longer exists).
+async fn documents(
+    kind: &str,
+    db: &DatabaseConnection,
+    fields: &Fields,
+    ids: &[i32],
+) -> Result<Vec<(String, Option<TantivyDocument>)>, DbErr> {
+    match kind {
+        contracts::KIND => contracts::documents(db, fields, ids).await,
+        orgs::KIND => orgs::documents(db, fields, ids).await,
+        _ => offers::documents(db, fields, ids).await,
+    }
+}
+
 /// number of rows deleted.
 pub async fn prune_outbox(
     db: &DatabaseConnection,

@@ -14,7 +14,6 @@ use sea_orm::{
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, TokenStream};
 use tantivy::{Order, TantivyDocument};
 
 pub const KIND: &str = "org";
@@ -97,7 +96,7 @@ fn document(
     d.add_text(f.key, key(o.id));
     d.add_i64(f.id, i64::from(o.id));
     d.add_text(f.title, &o.name);
-    d.add_text(f.name_key, name_key(&o.name));
+    d.add_text(f.name_key, super::schema::fold(&o.name));
     let mut body = vec![o.siret.clone()];
     body.extend(o.description.clone());
     body.extend(naf_label.cloned());
@@ -119,20 +118,6 @@ fn document(
         d.add_text(f.area, geo::area_code(&p.department, p.in_metropole));
     }
     d
-}
-
-/// A name as it sorts: lower case, without accents ("Écoles" between "ebenisterie" and "fer").
-fn name_key(name: &str) -> String {
-    let mut folding = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    let mut stream = folding.token_stream(name.trim());
-    let mut out = String::new();
-    while let Some(token) = stream.next() {
-        out.push_str(&token.text);
-    }
-    out
 }
 
 /// The directory's facets: name, field, number of values (every commune of the Métropole and

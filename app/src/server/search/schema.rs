@@ -6,15 +6,15 @@ use tantivy::schema::{
     INDEXED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, TokenStream,
 };
 
 /// Name of the analyzer of the text fields.
 pub const FRENCH: &str = "fr";
 
 /// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
 /// the stemmer, so that a word typed without its accents ("electricite") and the published one
@@ -34,6 +34,32 @@ pub fn french_analyzer() -> TextAnalyzer {
             .filter(Stemmer::new(Language::French))
             .build(),
     }
+}
+
+/// A text folded whole, for sorting and prefix matching: lower case, without accents ("Écoles"
+/// sorts between "ebenisterie" and "fer").
+pub fn fold(text: &str) -> String {
+    let mut folding = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = folding.token_stream(text.trim());
+    let mut out = String::new();
+    while let Some(token) = stream.next() {
+        out.push_str(&token.text);
+    }
+    out
+}
+
+/// The words of a text as the index stores them: stems, without accents or stop words.
+pub fn stems(text: &str) -> Vec<String> {
+    let mut analyzer = french_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +102,24 @@ pub struct Fields {
     pub area: Field,
     /// A name folded for sorting (lower case, without accents).
     pub name_key: Field,
+    /// An offer's kind (supply, service, works).
+    pub offer_kind: Field,
+    /// The CPV class (5 digits) of each of an offer's codes.
+    pub cpv_class: Field,
+    /// Labels an offer holds (codes; several).
+    pub labels: Field,
+    /// 1 when an offer comes through a short supply chain (at most one intermediary).
+    pub short_chain: Field,
+    /// 1 when an offer gives life-cycle facts (life, repairability, spare parts, recycled
+    /// content or end of life).
+    pub life_facts: Field,
+    /// 1 when an offer gives its carbon footprint.
+    pub carbon: Field,
+    /// Position (degrees) of an offer's place, when known: distance sort.
+    pub lat: Field,
+    pub lon: Field,
+    /// The organisation an offer belongs to.
+    pub org_id: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -106,13 +150,22 @@ pub fn build() -> (Schema, Fields) {
         commune: s.add_text_field("commune", keyword.clone()),
         offers: s.add_i64_field("offers", number.clone()),
         social: s.add_i64_field("social", number.clone()),
-        environmental: s.add_i64_field("environmental", number),
+        environmental: s.add_i64_field("environmental", number.clone()),
         org_kind: s.add_text_field("org_kind", keyword.clone()),
         naf_division: s.add_text_field("naf_division", keyword.clone()),
         size: s.add_text_field("size", keyword.clone()),
         inclusive: s.add_text_field("inclusive", keyword.clone()),
         area: s.add_text_field("area", keyword.clone()),
-        name_key: s.add_text_field("name_key", keyword),
+        name_key: s.add_text_field("name_key", keyword.clone()),
+        offer_kind: s.add_text_field("offer_kind", keyword.clone()),
+        cpv_class: s.add_text_field("cpv_class", keyword.clone()),
+        labels: s.add_text_field("labels", keyword),
+        short_chain: s.add_i64_field("short_chain", number.clone()),
+        life_facts: s.add_i64_field("life_facts", number.clone()),
+        carbon: s.add_i64_field("carbon", number.clone()),
+        lat: s.add_f64_field("lat", number.clone()),
+        lon: s.add_f64_field("lon", number.clone()),
+        org_id: s.add_i64_field("org_id", number),
     };
     (s.build(), fields)
 }
@@ -120,17 +173,8 @@ pub fn build() -> (Schema, Fields) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::TokenStream;
 
-    fn tokens(text: &str) -> Vec<String> {
-        let mut a = french_analyzer();
-        let mut stream = a.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    }
+    use super::stems as tokens;
 
     #[test]
     fn plural_and_accents_reach_the_same_stem() {

@@ -1,0 +1,119 @@
+//! Server functions of the catalogue. Writes are for active members of the offer's business;
+//! reads of published offers are public.
+
+use crate::domain::cpv::CpvPicker;
+use crate::domain::offer::{OfferEdit, OfferForm, OfferSummary, PublicOffer};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// A business's offers, for its members.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgCatalogue {
+    pub org_id: i32,
+    pub org_name: String,
+    pub offers: Vec<OfferSummary>,
+}
+
+#[server(prefix = "/api", endpoint = "offers/list", input = GetUrl)]
+pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let (org, offers) = offers::list(&state.db, caller.user()?.id, org_id).await?;
+    Ok(OrgCatalogue {
+        org_id: org.id,
+        org_name: org.name,
+        offers,
+    })
+}
+
+/// Starts a draft offer, then opens its editor.
+#[server(prefix = "/api", endpoint = "offers/create")]
+pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let id = offers::create(&state.db, caller.user()?.id, org_id, &title, &kind).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=created"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "offers/edit", input = GetUrl)]
+pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    offers::for_edit(&state.db, caller.user()?.id, id).await
+}
+
+#[server(prefix = "/api", endpoint = "offers/update")]
+pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    offers::update(&state.db, caller.user()?.id, id, form).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=saved"));
+    Ok(())
+}
+
+/// `status`: draft, published or archived.
+#[server(prefix = "/api", endpoint = "offers/status")]
+pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    offers::set_status(&state.db, caller.user()?.id, id, &status).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok={status}"));
+    Ok(())
+}
+
+/// Deletes the offer; `confirm` (a ticked checkbox) must say the member means it.
+#[server(prefix = "/api", endpoint = "offers/delete")]
+pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let org = offers::delete(&state.db, caller.user()?.id, id, confirm.is_some()).await?;
+    leptos_axum::redirect(&format!("/compte/organisations/{org}/offres?ok=deleted"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "offers/cpv/add")]
+pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    offers::add_cpv(&state.db, caller.user()?.id, id, &code).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "offers/cpv/remove")]
+pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, offers, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    offers::remove_cpv(&state.db, caller.user()?.id, id, &code).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    Ok(())
+}
+
+/// The CPV picker: codes whose label holds every word of `q`, or the children of `parent`.
+#[server(prefix = "/api", endpoint = "cpv/pick", input = GetUrl)]
+pub async fn pick_cpv(q: String, parent: String) -> Result<CpvPicker, AppError> {
+    use crate::server::{cpv, db_err, state::AppState};
+    let state = AppState::get()?;
+    cpv::pick(&state.db, &q, &parent).await.map_err(db_err)
+}
+
+/// A published offer (anyone).
+#[server(prefix = "/api", endpoint = "offers/get", input = GetUrl)]
+pub async fn get_offer(id: i32) -> Result<PublicOffer, AppError> {
+    use crate::server::{offers, state::AppState};
+    let state = AppState::get()?;
+    offers::public(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

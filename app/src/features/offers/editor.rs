@@ -1,0 +1,286 @@
+//! The offer editor (`/compte/offres/{id}`), for the business's members: status, CPV codes (a
+//! searchable tree), every field and fact, deletion. Each part is its own form, so each works
+//! without JavaScript.
+
+use super::api::{
+    offer_for_edit, pick_cpv, AddOfferCpv, DeleteOffer, RemoveOfferCpv, SetOfferStatus, UpdateOffer,
+};
+use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::domain::cpv::CpvPicker;
+use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, LABELS, MAX_DESCRIPTION, MAX_TITLE};
+use crate::error::AppError;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+#[component]
+pub fn OfferEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let location = use_location();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    // The query in the key: after a change the page comes back with `?ok=…` and reads the offer
+    // again.
+    let offer = Resource::new(
+        move || (id(), location.search.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => offer_for_edit(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let query = use_query_map();
+    let ok = move || query.with(|q| q.get("ok"));
+    view! {
+        <Title text=format!("{} — Passerelle", t("offer.edit_title")) />
+        <Suspense fallback=|| ()>
+            {move || offer.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <h1>{t("offer.edit_title")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }.into_any()
+                }
+                Ok(o) => view! {
+                    <p><a href=format!("/compte/organisations/{}/offres", o.organisation_id)>{t("offer.back_list")}</a></p>
+                    <h1>{o.form.title.clone()}</h1>
+                    {ok().map(|k| {
+                        let key = match k.as_str() {
+                            "created" => "offer.created",
+                            "published" => "offer.published",
+                            "archived" => "offer.archived",
+                            "draft" => "offer.drafted",
+                            "cpv" => "offer.cpv_saved",
+                            _ => "org.saved",
+                        };
+                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                    })}
+                    <StatusPanel o=o.clone() />
+                    <CpvPanel o=o.clone() />
+                    <OfferFields o=o.clone() />
+                    <DeletePanel id=o.id />
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StatusPanel(o: OfferEdit) -> impl IntoView {
+    let action = ServerAction::<SetOfferStatus>::new();
+    let error = action_error(action);
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error("cpv").map(|fe| t(&fe.key)))
+    };
+    let button = |status: OfferStatus, label: &'static str, primary: bool| {
+        view! {
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="id" value=o.id />
+                <input type="hidden" name="status" value=status.as_str() />
+                <button type="submit" class=if primary { "button button--primary" } else { "button" }>{t(label)}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="offer-status" data-test="offer-status">
+            <h2 id="offer-status">{t("offer.status_title")} " : " {t(&o.status.label_key())}</h2>
+            <p>{t(&format!("offer.status_help.{}", o.status.as_str()))}</p>
+            {move || message().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+            <div class="actions">
+                {(o.status != OfferStatus::Published).then(|| button(OfferStatus::Published, "offer.publish", true))}
+                {(o.status == OfferStatus::Published).then(|| view! {
+                    <a class="button" href=format!("/catalogue/{}", o.id)>{t("offer.see_public")}</a>
+                })}
+                {(o.status == OfferStatus::Published).then(|| button(OfferStatus::Archived, "offer.archive", false))}
+                {(o.status == OfferStatus::Archived).then(|| button(OfferStatus::Draft, "offer.to_draft", false))}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn CpvPanel(o: OfferEdit) -> impl IntoView {
+    let add = ServerAction::<AddOfferCpv>::new();
+    let remove = ServerAction::<RemoveOfferCpv>::new();
+    let add_error = action_error(add);
+    let query = use_query_map();
+    let words = move || query.with(|q| q.get("cpv_q")).unwrap_or_default();
+    let parent = move || query.with(|q| q.get("cpv_parent")).unwrap_or_default();
+    let picker = Resource::new(move || (words(), parent()), |(q, p)| pick_cpv(q, p));
+    let id = o.id;
+    view! {
+        <section class="card" id="cpv" aria-labelledby="cpv-title">
+            <h2 id="cpv-title">{t("offer.cpv_title")}</h2>
+            <p>{t("offer.cpv_help")}</p>
+            {if o.cpv.is_empty() {
+                view! { <p class="empty-state">{t("offer.cpv_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="chosen-list" data-test="offer-cpv">
+                        {o.cpv.clone().into_iter().map(|(code, label)| view! {
+                            <li>
+                                <span>{format!("{code} — {label}")}</span>
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="code" value=code.clone() />
+                                    <button type="submit" class="button button--small" aria-label=format!("{} {code}", t("offer.cpv_remove"))>{t("offer.cpv_remove")}</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="get" action=format!("/compte/offres/{id}#cpv") role="search" class="cpv-search">
+                <div class="field">
+                    <label for="cpv-q">{t("offer.cpv_search")}</label>
+                    <input id="cpv-q" type="search" name="cpv_q" value=words maxlength="100" />
+                </div>
+                <button type="submit" class="button">{t("offer.cpv_search_submit")}</button>
+            </form>
+            <FormAlert error=add_error />
+            <Suspense fallback=|| ()>
+                {move || picker.get().map(|r| match r {
+                    Ok(p) => view! { <CpvChoices p id add words=words() /> }.into_any(),
+                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CpvChoices(
+    p: CpvPicker,
+    id: i32,
+    add: ServerAction<AddOfferCpv>,
+    words: String,
+) -> impl IntoView {
+    let browse = |code: &str| format!("/compte/offres/{id}?cpv_parent={code}#cpv");
+    view! {
+        {(!p.path.is_empty()).then(|| view! {
+            <nav aria-label=t("offer.cpv_path") class="cpv-path">
+                <a href=format!("/compte/offres/{id}#cpv")>{t("offer.cpv_divisions")}</a>
+                {p.path.iter().map(|c| view! { <span>" › "</span> <a href=browse(&c.code)>{format!("{} {}", c.code, c.label)}</a> }).collect_view()}
+            </nav>
+        })}
+        {(p.choices.is_empty() && !words.is_empty()).then(|| view! { <p class="empty-state">{t("offer.cpv_nothing")}</p> })}
+        <ul class="cpv-choices" data-test="cpv-choices">
+            {p.choices.into_iter().map(|c| view! {
+                <li>
+                    <span class="cpv-choices__code">{c.code.clone()}</span>
+                    <span class="cpv-choices__label">{c.label.clone()}</span>
+                    <span class="cpv-choices__actions">
+                        {c.has_children.then(|| view! { <a href=browse(&c.code) aria-label=format!("{} {}", t("offer.cpv_open"), c.label)>{t("offer.cpv_open")}</a> })}
+                        <ActionForm action=add attr:class="inline-form">
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="code" value=c.code.clone() />
+                            <button type="submit" class="button button--small" aria-label=format!("{} {} {}", t("offer.cpv_add"), c.code, c.label)>{t("offer.cpv_add")}</button>
+                        </ActionForm>
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn OfferFields(o: OfferEdit) -> impl IntoView {
+    let action = ServerAction::<UpdateOffer>::new();
+    let error = action_error(action);
+    let f = o.form.clone();
+    let kinds: Vec<(String, String)> = OfferKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), t(&k.label_key())))
+        .collect();
+    view! {
+        <section aria-labelledby="offer-fields">
+            <h2 id="offer-fields">{t("offer.fields_title")}</h2>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="id" value=o.id />
+                <TextField name="form[title]" field="title" label=t("offer.title") required=true maxlength=MAX_TITLE value=f.title.clone() error />
+                <SelectField name="form[kind]" field="kind" label=t("offer.kind_label") options=kinds selected=f.kind.clone() required=true error />
+                <TextAreaField name="form[description]" field="description" label=t("offer.description") hint=t("offer.description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
+                <fieldset>
+                    <legend>{t("offer.delivery_title")}</legend>
+                    <TextField name="form[delivery_communes]" field="delivery_communes" label=t("offer.delivery_communes") hint=t("offer.delivery_communes_hint") value=f.delivery_communes.clone() error />
+                    <TextField name="form[delivery_departments]" field="delivery_departments" label=t("offer.delivery_departments") hint=t("offer.delivery_departments_hint") value=f.delivery_departments.clone() error />
+                    <TextField name="form[delivery_radius_km]" field="delivery_radius_km" label=t("offer.delivery_radius") hint=t("offer.delivery_radius_hint") input_type="text" value=f.delivery_radius_km.clone() error />
+                    <TextField name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
+                </fieldset>
+                <fieldset>
+                    <legend>{t("offer.price_title")}</legend>
+                    <TextField name="form[price]" field="price" label=t("offer.price") hint=t("offer.price_hint") value=f.price.clone() error />
+                    <TextField name="form[price_unit]" field="price_unit" label=t("offer.price_unit") hint=t("offer.price_unit_hint") value=f.price_unit.clone() error />
+                    <TextField name="form[min_order]" field="min_order" label=t("offer.min_order") hint=t("offer.min_order_hint") value=f.min_order.clone() error />
+                </fieldset>
+                <fieldset>
+                    <legend>{t("offer.facts_title")}</legend>
+                    <p class="field__hint">{t("offer.facts_intro")}</p>
+                    <TextField name="form[intermediaries]" field="intermediaries" label=t("offer.intermediaries") hint=t("offer.intermediaries_hint") value=f.intermediaries.clone() error />
+                    <TextField name="form[life_years]" field="life_years" label=t("offer.life_years") hint=t("offer.life_years_hint") value=f.life_years.clone() error />
+                    <TextField name="form[repairability]" field="repairability" label=t("offer.repairability") hint=t("offer.repairability_hint") value=f.repairability.clone() error />
+                    <TextField name="form[spare_parts_years]" field="spare_parts_years" label=t("offer.spare_parts") hint=t("offer.spare_parts_hint") value=f.spare_parts_years.clone() error />
+                    <TextField name="form[recycled_percent]" field="recycled_percent" label=t("offer.recycled") hint=t("offer.recycled_hint") value=f.recycled_percent.clone() error />
+                    <TextAreaField name="form[end_of_life]" field="end_of_life" label=t("offer.end_of_life") hint=t("offer.end_of_life_hint") value=f.end_of_life.clone() maxlength=1000 error />
+                    <TextField name="form[carbon_kg]" field="carbon_kg" label=t("offer.carbon") hint=t("offer.carbon_hint") value=f.carbon_kg.clone() error />
+                    <TextField name="form[carbon_method]" field="carbon_method" label=t("offer.carbon_method") value=f.carbon_method.clone() error />
+                    <TextField name="form[carbon_source]" field="carbon_source" label=t("offer.carbon_source") value=f.carbon_source.clone() error />
+                    <div class="field field--check">
+                        <input type="checkbox" id="f-inclusive_production" name="form[inclusive_production]" checked=f.inclusive_production.is_some() aria-describedby="f-inclusive_production-hint" />
+                        <label for="f-inclusive_production">{t("offer.inclusive")}</label>
+                    </div>
+                    <p class="field__hint" id="f-inclusive_production-hint">{t("offer.inclusive_hint")}</p>
+                </fieldset>
+                <fieldset>
+                    <legend>{t("offer.labels_title")}</legend>
+                    <p class="field__hint">{t("offer.labels_hint")}</p>
+                    <div class="checks">
+                        {LABELS.iter().map(|(code, name)| {
+                            let id = format!("f-label-{code}");
+                            view! {
+                                <div class="field field--check">
+                                    <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=f.labels.contains_key(*code) />
+                                    <label for=id>{*name}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div><button type="submit" class="button button--primary">{t("offer.save")}</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn DeletePanel(id: i32) -> impl IntoView {
+    let action = ServerAction::<DeleteOffer>::new();
+    let error = action_error(action);
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error("confirm").map(|fe| t(&fe.key)))
+    };
+    view! {
+        <section class="card card--danger" aria-labelledby="offer-delete">
+            <h2 id="offer-delete">{t("offer.delete_title")}</h2>
+            <p>{t("offer.delete_help")}</p>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="id" value=id />
+                <div class="field field--check" class:field--error=move || message().is_some()>
+                    <input type="checkbox" id="f-confirm" name="confirm" aria-describedby=move || message().map(|_| "f-confirm-error") />
+                    <label for="f-confirm">{t("offer.delete_confirm")}</label>
+                </div>
+                {move || message().map(|m| view! { <p class="field__error" id="f-confirm-error" role="alert">{m}</p> })}
+                <div><button type="submit" class="button button--danger">{t("offer.delete")}</button></div>
+            </ActionForm>
+        </section>
+    }
+}

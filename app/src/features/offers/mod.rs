@@ -1,0 +1,7 @@
+//! The offer catalogue: a business's members manage its offers (`/compte/organisations/{id}/offres`,
+//! `/compte/offres/{id}`); everyone searches the published ones (`/catalogue`) and reads them
+//! (`/catalogue/{id}`).
+pub mod api;
+pub mod editor;
+pub mod manage;
+pub mod public;
