@@ -45,8 +45,8 @@ test('signed-in pages are accessible', async ({ page }, info) => {
 test('areas not built yet say so plainly', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goto(page, '/');
-  await page.locator('.nav-wide').getByRole('link', { name: 'Catalogue' }).click();
-  await expect(page).toHaveURL(/\/catalogue$/);
+  await page.locator('.nav-wide').getByRole('link', { name: 'Programmation' }).click();
+  await expect(page).toHaveURL(/\/programmation$/);
   await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
 });
 

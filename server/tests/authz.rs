@@ -150,6 +150,13 @@ fn table() -> Table {
         ),
         ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
         (
+            "/api/catalogue/search",
+            (
+                vec![("query", "q=pain&circuit_court=1")],
+                [A, A, A, A, A, A],
+            ),
+        ),
+        (
             "/api/directory/search",
             (vec![("query", "q=bois&type=business")], [A, A, A, A, A, A]),
         ),

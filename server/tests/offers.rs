@@ -367,3 +367,254 @@ async fn buyers_have_no_catalogue_and_the_cpv_picker_finds_codes() {
         );
     }
 }
+
+/// Creates a published offer through the server functions; returns its id.
+async fn published(
+    app: &TestApp,
+    cookie: &str,
+    org: i32,
+    fields: &[(&str, &str)],
+    cpv: &str,
+) -> i32 {
+    let title = fields.iter().find(|(k, _)| *k == "form[title]").unwrap().1;
+    let kind = fields.iter().find(|(k, _)| *k == "form[kind]").unwrap().1;
+    let org_s = org.to_string();
+    let (status, _, body) = app
+        .post(
+            "/api/offers/create",
+            &[("org_id", org_s.as_str()), ("title", title), ("kind", kind)],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    let id = offers::Entity::find()
+        .filter(offers::Column::Title.eq(title))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let id_s = id.to_string();
+    let mut form = vec![("id", id_s.as_str())];
+    form.extend_from_slice(fields);
+    let (status, _, body) = app.post("/api/offers/update", &form, Some(cookie)).await;
+    ok(status, &body);
+    let (status, _, body) = app
+        .post(
+            "/api/offers/cpv/add",
+            &[("id", id_s.as_str()), ("code", cpv)],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    let (status, _, body) = app
+        .post(
+            "/api/offers/status",
+            &[("id", id_s.as_str()), ("status", "published")],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    id
+}
+
+/// The titles of a catalogue page, in order.
+fn titles(page: &str) -> Vec<String> {
+    page.split("data-test=\"offer-row\"")
+        .skip(1)
+        .filter_map(|row| {
+            let link = row.split("<a href=\"/catalogue/").nth(1)?;
+            let name = link.split_once('>')?.1.split("</a>").next()?;
+            Some(name.replace("<!>", "").replace("&#x27;", "'"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
+    for (backend, url) in backends("offers_catalogue").await {
+        let app = TestApp::new(&url).await;
+        let member = app.signup("catalogue@exemple.fr").await;
+        let fournil = business(
+            &app,
+            &member,
+            "120 027 016 00076",
+            "Fournil du Parc (fictif)",
+        )
+        .await;
+        let (status, _, body) = app
+            .post(
+                "/api/orgs/create",
+                &[
+                    ("form[kind]", "business"),
+                    ("form[siret]", "120 027 016 00084"),
+                    ("form[name]", "Jardins de l'Ain (fictifs)"),
+                    ("form[commune]", "01053"),
+                    ("form[inclusive]", "siae"),
+                    ("form[is_public]", "on"),
+                ],
+                Some(&member),
+            )
+            .await;
+        ok(status, &body);
+        let jardins = organisations::Entity::find()
+            .filter(organisations::Column::Siret.eq("12002701600084"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        published(
+            &app,
+            &member,
+            fournil,
+            &[
+                ("form[title]", "Pains bio au levain"),
+                ("form[kind]", "supply"),
+                (
+                    "form[description]",
+                    "Miches et baguettes pour la restauration collective.",
+                ),
+                ("form[intermediaries]", "0"),
+                ("form[labels][ab]", "on"),
+            ],
+            "15612500",
+        )
+        .await;
+        published(
+            &app,
+            &member,
+            fournil,
+            &[
+                ("form[title]", "Miel des Monts d'Or"),
+                ("form[kind]", "supply"),
+                ("form[production_commune]", "Albigny-sur-Saône"),
+            ],
+            "15831600",
+        )
+        .await;
+        published(
+            &app,
+            &member,
+            jardins,
+            &[
+                ("form[title]", "Entretien des espaces verts"),
+                ("form[kind]", "service"),
+                ("form[carbon_kg]", "12"),
+                ("form[carbon_method]", "Bilan carbone"),
+                ("form[carbon_source]", "Base Empreinte"),
+            ],
+            "77311000",
+        )
+        .await;
+        // A draft is not in the catalogue.
+        let (status, _, body) = app
+            .post(
+                "/api/offers/create",
+                &[
+                    ("org_id", fournil.to_string().as_str()),
+                    ("title", "Pain de mie"),
+                    ("kind", "supply"),
+                ],
+                Some(&member),
+            )
+            .await;
+        ok(status, &body);
+        app.search.sync(&app.db).await.unwrap();
+        let get = |query: &'static str| {
+            let app = &app;
+            async move {
+                let (status, _, page) = app.get(&format!("/catalogue{query}"), None).await;
+                assert_eq!(status.as_u16(), 200, "{backend} {query}");
+                page
+            }
+        };
+
+        let all = get("").await;
+        assert_eq!(titles(&all).len(), 3, "{backend}: {:?}", titles(&all));
+        assert!(all.contains("3 offres"), "{backend}");
+        assert_eq!(
+            titles(&get("?q=pain").await),
+            ["Pains bio au levain"],
+            "{backend}"
+        );
+        assert_eq!(
+            titles(&get("?q=baguette").await),
+            ["Pains bio au levain"],
+            "{backend}"
+        );
+        assert_eq!(
+            titles(&get("?circuit_court=1").await),
+            ["Pains bio au levain"]
+        );
+        assert_eq!(titles(&get("?label=ab").await), ["Pains bio au levain"]);
+        assert_eq!(
+            titles(&get("?carbone=1").await),
+            ["Entretien des espaces verts"]
+        );
+        assert_eq!(
+            titles(&get("?inclusif=1").await),
+            ["Entretien des espaces verts"]
+        );
+        assert_eq!(
+            titles(&get("?type=service").await),
+            ["Entretien des espaces verts"]
+        );
+        assert_eq!(titles(&get("?cpv=15").await).len(), 2, "{backend}");
+        assert_eq!(titles(&get("?cpv=15612").await), ["Pains bio au levain"]);
+        assert_eq!(
+            titles(&get("?dep=01").await),
+            ["Entretien des espaces verts"]
+        );
+        assert_eq!(titles(&get("?dep=69M").await).len(), 2, "{backend}");
+        // Facets name their facts and labels, each a link.
+        assert!(
+            all.contains("href=\"/catalogue?circuit_court=1\""),
+            "{backend}"
+        );
+        assert!(all.contains("href=\"/catalogue?label=ab\""), "{backend}");
+        assert!(all.contains("Agriculture biologique (AB)"), "{backend}");
+
+        // Distance: within 5 km of Villeurbanne, the bread only; by distance from either end.
+        assert_eq!(
+            titles(&get("?pres_de=69266&km=5").await),
+            ["Pains bio au levain"]
+        );
+        assert_eq!(
+            titles(&get("?pres_de=69266&km=30&tri=distance").await),
+            ["Pains bio au levain", "Miel des Monts d'Or"],
+            "{backend}"
+        );
+        let from_albigny = get("?pres_de=69003&km=30&tri=distance").await;
+        assert_eq!(
+            titles(&from_albigny),
+            ["Miel des Monts d'Or", "Pains bio au levain"],
+            "{backend}"
+        );
+        assert!(from_albigny.contains(" km"), "{backend}: distances shown");
+
+        // Bad values are ignored.
+        assert_eq!(
+            titles(&get("?type=x&cpv=1&label=%3Cb%3E&km=abc&page=-1").await).len(),
+            3
+        );
+
+        // The business goes private: its offers leave the catalogue.
+        let (status, _, body) = app
+            .post(
+                "/api/orgs/update",
+                &[
+                    ("id", jardins.to_string().as_str()),
+                    ("form[kind]", "business"),
+                    ("form[siret]", "12002701600084"),
+                    ("form[name]", "Jardins de l'Ain (fictifs)"),
+                    ("form[commune]", "01053"),
+                ],
+                Some(&member),
+            )
+            .await;
+        ok(status, &body);
+        app.search.sync(&app.db).await.unwrap();
+        assert!(titles(&get("?type=service").await).is_empty(), "{backend}");
+    }
+}

@@ -18,7 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 const EXCERPT_CHARS: usize = 220;
 
 /// The communes whose position is known (the Métropole's and Lyon's arrondissements), by name.
-async fn placed_communes(db: &DatabaseConnection) -> Result<Vec<communes::Model>, DbErr> {
+pub(crate) async fn placed_communes(
+    db: &DatabaseConnection,
+) -> Result<Vec<communes::Model>, DbErr> {
     communes::Entity::find()
         .filter(communes::Column::Lat.is_not_null())
         .filter(communes::Column::Lon.is_not_null())
@@ -29,7 +31,7 @@ async fn placed_communes(db: &DatabaseConnection) -> Result<Vec<communes::Model>
 
 /// The INSEE codes of the communes within `km` of `origin` (centre to centre), the origin
 /// included; none when the origin's position is not known.
-fn within(placed: &[communes::Model], origin: &str, km: u32) -> Vec<String> {
+pub(crate) fn within(placed: &[communes::Model], origin: &str, km: u32) -> Vec<String> {
     let position = |c: &communes::Model| c.lat.zip(c.lon);
     let Some(from) = placed.iter().find(|c| c.insee == origin).and_then(position) else {
         return Vec::new();
@@ -62,6 +64,21 @@ pub fn area_label(code: &str) -> Option<String> {
         "69D" => Some("Rhône (hors Métropole)".into()),
         d => super::reference::department_names().get(d).cloned(),
     }
+}
+
+/// The "near" choices of a form.
+pub(crate) fn places(placed: Vec<communes::Model>) -> Vec<Place> {
+    placed
+        .into_iter()
+        .filter_map(|c| {
+            Some(Place {
+                lat: c.lat?,
+                lon: c.lon?,
+                insee: c.insee,
+                name: c.name,
+            })
+        })
+        .collect()
 }
 
 /// The directory's page: words, filters, order and facets from the index; rows from the
@@ -131,17 +148,7 @@ pub async fn search(
         page: hits.page,
         pages: hits.total.div_ceil(PER_PAGE).max(1),
         facets,
-        places: placed
-            .into_iter()
-            .filter_map(|c| {
-                Some(Place {
-                    lat: c.lat?,
-                    lon: c.lon?,
-                    insee: c.insee,
-                    name: c.name,
-                })
-            })
-            .collect(),
+        places: places(placed),
         commune_name: filters.commune.as_ref().and_then(|c| names.get(c).cloned()),
     })
 }

@@ -430,18 +430,16 @@ async fn touch(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError>
 pub async fn cpv_of(
     db: &impl ConnectionTrait,
     offer_ids: Vec<i32>,
-) -> Result<BTreeMap<i32, Vec<(String, String)>>, AppError> {
+) -> Result<BTreeMap<i32, Vec<(String, String)>>, sea_orm::DbErr> {
     let rows = offer_cpv::Entity::find()
         .filter(offer_cpv::Column::OfferId.is_in(offer_ids))
         .order_by_asc(offer_cpv::Column::CpvCode)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let labels: BTreeMap<String, String> = cpv_codes::Entity::find()
         .filter(cpv_codes::Column::Code.is_in(rows.iter().map(|r| r.cpv_code.clone())))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|c| (c.code, c.label_fr))
         .collect();
@@ -515,7 +513,8 @@ pub async fn for_edit(
     };
     let number = |v: Option<i16>| v.map(|v| v.to_string()).unwrap_or_default();
     let cpv = cpv_of(&txn, vec![offer_id])
-        .await?
+        .await
+        .map_err(db_err)?
         .remove(&offer_id)
         .unwrap_or_default();
     let form = OfferForm {
@@ -623,7 +622,8 @@ pub async fn public(
             .map(|c| (c.name.clone(), c.department.clone())),
         organisation_inclusive: org.inclusive,
         cpv: cpv_of(db, vec![offer_id])
-            .await?
+            .await
+            .map_err(db_err)?
             .remove(&offer_id)
             .unwrap_or_default(),
         delivery_communes: areas

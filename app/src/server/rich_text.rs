@@ -38,9 +38,32 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// The words of `markdown` without its marks (excerpts in lists).
+pub fn plain(markdown: &str) -> String {
+    use pulldown_cmark::Event;
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain, render};
+
+    #[test]
+    fn plain_text_drops_the_marks() {
+        assert_eq!(
+            plain("Pain **bio**.\n\n- miche\n- baguette"),
+            "Pain bio. miche baguette"
+        );
+        assert_eq!(plain("<b>gras</b> [lien](https://x.fr)"), "gras lien");
+    }
 
     #[test]
     fn markdown_becomes_simple_html() {

@@ -117,3 +117,15 @@ pub async fn get_offer(id: i32) -> Result<PublicOffer, AppError> {
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// `query` is the catalogue's query string, as in its URL.
+#[server(prefix = "/api", endpoint = "catalogue/search", input = GetUrl)]
+pub async fn search_catalogue(
+    query: String,
+) -> Result<crate::domain::catalogue::CataloguePage, AppError> {
+    use crate::domain::catalogue::CatalogueFilters;
+    use crate::server::{catalogue, state::AppState};
+    let state = AppState::get()?;
+    let filters = CatalogueFilters::from_query(&query);
+    Ok(catalogue::search(&state.db, &state.search, &filters).await?)
+}

@@ -2,6 +2,7 @@
 //! `/compte/offres/{id}`); everyone searches the published ones (`/catalogue`) and reads them
 //! (`/catalogue/{id}`).
 pub mod api;
+pub mod catalogue;
 pub mod editor;
 pub mod manage;
 pub mod public;

@@ -157,7 +157,21 @@ pub(super) fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query>
     ))
 }
 
-fn number(field: tantivy::schema::Field, value: i64) -> Box<dyn Query> {
+/// Documents with any of `values` in `field` (none when `values` is empty).
+pub(super) fn any_of(field: tantivy::schema::Field, values: &[String]) -> Box<dyn Query> {
+    if values.is_empty() {
+        // Nothing can match: a term no document has.
+        return term(field, "\u{0}");
+    }
+    Box::new(BooleanQuery::new(
+        values
+            .iter()
+            .map(|v| (Occur::Should, term(field, v)))
+            .collect(),
+    ))
+}
+
+pub(super) fn number(field: tantivy::schema::Field, value: i64) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_i64(field, value),
         IndexRecordOption::Basic,

@@ -1,9 +1,12 @@
 //! Offers of the catalogue in the index: one document per published offer of a public business
 //! (drafts, archived offers and private businesses' offers have none).
 
-use super::{Fields, SearchIndex};
+use super::contracts::{any_of, ids_of, number, paged, term, top, words_clauses, Counts};
+use super::{Fields, SearchError, SearchIndex};
+use crate::domain::catalogue::{CatalogueFilters, CatalogueSort, PER_PAGE};
 use crate::domain::geo;
 use crate::domain::offer::{is_short_chain, OfferStatus};
+use crate::domain::org::INCLUSIVE;
 use crate::server::entities::{
     communes, cpv_codes, offer_cpv, offer_labels, offers, organisations,
 };
@@ -11,7 +14,9 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
-use tantivy::TantivyDocument;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocId, Order, Score, SegmentReader, TantivyDocument};
 
 pub const KIND: &str = "offer";
 
@@ -189,4 +194,123 @@ fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
     d
 }
 
-impl SearchIndex {}
+/// The catalogue's facets: name, field, number of values.
+const FACETS: [(&str, &str, u32); 8] = [
+    ("kinds", "offer_kind", 5),
+    ("cpv_divisions", "cpv_division", 60),
+    ("labels", "labels", 20),
+    ("short_chain", "short_chain", 2),
+    ("life", "life_facts", 2),
+    ("carbon", "carbon", 2),
+    ("inclusive", "inclusive", 5),
+    ("areas", "area", 120),
+];
+
+/// One page of the catalogue from the index.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogueHits {
+    pub ids: Vec<i32>,
+    pub total: u64,
+    pub page: u64,
+    pub facets: HashMap<String, Counts>,
+}
+
+/// `near`: the communes within the distance asked for, when one is.
+fn query(index: &SearchIndex, f: &CatalogueFilters, near: Option<&[String]>) -> BooleanQuery {
+    let fields = &index.fields;
+    let mut clauses = words_clauses(index, KIND, f.q.as_deref().unwrap_or_default());
+    let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, q));
+    if let Some(k) = &f.kind {
+        filter(term(fields.offer_kind, k));
+    }
+    if let Some(c) = &f.cpv {
+        let field = match c.len() {
+            2 => fields.cpv_division,
+            3 => fields.cpv_group,
+            _ => fields.cpv_class,
+        };
+        filter(term(field, c));
+    }
+    if let Some(l) = &f.label {
+        filter(term(fields.labels, l));
+    }
+    if f.short_chain {
+        filter(number(fields.short_chain, 1));
+    }
+    if f.life {
+        filter(number(fields.life_facts, 1));
+    }
+    if f.carbon {
+        filter(number(fields.carbon, 1));
+    }
+    if f.inclusive {
+        let values: Vec<String> = std::iter::once("production")
+            .chain(INCLUSIVE)
+            .map(String::from)
+            .collect();
+        filter(any_of(fields.inclusive, &values));
+    }
+    match f.area.as_deref() {
+        Some(a @ ("69M" | "69D")) => filter(term(fields.area, a)),
+        Some(d) => filter(term(fields.departement, d)),
+        None => {}
+    }
+    if let Some(communes) = near {
+        filter(any_of(fields.commune, communes));
+    }
+    BooleanQuery::new(clauses)
+}
+
+impl SearchIndex {
+    /// The catalogue's page `filters.page` (clamped to the last page). `near`: the communes
+    /// within the distance of the filters; `origin`: the position to sort by distance from.
+    pub fn search_catalogue(
+        &self,
+        filters: &CatalogueFilters,
+        near: Option<&[String]>,
+        origin: Option<(f64, f64)>,
+    ) -> Result<CatalogueHits, SearchError> {
+        let searcher = self.searcher();
+        let q = query(self, filters, near);
+        let run = |page: u64| {
+            let limit = || {
+                TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize)
+            };
+            match (filters.sort, origin) {
+                (CatalogueSort::Relevance, _) if filters.q.is_some() => {
+                    top(&searcher, &q, limit().order_by_score(), &FACETS)
+                }
+                (CatalogueSort::Distance, Some(from)) => {
+                    // Nearest first: the key is minus the distance (offers without a position
+                    // last).
+                    let nearest = limit().tweak_score(move |segment: &SegmentReader| {
+                        let lat = segment.fast_fields().f64("lat").ok();
+                        let lon = segment.fast_fields().f64("lon").ok();
+                        move |doc: DocId, _score: Score| {
+                            let at = lat
+                                .as_ref()
+                                .and_then(|c| c.first(doc))
+                                .zip(lon.as_ref().and_then(|c| c.first(doc)));
+                            at.map(|p| -geo::distance_km(from, p))
+                                .unwrap_or(f64::NEG_INFINITY)
+                        }
+                    });
+                    top(&searcher, &q, nearest, &FACETS)
+                }
+                _ => top(
+                    &searcher,
+                    &q,
+                    limit().order_by_fast_field::<i64>("date", Order::Desc),
+                    &FACETS,
+                ),
+            }
+        };
+        let (ranked, page) = paged(filters.page, PER_PAGE, run)?;
+        Ok(CatalogueHits {
+            ids: ids_of(&searcher, ranked.docs.into_iter())?,
+            total: ranked.total,
+            page,
+            facets: ranked.facets,
+        })
+    }
+}

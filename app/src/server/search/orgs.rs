@@ -2,7 +2,7 @@
 //! public (the others have none), and the directory's word search.
 
 use super::contracts::words_clauses;
-use super::contracts::{ids_of, paged, term, top, Counts};
+use super::contracts::{any_of, ids_of, paged, term, top, Counts};
 use super::{Fields, SearchError, SearchIndex};
 use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
 use crate::domain::geo;
@@ -139,19 +139,6 @@ pub struct DirectoryHits {
     pub total: u64,
     pub page: u64,
     pub facets: HashMap<String, Counts>,
-}
-
-fn any_of(field: tantivy::schema::Field, values: &[String]) -> Box<dyn Query> {
-    if values.is_empty() {
-        // Nothing can match: a term no document has.
-        return term(field, "\u{0}");
-    }
-    Box::new(BooleanQuery::new(
-        values
-            .iter()
-            .map(|v| (Occur::Should, term(field, v)))
-            .collect(),
-    ))
 }
 
 /// `near`: the communes within the distance asked for, when one is.
