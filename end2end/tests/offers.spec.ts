@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { createOrganisation, expectAccessible, goto, signUp, uniqueEmail } from './helpers';
+
+test('a business publishes an offer and a buyer finds it by a French word and a facet', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  // Words of their own per project: both projects share one database.
+  const word = js ? 'Arbousier' : 'Amandier';
+  await signUp(page, 'Lucie Boulangère (fictive)', uniqueEmail(info, 'offre'));
+  await createOrganisation(page, {
+    kind: 'Entreprise',
+    siret: js ? '120 027 016 00076' : '120 027 016 00084',
+    name: `Fournil ${word} (fictif)`,
+    commune: 'Villeurbanne',
+  });
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+
+  // A draft, from the organisation's offers.
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Offres (catalogue)' }).click();
+  await expect(page.getByText('Aucune offre pour l')).toBeVisible();
+  const title = `Pains au levain ${word}`;
+  await page.getByLabel('Titre *').fill(title);
+  await page.getByLabel("Type d'offre *").selectOption({ label: 'Fournitures' });
+  await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+  await expect(page.getByRole('status')).toContainText('Brouillon créé');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  if (js) await expectAccessible(page);
+
+  // A bad value is explained; then the facts and labels.
+  await page.getByLabel("Nombre d'intermédiaires").fill('trois');
+  await page.getByRole('button', { name: "Enregistrer l'offre" }).click();
+  await expect(page.getByLabel("Nombre d'intermédiaires")).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Saisissez un nombre')).toBeVisible();
+  await page.getByLabel("Nombre d'intermédiaires").fill('0');
+  await page.getByLabel('Description', { exact: true }).fill('Miches et baguettes **bio**, livrées chaque matin.');
+  await page.getByLabel('Agriculture biologique (AB)').check();
+  await page.getByRole('button', { name: "Enregistrer l'offre" }).click();
+  await expect(page.getByRole('status')).toHaveText('Enregistré.');
+
+  // Publishing needs a CPV code: found in the tree by a word.
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByRole('alert')).toContainText('Ajoutez au moins un code CPV');
+  await page.getByLabel('Chercher un code par mot ou par numéro').fill('pain');
+  await page.getByRole('button', { name: 'Chercher', exact: true }).click();
+  await page.getByRole('button', { name: 'Ajouter 15811100 Pain', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Codes CPV mis à jour.');
+  await expect(page.locator('[data-test="offer-cpv"]')).toContainText('15811100 — Pain');
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByRole('status')).toHaveText('Offre publiée.');
+  await page.getByRole('link', { name: "Voir l'offre au catalogue" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('[data-test="offer-badges"]')).toContainText('Agriculture biologique (AB)');
+  await expect(page.locator('[data-test="offer-badges"]')).toContainText('Circuit court');
+  await expect(page.locator('[data-test="offer-description"] strong')).toHaveText('bio');
+  if (js) await expectAccessible(page);
+
+  // A buyer searches the catalogue: plural and accents do not matter; a facet narrows.
+  await expect(async () => {
+    await goto(page, '/catalogue');
+    await page.getByLabel('Rechercher une offre').fill(`levain ${word.toLowerCase()}`);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect(page.locator('[data-test="offer-row"]')).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await page.locator('[data-test="facets"]').getByRole('link', { name: /Agriculture biologique/ }).click();
+  await expect(page).toHaveURL(/label=ab/);
+  await expect(page.locator('[data-test="offer-row"]')).toHaveCount(1);
+  await expect(page.locator('[data-test="offer-row"]').getByRole('link', { name: title })).toBeVisible();
+  if (js) await expectAccessible(page);
+});
