@@ -172,8 +172,6 @@ pub fn build() -> (Schema, Fields) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     use super::stems as tokens;
 
     #[test]
