@@ -40,12 +40,21 @@ pub fn render(markdown: &str) -> String {
 
 /// The words of `markdown` without its marks (excerpts in lists).
 pub fn plain(markdown: &str) -> String {
-    use pulldown_cmark::Event;
+    use pulldown_cmark::{Event, TagEnd};
     let mut out = String::new();
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            // Words of two blocks or lines must not run together; inline marks add nothing.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock,
+            ) => out.push(' '),
             _ => {}
         }
     }
