@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/annuaire") view=directory::pages::DirectoryPage ssr=ASYNC />
                         <Route path=path!("/annuaire/:id") view=orgs::profile::OrgProfilePage ssr=ASYNC />
                         <Route path=path!("/catalogue") view=offers::catalogue::CataloguePage ssr=ASYNC />
+                        <Route path=path!("/catalogue/fournisseurs") view=offers::suppliers::SuppliersPage ssr=ASYNC />
                         <Route path=path!("/catalogue/:id") view=offers::public::OfferPage ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />

@@ -96,3 +96,113 @@ pub fn run(index: &SearchIndex, rounds: usize) -> anyhow::Result<()> {
     println!("({matched} hits returned in the top-20 runs)");
     Ok(())
 }
+
+/// Words typed in the directory and in the catalogue.
+const DIRECTORY_WORDS: &[&str] = &[
+    "menuiserie",
+    "boulangerie",
+    "plomberie",
+    "nettoyage",
+    "traiteur",
+    "paysages",
+    "imprimerie",
+    "transports",
+    "informatique",
+    "electricite",
+    "ferme",
+    "martin",
+];
+const DIRECTORY_FILTERS: &[&str] = &[
+    "",
+    "&type=business",
+    "&dep=69M",
+    "&inclusif=any",
+    "&pres_de=69266&km=10",
+    "&tri=recent",
+    "&taille=micro&dep=01",
+];
+const CATALOGUE_WORDS: &[&str] = &[
+    "pain",
+    "legumes",
+    "entretien espaces verts",
+    "menuiserie bois",
+    "nettoyage",
+    "mobilier",
+    "impression",
+    "transport",
+    "logiciel",
+    "repas",
+    "travaux",
+    "bio",
+];
+const CATALOGUE_FILTERS: &[&str] = &[
+    "",
+    "&circuit_court=1",
+    "&label=ab",
+    "&type=service",
+    "&pres_de=69123&km=10&tri=distance",
+    "&cpv=45",
+    "&cycle_de_vie=1&dep=69M",
+];
+
+/// Directory and catalogue pages as a visitor gets them (index query, facets, then the page's
+/// rows and labels from the database), with words and with filters only.
+pub async fn run_directory_and_catalogue(
+    db: &sea_orm::DatabaseConnection,
+    index: &SearchIndex,
+    rounds: usize,
+) -> anyhow::Result<()> {
+    use app::domain::catalogue::CatalogueFilters;
+    use app::domain::directory::DirectoryFilters;
+    let mut directory = Vec::new();
+    let mut catalogue = Vec::new();
+    let mut shown = (0usize, 0usize);
+    for (words, filters, out, is_directory) in [
+        (DIRECTORY_WORDS, DIRECTORY_FILTERS, &mut directory, true),
+        (CATALOGUE_WORDS, CATALOGUE_FILTERS, &mut catalogue, false),
+    ] {
+        let queries = words
+            .iter()
+            .map(|w| format!("q={}", w.replace(' ', "+")))
+            .chain(std::iter::once(String::new()));
+        for q in queries {
+            for f in filters {
+                let query = format!("{q}{f}");
+                for round in 0..=rounds {
+                    let t = Instant::now();
+                    let rows = if is_directory {
+                        let filters = DirectoryFilters::from_query(&query);
+                        app::server::directory::search(db, index, &filters)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("{e}"))?
+                            .rows
+                            .len()
+                    } else {
+                        let filters = CatalogueFilters::from_query(&query);
+                        app::server::catalogue::search(db, index, &filters)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("{e}"))?
+                            .rows
+                            .len()
+                    };
+                    // The first run warms the caches up.
+                    if round > 0 {
+                        out.push(t.elapsed());
+                        if is_directory {
+                            shown.0 += rows;
+                        } else {
+                            shown.1 += rows;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    report("directory page (20 rows + count + facets)", directory);
+    report("catalogue page (20 rows + count + facets)", catalogue);
+    println!(
+        "({} directory rows and {} catalogue rows shown)",
+        shown.0, shown.1
+    );
+    Ok(())
+}

@@ -59,8 +59,19 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write generated organisations and offers into this instance's database, for the
+    /// directory's and catalogue's benchmarks (docs/benchmarks.md); then run `reindex`.
+    GenerateCatalogue {
+        #[arg(long, default_value_t = 20_000)]
+        orgs: u64,
+        #[arg(long, default_value_t = 100_000)]
+        offers: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Measure the search index's latencies (ranked top-20, explorer pages with and without
-    /// filters) on this instance's index; stop its server first.
+    /// filters; directory and catalogue pages, their database rows included) on this
+    /// instance's index and database; stop its server first.
     BenchSearch {
         /// Runs of each query.
         #[arg(long, default_value_t = 20)]
@@ -92,7 +103,19 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::BenchSearch { rounds } => {
             let (index, fresh) = app::server::search::SearchIndex::open(&config.search_dir())?;
             anyhow::ensure!(!fresh, "no search index: run `passerelle reindex` first");
-            crate::bench::run(&index, rounds)
+            crate::bench::run(&index, rounds)?;
+            let db = prepare_db(&config).await?;
+            crate::bench::run_directory_and_catalogue(&db, &index, rounds).await
+        }
+        Command::GenerateCatalogue { orgs, offers, seed } => {
+            let db = prepare_db(&config).await?;
+            let started = std::time::Instant::now();
+            let (first, last) = crate::generate_catalogue::run(&db, orgs, offers, seed).await?;
+            println!(
+                "{orgs} organisations (ids {first}–{last}) and {offers} offers written in {:.1} s; now run `passerelle reindex`",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Generate {
             contracts,

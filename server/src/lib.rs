@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod exports;
 pub mod generate;
+pub mod generate_catalogue;
 pub mod security;
 pub mod uploads;
 pub mod web;

@@ -150,6 +150,10 @@ fn table() -> Table {
         ),
         ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
         (
+            "/api/catalogue/suppliers",
+            (vec![("cpv", "45421000")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/catalogue/search",
             (
                 vec![("query", "q=pain&circuit_court=1")],

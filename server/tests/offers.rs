@@ -618,3 +618,85 @@ async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
         assert!(titles(&get("?type=service").await).is_empty(), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts() {
+    use app::server::entities::{contract_awardees, contracts};
+    use std::path::Path;
+    // A real awardee of the Métropole's 2019 subset, with contracts in CPV 50711000.
+    const AWARDEE: &str = "53870002200154";
+    for (backend, url) in backends("offers_suppliers").await {
+        let app = TestApp::new(&url).await;
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
+        app::server::decp::import_file(&app.db, None, &fixture, "subset.json", None, |_| {})
+            .await
+            .unwrap();
+        let member = app.signup("fournisseurs@exemple.fr").await;
+        business(&app, &member, AWARDEE, "Maintenance Rhône (fictif)").await;
+        let other = business(
+            &app,
+            &member,
+            "120 027 016 00076",
+            "Électricité du Parc (fictive)",
+        )
+        .await;
+        published(
+            &app,
+            &member,
+            other,
+            &[
+                ("form[title]", "Maintenance électrique des bâtiments"),
+                ("form[kind]", "service"),
+            ],
+            "50711000",
+        )
+        .await;
+        app.search.sync(&app.db).await.unwrap();
+
+        // The contracts the awardee won in the trade, as the database counts them.
+        let ids: Vec<i32> = contract_awardees::Entity::find()
+            .filter(contract_awardees::Column::AwardeeId.eq(AWARDEE))
+            .filter(contract_awardees::Column::IsCurrent.eq(true))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.contract_id)
+            .collect();
+        let won = contracts::Entity::find()
+            .filter(contracts::Column::Id.is_in(ids))
+            .filter(contracts::Column::Cpv.starts_with("50711"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert!(won > 0, "{backend}: the fixture has such contracts");
+
+        let (status, _, page) = app
+            .get("/catalogue/fournisseurs?cpv=50711000-2", None)
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let firms: Vec<&str> = page.split("data-test=\"supplier\"").skip(1).collect();
+        assert_eq!(firms.len(), 2, "{backend}: {page}");
+        // The firm with an offer first, then the one that won contracts.
+        assert!(
+            firms[0].contains("Électricité du Parc")
+                && firms[0].contains("Maintenance électrique des bâtiments")
+        );
+        assert!(firms[1].contains("Maintenance Rhône"), "{backend}");
+        assert!(
+            firms[1].contains(&format!("Marchés publics remportés de ce type : {won}")),
+            "{backend}: {}",
+            firms[1]
+        );
+        assert!(
+            firms[0].contains("Aucun marché public de ce type"),
+            "{backend}"
+        );
+
+        // Not a CPV code: said so, with a 404.
+        let (status, _, page) = app.get("/catalogue/fournisseurs?cpv=pain", None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+        assert!(page.contains("pas un code CPV"), "{backend}");
+    }
+}

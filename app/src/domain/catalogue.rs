@@ -55,7 +55,7 @@ pub struct CatalogueFilters {
     pub q: Option<String>,
     /// supply, service, works.
     pub kind: Option<String>,
-    /// CPV division (2 digits), group (3) or class (5).
+    /// CPV division (2 digits), group (3), class (4) or category (5).
     pub cpv: Option<String>,
     /// An official label's code.
     pub label: Option<String>,
@@ -99,7 +99,7 @@ impl CatalogueFilters {
         CatalogueFilters {
             q,
             kind: clean(get("type"), 10).filter(|k| OfferKind::parse(k).is_some()),
-            cpv: digits(get("cpv"), &[2, 3, 5]),
+            cpv: digits(get("cpv"), &[2, 3, 4, 5]),
             label: clean(get("label"), 32).filter(|l| label_name(l).is_some()),
             short_chain: flag("circuit_court"),
             life: flag("cycle_de_vie"),
@@ -190,8 +190,53 @@ pub struct CataloguePage {
     pub places: Vec<Place>,
 }
 
+/// The part of a CPV code that "who can supply this?" looks at: the code's significant digits,
+/// at least its division and at most its category (5 digits), so that a very precise code
+/// still finds the firms of its trade. `None` for what is not a CPV code.
+pub fn supplier_scope(code: &str) -> Option<String> {
+    let code = super::cpv::normalise(code)?;
+    let significant = code.trim_end_matches('0').len().clamp(2, 5);
+    Some(code[..significant].to_string())
+}
+
+/// A firm that can supply a CPV code: its offers in it, and the public contracts it won in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Supplier {
+    pub org_id: i32,
+    pub name: String,
+    pub place: Option<String>,
+    pub inclusive: Option<String>,
+    /// (id, title)
+    pub offers: Vec<(i32, String)>,
+    pub won_contracts: u64,
+    pub won_cents: i64,
+    /// dd/mm/yyyy of the latest contract won in the code.
+    pub last_won: Option<String>,
+}
+
+/// "Who can supply this?" for one CPV code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suppliers {
+    pub code: String,
+    pub label: Option<String>,
+    /// The digits looked at (see `supplier_scope`).
+    pub scope: String,
+    pub suppliers: Vec<Supplier>,
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_scope_of_a_code_is_its_trade() {
+        use super::supplier_scope;
+        assert_eq!(supplier_scope("45421000").as_deref(), Some("45421"));
+        assert_eq!(supplier_scope("45421100-5").as_deref(), Some("45421"));
+        assert_eq!(supplier_scope("45000000").as_deref(), Some("45"));
+        assert_eq!(supplier_scope("45400000").as_deref(), Some("454"));
+        assert_eq!(supplier_scope("03000000").as_deref(), Some("03"));
+        assert_eq!(supplier_scope("pain"), None);
+    }
+
     use super::*;
 
     #[test]

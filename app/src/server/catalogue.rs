@@ -3,11 +3,15 @@
 
 use super::contracts::QueryError;
 use super::directory::{area_label, placed_communes, places, within};
-use super::entities::{communes, offer_labels, offers, organisations};
+use super::entities::{
+    communes, contract_awardees as awardees, contracts, cpv_codes, offer_labels, offers,
+    organisations,
+};
 use super::search::contracts::Counts;
 use super::search::SearchIndex;
 use crate::domain::catalogue::{
-    CatalogueFacets, CatalogueFilters, CataloguePage, OfferRow, PER_PAGE,
+    supplier_scope, CatalogueFacets, CatalogueFilters, CataloguePage, OfferRow, Supplier,
+    Suppliers, PER_PAGE,
 };
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::excerpt;
@@ -192,4 +196,152 @@ async fn rows_in_order(
             })
         })
         .collect())
+}
+
+/// Offers looked at by "who can supply this?", at most.
+const SUPPLIER_OFFERS: usize = 500;
+
+/// "Who can supply this?": the public businesses with catalogue offers in the code's trade, and
+/// those that won public contracts in it (from the imported DECP), offers first.
+pub async fn suppliers(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    code: &str,
+) -> Result<Option<Suppliers>, QueryError> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+    use sea_orm::FromQueryResult;
+    let Some(scope) = supplier_scope(code) else {
+        return Ok(None);
+    };
+    let Some(code) = crate::domain::cpv::normalise(code) else {
+        return Ok(None);
+    };
+    let label = cpv_codes::Entity::find_by_id(code.clone())
+        .one(db)
+        .await?
+        .map(|c| c.label_fr);
+    let ids = index.offers_in_cpv(&scope, SUPPLIER_OFFERS)?;
+    let found = offers::Entity::find()
+        .filter(offers::Column::Id.is_in(ids.clone()))
+        .filter(offers::Column::Status.eq("published"))
+        .all(db)
+        .await?;
+    let mut by_org: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
+    for id in &ids {
+        if let Some(o) = found.iter().find(|o| o.id == *id) {
+            by_org
+                .entry(o.organisation_id)
+                .or_default()
+                .push((o.id, o.title.clone()));
+        }
+    }
+    // Public contracts won in the trade by public businesses of the directory.
+    #[derive(FromQueryResult)]
+    struct Won {
+        org_id: i32,
+        n: i64,
+        cents: Option<i64>,
+        last: Option<chrono::NaiveDate>,
+    }
+    let won_query = Query::select()
+        .expr_as(
+            Expr::col((organisations::Entity, organisations::Column::Id)),
+            Alias::new("org_id"),
+        )
+        .expr_as(
+            Func::count(Expr::col((contracts::Entity, contracts::Column::Id))),
+            Alias::new("n"),
+        )
+        .expr_as(
+            // SUM of a BIGINT is a NUMERIC on PostgreSQL: cast back to an i64.
+            Func::cast_as(
+                Func::sum(Expr::col((
+                    contracts::Entity,
+                    contracts::Column::FinalAmountCents,
+                ))),
+                Alias::new("BIGINT"),
+            ),
+            Alias::new("cents"),
+        )
+        .expr_as(
+            Func::max(Expr::col((
+                contracts::Entity,
+                contracts::Column::NotifiedOn,
+            ))),
+            Alias::new("last"),
+        )
+        .from(organisations::Entity)
+        .inner_join(
+            awardees::Entity,
+            Expr::col((awardees::Entity, awardees::Column::AwardeeId))
+                .equals((organisations::Entity, organisations::Column::Siret)),
+        )
+        .inner_join(
+            contracts::Entity,
+            Expr::col((contracts::Entity, contracts::Column::Id))
+                .equals((awardees::Entity, awardees::Column::ContractId)),
+        )
+        .and_where(organisations::Column::IsPublic.eq(true))
+        .and_where(organisations::Column::Kind.eq("business"))
+        .and_where(awardees::Column::IsCurrent.eq(true))
+        .and_where(contracts::Column::CpvDivision.eq(&scope[..2]))
+        .and_where(contracts::Column::Cpv.like(format!("{scope}%")))
+        .group_by_col((organisations::Entity, organisations::Column::Id))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let won: HashMap<i32, Won> = Won::find_by_statement(backend.build(&won_query))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.org_id, w))
+        .collect();
+    let org_ids: Vec<i32> = by_org.keys().chain(won.keys()).copied().collect();
+    let orgs = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(org_ids))
+        .filter(organisations::Column::IsPublic.eq(true))
+        .all(db)
+        .await?;
+    let places: HashMap<String, communes::Model> = communes::Entity::find()
+        .filter(communes::Column::Insee.is_in(orgs.iter().filter_map(|o| o.commune_insee.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee.clone(), c))
+        .collect();
+    let mut suppliers: Vec<Supplier> = orgs
+        .into_iter()
+        .map(|o| {
+            let w = won.get(&o.id);
+            Supplier {
+                org_id: o.id,
+                place: o
+                    .commune_insee
+                    .as_ref()
+                    .and_then(|c| places.get(c))
+                    .map(|p| format!("{} ({})", p.name, p.department)),
+                inclusive: o.inclusive.clone(),
+                offers: by_org.remove(&o.id).unwrap_or_default(),
+                won_contracts: w.map(|w| w.n as u64).unwrap_or(0),
+                won_cents: w.and_then(|w| w.cents).unwrap_or(0),
+                last_won: w
+                    .and_then(|w| w.last)
+                    .map(|d| d.format("%d/%m/%Y").to_string()),
+                name: o.name,
+            }
+        })
+        .collect();
+    // Firms with offers first, then by contracts won.
+    suppliers.sort_by(|a, b| {
+        a.offers
+            .is_empty()
+            .cmp(&b.offers.is_empty())
+            .then(b.won_contracts.cmp(&a.won_contracts))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(Some(Suppliers {
+        code,
+        label,
+        scope,
+        suppliers,
+    }))
 }

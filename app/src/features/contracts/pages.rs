@@ -364,7 +364,12 @@ fn Detail(c: ContractDetail) -> impl IntoView {
             {row(t("contracts.consortium"), c.consortium.clone().map(|g| t(&format!("contracts.consortium_{g}"))))}
             {row(t("contracts.identifier"), Some(c.source_id.clone()))}
         </dl>
-        <p><a href=format!("/acheteurs/{}", c.buyer_siret)>{t("contracts.buyer_page")}</a></p>
+        <p class="card__links">
+            <a href=format!("/acheteurs/{}", c.buyer_siret)>{t("contracts.buyer_page")}</a>
+            {c.cpv.clone().map(|code| view! {
+                <a href=format!("/catalogue/fournisseurs?cpv={code}")>{t("suppliers.link")}</a>
+            })}
+        </p>
         <h2>{t("contracts.awardees")}</h2>
         {if c.awardees.is_empty() {
             view! { <p class="empty-state">{t("contracts.no_awardee")}</p> }.into_any()

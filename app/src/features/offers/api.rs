@@ -129,3 +129,13 @@ pub async fn search_catalogue(
     let filters = CatalogueFilters::from_query(&query);
     Ok(catalogue::search(&state.db, &state.search, &filters).await?)
 }
+
+/// "Who can supply this?" for a CPV code (8 digits, with or without its check digit).
+#[server(prefix = "/api", endpoint = "catalogue/suppliers", input = GetUrl)]
+pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Suppliers, AppError> {
+    use crate::server::{catalogue, state::AppState};
+    let state = AppState::get()?;
+    catalogue::suppliers(&state.db, &state.search, &cpv)
+        .await?
+        .ok_or(AppError::NotFound)
+}

@@ -6,3 +6,4 @@ pub mod catalogue;
 pub mod editor;
 pub mod manage;
 pub mod public;
+pub mod suppliers;

@@ -115,7 +115,10 @@ fn Offer(o: PublicOffer) -> impl IntoView {
             <h2 id="offer-cpv-title">{t("offer.cpv_title")}</h2>
             <ul>
                 {o.cpv.iter().map(|(code, label)| view! {
-                    <li><a href=format!("/catalogue?cpv={}", &code[..2])>{code.clone()}</a> " — " {label.clone()}</li>
+                    <li>
+                        <a href=format!("/catalogue?cpv={}", &code[..2])>{code.clone()}</a> " — " {label.clone()} " · "
+                        <a href=format!("/catalogue/fournisseurs?cpv={code}")>{t("suppliers.link")}</a>
+                    </li>
                 }).collect_view()}
             </ul>
         </section>

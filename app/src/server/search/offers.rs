@@ -155,7 +155,8 @@ fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
     for (code, _) in a.cpv {
         d.add_text(f.cpv_division, code.get(..2).unwrap_or(code));
         d.add_text(f.cpv_group, code.get(..3).unwrap_or(code));
-        d.add_text(f.cpv_class, code.get(..5).unwrap_or(code));
+        d.add_text(f.cpv_class, code.get(..4).unwrap_or(code));
+        d.add_text(f.cpv_category, code.get(..5).unwrap_or(code));
     }
     for l in a.labels {
         d.add_text(f.labels, l);
@@ -227,7 +228,8 @@ fn query(index: &SearchIndex, f: &CatalogueFilters, near: Option<&[String]>) -> 
         let field = match c.len() {
             2 => fields.cpv_division,
             3 => fields.cpv_group,
-            _ => fields.cpv_class,
+            4 => fields.cpv_class,
+            _ => fields.cpv_category,
         };
         filter(term(field, c));
     }
@@ -262,6 +264,28 @@ fn query(index: &SearchIndex, f: &CatalogueFilters, near: Option<&[String]>) -> 
 }
 
 impl SearchIndex {
+    /// Every catalogue offer with a CPV code starting with `scope` (2 to 5 digits), at most
+    /// `limit`.
+    pub fn offers_in_cpv(&self, scope: &str, limit: usize) -> Result<Vec<i32>, SearchError> {
+        let f = &self.fields;
+        let field = match scope.len() {
+            2 => f.cpv_division,
+            3 => f.cpv_group,
+            4 => f.cpv_class,
+            _ => f.cpv_category,
+        };
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.kind, KIND)),
+            (Occur::Must, term(field, scope)),
+        ]);
+        let searcher = self.searcher();
+        let top = searcher.search(
+            &q,
+            &TopDocs::with_limit(limit).order_by_fast_field::<i64>("date", Order::Desc),
+        )?;
+        ids_of(&searcher, top.into_iter().map(|(_, a)| a))
+    }
+
     /// The catalogue's page `filters.page` (clamped to the last page). `near`: the communes
     /// within the distance of the filters; `origin`: the position to sort by distance from.
     pub fn search_catalogue(

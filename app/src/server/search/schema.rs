@@ -104,8 +104,9 @@ pub struct Fields {
     pub name_key: Field,
     /// An offer's kind (supply, service, works).
     pub offer_kind: Field,
-    /// The CPV class (5 digits) of each of an offer's codes.
+    /// The CPV class (4 digits) and category (5 digits) of each of an offer's codes.
     pub cpv_class: Field,
+    pub cpv_category: Field,
     /// Labels an offer holds (codes; several).
     pub labels: Field,
     /// 1 when an offer comes through a short supply chain (at most one intermediary).
@@ -159,6 +160,7 @@ pub fn build() -> (Schema, Fields) {
         name_key: s.add_text_field("name_key", keyword.clone()),
         offer_kind: s.add_text_field("offer_kind", keyword.clone()),
         cpv_class: s.add_text_field("cpv_class", keyword.clone()),
+        cpv_category: s.add_text_field("cpv_category", keyword.clone()),
         labels: s.add_text_field("labels", keyword),
         short_chain: s.add_i64_field("short_chain", number.clone()),
         life_facts: s.add_i64_field("life_facts", number.clone()),

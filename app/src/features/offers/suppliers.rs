@@ -1,0 +1,97 @@
+//! "Who can supply this?" (`/catalogue/fournisseurs?cpv=…`): for a CPV code, the local firms with
+//! offers in its trade and those that already won public contracts in it.
+
+use super::api::cpv_suppliers;
+use crate::domain::catalogue::Suppliers;
+use crate::domain::contracts::format_euros;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SuppliersPage() -> impl IntoView {
+    let query = use_query_map();
+    let code = move || query.with(|q| q.get("cpv")).unwrap_or_default();
+    let data = Resource::new(code, |code| async move {
+        if code.trim().is_empty() {
+            Ok(None)
+        } else {
+            cpv_suppliers(code).await.map(Some)
+        }
+    });
+    view! {
+        <Title text=format!("{} — Passerelle", t("suppliers.title")) />
+        <p><a href="/catalogue">{t("offer.back_catalogue")}</a></p>
+        <h1>{t("suppliers.title")}</h1>
+        <p class="lead">{t("suppliers.lead")}</p>
+        <form method="get" action="/catalogue/fournisseurs" role="search" class="cpv-search card">
+            <div class="field">
+                <label for="s-cpv">{t("suppliers.cpv")}</label>
+                <input id="s-cpv" name="cpv" inputmode="numeric" maxlength="10" value=code aria-describedby="s-cpv-hint" />
+                <p class="field__hint" id="s-cpv-hint">{t("suppliers.cpv_hint")}</p>
+            </div>
+            <button type="submit" class="button button--primary">{t("suppliers.submit")}</button>
+        </form>
+        <Suspense fallback=|| ()>
+            {move || data.get().map(|r| match r {
+                Ok(None) => ().into_any(),
+                Ok(Some(s)) => view! { <SupplierList s /> }.into_any(),
+                Err(e) => {
+                    set_status(e.status_code());
+                    let key = if e.status_code() == 404 { "suppliers.unknown" } else { e.message_key() };
+                    view! { <p class="alert alert--error" role="alert">{t(key)}</p> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SupplierList(s: Suppliers) -> impl IntoView {
+    view! {
+        <h2>{format!("{} — {}", s.code, s.label.clone().unwrap_or_default())}</h2>
+        <p>{t("suppliers.scope")} " " <strong>{s.scope.clone()}</strong> " · "
+            <a href=format!("/catalogue?cpv={}", s.scope)>{t("suppliers.see_offers")}</a> " · "
+            <a href=format!("/marches?cpv={}", &s.scope[..s.scope.len().min(3)])>{t("suppliers.see_contracts")}</a>
+        </p>
+        {if s.suppliers.is_empty() {
+            view! { <p class="empty-state">{t("suppliers.none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="result-list" data-test="suppliers">
+                    {s.suppliers.into_iter().map(|f| view! {
+                        <li class="card result" data-test="supplier">
+                            <h3 class="result__title"><a href=format!("/annuaire/{}", f.org_id)>{f.name.clone()}</a></h3>
+                            <p class="result__meta">
+                                {f.place.clone().unwrap_or_default()}
+                                {f.inclusive.as_deref().map(|i| format!(" · {}", t(&format!("org.inclusive.{i}"))))}
+                            </p>
+                            {(!f.offers.is_empty()).then(|| view! {
+                                <p>{t("suppliers.offers")} " : "
+                                    {f.offers.iter().enumerate().map(|(i, (id, title))| view! {
+                                        <span>{(i > 0).then_some(", ")}<a href=format!("/catalogue/{id}")>{title.clone()}</a></span>
+                                    }).collect_view()}
+                                </p>
+                            })}
+                            <p class="result__meta" data-test="supplier-won">
+                                {if f.won_contracts == 0 {
+                                    t("suppliers.won_none")
+                                } else {
+                                    format!(
+                                        "{} : {} · {}{}",
+                                        t("suppliers.won"),
+                                        f.won_contracts,
+                                        format_euros(f.won_cents),
+                                        f.last_won.as_ref().map(|d| format!(" · {} {d}", t("suppliers.last"))).unwrap_or_default()
+                                    )
+                                }}
+                            </p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
