@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the foundation (figures recorded in docs/benchmarks.md):
 #   - release WASM size, raw, gzip and brotli;
-#   - SSR requests/s of the home page and of the login page, with wrk (Debian's package),
+#   - SSR requests/s of the home page, the login page, a public profile, the directory and the
+#     catalogue, with wrk (Debian's package),
 #     against the release binary on a fresh SQLite database seeded with the demo.
 # Usage: .ci/bench.sh   (needs wrk and brotli: apt-get install wrk brotli)
 set -euo pipefail
@@ -23,7 +24,9 @@ DATABASE_URL="sqlite://$dir/bench.db?mode=rwc" PASSERELLE_ADDR="127.0.0.1:$port"
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 1; done
-for path in / /connexion; do
+# A public profile of the demo directory, as the directory links it.
+profile=$(curl -fs "http://127.0.0.1:$port/annuaire" | grep -o 'href="/annuaire/[0-9]*"' | head -1 | grep -o '/annuaire/[0-9]*')
+for path in / /connexion "$profile" /annuaire /catalogue; do
   echo "== wrk -t2 -c32 -d20s http://127.0.0.1:$port$path"
   wrk -t2 -c32 -d20s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|Latency|99%|Non-2xx"
 done

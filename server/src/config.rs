@@ -40,6 +40,10 @@ pub struct Config {
     /// the SQLite file (`data/passerelle.search`), or `data/search` with PostgreSQL.
     #[serde(default)]
     pub search_dir: Option<String>,
+    /// Directory of uploaded media, offers' photos (PASSERELLE_MEDIA_DIR). By default beside the
+    /// SQLite file (`data/passerelle.media`), or `data/media` with PostgreSQL.
+    #[serde(default)]
+    pub media_dir: Option<String>,
 }
 
 fn default_site_root() -> String {
@@ -105,6 +109,13 @@ impl Config {
         match &self.search_dir {
             Some(d) => d.into(),
             None => app::server::search::default_dir(&self.database_url),
+        }
+    }
+
+    pub fn media_dir(&self) -> std::path::PathBuf {
+        match &self.media_dir {
+            Some(d) => d.into(),
+            None => app::server::search::default_dir(&self.database_url).with_extension("media"),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod exports;
 pub mod generate;
 pub mod generate_catalogue;
+pub mod photos;
 pub mod security;
 pub mod uploads;
 pub mod web;

@@ -43,7 +43,7 @@ fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
         .into_response()
 }
 
-fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -46,6 +46,7 @@ pub fn state(
         mailer,
         login_limits: LoginLimits::default(),
         public_url: config.public_url.clone(),
+        media_dir: config.media_dir(),
     })
 }
 
@@ -143,12 +144,19 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/admin/imports/{id}/rejets.csv",
             get(crate::uploads::rejects),
         )
+        .route("/media/offers/{name}", get(crate::photos::serve))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only this route takes large bodies.
         .route(
             "/admin/imports",
             axum::routing::post(crate::uploads::upload)
                 .layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/compte/offres/{id}/photos",
+            axum::routing::post(crate::photos::upload).layer(DefaultBodyLimit::max(
+                app::server::photos::MAX_BYTES + 256 * 1024,
+            )),
         )
         .with_state(state)
         .layer(middleware::from_fn(security::server_fn_error_status))

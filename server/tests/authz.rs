@@ -150,6 +150,10 @@ fn table() -> Table {
         ),
         ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
         (
+            "/api/offers/photo/delete",
+            (vec![("id", "1"), ("photo_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
             "/api/catalogue/suppliers",
             (vec![("cpv", "45421000")], [A, A, A, A, A, A]),
         ),

@@ -700,3 +700,229 @@ async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts() {
         assert!(page.contains("pas un code CPV"), "{backend}");
     }
 }
+
+/// A multipart body with a file field `photo` and a text field `alt`.
+fn multipart(
+    file: &[u8],
+    file_name: &str,
+    content_type: &str,
+    alt: Option<&str>,
+) -> (String, Vec<u8>) {
+    let boundary = "passerelle-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n");
+    if let Some(alt) = alt {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n{alt}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &TestApp,
+    offer: i32,
+    cookie: Option<&str>,
+    (content_type, body): (String, Vec<u8>),
+) -> (axum::http::StatusCode, String) {
+    use axum::http::{header, Request};
+    let mut req = Request::post(format!("/compte/offres/{offer}/photos"))
+        .header(header::CONTENT_TYPE, content_type);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let (status, _, body) = app
+        .send(req.body(axum::body::Body::from(body)).unwrap())
+        .await;
+    (status, body)
+}
+
+fn stored_files(app: &TestApp) -> Vec<String> {
+    std::fs::read_dir(app.media_dir.join("offers"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn photos_are_checked_by_their_content_and_reencoded() {
+    use app::server::entities::offer_photos;
+    for (backend, url) in backends("offers_photos").await {
+        let app = TestApp::new(&url).await;
+        let member = app.signup("photographe@exemple.fr").await;
+        let stranger = app.signup("curieux@exemple.fr").await;
+        let org = business(
+            &app,
+            &member,
+            "120 027 016 00076",
+            "Fournil du Parc (fictif)",
+        )
+        .await;
+        let offer = published(
+            &app,
+            &member,
+            org,
+            &[("form[title]", "Pain au levain"), ("form[kind]", "supply")],
+            "15811100",
+        )
+        .await;
+
+        // A real picture, larger than what is kept, named as an attacker would.
+        let mut png = Vec::new();
+        image::RgbImage::from_fn(2400, 1200, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        })
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+        let alt = "Miches <script>alert(1)</script> sur une grille";
+        let (status, body) = upload(
+            &app,
+            offer,
+            Some(&member),
+            multipart(&png, "../../evil.php", "application/x-php", Some(alt)),
+        )
+        .await;
+        assert_eq!(status.as_u16(), 303, "{backend}: {body}");
+        let photos = offer_photos::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(photos.len(), 1, "{backend}");
+        let p = &photos[0];
+        assert_eq!(
+            (p.width, p.height),
+            (1600, 800),
+            "{backend}: shrunk to 1600 px"
+        );
+        assert!(
+            app::server::photos::is_stored_name(&p.file_name),
+            "{}",
+            p.file_name
+        );
+        let bytes = std::fs::read(app.media_dir.join("offers").join(&p.file_name)).unwrap();
+        assert_eq!(
+            &bytes[..3],
+            &[0xFF, 0xD8, 0xFF],
+            "{backend}: re-encoded as JPEG"
+        );
+        assert_eq!(stored_files(&app).len(), 1);
+
+        // Served under its name, with the right type; nothing else is.
+        let (status, _, _) = app
+            .get(&format!("/media/offers/{}", p.file_name), None)
+            .await;
+        assert_eq!(status.as_u16(), 200);
+        let (status, _, _) = app.get("/media/offers/..%2F..%2Fetc%2Fpasswd", None).await;
+        assert_eq!(status.as_u16(), 404);
+        // The offer page shows it, its description as text.
+        let (_, _, page) = app.get(&format!("/catalogue/{offer}"), None).await;
+        assert!(
+            page.contains(&format!("src=\"/media/offers/{}\"", p.file_name)),
+            "{backend}"
+        );
+        assert!(
+            !page.contains("<script>alert(1)"),
+            "{backend}: alt injected"
+        );
+
+        // Refused, and nothing stored: a text calling itself a JPEG, no description, too
+        // heavy, a stranger, nobody.
+        let fake = multipart(
+            b"GIF89a? no: <?php system($_GET['c']); ?>",
+            "photo.jpg",
+            "image/jpeg",
+            Some("Photo"),
+        );
+        assert_eq!(
+            upload(&app, offer, Some(&member), fake).await.0.as_u16(),
+            415,
+            "{backend}"
+        );
+        let no_alt = multipart(&png, "photo.png", "image/png", None);
+        assert_eq!(
+            upload(&app, offer, Some(&member), no_alt).await.0.as_u16(),
+            422,
+            "{backend}"
+        );
+        let heavy = multipart(
+            &vec![0u8; 9 * 1024 * 1024],
+            "big.jpg",
+            "image/jpeg",
+            Some("Gros"),
+        );
+        assert_eq!(
+            upload(&app, offer, Some(&member), heavy).await.0.as_u16(),
+            413,
+            "{backend}"
+        );
+        let other = multipart(&png, "photo.png", "image/png", Some("Photo"));
+        assert_eq!(
+            upload(&app, offer, Some(&stranger), other.clone())
+                .await
+                .0
+                .as_u16(),
+            403
+        );
+        assert_eq!(upload(&app, offer, None, other).await.0.as_u16(), 401);
+        assert_eq!(
+            offer_photos::Entity::find().count(&app.db).await.unwrap(),
+            1,
+            "{backend}"
+        );
+        assert_eq!(stored_files(&app).len(), 1, "{backend}");
+
+        // Removing the photo removes its file; deleting the offer removes the others'.
+        let id = offer.to_string();
+        let photo_id = p.id.to_string();
+        let (status, _, _) = app
+            .post(
+                "/api/offers/photo/delete",
+                &[("id", id.as_str()), ("photo_id", photo_id.as_str())],
+                Some(&stranger),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = app
+            .post(
+                "/api/offers/photo/delete",
+                &[("id", id.as_str()), ("photo_id", photo_id.as_str())],
+                Some(&member),
+            )
+            .await;
+        ok(status, &body);
+        assert!(stored_files(&app).is_empty(), "{backend}: file removed");
+        let again = multipart(&png, "photo.png", "image/png", Some("Pain"));
+        assert_eq!(
+            upload(&app, offer, Some(&member), again).await.0.as_u16(),
+            303
+        );
+        assert_eq!(stored_files(&app).len(), 1);
+        let (status, _, body) = app
+            .post(
+                "/api/offers/delete",
+                &[("id", id.as_str()), ("confirm", "on")],
+                Some(&member),
+            )
+            .await;
+        ok(status, &body);
+        assert!(
+            stored_files(&app).is_empty(),
+            "{backend}: the offer's files went with it"
+        );
+        assert_eq!(
+            offer_photos::Entity::find().count(&app.db).await.unwrap(),
+            0
+        );
+    }
+}

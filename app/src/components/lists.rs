@@ -2,6 +2,8 @@
 //! are links, and the page links. Links, not buttons: they work without JavaScript and each
 //! state of a list is a URL.
 
+use crate::domain::directory::Place;
+use crate::domain::geo::RADII_KM;
 use crate::i18n::t;
 use leptos::prelude::*;
 
@@ -67,4 +69,43 @@ pub fn Pagination(page: u64, pages: u64, href: Callback<u64, String>) -> impl In
             </nav>
         }
     })
+}
+
+/// The place fields of a search form: a department (or 69M / 69D), and a distance from a commune
+/// whose position is known. `prefix` keeps the ids of two forms apart.
+#[component]
+pub fn PlaceFields(
+    prefix: &'static str,
+    area: Option<String>,
+    near: Option<String>,
+    km: Option<u32>,
+    places: Vec<Place>,
+) -> impl IntoView {
+    let id = |name: &str| format!("{prefix}-{name}");
+    view! {
+        <div class="field">
+            <label for=id("dep")>{t("directory.area")}</label>
+            <input id=id("dep") name="dep" maxlength="3" value=area.unwrap_or_default() aria-describedby=id("dep-hint") />
+            <p class="field__hint" id=id("dep-hint")>{t("directory.area_hint")}</p>
+        </div>
+        <div class="field">
+            <label for=id("pres")>{t("directory.near")}</label>
+            <select id=id("pres") name="pres_de" aria-describedby=id("pres-hint")>
+                <option value="">{t("directory.near_none")}</option>
+                {places.into_iter().map(|p| {
+                    let chosen = near.as_ref() == Some(&p.insee);
+                    view! { <option value=p.insee selected=chosen>{p.name}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field__hint" id=id("pres-hint")>{t("directory.near_hint")}</p>
+        </div>
+        <div class="field">
+            <label for=id("km")>{t("directory.km")}</label>
+            <select id=id("km") name="km">
+                {RADII_KM.iter().map(|k| view! {
+                    <option value=k.to_string() selected=km.unwrap_or(10) == *k>{format!("{k} km")}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
 }

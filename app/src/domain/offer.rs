@@ -90,6 +90,8 @@ pub fn label_name(code: &str) -> Option<&'static str> {
 pub const SHORT_CHAIN_MAX_INTERMEDIARIES: i16 = 1;
 
 pub const MAX_TITLE: usize = 160;
+/// Photos an offer can have.
+pub const MAX_PHOTOS: u64 = 6;
 pub const MAX_DESCRIPTION: usize = 8000;
 
 /// The offer form as a browser sends it (every field a string).
@@ -272,6 +274,17 @@ impl OfferForm {
     }
 }
 
+/// A photo of an offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoView {
+    pub id: i32,
+    pub url: String,
+    /// What the photo shows, for people who cannot see it.
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
 /// An offer as its editor shows it (form values as typed, and what the page needs around).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OfferEdit {
@@ -282,6 +295,7 @@ pub struct OfferEdit {
     pub form: OfferForm,
     /// (code, label), in code order.
     pub cpv: Vec<(String, String)>,
+    pub photos: Vec<PhotoView>,
 }
 
 /// One offer in its organisation's list.
@@ -328,6 +342,7 @@ pub struct PublicOffer {
     /// Label names.
     pub labels: Vec<String>,
     pub published_on: Option<String>,
+    pub photos: Vec<PhotoView>,
 }
 
 /// Whether the supply chain is short ("circuit court"): at most one intermediary.

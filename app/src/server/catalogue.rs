@@ -1,7 +1,7 @@
 //! The catalogue's search: words, filters, order and facets from the index; rows from the
 //! database.
 
-use super::contracts::QueryError;
+use super::contracts::{facet, QueryError};
 use super::directory::{area_label, placed_communes, places, within};
 use super::entities::{
     communes, contract_awardees as awardees, contracts, cpv_codes, offer_labels, offers,
@@ -22,17 +22,6 @@ use std::collections::HashMap;
 
 /// CPV codes shown per offer in the list.
 const CPV_SHOWN: usize = 3;
-
-fn facet(counts: Counts, label: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
-    counts
-        .into_iter()
-        .map(|(value, count)| FacetValue {
-            label: label(&value),
-            value,
-            count,
-        })
-        .collect()
-}
 
 /// The count of documents whose flag is 1.
 fn ones(counts: &Counts) -> u64 {

@@ -104,7 +104,8 @@ async fn models_in_order(
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-fn facet(counts: Counts, labels: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
+/// Facet values with their labels, in the index's order.
+pub(crate) fn facet(counts: Counts, labels: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
     counts
         .into_iter()
         .map(|(value, count)| FacetValue {

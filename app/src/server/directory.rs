@@ -1,11 +1,10 @@
 //! The directory's search: filters and words through the index, rows and labels from the
 //! database.
 
-use super::contracts::QueryError;
+use super::contracts::{facet, QueryError};
 use super::entities::{communes, naf_codes, organisations};
 use super::search::contracts::Counts;
 use super::search::SearchIndex;
-use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{
     excerpt, DirectoryFacets, DirectoryFilters, DirectoryPage, DirectoryRow, Place, PER_PAGE,
 };
@@ -44,17 +43,6 @@ pub(crate) fn within(placed: &[communes::Model], origin: &str, km: u32) -> Vec<S
     out.sort();
     out.dedup();
     out
-}
-
-fn facet(counts: Counts, label: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
-    counts
-        .into_iter()
-        .map(|(value, count)| FacetValue {
-            label: label(&value),
-            value,
-            count,
-        })
-        .collect()
 }
 
 /// The name of an area: a department's, or the Métropole's and the rest of the Rhône's.

@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod offers;
 pub mod orgs;
 pub mod passwords;
+pub mod photos;
 pub mod reference;
 pub mod rich_text;
 pub mod search;

@@ -64,6 +64,15 @@ async fn offer_of_member(
     Ok((offer, org))
 }
 
+/// Refused unless `user_id` is an active member of the offer's business.
+pub async fn check_member(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    offer_id: i32,
+) -> Result<(), AppError> {
+    offer_of_member(db, user_id, offer_id).await.map(|_| ())
+}
+
 /// Tells the index that the offer's catalogue document changed.
 pub(crate) async fn reindex(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError> {
     search_outbox::ActiveModel {
@@ -314,10 +323,11 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Deletes the offer and everything attached to it, when `confirmed` (the member ticked the
-/// box). Returns its organisation's id (the page to go back to).
+/// Deletes the offer and everything attached to it (its photos' files too), when `confirmed`
+/// (the member ticked the box). Returns its organisation's id (the page to go back to).
 pub async fn delete(
     db: &DatabaseConnection,
+    media_dir: &std::path::Path,
     user_id: i32,
     offer_id: i32,
     confirmed: bool,
@@ -346,6 +356,14 @@ pub async fn delete(
         .exec(&txn)
         .await
         .map_err(db_err)?;
+    let photos: Vec<String> = super::entities::offer_photos::Entity::find()
+        .filter(super::entities::offer_photos::Column::OfferId.eq(offer_id))
+        .all(&txn)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|p| p.file_name)
+        .collect();
     super::entities::offer_photos::Entity::delete_many()
         .filter(super::entities::offer_photos::Column::OfferId.eq(offer_id))
         .exec(&txn)
@@ -357,6 +375,7 @@ pub async fn delete(
         .map_err(db_err)?;
     reindex(&txn, offer_id).await?;
     txn.commit().await.map_err(db_err)?;
+    super::photos::remove_files(media_dir, photos.iter().map(String::as_str));
     Ok(org.id)
 }
 
@@ -560,7 +579,9 @@ pub async fn for_edit(
         inclusive_production: o.inclusive_production.then(|| "on".into()),
         labels: labels.into_iter().map(|l| (l, "on".into())).collect(),
     };
+    let photos = super::photos::of_offer(&txn, offer_id).await?;
     Ok(OfferEdit {
+        photos,
         id: o.id,
         organisation_id: org.id,
         organisation_name: org.name,
@@ -608,7 +629,9 @@ pub async fn public(
             .unwrap_or(insee.into())
     };
     let departments = super::reference::department_names();
+    let photos = super::photos::of_offer(db, offer_id).await?;
     Ok(Some(PublicOffer {
+        photos,
         id: o.id,
         title: o.title,
         description_html: o.description_html,

@@ -15,6 +15,8 @@ pub struct AppState {
     pub login_limits: LoginLimits,
     /// Public base URL, for links in emails.
     pub public_url: String,
+    /// Where uploaded media (offers' photos) are stored.
+    pub media_dir: std::path::PathBuf,
 }
 
 impl AppState {

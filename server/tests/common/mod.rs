@@ -60,14 +60,29 @@ pub fn test_config(database_url: &str) -> Config {
         mail_from: "Passerelle <test@passerelle.example>".into(),
         public_url: "http://127.0.0.1".into(),
         search_dir: None,
+        // Each test application its own folder, under the system's temporary directory.
+        media_dir: Some(
+            std::env::temp_dir()
+                .join(format!(
+                    "passerelle-test-media-{}-{}",
+                    std::process::id(),
+                    MEDIA_DIRS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ))
+                .to_string_lossy()
+                .into_owned(),
+        ),
     }
 }
+
+static MEDIA_DIRS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     /// The app's index: tests call `sync` after writing, as the follower would within a second.
     pub search: app::server::search::SearchIndex,
+    /// Where this application stores uploaded media.
+    pub media_dir: std::path::PathBuf,
 }
 
 impl TestApp {
@@ -86,12 +101,14 @@ impl TestApp {
             router: server::web::router(state, store, &config),
             db,
             search,
+            media_dir: config.media_dir(),
         }
     }
 
     /// The same application with other login throttling budgets.
     pub fn with_login_limits(self, per_ip: u32, per_account: u32) -> TestApp {
-        let config = test_config("sqlite::memory:");
+        let mut config = test_config("sqlite::memory:");
+        config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
         state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
         let store = app::server::sessions::DbSessionStore::new(self.db.clone());
@@ -99,6 +116,7 @@ impl TestApp {
             router: server::web::router(state, store, &config),
             db: self.db,
             search: self.search,
+            media_dir: self.media_dir,
         }
     }
 

@@ -3,10 +3,9 @@
 
 use super::api::search_directory;
 use super::map::{count_text, DirectoryMap};
-use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::components::lists::{FacetGroup, FacetLink, Pagination, PlaceFields};
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
-use crate::domain::geo::RADII_KM;
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
@@ -101,29 +100,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="d-dep">{t("directory.area")}</label>
-                    <input id="d-dep" name="dep" maxlength="3" value=f.area.clone().unwrap_or_default() aria-describedby="d-dep-hint" />
-                    <p class="field__hint" id="d-dep-hint">{t("directory.area_hint")}</p>
-                </div>
-                <div class="field">
-                    <label for="d-pres">{t("directory.near")}</label>
-                    <select id="d-pres" name="pres_de" aria-describedby="d-pres-hint">
-                        <option value="">{t("directory.near_none")}</option>
-                        {page.places.iter().map(|p| view! {
-                            <option value=p.insee.clone() selected=f.near.as_ref() == Some(&p.insee)>{p.name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field__hint" id="d-pres-hint">{t("directory.near_hint")}</p>
-                </div>
-                <div class="field">
-                    <label for="d-km">{t("directory.km")}</label>
-                    <select id="d-km" name="km">
-                        {RADII_KM.iter().map(|k| view! {
-                            <option value=k.to_string() selected=f.km.unwrap_or(10) == *k>{format!("{k} km")}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <PlaceFields prefix="d" area=f.area.clone() near=f.near.clone() km=f.km places=page.places.clone() />
                 <div class="field">
                     <label for="d-tri">{t("directory.sort")}</label>
                     // The first choice is the default order: by relevance when words are

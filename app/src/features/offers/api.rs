@@ -75,7 +75,14 @@ pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppErr
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let org = offers::delete(&state.db, caller.user()?.id, id, confirm.is_some()).await?;
+    let org = offers::delete(
+        &state.db,
+        &state.media_dir,
+        caller.user()?.id,
+        id,
+        confirm.is_some(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/compte/organisations/{org}/offres?ok=deleted"));
     Ok(())
 }
@@ -138,4 +145,15 @@ pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Supp
     catalogue::suppliers(&state.db, &state.search, &cpv)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Removes one of the offer's photos.
+#[server(prefix = "/api", endpoint = "offers/photo/delete")]
+pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, photos, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    photos::remove(&state.db, &state.media_dir, caller.user()?.id, id, photo_id).await?;
+    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=photo_removed#photos"));
+    Ok(())
 }

@@ -3,12 +3,11 @@
 //! search is a URL.
 
 use super::api::search_catalogue;
-use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::components::lists::{FacetGroup, FacetLink, Pagination, PlaceFields};
 use crate::domain::catalogue::{
     CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow,
 };
 use crate::domain::contracts::{format_euros, FacetValue};
-use crate::domain::geo::RADII_KM;
 use crate::domain::offer::{OfferKind, LABELS};
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
@@ -105,29 +104,7 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="c-dep">{t("directory.area")}</label>
-                    <input id="c-dep" name="dep" maxlength="3" value=f.area.clone().unwrap_or_default() aria-describedby="c-dep-hint" />
-                    <p class="field__hint" id="c-dep-hint">{t("directory.area_hint")}</p>
-                </div>
-                <div class="field">
-                    <label for="c-pres">{t("directory.near")}</label>
-                    <select id="c-pres" name="pres_de" aria-describedby="c-pres-hint">
-                        <option value="">{t("directory.near_none")}</option>
-                        {page.places.iter().map(|p| view! {
-                            <option value=p.insee.clone() selected=f.near.as_ref() == Some(&p.insee)>{p.name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field__hint" id="c-pres-hint">{t("directory.near_hint")}</p>
-                </div>
-                <div class="field">
-                    <label for="c-km">{t("directory.km")}</label>
-                    <select id="c-km" name="km">
-                        {RADII_KM.iter().map(|k| view! {
-                            <option value=k.to_string() selected=f.km.unwrap_or(10) == *k>{format!("{k} km")}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <PlaceFields prefix="c" area=f.area.clone() near=f.near.clone() km=f.km places=page.places.clone() />
                 <div class="field">
                     <label for="c-tri">{t("directory.sort")}</label>
                     <select id="c-tri" name="tri">

@@ -3,7 +3,8 @@
 //! without JavaScript.
 
 use super::api::{
-    offer_for_edit, pick_cpv, AddOfferCpv, DeleteOffer, RemoveOfferCpv, SetOfferStatus, UpdateOffer,
+    offer_for_edit, pick_cpv, AddOfferCpv, DeleteOffer, DeleteOfferPhoto, RemoveOfferCpv,
+    SetOfferStatus, UpdateOffer,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
 use crate::domain::cpv::CpvPicker;
@@ -55,12 +56,15 @@ pub fn OfferEditorPage() -> impl IntoView {
                             "archived" => "offer.archived",
                             "draft" => "offer.drafted",
                             "cpv" => "offer.cpv_saved",
+                            "photo" => "offer.photo_added",
+                            "photo_removed" => "offer.photo_removed",
                             _ => "org.saved",
                         };
                         view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
                     })}
                     <StatusPanel o=o.clone() />
                     <CpvPanel o=o.clone() />
+                    <PhotosPanel o=o.clone() />
                     <OfferFields o=o.clone() />
                     <DeletePanel id=o.id />
                 }.into_any(),
@@ -186,6 +190,54 @@ fn CpvChoices(
                 </li>
             }).collect_view()}
         </ul>
+    }
+}
+
+#[component]
+fn PhotosPanel(o: OfferEdit) -> impl IntoView {
+    let remove = ServerAction::<DeleteOfferPhoto>::new();
+    let id = o.id;
+    let full = o.photos.len() as u64 >= crate::domain::offer::MAX_PHOTOS;
+    view! {
+        <section class="card" id="photos" aria-labelledby="photos-title">
+            <h2 id="photos-title">{t("offer.photos_title")}</h2>
+            <p>{t("offer.photos_help")}</p>
+            {if o.photos.is_empty() {
+                view! { <p class="empty-state">{t("offer.photo_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="photos" data-test="offer-photos">
+                        {o.photos.into_iter().map(|p| view! {
+                            <li>
+                                <img src=p.url.clone() alt=p.alt.clone() width=p.width height=p.height loading="lazy" />
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="photo_id" value=p.id />
+                                    <button type="submit" class="button button--small" aria-label=format!("{} : {}", t("offer.photo_remove"), p.alt)>{t("offer.photo_remove")}</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!full).then(|| view! {
+                // A plain multipart form: the file goes to the server as it is, with or without
+                // JavaScript; the server checks and re-encodes it.
+                <form method="post" action=format!("/compte/offres/{id}/photos") enctype="multipart/form-data" class="form">
+                    <div class="field">
+                        <label for="f-photo">{t("offer.photo_file")}</label>
+                        <p class="field__hint" id="f-photo-hint">{t("offer.photo_file_hint")}</p>
+                        <input id="f-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" required=true aria-describedby="f-photo-hint" />
+                    </div>
+                    <div class="field">
+                        <label for="f-alt">{t("offer.photo_alt")} " *"</label>
+                        <p class="field__hint" id="f-alt-hint">{t("offer.photo_alt_hint")}</p>
+                        <input id="f-alt" name="alt" maxlength="200" required=true aria-describedby="f-alt-hint" />
+                    </div>
+                    <div><button type="submit" class="button">{t("offer.photo_submit")}</button></div>
+                </form>
+            })}
+        </section>
     }
 }
 

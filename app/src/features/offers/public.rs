@@ -107,6 +107,13 @@ fn Offer(o: PublicOffer) -> impl IntoView {
                 {o.inclusive_production.then(|| view! { <span class="badge badge--inclusive">{t("offer.inclusive_badge")}</span> })}
             </p>
         })}
+        {(!o.photos.is_empty()).then(|| view! {
+            <ul class="photos photos--public" data-test="offer-photos">
+                {o.photos.iter().map(|p| view! {
+                    <li><img src=p.url.clone() alt=p.alt.clone() width=p.width height=p.height loading="lazy" /></li>
+                }).collect_view()}
+            </ul>
+        })}
         {(!o.description_html.is_empty()).then(|| view! {
             // Rendered from Markdown and cleaned by an allow-list on the server (rich_text).
             <div class="prose" data-test="offer-description" inner_html=o.description_html.clone()></div>

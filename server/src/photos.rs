@@ -1,0 +1,214 @@
+//! Offers' photos over plain HTTP (a multipart form works without JavaScript): the upload, which
+//! reads the format from the bytes, decodes with limits, shrinks and re-encodes as a new JPEG
+//! under a name the server draws; and the serving of stored photos.
+
+use crate::uploads::{html_escape, lang};
+use app::i18n::{tr, Lang};
+use app::server::photos::{self, MAX_BYTES, MAX_SIDE};
+use app::server::{auth::USER_ID_KEY, state::AppState};
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use image::{ImageFormat, ImageReader, Limits};
+use tower_sessions::Session;
+
+/// A small page with the message and a way back to the offer (the form posts without JS).
+fn error_page(status: StatusCode, lang: Lang, message: &str, offer: i32) -> Response {
+    let back = tr(lang, "offer.edit_title");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/compte/offres/{offer}#photos\">{}</a></p></main></body></html>",
+        lang.code(),
+        html_escape(&back),
+        html_escape(&back),
+        html_escape(message),
+        html_escape(&back)
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+/// A stored photo: its name, size in pixels and bytes.
+struct Stored {
+    name: String,
+    width: u32,
+    height: u32,
+    bytes: usize,
+}
+
+/// Why a file is not taken, with its status.
+enum Refused {
+    NotAnImage,
+    TooBig,
+    Io,
+}
+
+/// Reads the picture from its bytes (JPEG, PNG or WebP only, whatever it claims to be), within
+/// limits, then writes a shrunk JPEG re-encoding of it under a new random name.
+fn store(media_dir: &std::path::Path, data: &[u8]) -> Result<Stored, Refused> {
+    let reader = ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|_| Refused::NotAnImage)?;
+    if !matches!(
+        reader.format(),
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
+    ) {
+        return Err(Refused::NotAnImage);
+    }
+    let mut limits = Limits::default();
+    // 40 megapixels at most: a decoding bomb is refused before it takes the memory.
+    limits.max_image_width = Some(10_000);
+    limits.max_image_height = Some(10_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = reader;
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => Refused::TooBig,
+        _ => Refused::NotAnImage,
+    })?;
+    let picture = if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
+        picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Lanczos3)
+    } else {
+        picture
+    };
+    let rgb = picture.to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(&rgb)
+        .map_err(|_| Refused::Io)?;
+    let name = format!("{}.jpg", uuid_hex());
+    let folder = photos::folder(media_dir);
+    std::fs::create_dir_all(&folder).map_err(|_| Refused::Io)?;
+    std::fs::write(folder.join(&name), &out).map_err(|_| Refused::Io)?;
+    Ok(Stored {
+        name,
+        width: rgb.width(),
+        height: rgb.height(),
+        bytes: out.len(),
+    })
+}
+
+/// 32 random hex digits.
+fn uuid_hex() -> String {
+    use rand::Rng;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}")
+}
+
+/// POST /compte/offres/{id}/photos (multipart: `photo`, the file; `alt`, what it shows).
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(offer): Path<i32>,
+    session: Session,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let lang = lang(&headers);
+    let refuse = |status: StatusCode, key: &str| error_page(status, lang, &tr(lang, key), offer);
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return refuse(StatusCode::UNAUTHORIZED, "error.unauthenticated");
+    };
+    if let Err(e) = photos::may_add(&state.db, user_id, offer).await {
+        let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
+        let message = match e.field_error("photo") {
+            Some(f) => tr(lang, &f.key).replace("%{arg}", f.arg.as_deref().unwrap_or_default()),
+            None => tr(lang, e.message_key()),
+        };
+        return error_page(status, lang, &message, offer);
+    }
+    let (mut data, mut alt) = (None, String::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("photo") => match field.bytes().await {
+                    Ok(b) if b.len() > MAX_BYTES => {
+                        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
+                    }
+                    Ok(b) => data = Some(b),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
+                    }
+                    Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+                },
+                Some("alt") => {
+                    alt = field
+                        .text()
+                        .await
+                        .unwrap_or_default()
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(200)
+                        .collect::<String>()
+                        .trim()
+                        .to_string()
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
+            }
+            Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+        }
+    }
+    let Some(data) = data.filter(|d| !d.is_empty()) else {
+        return refuse(StatusCode::BAD_REQUEST, "offer.photo_missing");
+    };
+    if alt.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "offer.photo_alt_missing");
+    }
+    let dir = state.media_dir.clone();
+    let stored = match tokio::task::spawn_blocking(move || store(&dir, &data)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(Refused::NotAnImage)) => {
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "offer.photo_not_image")
+        }
+        Ok(Err(Refused::TooBig)) => {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
+        }
+        Ok(Err(Refused::Io)) | Err(_) => {
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+        }
+    };
+    let recorded = photos::add(
+        &state.db,
+        user_id,
+        offer,
+        (&stored.name, stored.width, stored.height, stored.bytes),
+        &alt,
+    )
+    .await;
+    if let Err(e) = recorded {
+        // The file has no row: it goes.
+        photos::remove_files(&state.media_dir, [stored.name.as_str()]);
+        let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
+        return error_page(status, lang, &tr(lang, e.message_key()), offer);
+    }
+    Redirect::to(&format!("/compte/offres/{offer}?ok=photo#photos")).into_response()
+}
+
+/// GET /media/offers/{name}: a stored photo (names the server gave only).
+pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    if !photos::is_stored_name(&name) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(photos::folder(&state.media_dir).join(&name)).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                // A name is never reused for other content.
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
