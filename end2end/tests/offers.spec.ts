@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { createOrganisation, expectAccessible, goto, signUp, uniqueEmail } from './helpers';
 
+/** A 4×4 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEUlEQVR4nGM4MS0KjhiI4wAA0jIbgV6DX0IAAAAASUVORK5CYII=';
+
 test('a business publishes an offer and a buyer finds it by a French word and a facet', async ({ page }, info) => {
   const js = info.project.name === 'js';
   // Words of their own per project: both projects share one database.
@@ -46,11 +49,19 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
   await expect(page.locator('[data-test="offer-cpv"]')).toContainText('15811100 — Pain');
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByRole('status')).toHaveText('Offre publiée.');
+
+  // A photo, with what it shows; the server re-encodes it.
+  await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'miche.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+  await page.getByLabel('Ce que montre la photo').fill('Une miche de pain au levain');
+  await page.getByRole('button', { name: 'Ajouter la photo' }).click();
+  await expect(page.getByRole('status')).toHaveText('Photo ajoutée.');
+  await expect(page.locator('[data-test="offer-photos"] img')).toHaveAttribute('alt', 'Une miche de pain au levain');
   await page.getByRole('link', { name: "Voir l'offre au catalogue" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.locator('[data-test="offer-badges"]')).toContainText('Agriculture biologique (AB)');
   await expect(page.locator('[data-test="offer-badges"]')).toContainText('Circuit court');
   await expect(page.locator('[data-test="offer-description"] strong')).toHaveText('bio');
+  await expect(page.getByRole('img', { name: 'Une miche de pain au levain' })).toBeVisible();
   if (js) await expectAccessible(page);
 
   // A buyer searches the catalogue: plural and accents do not matter; a facet narrows.
