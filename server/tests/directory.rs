@@ -286,15 +286,27 @@ async fn owners_edit_their_organisation_and_nobody_else_can() {
             page.contains(r#"value="Traiteur des Monts (fictif)""#),
             "{backend}"
         );
-        assert!(page.contains(r#"value="69266""#), "{backend}: commune");
+        assert!(
+            page.contains(r#"value="Villeurbanne (69266)""#),
+            "{backend}: commune"
+        );
 
         // The owner's change lands; the SIRET and kind sent along are ignored; unticking
         // "public" takes the profile out of the directory.
-        let (status, _, body) = post(change("Traiteur des Monts d'Or (fictif)"), Some(owner)).await;
+        let (status, _, body) = post(
+            change("Traiteur des Monts d'Or (fictif)"),
+            Some(owner.clone()),
+        )
+        .await;
         assert!(
             status.is_success() || status.is_redirection(),
             "{backend}: {status} {body}"
         );
+        // The edit form shows the commune by name, with the code that tells homonyms apart.
+        let (_, _, edit) = app
+            .get(&format!("/api/orgs/edit?id={id}"), Some(&owner))
+            .await;
+        assert!(edit.contains("Vénissieux (69259)"), "{backend}: {edit}");
         let after = stored().await;
         assert_eq!(after.name, "Traiteur des Monts d'Or (fictif)", "{backend}");
         assert_eq!(after.commune_insee.as_deref(), Some("69259"), "{backend}");

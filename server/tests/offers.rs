@@ -136,7 +136,9 @@ async fn members_write_offers_and_the_catalogue_shows_only_published_ones() {
                     ("form[title]", title.as_str()),
                     ("form[kind]", "supply"),
                     ("form[description]", description.as_str()),
-                    ("form[delivery_communes]", "Villeurbanne; 69029"),
+                    // A name shared by several communes is told by its code, as the form
+                    // shows it back.
+                    ("form[delivery_communes]", "Saint-Priest (69290); 69029"),
                     ("form[delivery_departments]", "69, 01"),
                     ("form[production_commune]", "Vénissieux"),
                     ("form[price]", "4,20"),
@@ -176,6 +178,31 @@ async fn members_write_offers_and_the_catalogue_shows_only_published_ones() {
             .await
             .unwrap();
         assert_eq!(areas, 4, "{backend}: two communes, two departments");
+        // The editor shows the communes so that saving them again gives the same.
+        let (_, _, edit) = app
+            .get(&format!("/api/offers/edit?id={id}"), Some(&member))
+            .await;
+        assert!(
+            edit.contains("Saint-Priest (69290)") && edit.contains("Bron (69029)"),
+            "{backend}: {edit}"
+        );
+        let (status, _, _) = app
+            .post(
+                "/api/offers/update",
+                &[
+                    ("id", id.as_str()),
+                    ("form[title]", "Pain"),
+                    ("form[kind]", "supply"),
+                    ("form[delivery_communes]", "Saint-Priest"),
+                ],
+                Some(&member),
+            )
+            .await;
+        assert_eq!(
+            status.as_u16(),
+            422,
+            "{backend}: Saint-Priest alone is ambiguous"
+        );
         let labels = offer_labels::Entity::find()
             .filter(offer_labels::Column::OfferId.eq(offer.id))
             .count(&app.db)

@@ -261,6 +261,8 @@ pub struct PublicProfile {
     pub website: Option<String>,
     pub description: Option<String>,
     pub won: Option<crate::domain::contracts::PartyStats>,
+    /// Its published offers: (id, title), newest first.
+    pub offers: Vec<(i32, String)>,
 }
 
 /// An organisation waiting for an admin's verification.

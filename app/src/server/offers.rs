@@ -524,10 +524,11 @@ pub async fn for_edit(
         .collect();
     places.extend(o.production_commune.clone());
     let names = commune_names(&txn, places).await?;
+    // "Saint-Priest (69290)": saved again as it is shown, whatever the name's homonyms.
     let name_of = |insee: &str| {
         names
             .get(insee)
-            .map(|c| c.name.clone())
+            .map(super::orgs::commune_label)
             .unwrap_or(insee.into())
     };
     let number = |v: Option<i16>| v.map(|v| v.to_string()).unwrap_or_default();

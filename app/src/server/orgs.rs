@@ -15,7 +15,15 @@ pub async fn resolve_commune(
     db: &impl ConnectionTrait,
     input: &str,
 ) -> Result<Option<communes::Model>, AppError> {
-    let input = input.trim();
+    let mut input = input.trim();
+    // "Saint-Priest (69290)", as edit forms show a commune: the code decides (names repeat
+    // across France).
+    if let Some((_, code)) = input
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once('('))
+    {
+        input = code.trim();
+    }
     if input.len() == 5 && input.chars().all(|c| c.is_ascii_alphanumeric()) {
         if let Some(c) = communes::Entity::find_by_id(input.to_uppercase())
             .one(db)
@@ -31,6 +39,12 @@ pub async fn resolve_commune(
         .await
         .map_err(db_err)?;
     Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
+/// A commune as edit forms show it, and as `resolve_commune` reads it back whatever its name's
+/// homonyms: "Saint-Priest (69290)".
+pub fn commune_label(c: &communes::Model) -> String {
+    format!("{} ({})", c.name, c.insee)
 }
 
 /// Tells the search index, through its outbox and in the caller's transaction, that the
@@ -116,13 +130,24 @@ pub async fn for_edit(
     org_id: i32,
 ) -> Result<crate::domain::org::OrgEdit, AppError> {
     let org = owned(db, user_id, org_id).await?;
+    let commune = match &org.commune_insee {
+        Some(code) => Some(
+            communes::Entity::find_by_id(code.clone())
+                .one(db)
+                .await
+                .map_err(db_err)?
+                .map(|c| commune_label(&c))
+                .unwrap_or_else(|| code.clone()),
+        ),
+        None => None,
+    };
     Ok(crate::domain::org::OrgEdit {
         id: org.id,
         kind: OrgKind::parse(&org.kind).unwrap_or(OrgKind::Other),
         siret: org.siret,
         name: org.name,
         naf_code: org.naf_code,
-        commune: org.commune_insee,
+        commune,
         size: org.size,
         inclusive: org.inclusive,
         website: org.website,
@@ -467,7 +492,18 @@ pub async fn public_profile(
     )
     .await
     .map_err(db_err)?;
+    let offers = super::entities::offers::Entity::find()
+        .filter(super::entities::offers::Column::OrganisationId.eq(org.id))
+        .filter(super::entities::offers::Column::Status.eq("published"))
+        .order_by_desc(super::entities::offers::Column::PublishedAt)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|o| (o.id, o.title))
+        .collect();
     Ok(Some(PublicProfile {
+        offers,
         id: org.id,
         verified: !kind.needs_verification() || org.verified_at.is_some(),
         kind,

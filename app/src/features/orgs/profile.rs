@@ -88,6 +88,20 @@ fn Profile(p: PublicProfile) -> impl IntoView {
                 <p class="prose">{d}</p>
             </section>
         })}
+        <section aria-labelledby="org-offers">
+            <h2 id="org-offers">{t("directory.offers_title")}</h2>
+            {if p.offers.is_empty() {
+                view! { <p data-test="org-offers">{t("directory.offers_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul data-test="org-offers">
+                        {p.offers.iter().map(|(id, title)| view! {
+                            <li><a href=format!("/catalogue/{id}")>{title.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
         <section aria-labelledby="won">
             <h2 id="won">{t("directory.won_title")}</h2>
             {match p.won.clone() {
