@@ -469,6 +469,14 @@ async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
             "Fournil du Parc (fictif)",
         )
         .await;
+        // An empty catalogue says so, and where firms add offers.
+        let (_, _, empty) = app.get("/catalogue", None).await;
+        assert!(
+            empty.contains("encore publiée au catalogue") && empty.contains("href=\"/compte\""),
+            "{backend}"
+        );
+        let (_, _, none) = app.get("/catalogue?q=zzz", None).await;
+        assert!(none.contains("Aucune offre ne correspond"), "{backend}");
         let (status, _, body) = app
             .post(
                 "/api/orgs/create",

@@ -133,8 +133,17 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
                 {if page.rows.is_empty() {
                     view! {
                         <div class="empty-state">
-                            <p>{t("catalogue.empty")}</p>
-                            {f.is_narrowed().then(|| view! { <p><a href="/catalogue">{t("catalogue.empty_reset")}</a></p> })}
+                            {if f.is_narrowed() {
+                                view! {
+                                    <p>{t("catalogue.empty")}</p>
+                                    <p><a href="/catalogue">{t("catalogue.empty_reset")}</a></p>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <p>{t("catalogue.empty_all")}</p>
+                                    <p><a href="/compte">{t("catalogue.empty_all_link")}</a></p>
+                                }.into_any()
+                            }}
                         </div>
                     }.into_any()
                 } else {
