@@ -7,6 +7,16 @@ use crate::domain::geo::RADII_KM;
 use crate::i18n::t;
 use leptos::prelude::*;
 
+/// An area facet's value as shown: "Métropole de Lyon", "Rhône (hors Métropole)", or a
+/// department's name with its code ("Ain (01)").
+pub fn area_text(v: &crate::domain::contracts::FacetValue) -> String {
+    match &v.label {
+        Some(l) if matches!(v.value.as_str(), "69M" | "69D") => l.clone(),
+        Some(l) => format!("{l} ({})", v.value),
+        None => v.value.clone(),
+    }
+}
+
 /// Values of a facet shown before "more".
 const FACET_SHOWN: usize = 6;
 

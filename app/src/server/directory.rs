@@ -16,16 +16,26 @@ use std::collections::{BTreeMap, HashMap};
 /// Characters of a presentation shown in the results.
 const EXCERPT_CHARS: usize = 220;
 
-/// The communes whose position is known (the Métropole's and Lyon's arrondissements), by name.
+/// The communes whose position is known (the Métropole's), by name. Reference data that never
+/// changes once loaded: read once, not at every search page.
 pub(crate) async fn placed_communes(
     db: &DatabaseConnection,
 ) -> Result<Vec<communes::Model>, DbErr> {
-    communes::Entity::find()
+    static PLACED: std::sync::OnceLock<Vec<communes::Model>> = std::sync::OnceLock::new();
+    if let Some(placed) = PLACED.get() {
+        return Ok(placed.clone());
+    }
+    let placed = communes::Entity::find()
         .filter(communes::Column::Lat.is_not_null())
         .filter(communes::Column::Lon.is_not_null())
         .order_by_asc(communes::Column::Name)
         .all(db)
-        .await
+        .await?;
+    // A database whose reference data is not loaded yet is asked again next time.
+    if !placed.is_empty() {
+        let _ = PLACED.set(placed.clone());
+    }
+    Ok(placed)
 }
 
 /// The INSEE codes of the communes within `km` of `origin` (centre to centre), the origin

@@ -3,7 +3,7 @@
 
 use super::api::search_directory;
 use super::map::{count_text, DirectoryMap};
-use crate::components::lists::{FacetGroup, FacetLink, Pagination, PlaceFields};
+use crate::components::lists::{area_text, FacetGroup, FacetLink, Pagination, PlaceFields};
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
@@ -223,11 +223,7 @@ impl Facet {
                 Some(l) => format!("{} — {l}", v.value),
                 None => v.value.clone(),
             },
-            Facet::Area => match &v.label {
-                Some(l) if v.value.starts_with("69") && v.value.len() == 3 => l.clone(),
-                Some(l) => format!("{l} ({})", v.value),
-                None => v.value.clone(),
-            },
+            Facet::Area => area_text(v),
             Facet::Commune => v.label.clone().unwrap_or_else(|| v.value.clone()),
         }
     }

@@ -3,7 +3,7 @@
 //! search is a URL.
 
 use super::api::search_catalogue;
-use crate::components::lists::{FacetGroup, FacetLink, Pagination, PlaceFields};
+use crate::components::lists::{area_text, FacetGroup, FacetLink, Pagination, PlaceFields};
 use crate::domain::catalogue::{
     CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow,
 };
@@ -221,11 +221,7 @@ impl Facet {
                 None => v.value.clone(),
             },
             Facet::Label => v.label.clone().unwrap_or_else(|| v.value.clone()),
-            Facet::Area => match &v.label {
-                Some(l) if v.value.starts_with("69") && v.value.len() == 3 => l.clone(),
-                Some(l) => format!("{l} ({})", v.value),
-                None => v.value.clone(),
-            },
+            Facet::Area => area_text(v),
         }
     }
 }
