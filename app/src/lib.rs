@@ -13,7 +13,9 @@ pub mod i18n;
 pub mod server;
 
 use components::layout::Layout;
-use features::{admin, auth, contracts, directory, home, imports, offers, orgs, placeholder};
+use features::{
+    admin, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -103,6 +105,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalogue") view=offers::catalogue::CataloguePage ssr=ASYNC />
                         <Route path=path!("/catalogue/fournisseurs") view=offers::suppliers::SuppliersPage ssr=ASYNC />
                         <Route path=path!("/catalogue/:id") view=offers::public::OfferPage ssr=ASYNC />
+                        <Route path=path!("/labels") view=labels::public::LabelsPage ssr=ASYNC />
+                        <Route path=path!("/labels/gestion") view=labels::manage::SchemesAdminPage ssr=ASYNC />
+                        <Route path=path!("/labels/gestion/:id") view=labels::manage::SchemeEditPage ssr=ASYNC />
+                        <Route path=path!("/labels/instruction") view=labels::manage::QueuePage ssr=ASYNC />
+                        <Route path=path!("/labels/dossiers/:id") view=labels::dossier::DossierPage ssr=ASYNC />
+                        <Route path=path!("/labels/:id") view=labels::public::LabelSchemePage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id/labels") view=labels::apply::OrgLabelsPage ssr=ASYNC />
                         <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
                         <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod evidence;
 pub mod exports;
 pub mod generate;
 pub mod generate_catalogue;

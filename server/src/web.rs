@@ -75,7 +75,8 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     search.spawn_follower(db.clone());
     let state = state(&config, db.clone(), search)?;
     let store = DbSessionStore::new(db.clone());
-    // Expired sessions and outbox rows past their retention are swept hourly.
+    // Expired sessions, outbox rows past their retention and labels past their validity are
+    // swept hourly (and at start).
     tokio::spawn({
         let store = store.clone();
         async move {
@@ -90,6 +91,11 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                     Ok(0) => {}
                     Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
                     Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
+                }
+                match app::server::labels::expire_due(&db).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("territorial label: {n} labels expired"),
+                    Err(e) => tracing::warn!("label expiry failed: {e}"),
                 }
             }
         }
@@ -145,6 +151,7 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             get(crate::uploads::rejects),
         )
         .route("/media/offers/{name}", get(crate::photos::serve))
+        .route("/labels/pieces/{name}", get(crate::evidence::download))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only this route takes large bodies.
         .route(
@@ -156,6 +163,12 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/compte/offres/{id}/photos",
             axum::routing::post(crate::photos::upload).layer(DefaultBodyLimit::max(
                 app::server::photos::MAX_BYTES + 256 * 1024,
+            )),
+        )
+        .route(
+            "/labels/dossiers/{id}/pieces",
+            axum::routing::post(crate::evidence::upload).layer(DefaultBodyLimit::max(
+                crate::evidence::MAX_BYTES + 256 * 1024,
             )),
         )
         .with_state(state)

@@ -204,6 +204,78 @@ fn table() -> Table {
             "/api/contracts/awardee",
             (vec![("id", "78471226700060")], [A, A, A, A, A, A]),
         ),
+        // The territorial label: referentials and decisions for analysts (and admins); a
+        // business's applications for its members. An application that does not exist is a
+        // 404 for every signed-in caller (whether it exists is nobody else's business either):
+        // the rights on a real one are tested in labels.rs.
+        (
+            "/api/labels/schemes",
+            (vec![("all", "true")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/scheme",
+            (vec![("id", "999999"), ("edit", "true")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/scheme/create",
+            (vec![("form[name]", ""), ("form[target]", "offer")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/scheme/update",
+            (
+                vec![
+                    ("id", "999999"),
+                    ("form[name]", "Label"),
+                    ("form[target]", "offer"),
+                    ("form[validity_months]", "12"),
+                ],
+                [D, D, D, D, A, A],
+            ),
+        ),
+        (
+            "/api/labels/criterion/add",
+            (
+                vec![("id", "999999"), ("question", "Où ?"), ("evidence", "")],
+                [D, D, D, D, A, A],
+            ),
+        ),
+        (
+            "/api/labels/criterion/remove",
+            (vec![("id", "999999"), ("criterion_id", "1")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/scheme/status",
+            (vec![("id", "999999"), ("status", "open")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/queue",
+            (vec![("status", "submitted")], [D, D, D, D, A, A]),
+        ),
+        ("/api/labels/org", (vec![("org_id", "1")], [D, A, D, D, D, D])),
+        (
+            "/api/labels/apply",
+            (
+                vec![("org_id", "1"), ("scheme_id", "999999"), ("holder", "org")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        ("/api/labels/dossier", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        ("/api/labels/answers", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        ("/api/labels/submit", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        ("/api/labels/withdraw", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        (
+            "/api/labels/decide",
+            (vec![("id", "999999"), ("action", "granted")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/labels/evidence/remove",
+            (vec![("id", "999999"), ("evidence_id", "1")], [D, A, A, A, A, A]),
+        ),
+        ("/api/admin/analysts", (vec![], [D, D, D, D, D, A])),
+        (
+            "/api/admin/analyst",
+            (vec![("email", "personne@exemple.fr"), ("on", "1")], [D, D, D, D, D, A]),
+        ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (

@@ -119,3 +119,20 @@ pub fn PlaceFields(
         </div>
     }
 }
+
+/// Territorial labels in force, each a link to its referential (what it certifies), with its
+/// end of validity for people and screen readers alike.
+#[component]
+pub fn TerritorialBadges(badges: Vec<crate::domain::label::LabelBadge>) -> impl IntoView {
+    badges
+        .into_iter()
+        .map(|b| {
+            let until = crate::i18n::t("label.badge_until").replace("%{date}", &b.until);
+            view! {
+                <a class="badge badge--territorial" href=format!("/labels/{}", b.scheme_id) data-test="territorial-badge">
+                    {b.name} <span class="visually-hidden">" — " {until}</span>
+                </a>
+            }
+        })
+        .collect_view()
+}

@@ -59,6 +59,8 @@ pub struct CatalogueFilters {
     pub cpv: Option<String>,
     /// An official label's code.
     pub label: Option<String>,
+    /// A territorial label (its referential's id).
+    pub tlabel: Option<String>,
     /// At most one intermediary.
     pub short_chain: bool,
     /// Gives life-cycle facts.
@@ -101,6 +103,7 @@ impl CatalogueFilters {
             kind: clean(get("type"), 10).filter(|k| OfferKind::parse(k).is_some()),
             cpv: digits(get("cpv"), &[2, 3, 4, 5]),
             label: clean(get("label"), 32).filter(|l| label_name(l).is_some()),
+            tlabel: super::query::id(get("label_territorial")),
             short_chain: flag("circuit_court"),
             life: flag("cycle_de_vie"),
             carbon: flag("carbone"),
@@ -121,6 +124,7 @@ impl CatalogueFilters {
         w.push("type", self.kind.clone());
         w.push("cpv", self.cpv.clone());
         w.push("label", self.label.clone());
+        w.push("label_territorial", self.tlabel.clone());
         w.push("circuit_court", flag(self.short_chain));
         w.push("cycle_de_vie", flag(self.life));
         w.push("carbone", flag(self.carbon));
@@ -163,6 +167,8 @@ pub struct OfferRow {
     pub cpv: Vec<(String, String)>,
     /// Label names.
     pub labels: Vec<String>,
+    /// Territorial labels in force.
+    pub tlabels: Vec<super::label::LabelBadge>,
     pub short_chain: bool,
     pub inclusive: bool,
     pub price_cents: Option<i64>,
@@ -175,6 +181,8 @@ pub struct CatalogueFacets {
     pub kinds: Vec<FacetValue>,
     pub cpv_divisions: Vec<FacetValue>,
     pub labels: Vec<FacetValue>,
+    /// Territorial labels (value: the referential's id; label: its name).
+    pub tlabels: Vec<FacetValue>,
     /// Counts of the offers with each fact: short chain, life cycle, carbon, inclusive.
     pub facts: Vec<FacetValue>,
     pub areas: Vec<FacetValue>,
@@ -246,6 +254,7 @@ mod tests {
             kind: Some("supply".into()),
             cpv: Some("15612".into()),
             label: Some("ab".into()),
+            tlabel: Some("3".into()),
             short_chain: true,
             life: true,
             carbon: true,
@@ -274,7 +283,7 @@ mod tests {
             CatalogueSort::Newest
         );
         let bad = CatalogueFilters::from_query(
-            "type=x&cpv=1&label=<b>&circuit_court=oui&dep=999&pres_de=abc&km=3&page=0",
+            "type=x&cpv=1&label=<b>&label_territorial=x1&circuit_court=oui&dep=999&pres_de=abc&km=3&page=0",
         );
         assert_eq!(bad, CatalogueFilters::from_query(""));
     }

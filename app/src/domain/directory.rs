@@ -56,6 +56,14 @@ pub struct DirectoryFilters {
     pub kind: Option<String>,
     /// NAF division (2 digits).
     pub naf: Option<String>,
+    /// CPV division (2 digits) of one of its published offers.
+    pub cpv: Option<String>,
+    /// An official label one of its published offers holds.
+    pub label: Option<String>,
+    /// A territorial label (referential id) it holds, for itself or one of its offers.
+    pub tlabel: Option<String>,
+    /// Has published offers.
+    pub has_offers: bool,
     pub size: Option<String>,
     /// siae, esat or ea; "any" for every inclusive structure.
     pub inclusive: Option<String>,
@@ -101,6 +109,10 @@ impl DirectoryFilters {
             q,
             kind: clean(get("type"), 20).filter(|k| OrgKind::parse(k).is_some()),
             naf: digits(get("naf"), &[2]),
+            cpv: digits(get("cpv"), &[2]),
+            label: clean(get("label"), 32).filter(|l| super::offer::label_name(l).is_some()),
+            tlabel: super::query::id(get("label_territorial")),
+            has_offers: get("avec_offres").as_deref() == Some("1"),
             size: clean(get("taille"), 20).filter(|s| SIZES.contains(&s.as_str())),
             inclusive: clean(get("inclusif"), 10)
                 .filter(|s| s == "any" || INCLUSIVE.contains(&s.as_str())),
@@ -120,6 +132,10 @@ impl DirectoryFilters {
         w.push("q", self.q.clone());
         w.push("type", self.kind.clone());
         w.push("naf", self.naf.clone());
+        w.push("cpv", self.cpv.clone());
+        w.push("label", self.label.clone());
+        w.push("label_territorial", self.tlabel.clone());
+        w.push("avec_offres", self.has_offers.then(|| "1".to_string()));
         w.push("taille", self.size.clone());
         w.push("inclusif", self.inclusive.clone());
         w.push("dep", self.area.clone());
@@ -161,12 +177,22 @@ pub struct DirectoryRow {
     pub inclusive: Option<String>,
     /// The presentation's first words.
     pub excerpt: Option<String>,
+    /// Territorial labels in force, its own.
+    pub tlabels: Vec<super::label::LabelBadge>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryFacets {
     pub kinds: Vec<FacetValue>,
     pub naf_divisions: Vec<FacetValue>,
+    /// CPV divisions of the published offers.
+    pub cpv_divisions: Vec<FacetValue>,
+    /// Official labels of the published offers.
+    pub labels: Vec<FacetValue>,
+    /// Territorial labels (value: referential id; label: its name).
+    pub tlabels: Vec<FacetValue>,
+    /// Organisations with published offers.
+    pub with_offers: u64,
     pub sizes: Vec<FacetValue>,
     pub inclusive: Vec<FacetValue>,
     pub areas: Vec<FacetValue>,
@@ -217,6 +243,10 @@ mod tests {
             q: Some("menuiserie bois".into()),
             kind: Some("business".into()),
             naf: Some("43".into()),
+            cpv: Some("45".into()),
+            label: Some("rge".into()),
+            tlabel: Some("12".into()),
+            has_offers: true,
             size: Some("micro".into()),
             inclusive: Some("esat".into()),
             area: Some("69M".into()),
@@ -252,7 +282,7 @@ mod tests {
     #[test]
     fn values_that_cannot_be_right_are_ignored() {
         let f = DirectoryFilters::from_query(
-            "type=pirate&naf=4&taille=huge&inclusif=x&dep=99&commune=abc&pres_de=69123&km=7&page=-2",
+            "type=pirate&naf=4&cpv=4&label=x&label_territorial=0&avec_offres=oui&taille=huge&inclusif=x&dep=99&commune=abc&pres_de=69123&km=7&page=-2",
         );
         assert_eq!(f, DirectoryFilters::from_query(""));
         // A radius without its commune, or a commune without a radius, is no distance.

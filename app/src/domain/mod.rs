@@ -5,6 +5,7 @@ pub mod cpv;
 pub mod decp;
 pub mod directory;
 pub mod geo;
+pub mod label;
 pub mod ocds;
 pub mod offer;
 pub mod org;

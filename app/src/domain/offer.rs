@@ -341,6 +341,9 @@ pub struct PublicOffer {
     pub inclusive_production: bool,
     /// Label names.
     pub labels: Vec<String>,
+    /// Territorial labels in force: the offer's own, and its business's.
+    pub tlabels: Vec<super::label::LabelBadge>,
+    pub organisation_tlabels: Vec<super::label::LabelBadge>,
     pub published_on: Option<String>,
     pub photos: Vec<PhotoView>,
 }

@@ -261,8 +261,10 @@ pub struct PublicProfile {
     pub website: Option<String>,
     pub description: Option<String>,
     pub won: Option<crate::domain::contracts::PartyStats>,
-    /// Its published offers: (id, title), newest first.
-    pub offers: Vec<(i32, String)>,
+    /// Its published offers: (id, title, territorial labels in force), newest first.
+    pub offers: Vec<(i32, String, Vec<super::label::LabelBadge>)>,
+    /// Territorial labels in force, its own.
+    pub tlabels: Vec<super::label::LabelBadge>,
 }
 
 /// An organisation waiting for an admin's verification.

@@ -65,6 +65,13 @@ pub fn number(s: Option<String>) -> Option<i64> {
     s.and_then(|v| v.trim().replace([' ', '\u{a0}'], "").parse::<i64>().ok())
 }
 
+/// A record id: a positive whole number, as written ("7"; not "07" nor "+7").
+pub fn id(s: Option<String>) -> Option<String> {
+    clean(s, 10)
+        .filter(|v| v.bytes().all(|b| b.is_ascii_digit()) && !v.starts_with('0'))
+        .filter(|v| v.parse::<i32>().is_ok())
+}
+
 /// A page number from 1 (1 when absent or out of range).
 pub fn page(s: Option<String>) -> u64 {
     number(s).filter(|p| (1..=100_000).contains(p)).unwrap_or(1) as u64
@@ -110,5 +117,9 @@ mod tests {
         assert_eq!(commune(Some("2a004".into())).as_deref(), Some("2A004"));
         assert_eq!(commune(Some("6926".into())), None);
         assert_eq!(commune(Some("<script>".into())), None);
+        assert_eq!(id(Some(" 7 ".into())).as_deref(), Some("7"));
+        assert_eq!(id(Some("07".into())), None);
+        assert_eq!(id(Some("-1".into())), None);
+        assert_eq!(id(Some("99999999999".into())), None);
     }
 }

@@ -5,6 +5,7 @@ pub mod contracts;
 pub mod directory;
 pub mod home;
 pub mod imports;
+pub mod labels;
 pub mod offers;
 pub mod orgs;
 pub mod placeholder;

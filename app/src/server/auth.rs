@@ -155,6 +155,29 @@ pub async fn create_user(
     Ok(user)
 }
 
+/// The chamber analysts (not the administrators, who have every right anyway), by name.
+pub async fn analysts(db: &DatabaseConnection) -> Result<Vec<users::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    users::Entity::find()
+        .filter(users::Column::IsAnalyst.eq(true))
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await
+        .map_err(db_err)
+}
+
+/// Gives or takes the analyst's right to the account of `email` (an administrator's act).
+pub async fn set_analyst(db: &DatabaseConnection, email: &str, on: bool) -> Result<(), AppError> {
+    let email = email.trim().to_lowercase();
+    let user = find_by_email(db, &email)
+        .await?
+        .ok_or_else(|| AppError::field("email", "admin.no_such_account"))?;
+    let mut u: users::ActiveModel = user.into();
+    u.is_analyst = Set(on);
+    u.update(db).await.map_err(db_err)?;
+    Ok(())
+}
+
 pub async fn set_password(
     db: &DatabaseConnection,
     user_id: i32,

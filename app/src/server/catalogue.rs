@@ -24,7 +24,7 @@ use std::collections::HashMap;
 const CPV_SHOWN: usize = 3;
 
 /// The count of documents whose flag is 1.
-fn ones(counts: &Counts) -> u64 {
+pub(crate) fn ones(counts: &Counts) -> u64 {
     counts
         .iter()
         .find(|(v, _)| v == "1")
@@ -54,6 +54,7 @@ pub async fn search(
     let kinds = take("kinds");
     let divisions = take("cpv_divisions");
     let labels = take("labels");
+    let tlabels = take("tlabels");
     let facts = [
         ("short_chain", ones(&take("short_chain"))),
         ("life", ones(&take("life"))),
@@ -73,12 +74,14 @@ pub async fn search(
             .collect(),
     )
     .await?;
+    let schemes = super::labels::scheme_names(db).await?;
     let facets = CatalogueFacets {
         kinds: facet(kinds, |_| None),
         cpv_divisions: facet(divisions, |d| {
             division_labels.get(&format!("{d}000000")).cloned()
         }),
         labels: facet(labels, |l| label_name(l).map(String::from)),
+        tlabels: facet(tlabels, |t| schemes.get(t).cloned()),
         facts: facts
             .into_iter()
             .filter(|(_, n)| *n > 0)
@@ -148,6 +151,7 @@ async fn rows_in_order(
         }
     }
     let mut cpv = super::offers::cpv_of(db, ids.to_vec()).await?;
+    let mut badges = super::labels::offer_badges(db, ids).await?;
     let mut by_id: HashMap<i32, offers::Model> = found.into_iter().map(|o| (o.id, o)).collect();
     Ok(ids
         .iter()
@@ -176,6 +180,7 @@ async fn rows_in_order(
                     .take(CPV_SHOWN)
                     .collect(),
                 labels: labels.remove(&o.id).unwrap_or_default(),
+                tlabels: badges.remove(&o.id).unwrap_or_default(),
                 short_chain: is_short_chain(o.intermediaries),
                 inclusive: o.inclusive_production || org.inclusive.is_some(),
                 price_cents: o.price_cents,

@@ -94,6 +94,8 @@ pub async fn search(
     let mut hits = index.search_directory(filters, near.as_deref())?;
     let rows = rows_in_order(db, &hits.ids).await?;
     let mut take = |name: &str| hits.facets.remove(name).unwrap_or_default();
+    let (cpv_divisions, labels, tlabels) = (take("cpv_divisions"), take("labels"), take("tlabels"));
+    let with_offers = super::catalogue::ones(&take("has_offers"));
     let (kinds, nafs, sizes, inclusive, areas, by_commune) = (
         take("kinds"),
         take("naf_divisions"),
@@ -132,9 +134,22 @@ pub async fn search(
         .into_iter()
         .map(|c| (c.insee, c.name))
         .collect();
+    let cpv_names = super::contracts::cpv_labels(
+        db,
+        cpv_divisions
+            .iter()
+            .map(|(d, _)| format!("{d}000000"))
+            .collect(),
+    )
+    .await?;
+    let schemes = super::labels::scheme_names(db).await?;
     let facets = DirectoryFacets {
         kinds: facet(kinds, |_| None),
         naf_divisions: facet(nafs, |d| divisions.get(d).cloned()),
+        cpv_divisions: facet(cpv_divisions, |d| cpv_names.get(&format!("{d}000000")).cloned()),
+        labels: facet(labels, |l| crate::domain::offer::label_name(l).map(String::from)),
+        tlabels: facet(tlabels, |t| schemes.get(t).cloned()),
+        with_offers,
         sizes: facet(sizes, |_| None),
         inclusive: facet(inclusive, |_| None),
         areas: facet(areas, area_label),
@@ -176,6 +191,7 @@ async fn rows_in_order(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<Direc
         .into_iter()
         .map(|c| (c.insee, (c.name, c.department)))
         .collect();
+    let mut badges = super::labels::org_badges(db, ids).await?;
     let mut by_id: HashMap<i32, organisations::Model> =
         orgs.into_iter().map(|o| (o.id, o)).collect();
     Ok(ids
@@ -202,6 +218,7 @@ async fn rows_in_order(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<Direc
                     .as_deref()
                     .map(|d| excerpt(d, EXCERPT_CHARS))
                     .filter(|d| !d.is_empty()),
+                tlabels: badges.remove(&o.id).unwrap_or_default(),
                 name: o.name,
             })
         })

@@ -215,7 +215,7 @@ pub async fn update(
     form: OfferForm,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await.map_err(db_err)?;
-    let (offer, _) = offer_of_member(&txn, user_id, offer_id).await?;
+    let (offer, org) = offer_of_member(&txn, user_id, offer_id).await?;
     let input = form.check()?;
     let mut errors = Vec::new();
     let (delivery, production) = resolve_places(&txn, &input, &mut errors).await?;
@@ -279,6 +279,7 @@ pub async fn update(
         .map_err(db_err)?;
     }
     reindex(&txn, offer_id).await?;
+    super::orgs::org_doc_changed(&txn, org.id).await?;
     txn.commit().await.map_err(db_err)?;
     Ok(())
 }
@@ -311,6 +312,7 @@ pub async fn set_status(
     }
     let now = chrono::Utc::now();
     let first_publication = status == OfferStatus::Published && offer.published_at.is_none();
+    let org_id = offer.organisation_id;
     let mut o: offers::ActiveModel = offer.into();
     o.status = Set(status.as_str().into());
     o.updated_at = Set(now);
@@ -319,6 +321,7 @@ pub async fn set_status(
     }
     o.update(&txn).await.map_err(db_err)?;
     reindex(&txn, offer_id).await?;
+    super::orgs::org_doc_changed(&txn, org_id).await?;
     txn.commit().await.map_err(db_err)?;
     Ok(())
 }
@@ -369,13 +372,17 @@ pub async fn delete(
         .exec(&txn)
         .await
         .map_err(db_err)?;
+    // Its label applications go with it (by cascade), and their evidence files after the commit.
+    let evidence = super::labels::files_of_offer(&txn, offer_id).await?;
     offers::Entity::delete_by_id(offer.id)
         .exec(&txn)
         .await
         .map_err(db_err)?;
     reindex(&txn, offer_id).await?;
+    super::orgs::org_doc_changed(&txn, org.id).await?;
     txn.commit().await.map_err(db_err)?;
     super::photos::remove_files(media_dir, photos.iter().map(String::as_str));
+    super::labels::remove_files(media_dir, evidence.iter().map(String::as_str));
     Ok(org.id)
 }
 
@@ -434,7 +441,7 @@ pub async fn remove_cpv(
 }
 
 async fn touch(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError> {
-    offers::ActiveModel {
+    let o = offers::ActiveModel {
         id: Set(offer_id),
         updated_at: Set(chrono::Utc::now()),
         ..Default::default()
@@ -442,7 +449,8 @@ async fn touch(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError>
     .update(db)
     .await
     .map_err(db_err)?;
-    reindex(db, offer_id).await
+    reindex(db, offer_id).await?;
+    super::orgs::org_doc_changed(db, o.organisation_id).await
 }
 
 /// The CPV codes of these offers with their labels, by offer, in code order.
@@ -631,8 +639,20 @@ pub async fn public(
     };
     let departments = super::reference::department_names();
     let photos = super::photos::of_offer(db, offer_id).await?;
+    let tlabels = super::labels::offer_badges(db, &[offer_id])
+        .await
+        .map_err(db_err)?
+        .remove(&offer_id)
+        .unwrap_or_default();
+    let organisation_tlabels = super::labels::org_badges(db, &[org.id])
+        .await
+        .map_err(db_err)?
+        .remove(&org.id)
+        .unwrap_or_default();
     Ok(Some(PublicOffer {
         photos,
+        tlabels,
+        organisation_tlabels,
         id: o.id,
         title: o.title,
         description_html: o.description_html,

@@ -51,6 +51,16 @@ pub fn commune_label(c: &communes::Model) -> String {
 /// organisation's directory document changed — and its offers' (its name, place and visibility
 /// are part of them).
 pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<(), AppError> {
+    org_doc_changed(db, org_id).await?;
+    super::offers::reindex_all_of(db, org_id).await
+}
+
+/// Tells the search index that the organisation's own document changed (its offers' are the
+/// same): an offer published, withdrawn or relabelled changes the directory's facets.
+pub(crate) async fn org_doc_changed(
+    db: &impl ConnectionTrait,
+    org_id: i32,
+) -> Result<(), AppError> {
     super::entities::search_outbox::ActiveModel {
         doc_kind: Set(crate::server::search::orgs::KIND.into()),
         doc_id: Set(org_id),
@@ -60,7 +70,7 @@ pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<()
     .insert(db)
     .await
     .map_err(db_err)?;
-    super::offers::reindex_all_of(db, org_id).await
+    Ok(())
 }
 
 /// The checks of a form that need the database: a known NAF code, a commune found. Returns the
@@ -498,12 +508,23 @@ pub async fn public_profile(
         .order_by_desc(super::entities::offers::Column::PublishedAt)
         .all(db)
         .await
-        .map_err(db_err)?
+        .map_err(db_err)?;
+    let ids: Vec<i32> = offers.iter().map(|o| o.id).collect();
+    let mut badges = super::labels::offer_badges(db, &ids)
+        .await
+        .map_err(db_err)?;
+    let offers = offers
         .into_iter()
-        .map(|o| (o.id, o.title))
+        .map(|o| (o.id, o.title, badges.remove(&o.id).unwrap_or_default()))
         .collect();
+    let tlabels = super::labels::org_badges(db, &[org.id])
+        .await
+        .map_err(db_err)?
+        .remove(&org.id)
+        .unwrap_or_default();
     Ok(Some(PublicProfile {
         offers,
+        tlabels,
         id: org.id,
         verified: !kind.needs_verification() || org.verified_at.is_some(),
         kind,

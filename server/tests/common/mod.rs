@@ -199,4 +199,19 @@ impl TestApp {
         am.is_admin = Set(true);
         am.update(&self.db).await.unwrap();
     }
+
+    /// Makes an existing account a chamber analyst.
+    pub async fn make_analyst(&self, email: &str) {
+        use app::server::entities::users;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let u = users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("account exists");
+        let mut am: users::ActiveModel = u.into();
+        am.is_analyst = Set(true);
+        am.update(&self.db).await.unwrap();
+    }
 }

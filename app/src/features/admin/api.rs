@@ -23,3 +23,29 @@ pub async fn verify_organisation(org_id: i32) -> Result<(), AppError> {
     leptos_axum::redirect("/admin?ok=verified");
     Ok(())
 }
+
+/// An account with the analyst's right: (email, name).
+pub type Analyst = (String, String);
+
+#[server(prefix = "/api", endpoint = "admin/analysts", input = GetUrl)]
+pub async fn list_analysts() -> Result<Vec<Analyst>, AppError> {
+    use crate::server::{auth, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    Caller::current().await?.require_admin()?;
+    Ok(auth::analysts(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.email, u.display_name))
+        .collect())
+}
+
+/// Gives (`on` = "1") or takes the analyst's right to the account of `email`.
+#[server(prefix = "/api", endpoint = "admin/analyst")]
+pub async fn set_analyst(email: String, on: String) -> Result<(), AppError> {
+    use crate::server::{auth, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    Caller::current().await?.require_admin()?;
+    auth::set_analyst(&state.db, &email, on == "1").await?;
+    leptos_axum::redirect(if on == "1" { "/admin?ok=analyst_added#analysts" } else { "/admin?ok=analyst_removed#analysts" });
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The admin page: organisations to verify.
 
-use super::api::{pending_organisations, VerifyOrganisation};
+use super::api::{list_analysts, pending_organisations, SetAnalyst, VerifyOrganisation};
+use crate::components::form::{action_error, FormAlert, TextField};
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -17,8 +18,13 @@ pub fn AdminPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.admin")) />
         <h1>{t("nav.admin")}</h1>
         <p><a href="/admin/imports">{t("import.title")}</a></p>
-        {move || query.with(|q| q.get("ok")).map(|_| view! {
-            <p class="alert alert--ok" role="status">{t("admin.verified")}</p>
+        {move || query.with(|q| q.get("ok")).map(|k| {
+            let key = match k.as_str() {
+                "analyst_added" => "admin.analyst_added",
+                "analyst_removed" => "admin.analyst_removed",
+                _ => "admin.verified",
+            };
+            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
         })}
         <h2>{t("admin.to_verify")}</h2>
         <Suspense fallback=|| ()>
@@ -57,6 +63,47 @@ pub fn AdminPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+        <Analysts />
+    }
+}
+
+/// The chamber analysts: who they are, and the form that gives the right to an account.
+#[component]
+fn Analysts() -> impl IntoView {
+    let set = ServerAction::<SetAnalyst>::new();
+    let error = action_error(set);
+    let list = Resource::new(move || set.version().get(), |_| list_analysts());
+    view! {
+        <section aria-labelledby="analysts" id="analysts">
+            <h2 id="analysts">{t("admin.analysts")}</h2>
+            <p>{t("admin.analysts_help")}</p>
+            <Suspense fallback=|| ()>
+                {move || list.get().map(|r| match r {
+                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
+                    Ok(l) if l.is_empty() => view! { <p class="empty-state">{t("admin.analysts_none")}</p> }.into_any(),
+                    Ok(l) => view! {
+                        <ul data-test="analysts">
+                            {l.into_iter().map(|(email, name)| view! {
+                                <li>
+                                    {name.clone()} " — " {email.clone()} " "
+                                    <ActionForm action=set attr:class="inline-form">
+                                        <input type="hidden" name="email" value=email.clone() />
+                                        <input type="hidden" name="on" value="0" />
+                                        <button type="submit" class="button button--small" aria-label=format!("{} {email}", t("admin.analyst_remove"))>{t("admin.analyst_remove")}</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+            <ActionForm action=set attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="on" value="1" />
+                <TextField name="email" label=t("auth.email") input_type="email" required=true error />
+                <div><button type="submit" class="button">{t("admin.analyst_add")}</button></div>
+            </ActionForm>
+        </section>
     }
 }
 

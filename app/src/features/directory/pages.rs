@@ -3,7 +3,9 @@
 
 use super::api::search_directory;
 use super::map::{count_text, DirectoryMap};
-use crate::components::lists::{area_text, FacetGroup, FacetLink, Pagination, PlaceFields};
+use crate::components::lists::{
+    area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
+};
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
@@ -116,6 +118,10 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
             </details>
             {f.naf.clone().map(|n| view! { <input type="hidden" name="naf" value=n /> })}
             {f.commune.clone().map(|c| view! { <input type="hidden" name="commune" value=c /> })}
+            {f.cpv.clone().map(|c| view! { <input type="hidden" name="cpv" value=c /> })}
+            {f.label.clone().map(|l| view! { <input type="hidden" name="label" value=l /> })}
+            {f.tlabel.clone().map(|l| view! { <input type="hidden" name="label_territorial" value=l /> })}
+            {f.has_offers.then(|| view! { <input type="hidden" name="avec_offres" value="1" /> })}
             // Filters set by a link (a facet, the map) have no field: say so, with a way to
             // remove each.
             <ul class="active-filters" data-test="active-filters">
@@ -125,6 +131,26 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
                     view! {
                         <li>{t("directory.naf")} " : " {label.map(|l| format!("{n} — {l}")).unwrap_or(n.clone())} " "
                             <a href=href(&without) aria-label=format!("{} {n}", t("list.remove_filter"))>"✕"</a></li>
+                    }
+                })}
+                {[
+                    (Facet::TLabel, t("label.territorial"), &page.facets.tlabels),
+                    (Facet::Cpv, t("catalogue.cpv_division"), &page.facets.cpv_divisions),
+                    (Facet::Label, t("catalogue.label"), &page.facets.labels),
+                ].into_iter().filter_map(|(facet, title, values)| {
+                    let v = facet.current(&f)?;
+                    let shown = values.iter().find(|x| x.value == v).map(|x| facet.text(x)).unwrap_or(v);
+                    let without = facet.set(&f, None);
+                    Some(view! {
+                        <li>{title} " : " {shown.clone()} " "
+                            <a href=href(&without) aria-label=format!("{} {shown}", t("list.remove_filter"))>"✕"</a></li>
+                    })
+                }).collect_view()}
+                {f.has_offers.then(|| {
+                    let without = Facet::HasOffers.set(&f, None);
+                    view! {
+                        <li>{t("directory.with_offers")} " "
+                            <a href=href(&without) aria-label=format!("{} {}", t("list.remove_filter"), t("directory.with_offers"))>"✕"</a></li>
                     }
                 })}
                 {f.commune.clone().map(|c| {
@@ -176,6 +202,10 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
 enum Facet {
     Kind,
     Naf,
+    Cpv,
+    Label,
+    TLabel,
+    HasOffers,
     Size,
     Inclusive,
     Area,
@@ -187,6 +217,10 @@ impl Facet {
         match self {
             Facet::Kind => f.kind.clone(),
             Facet::Naf => f.naf.clone(),
+            Facet::Cpv => f.cpv.clone(),
+            Facet::Label => f.label.clone(),
+            Facet::TLabel => f.tlabel.clone(),
+            Facet::HasOffers => f.has_offers.then(|| "1".to_string()),
             Facet::Size => f.size.clone(),
             Facet::Inclusive => f.inclusive.clone(),
             Facet::Area => f.area.clone(),
@@ -204,6 +238,10 @@ impl Facet {
         match self {
             Facet::Kind => f.kind = value,
             Facet::Naf => f.naf = value,
+            Facet::Cpv => f.cpv = value,
+            Facet::Label => f.label = value,
+            Facet::TLabel => f.tlabel = value,
+            Facet::HasOffers => f.has_offers = value.is_some(),
             Facet::Size => f.size = value,
             Facet::Inclusive => f.inclusive = value,
             Facet::Area => f.area = value,
@@ -219,10 +257,12 @@ impl Facet {
                 .unwrap_or_else(|| v.value.clone()),
             Facet::Size => t(&format!("org.size.{}", v.value)),
             Facet::Inclusive => t(&format!("org.inclusive.{}", v.value)),
-            Facet::Naf => match &v.label {
+            Facet::Naf | Facet::Cpv => match &v.label {
                 Some(l) => format!("{} — {l}", v.value),
                 None => v.value.clone(),
             },
+            Facet::Label | Facet::TLabel => v.label.clone().unwrap_or_else(|| v.value.clone()),
+            Facet::HasOffers => t("directory.with_offers"),
             Facet::Area => area_text(v),
             Facet::Commune => v.label.clone().unwrap_or_else(|| v.value.clone()),
         }
@@ -234,9 +274,21 @@ fn Facets(
     page_facets: crate::domain::directory::DirectoryFacets,
     filters: DirectoryFilters,
 ) -> impl IntoView {
+    let with_offers = (page_facets.with_offers > 0)
+        .then(|| FacetValue {
+            value: "1".into(),
+            label: None,
+            count: page_facets.with_offers,
+        })
+        .into_iter()
+        .collect();
     let groups = [
+        (Facet::TLabel, t("label.territorial"), page_facets.tlabels),
         (Facet::Kind, t("org.kind_label"), page_facets.kinds),
+        (Facet::HasOffers, t("directory.offers_title"), with_offers),
         (Facet::Naf, t("directory.naf"), page_facets.naf_divisions),
+        (Facet::Cpv, t("catalogue.cpv_division"), page_facets.cpv_divisions),
+        (Facet::Label, t("catalogue.label"), page_facets.labels),
         (
             Facet::Inclusive,
             t("org.inclusive_label"),
@@ -284,6 +336,7 @@ fn Row(row: DirectoryRow) -> impl IntoView {
             {row.naf.clone().map(|(code, label)| view! { <p class="result__meta">{format!("{code} — {label}")}</p> })}
             {(row.inclusive.is_some() || !row.verified).then(|| view! {
                 <p class="badges">
+                    <TerritorialBadges badges=row.tlabels.clone() />
                     {row.inclusive.as_deref().map(|i| view! { <span class="badge badge--inclusive">{t(&format!("org.inclusive.{i}"))}</span> })}
                     {(!row.verified).then(|| view! { <span class="badge">{t("org.status_unverified")}</span> })}
                 </p>

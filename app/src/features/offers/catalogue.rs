@@ -3,7 +3,9 @@
 //! search is a URL.
 
 use super::api::search_catalogue;
-use crate::components::lists::{area_text, FacetGroup, FacetLink, Pagination, PlaceFields};
+use crate::components::lists::{
+    area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
+};
 use crate::domain::catalogue::{
     CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow,
 };
@@ -122,6 +124,17 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
                 <label><input type="checkbox" name="inclusif" value="1" checked=f.inclusive /> {t("catalogue.fact_inclusive")}</label>
             </div>
             </details>
+            {f.tlabel.clone().map(|l| {
+                let name = page.facets.tlabels.iter().find(|v| v.value == l).and_then(|v| v.label.clone()).unwrap_or(l.clone());
+                let without = Facet::TLabel.set(&f, &l, false);
+                view! {
+                    <input type="hidden" name="label_territorial" value=l.clone() />
+                    <ul class="active-filters" data-test="active-filters">
+                        <li>{t("label.territorial")} " : " {name.clone()} " "
+                            <a href=href(&without) aria-label=format!("{} {name}", t("list.remove_filter"))>"✕"</a></li>
+                    </ul>
+                }
+            })}
             <p>
                 <button type="submit" class="button button--primary">{t("directory.search")}</button>
                 {f.is_narrowed().then(|| view! { <a class="filters__reset" href="/catalogue">{t("directory.reset")}</a> })}
@@ -168,6 +181,7 @@ enum Facet {
     Kind,
     Cpv,
     Label,
+    TLabel,
     Fact,
     Area,
 }
@@ -178,6 +192,7 @@ impl Facet {
             Facet::Kind => f.kind.as_deref() == Some(value),
             Facet::Cpv => f.cpv.as_deref() == Some(value),
             Facet::Label => f.label.as_deref() == Some(value),
+            Facet::TLabel => f.tlabel.as_deref() == Some(value),
             Facet::Area => f.area.as_deref() == Some(value),
             Facet::Fact => match value {
                 "short_chain" => f.short_chain,
@@ -199,6 +214,7 @@ impl Facet {
             Facet::Kind => f.kind = v,
             Facet::Cpv => f.cpv = v,
             Facet::Label => f.label = v,
+            Facet::TLabel => f.tlabel = v,
             Facet::Area => f.area = v,
             Facet::Fact => match value {
                 "short_chain" => f.short_chain = on,
@@ -220,7 +236,7 @@ impl Facet {
                 Some(l) => format!("{} — {l}", v.value),
                 None => v.value.clone(),
             },
-            Facet::Label => v.label.clone().unwrap_or_else(|| v.value.clone()),
+            Facet::Label | Facet::TLabel => v.label.clone().unwrap_or_else(|| v.value.clone()),
             Facet::Area => area_text(v),
         }
     }
@@ -229,6 +245,7 @@ impl Facet {
 #[component]
 fn Facets(facets: CatalogueFacets, filters: CatalogueFilters) -> impl IntoView {
     let groups = [
+        (Facet::TLabel, t("label.territorial"), facets.tlabels),
         (Facet::Fact, t("catalogue.facts"), facets.facts),
         (Facet::Label, t("catalogue.label"), facets.labels),
         (Facet::Kind, t("offer.kind_label"), facets.kinds),
@@ -279,6 +296,7 @@ fn Row(row: OfferRow) -> impl IntoView {
             </p>
             {(!row.labels.is_empty() || row.short_chain || row.inclusive).then(|| view! {
                 <p class="badges">
+                    <TerritorialBadges badges=row.tlabels.clone() />
                     {row.labels.iter().map(|l| view! { <span class="badge badge--label">{l.clone()}</span> }).collect_view()}
                     {row.short_chain.then(|| view! { <span class="badge badge--ok">{t("offer.short_chain")}</span> })}
                     {row.inclusive.then(|| view! { <span class="badge badge--inclusive">{t("offer.inclusive_badge")}</span> })}

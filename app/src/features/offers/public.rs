@@ -6,6 +6,7 @@ use crate::domain::contracts::format_euros;
 use crate::domain::offer::{french_decimal, is_short_chain, tenths, PublicOffer};
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
+use crate::components::lists::TerritorialBadges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -100,8 +101,15 @@ fn Offer(o: PublicOffer) -> impl IntoView {
             <a href=format!("/annuaire/{}", o.organisation_id)>{o.organisation_name.clone()}</a>
             {o.organisation_place.clone().map(|(name, dep)| format!(" · {name} ({dep})"))}
         </p>
-        {(!o.labels.is_empty() || o.inclusive_production || is_short_chain(o.intermediaries)).then(|| view! {
+        {(!o.organisation_tlabels.is_empty()).then(|| view! {
+            <p class="badges" data-test="offer-org-tlabels">
+                <span>{t("label.firm_holds")}</span> " "
+                <TerritorialBadges badges=o.organisation_tlabels.clone() />
+            </p>
+        })}
+        {(!o.tlabels.is_empty() || !o.labels.is_empty() || o.inclusive_production || is_short_chain(o.intermediaries)).then(|| view! {
             <p class="badges" data-test="offer-badges">
+                <TerritorialBadges badges=o.tlabels.clone() />
                 {o.labels.iter().map(|l| view! { <span class="badge badge--label">{l.clone()}</span> }).collect_view()}
                 {is_short_chain(o.intermediaries).then(|| view! { <span class="badge badge--ok">{t("offer.short_chain")}</span> })}
                 {o.inclusive_production.then(|| view! { <span class="badge badge--inclusive">{t("offer.inclusive_badge")}</span> })}

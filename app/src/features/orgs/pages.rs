@@ -37,6 +37,12 @@ pub fn AccountPage() -> impl IntoView {
                 Ok(Some(u)) => view! {
                     <p>{u.display_name} " — " {u.email}</p>
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
+                    {(u.is_analyst || u.is_admin).then(|| view! {
+                        <p class="card__links">
+                            <a href="/labels/gestion">{t("label.manage_title")}</a>
+                            <a href="/labels/instruction">{t("label.queue_title")}</a>
+                        </p>
+                    })}
                     <AccountBody orgs pending />
                 }.into_any(),
                 Ok(None) => {
@@ -94,6 +100,9 @@ fn AccountBody(
                                             })}
                                             {(o.kind == OrgKind::Business && !o.pending).then(|| view! {
                                                 <a href=format!("/compte/organisations/{}/offres", o.id)>{t("offer.my_offers_link")}</a>
+                                            })}
+                                            {(o.kind == OrgKind::Business && !o.pending).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}/labels", o.id)>{t("label.my_labels_link")}</a>
                                             })}
                                             {o.public.then(|| view! {
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>

@@ -7,6 +7,7 @@ use crate::domain::org::PublicProfile;
 use crate::features::directory::map::CommuneMiniMap;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
+use crate::components::lists::TerritorialBadges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -68,6 +69,9 @@ fn Profile(p: PublicProfile) -> impl IntoView {
         <Title text=format!("{} — Passerelle", p.name) />
         <h1>{p.name.clone()}</h1>
         <p class="lead">{t(p.kind.label_key())} " · " {status}</p>
+        {(!p.tlabels.is_empty()).then(|| view! {
+            <p class="badges" data-test="org-tlabels"><TerritorialBadges badges=p.tlabels.clone() /></p>
+        })}
         <div class="profile__identity">
             <dl class="facts" data-test="org-identity">
                 {row(t("org.siret"), Some(p.siret.clone()))}
@@ -95,8 +99,11 @@ fn Profile(p: PublicProfile) -> impl IntoView {
             } else {
                 view! {
                     <ul data-test="org-offers">
-                        {p.offers.iter().map(|(id, title)| view! {
-                            <li><a href=format!("/catalogue/{id}")>{title.clone()}</a></li>
+                        {p.offers.iter().map(|(id, title, badges)| view! {
+                            <li>
+                                <a href=format!("/catalogue/{id}")>{title.clone()}</a>
+                                " " <TerritorialBadges badges=badges.clone() />
+                            </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()

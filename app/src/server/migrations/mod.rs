@@ -11,6 +11,7 @@ mod m20261126_000004_import_heartbeat;
 mod m20261126_000005_sources_without_normalised;
 mod m20261126_000006_outbox_pruning;
 mod m20261127_000007_offers;
+mod m20261127_000008_labels;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_sources_without_normalised::Migration),
             Box::new(m20261126_000006_outbox_pruning::Migration),
             Box::new(m20261127_000007_offers::Migration),
+            Box::new(m20261127_000008_labels::Migration),
         ]
     }
 }

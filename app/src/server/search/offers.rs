@@ -49,6 +49,8 @@ struct Around<'a> {
     /// (code, label)
     cpv: &'a [(String, String)],
     labels: &'a [String],
+    /// Territorial labels in force (referential ids).
+    tlabels: &'a [i32],
     /// The offer's place: where it is produced, or its business's commune.
     place: Option<&'a communes::Model>,
 }
@@ -99,6 +101,7 @@ pub async fn documents(
         {
             labels.entry(l.offer_id).or_default().push(l.label);
         }
+        let tlabels = crate::server::labels::in_force_of_offers(db, chunk).await?;
         let places: HashMap<String, communes::Model> = communes::Entity::find()
             .filter(
                 communes::Column::Insee.is_in(
@@ -126,6 +129,7 @@ pub async fn documents(
                     org,
                     cpv: cpv.get(&id).map(Vec::as_slice).unwrap_or(&[]),
                     labels: labels.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                    tlabels: tlabels.get(&id).map(Vec::as_slice).unwrap_or(&[]),
                     place,
                 };
                 Some(document(f, &o, &around))
@@ -160,6 +164,9 @@ fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
     }
     for l in a.labels {
         d.add_text(f.labels, l);
+    }
+    for t in a.tlabels {
+        d.add_text(f.tlabels, t.to_string());
     }
     d.add_i64(f.short_chain, i64::from(is_short_chain(o.intermediaries)));
     let life = o.life_years.is_some()
@@ -196,8 +203,9 @@ fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
 }
 
 /// The catalogue's facets: name, field, number of values.
-const FACETS: [(&str, &str, u32); 8] = [
+const FACETS: [(&str, &str, u32); 9] = [
     ("kinds", "offer_kind", 5),
+    ("tlabels", "tlabels", 50),
     ("cpv_divisions", "cpv_division", 60),
     ("labels", "labels", 20),
     ("short_chain", "short_chain", 2),
@@ -235,6 +243,9 @@ fn query(index: &SearchIndex, f: &CatalogueFilters, near: Option<&[String]>) -> 
     }
     if let Some(l) = &f.label {
         filter(term(fields.labels, l));
+    }
+    if let Some(t) = &f.tlabel {
+        filter(term(fields.tlabels, t));
     }
     if f.short_chain {
         filter(number(fields.short_chain, 1));

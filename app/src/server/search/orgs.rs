@@ -2,16 +2,19 @@
 //! public (the others have none), and the directory's word search.
 
 use super::contracts::words_clauses;
-use super::contracts::{any_of, ids_of, paged, term, top, Counts};
+use super::contracts::{any_of, ids_of, number, paged, term, top, Counts};
 use super::{Fields, SearchError, SearchIndex};
 use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
 use crate::domain::geo;
+use crate::domain::offer::OfferStatus;
 use crate::domain::org::INCLUSIVE;
-use crate::server::entities::{communes, naf_codes, organisations};
+use crate::server::entities::{
+    communes, naf_codes, offer_cpv, offer_labels, offers, organisations,
+};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{Order, TantivyDocument};
@@ -71,18 +74,92 @@ pub async fn documents(
             .into_iter()
             .map(|c| (c.insee.clone(), c))
             .collect();
+        let catalogue = Catalogue::of(db, chunk).await?;
         let mut found: HashMap<i32, organisations::Model> =
             orgs.into_iter().map(|o| (o.id, o)).collect();
         for &id in chunk {
             let doc = found.remove(&id).map(|o| {
                 let naf = o.naf_code.as_ref().and_then(|c| nafs.get(c));
                 let place = o.commune_insee.as_ref().and_then(|c| places.get(c));
-                document(f, &o, naf, place)
+                let mut d = document(f, &o, naf, place);
+                catalogue.add_to(f, &mut d, id);
+                d
             });
             out.push((key(id), doc));
         }
     }
     Ok(out)
+}
+
+/// What the organisations' published offers and labels add to their documents: CPV
+/// divisions, official labels, territorial labels (their own and their offers').
+#[derive(Default)]
+struct Catalogue {
+    offers: HashMap<i32, usize>,
+    cpv: HashMap<i32, Vec<String>>,
+    labels: HashMap<i32, Vec<String>>,
+    tlabels: HashMap<i32, Vec<i32>>,
+}
+
+impl Catalogue {
+    async fn of(db: &DatabaseConnection, org_ids: &[i32]) -> Result<Catalogue, DbErr> {
+        let published: Vec<(i32, i32)> = offers::Entity::find()
+            .select_only()
+            .column(offers::Column::Id)
+            .column(offers::Column::OrganisationId)
+            .filter(offers::Column::OrganisationId.is_in(org_ids.to_vec()))
+            .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let org_of: HashMap<i32, i32> = published.iter().copied().collect();
+        let mut c = Catalogue::default();
+        for (_, org) in &published {
+            *c.offers.entry(*org).or_default() += 1;
+        }
+        let ids: Vec<i32> = org_of.keys().copied().collect();
+        for chunk in ids.chunks(1_000) {
+            for row in offer_cpv::Entity::find()
+                .filter(offer_cpv::Column::OfferId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                let div = row.cpv_code.get(..2).unwrap_or_default().to_string();
+                let list = c.cpv.entry(org_of[&row.offer_id]).or_default();
+                if !list.contains(&div) {
+                    list.push(div);
+                }
+            }
+            for row in offer_labels::Entity::find()
+                .filter(offer_labels::Column::OfferId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                let list = c.labels.entry(org_of[&row.offer_id]).or_default();
+                if !list.contains(&row.label) {
+                    list.push(row.label);
+                }
+            }
+        }
+        let published: HashSet<i32> = org_of.keys().copied().collect();
+        c.tlabels = crate::server::labels::in_force_of_orgs(db, org_ids, &published).await?;
+        Ok(c)
+    }
+
+    fn add_to(&self, f: &Fields, d: &mut TantivyDocument, org_id: i32) {
+        if self.offers.get(&org_id).is_some_and(|n| *n > 0) {
+            d.add_i64(f.has_offers, 1);
+        }
+        for div in self.cpv.get(&org_id).into_iter().flatten() {
+            d.add_text(f.cpv_division, div);
+        }
+        for l in self.labels.get(&org_id).into_iter().flatten() {
+            d.add_text(f.labels, l);
+        }
+        for t in self.tlabels.get(&org_id).into_iter().flatten() {
+            d.add_text(f.tlabels, t.to_string());
+        }
+    }
 }
 
 fn document(
@@ -122,8 +199,12 @@ fn document(
 
 /// The directory's facets: name, field, number of values (every commune of the Métropole and
 /// many around it, for the map).
-const FACETS: [(&str, &str, u32); 6] = [
+const FACETS: [(&str, &str, u32); 10] = [
     ("kinds", "org_kind", 10),
+    ("cpv_divisions", "cpv_division", 100),
+    ("labels", "labels", 20),
+    ("tlabels", "tlabels", 50),
+    ("has_offers", "has_offers", 2),
     ("naf_divisions", "naf_division", 100),
     ("sizes", "size", 10),
     ("inclusive", "inclusive", 10),
@@ -151,6 +232,18 @@ fn query(index: &SearchIndex, filters: &DirectoryFilters, near: Option<&[String]
     }
     if let Some(n) = &filters.naf {
         filter(term(f.naf_division, n));
+    }
+    if let Some(c) = &filters.cpv {
+        filter(term(f.cpv_division, c));
+    }
+    if let Some(l) = &filters.label {
+        filter(term(f.labels, l));
+    }
+    if let Some(t) = &filters.tlabel {
+        filter(term(f.tlabels, t));
+    }
+    if filters.has_offers {
+        filter(number(f.has_offers, 1));
     }
     if let Some(s) = &filters.size {
         filter(term(f.size, s));

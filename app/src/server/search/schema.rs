@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 pub const FRENCH: &str = "fr";
 
 /// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
 /// the stemmer, so that a word typed without its accents ("electricite") and the published one
@@ -121,6 +121,11 @@ pub struct Fields {
     pub lon: Field,
     /// The organisation an offer belongs to.
     pub org_id: Field,
+    /// Territorial labels in force (referential ids): an offer's own; an organisation's own and
+    /// its published offers'.
+    pub tlabels: Field,
+    /// 1 when an organisation has published offers.
+    pub has_offers: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -161,13 +166,15 @@ pub fn build() -> (Schema, Fields) {
         offer_kind: s.add_text_field("offer_kind", keyword.clone()),
         cpv_class: s.add_text_field("cpv_class", keyword.clone()),
         cpv_category: s.add_text_field("cpv_category", keyword.clone()),
-        labels: s.add_text_field("labels", keyword),
+        labels: s.add_text_field("labels", keyword.clone()),
+        tlabels: s.add_text_field("tlabels", keyword),
         short_chain: s.add_i64_field("short_chain", number.clone()),
         life_facts: s.add_i64_field("life_facts", number.clone()),
         carbon: s.add_i64_field("carbon", number.clone()),
         lat: s.add_f64_field("lat", number.clone()),
         lon: s.add_f64_field("lon", number.clone()),
-        org_id: s.add_i64_field("org_id", number),
+        org_id: s.add_i64_field("org_id", number.clone()),
+        has_offers: s.add_i64_field("has_offers", number),
     };
     (s.build(), fields)
 }

@@ -1,0 +1,254 @@
+//! Evidence of label applications over plain HTTP (a multipart form works without JavaScript):
+//! the upload, which reads the type from the bytes (PDF, JPEG or PNG only), caps the size and
+//! stores the file under a name the server draws; and the download, for the applying business's
+//! members and the analysts only, always as an attachment that the browser does not interpret.
+
+use crate::uploads::{html_escape, lang};
+use app::i18n::{tr, Lang};
+use app::server::labels::{self, StoredEvidence};
+use app::server::{auth::USER_ID_KEY, state::AppState};
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use tower_sessions::Session;
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// A small page with the message and a way back to the application.
+fn error_page(status: StatusCode, lang: Lang, message: &str, id: i32) -> Response {
+    let back = tr(lang, "label.dossier_title");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/labels/dossiers/{id}#criteria\">{}</a></p></main></body></html>",
+        lang.code(),
+        html_escape(&back),
+        html_escape(&back),
+        html_escape(message),
+        html_escape(&back)
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+/// The page of a refusal: its status, and the message of its field when it has one.
+fn refused(e: app::error::AppError, lang: Lang, id: i32) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
+    let message = match e.field_error("file").or_else(|| e.field_error("status")) {
+        Some(f) => tr(lang, &f.key).replace("%{arg}", f.arg.as_deref().unwrap_or_default()),
+        None => tr(lang, e.message_key()),
+    };
+    error_page(status, lang, &message, id)
+}
+
+/// The type of a file, from its first bytes: (extension, content type).
+pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
+    if data.starts_with(b"%PDF-") {
+        Some(("pdf", "application/pdf"))
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("png", "image/png"))
+    } else {
+        None
+    }
+}
+
+/// The name a file came with, kept for display only: its last path segment, without control
+/// characters, at most 200 characters.
+fn display_name(raw: Option<&str>, ext: &str) -> String {
+    let base = raw
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if clean.is_empty() {
+        format!("piece.{ext}")
+    } else {
+        clean
+    }
+}
+
+fn random_name(ext: &str) -> String {
+    use rand::Rng;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}.{ext}")
+}
+
+/// POST /labels/dossiers/{id}/pieces (multipart: `criterion`, its id; `file`).
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    session: Session,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let lang = lang(&headers);
+    let refuse = |status: StatusCode, key: &str| error_page(status, lang, &tr(lang, key), id);
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return refuse(StatusCode::UNAUTHORIZED, "error.unauthenticated");
+    };
+    // Rights and status before the body is read.
+    if let Err(e) = labels::may_attach(&state.db, user_id, id, None).await {
+        return refused(e, lang, id);
+    }
+    let (mut data, mut criterion, mut original) = (None, None, None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    original = field.file_name().map(str::to_string);
+                    match field.bytes().await {
+                        Ok(b) if b.len() > MAX_BYTES => {
+                            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
+                        }
+                        Ok(b) => data = Some(b),
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
+                        }
+                        Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+                    }
+                }
+                Some("criterion") => {
+                    criterion = field.text().await.ok().and_then(|t| t.trim().parse::<i32>().ok())
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
+            }
+            Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+        }
+    }
+    let Some(criterion) = criterion else {
+        return refuse(StatusCode::BAD_REQUEST, "error.bad_request");
+    };
+    // The criterion must be one of the application's.
+    if let Err(e) = labels::may_attach(&state.db, user_id, id, Some(criterion)).await {
+        return refused(e, lang, id);
+    }
+    let Some(data) = data.filter(|d| !d.is_empty()) else {
+        return refuse(StatusCode::BAD_REQUEST, "label.file_missing");
+    };
+    let Some((ext, content_type)) = sniff(&data) else {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "label.file_type");
+    };
+    let name = random_name(ext);
+    let folder = labels::folder(&state.media_dir);
+    let written = tokio::fs::create_dir_all(&folder).await.is_ok()
+        && tokio::fs::write(folder.join(&name), &data).await.is_ok();
+    if !written {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal");
+    }
+    let original = display_name(original.as_deref(), ext);
+    let recorded = labels::attach(
+        &state.db,
+        user_id,
+        id,
+        criterion,
+        StoredEvidence {
+            file_name: &name,
+            original_name: &original,
+            content_type,
+            bytes: data.len(),
+        },
+    )
+    .await;
+    if let Err(e) = recorded {
+        // The file has no row: it goes.
+        labels::remove_files(&state.media_dir, [name.as_str()]);
+        return refused(e, lang, id);
+    }
+    Redirect::to(&format!("/labels/dossiers/{id}?ok=file#criteria")).into_response()
+}
+
+/// GET /labels/pieces/{name}: a stored file, for whoever may read its application.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    session: Session,
+) -> Response {
+    if !labels::is_stored_name(&name) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let (original, content_type) =
+        match labels::readable_evidence(&state.db, user_id, &name).await {
+            Ok(found) => found,
+            Err(e) => {
+                return StatusCode::from_u16(e.status_code())
+                    .unwrap_or(StatusCode::NOT_FOUND)
+                    .into_response()
+            }
+        };
+    match tokio::fs::read(labels::folder(&state.media_dir).join(&name)).await {
+        Ok(bytes) => {
+            // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded.
+            let ascii: String = original
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+                .collect();
+            let encoded = percent_encoding::utf8_percent_encode(
+                &original,
+                percent_encoding::NON_ALPHANUMERIC,
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+                    ),
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; sandbox".to_string(),
+                    ),
+                ],
+                Body::from(bytes),
+            )
+                .into_response()
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_known_by_their_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(("pdf", "application/pdf")));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(("jpg", "image/jpeg")));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("png", "image/png")));
+        assert_eq!(sniff(b"<?php echo 1; ?>"), None);
+        assert_eq!(sniff(b"<html><script>"), None);
+    }
+
+    #[test]
+    fn shown_names_lose_their_paths() {
+        assert_eq!(display_name(Some("../../etc/passwd"), "pdf"), "passwd");
+        assert_eq!(display_name(Some("C:\\Users\\a\\Kbis.pdf"), "pdf"), "Kbis.pdf");
+        assert_eq!(display_name(None, "png"), "piece.png");
+        assert_eq!(display_name(Some("a\u{0}b.pdf"), "pdf"), "ab.pdf");
+    }
+}
