@@ -41,6 +41,9 @@ test('the territorial label, from the referential to the badge a buyer filters o
   await page.getByLabel('Durée de validité (mois) *').fill('0');
   await page.getByRole('button', { name: 'Créer le référentiel' }).click();
   await expect(page.getByLabel('Durée de validité (mois) *')).toHaveAttribute('aria-invalid', 'true');
+  // Without JavaScript the refused form comes back empty: everything is typed again.
+  await page.getByLabel('Nom du label *').fill(labelName);
+  await page.getByLabel('Ce que le label distingue *').selectOption({ label: 'Pour une offre' });
   await page.getByLabel('Durée de validité (mois) *').fill('24');
   await page.getByRole('button', { name: 'Créer le référentiel' }).click();
   await expect(page.getByRole('status')).toContainText('Référentiel créé');

@@ -444,6 +444,9 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         assert!(page.contains("Paniers de légumes"), "{backend}");
         let (_, _, page) = app.get(&format!("/annuaire?label_territorial={sid}"), None).await;
         assert!(page.contains("Jardins du Rhône"), "{backend}");
+        assert!(page.contains("badge--territorial"), "{backend}: the firm shows its offer's label");
+        let (_, _, page) = app.get(&format!("/catalogue?label_territorial={sid}"), None).await;
+        assert!(page.contains("badge--territorial"), "{backend}: the row shows the badge");
         let (_, _, page) = app.get("/annuaire?avec_offres=1", None).await;
         assert!(page.contains("Jardins du Rhône"), "{backend}");
         let (_, _, page) = app.get(&format!("/labels/{sid}"), None).await;

@@ -177,7 +177,7 @@ pub struct DirectoryRow {
     pub inclusive: Option<String>,
     /// The presentation's first words.
     pub excerpt: Option<String>,
-    /// Territorial labels in force, its own.
+    /// Territorial labels in force, for itself or one of its published offers.
     pub tlabels: Vec<super::label::LabelBadge>,
 }
 

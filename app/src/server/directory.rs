@@ -191,7 +191,7 @@ async fn rows_in_order(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<Direc
         .into_iter()
         .map(|c| (c.insee, (c.name, c.department)))
         .collect();
-    let mut badges = super::labels::org_badges(db, ids).await?;
+    let mut badges = super::labels::firm_badges(db, ids).await?;
     let mut by_id: HashMap<i32, organisations::Model> =
         orgs.into_iter().map(|o| (o.id, o)).collect();
     Ok(ids

@@ -1190,6 +1190,39 @@ pub async fn org_badges(
     Ok(out)
 }
 
+/// The labels in force of each business, for itself or for one of its published offers (one
+/// badge a referential): what the directory shows beside a firm.
+pub async fn firm_badges(
+    db: &impl ConnectionTrait,
+    org_ids: &[i32],
+) -> Result<HashMap<i32, Vec<LabelBadge>>, DbErr> {
+    let mut out: HashMap<i32, Vec<LabelBadge>> = HashMap::new();
+    if org_ids.is_empty() {
+        return Ok(out);
+    }
+    let cond = Condition::all()
+        .add(label_applications::Column::OrganisationId.is_in(org_ids.iter().copied()));
+    let held = in_force(db, cond).await?;
+    let published: HashSet<i32> = offers::Entity::find()
+        .filter(offers::Column::Id.is_in(held.iter().filter_map(|(a, _)| a.offer_id)))
+        .filter(offers::Column::Status.eq("published"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    for (a, name) in held {
+        if a.offer_id.is_some_and(|o| !published.contains(&o)) {
+            continue;
+        }
+        let badges = out.entry(a.organisation_id).or_default();
+        if !badges.iter().any(|b| b.scheme_id == a.scheme_id) {
+            badges.push(badge(&a, name));
+        }
+    }
+    Ok(out)
+}
+
 /// For the index: the referentials of the labels in force of these offers.
 pub async fn in_force_of_offers(
     db: &impl ConnectionTrait,

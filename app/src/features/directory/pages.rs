@@ -334,7 +334,7 @@ fn Row(row: DirectoryRow) -> impl IntoView {
                 {meta.join(" · ")}
             </p>
             {row.naf.clone().map(|(code, label)| view! { <p class="result__meta">{format!("{code} — {label}")}</p> })}
-            {(row.inclusive.is_some() || !row.verified).then(|| view! {
+            {(!row.tlabels.is_empty() || row.inclusive.is_some() || !row.verified).then(|| view! {
                 <p class="badges">
                     <TerritorialBadges badges=row.tlabels.clone() />
                     {row.inclusive.as_deref().map(|i| view! { <span class="badge badge--inclusive">{t(&format!("org.inclusive.{i}"))}</span> })}

@@ -294,7 +294,7 @@ fn Row(row: OfferRow) -> impl IntoView {
                 <a href=format!("/annuaire/{}", row.organisation_id)>{row.organisation_name.clone()}</a>
                 {format!(" · {}", meta.join(" · "))}
             </p>
-            {(!row.labels.is_empty() || row.short_chain || row.inclusive).then(|| view! {
+            {(!row.tlabels.is_empty() || !row.labels.is_empty() || row.short_chain || row.inclusive).then(|| view! {
                 <p class="badges">
                     <TerritorialBadges badges=row.tlabels.clone() />
                     {row.labels.iter().map(|l| view! { <span class="badge badge--label">{l.clone()}</span> }).collect_view()}
