@@ -451,6 +451,13 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         assert!(page.contains("Jardins du Rhône"), "{backend}");
         let (_, _, page) = app.get(&format!("/labels/{sid}"), None).await;
         assert!(page.contains("Paniers de légumes"), "{backend}: holders listed");
+        let (_, _, page) = app.get("/catalogue/fournisseurs?cpv=15612500", None).await;
+        assert!(page.contains("badge--territorial"), "{backend}: who can supply this?");
+        // The answers, as the analyst reads them: text, never markup.
+        let (status, _, page) = app.get(&format!("/labels/dossiers/{aid}"), Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(page.contains("Aucun : vente directe"), "{backend}");
+        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
 
         // Withdrawn by an analyst (with a reason): the badge and the facet go.
         let (status, _, _) = app

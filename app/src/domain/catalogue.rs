@@ -214,6 +214,8 @@ pub struct Supplier {
     pub name: String,
     pub place: Option<String>,
     pub inclusive: Option<String>,
+    /// Territorial labels in force, for itself or one of its published offers.
+    pub tlabels: Vec<super::label::LabelBadge>,
     /// (id, title)
     pub offers: Vec<(i32, String)>,
     pub won_contracts: u64,

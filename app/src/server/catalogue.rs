@@ -302,11 +302,14 @@ pub async fn suppliers(
         .into_iter()
         .map(|c| (c.insee.clone(), c))
         .collect();
+    let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
+    let mut badges = super::labels::firm_badges(db, &ids).await?;
     let mut suppliers: Vec<Supplier> = orgs
         .into_iter()
         .map(|o| {
             let w = won.get(&o.id);
             Supplier {
+                tlabels: badges.remove(&o.id).unwrap_or_default(),
                 org_id: o.id,
                 place: o
                     .commune_insee

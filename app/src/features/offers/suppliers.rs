@@ -6,6 +6,7 @@ use crate::domain::catalogue::Suppliers;
 use crate::domain::contracts::format_euros;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
+use crate::components::lists::TerritorialBadges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -68,6 +69,9 @@ fn SupplierList(s: Suppliers) -> impl IntoView {
                                 {f.place.clone().unwrap_or_default()}
                                 {f.inclusive.as_deref().map(|i| format!(" · {}", t(&format!("org.inclusive.{i}"))))}
                             </p>
+                            {(!f.tlabels.is_empty()).then(|| view! {
+                                <p class="badges"><TerritorialBadges badges=f.tlabels.clone() /></p>
+                            })}
                             {(!f.offers.is_empty()).then(|| view! {
                                 <p>{t("suppliers.offers")} " : "
                                     {f.offers.iter().enumerate().map(|(i, (id, title))| view! {
