@@ -120,6 +120,8 @@ const DIRECTORY_FILTERS: &[&str] = &[
     "&pres_de=69266&km=10",
     "&tri=recent",
     "&taille=micro&dep=01",
+    "&avec_offres=1&cpv=45",
+    "&label_territorial=1",
 ];
 const CATALOGUE_WORDS: &[&str] = &[
     "pain",
@@ -143,6 +145,7 @@ const CATALOGUE_FILTERS: &[&str] = &[
     "&pres_de=69123&km=10&tri=distance",
     "&cpv=45",
     "&cycle_de_vie=1&dep=69M",
+    "&label_territorial=1",
 ];
 
 /// Directory and catalogue pages as a visitor gets them (index query, facets, then the page's

@@ -9,7 +9,10 @@ use app::server::entities::{
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 
 const TRADES: &[&str] = &[
     "Menuiserie",
@@ -281,5 +284,100 @@ pub async fn run(
         }
         done += n;
     }
+    grant_labels(db, &mut rng).await?;
     Ok((first_id, last_id))
+}
+
+/// Three open referentials of the territorial label (made once), each granted to about 3 % of
+/// the published offers and 2 % of the businesses: the facets and badges then have something
+/// to count.
+async fn grant_labels(db: &DatabaseConnection, rng: &mut ChaCha8Rng) -> anyhow::Result<()> {
+    use app::server::entities::{label_applications, label_schemes};
+    let now = chrono::Utc::now();
+    let mut schemes = Vec::new();
+    for (name, target) in [
+        ("Produit du Lyonnais (généré)", "offer"),
+        ("Savoir-faire des Monts (généré)", "any"),
+        ("Entreprise engagée du territoire (généré)", "org"),
+    ] {
+        let found = label_schemes::Entity::find()
+            .filter(label_schemes::Column::Name.eq(name))
+            .one(db)
+            .await?;
+        let id = match found {
+            Some(s) => s.id,
+            None => {
+                label_schemes::ActiveModel {
+                    name: Set(name.into()),
+                    description: Set(String::new()),
+                    target: Set(target.into()),
+                    validity_months: Set(24),
+                    status: Set("open".into()),
+                    created_by: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?
+                .id
+            }
+        };
+        schemes.push((id, target));
+    }
+    let published: Vec<(i32, i32)> = offers::Entity::find()
+        .select_only()
+        .column(offers::Column::Id)
+        .column(offers::Column::OrganisationId)
+        .filter(offers::Column::Status.eq("published"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let businesses: Vec<i32> = organisations::Entity::find()
+        .select_only()
+        .column(organisations::Column::Id)
+        .filter(organisations::Column::Kind.eq("business"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut rows = Vec::new();
+    let mut grant = |scheme: i32, org: i32, offer: Option<i32>, rng: &mut ChaCha8Rng| {
+        let granted = now - chrono::Duration::days(rng.random_range(0..600));
+        rows.push(label_applications::ActiveModel {
+            scheme_id: Set(scheme),
+            organisation_id: Set(org),
+            offer_id: Set(offer),
+            status: Set("granted".into()),
+            reason: Set(None),
+            submitted_at: Set(Some(granted)),
+            decided_at: Set(Some(granted)),
+            decided_by: Set(None),
+            granted_at: Set(Some(granted)),
+            expires_at: Set(Some(app::domain::label::expiry(granted, 24))),
+            created_by: Set(None),
+            created_at: Set(granted),
+            updated_at: Set(granted),
+            ..Default::default()
+        });
+    };
+    for &(offer, org) in &published {
+        for &(scheme, target) in &schemes {
+            if target != "org" && rng.random_bool(0.015) {
+                grant(scheme, org, Some(offer), rng);
+            }
+        }
+    }
+    for &org in &businesses {
+        for &(scheme, target) in &schemes {
+            if target != "offer" && rng.random_bool(0.01) {
+                grant(scheme, org, None, rng);
+            }
+        }
+    }
+    for chunk in rows.chunks(1_000) {
+        label_applications::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
