@@ -15,6 +15,7 @@ pub mod server;
 use components::layout::Layout;
 use features::{
     admin, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
+    programming,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -112,7 +113,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/labels/dossiers/:id") view=labels::dossier::DossierPage ssr=ASYNC />
                         <Route path=path!("/labels/:id") view=labels::public::LabelSchemePage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id/labels") view=labels::apply::OrgLabelsPage ssr=ASYNC />
-                        <Route path=path!("/programmation") view=|| view! { <placeholder::AreaPage key="nav.pipeline" /> } ssr=ASYNC />
+                        <Route path=path!("/programmation") view=programming::list::ProgrammingPage ssr=ASYNC />
+                        <Route path=path!("/programmation/guide") view=programming::guide::GuidePage ssr=ASYNC />
+                        <Route path=path!("/programmation/:id") view=programming::detail::PlanPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id/programmation") view=programming::manage::BuyerProgrammePage ssr=ASYNC />
+                        <Route path=path!("/compte/achats/:id") view=programming::editor::PlanEditorPage ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
                         <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />
                         <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />

@@ -12,6 +12,9 @@ const PUBLIC_PAGES = [
   '/annuaire',
   '/catalogue',
   '/programmation',
+  '/programmation?vue=calendrier',
+  '/programmation/guide',
+  '/labels',
   '/sourcage',
   '/groupements',
   '/analyses',
@@ -36,7 +39,7 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
 test('signed-in pages are accessible', async ({ page }, info) => {
   test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
   await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
-  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin']) {
+  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/labels/gestion', '/labels/instruction']) {
     await goto(page, path);
     await expectAccessible(page);
   }
@@ -45,8 +48,8 @@ test('signed-in pages are accessible', async ({ page }, info) => {
 test('areas not built yet say so plainly', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goto(page, '/');
-  await page.locator('.nav-wide').getByRole('link', { name: 'Programmation' }).click();
-  await expect(page).toHaveURL(/\/programmation$/);
+  await page.locator('.nav-wide').getByRole('link', { name: 'Sourçage' }).click();
+  await expect(page).toHaveURL(/\/sourcage$/);
   await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
 });
 

@@ -276,6 +276,33 @@ fn table() -> Table {
             "/api/admin/analyst",
             (vec![("email", "personne@exemple.fr"), ("on", "1")], [D, D, D, D, D, A]),
         ),
+        // The programming: public reads; writes for the verified buyer's members (its
+        // organisation is 3 and its plan 1, created in the setup).
+        ("/api/plans/list", (vec![("query", "levier=insertion")], [A, A, A, A, A, A])),
+        ("/api/plans/get", (vec![("id", "1")], [A, A, A, A, A, A])),
+        ("/api/plans/mine", (vec![("org_id", "3")], [D, D, D, A, D, D])),
+        (
+            "/api/plans/create",
+            (vec![("org_id", "3"), ("form[title]", "")], [D, D, D, A, D, D]),
+        ),
+        ("/api/plans/edit", (vec![("id", "1")], [D, D, D, A, D, D])),
+        (
+            "/api/plans/update",
+            (vec![("id", "1"), ("form[title]", "")], [D, D, D, A, D, D]),
+        ),
+        // Cancelling without a reason: the buyer is told to give one (422).
+        (
+            "/api/plans/status",
+            (vec![("id", "1"), ("status", "cancelled")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/plans/lot/add",
+            (vec![("id", "1"), ("title", "")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/plans/lot/remove",
+            (vec![("id", "1"), ("lot_id", "999999")], [D, D, D, A, D, D]),
+        ),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (
@@ -377,9 +404,28 @@ async fn every_server_function_checks_its_caller() {
                     .await
                     .unwrap()
                     .unwrap();
+                let org_id = org.id;
                 let mut am: organisations::ActiveModel = org.into();
                 am.verified_at = Set(Some(chrono::Utc::now()));
                 am.update(&app.db).await.unwrap();
+                // Plan 1, of organisation 3: the programming's entries below.
+                let user = app::server::auth::find_by_email(&app.db, &email)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let caller = app::server::auth::Caller::for_user(&app.db, user.id)
+                    .await
+                    .unwrap();
+                let form = app::domain::programming::PlanForm {
+                    title: "Restauration scolaire".into(),
+                    procedure: "open".into(),
+                    publication: "T2 2027".into(),
+                    ..Default::default()
+                };
+                let plan = app::server::programming::create(&app.db, &caller, org_id, &form)
+                    .await
+                    .unwrap();
+                assert_eq!((org_id, plan), (3, 1));
             }
             emails.push(email);
         }

@@ -9,6 +9,7 @@ pub mod label;
 pub mod ocds;
 pub mod offer;
 pub mod org;
+pub mod programming;
 pub mod query;
 pub mod siret;
 pub mod validate;

@@ -9,3 +9,4 @@ pub mod labels;
 pub mod offers;
 pub mod orgs;
 pub mod placeholder;
+pub mod programming;

@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod offers;
 pub mod orgs;
 pub mod passwords;
+pub mod programming;
 pub mod photos;
 pub mod reference;
 pub mod rich_text;

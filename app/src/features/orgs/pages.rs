@@ -104,6 +104,9 @@ fn AccountBody(
                                             {(o.kind == OrgKind::Business && !o.pending).then(|| view! {
                                                 <a href=format!("/compte/organisations/{}/labels", o.id)>{t("label.my_labels_link")}</a>
                                             })}
+                                            {(o.kind == OrgKind::Buyer && !o.pending && o.verified).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}/programmation", o.id)>{t("plan.mine_link")}</a>
+                                            })}
                                             {o.public.then(|| view! {
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
                                             })}

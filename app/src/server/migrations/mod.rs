@@ -12,6 +12,7 @@ mod m20261126_000005_sources_without_normalised;
 mod m20261126_000006_outbox_pruning;
 mod m20261127_000007_offers;
 mod m20261127_000008_labels;
+mod m20261127_000009_programming;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_outbox_pruning::Migration),
             Box::new(m20261127_000007_offers::Migration),
             Box::new(m20261127_000008_labels::Migration),
+            Box::new(m20261127_000009_programming::Migration),
         ]
     }
 }

@@ -1,0 +1,813 @@
+//! The programming of purchases (programmation des achats): what a public buyer plans to buy,
+//! when, in which lots, with which levers — and the life of a planned procurement from planned
+//! to awarded. Dates of the future are known to a day, a month or a quarter; the rules of what
+//! a buyer may change, when, are here.
+
+use super::validate::Checker;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The expected procedure (Code de la commande publique).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Procedure {
+    /// Procédure adaptée (MAPA), below the European thresholds.
+    Adapted,
+    /// Appel d'offres ouvert.
+    Open,
+    /// Appel d'offres restreint.
+    Restricted,
+    /// Procédure avec négociation.
+    Negotiated,
+    /// Dialogue compétitif.
+    CompetitiveDialogue,
+    /// Not decided yet.
+    Undecided,
+}
+
+impl Procedure {
+    pub const ALL: [Procedure; 6] = [
+        Procedure::Adapted,
+        Procedure::Open,
+        Procedure::Restricted,
+        Procedure::Negotiated,
+        Procedure::CompetitiveDialogue,
+        Procedure::Undecided,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Procedure::Adapted => "adapted",
+            Procedure::Open => "open",
+            Procedure::Restricted => "restricted",
+            Procedure::Negotiated => "negotiated",
+            Procedure::CompetitiveDialogue => "dialogue",
+            Procedure::Undecided => "undecided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Procedure> {
+        Procedure::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("plan.procedure.{}", self.as_str())
+    }
+}
+
+/// How precisely a date of the future is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Precision {
+    Day,
+    Month,
+    Quarter,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Quarter => "quarter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Precision> {
+        [Precision::Day, Precision::Month, Precision::Quarter]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A date of the future as a buyer knows it: stored as the first day of its period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub date: NaiveDate,
+    pub precision: Precision,
+}
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+impl Planned {
+    /// Reads "15/03/2027" (a day), "03/2027" or "mars 2027" (a month), "T2 2027" (a quarter);
+    /// also the ISO forms "2027-03-15", "2027-03", "2027-T2". `None` when it is none of them.
+    pub fn parse(s: &str) -> Option<Planned> {
+        let s = s.trim().to_lowercase();
+        let s = s.as_str();
+        let year = |y: &str| {
+            y.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+        };
+        let month_day = |y: i32, m: u32, d: u32, precision| {
+            NaiveDate::from_ymd_opt(y, m, d).map(|date| Planned { date, precision })
+        };
+        // Quarters: "t2 2027", "2027-t2", "q2 2027".
+        let quarter = |q: &str, y: &str| {
+            let n = q.strip_prefix(['t', 'q'])?.parse::<u32>().ok()?;
+            (1..=4).contains(&n).then_some(())?;
+            month_day(year(y)?, (n - 1) * 3 + 1, 1, Precision::Quarter)
+        };
+        if let Some((a, b)) = s.split_once(' ') {
+            if let Some(p) = quarter(a, b) {
+                return Some(p);
+            }
+            // "mars 2027"
+            if let Some(m) = MONTHS_FR.iter().position(|m| *m == a) {
+                return month_day(year(b)?, m as u32 + 1, 1, Precision::Month);
+            }
+            return None;
+        }
+        let parts: Vec<&str> = s.split(['/', '-']).collect();
+        match parts.as_slice() {
+            [y, q] if q.starts_with('t') || q.starts_with('q') => quarter(q, y),
+            // "03/2027"
+            [m, y] if m.len() <= 2 => {
+                month_day(year(y)?, m.parse().ok()?, 1, Precision::Month)
+            }
+            // "2027-03"
+            [y, m] if y.len() == 4 => {
+                month_day(year(y)?, m.parse().ok()?, 1, Precision::Month)
+            }
+            // "15/03/2027"
+            [d, m, y] if y.len() == 4 => {
+                month_day(year(y)?, m.parse().ok()?, d.parse().ok()?, Precision::Day)
+            }
+            // "2027-03-15"
+            [y, m, d] if y.len() == 4 => {
+                month_day(year(y)?, m.parse().ok()?, d.parse().ok()?, Precision::Day)
+            }
+            _ => None,
+        }
+    }
+
+    /// As a buyer typed it, in French: "15/03/2027", "mars 2027", "T2 2027".
+    pub fn text(&self) -> String {
+        match self.precision {
+            Precision::Day => self.date.format("%d/%m/%Y").to_string(),
+            Precision::Month => format!(
+                "{} {}",
+                MONTHS_FR[self.date.month0() as usize],
+                self.date.year()
+            ),
+            Precision::Quarter => format!("T{} {}", quarter_of(self.date), self.date.year()),
+        }
+    }
+
+    /// The quarter it falls in: "2027-T2".
+    pub fn quarter_key(&self) -> String {
+        quarter_key(self.date)
+    }
+}
+
+pub fn quarter_of(d: NaiveDate) -> u32 {
+    d.month0() / 3 + 1
+}
+
+/// "2027-T2".
+pub fn quarter_key(d: NaiveDate) -> String {
+    format!("{}-T{}", d.year(), quarter_of(d))
+}
+
+/// A quarter key read back: its first and last day.
+pub fn quarter_bounds(key: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let p = Planned::parse(key).filter(|p| p.precision == Precision::Quarter)?;
+    let start = p.date;
+    let end = start
+        .checked_add_months(chrono::Months::new(3))?
+        .pred_opt()?;
+    Some((start, end))
+}
+
+/// The stage of a planned procurement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlanStatus {
+    Planned,
+    /// The buyer is consulting the market (sourcing).
+    Sourcing,
+    /// The tender is published on the buyer's profile (linked, never replaced).
+    Published,
+    /// Awarded; linked to its DECP contract once imported.
+    Awarded,
+    Cancelled,
+}
+
+impl PlanStatus {
+    pub const ALL: [PlanStatus; 5] = [
+        PlanStatus::Planned,
+        PlanStatus::Sourcing,
+        PlanStatus::Published,
+        PlanStatus::Awarded,
+        PlanStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Planned => "planned",
+            PlanStatus::Sourcing => "sourcing",
+            PlanStatus::Published => "published",
+            PlanStatus::Awarded => "awarded",
+            PlanStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanStatus> {
+        PlanStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("plan.status.{}", self.as_str())
+    }
+
+    /// Whether a procurement in `self` may move to `to`: forward through the stages (sourcing
+    /// may be skipped, and a procurement may go back from sourcing to planned), or be cancelled
+    /// until it is awarded. Awarded and cancelled are final.
+    pub fn may_become(self, to: PlanStatus) -> bool {
+        use PlanStatus::*;
+        matches!(
+            (self, to),
+            (Planned, Sourcing | Published | Cancelled)
+                | (Sourcing, Planned | Published | Cancelled)
+                | (Published, Awarded | Cancelled)
+        )
+    }
+
+    /// The buyer may still change what it plans.
+    pub fn editable(self) -> bool {
+        matches!(self, PlanStatus::Planned | PlanStatus::Sourcing)
+    }
+}
+
+/// A reserved market (Code de la commande publique, L2113-12 and L2113-13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Reserved {
+    /// Entreprises adaptées and ESAT (L2113-12).
+    EsatEa,
+    /// Structures d'insertion par l'activité économique (L2113-13).
+    Siae,
+}
+
+impl Reserved {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reserved::EsatEa => "esat_ea",
+            Reserved::Siae => "siae",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Reserved> {
+        [Reserved::EsatEa, Reserved::Siae]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The levers a planned procurement intends to use, each explained in the guide
+/// (`/programmation/guide#<lever>`).
+pub const LEVERS: [&str; 7] = [
+    "allotment",
+    "short_chain",
+    "life_cycle",
+    "co2",
+    "insertion",
+    "reserved",
+    "labels",
+];
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 8000;
+pub const MAX_CONTACT: usize = 300;
+pub const MAX_LOTS: usize = 50;
+/// Euros, whole.
+pub const MAX_ESTIMATE: i64 = 10_000_000_000;
+
+/// A planned procurement as typed in its form: every field a string, as sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    pub title: String,
+    pub description: String,
+    /// CPV codes, separated by commas or spaces.
+    pub cpv: String,
+    /// Euros, excluding VAT.
+    pub estimate_min: String,
+    pub estimate_max: String,
+    pub procedure: String,
+    /// "15/03/2027", "mars 2027", "T2 2027".
+    pub publication: String,
+    pub start: String,
+    pub duration_months: String,
+    pub contact: String,
+    pub allotment: Option<String>,
+    pub short_chain: Option<String>,
+    pub life_cycle: Option<String>,
+    pub co2: Option<String>,
+    pub insertion_hours: String,
+    /// "", "esat_ea" or "siae".
+    pub reserved: String,
+    /// Official labels asked or accepted: `labels[ab]=on` (one checkbox each).
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// A planned procurement, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanInput {
+    pub title: String,
+    pub description: String,
+    pub cpv: Vec<String>,
+    pub estimate_min: Option<i64>,
+    pub estimate_max: Option<i64>,
+    pub procedure: Procedure,
+    pub publication: Planned,
+    pub start: Option<Planned>,
+    pub duration_months: Option<i32>,
+    pub contact: Option<String>,
+    pub allotment: bool,
+    pub short_chain: bool,
+    pub life_cycle: bool,
+    pub co2: bool,
+    pub insertion_hours: Option<i32>,
+    pub reserved: Option<Reserved>,
+    pub labels: Vec<String>,
+}
+
+/// CPV codes typed in a field: each normalised (8 digits); the first bad one is reported.
+pub fn cpv_list(c: &mut Checker, field: &str, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in text.split([',', ';', ' ', '\n']).filter(|s| !s.trim().is_empty()) {
+        match super::cpv::normalise(raw.trim()) {
+            Some(code) => {
+                if !out.contains(&code) {
+                    out.push(code)
+                }
+            }
+            None => {
+                c.push(field, "validation.unknown_cpv");
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// An estimate range in euros: both optional, the lower not above the upper. Its fields are
+/// `{prefix}estimate_min` and `{prefix}estimate_max`.
+pub fn estimate(
+    c: &mut Checker,
+    prefix: &str,
+    min: &str,
+    max: &str,
+) -> (Option<i64>, Option<i64>) {
+    let (min_field, max_field) = (format!("{prefix}estimate_min"), format!("{prefix}estimate_max"));
+    let lo = c.decimal(&min_field, min, 0, 0, MAX_ESTIMATE);
+    let hi = c.decimal(&max_field, max, 0, 0, MAX_ESTIMATE);
+    if let (Some(l), Some(h)) = (lo, hi) {
+        if l > h {
+            c.push(&max_field, "plan.estimate_order");
+        }
+    }
+    (lo, hi)
+}
+
+impl PlanForm {
+    pub fn check(&self) -> Result<PlanInput, crate::error::AppError> {
+        let mut c = Checker::new();
+        let title = c.required("title", &self.title, MAX_TITLE);
+        let description = c
+            .optional("description", &self.description, MAX_DESCRIPTION)
+            .unwrap_or_default();
+        let cpv = cpv_list(&mut c, "cpv", &self.cpv);
+        let (estimate_min, estimate_max) = estimate(&mut c, "", &self.estimate_min, &self.estimate_max);
+        let procedure = Procedure::parse(&self.procedure);
+        if procedure.is_none() {
+            c.push("procedure", "validation.unknown_choice");
+        }
+        let publication = Planned::parse(&self.publication);
+        if self.publication.trim().is_empty() {
+            c.push("publication", "validation.required");
+        } else if publication.is_none() {
+            c.push("publication", "plan.date_format");
+        }
+        let start = match self.start.trim() {
+            "" => None,
+            s => {
+                let p = Planned::parse(s);
+                if p.is_none() {
+                    c.push("start", "plan.date_format");
+                }
+                p
+            }
+        };
+        if let (Some(p), Some(s)) = (publication, start) {
+            if s.date < p.date {
+                c.push("start", "plan.start_before_publication");
+            }
+        }
+        let duration = c.decimal("duration_months", &self.duration_months, 0, 1, 600);
+        let contact = c.optional("contact", &self.contact, MAX_CONTACT);
+        let insertion = c.decimal("insertion_hours", &self.insertion_hours, 0, 1, 1_000_000);
+        let reserved = match self.reserved.trim() {
+            "" => None,
+            r => {
+                let v = Reserved::parse(r);
+                if v.is_none() {
+                    c.push("reserved", "validation.unknown_choice");
+                }
+                v
+            }
+        };
+        let mut labels = Vec::new();
+        for l in self.labels.keys() {
+            if super::offer::label_name(l).is_some() {
+                labels.push(l.to_string());
+            } else {
+                c.push("labels", "validation.unknown_choice");
+                break;
+            }
+        }
+        c.finish()?;
+        let on = |v: &Option<String>| v.is_some();
+        Ok(PlanInput {
+            title,
+            description,
+            cpv,
+            estimate_min,
+            estimate_max,
+            procedure: procedure.unwrap_or(Procedure::Undecided),
+            publication: publication.ok_or(crate::error::AppError::Internal)?,
+            start,
+            duration_months: duration.map(|d| d as i32),
+            contact,
+            allotment: on(&self.allotment),
+            short_chain: on(&self.short_chain),
+            life_cycle: on(&self.life_cycle),
+            co2: on(&self.co2),
+            insertion_hours: insertion.map(|h| h as i32),
+            reserved,
+            labels,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn future_dates_are_read_as_buyers_write_them() {
+        let p = |s: &str| Planned::parse(s).map(|p| (p.date, p.precision));
+        assert_eq!(p("15/03/2027"), Some((d(2027, 3, 15), Precision::Day)));
+        assert_eq!(p("2027-03-15"), Some((d(2027, 3, 15), Precision::Day)));
+        assert_eq!(p("03/2027"), Some((d(2027, 3, 1), Precision::Month)));
+        assert_eq!(p("2027-03"), Some((d(2027, 3, 1), Precision::Month)));
+        assert_eq!(p("Mars 2027"), Some((d(2027, 3, 1), Precision::Month)));
+        assert_eq!(p("T2 2027"), Some((d(2027, 4, 1), Precision::Quarter)));
+        assert_eq!(p("2027-T4"), Some((d(2027, 10, 1), Precision::Quarter)));
+        for bad in ["", "T5 2027", "31/02/2027", "13/2027", "demain", "2027", "15/03/27"] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn future_dates_are_written_back_at_their_precision() {
+        for s in ["15/03/2027", "mars 2027", "T2 2027", "août 2026"] {
+            assert_eq!(Planned::parse(s).unwrap().text(), s);
+        }
+        assert_eq!(Planned::parse("15/05/2027").unwrap().quarter_key(), "2027-T2");
+        assert_eq!(
+            quarter_bounds("2027-T4"),
+            Some((d(2027, 10, 1), d(2027, 12, 31)))
+        );
+        assert_eq!(quarter_bounds("mars 2027"), None);
+    }
+
+    #[test]
+    fn a_procurement_moves_forward_and_ends() {
+        use PlanStatus::*;
+        assert!(Planned.may_become(Sourcing));
+        assert!(Planned.may_become(Published));
+        assert!(Sourcing.may_become(Planned));
+        assert!(Published.may_become(Awarded));
+        assert!(Published.may_become(Cancelled));
+        assert!(!Planned.may_become(Awarded));
+        assert!(!Published.may_become(Planned));
+        for end in [Awarded, Cancelled] {
+            for to in PlanStatus::ALL {
+                assert!(!end.may_become(to), "{end:?} → {to:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_plan_is_checked_field_by_field() {
+        let form = PlanForm {
+            title: " Restauration scolaire ".into(),
+            cpv: "55523100, 15800000-6".into(),
+            estimate_min: "200 000".into(),
+            estimate_max: "350000".into(),
+            procedure: "open".into(),
+            publication: "T2 2027".into(),
+            start: "09/2027".into(),
+            duration_months: "48".into(),
+            short_chain: Some("on".into()),
+            insertion_hours: "1 500".into(),
+            reserved: "".into(),
+            labels: [("ab".to_string(), "on".to_string()), ("label_rouge".into(), "on".into())]
+                .into(),
+            ..Default::default()
+        };
+        let ok = form.check().unwrap();
+        assert_eq!(ok.title, "Restauration scolaire");
+        assert_eq!(ok.cpv, ["55523100", "15800000"]);
+        assert_eq!((ok.estimate_min, ok.estimate_max), (Some(200_000), Some(350_000)));
+        assert_eq!(ok.insertion_hours, Some(1500));
+        assert!(ok.short_chain && !ok.co2);
+        let bad = PlanForm {
+            title: "".into(),
+            cpv: "pain".into(),
+            estimate_min: "9".into(),
+            estimate_max: "1".into(),
+            procedure: "x".into(),
+            publication: "bientôt".into(),
+            reserved: "tous".into(),
+            ..Default::default()
+        };
+        let Err(crate::error::AppError::Invalid(errors)) = bad.check() else {
+            panic!("refused")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["title", "cpv", "estimate_max", "procedure", "publication", "reserved"]
+        );
+        // A start before the publication cannot be.
+        let early = PlanForm {
+            start: "01/2027".into(),
+            ..form
+        };
+        assert!(early.check().is_err());
+    }
+}
+
+/// One lot, as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotView {
+    pub id: i32,
+    pub number: i32,
+    pub title: String,
+    pub cpv: Vec<String>,
+    pub estimate_min: Option<i64>,
+    pub estimate_max: Option<i64>,
+}
+
+/// A stage reached, as shown in the procurement's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanEventView {
+    pub status: PlanStatus,
+    pub note: Option<String>,
+    /// dd/mm/yyyy.
+    pub on: String,
+}
+
+/// A planned procurement in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: i32,
+    pub title: String,
+    pub buyer_id: i32,
+    pub buyer_name: String,
+    pub status: PlanStatus,
+    /// "T2 2027", "mars 2027", "15/03/2027".
+    pub publication: String,
+    /// "2027-T2": the timeline's heading.
+    pub quarter: String,
+    pub estimate_min: Option<i64>,
+    pub estimate_max: Option<i64>,
+    /// (code, label), the first few.
+    pub cpv: Vec<(String, String)>,
+    /// The levers it plans (see `LEVERS`).
+    pub levers: Vec<String>,
+    pub lots: usize,
+}
+
+/// A planned procurement, whole, for everyone; `can_edit` when the viewer is one of the buyer's
+/// verified members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub summary: PlanSummary,
+    pub description: String,
+    pub procedure: Procedure,
+    pub start: Option<String>,
+    pub duration_months: Option<i32>,
+    pub contact: Option<String>,
+    pub insertion_hours: Option<i32>,
+    pub reserved: Option<Reserved>,
+    /// (code, name)
+    pub labels: Vec<(String, String)>,
+    pub lots: Vec<LotView>,
+    pub tender_url: Option<String>,
+    pub contract_id: Option<i32>,
+    pub events: Vec<PlanEventView>,
+    pub can_edit: bool,
+}
+
+/// A planned procurement in its editor: its form as stored, its lots and status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanEdit {
+    pub id: i32,
+    pub buyer_id: i32,
+    pub buyer_name: String,
+    pub status: PlanStatus,
+    pub form: PlanForm,
+    pub lots: Vec<LotView>,
+    pub tender_url: Option<String>,
+}
+
+/// The levers of a stored procurement, in `LEVERS` order.
+pub fn levers_of(
+    allotment: bool,
+    short_chain: bool,
+    life_cycle: bool,
+    co2: bool,
+    insertion: bool,
+    reserved: bool,
+    labels: bool,
+) -> Vec<String> {
+    [allotment, short_chain, life_cycle, co2, insertion, reserved, labels]
+        .into_iter()
+        .zip(LEVERS)
+        .filter(|(on, _)| *on)
+        .map(|(_, l)| l.to_string())
+        .collect()
+}
+
+/// Ranges of estimated amounts (euros excluding VAT) the list filters on, bounded by the
+/// thresholds buyers know: no publicity required below 40,000 €; the European thresholds of
+/// local authorities' supplies and services (221,000 €) and of works (5,538,000 €).
+pub const AMOUNTS: [(&str, i64, Option<i64>); 4] = [
+    ("lt40k", 0, Some(39_999)),
+    ("40k-221k", 40_000, Some(220_999)),
+    ("221k-5m", 221_000, Some(5_537_999)),
+    ("gt5m", 5_538_000, None),
+];
+
+/// Planned procurements per page.
+pub const PER_PAGE: u64 = 20;
+
+/// The programming's filters, read from and written to the query string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFilters {
+    /// The buyer organisation's id.
+    pub buyer: Option<String>,
+    /// CPV division (2 digits).
+    pub cpv: Option<String>,
+    /// "2027-T2".
+    pub quarter: Option<String>,
+    /// One of `AMOUNTS`.
+    pub amount: Option<String>,
+    /// One of `LEVERS`.
+    pub lever: Option<String>,
+    pub status: Option<String>,
+    /// The timeline by quarter instead of the list.
+    pub timeline: bool,
+    pub page: u64,
+}
+
+impl PlanFilters {
+    pub fn from_query(query: &str) -> PlanFilters {
+        use super::query::{clean, digits, first, id, page, pairs};
+        let p = pairs(query);
+        let get = |k: &str| first(&p, k);
+        PlanFilters {
+            buyer: id(get("acheteur")),
+            cpv: digits(get("cpv"), &[2]),
+            quarter: clean(get("trimestre"), 8)
+                .filter(|q| quarter_bounds(q).is_some())
+                .map(|q| q.to_uppercase()),
+            amount: clean(get("montant"), 10).filter(|a| AMOUNTS.iter().any(|(k, _, _)| k == a)),
+            lever: clean(get("levier"), 12).filter(|l| LEVERS.contains(&l.as_str())),
+            status: clean(get("etat"), 12).filter(|s| PlanStatus::parse(s).is_some()),
+            timeline: get("vue").as_deref() == Some("calendrier"),
+            page: page(get("page")),
+        }
+    }
+
+    pub fn to_query(&self, page: u64) -> String {
+        let mut w = super::query::Writer::default();
+        w.push("acheteur", self.buyer.clone());
+        w.push("cpv", self.cpv.clone());
+        w.push("trimestre", self.quarter.clone());
+        w.push("montant", self.amount.clone());
+        w.push("levier", self.lever.clone());
+        w.push("etat", self.status.clone());
+        w.push("vue", self.timeline.then(|| "calendrier".to_string()));
+        w.push("page", (page > 1).then(|| page.to_string()));
+        w.finish()
+    }
+}
+
+/// A page of the programming.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPage {
+    pub rows: Vec<PlanSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Buyers with planned procurements: (id, name), for the filter.
+    pub buyers: Vec<(i32, String)>,
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn filters_round_trip_and_bad_values_are_dropped() {
+        let f = PlanFilters {
+            buyer: Some("12".into()),
+            cpv: Some("55".into()),
+            quarter: Some("2027-T2".into()),
+            amount: Some("40k-221k".into()),
+            lever: Some("short_chain".into()),
+            status: Some("sourcing".into()),
+            timeline: true,
+            page: 2,
+        };
+        assert_eq!(PlanFilters::from_query(&f.to_query(2)), f);
+        let bad = PlanFilters::from_query(
+            "acheteur=x&cpv=5&trimestre=2027-T9&montant=beaucoup&levier=magie&etat=fini&vue=carte",
+        );
+        assert_eq!(bad, PlanFilters::from_query(""));
+        assert_eq!(PlanFilters::from_query("").to_query(1), "");
+    }
+
+    #[test]
+    fn levers_keep_their_order() {
+        assert_eq!(
+            levers_of(true, false, false, true, true, false, false),
+            ["allotment", "co2", "insertion"]
+        );
+    }
+}
+
+/// Whole euros: "350 000 €".
+pub fn euros(n: i64) -> String {
+    super::contracts::format_euros(n.saturating_mul(100))
+}
+
+/// An estimate range as read: "200 000 € – 350 000 €", "≥ 40 000 €", "≤ 90 000 €".
+pub fn estimate_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => Some(euros(a)),
+        (Some(a), Some(b)) => Some(format!("{} – {}", euros(a), euros(b))),
+        (Some(a), None) => Some(format!("≥ {}", euros(a))),
+        (None, Some(b)) => Some(format!("≤ {}", euros(b))),
+        (None, None) => None,
+    }
+}
+
+/// The next `n` quarters from `today`'s, as keys ("2027-T2"): the quarter filter's choices.
+pub fn next_quarters(today: NaiveDate, n: usize) -> Vec<String> {
+    let mut d = NaiveDate::from_ymd_opt(today.year(), (quarter_of(today) - 1) * 3 + 1, 1)
+        .unwrap_or(today);
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(quarter_key(d));
+        d = d.checked_add_months(chrono::Months::new(3)).unwrap_or(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn estimates_and_quarters_read_well() {
+        assert_eq!(
+            estimate_text(Some(200_000), Some(350_000)).unwrap(),
+            "200\u{202f}000\u{a0}€ – 350\u{202f}000\u{a0}€"
+        );
+        assert_eq!(estimate_text(None, None), None);
+        assert!(estimate_text(Some(40_000), None).unwrap().starts_with('≥'));
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(next_quarters(d, 3), ["2026-T4", "2027-T1", "2027-T2"]);
+    }
+}

@@ -1,0 +1,123 @@
+//! Server functions of the programming. Writes are for the verified members of the buyer;
+//! reads are public.
+
+use crate::domain::programming::{PlanEdit, PlanForm, PlanPage, PlanSummary, PlanView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// A buyer's programming, for its members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyerProgramme {
+    pub org_id: i32,
+    pub org_name: String,
+    pub plans: Vec<PlanSummary>,
+}
+
+/// `query` is the programming's query string, as in its URL.
+#[server(prefix = "/api", endpoint = "plans/list", input = GetUrl)]
+pub async fn plans_list(query: String) -> Result<PlanPage, AppError> {
+    use crate::domain::programming::PlanFilters;
+    use crate::server::{programming, state::AppState};
+    let state = AppState::get()?;
+    programming::list(&state.db, &PlanFilters::from_query(&query)).await
+}
+
+#[server(prefix = "/api", endpoint = "plans/get", input = GetUrl)]
+pub async fn plan_get(id: i32) -> Result<PlanView, AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    programming::view(&state.db, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "plans/mine", input = GetUrl)]
+pub async fn my_buyer_plans(org_id: i32) -> Result<BuyerProgramme, AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let (org_name, plans) = programming::of_buyer(&state.db, &caller, org_id).await?;
+    Ok(BuyerProgramme {
+        org_id,
+        org_name,
+        plans,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "plans/create")]
+pub async fn create_plan(org_id: i32, form: PlanForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let id = programming::create(&state.db, &caller, org_id, &form).await?;
+    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=created"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "plans/edit", input = GetUrl)]
+pub async fn plan_for_edit(id: i32) -> Result<PlanEdit, AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::for_edit(&state.db, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "plans/update")]
+pub async fn update_plan(id: i32, form: PlanForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::update(&state.db, &caller, id, &form).await?;
+    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=saved"));
+    Ok(())
+}
+
+/// Moves a planned procurement to `status`; `tender_url` to publish, `note` to cancel.
+#[server(prefix = "/api", endpoint = "plans/status")]
+pub async fn set_plan_status(
+    id: i32,
+    status: String,
+    #[server(default)] tender_url: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::set_status(&state.db, &caller, id, &status, &tender_url, &note).await?;
+    leptos_axum::redirect(&format!("/compte/achats/{id}?ok={status}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "plans/lot/add")]
+pub async fn add_plan_lot(
+    id: i32,
+    title: String,
+    #[server(default)] cpv: String,
+    #[server(default)] estimate_min: String,
+    #[server(default)] estimate_max: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::add_lot(&state.db, &caller, id, &title, &cpv, &estimate_min, &estimate_max)
+        .await?;
+    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=lot#lots"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "plans/lot/remove")]
+pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::remove_lot(&state.db, &caller, id, lot_id).await?;
+    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=lot_removed#lots"));
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! A planned procurement for everyone (`/programmation/{id}`): what, when, how much, the lots
+//! and levers (each linked to the guide), the tender's link once published, every stage dated.
+
+use super::api::plan_get;
+use super::list::status_class;
+use crate::domain::programming::{estimate_text, PlanView};
+use crate::error::AppError;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let plan = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => plan_get(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || plan.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
+                        <h1>{t("plan.title")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }.into_any()
+                }
+                Ok(p) => view! { <Plan p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Plan(p: PlanView) -> impl IntoView {
+    let s = p.summary.clone();
+    let row = |label: String, value: Option<String>| {
+        value.map(|v| view! { <div><dt>{label}</dt><dd>{v}</dd></div> })
+    };
+    view! {
+        <Title text=format!("{} — Passerelle", s.title) />
+        <p><a href="/programmation">{t("plan.title")}</a></p>
+        <h1>{s.title.clone()}</h1>
+        <p class="lead">
+            <span class=status_class(s.status) data-test="plan-status">{t(&s.status.label_key())}</span>
+            " · " <a href=format!("/annuaire/{}", s.buyer_id)>{s.buyer_name.clone()}</a>
+        </p>
+        {p.can_edit.then(|| view! {
+            <p><a class="button" href=format!("/compte/achats/{}", s.id)>{t("plan.edit_link")}</a></p>
+        })}
+        {p.tender_url.clone().map(|u| view! {
+            <p class="alert alert--info">
+                {t("plan.tender_published")} " "
+                <a href=u.clone() rel="nofollow noopener noreferrer external" data-test="tender-link">{t("plan.tender_link")}</a>
+            </p>
+        })}
+        <dl class="facts" data-test="plan-facts">
+            {row(t("plan.publication"), Some(s.publication.clone()))}
+            {row(t("plan.procedure_label"), Some(t(&p.procedure.label_key())))}
+            {row(t("plan.estimate"), estimate_text(s.estimate_min, s.estimate_max))}
+            {row(t("plan.start"), p.start.clone())}
+            {row(t("plan.duration"), p.duration_months.map(|d| t("plan.months_n").replace("%{n}", &d.to_string())))}
+            {row(t("plan.contact"), p.contact.clone())}
+        </dl>
+        {(!p.description.is_empty()).then(|| view! { <p class="prose">{p.description.clone()}</p> })}
+        {(!s.cpv.is_empty()).then(|| view! {
+            <section aria-labelledby="plan-cpv">
+                <h2 id="plan-cpv">{t("offer.cpv_title")}</h2>
+                <ul>
+                    {s.cpv.iter().map(|(c, l)| view! {
+                        <li>{format!("{c} — {l}")} " · " <a href=format!("/catalogue/fournisseurs?cpv={c}")>{t("offer.who_supplies")}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <section aria-labelledby="plan-levers">
+            <h2 id="plan-levers">{t("plan.levers_title")}</h2>
+            {if s.levers.is_empty() {
+                view! { <p>{t("plan.levers_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul data-test="plan-levers">
+                        {s.levers.iter().map(|l| {
+                            let detail = match l.as_str() {
+                                "insertion" => p.insertion_hours.map(|h| format!(" : {}", t("plan.hours_n").replace("%{n}", &h.to_string()))),
+                                "reserved" => p.reserved.map(|r| format!(" : {}", t(&format!("plan.reserved.{}", r.as_str())))),
+                                "labels" => Some(format!(" : {}", p.labels.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", "))),
+                                _ => None,
+                            };
+                            view! {
+                                <li><a href=format!("/programmation/guide#{l}")>{t(&format!("plan.levers.{l}"))}</a>{detail}</li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        {(!p.lots.is_empty()).then(|| view! {
+            <section aria-labelledby="plan-lots">
+                <h2 id="plan-lots">{t("plan.lots")}</h2>
+                <ol data-test="plan-lots">
+                    {p.lots.iter().map(|l| view! {
+                        <li>
+                            <strong>{l.title.clone()}</strong>
+                            {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv.join(", ")))}
+                            {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+        <section aria-labelledby="plan-history">
+            <h2 id="plan-history">{t("label.history")}</h2>
+            <ol class="history" data-test="plan-history">
+                {p.events.iter().map(|e| view! {
+                    <li><time>{e.on.clone()}</time> " — " {t(&e.status.label_key())}
+                        {e.note.clone().map(|n| view! { <span class="history__note">" : " {n}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

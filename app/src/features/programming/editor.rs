@@ -1,0 +1,169 @@
+//! A planned procurement's editor (`/compte/achats/{id}`), for the buyer's verified members:
+//! its stage (publish with the tender's link, cancel with a reason), its fields and levers, its
+//! lots. Each part is its own form, so each works without JavaScript.
+
+use super::api::{plan_for_edit, AddPlanLot, RemovePlanLot, SetPlanStatus, UpdatePlan};
+use super::list::status_class;
+use super::manage::PlanFields;
+use crate::components::form::{action_error, FormAlert, TextField};
+use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
+use crate::error::AppError;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+#[component]
+pub fn PlanEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let location = use_location();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let plan = Resource::new(
+        move || (id(), location.search.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => plan_for_edit(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let query = use_query_map();
+    let ok = move || query.with(|q| q.get("ok"));
+    view! {
+        <Title text=format!("{} — Passerelle", t("plan.edit_title")) />
+        <Suspense fallback=|| ()>
+            {move || plan.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! {
+                        <h1>{t("plan.edit_title")}</h1>
+                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+                    }.into_any()
+                }
+                Ok(p) => view! {
+                    <p><a href=format!("/compte/organisations/{}/programmation", p.buyer_id)>{t("plan.mine")}</a></p>
+                    <h1>{p.form.title.clone()}</h1>
+                    {ok().map(|k| {
+                        let key = match k.as_str() {
+                            "created" => "plan.created",
+                            "lot" => "plan.lot_added",
+                            "lot_removed" => "plan.lot_removed",
+                            "saved" => "org.saved",
+                            _ => "plan.status_saved",
+                        };
+                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                    })}
+                    <StatusPanel p=p.clone() />
+                    <LotsPanel p=p.clone() />
+                    <FieldsPanel p />
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StatusPanel(p: PlanEdit) -> impl IntoView {
+    let action = ServerAction::<SetPlanStatus>::new();
+    let error = action_error(action);
+    let next: Vec<PlanStatus> = PlanStatus::ALL
+        .into_iter()
+        .filter(|s| p.status.may_become(*s))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="plan-stage" data-test="plan-stage">
+            <h2 id="plan-stage">{t("plan.status_label")} " : " <span class=status_class(p.status)>{t(&p.status.label_key())}</span></h2>
+            <p><a href=format!("/programmation/{}", p.id)>{t("plan.see_public")}</a></p>
+            {(!next.is_empty()).then(|| view! {
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="id" value=p.id />
+                    <fieldset>
+                        <legend>{t("plan.next_stage")}</legend>
+                        {next.iter().enumerate().map(|(i, s)| view! {
+                            <label class="radio"><input type="radio" name="status" value=s.as_str() checked=i == 0 /> {t(&s.label_key())}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <TextField name="tender_url" label=t("plan.tender_url") hint=t("plan.tender_url_hint") input_type="url" value=p.tender_url.clone().unwrap_or_default() error />
+                    <TextField name="note" label=t("plan.note") hint=t("plan.note_hint") error />
+                    <div><button type="submit" class="button button--primary">{t("plan.change_stage")}</button></div>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn LotsPanel(p: PlanEdit) -> impl IntoView {
+    let add = ServerAction::<AddPlanLot>::new();
+    let remove = ServerAction::<RemovePlanLot>::new();
+    let error = action_error(add);
+    let editable = p.status.editable();
+    let id = p.id;
+    view! {
+        <section aria-labelledby="lots-h" id="lots">
+            <h2 id="lots-h">{t("plan.lots")}</h2>
+            {if p.lots.is_empty() {
+                view! { <p class="empty-state">{t("plan.lots_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ol data-test="edit-lots">
+                        {p.lots.clone().into_iter().map(|l| view! {
+                            <li>
+                                <strong>{l.title.clone()}</strong>
+                                {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv.join(", ")))}
+                                {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
+                                {editable.then(move || view! {
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="id" value=id />
+                                        <input type="hidden" name="lot_id" value=l.id />
+                                        <button type="submit" class="button button--small" aria-label=format!("{} {}", t("plan.remove_lot"), l.title)>{t("plan.remove_lot")}</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {editable.then(|| view! {
+                <h3>{t("plan.add_lot")}</h3>
+                <ActionForm action=add attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="id" value=id />
+                    <TextField name="title" field="lot_title" label=t("plan.lot_title") required=true maxlength=MAX_TITLE error />
+                    <TextField name="cpv" field="lot_cpv" label=t("plan.cpv") hint=t("plan.cpv_field_hint") error />
+                    <div class="filters__grid">
+                        <TextField name="estimate_min" field="lot_estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") error />
+                        <TextField name="estimate_max" field="lot_estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") error />
+                    </div>
+                    <div><button type="submit" class="button">{t("plan.add_lot")}</button></div>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn FieldsPanel(p: PlanEdit) -> impl IntoView {
+    let action = ServerAction::<UpdatePlan>::new();
+    let error = action_error(action);
+    view! {
+        <section aria-labelledby="plan-fields">
+            <h2 id="plan-fields">{t("plan.fields_title")}</h2>
+            {if p.status.editable() {
+                view! {
+                    <ActionForm action attr:class="form" attr:novalidate="">
+                        <FormAlert error />
+                        <input type="hidden" name="id" value=p.id />
+                        <PlanFields form=p.form.clone() error />
+                        <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p>{t("plan.frozen")}</p> }.into_any()
+            }}
+        </section>
+    }
+}

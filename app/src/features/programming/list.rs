@@ -1,0 +1,181 @@
+//! The programming for everyone (`/programmation`): planned procurements by expected
+//! publication date, as a list or a timeline by quarter, filtered by buyer, CPV division,
+//! quarter, amount, lever and stage — every state a URL; the form works without JavaScript.
+
+use super::api::plans_list;
+use crate::components::lists::Pagination;
+use crate::domain::programming::{
+    estimate_text, next_quarters, PlanFilters, PlanPage, PlanStatus, PlanSummary, AMOUNTS, LEVERS,
+};
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+fn href(f: &PlanFilters, page: u64) -> String {
+    let q = f.to_query(page);
+    if q.is_empty() {
+        "/programmation".into()
+    } else {
+        format!("/programmation?{q}")
+    }
+}
+
+/// The badge class of a stage.
+pub fn status_class(s: PlanStatus) -> &'static str {
+    match s {
+        PlanStatus::Planned => "badge",
+        PlanStatus::Sourcing => "badge badge--warn",
+        PlanStatus::Published => "badge badge--ok",
+        PlanStatus::Awarded => "badge badge--label",
+        PlanStatus::Cancelled => "badge badge--error",
+    }
+}
+
+#[component]
+pub fn ProgrammingPage() -> impl IntoView {
+    let location = use_location();
+    let search = move || location.search.get();
+    let data = Resource::new(search, plans_list);
+    view! {
+        <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
+        <h1>{t("plan.title")}</h1>
+        <p class="lead">{t("plan.lead")} " " <a href="/programmation/guide">{t("plan.guide_link")}</a></p>
+        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
+                }
+                Ok(page) => {
+                    let filters = PlanFilters::from_query(&search());
+                    view! { <Programme page filters /> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
+    let f = filters.clone();
+    let today = chrono::Utc::now().date_naive();
+    let mut quarters = next_quarters(today, 8);
+    if let Some(q) = &f.quarter {
+        if !quarters.contains(q) {
+            quarters.insert(0, q.clone());
+        }
+    }
+    let select = |id: &'static str, name: &'static str, label: String, current: Option<String>, options: Vec<(String, String)>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id name=name>
+                    <option value="">{t("directory.all")}</option>
+                    {options.into_iter().map(|(v, l)| {
+                        let chosen = current.as_deref() == Some(v.as_str());
+                        view! { <option value=v selected=chosen>{l}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let list_view = PlanFilters { timeline: false, page: 1, ..f.clone() };
+    let timeline_view = PlanFilters { timeline: true, page: 1, ..f.clone() };
+    let timeline = f.timeline;
+    view! {
+        <form class="filters card" method="get" action="/programmation" role="search">
+            <div class="filters__grid">
+                {select("p-acheteur", "acheteur", t("plan.buyer"), f.buyer.clone(),
+                    page.buyers.iter().map(|(id, n)| (id.to_string(), n.clone())).collect())}
+                <div class="field">
+                    <label for="p-cpv">{t("catalogue.cpv_division")}</label>
+                    <input id="p-cpv" name="cpv" inputmode="numeric" maxlength="2" value=f.cpv.clone().unwrap_or_default() aria-describedby="p-cpv-hint" />
+                    <p class="field__hint" id="p-cpv-hint">{t("plan.cpv_hint")}</p>
+                </div>
+                {select("p-trimestre", "trimestre", t("plan.quarter"), f.quarter.clone(),
+                    quarters.into_iter().map(|q| (q.clone(), q.replace('-', " "))).collect())}
+                {select("p-montant", "montant", t("plan.amount"), f.amount.clone(),
+                    AMOUNTS.iter().map(|(k, _, _)| (k.to_string(), t(&format!("plan.amounts.{k}")))).collect())}
+                {select("p-levier", "levier", t("plan.lever"), f.lever.clone(),
+                    LEVERS.iter().map(|l| (l.to_string(), t(&format!("plan.levers.{l}")))).collect())}
+                {select("p-etat", "etat", t("plan.status_label"), f.status.clone(),
+                    PlanStatus::ALL.iter().map(|s| (s.as_str().to_string(), t(&s.label_key()))).collect())}
+            </div>
+            {timeline.then(|| view! { <input type="hidden" name="vue" value="calendrier" /> })}
+            <p>
+                <button type="submit" class="button button--primary">{t("directory.search")}</button>
+                {(f.to_query(1) != PlanFilters { timeline, ..PlanFilters::default() }.to_query(1)).then(|| view! {
+                    <a class="filters__reset" href=if timeline { "/programmation?vue=calendrier" } else { "/programmation" }>{t("directory.reset")}</a>
+                })}
+            </p>
+        </form>
+        <nav aria-label=t("plan.views")>
+            <ul class="tabs">
+                <li><a href=href(&list_view, 1) aria-current=(!timeline).then_some("page")>{t("plan.view_list")}</a></li>
+                <li><a href=href(&timeline_view, 1) aria-current=timeline.then_some("page")>{t("plan.view_timeline")}</a></li>
+            </ul>
+        </nav>
+        <p role="status" data-test="result-count">{t("plan.count").replace("%{n}", &page.total.to_string())}</p>
+        {if page.rows.is_empty() {
+            view! { <p class="empty-state">{t("plan.empty")}</p> }.into_any()
+        } else if timeline {
+            let mut groups: Vec<(String, Vec<PlanSummary>)> = Vec::new();
+            for row in page.rows.clone() {
+                match groups.last_mut() {
+                    Some((q, rows)) if *q == row.quarter => rows.push(row),
+                    _ => groups.push((row.quarter.clone(), vec![row])),
+                }
+            }
+            view! {
+                <div class="timeline" data-test="timeline">
+                    {groups.into_iter().map(|(q, rows)| view! {
+                        <section aria-labelledby=format!("q-{q}")>
+                            <h2 id=format!("q-{q}")>{q.replace('-', " ")} <span class="facet__count">{rows.len()}</span></h2>
+                            <ul class="result-list">
+                                {rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <ul class="result-list" data-test="plans">
+                    {page.rows.clone().into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <Pagination page=page.page pages=page.pages href=Callback::new({
+            let f = filters.clone();
+            move |n| href(&f, n)
+        }) />
+    }
+}
+
+#[component]
+pub fn Row(row: PlanSummary) -> impl IntoView {
+    view! {
+        <li class="card result" data-test="plan-row">
+            <h3 class="result__title"><a href=format!("/programmation/{}", row.id)>{row.title.clone()}</a></h3>
+            <p class="result__meta">
+                <span class=status_class(row.status)>{t(&row.status.label_key())}</span>
+                " · " {row.buyer_name.clone()}
+                " · " {t("plan.publication_short")} " " {row.publication.clone()}
+                {estimate_text(row.estimate_min, row.estimate_max).map(|e| format!(" · {e}"))}
+                {(row.lots > 0).then(|| format!(" · {}", t("plan.lots_n").replace("%{n}", &row.lots.to_string())))}
+            </p>
+            {(!row.cpv.is_empty()).then(|| view! {
+                <p class="result__meta">{row.cpv.iter().map(|(c, l)| format!("{c} {l}")).collect::<Vec<_>>().join(" · ")}</p>
+            })}
+            {(!row.levers.is_empty()).then(|| view! {
+                <p class="badges">
+                    {row.levers.iter().map(|l| view! {
+                        <a class="badge badge--label" href=format!("/programmation/guide#{l}")>{t(&format!("plan.levers.{l}"))}</a>
+                    }).collect_view()}
+                </p>
+            })}
+        </li>
+    }
+}

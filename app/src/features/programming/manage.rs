@@ -1,0 +1,134 @@
+//! A buyer's programming, for its verified members (`/compte/organisations/{id}/programmation`):
+//! every planned procurement with its stage, and the form of a new one. The fields of a planned
+//! procurement are one component, shared with its editor.
+
+use super::api::{my_buyer_plans, BuyerProgramme, CreatePlan};
+use super::list::Row;
+use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::domain::offer::LABELS;
+use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
+use crate::error::AppError;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn BuyerProgrammePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => my_buyer_plans(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=format!("{} — Passerelle", t("plan.mine")) />
+        <p><a href="/compte">{t("offer.back_account")}</a></p>
+        <h1>{t("plan.mine")}</h1>
+        <Suspense fallback=|| ()>
+            {move || data.get().map(|r| match r {
+                Err(e) => {
+                    set_status(e.status_code());
+                    let key = if e.status_code() == 403 { "plan.verified_only" } else { e.message_key() };
+                    view! { <p class="alert alert--error" role="alert">{t(key)}</p> }.into_any()
+                }
+                Ok(p) => view! { <Programme p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Programme(p: BuyerProgramme) -> impl IntoView {
+    let action = ServerAction::<CreatePlan>::new();
+    let error = action_error(action);
+    view! {
+        <p class="lead">{p.org_name.clone()}</p>
+        {if p.plans.is_empty() {
+            view! { <p class="empty-state">{t("plan.none_yet")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="result-list" data-test="my-plans">
+                    {p.plans.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <section aria-labelledby="new-plan">
+            <h2 id="new-plan">{t("plan.new_title")}</h2>
+            <p>{t("plan.new_intro")}</p>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="org_id" value=p.org_id />
+                <PlanFields form=PlanForm::default() error />
+                <div><button type="submit" class="button button--primary">{t("plan.create")}</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Every field of a planned procurement, filled with `form`.
+#[component]
+pub fn PlanFields(form: PlanForm, error: Signal<Option<AppError>>) -> impl IntoView {
+    let procedures: Vec<(String, String)> = Procedure::ALL
+        .iter()
+        .map(|p| (p.as_str().to_string(), t(&p.label_key())))
+        .collect();
+    let reserved = vec![
+        (String::new(), t("plan.reserved.none")),
+        ("esat_ea".to_string(), t("plan.reserved.esat_ea")),
+        ("siae".to_string(), t("plan.reserved.siae")),
+    ];
+    let check = |name: &'static str, key: &'static str, on: bool| {
+        let id = format!("f-{key}");
+        view! {
+            <div class="field field--check">
+                <input type="checkbox" id=id.clone() name=name checked=on />
+                <label for=id>{t(&format!("plan.levers.{key}"))}</label>
+                " " <a href=format!("/programmation/guide#{key}") class="field__hint" aria-label=format!("{} : {}", t("plan.what_is_it"), t(&format!("plan.levers.{key}")))>{t("plan.what_is_it")}</a>
+            </div>
+        }
+    };
+    view! {
+        <TextField name="form[title]" field="title" label=t("plan.title_field") required=true maxlength=MAX_TITLE value=form.title.clone() error />
+        <TextAreaField name="form[description]" field="description" label=t("plan.description") maxlength=MAX_DESCRIPTION value=form.description.clone() error />
+        <TextField name="form[cpv]" field="cpv" label=t("plan.cpv") hint=t("plan.cpv_field_hint") value=form.cpv.clone() error />
+        <div class="filters__grid">
+            <TextField name="form[estimate_min]" field="estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") value=form.estimate_min.clone() error />
+            <TextField name="form[estimate_max]" field="estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") value=form.estimate_max.clone() error />
+        </div>
+        <SelectField name="form[procedure]" field="procedure" label=t("plan.procedure_label") options=procedures selected=form.procedure.clone() required=true error />
+        <div class="filters__grid">
+            <TextField name="form[publication]" field="publication" label=t("plan.publication") hint=t("plan.date_hint") required=true value=form.publication.clone() error />
+            <TextField name="form[start]" field="start" label=t("plan.start") hint=t("plan.date_hint") value=form.start.clone() error />
+            <TextField name="form[duration_months]" field="duration_months" label=t("plan.duration_field") input_type="number" value=form.duration_months.clone() error />
+        </div>
+        <TextField name="form[contact]" field="contact" label=t("plan.contact") hint=t("plan.contact_hint") maxlength=MAX_CONTACT value=form.contact.clone() error />
+        <fieldset class="card">
+            <legend>{t("plan.levers_title")}</legend>
+            {check("form[allotment]", "allotment", form.allotment.is_some())}
+            {check("form[short_chain]", "short_chain", form.short_chain.is_some())}
+            {check("form[life_cycle]", "life_cycle", form.life_cycle.is_some())}
+            {check("form[co2]", "co2", form.co2.is_some())}
+            <TextField name="form[insertion_hours]" field="insertion_hours" label=t("plan.insertion_hours") hint=t("plan.insertion_hint") input_type="number" value=form.insertion_hours.clone() error />
+            <SelectField name="form[reserved]" field="reserved" label=t("plan.levers.reserved") options=reserved selected=form.reserved.clone() error />
+            <fieldset>
+                <legend>{t("plan.labels_asked")}</legend>
+                <div class="checks">
+                    {LABELS.iter().map(|(code, name)| {
+                        let id = format!("f-plan-label-{code}");
+                        view! {
+                            <div class="field field--check">
+                                <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=form.labels.contains_key(*code) />
+                                <label for=id>{*name}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </fieldset>
+    }
+}

@@ -1,0 +1,8 @@
+//! The programming of purchases: the public list and timeline, a planned procurement's page,
+//! the guide to the levers, and the buyers' pages to write their programming.
+pub mod api;
+pub mod detail;
+pub mod editor;
+pub mod guide;
+pub mod list;
+pub mod manage;

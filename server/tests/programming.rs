@@ -1,0 +1,254 @@
+//! The programming of purchases on SQLite and PostgreSQL: only a verified buyer's members write
+//! it; bad input changes nothing; the public list filters by buyer, CPV, quarter, amount, lever
+//! and stage; stages move forward only, each dated; texts are inert.
+
+mod common;
+
+use app::server::entities::{organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans};
+use common::{backends, TestApp};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+
+const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+
+fn ok(status: axum::http::StatusCode, body: &str) {
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+}
+
+async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &str) -> i32 {
+    let (status, _, body) = app
+        .post(
+            "/api/orgs/create",
+            &[
+                ("form[kind]", kind),
+                ("form[siret]", siret),
+                ("form[name]", name),
+                ("form[is_public]", "on"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    organisations::Entity::find()
+        .filter(organisations::Column::Siret.eq(siret.replace(' ', "")))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn verify(app: &TestApp, id: i32) {
+    let o = organisations::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: organisations::ActiveModel = o.into();
+    am.verified_at = Set(Some(chrono::Utc::now()));
+    am.update(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
+    for (backend, url) in backends("programming").await {
+        let app = TestApp::new(&url).await;
+        let buyer = app.signup("achats@ville.example").await;
+        let unverified = app.signup("achats@autre-ville.example").await;
+        let firm = app.signup("gerant@entreprise.example").await;
+        let city = org(&app, &buyer, "buyer", "216 901 231 00011", "Ville de Lyon (fictive)").await;
+        verify(&app, city).await;
+        let other = org(&app, &unverified, "buyer", "120 027 016 00019", "Autre ville (fictive)").await;
+        org(&app, &firm, "business", "120 027 016 00027", "Traiteur (fictif)").await;
+        let city_s = city.to_string();
+        let other_s = other.to_string();
+
+        let form = |org: &str| {
+            vec![
+                ("org_id", org.to_string()),
+                ("form[title]", format!("Restauration scolaire {XSS}")),
+                ("form[description]", XSS.to_string()),
+                ("form[cpv]", "55523100, 15800000-6".to_string()),
+                ("form[estimate_min]", "200 000".to_string()),
+                ("form[estimate_max]", "350000".to_string()),
+                ("form[procedure]", "open".to_string()),
+                ("form[publication]", "T2 2027".to_string()),
+                ("form[start]", "09/2027".to_string()),
+                ("form[duration_months]", "48".to_string()),
+                ("form[short_chain]", "on".to_string()),
+                ("form[insertion_hours]", "1 500".to_string()),
+                ("form[labels][ab]", "on".to_string()),
+            ]
+        };
+        let refs = |v: &[(&'static str, String)]| {
+            v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+        };
+        let post = |path: &'static str, v: Vec<(&'static str, String)>, who: Option<String>| {
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post(path, &pairs, who.as_deref()).await
+            }
+        };
+
+        // Only a verified buyer's members write its programming.
+        let (status, _, _) = post("/api/plans/create", refs(&form(&city_s)), Some(firm.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, _) = post("/api/plans/create", refs(&form(&other_s)), Some(unverified.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: not verified");
+        let (status, _, _) = post("/api/plans/create", refs(&form(&city_s)), None).await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+
+        // Bad input: one message per field, nothing written.
+        let mut bad = form(&city_s);
+        for (k, v) in bad.iter_mut() {
+            match *k {
+                "form[cpv]" => *v = "99999999".into(),
+                "form[estimate_min]" => *v = "900000".into(),
+                "form[publication]" => *v = "bientôt".into(),
+                _ => {}
+            }
+        }
+        let (status, _, body) = post("/api/plans/create", bad, Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("estimate_max") && body.contains("publication"), "{body}");
+        let mut unknown = form(&city_s);
+        unknown[3].1 = "99999999".into();
+        let (status, _, body) = post("/api/plans/create", unknown, Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("validation.unknown_cpv"), "{body}");
+        assert_eq!(plans::Entity::find().count(&app.db).await.unwrap(), 0, "{backend}");
+
+        let (status, _, body) = post("/api/plans/create", form(&city_s), Some(buyer.clone())).await;
+        ok(status, &body);
+        let plan = plans::Entity::find().one(&app.db).await.unwrap().unwrap();
+        assert_eq!(
+            (plan.status.as_str(), plan.estimate_min, plan.insertion_hours),
+            ("planned", Some(200_000), Some(1500)),
+            "{backend}"
+        );
+        assert_eq!(plan.publication_date.to_string(), "2027-04-01");
+        assert_eq!(plan_cpv::Entity::find().count(&app.db).await.unwrap(), 2);
+        assert_eq!(plan_labels::Entity::find().count(&app.db).await.unwrap(), 1);
+        let id = plan.id.to_string();
+
+        // Lots.
+        let lot = |title: &str, cpv: &str, lo: &str, hi: &str| {
+            vec![
+                ("id", id.clone()),
+                ("title", title.to_string()),
+                ("cpv", cpv.to_string()),
+                ("estimate_min", lo.to_string()),
+                ("estimate_max", hi.to_string()),
+            ]
+        };
+        let (status, _, body) = post("/api/plans/lot/add", lot("Repas", "pain", "", ""), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (status, _, body) = post("/api/plans/lot/add", lot("Repas", "", "9", "1"), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("lot_estimate_max"), "{body}");
+        let (status, _, _) = post("/api/plans/lot/add", lot("Repas", "", "", ""), Some(firm.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        for (t, c) in [("Repas des écoles", "55523100"), ("Fruits et légumes bio", "03221000")] {
+            let (status, _, body) = post("/api/plans/lot/add", lot(t, c, "100000", "150000"), Some(buyer.clone())).await;
+            ok(status, &body);
+        }
+        let lots = plan_lots::Entity::find()
+            .order_by_asc(plan_lots::Column::Number)
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(lots.iter().map(|l| l.number).collect::<Vec<_>>(), [1, 2]);
+
+        // The public list and its filters.
+        let found = |q: &'static str| {
+            let app = &app;
+            async move {
+                let (status, _, page) = app.get(&format!("/programmation{q}"), None).await;
+                assert_eq!(status.as_u16(), 200);
+                page.contains("data-test=\"plan-row\"")
+            }
+        };
+        assert!(found("").await, "{backend}");
+        for q in [
+            "?levier=insertion",
+            "?levier=short_chain",
+            "?levier=labels",
+            "?trimestre=2027-T2",
+            "?montant=221k-5m",
+            "?cpv=55",
+            "?etat=planned",
+        ] {
+            assert!(found(q).await, "{backend}: {q}");
+        }
+        for q in [
+            "?levier=co2",
+            "?levier=reserved",
+            "?trimestre=2027-T3",
+            "?montant=lt40k",
+            "?cpv=45",
+            "?etat=published",
+        ] {
+            assert!(!found(q).await, "{backend}: {q}");
+        }
+        let (_, _, page) = app.get(&format!("/programmation?acheteur={other}"), None).await;
+        assert!(!page.contains("data-test=\"plan-row\""), "{backend}");
+        let (_, _, page) = app.get("/programmation?vue=calendrier", None).await;
+        assert!(page.contains("2027 T2"), "{backend}: the timeline's quarter");
+        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
+        let (_, _, page) = app.get(&format!("/programmation/{id}"), None).await;
+        assert!(page.contains("Fruits et légumes bio") && page.contains("/programmation/guide#insertion"));
+        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
+
+        // Stages: published needs the tender's address (http or https), then awarded; each dated.
+        let status_form = |s: &str, url: &str, note: &str| {
+            vec![
+                ("id", id.clone()),
+                ("status", s.to_string()),
+                ("tender_url", url.to_string()),
+                ("note", note.to_string()),
+            ]
+        };
+        let (status, _, _) = post("/api/plans/status", status_form("published", "https://marches.example/123", ""), Some(firm.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = post("/api/plans/status", status_form("published", "", ""), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (status, _, body) = post("/api/plans/status", status_form("published", "javascript:alert(1)", ""), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (status, _, body) = post("/api/plans/status", status_form("awarded", "", ""), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: planned cannot jump to awarded: {body}");
+        let (status, _, body) = post("/api/plans/status", status_form("published", "https://marches.example/123", ""), Some(buyer.clone())).await;
+        ok(status, &body);
+        // Published: the description no longer changes.
+        let (status, _, body) = post("/api/plans/update", {
+            let mut f = form(&city_s);
+            f[0] = ("id", id.clone());
+            f
+        }, Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("plan.not_editable"), "{body}");
+        let (status, _, body) = post("/api/plans/status", status_form("awarded", "", ""), Some(buyer.clone())).await;
+        ok(status, &body);
+        let (status, _, _) = post("/api/plans/status", status_form("cancelled", "", "Trop tard"), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: awarded is final");
+        let events: Vec<String> = plan_events::Entity::find()
+            .order_by_asc(plan_events::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.status)
+            .collect();
+        assert_eq!(events, ["planned", "published", "awarded"], "{backend}");
+        let (_, _, page) = app.get(&format!("/programmation/{id}"), None).await;
+        assert!(page.contains("https://marches.example/123"), "{backend}: the tender's link");
+        // Awarded leaves the default list (what is still to come), stays findable by stage.
+        assert!(!found("").await, "{backend}");
+        assert!(found("?etat=awarded").await, "{backend}");
+    }
+}
