@@ -51,7 +51,7 @@ pub async fn update_label_scheme(id: i32, form: SchemeForm) -> Result<(), AppErr
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::update_scheme(&state.db, id, &form).await?;
-    leptos_axum::redirect(&format!("/labels/gestion/{id}?ok=saved"));
+    crate::server::redirect_fresh(&format!("/labels/gestion/{id}?ok=saved"));
     Ok(())
 }
 
@@ -65,7 +65,7 @@ pub async fn add_label_criterion(
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::add_criterion(&state.db, id, &question, &evidence).await?;
-    leptos_axum::redirect(&format!("/labels/gestion/{id}?ok=criterion#criteria"));
+    crate::server::redirect_fresh(&format!("/labels/gestion/{id}?ok=criterion#criteria"));
     Ok(())
 }
 
@@ -75,7 +75,7 @@ pub async fn remove_label_criterion(id: i32, criterion_id: i32) -> Result<(), Ap
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::remove_criterion(&state.db, id, criterion_id).await?;
-    leptos_axum::redirect(&format!("/labels/gestion/{id}?ok=criterion_removed#criteria"));
+    crate::server::redirect_fresh(&format!("/labels/gestion/{id}?ok=criterion_removed#criteria"));
     Ok(())
 }
 
@@ -152,7 +152,7 @@ pub async fn save_label_answers(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::save_answers(&state.db, caller.user()?.id, id, &answers).await?;
-    leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok=answers"));
+    crate::server::redirect_fresh(&format!("/labels/dossiers/{id}?ok=answers"));
     Ok(())
 }
 
@@ -210,6 +210,6 @@ pub async fn remove_label_evidence(id: i32, evidence_id: i32) -> Result<(), AppE
         evidence_id,
     )
     .await?;
-    leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok=file_removed#criteria"));
+    crate::server::redirect_fresh(&format!("/labels/dossiers/{id}?ok=file_removed#criteria"));
     Ok(())
 }

@@ -54,7 +54,7 @@ pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::update(&state.db, caller.user()?.id, id, form).await?;
-    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=saved"));
+    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=saved"));
     Ok(())
 }
 
@@ -93,7 +93,7 @@ pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::add_cpv(&state.db, caller.user()?.id, id, &code).await?;
-    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
 
@@ -103,7 +103,7 @@ pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::remove_cpv(&state.db, caller.user()?.id, id, &code).await?;
-    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
 
@@ -154,6 +154,6 @@ pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> 
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     photos::remove(&state.db, &state.media_dir, caller.user()?.id, id, photo_id).await?;
-    leptos_axum::redirect(&format!("/compte/offres/{id}?ok=photo_removed#photos"));
+    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=photo_removed#photos"));
     Ok(())
 }

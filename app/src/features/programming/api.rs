@@ -72,7 +72,7 @@ pub async fn update_plan(id: i32, form: PlanForm) -> Result<(), AppError> {
     let caller = Caller::current().await?;
     caller.user()?;
     programming::update(&state.db, &caller, id, &form).await?;
-    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=saved"));
+    crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=saved"));
     Ok(())
 }
 
@@ -107,7 +107,7 @@ pub async fn add_plan_lot(
     caller.user()?;
     programming::add_lot(&state.db, &caller, id, &title, &cpv, &estimate_min, &estimate_max)
         .await?;
-    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=lot#lots"));
+    crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=lot#lots"));
     Ok(())
 }
 
@@ -118,6 +118,6 @@ pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
     let caller = Caller::current().await?;
     caller.user()?;
     programming::remove_lot(&state.db, &caller, id, lot_id).await?;
-    leptos_axum::redirect(&format!("/compte/achats/{id}?ok=lot_removed#lots"));
+    crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=lot_removed#lots"));
     Ok(())
 }

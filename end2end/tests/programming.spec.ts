@@ -1,0 +1,63 @@
+import { expect, Page, test } from '@playwright/test';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+
+async function fillPlan(page: Page, title: string, publication: string) {
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Codes CPV').fill('55523100');
+  await page.getByLabel('Montant estimé minimum (€ HT)').fill('200 000');
+  await page.getByLabel('Montant estimé maximum (€ HT)').fill('350 000');
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
+  await page.getByLabel('Publication prévue *').fill(publication);
+  await page.getByLabel('Circuit court', { exact: true }).check();
+  await page.getByLabel('Clause d\'insertion (heures)').fill('1500');
+  await page.getByLabel('Agriculture biologique (AB)').check();
+}
+
+test('a buyer publishes a planned procurement with lots and levers, and a firm finds it', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  const title = `Restauration scolaire ${js ? 'Bellecour' : 'Terreaux'}`;
+
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ma programmation des achats');
+
+  // A date that cannot be read is explained; then the plan is published.
+  await fillPlan(page, title, 'bientôt');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByLabel('Publication prévue *')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Date non reconnue')).toBeVisible();
+  await fillPlan(page, title, 'T2 2027');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('status')).toContainText('Achat prévu publié');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+
+  for (const lot of ['Repas des écoles', 'Fruits et légumes bio']) {
+    await page.getByLabel('Intitulé du lot *').fill(lot);
+    await page.getByRole('button', { name: 'Ajouter un lot' }).click();
+    await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  }
+  await expect(page.locator('[data-test="edit-lots"] li')).toHaveCount(2);
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // A firm filters the programming by lever and quarter, then reads the plan.
+  await goto(page, '/programmation');
+  await page.getByLabel('Levier').selectOption({ label: "Clause d'insertion" });
+  await page.getByLabel('Publication prévue').selectOption({ label: '2027 T2' });
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await expect(page).toHaveURL(/levier=insertion/);
+  const row = page.locator('[data-test="plan-row"]').filter({ hasText: title });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('link', { name: 'Circuit court' })).toBeVisible();
+  if (js) await expectAccessible(page);
+  await page.getByRole('link', { name: 'Calendrier par trimestre' }).click();
+  await expect(page.getByRole('heading', { name: /2027 T2/ })).toBeVisible();
+  await page.locator('[data-test="plan-row"]').filter({ hasText: title }).getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('[data-test="plan-lots"] li')).toHaveCount(2);
+  await expect(page.locator('[data-test="plan-levers"]')).toContainText('1500 heures');
+  if (js) await expectAccessible(page);
+  await page.getByRole('link', { name: "Clause d'insertion" }).click();
+  await expect(page).toHaveURL(/\/programmation\/guide#insertion$/);
+  await expect(page.getByRole('heading', { name: "Clause d'insertion" })).toBeVisible();
+});
