@@ -136,3 +136,49 @@ pub async fn contracts_ocds(
     )
         .into_response()
 }
+
+/// GET /compte/achats/{id}/interesses.csv: the firms interested in a planned procurement, for
+/// the buyer's verified members.
+pub async fn plan_interests_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+) -> Response {
+    use app::server::{auth::Caller, auth::USER_ID_KEY, interests};
+    let lang = crate::uploads::lang(&headers);
+    let refuse = |e: app::error::AppError| {
+        (
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
+            app::i18n::tr(lang, e.message_key()),
+        )
+            .into_response()
+    };
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return refuse(app::error::AppError::Unauthenticated);
+    };
+    let caller = match Caller::for_user(&state.db, user_id).await {
+        Ok(c) => c,
+        Err(e) => return refuse(e),
+    };
+    let rows = match interests::for_buyer(&state.db, &caller, id).await {
+        Ok(rows) => rows,
+        Err(e) => return refuse(e),
+    };
+    match interests::csv(&rows) {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"interesses-achat-{id}.csv\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(e) => refuse(e),
+    }
+}

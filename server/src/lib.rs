@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod evidence;
 pub mod exports;
+pub mod feeds;
 pub mod generate;
 pub mod generate_catalogue;
 pub mod photos;

@@ -152,6 +152,12 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         )
         .route("/media/offers/{name}", get(crate::photos::serve))
         .route("/labels/pieces/{name}", get(crate::evidence::download))
+        .route("/programmation/flux.atom", get(crate::feeds::atom))
+        .route("/programmation/calendrier.ics", get(crate::feeds::ical))
+        .route(
+            "/compte/achats/{id}/interesses.csv",
+            get(crate::exports::plan_interests_csv),
+        )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only this route takes large bodies.
         .route(

@@ -303,6 +303,19 @@ fn table() -> Table {
             "/api/plans/lot/remove",
             (vec![("id", "1"), ("lot_id", "999999")], [D, D, D, A, D, D]),
         ),
+        (
+            "/api/plans/interest/options",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/plans/interest/add",
+            (vec![("plan_id", "1"), ("org_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/plans/interest/remove",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        ("/api/plans/interests", (vec![("plan_id", "1")], [D, D, D, A, D, D])),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (

@@ -24,7 +24,7 @@ async fn pages_render_with_the_right_status_and_headers() {
     let (status, _, body) = app.get("/une/page/qui/n-existe/pas", None).await;
     assert_eq!(status.as_u16(), 404);
     assert!(body.contains("Page introuvable"));
-    let (status, _, body) = app.get("/programmation", None).await;
+    let (status, _, body) = app.get("/sourcage", None).await;
     assert_eq!(status.as_u16(), 200);
     assert!(body.contains("Bientôt disponible"));
 

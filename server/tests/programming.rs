@@ -205,6 +205,62 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
         assert!(page.contains("Fruits et légumes bio") && page.contains("/programmation/guide#insertion"));
         assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
 
+        // Feeds of any selection: Atom (texts escaped) and iCal (the whole quarter).
+        let (status, _, atom) = app.get("/programmation/flux.atom?levier=insertion", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(atom.contains("<entry>") && atom.contains("Restauration scolaire"), "{atom}");
+        assert!(!atom.contains("<script>"), "{backend}: escaped in the feed");
+        let (_, _, atom) = app.get("/programmation/flux.atom?levier=co2", None).await;
+        assert!(!atom.contains("<entry>"), "{backend}");
+        let (status, _, ics) = app.get("/programmation/calendrier.ics?cpv=55", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
+        assert!(ics.contains("DTSTART;VALUE=DATE:20270401") && ics.contains("DTEND;VALUE=DATE:20270701"), "{ics}");
+
+        // The buyer's public profile shows what it plans.
+        let (_, _, page) = app.get(&format!("/annuaire/{city}"), None).await;
+        assert!(page.contains("data-test=\"org-plans\"") && page.contains("Restauration scolaire"), "{backend}");
+
+        // Firms signal their interest (a business's members only, once per lot); the buyer sees
+        // them and downloads them.
+        let firm_org = organisations::Entity::find()
+            .filter(organisations::Column::Kind.eq("business"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let lot2 = lots[1].id.to_string();
+        let interest = |lot: &str| {
+            vec![
+                ("plan_id", id.clone()),
+                ("org_id", firm_org.clone()),
+                ("lot", lot.to_string()),
+                ("message", "=HYPERLINK(\"http://x\") Nous livrons 800 repas par jour.".to_string()),
+            ]
+        };
+        let (status, _, _) = post("/api/plans/interest/add", interest(&lot2), Some(unverified.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = post("/api/plans/interest/add", interest(&lot2), Some(firm.clone())).await;
+        ok(status, &body);
+        let (status, _, body) = post("/api/plans/interest/add", interest(&lot2), Some(firm.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("plan.interest_exists"), "{body}");
+        let (status, _, _) = app.get(&format!("/api/plans/interests?plan_id={id}"), Some(&firm)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = app.get(&format!("/api/plans/interests?plan_id={id}"), Some(&buyer)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(body.contains("Traiteur (fictif)") && body.contains("800 repas"), "{body}");
+        let (status, _, csv) = app.get(&format!("/compte/achats/{id}/interesses.csv"), Some(&buyer)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(csv.starts_with('\u{feff}') && csv.contains("Traiteur (fictif)"), "{csv}");
+        assert!(csv.contains("'=HYPERLINK") && csv.contains("2 — Fruits et légumes bio"), "{csv}");
+        let (status, _, _) = app.get(&format!("/compte/achats/{id}/interesses.csv"), Some(&firm)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, _) = app.get(&format!("/compte/achats/{id}/interesses.csv"), None).await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+
         // Stages: published needs the tender's address (http or https), then awarded; each dated.
         let status_form = |s: &str, url: &str, note: &str| {
             vec![
@@ -247,6 +303,10 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
         assert_eq!(events, ["planned", "published", "awarded"], "{backend}");
         let (_, _, page) = app.get(&format!("/programmation/{id}"), None).await;
         assert!(page.contains("https://marches.example/123"), "{backend}: the tender's link");
+        // Awarded: no more interest.
+        let (status, _, body) = post("/api/plans/interest/add", interest(""), Some(firm.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("plan.interest_closed"), "{body}");
         // Awarded leaves the default list (what is still to come), stays findable by stage.
         assert!(!found("").await, "{backend}");
         assert!(found("?etat=awarded").await, "{backend}");

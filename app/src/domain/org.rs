@@ -265,6 +265,9 @@ pub struct PublicProfile {
     pub offers: Vec<(i32, String, Vec<super::label::LabelBadge>)>,
     /// Territorial labels in force, its own.
     pub tlabels: Vec<super::label::LabelBadge>,
+    /// A buyer's planned procurements still to come (the first page), and how many in all.
+    pub plans: Vec<super::programming::PlanSummary>,
+    pub plans_total: u64,
 }
 
 /// An organisation waiting for an admin's verification.

@@ -811,3 +811,39 @@ mod text_tests {
         assert_eq!(next_quarters(d, 3), ["2026-T4", "2027-T1", "2027-T2"]);
     }
 }
+
+/// Longest message of a firm's interest.
+pub const MAX_MESSAGE: usize = 2000;
+
+/// A firm's interest in a planned procurement, as its buyer (and the firm) sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterestView {
+    pub id: i32,
+    pub org_id: i32,
+    pub org_name: String,
+    pub siret: String,
+    /// "Villeurbanne (69)".
+    pub place: Option<String>,
+    pub inclusive: Option<String>,
+    /// The lot (number, title); none: the whole procurement.
+    pub lot: Option<(i32, String)>,
+    pub message: String,
+    /// The firm's offers that fit: (id, title).
+    pub offers: Vec<(i32, String)>,
+    /// Public contracts it won (from the imported DECP) and their total, in cents.
+    pub won_contracts: i64,
+    pub won_cents: i64,
+    /// dd/mm/yyyy.
+    pub on: String,
+}
+
+/// What a signed-in visitor may do on a plan's page: the businesses they can speak for (id,
+/// name, published offers) and the interests they already signalled.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterestOptions {
+    pub signed_in: bool,
+    pub orgs: Vec<(i32, String, Vec<(i32, String)>)>,
+    pub mine: Vec<InterestView>,
+    /// The procurement still takes interest (not awarded nor cancelled).
+    pub open: bool,
+}

@@ -8,6 +8,7 @@ pub mod decp;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod interests;
 pub mod labels;
 pub mod limits;
 pub mod mail;

@@ -522,9 +522,22 @@ pub async fn public_profile(
         .map_err(db_err)?
         .remove(&org.id)
         .unwrap_or_default();
+    let (plans, plans_total) = if kind == OrgKind::Buyer {
+        let filters = crate::domain::programming::PlanFilters {
+            buyer: Some(org.id.to_string()),
+            page: 1,
+            ..Default::default()
+        };
+        let page = super::programming::list(db, &filters).await?;
+        (page.rows, page.total)
+    } else {
+        (Vec::new(), 0)
+    };
     Ok(Some(PublicProfile {
         offers,
         tlabels,
+        plans,
+        plans_total,
         id: org.id,
         verified: !kind.needs_verification() || org.verified_at.is_some(),
         kind,

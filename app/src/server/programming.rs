@@ -700,3 +700,53 @@ pub async fn of_buyer(
         .map_err(db_err)?;
     Ok((org, summaries(db, rows).await?))
 }
+
+/// A planned procurement in a feed: its row, when it last changed, when it is expected.
+pub struct FeedItem {
+    pub summary: PlanSummary,
+    pub updated: chrono::DateTime<Utc>,
+    pub publication: Planned,
+}
+
+/// The procurements of the filters for the feeds: the `limit` most recently changed (Atom), or
+/// by expected publication (iCal, `by_date`).
+pub async fn feed(
+    db: &DatabaseConnection,
+    f: &PlanFilters,
+    limit: u64,
+    by_date: bool,
+) -> Result<Vec<FeedItem>, AppError> {
+    let q = plans::Entity::find().filter(condition(f));
+    let q = if by_date {
+        q.order_by_asc(plans::Column::PublicationDate)
+    } else {
+        q.order_by_desc(plans::Column::UpdatedAt)
+    };
+    let rows = q
+        .order_by_asc(plans::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let extra: HashMap<i32, (chrono::DateTime<Utc>, Planned)> = rows
+        .iter()
+        .map(|p| {
+            (
+                p.id,
+                (p.updated_at, planned(p.publication_date, &p.publication_precision)),
+            )
+        })
+        .collect();
+    Ok(summaries(db, rows)
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let (updated, publication) = *extra.get(&s.id)?;
+            Some(FeedItem {
+                summary: s,
+                updated,
+                publication,
+            })
+        })
+        .collect())
+}

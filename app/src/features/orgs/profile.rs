@@ -8,6 +8,7 @@ use crate::features::directory::map::CommuneMiniMap;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use crate::components::lists::TerritorialBadges;
+use crate::features::programming::list::Row;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -90,6 +91,21 @@ fn Profile(p: PublicProfile) -> impl IntoView {
             <section aria-labelledby="presentation">
                 <h2 id="presentation">{t("org.description")}</h2>
                 <p class="prose">{d}</p>
+            </section>
+        })}
+        {(p.kind == crate::domain::org::OrgKind::Buyer).then(|| view! {
+            <section aria-labelledby="org-plans">
+                <h2 id="org-plans">{t("plan.title")}</h2>
+                {if p.plans.is_empty() {
+                    view! { <p data-test="org-plans">{t("plan.none_public")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="result-list" data-test="org-plans">
+                            {p.plans.clone().into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                        </ul>
+                        <p><a href=format!("/programmation?acheteur={}", p.id)>{t("plan.see_all").replace("%{n}", &p.plans_total.to_string())}</a></p>
+                    }.into_any()
+                }}
             </section>
         })}
         <section aria-labelledby="org-offers">

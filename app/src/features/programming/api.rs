@@ -121,3 +121,55 @@ pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
     crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=lot_removed#lots"));
     Ok(())
 }
+
+/// What the caller may do about interest on the plan's page.
+#[server(prefix = "/api", endpoint = "plans/interest/options", input = GetUrl)]
+pub async fn interest_options(
+    plan_id: i32,
+) -> Result<crate::domain::programming::InterestOptions, AppError> {
+    use crate::server::{auth::Caller, interests, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    interests::options(&state.db, &caller, plan_id).await
+}
+
+/// A business signals its interest: `lot` "" for the whole procurement, or a lot's id;
+/// `offers[<id>]=on` for its offers that fit.
+#[server(prefix = "/api", endpoint = "plans/interest/add")]
+pub async fn signal_interest(
+    plan_id: i32,
+    org_id: i32,
+    #[server(default)] lot: String,
+    #[server(default)] message: String,
+    #[server(default)] offers: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, interests, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let user = caller.user()?;
+    interests::signal(&state.db, user.id, plan_id, org_id, &lot, &message, &offers).await?;
+    crate::server::redirect_fresh(&format!("/programmation/{plan_id}?ok=interest#interest"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "plans/interest/remove")]
+pub async fn withdraw_interest(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, interests, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let plan = interests::withdraw(&state.db, caller.user()?.id, id).await?;
+    crate::server::redirect_fresh(&format!("/programmation/{plan}?ok=interest_removed#interest"));
+    Ok(())
+}
+
+/// The firms interested in a plan, for the buyer's verified members.
+#[server(prefix = "/api", endpoint = "plans/interests", input = GetUrl)]
+pub async fn plan_interests(
+    plan_id: i32,
+) -> Result<Vec<crate::domain::programming::InterestView>, AppError> {
+    use crate::server::{auth::Caller, interests, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    interests::for_buyer(&state.db, &caller, plan_id).await
+}

@@ -2,6 +2,7 @@
 //! and levers (each linked to the guide), the tender's link once published, every stage dated.
 
 use super::api::plan_get;
+use super::interest::InterestPanel;
 use super::list::status_class;
 use crate::domain::programming::{estimate_text, PlanView};
 use crate::error::AppError;
@@ -116,6 +117,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 </ol>
             </section>
         })}
+        <InterestPanel plan_id=s.id lots=p.lots.clone() />
         <section aria-labelledby="plan-history">
             <h2 id="plan-history">{t("label.history")}</h2>
             <ol class="history" data-test="plan-history">

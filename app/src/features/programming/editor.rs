@@ -3,6 +3,7 @@
 //! lots. Each part is its own form, so each works without JavaScript.
 
 use super::api::{plan_for_edit, AddPlanLot, RemovePlanLot, SetPlanStatus, UpdatePlan};
+use super::interest::InterestedFirms;
 use super::list::status_class;
 use super::manage::PlanFields;
 use crate::components::form::{action_error, FormAlert, TextField};
@@ -56,6 +57,7 @@ pub fn PlanEditorPage() -> impl IntoView {
                         view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
                     })}
                     <StatusPanel p=p.clone() />
+                    <InterestedFirms plan_id=p.id />
                     <LotsPanel p=p.clone() />
                     <FieldsPanel p />
                 }.into_any(),

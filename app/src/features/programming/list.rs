@@ -118,6 +118,17 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
             </ul>
         </nav>
         <p role="status" data-test="result-count">{t("plan.count").replace("%{n}", &page.total.to_string())}</p>
+        {
+            let q = PlanFilters { timeline: false, page: 1, ..f.clone() }.to_query(1);
+            let q = if q.is_empty() { String::new() } else { format!("?{q}") };
+            view! {
+                <p class="feeds">
+                    <a href=format!("/programmation/flux.atom{q}") type="application/atom+xml">{t("plan.feed_atom")}</a>
+                    " · "
+                    <a href=format!("/programmation/calendrier.ics{q}") type="text/calendar">{t("plan.feed_ical")}</a>
+                </p>
+            }
+        }
         {if page.rows.is_empty() {
             view! { <p class="empty-state">{t("plan.empty")}</p> }.into_any()
         } else if timeline {

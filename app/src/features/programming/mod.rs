@@ -4,5 +4,6 @@ pub mod api;
 pub mod detail;
 pub mod editor;
 pub mod guide;
+pub mod interest;
 pub mod list;
 pub mod manage;

@@ -25,6 +25,7 @@ pub mod organisations;
 pub mod password_resets;
 pub mod plan_cpv;
 pub mod plan_events;
+pub mod plan_interests;
 pub mod plan_labels;
 pub mod plan_lots;
 pub mod plans;

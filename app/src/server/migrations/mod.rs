@@ -13,6 +13,7 @@ mod m20261126_000006_outbox_pruning;
 mod m20261127_000007_offers;
 mod m20261127_000008_labels;
 mod m20261127_000009_programming;
+mod m20261127_000010_plan_interests;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_offers::Migration),
             Box::new(m20261127_000008_labels::Migration),
             Box::new(m20261127_000009_programming::Migration),
+            Box::new(m20261127_000010_plan_interests::Migration),
         ]
     }
 }
