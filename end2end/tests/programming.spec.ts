@@ -57,7 +57,24 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
   await expect(page.locator('[data-test="plan-lots"] li')).toHaveCount(2);
   await expect(page.locator('[data-test="plan-levers"]')).toContainText('1500 heures');
   if (js) await expectAccessible(page);
+  const plan = page.url();
   await page.getByRole('link', { name: "Clause d'insertion" }).click();
   await expect(page).toHaveURL(/\/programmation\/guide#insertion$/);
   await expect(page.getByRole('heading', { name: "Clause d'insertion" })).toBeVisible();
+
+  // A firm signals its interest for a lot; the buyer sees it.
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, plan);
+  await page.getByLabel('Pour', { exact: true }).selectOption({ label: 'Lot 2 — Fruits et légumes bio' });
+  await page.getByLabel("Message à l'acheteur (facultatif)").fill('Nous livrons les cantines depuis 2012.');
+  await page.getByRole('button', { name: 'Signaler notre intérêt' }).click();
+  await expect(page.getByRole('status')).toContainText('Intérêt signalé');
+  await expect(page.locator('[data-test="my-interests"]')).toContainText('Lot 2');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, plan.replace('/programmation/', '/compte/achats/'));
+  const firm = page.locator('[data-test="interested"] li').filter({ hasText: 'depuis 2012' });
+  await expect(firm).toHaveCount(1);
+  await expect(page.getByRole('link', { name: 'Télécharger la liste (CSV)' })).toBeVisible();
 });

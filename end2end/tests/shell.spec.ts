@@ -66,7 +66,7 @@ test('English can be chosen and is remembered', async ({ page }) => {
 
 test('the layout fits a phone screen', async ({ page }, info) => {
   await page.setViewportSize({ width: 375, height: 740 });
-  for (const path of ['/annuaire', '/marches', '/']) {
+  for (const path of ['/annuaire', '/marches', '/programmation', '/programmation?vue=calendrier', '/labels', '/catalogue', '/']) {
     await goto(page, path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
