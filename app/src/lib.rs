@@ -14,7 +14,7 @@ pub mod server;
 
 use components::layout::Layout;
 use features::{
-    admin, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
+    admin, alerts, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
     programming,
 };
 use leptos::prelude::*;
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/programmation/guide") view=programming::guide::GuidePage ssr=ASYNC />
                         <Route path=path!("/programmation/:id") view=programming::detail::PlanPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id/programmation") view=programming::manage::BuyerProgrammePage ssr=ASYNC />
+                        <Route path=path!("/compte/alertes") view=alerts::pages::AlertsPageView ssr=ASYNC />
                         <Route path=path!("/compte/achats/:id") view=programming::editor::PlanEditorPage ssr=ASYNC />
                         <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
                         <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />

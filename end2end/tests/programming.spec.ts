@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { MAIL_URL } from '../playwright.config';
 
 async function fillPlan(page: Page, title: string, publication: string) {
   await page.getByLabel("Objet de l'achat *").fill(title);
@@ -13,9 +14,22 @@ async function fillPlan(page: Page, title: string, publication: string) {
   await page.getByLabel('Agriculture biologique (AB)').check();
 }
 
-test('a buyer publishes a planned procurement with lots and levers, and a firm finds it', async ({ page }, info) => {
+test('a buyer publishes a planned procurement with lots and levers, and a firm finds it', async ({ page, request }, info) => {
   const js = info.project.name === 'js';
   const title = `Restauration scolaire ${js ? 'Bellecour' : 'Terreaux'}`;
+
+  // A firm's user saves a search of the programming with an instant alert.
+  const watcher = uniqueEmail(info, 'veille');
+  await signUp(page, 'Victor Veille (fictif)', watcher);
+  await goto(page, '/programmation?levier=insertion&cpv=55');
+  await page.getByText('Créer une alerte pour cette recherche').click();
+  await page.getByLabel("Nom de l'alerte *").fill('Cantines avec insertion');
+  await page.getByLabel('Un courriel à chaque nouvel achat prévu').check();
+  await page.getByRole('button', { name: "Créer l'alerte" }).click();
+  await expect(page.getByRole('status')).toContainText('Alerte créée');
+  await expect(page.locator('[data-test="saved-searches"]')).toContainText('Cantines avec insertion');
+  if (js) await expectAccessible(page);
+  await logOut(page);
 
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
@@ -38,6 +52,20 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
   }
   await expect(page.locator('[data-test="edit-lots"] li')).toHaveCount(2);
   if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // The alert email reaches the SMTP server, and the notification centre lists it.
+  await expect(async () => {
+    const messages: { to: string[]; subject: string; text: string }[] = await (await request.get(MAIL_URL)).json();
+    const mail = messages.find((m) => m.to.includes(watcher) && m.subject.includes(title));
+    expect(mail, 'alert email received by the SMTP server').toBeTruthy();
+    expect(mail!.text).toContain('Cantines avec insertion');
+  }).toPass({ timeout: 10_000 });
+  await logIn(page, watcher);
+  await goto(page, '/compte/alertes');
+  await expect(page.locator('[data-test="notifications"]')).toContainText(title);
+  await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+  await expect(page.getByRole('status')).toHaveText('Notifications marquées comme lues.');
   await logOut(page);
 
   // A firm filters the programming by lever and quarter, then reads the plan.

@@ -77,6 +77,14 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
+    /// Measure alert matching: a new planned procurement checked against N saved searches of
+    /// the programming (random filters, seeded), in memory, as `alerts::on_new_plan` does.
+    BenchAlerts {
+        #[arg(long, default_value_t = 10_000)]
+        searches: usize,
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -106,6 +114,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             crate::bench::run(&index, rounds)?;
             let db = prepare_db(&config).await?;
             crate::bench::run_directory_and_catalogue(&db, &index, rounds).await
+        }
+        Command::BenchAlerts { searches, rounds } => {
+            crate::bench::run_alert_matching(searches, rounds);
+            Ok(())
         }
         Command::GenerateCatalogue { orgs, offers, seed } => {
             let db = prepare_db(&config).await?;

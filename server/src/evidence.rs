@@ -124,7 +124,11 @@ pub async fn upload(
                     }
                 }
                 Some("criterion") => {
-                    criterion = field.text().await.ok().and_then(|t| t.trim().parse::<i32>().ok())
+                    criterion = field
+                        .text()
+                        .await
+                        .ok()
+                        .and_then(|t| t.trim().parse::<i32>().ok())
                 }
                 _ => {}
             },
@@ -190,21 +194,27 @@ pub async fn download(
     let Some(user_id) = user_id else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let (original, content_type) =
-        match labels::readable_evidence(&state.db, user_id, &name).await {
-            Ok(found) => found,
-            Err(e) => {
-                return StatusCode::from_u16(e.status_code())
-                    .unwrap_or(StatusCode::NOT_FOUND)
-                    .into_response()
-            }
-        };
+    let (original, content_type) = match labels::readable_evidence(&state.db, user_id, &name).await
+    {
+        Ok(found) => found,
+        Err(e) => {
+            return StatusCode::from_u16(e.status_code())
+                .unwrap_or(StatusCode::NOT_FOUND)
+                .into_response()
+        }
+    };
     match tokio::fs::read(labels::folder(&state.media_dir).join(&name)).await {
         Ok(bytes) => {
             // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded.
             let ascii: String = original
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let encoded = percent_encoding::utf8_percent_encode(
                 &original,
@@ -238,7 +248,10 @@ mod tests {
     #[test]
     fn files_are_known_by_their_bytes() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some(("pdf", "application/pdf")));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(("jpg", "image/jpeg")));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(("jpg", "image/jpeg"))
+        );
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("png", "image/png")));
         assert_eq!(sniff(b"<?php echo 1; ?>"), None);
         assert_eq!(sniff(b"<html><script>"), None);
@@ -247,7 +260,10 @@ mod tests {
     #[test]
     fn shown_names_lose_their_paths() {
         assert_eq!(display_name(Some("../../etc/passwd"), "pdf"), "passwd");
-        assert_eq!(display_name(Some("C:\\Users\\a\\Kbis.pdf"), "pdf"), "Kbis.pdf");
+        assert_eq!(
+            display_name(Some("C:\\Users\\a\\Kbis.pdf"), "pdf"),
+            "Kbis.pdf"
+        );
         assert_eq!(display_name(None, "png"), "piece.png");
         assert_eq!(display_name(Some("a\u{0}b.pdf"), "pdf"), "ab.pdf");
     }

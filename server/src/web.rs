@@ -76,9 +76,10 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let state = state(&config, db.clone(), search)?;
     let store = DbSessionStore::new(db.clone());
     // Expired sessions, outbox rows past their retention and labels past their validity are
-    // swept hourly (and at start).
+    // swept hourly (and at start); weekly alert digests due are sent then.
     tokio::spawn({
         let store = store.clone();
+        let (mailer, public_url) = (state.mailer.clone(), state.public_url.clone());
         async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
             loop {
@@ -96,6 +97,11 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                     Ok(0) => {}
                     Ok(n) => tracing::info!("territorial label: {n} labels expired"),
                     Err(e) => tracing::warn!("label expiry failed: {e}"),
+                }
+                match app::server::alerts::weekly_digests(&db, &mailer, &public_url, chrono::Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("alerts: {n} weekly digests sent"),
+                    Err(e) => tracing::warn!("weekly digests failed: {e}"),
                 }
             }
         }

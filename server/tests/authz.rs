@@ -316,6 +316,13 @@ fn table() -> Table {
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),
         ("/api/plans/interests", (vec![("plan_id", "1")], [D, D, D, A, D, D])),
+        ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/alerts/save",
+            (vec![("name", ""), ("frequency", "instant")], [D, A, A, A, A, A]),
+        ),
+        ("/api/alerts/remove", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        ("/api/alerts/read", (vec![], [D, A, A, A, A, A])),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         (

@@ -6,7 +6,7 @@
 mod common;
 
 use app::server::entities::{
-    label_applications, label_evidence, label_events, label_schemes, offers, organisations,
+    label_applications, label_events, label_evidence, label_schemes, offers, organisations,
 };
 use axum::http::{header, Request, StatusCode};
 use common::{backends, TestApp};
@@ -156,7 +156,13 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         app.make_analyst("analyste@cma-lyon.example").await;
         let member = app.signup("maraicher@exemple.fr").await;
         let stranger = app.signup("voisin@exemple.fr").await;
-        let org = business(&app, &member, "120 027 016 00076", "Jardins du Rhône (fictif)").await;
+        let org = business(
+            &app,
+            &member,
+            "120 027 016 00076",
+            "Jardins du Rhône (fictif)",
+        )
+        .await;
         let offer = published_offer(&app, &member, org, "Paniers de légumes").await;
 
         // Referential: analysts only; bad input explained; nothing written.
@@ -170,7 +176,9 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             .post("/api/labels/scheme/create", &scheme_form, Some(&member))
             .await;
         assert_eq!(status.as_u16(), 403, "{backend}");
-        let (status, _, _) = app.post("/api/labels/scheme/create", &scheme_form, None).await;
+        let (status, _, _) = app
+            .post("/api/labels/scheme/create", &scheme_form, None)
+            .await;
         assert_eq!(status.as_u16(), 401, "{backend}");
         let (status, _, body) = app
             .post(
@@ -184,13 +192,23 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             )
             .await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");
-        assert!(body.contains("validity_months") && body.contains("target"), "{body}");
-        assert_eq!(label_schemes::Entity::find().count(&app.db).await.unwrap(), 0);
+        assert!(
+            body.contains("validity_months") && body.contains("target"),
+            "{body}"
+        );
+        assert_eq!(
+            label_schemes::Entity::find().count(&app.db).await.unwrap(),
+            0
+        );
         let (status, _, body) = app
             .post("/api/labels/scheme/create", &scheme_form, Some(&analyst))
             .await;
         ok(status, &body);
-        let scheme = label_schemes::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let scheme = label_schemes::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
         let sid = scheme.id.to_string();
         assert_eq!(scheme.status, "draft");
         // A second one with the same name is refused.
@@ -213,13 +231,23 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         assert_eq!(status.as_u16(), 422, "{backend}");
         assert!(body.contains("label.needs_criteria"), "{body}");
         for (question, evidence) in [
-            ("Où sont cultivés les légumes ? ".to_string() + XSS, "Attestation de la MSA"),
-            ("Combien d'intermédiaires jusqu'à l'acheteur ?".to_string(), ""),
+            (
+                "Où sont cultivés les légumes ? ".to_string() + XSS,
+                "Attestation de la MSA",
+            ),
+            (
+                "Combien d'intermédiaires jusqu'à l'acheteur ?".to_string(),
+                "",
+            ),
         ] {
             let (status, _, body) = app
                 .post(
                     "/api/labels/criterion/add",
-                    &[("id", &sid), ("question", &question), ("evidence", evidence)],
+                    &[
+                        ("id", &sid),
+                        ("question", &question),
+                        ("evidence", evidence),
+                    ],
                     Some(&analyst),
                 )
                 .await;
@@ -237,7 +265,11 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         let (status, _, body) = app
             .post(
                 "/api/labels/criterion/add",
-                &[("id", &sid), ("question", "Une de plus ?"), ("evidence", "")],
+                &[
+                    ("id", &sid),
+                    ("question", "Une de plus ?"),
+                    ("evidence", ""),
+                ],
                 Some(&analyst),
             )
             .await;
@@ -245,7 +277,10 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         let (status, _, page) = app.get(&format!("/labels/{sid}"), None).await;
         assert_eq!(status.as_u16(), 200, "{backend}");
         assert!(page.contains("Produit en Lyonnais") && page.contains("Attestation de la MSA"));
-        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
+        assert!(
+            !page.contains("<script>alert") && !page.contains("<img src=x"),
+            "{backend}"
+        );
         let criteria = app::server::entities::label_criteria::Entity::find()
             .order_by_asc(app::server::entities::label_criteria::Column::Position)
             .all(&app.db)
@@ -320,7 +355,9 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             let (status, _, _) = app.post("/api/labels/answers", &answers, Some(who)).await;
             assert_eq!(status.as_u16(), 403, "{backend}");
         }
-        let (status, _, body) = app.post("/api/labels/answers", &answers, Some(&member)).await;
+        let (status, _, body) = app
+            .post("/api/labels/answers", &answers, Some(&member))
+            .await;
         ok(status, &body);
         // An answer to a criterion of another referential is a bad request.
         let (status, _, _) = app
@@ -333,17 +370,37 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         assert_eq!(status.as_u16(), 400, "{backend}");
 
         // Evidence: known by its content, for members only; the stored name is the server's.
-        let (status, _) = upload(&app, aid, Some(&member), evidence(c1, b"<?php system($_GET['c']); ?>", "kbis.pdf")).await;
+        let (status, _) = upload(
+            &app,
+            aid,
+            Some(&member),
+            evidence(c1, b"<?php system($_GET['c']); ?>", "kbis.pdf"),
+        )
+        .await;
         assert_eq!(status.as_u16(), 415, "{backend}");
         let (status, _) = upload(&app, aid, Some(&stranger), evidence(c1, PDF, "a.pdf")).await;
         assert_eq!(status.as_u16(), 403, "{backend}");
         let (status, _) = upload(&app, aid, None, evidence(c1, PDF, "a.pdf")).await;
         assert_eq!(status.as_u16(), 401, "{backend}");
-        let (status, body) = upload(&app, aid, Some(&member), evidence(c1, PDF, "../../Attestation MSA.pdf")).await;
+        let (status, body) = upload(
+            &app,
+            aid,
+            Some(&member),
+            evidence(c1, PDF, "../../Attestation MSA.pdf"),
+        )
+        .await;
         assert!(status.is_redirection(), "{backend}: {status} {body}");
-        let file = label_evidence::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let file = label_evidence::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(file.original_name, "Attestation MSA.pdf");
-        assert!(app::server::labels::is_stored_name(&file.file_name), "{}", file.file_name);
+        assert!(
+            app::server::labels::is_stored_name(&file.file_name),
+            "{}",
+            file.file_name
+        );
         let url = format!("/labels/pieces/{}", file.file_name);
         let (status, disposition) = download(&app, &url, &member).await;
         assert_eq!(status, 200, "{backend}");
@@ -351,7 +408,13 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         assert_eq!(app.get(&url, Some(&stranger)).await.0.as_u16(), 404);
         assert_eq!(app.get(&url, None).await.0.as_u16(), 401);
         assert_eq!(app.get(&url, Some(&analyst)).await.0.as_u16(), 200);
-        assert_eq!(app.get("/labels/pieces/..%2F..%2Fetc%2Fpasswd", Some(&member)).await.0.as_u16(), 404);
+        assert_eq!(
+            app.get("/labels/pieces/..%2F..%2Fetc%2Fpasswd", Some(&member))
+                .await
+                .0
+                .as_u16(),
+            404
+        );
 
         // Sent: frozen for the business until an analyst sends it back.
         let (status, _, body) = app
@@ -359,20 +422,34 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             .await;
         ok(status, &body);
         assert_eq!(status_of(&app, aid).await, "submitted");
-        let (status, _, body) = app.post("/api/labels/answers", &answers, Some(&member)).await;
+        let (status, _, body) = app
+            .post("/api/labels/answers", &answers, Some(&member))
+            .await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");
         assert!(body.contains("label.step_not_allowed"), "{body}");
 
         // Decisions: analysts only, never on their own business, with a reason when against.
         let decide = |action: &'static str, reason: &'static str| {
-            vec![("id", aid_s.clone()), ("action", action.to_string()), ("reason", reason.to_string())]
+            vec![
+                ("id", aid_s.clone()),
+                ("action", action.to_string()),
+                ("reason", reason.to_string()),
+            ]
         };
         let (status, _, _) = app
-            .post("/api/labels/decide", &as_refs(&decide("granted", "")), Some(&member))
+            .post(
+                "/api/labels/decide",
+                &as_refs(&decide("granted", "")),
+                Some(&member),
+            )
             .await;
         assert_eq!(status.as_u16(), 403, "{backend}");
         let (status, _, body) = app
-            .post("/api/labels/decide", &as_refs(&decide("refused", " ")), Some(&analyst))
+            .post(
+                "/api/labels/decide",
+                &as_refs(&decide("refused", " ")),
+                Some(&analyst),
+            )
             .await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");
         assert_eq!(status_of(&app, aid).await, "submitted");
@@ -395,13 +472,20 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         .await
         .unwrap();
         let (status, _, _) = app
-            .post("/api/labels/decide", &as_refs(&decide("granted", "")), Some(&insider))
+            .post(
+                "/api/labels/decide",
+                &as_refs(&decide("granted", "")),
+                Some(&insider),
+            )
             .await;
         assert_eq!(status.as_u16(), 403, "{backend}");
         let (status, _, body) = app
             .post(
                 "/api/labels/decide",
-                &as_refs(&decide("changes_requested", "L'attestation doit dater de moins d'un an.")),
+                &as_refs(&decide(
+                    "changes_requested",
+                    "L'attestation doit dater de moins d'un an.",
+                )),
                 Some(&analyst),
             )
             .await;
@@ -422,7 +506,11 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             .await;
         ok(status, &body);
         let (status, _, body) = app
-            .post("/api/labels/decide", &as_refs(&decide("granted", "")), Some(&analyst))
+            .post(
+                "/api/labels/decide",
+                &as_refs(&decide("granted", "")),
+                Some(&analyst),
+            )
             .await;
         ok(status, &body);
         let granted = label_applications::Entity::find_by_id(aid)
@@ -436,38 +524,71 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
 
         // The badge shows on the offer, the profile and the catalogue; the facets find it.
         let (_, _, page) = app.get(&format!("/catalogue/{offer}"), None).await;
-        assert!(page.contains("badge--territorial") && page.contains("Produit en Lyonnais"), "{backend}");
+        assert!(
+            page.contains("badge--territorial") && page.contains("Produit en Lyonnais"),
+            "{backend}"
+        );
         let (_, _, page) = app.get(&format!("/annuaire/{org}"), None).await;
         assert!(page.contains("badge--territorial"), "{backend}");
         app.search.sync(&app.db).await.unwrap();
-        let (_, _, page) = app.get(&format!("/catalogue?label_territorial={sid}"), None).await;
+        let (_, _, page) = app
+            .get(&format!("/catalogue?label_territorial={sid}"), None)
+            .await;
         assert!(page.contains("Paniers de légumes"), "{backend}");
-        let (_, _, page) = app.get(&format!("/annuaire?label_territorial={sid}"), None).await;
+        let (_, _, page) = app
+            .get(&format!("/annuaire?label_territorial={sid}"), None)
+            .await;
         assert!(page.contains("Jardins du Rhône"), "{backend}");
-        assert!(page.contains("badge--territorial"), "{backend}: the firm shows its offer's label");
-        let (_, _, page) = app.get(&format!("/catalogue?label_territorial={sid}"), None).await;
-        assert!(page.contains("badge--territorial"), "{backend}: the row shows the badge");
+        assert!(
+            page.contains("badge--territorial"),
+            "{backend}: the firm shows its offer's label"
+        );
+        let (_, _, page) = app
+            .get(&format!("/catalogue?label_territorial={sid}"), None)
+            .await;
+        assert!(
+            page.contains("badge--territorial"),
+            "{backend}: the row shows the badge"
+        );
         let (_, _, page) = app.get("/annuaire?avec_offres=1", None).await;
         assert!(page.contains("Jardins du Rhône"), "{backend}");
         let (_, _, page) = app.get(&format!("/labels/{sid}"), None).await;
-        assert!(page.contains("Paniers de légumes"), "{backend}: holders listed");
+        assert!(
+            page.contains("Paniers de légumes"),
+            "{backend}: holders listed"
+        );
         let (_, _, page) = app.get("/catalogue/fournisseurs?cpv=15612500", None).await;
-        assert!(page.contains("badge--territorial"), "{backend}: who can supply this?");
+        assert!(
+            page.contains("badge--territorial"),
+            "{backend}: who can supply this?"
+        );
         // The answers, as the analyst reads them: text, never markup.
-        let (status, _, page) = app.get(&format!("/labels/dossiers/{aid}"), Some(&analyst)).await;
+        let (status, _, page) = app
+            .get(&format!("/labels/dossiers/{aid}"), Some(&analyst))
+            .await;
         assert_eq!(status.as_u16(), 200, "{backend}");
         assert!(page.contains("Aucun : vente directe"), "{backend}");
-        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{backend}");
+        assert!(
+            !page.contains("<script>alert") && !page.contains("<img src=x"),
+            "{backend}"
+        );
 
         // Withdrawn by an analyst (with a reason): the badge and the facet go.
         let (status, _, _) = app
-            .post("/api/labels/decide", &as_refs(&decide("withdrawn", "")), Some(&analyst))
+            .post(
+                "/api/labels/decide",
+                &as_refs(&decide("withdrawn", "")),
+                Some(&analyst),
+            )
             .await;
         assert_eq!(status.as_u16(), 422, "{backend}");
         let (status, _, body) = app
             .post(
                 "/api/labels/decide",
-                &as_refs(&decide("withdrawn", "Production déplacée hors du territoire.")),
+                &as_refs(&decide(
+                    "withdrawn",
+                    "Production déplacée hors du territoire.",
+                )),
                 Some(&analyst),
             )
             .await;
@@ -475,7 +596,9 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         let (_, _, page) = app.get(&format!("/catalogue/{offer}"), None).await;
         assert!(!page.contains("badge--territorial"), "{backend}");
         app.search.sync(&app.db).await.unwrap();
-        let (_, _, page) = app.get(&format!("/catalogue?label_territorial={sid}"), None).await;
+        let (_, _, page) = app
+            .get(&format!("/catalogue?label_territorial={sid}"), None)
+            .await;
         assert!(!page.contains("Paniers de légumes"), "{backend}");
 
         // Every step is recorded, in order, with who did it.
@@ -522,7 +645,10 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
         a.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::hours(1)));
         a.update(&app.db).await.unwrap();
         let (_, _, page) = app.get(&format!("/catalogue/{offer}"), None).await;
-        assert!(!page.contains("badge--territorial"), "{backend}: past its end, no badge");
+        assert!(
+            !page.contains("badge--territorial"),
+            "{backend}: past its end, no badge"
+        );
         assert_eq!(app::server::labels::expire_due(&app.db).await.unwrap(), 1);
         assert_eq!(status_of(&app, again.id).await, "expired");
         assert_eq!(app::server::labels::expire_due(&app.db).await.unwrap(), 0);
@@ -538,8 +664,17 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             )
             .await;
         ok(status, &body);
-        assert_eq!(label_applications::Entity::find().count(&app.db).await.unwrap(), 0);
-        assert_eq!(label_evidence::Entity::find().count(&app.db).await.unwrap(), 0);
+        assert_eq!(
+            label_applications::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            label_evidence::Entity::find().count(&app.db).await.unwrap(),
+            0
+        );
         assert!(!stored.exists(), "{backend}");
     }
 }

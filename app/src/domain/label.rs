@@ -57,7 +57,11 @@ pub enum SchemeStatus {
 }
 
 impl SchemeStatus {
-    pub const ALL: [SchemeStatus; 3] = [SchemeStatus::Draft, SchemeStatus::Open, SchemeStatus::Closed];
+    pub const ALL: [SchemeStatus; 3] = [
+        SchemeStatus::Draft,
+        SchemeStatus::Open,
+        SchemeStatus::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -513,7 +517,10 @@ mod tests {
     #[test]
     fn a_business_fills_in_sends_and_an_analyst_decides() {
         assert_eq!(next(S::Draft, A::Answered, Actor::Member), Some(S::Draft));
-        assert_eq!(next(S::Draft, A::Submitted, Actor::Member), Some(S::Submitted));
+        assert_eq!(
+            next(S::Draft, A::Submitted, Actor::Member),
+            Some(S::Submitted)
+        );
         // Once sent, the answers are frozen until an analyst sends them back.
         assert_eq!(next(S::Submitted, A::Answered, Actor::Member), None);
         assert_eq!(next(S::Submitted, A::EvidenceAdded, Actor::Member), None);
@@ -529,9 +536,18 @@ mod tests {
             next(S::ChangesRequested, A::Submitted, Actor::Member),
             Some(S::Submitted)
         );
-        assert_eq!(next(S::Submitted, A::Granted, Actor::Analyst), Some(S::Granted));
-        assert_eq!(next(S::Granted, A::Expired, Actor::System), Some(S::Expired));
-        assert_eq!(next(S::Submitted, A::Refused, Actor::Analyst), Some(S::Refused));
+        assert_eq!(
+            next(S::Submitted, A::Granted, Actor::Analyst),
+            Some(S::Granted)
+        );
+        assert_eq!(
+            next(S::Granted, A::Expired, Actor::System),
+            Some(S::Expired)
+        );
+        assert_eq!(
+            next(S::Submitted, A::Refused, Actor::Analyst),
+            Some(S::Refused)
+        );
     }
 
     #[test]
@@ -553,7 +569,10 @@ mod tests {
         // Only a granted label expires, and an analyst withdraws only a granted one.
         assert_eq!(next(S::Submitted, A::Expired, Actor::System), None);
         assert_eq!(next(S::Submitted, A::Withdrawn, Actor::Analyst), None);
-        assert_eq!(next(S::Granted, A::Withdrawn, Actor::Analyst), Some(S::Withdrawn));
+        assert_eq!(
+            next(S::Granted, A::Withdrawn, Actor::Analyst),
+            Some(S::Withdrawn)
+        );
         // Ended applications stay ended.
         for s in [S::Refused, S::Withdrawn, S::Expired] {
             for a in LabelAction::ALL {

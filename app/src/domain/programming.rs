@@ -135,13 +135,9 @@ impl Planned {
         match parts.as_slice() {
             [y, q] if q.starts_with('t') || q.starts_with('q') => quarter(q, y),
             // "03/2027"
-            [m, y] if m.len() <= 2 => {
-                month_day(year(y)?, m.parse().ok()?, 1, Precision::Month)
-            }
+            [m, y] if m.len() <= 2 => month_day(year(y)?, m.parse().ok()?, 1, Precision::Month),
             // "2027-03"
-            [y, m] if y.len() == 4 => {
-                month_day(year(y)?, m.parse().ok()?, 1, Precision::Month)
-            }
+            [y, m] if y.len() == 4 => month_day(year(y)?, m.parse().ok()?, 1, Precision::Month),
             // "15/03/2027"
             [d, m, y] if y.len() == 4 => {
                 month_day(year(y)?, m.parse().ok()?, d.parse().ok()?, Precision::Day)
@@ -347,7 +343,10 @@ pub struct PlanInput {
 /// CPV codes typed in a field: each normalised (8 digits); the first bad one is reported.
 pub fn cpv_list(c: &mut Checker, field: &str, text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in text.split([',', ';', ' ', '\n']).filter(|s| !s.trim().is_empty()) {
+    for raw in text
+        .split([',', ';', ' ', '\n'])
+        .filter(|s| !s.trim().is_empty())
+    {
         match super::cpv::normalise(raw.trim()) {
             Some(code) => {
                 if !out.contains(&code) {
@@ -365,13 +364,11 @@ pub fn cpv_list(c: &mut Checker, field: &str, text: &str) -> Vec<String> {
 
 /// An estimate range in euros: both optional, the lower not above the upper. Its fields are
 /// `{prefix}estimate_min` and `{prefix}estimate_max`.
-pub fn estimate(
-    c: &mut Checker,
-    prefix: &str,
-    min: &str,
-    max: &str,
-) -> (Option<i64>, Option<i64>) {
-    let (min_field, max_field) = (format!("{prefix}estimate_min"), format!("{prefix}estimate_max"));
+pub fn estimate(c: &mut Checker, prefix: &str, min: &str, max: &str) -> (Option<i64>, Option<i64>) {
+    let (min_field, max_field) = (
+        format!("{prefix}estimate_min"),
+        format!("{prefix}estimate_max"),
+    );
     let lo = c.decimal(&min_field, min, 0, 0, MAX_ESTIMATE);
     let hi = c.decimal(&max_field, max, 0, 0, MAX_ESTIMATE);
     if let (Some(l), Some(h)) = (lo, hi) {
@@ -390,7 +387,8 @@ impl PlanForm {
             .optional("description", &self.description, MAX_DESCRIPTION)
             .unwrap_or_default();
         let cpv = cpv_list(&mut c, "cpv", &self.cpv);
-        let (estimate_min, estimate_max) = estimate(&mut c, "", &self.estimate_min, &self.estimate_max);
+        let (estimate_min, estimate_max) =
+            estimate(&mut c, "", &self.estimate_min, &self.estimate_max);
         let procedure = Procedure::parse(&self.procedure);
         if procedure.is_none() {
             c.push("procedure", "validation.unknown_choice");
@@ -480,7 +478,15 @@ mod tests {
         assert_eq!(p("Mars 2027"), Some((d(2027, 3, 1), Precision::Month)));
         assert_eq!(p("T2 2027"), Some((d(2027, 4, 1), Precision::Quarter)));
         assert_eq!(p("2027-T4"), Some((d(2027, 10, 1), Precision::Quarter)));
-        for bad in ["", "T5 2027", "31/02/2027", "13/2027", "demain", "2027", "15/03/27"] {
+        for bad in [
+            "",
+            "T5 2027",
+            "31/02/2027",
+            "13/2027",
+            "demain",
+            "2027",
+            "15/03/27",
+        ] {
             assert_eq!(p(bad), None, "{bad}");
         }
     }
@@ -490,7 +496,10 @@ mod tests {
         for s in ["15/03/2027", "mars 2027", "T2 2027", "août 2026"] {
             assert_eq!(Planned::parse(s).unwrap().text(), s);
         }
-        assert_eq!(Planned::parse("15/05/2027").unwrap().quarter_key(), "2027-T2");
+        assert_eq!(
+            Planned::parse("15/05/2027").unwrap().quarter_key(),
+            "2027-T2"
+        );
         assert_eq!(
             quarter_bounds("2027-T4"),
             Some((d(2027, 10, 1), d(2027, 12, 31)))
@@ -529,14 +538,20 @@ mod tests {
             short_chain: Some("on".into()),
             insertion_hours: "1 500".into(),
             reserved: "".into(),
-            labels: [("ab".to_string(), "on".to_string()), ("label_rouge".into(), "on".into())]
-                .into(),
+            labels: [
+                ("ab".to_string(), "on".to_string()),
+                ("label_rouge".into(), "on".into()),
+            ]
+            .into(),
             ..Default::default()
         };
         let ok = form.check().unwrap();
         assert_eq!(ok.title, "Restauration scolaire");
         assert_eq!(ok.cpv, ["55523100", "15800000"]);
-        assert_eq!((ok.estimate_min, ok.estimate_max), (Some(200_000), Some(350_000)));
+        assert_eq!(
+            (ok.estimate_min, ok.estimate_max),
+            (Some(200_000), Some(350_000))
+        );
         assert_eq!(ok.insertion_hours, Some(1500));
         assert!(ok.short_chain && !ok.co2);
         let bad = PlanForm {
@@ -555,7 +570,14 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["title", "cpv", "estimate_max", "procedure", "publication", "reserved"]
+            [
+                "title",
+                "cpv",
+                "estimate_max",
+                "procedure",
+                "publication",
+                "reserved"
+            ]
         );
         // A start before the publication cannot be.
         let early = PlanForm {
@@ -650,12 +672,20 @@ pub fn levers_of(
     reserved: bool,
     labels: bool,
 ) -> Vec<String> {
-    [allotment, short_chain, life_cycle, co2, insertion, reserved, labels]
-        .into_iter()
-        .zip(LEVERS)
-        .filter(|(on, _)| *on)
-        .map(|(_, l)| l.to_string())
-        .collect()
+    [
+        allotment,
+        short_chain,
+        life_cycle,
+        co2,
+        insertion,
+        reserved,
+        labels,
+    ]
+    .into_iter()
+    .zip(LEVERS)
+    .filter(|(on, _)| *on)
+    .map(|(_, l)| l.to_string())
+    .collect()
 }
 
 /// Ranges of estimated amounts (euros excluding VAT) the list filters on, bounded by the
@@ -785,8 +815,8 @@ pub fn estimate_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
 
 /// The next `n` quarters from `today`'s, as keys ("2027-T2"): the quarter filter's choices.
 pub fn next_quarters(today: NaiveDate, n: usize) -> Vec<String> {
-    let mut d = NaiveDate::from_ymd_opt(today.year(), (quarter_of(today) - 1) * 3 + 1, 1)
-        .unwrap_or(today);
+    let mut d =
+        NaiveDate::from_ymd_opt(today.year(), (quarter_of(today) - 1) * 3 + 1, 1).unwrap_or(today);
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         out.push(quarter_key(d));
@@ -837,13 +867,159 @@ pub struct InterestView {
     pub on: String,
 }
 
-/// What a signed-in visitor may do on a plan's page: the businesses they can speak for (id,
-/// name, published offers) and the interests they already signalled.
+/// A business a visitor can speak for: id, name, published offers (id, title).
+pub type BusinessOffers = (i32, String, Vec<(i32, String)>);
+
+/// What a signed-in visitor may do on a plan's page: the businesses they can speak for and the
+/// interests they already signalled.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterestOptions {
     pub signed_in: bool,
-    pub orgs: Vec<(i32, String, Vec<(i32, String)>)>,
+    pub orgs: Vec<BusinessOffers>,
     pub mine: Vec<InterestView>,
     /// The procurement still takes interest (not awarded nor cancelled).
     pub open: bool,
+}
+
+/// What a saved search of the programming looks at in a planned procurement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanFacts {
+    pub buyer_id: i32,
+    pub cpv: Vec<String>,
+    pub publication: NaiveDate,
+    pub estimate_min: Option<i64>,
+    pub estimate_max: Option<i64>,
+    pub status: PlanStatus,
+    /// `LEVERS` it plans.
+    pub levers: Vec<String>,
+}
+
+impl PlanFilters {
+    /// Whether a procurement matches the filters — the same rules as the list's query (see
+    /// `server::programming::condition`), for alerts, which check each new procurement against
+    /// every saved search without a query each.
+    pub fn matches(&self, p: &PlanFacts) -> bool {
+        let status_ok = match self.status.as_deref() {
+            Some(s) => p.status.as_str() == s,
+            None => matches!(
+                p.status,
+                PlanStatus::Planned | PlanStatus::Sourcing | PlanStatus::Published
+            ),
+        };
+        let buyer_ok = self
+            .buyer
+            .as_ref()
+            .is_none_or(|b| b.parse::<i32>().ok() == Some(p.buyer_id));
+        let cpv_ok = self
+            .cpv
+            .as_ref()
+            .is_none_or(|d| p.cpv.iter().any(|c| c.starts_with(d.as_str())));
+        let quarter_ok = self
+            .quarter
+            .as_deref()
+            .and_then(quarter_bounds)
+            .is_none_or(|(a, b)| (a..=b).contains(&p.publication));
+        let amount_ok = match self
+            .amount
+            .as_deref()
+            .and_then(|a| AMOUNTS.iter().find(|(k, _, _)| *k == a))
+        {
+            None => true,
+            Some((_, lo, hi)) => p
+                .estimate_max
+                .or(p.estimate_min)
+                .is_some_and(|v| v >= *lo && hi.is_none_or(|h| v <= h)),
+        };
+        let lever_ok = self
+            .lever
+            .as_ref()
+            .is_none_or(|l| p.levers.iter().any(|x| x == l));
+        status_ok && buyer_ok && cpv_ok && quarter_ok && amount_ok && lever_ok
+    }
+}
+
+#[cfg(test)]
+mod match_tests {
+    use super::*;
+
+    #[test]
+    fn saved_searches_match_as_the_list_filters() {
+        let p = PlanFacts {
+            buyer_id: 7,
+            cpv: vec!["55523100".into()],
+            publication: NaiveDate::from_ymd_opt(2027, 5, 1).unwrap(),
+            estimate_min: Some(200_000),
+            estimate_max: Some(350_000),
+            status: PlanStatus::Planned,
+            levers: vec!["short_chain".into(), "insertion".into()],
+        };
+        let m = |q: &str| PlanFilters::from_query(q).matches(&p);
+        for yes in [
+            "",
+            "acheteur=7",
+            "cpv=55",
+            "trimestre=2027-T2",
+            "montant=221k-5m",
+            "levier=insertion",
+            "etat=planned",
+            "cpv=55&levier=short_chain&trimestre=2027-T2",
+        ] {
+            assert!(m(yes), "{yes}");
+        }
+        for no in [
+            "acheteur=8",
+            "cpv=45",
+            "trimestre=2027-T3",
+            "montant=lt40k",
+            "levier=co2",
+            "etat=published",
+            "cpv=55&levier=co2",
+        ] {
+            assert!(!m(no), "{no}");
+        }
+        // Without an estimate, an amount filter does not match; awarded is not "to come".
+        let bare = PlanFacts {
+            estimate_min: None,
+            estimate_max: None,
+            ..p.clone()
+        };
+        assert!(!PlanFilters::from_query("montant=lt40k").matches(&bare));
+        let done = PlanFacts {
+            status: PlanStatus::Awarded,
+            ..p
+        };
+        assert!(!PlanFilters::from_query("").matches(&done));
+    }
+}
+
+/// How often a saved search's alert is sent.
+pub const FREQUENCIES: [&str; 2] = ["instant", "weekly"];
+
+/// A saved search, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSearchView {
+    pub id: i32,
+    pub name: String,
+    /// The list's URL with the search.
+    pub url: String,
+    pub frequency: String,
+}
+
+/// A notification of the in-app centre.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i32,
+    pub title: String,
+    pub url: String,
+    /// dd/mm/yyyy hh:mm (UTC).
+    pub at: String,
+    pub read: bool,
+}
+
+/// The alerts page: saved searches and notifications.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertsPage {
+    pub searches: Vec<SavedSearchView>,
+    pub notifications: Vec<NotificationView>,
+    pub unread: u64,
 }

@@ -1,5 +1,6 @@
 //! One folder a feature: its server functions (`api`), pages and components.
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod contracts;
 pub mod directory;

@@ -43,8 +43,11 @@ async fn views(
 ) -> Result<Vec<InterestView>, AppError> {
     let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
         .filter(
-            organisations::Column::Id
-                .is_in(rows.iter().map(|r| r.organisation_id).collect::<HashSet<_>>()),
+            organisations::Column::Id.is_in(
+                rows.iter()
+                    .map(|r| r.organisation_id)
+                    .collect::<HashSet<_>>(),
+            ),
         )
         .all(db)
         .await
@@ -74,7 +77,9 @@ async fn views(
         .map(|o| (o.id, o.title))
         .collect();
     let places: HashMap<String, String> = communes::Entity::find()
-        .filter(communes::Column::Insee.is_in(orgs.values().filter_map(|o| o.commune_insee.clone())))
+        .filter(
+            communes::Column::Insee.is_in(orgs.values().filter_map(|o| o.commune_insee.clone())),
+        )
         .all(db)
         .await
         .map_err(db_err)?
@@ -100,7 +105,10 @@ async fn views(
             org_id: o.id,
             org_name: o.name.clone(),
             siret: o.siret.clone(),
-            place: o.commune_insee.as_ref().and_then(|c| places.get(c).cloned()),
+            place: o
+                .commune_insee
+                .as_ref()
+                .and_then(|c| places.get(c).cloned()),
             inclusive: o.inclusive.clone(),
             lot: r.lot_id.and_then(|l| lots.get(&l).cloned()),
             message: r.message,
@@ -147,7 +155,10 @@ pub async fn options(
         .await
         .map_err(db_err)?
     {
-        by_org.entry(o.organisation_id).or_default().push((o.id, o.title));
+        by_org
+            .entry(o.organisation_id)
+            .or_default()
+            .push((o.id, o.title));
     }
     let mine = plan_interests::Entity::find()
         .filter(plan_interests::Column::PlanId.eq(plan_id))
@@ -160,7 +171,13 @@ pub async fn options(
         signed_in: true,
         orgs: businesses
             .iter()
-            .map(|o| (o.id, o.name.clone(), by_org.remove(&o.id).unwrap_or_default()))
+            .map(|o| {
+                (
+                    o.id,
+                    o.name.clone(),
+                    by_org.remove(&o.id).unwrap_or_default(),
+                )
+            })
             .collect(),
         mine: views(db, mine, false).await?,
         open: open(&plan.status),
@@ -185,7 +202,9 @@ pub async fn signal(
         return Err(AppError::field("lot", "plan.interest_closed"));
     }
     let mut c = Checker::new();
-    let message = c.optional("message", message, MAX_MESSAGE).unwrap_or_default();
+    let message = c
+        .optional("message", message, MAX_MESSAGE)
+        .unwrap_or_default();
     c.finish()?;
     let lot_id = match lot.trim() {
         "" => None,

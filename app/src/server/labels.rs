@@ -7,8 +7,8 @@
 use super::db::begin_write;
 use super::db_err;
 use super::entities::{
-    label_answers, label_applications, label_criteria, label_events, label_evidence,
-    label_schemes, offers, organisations, users,
+    label_answers, label_applications, label_criteria, label_events, label_evidence, label_schemes,
+    offers, organisations, users,
 };
 use super::offers::member_business;
 use crate::domain::label::{
@@ -52,10 +52,7 @@ pub fn evidence_url(file_name: &str) -> String {
     format!("/labels/pieces/{file_name}")
 }
 
-async fn scheme_of(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<label_schemes::Model, AppError> {
+async fn scheme_of(db: &impl ConnectionTrait, id: i32) -> Result<label_schemes::Model, AppError> {
     label_schemes::Entity::find_by_id(id)
         .one(db)
         .await
@@ -115,8 +112,7 @@ pub async fn schemes(db: &DatabaseConnection, all: bool) -> Result<Vec<SchemeSum
             .await
             .map_err(db_err)? as usize;
         let of_scheme = || {
-            label_applications::Entity::find()
-                .filter(label_applications::Column::SchemeId.eq(s.id))
+            label_applications::Entity::find().filter(label_applications::Column::SchemeId.eq(s.id))
         };
         let holders = of_scheme()
             .filter(label_applications::Column::Status.eq(ApplicationStatus::Granted.as_str()))
@@ -129,9 +125,10 @@ pub async fn schemes(db: &DatabaseConnection, all: bool) -> Result<Vec<SchemeSum
             .count(db)
             .await
             .map_err(db_err)?;
-        let (Some(target), Some(status)) =
-            (LabelTarget::parse(&s.target), SchemeStatus::parse(&s.status))
-        else {
+        let (Some(target), Some(status)) = (
+            LabelTarget::parse(&s.target),
+            SchemeStatus::parse(&s.status),
+        ) else {
             continue;
         };
         out.push(SchemeSummary {
@@ -338,7 +335,7 @@ pub async fn scheme(
             })
         })
         .collect();
-    holders.sort_by(|a, b| a.org_name.to_lowercase().cmp(&b.org_name.to_lowercase()));
+    holders.sort_by_key(|a| a.org_name.to_lowercase());
     Ok(SchemeView {
         id: s.id,
         name: s.name,
@@ -788,11 +785,7 @@ pub async fn decide(
     Ok(())
 }
 
-async fn is_member(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    org_id: i32,
-) -> Result<bool, AppError> {
+async fn is_member(db: &impl ConnectionTrait, user_id: i32, org_id: i32) -> Result<bool, AppError> {
     use super::entities::memberships;
     Ok(memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
@@ -896,7 +889,12 @@ pub async fn dossier(
         .map_err(db_err)?;
     let people: HashMap<i32, String> = users::Entity::find()
         .filter(
-            users::Column::Id.is_in(events.iter().filter_map(|e| e.actor_id).collect::<HashSet<_>>()),
+            users::Column::Id.is_in(
+                events
+                    .iter()
+                    .filter_map(|e| e.actor_id)
+                    .collect::<HashSet<_>>(),
+            ),
         )
         .all(db)
         .await
@@ -1160,8 +1158,8 @@ pub async fn offer_badges(
     if offer_ids.is_empty() {
         return Ok(out);
     }
-    let cond = Condition::all()
-        .add(label_applications::Column::OfferId.is_in(offer_ids.iter().copied()));
+    let cond =
+        Condition::all().add(label_applications::Column::OfferId.is_in(offer_ids.iter().copied()));
     for (a, name) in in_force(db, cond).await? {
         if let Some(o) = a.offer_id {
             out.entry(o).or_default().push(badge(&a, name));

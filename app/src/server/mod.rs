@@ -1,4 +1,5 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
+pub mod alerts;
 pub mod auth;
 pub mod catalogue;
 pub mod contracts;

@@ -240,7 +240,11 @@ pub async fn set_status(
     }
     m.updated_at = Set(Utc::now());
     m.update(&txn).await.map_err(db_err)?;
-    let note = if to == PlanStatus::Published { url } else { note };
+    let note = if to == PlanStatus::Published {
+        url
+    } else {
+        note
+    };
     record(&txn, id, user.id, to, note).await?;
     txn.commit().await.map_err(db_err)?;
     Ok(())
@@ -417,7 +421,8 @@ async fn summaries(
     let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
     let buyers: HashMap<i32, String> = organisations::Entity::find()
         .filter(
-            organisations::Column::Id.is_in(rows.iter().map(|p| p.buyer_id).collect::<HashSet<_>>()),
+            organisations::Column::Id
+                .is_in(rows.iter().map(|p| p.buyer_id).collect::<HashSet<_>>()),
         )
         .all(db)
         .await
@@ -452,7 +457,9 @@ async fn summaries(
         *lots.entry(l.plan_id).or_default() += 1;
     }
     let names: HashMap<String, String> = cpv_codes::Entity::find()
-        .filter(cpv_codes::Column::Code.is_in(cpv.values().flatten().cloned().collect::<HashSet<_>>()))
+        .filter(
+            cpv_codes::Column::Code.is_in(cpv.values().flatten().cloned().collect::<HashSet<_>>()),
+        )
         .all(db)
         .await
         .map_err(db_err)?
@@ -499,11 +506,7 @@ async fn summaries(
 }
 
 /// A planned procurement for everyone.
-pub async fn view(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: i32,
-) -> Result<PlanView, AppError> {
+pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<PlanView, AppError> {
     let p = plan_of(db, id).await?;
     let can_edit = verified(caller, p.buyer_id).is_ok();
     let labels = plan_labels::Entity::find()
@@ -646,7 +649,11 @@ pub const TIMELINE_PER_PAGE: u64 = 100;
 
 /// A page of the programming, by expected publication date.
 pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, AppError> {
-    let per_page = if f.timeline { TIMELINE_PER_PAGE } else { PER_PAGE };
+    let per_page = if f.timeline {
+        TIMELINE_PER_PAGE
+    } else {
+        PER_PAGE
+    };
     let q = plans::Entity::find().filter(condition(f));
     let total = q.clone().count(db).await.map_err(db_err)?;
     let pages = total.div_ceil(per_page).max(1);
@@ -675,7 +682,7 @@ pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, 
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    buyers.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    buyers.sort_by_key(|a| a.1.to_lowercase());
     Ok(PlanPage {
         rows: summaries(db, rows).await?,
         total,
@@ -733,7 +740,10 @@ pub async fn feed(
         .map(|p| {
             (
                 p.id,
-                (p.updated_at, planned(p.publication_date, &p.publication_precision)),
+                (
+                    p.updated_at,
+                    planned(p.publication_date, &p.publication_precision),
+                ),
             )
         })
         .collect();

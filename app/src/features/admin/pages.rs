@@ -63,7 +63,10 @@ pub fn AdminPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
-        <Analysts />
+        // Only for whom the page is: a refused visitor already reads why above.
+        <Suspense fallback=|| ()>
+            {move || pending.get().map(|r| r.is_ok().then(|| view! { <Analysts /> }))}
+        </Suspense>
     }
 }
 

@@ -75,7 +75,9 @@ pub async fn remove_label_criterion(id: i32, criterion_id: i32) -> Result<(), Ap
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::remove_criterion(&state.db, id, criterion_id).await?;
-    crate::server::redirect_fresh(&format!("/labels/gestion/{id}?ok=criterion_removed#criteria"));
+    crate::server::redirect_fresh(&format!(
+        "/labels/gestion/{id}?ok=criterion_removed#criteria"
+    ));
     Ok(())
 }
 
@@ -112,11 +114,7 @@ pub async fn org_label_applications(org_id: i32) -> Result<OrgLabels, AppError> 
 
 /// Starts an application; `holder` is `org` (the business itself) or an offer's id.
 #[server(prefix = "/api", endpoint = "labels/apply")]
-pub async fn apply_for_label(
-    org_id: i32,
-    scheme_id: i32,
-    holder: String,
-) -> Result<(), AppError> {
+pub async fn apply_for_label(org_id: i32, scheme_id: i32, holder: String) -> Result<(), AppError> {
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;

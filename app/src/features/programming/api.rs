@@ -52,6 +52,12 @@ pub async fn create_plan(org_id: i32, form: PlanForm) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let id = programming::create(&state.db, &caller, org_id, &form).await?;
+    // The procurement is published: alerts that fail are logged, never a failure of the write.
+    match crate::server::alerts::on_new_plan(&state.db, &state.mailer, &state.public_url, id).await
+    {
+        Ok(n) => tracing::info!("plan {id}: {n} people alerted"),
+        Err(e) => tracing::warn!("plan {id}: alerts failed: {e}"),
+    }
     leptos_axum::redirect(&format!("/compte/achats/{id}?ok=created"));
     Ok(())
 }
@@ -105,8 +111,16 @@ pub async fn add_plan_lot(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
-    programming::add_lot(&state.db, &caller, id, &title, &cpv, &estimate_min, &estimate_max)
-        .await?;
+    programming::add_lot(
+        &state.db,
+        &caller,
+        id,
+        &title,
+        &cpv,
+        &estimate_min,
+        &estimate_max,
+    )
+    .await?;
     crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=lot#lots"));
     Ok(())
 }
@@ -158,7 +172,9 @@ pub async fn withdraw_interest(id: i32) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let plan = interests::withdraw(&state.db, caller.user()?.id, id).await?;
-    crate::server::redirect_fresh(&format!("/programmation/{plan}?ok=interest_removed#interest"));
+    crate::server::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=interest_removed#interest"
+    ));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use super::api::plans_list;
 use crate::components::lists::Pagination;
+use crate::features::alerts::pages::SaveSearchForm;
 use crate::domain::programming::{
     estimate_text, next_quarters, PlanFilters, PlanPage, PlanStatus, PlanSummary, AMOUNTS, LEVERS,
 };
@@ -122,6 +123,7 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
             let q = PlanFilters { timeline: false, page: 1, ..f.clone() }.to_query(1);
             let q = if q.is_empty() { String::new() } else { format!("?{q}") };
             view! {
+                <SaveSearchForm query=PlanFilters { timeline: false, page: 1, ..f.clone() }.to_query(1) />
                 <p class="feeds">
                     <a href=format!("/programmation/flux.atom{q}") type="application/atom+xml">{t("plan.feed_atom")}</a>
                     " · "

@@ -178,7 +178,9 @@ impl MigrationTrait for Migration {
                     .col(integer_null(LabelApplications::OfferId))
                     .col(string_len(LabelApplications::Status, 20))
                     .col(text_null(LabelApplications::Reason))
-                    .col(timestamp_with_time_zone_null(LabelApplications::SubmittedAt))
+                    .col(timestamp_with_time_zone_null(
+                        LabelApplications::SubmittedAt,
+                    ))
                     .col(timestamp_with_time_zone_null(LabelApplications::DecidedAt))
                     .col(integer_null(LabelApplications::DecidedBy))
                     .col(timestamp_with_time_zone_null(LabelApplications::GrantedAt))
@@ -269,7 +271,10 @@ impl MigrationTrait for Migration {
                         (LabelEvidence::Table, LabelEvidence::CriterionId),
                         (LabelCriteria::Table, LabelCriteria::Id),
                     ))
-                    .foreign_key(&mut to_user(LabelEvidence::Table, LabelEvidence::UploadedBy))
+                    .foreign_key(&mut to_user(
+                        LabelEvidence::Table,
+                        LabelEvidence::UploadedBy,
+                    ))
                     .to_owned(),
             )
             .await?;

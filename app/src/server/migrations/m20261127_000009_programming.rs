@@ -162,7 +162,13 @@ impl MigrationTrait for Migration {
             ("idx_plans_publication", Plans::PublicationDate),
         ] {
             manager
-                .create_index(Index::create().name(name).table(Plans::Table).col(col).to_owned())
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Plans::Table)
+                        .col(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         manager
@@ -196,7 +202,11 @@ impl MigrationTrait for Migration {
                     .table(PlanLabels::Table)
                     .col(integer(PlanLabels::PlanId))
                     .col(string_len(PlanLabels::Label, 32))
-                    .primary_key(Index::create().col(PlanLabels::PlanId).col(PlanLabels::Label))
+                    .primary_key(
+                        Index::create()
+                            .col(PlanLabels::PlanId)
+                            .col(PlanLabels::Label),
+                    )
                     .foreign_key(&mut to_plan(PlanLabels::Table, PlanLabels::PlanId))
                     .to_owned(),
             )
@@ -234,8 +244,16 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, table, col) in [
-            ("idx_plan_lots_plan", PlanLots::Table.into_iden(), PlanLots::PlanId.into_iden()),
-            ("idx_plan_events_plan", PlanEvents::Table.into_iden(), PlanEvents::PlanId.into_iden()),
+            (
+                "idx_plan_lots_plan",
+                PlanLots::Table.into_iden(),
+                PlanLots::PlanId.into_iden(),
+            ),
+            (
+                "idx_plan_events_plan",
+                PlanEvents::Table.into_iden(),
+                PlanEvents::PlanId.into_iden(),
+            ),
         ] {
             manager
                 .create_index(Index::create().name(name).table(table).col(col).to_owned())

@@ -14,6 +14,7 @@ mod m20261127_000007_offers;
 mod m20261127_000008_labels;
 mod m20261127_000009_programming;
 mod m20261127_000010_plan_interests;
+mod m20261127_000011_alerts;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_labels::Migration),
             Box::new(m20261127_000009_programming::Migration),
             Box::new(m20261127_000010_plan_interests::Migration),
+            Box::new(m20261127_000011_alerts::Migration),
         ]
     }
 }

@@ -1,0 +1,49 @@
+//! Server functions of alerts: each user reads and changes only their own.
+
+use crate::domain::programming::AlertsPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
+pub async fn my_alerts() -> Result<AlertsPage, AppError> {
+    use crate::server::{alerts, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    alerts::page(&state.db, caller.user()?.id).await
+}
+
+/// Saves the programming's search `query` (its URL's query string) with an alert.
+#[server(prefix = "/api", endpoint = "alerts/save")]
+pub async fn save_search(
+    #[server(default)] query: String,
+    name: String,
+    frequency: String,
+) -> Result<(), AppError> {
+    use crate::server::{alerts, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    alerts::save(&state.db, caller.user()?.id, &query, &name, &frequency).await?;
+    crate::server::redirect_fresh("/compte/alertes?ok=saved");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "alerts/remove")]
+pub async fn remove_search(id: i32) -> Result<(), AppError> {
+    use crate::server::{alerts, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    alerts::remove(&state.db, caller.user()?.id, id).await?;
+    crate::server::redirect_fresh("/compte/alertes?ok=removed");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "alerts/read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    use crate::server::{alerts, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    alerts::mark_all_read(&state.db, caller.user()?.id).await?;
+    crate::server::redirect_fresh("/compte/alertes?ok=read");
+    Ok(())
+}
