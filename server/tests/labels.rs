@@ -6,10 +6,10 @@
 mod common;
 
 use app::server::entities::{
-    label_applications, label_events, label_evidence, label_schemes, offers, organisations,
+    label_applications, label_events, label_evidence, label_schemes, offers,
 };
 use axum::http::{header, Request, StatusCode};
-use common::{backends, TestApp};
+use common::{backends, ok, org, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -17,35 +17,8 @@ use sea_orm::{
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
-fn ok(status: StatusCode, body: &str) {
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "{status} {body}"
-    );
-}
-
 async fn business(app: &TestApp, cookie: &str, siret: &str, name: &str) -> i32 {
-    let (status, _, body) = app
-        .post(
-            "/api/orgs/create",
-            &[
-                ("form[kind]", "business"),
-                ("form[siret]", siret),
-                ("form[name]", name),
-                ("form[commune]", "Villeurbanne"),
-                ("form[is_public]", "on"),
-            ],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    organisations::Entity::find()
-        .filter(organisations::Column::Siret.eq(siret.replace(' ', "")))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    org(app, cookie, "business", siret, name).await
 }
 
 /// A published offer of the business.

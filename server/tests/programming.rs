@@ -5,43 +5,13 @@
 mod common;
 
 use app::server::entities::{organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans};
-use common::{backends, TestApp};
+use common::{backends, ok, org, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
-
-fn ok(status: axum::http::StatusCode, body: &str) {
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "{status} {body}"
-    );
-}
-
-async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &str) -> i32 {
-    let (status, _, body) = app
-        .post(
-            "/api/orgs/create",
-            &[
-                ("form[kind]", kind),
-                ("form[siret]", siret),
-                ("form[name]", name),
-                ("form[is_public]", "on"),
-            ],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    organisations::Entity::find()
-        .filter(organisations::Column::Siret.eq(siret.replace(' ', "")))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 async fn verify(app: &TestApp, id: i32) {
     let o = organisations::Entity::find_by_id(id)

@@ -308,6 +308,7 @@ pub async fn on_new_plan(
     let emails = emails_of(db, matched.keys().copied()).await?;
     let url = format!("/programmation/{}", plan.id);
     let base = public_url.trim_end_matches('/');
+    let mut outbox = Vec::new();
     for (user, names) in &matched {
         let title = format!("Achat prévu : {} — {}", plan.title, plan.buyer);
         notify(db, *user, &title, &url).await?;
@@ -319,14 +320,19 @@ pub async fn on_new_plan(
                 plan.buyer,
                 plan.publication,
             );
-            if let Err(e) = mailer
-                .send(to, &format!("Passerelle — {}", plan.title), body)
-                .await
-            {
+            outbox.push((*user, to.clone(), body));
+        }
+    }
+    // The emails leave after the answer to the buyer: thousands of alerts must not hold the
+    // request. The notifications are already written.
+    let (mailer, subject) = (mailer.clone(), format!("Passerelle — {}", plan.title));
+    tokio::spawn(async move {
+        for (user, to, body) in outbox {
+            if let Err(e) = mailer.send(&to, &subject, body).await {
                 tracing::warn!("alert email to user {user} not sent: {e}");
             }
         }
-    }
+    });
     Ok(matched.len())
 }
 

@@ -215,3 +215,38 @@ impl TestApp {
         am.update(&self.db).await.unwrap();
     }
 }
+
+/// A success or a redirection (a server function answers a form with a redirect).
+pub fn ok(status: StatusCode, body: &str) {
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+}
+
+/// Creates a public organisation of `kind` in Villeurbanne as the user of `cookie`; its id.
+pub async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &str) -> i32 {
+    use app::server::entities::organisations;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (status, _, body) = app
+        .post(
+            "/api/orgs/create",
+            &[
+                ("form[kind]", kind),
+                ("form[siret]", siret),
+                ("form[name]", name),
+                ("form[commune]", "Villeurbanne"),
+                ("form[is_public]", "on"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    organisations::Entity::find()
+        .filter(organisations::Column::Siret.eq(siret.replace(' ', "")))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
