@@ -77,6 +77,14 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
+    /// Write N planned procurements of the buyers `generate-catalogue` made (benchmarks of the
+    /// programming).
+    GeneratePlans {
+        #[arg(long, default_value_t = 20_000)]
+        plans: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Measure alert matching: a new planned procurement checked against N saved searches of
     /// the programming (random filters, seeded), in memory, as `alerts::on_new_plan` does.
     BenchAlerts {
@@ -114,6 +122,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             crate::bench::run(&index, rounds)?;
             let db = prepare_db(&config).await?;
             crate::bench::run_directory_and_catalogue(&db, &index, rounds).await
+        }
+        Command::GeneratePlans { plans, seed } => {
+            let db = prepare_db(&config).await?;
+            let started = std::time::Instant::now();
+            let (first, last) = crate::generate_plans::run(&db, plans, seed).await?;
+            println!(
+                "{plans} planned procurements (ids {first}–{last}) written in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::BenchAlerts { searches, rounds } => {
             crate::bench::run_alert_matching(searches, rounds);

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod feeds;
 pub mod generate;
 pub mod generate_catalogue;
+pub mod generate_plans;
 pub mod photos;
 pub mod security;
 pub mod uploads;
