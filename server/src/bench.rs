@@ -217,19 +217,28 @@ pub fn run_alert_matching(searches: usize, rounds: usize) {
     use app::domain::programming::{PlanFacts, PlanFilters, PlanStatus, AMOUNTS, LEVERS};
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-    let divisions = ["03", "15", "30", "33", "34", "39", "45", "48", "50", "55", "60", "71", "72", "77", "79", "80", "90"];
+    let divisions = [
+        "03", "15", "30", "33", "34", "39", "45", "48", "50", "55", "60", "71", "72", "77", "79",
+        "80", "90",
+    ];
     let pick = |n: usize, rng: &mut rand_chacha::ChaCha8Rng| rng.random_range(0..n);
     let queries: Vec<String> = (0..searches)
         .map(|_| {
             let mut q = Vec::new();
             if rng.random_bool(0.6) {
-                q.push(format!("cpv={}", divisions[pick(divisions.len(), &mut rng)]));
+                q.push(format!(
+                    "cpv={}",
+                    divisions[pick(divisions.len(), &mut rng)]
+                ));
             }
             if rng.random_bool(0.4) {
                 q.push(format!("levier={}", LEVERS[pick(LEVERS.len(), &mut rng)]));
             }
             if rng.random_bool(0.3) {
-                q.push(format!("montant={}", AMOUNTS[pick(AMOUNTS.len(), &mut rng)].0));
+                q.push(format!(
+                    "montant={}",
+                    AMOUNTS[pick(AMOUNTS.len(), &mut rng)].0
+                ));
             }
             if rng.random_bool(0.2) {
                 q.push(format!("acheteur={}", rng.random_range(1..200)));
@@ -245,7 +254,10 @@ pub fn run_alert_matching(searches: usize, rounds: usize) {
     for _ in 0..rounds {
         let facts = PlanFacts {
             buyer_id: rng.random_range(1..200),
-            cpv: vec![format!("{}000000", divisions[pick(divisions.len(), &mut rng)])],
+            cpv: vec![format!(
+                "{}000000",
+                divisions[pick(divisions.len(), &mut rng)]
+            )],
             publication: chrono::NaiveDate::from_ymd_opt(2027, rng.random_range(1..13), 1)
                 .unwrap_or_default(),
             estimate_min: Some(rng.random_range(10_000..2_000_000)),
@@ -259,10 +271,18 @@ pub fn run_alert_matching(searches: usize, rounds: usize) {
         };
         let t = Instant::now();
         // As `alerts::on_new_plan`: read every saved query, then match.
-        let filters: Vec<PlanFilters> = queries.iter().map(|q| PlanFilters::from_query(q)).collect();
+        let filters: Vec<PlanFilters> =
+            queries.iter().map(|q| PlanFilters::from_query(q)).collect();
         matched += filters.iter().filter(|f| f.matches(&facts)).count();
         times.push(t.elapsed());
     }
-    report(&format!("one new item against {searches} saved searches"), times);
-    println!("({} matches in all, {:.1} a new item)", matched, matched as f64 / rounds.max(1) as f64);
+    report(
+        &format!("one new item against {searches} saved searches"),
+        times,
+    );
+    println!(
+        "({} matches in all, {:.1} a new item)",
+        matched,
+        matched as f64 / rounds.max(1) as f64
+    );
 }

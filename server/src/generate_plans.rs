@@ -65,10 +65,8 @@ pub async fn run(db: &DatabaseConnection, n: u64, seed: u64) -> anyhow::Result<(
             let date = match precision {
                 "day" => date,
                 "month" => date.with_day0(0).unwrap_or(date),
-                _ => {
-                    chrono::NaiveDate::from_ymd_opt(date.year(), date.month0() / 3 * 3 + 1, 1)
-                        .unwrap_or(date)
-                }
+                _ => chrono::NaiveDate::from_ymd_opt(date.year(), date.month0() / 3 * 3 + 1, 1)
+                    .unwrap_or(date),
             };
             let lo = rng.random_range(5..5_000i64) * 1_000;
             let status = statuses[rng.random_range(0..statuses.len())];

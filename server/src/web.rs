@@ -98,7 +98,14 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                     Ok(n) => tracing::info!("territorial label: {n} labels expired"),
                     Err(e) => tracing::warn!("label expiry failed: {e}"),
                 }
-                match app::server::alerts::weekly_digests(&db, &mailer, &public_url, chrono::Utc::now()).await {
+                match app::server::alerts::weekly_digests(
+                    &db,
+                    &mailer,
+                    &public_url,
+                    chrono::Utc::now(),
+                )
+                .await
+                {
                     Ok(0) => {}
                     Ok(n) => tracing::info!("alerts: {n} weekly digests sent"),
                     Err(e) => tracing::warn!("weekly digests failed: {e}"),

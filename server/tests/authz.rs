@@ -218,7 +218,10 @@ fn table() -> Table {
         ),
         (
             "/api/labels/scheme/create",
-            (vec![("form[name]", ""), ("form[target]", "offer")], [D, D, D, D, A, A]),
+            (
+                vec![("form[name]", ""), ("form[target]", "offer")],
+                [D, D, D, D, A, A],
+            ),
         ),
         (
             "/api/labels/scheme/update",
@@ -241,17 +244,26 @@ fn table() -> Table {
         ),
         (
             "/api/labels/criterion/remove",
-            (vec![("id", "999999"), ("criterion_id", "1")], [D, D, D, D, A, A]),
+            (
+                vec![("id", "999999"), ("criterion_id", "1")],
+                [D, D, D, D, A, A],
+            ),
         ),
         (
             "/api/labels/scheme/status",
-            (vec![("id", "999999"), ("status", "open")], [D, D, D, D, A, A]),
+            (
+                vec![("id", "999999"), ("status", "open")],
+                [D, D, D, D, A, A],
+            ),
         ),
         (
             "/api/labels/queue",
             (vec![("status", "submitted")], [D, D, D, D, A, A]),
         ),
-        ("/api/labels/org", (vec![("org_id", "1")], [D, A, D, D, D, D])),
+        (
+            "/api/labels/org",
+            (vec![("org_id", "1")], [D, A, D, D, D, D]),
+        ),
         (
             "/api/labels/apply",
             (
@@ -259,31 +271,61 @@ fn table() -> Table {
                 [D, A, D, D, D, D],
             ),
         ),
-        ("/api/labels/dossier", (vec![("id", "999999")], [D, A, A, A, A, A])),
-        ("/api/labels/answers", (vec![("id", "999999")], [D, A, A, A, A, A])),
-        ("/api/labels/submit", (vec![("id", "999999")], [D, A, A, A, A, A])),
-        ("/api/labels/withdraw", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        (
+            "/api/labels/dossier",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/labels/answers",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/labels/submit",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/labels/withdraw",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
         (
             "/api/labels/decide",
-            (vec![("id", "999999"), ("action", "granted")], [D, D, D, D, A, A]),
+            (
+                vec![("id", "999999"), ("action", "granted")],
+                [D, D, D, D, A, A],
+            ),
         ),
         (
             "/api/labels/evidence/remove",
-            (vec![("id", "999999"), ("evidence_id", "1")], [D, A, A, A, A, A]),
+            (
+                vec![("id", "999999"), ("evidence_id", "1")],
+                [D, A, A, A, A, A],
+            ),
         ),
         ("/api/admin/analysts", (vec![], [D, D, D, D, D, A])),
         (
             "/api/admin/analyst",
-            (vec![("email", "personne@exemple.fr"), ("on", "1")], [D, D, D, D, D, A]),
+            (
+                vec![("email", "personne@exemple.fr"), ("on", "1")],
+                [D, D, D, D, D, A],
+            ),
         ),
         // The programming: public reads; writes for the verified buyer's members (its
         // organisation is 3 and its plan 1, created in the setup).
-        ("/api/plans/list", (vec![("query", "levier=insertion")], [A, A, A, A, A, A])),
+        (
+            "/api/plans/list",
+            (vec![("query", "levier=insertion")], [A, A, A, A, A, A]),
+        ),
         ("/api/plans/get", (vec![("id", "1")], [A, A, A, A, A, A])),
-        ("/api/plans/mine", (vec![("org_id", "3")], [D, D, D, A, D, D])),
+        (
+            "/api/plans/mine",
+            (vec![("org_id", "3")], [D, D, D, A, D, D]),
+        ),
         (
             "/api/plans/create",
-            (vec![("org_id", "3"), ("form[title]", "")], [D, D, D, A, D, D]),
+            (
+                vec![("org_id", "3"), ("form[title]", "")],
+                [D, D, D, A, D, D],
+            ),
         ),
         ("/api/plans/edit", (vec![("id", "1")], [D, D, D, A, D, D])),
         (
@@ -293,7 +335,10 @@ fn table() -> Table {
         // Cancelling without a reason: the buyer is told to give one (422).
         (
             "/api/plans/status",
-            (vec![("id", "1"), ("status", "cancelled")], [D, D, D, A, D, D]),
+            (
+                vec![("id", "1"), ("status", "cancelled")],
+                [D, D, D, A, D, D],
+            ),
         ),
         (
             "/api/plans/lot/add",
@@ -315,13 +360,22 @@ fn table() -> Table {
             "/api/plans/interest/remove",
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),
-        ("/api/plans/interests", (vec![("plan_id", "1")], [D, D, D, A, D, D])),
+        (
+            "/api/plans/interests",
+            (vec![("plan_id", "1")], [D, D, D, A, D, D]),
+        ),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
         (
             "/api/alerts/save",
-            (vec![("name", ""), ("frequency", "instant")], [D, A, A, A, A, A]),
+            (
+                vec![("name", ""), ("frequency", "instant")],
+                [D, A, A, A, A, A],
+            ),
         ),
-        ("/api/alerts/remove", (vec![("id", "999999")], [D, A, A, A, A, A])),
+        (
+            "/api/alerts/remove",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
         ("/api/alerts/read", (vec![], [D, A, A, A, A, A])),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),

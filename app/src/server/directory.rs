@@ -146,8 +146,12 @@ pub async fn search(
     let facets = DirectoryFacets {
         kinds: facet(kinds, |_| None),
         naf_divisions: facet(nafs, |d| divisions.get(d).cloned()),
-        cpv_divisions: facet(cpv_divisions, |d| cpv_names.get(&format!("{d}000000")).cloned()),
-        labels: facet(labels, |l| crate::domain::offer::label_name(l).map(String::from)),
+        cpv_divisions: facet(cpv_divisions, |d| {
+            cpv_names.get(&format!("{d}000000")).cloned()
+        }),
+        labels: facet(labels, |l| {
+            crate::domain::offer::label_name(l).map(String::from)
+        }),
         tlabels: facet(tlabels, |t| schemes.get(t).cloned()),
         with_offers,
         sizes: facet(sizes, |_| None),

@@ -46,6 +46,10 @@ pub async fn set_analyst(email: String, on: String) -> Result<(), AppError> {
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     auth::set_analyst(&state.db, &email, on == "1").await?;
-    leptos_axum::redirect(if on == "1" { "/admin?ok=analyst_added#analysts" } else { "/admin?ok=analyst_removed#analysts" });
+    leptos_axum::redirect(if on == "1" {
+        "/admin?ok=analyst_added#analysts"
+    } else {
+        "/admin?ok=analyst_removed#analysts"
+    });
     Ok(())
 }

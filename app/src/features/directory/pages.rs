@@ -287,7 +287,11 @@ fn Facets(
         (Facet::Kind, t("org.kind_label"), page_facets.kinds),
         (Facet::HasOffers, t("directory.offers_title"), with_offers),
         (Facet::Naf, t("directory.naf"), page_facets.naf_divisions),
-        (Facet::Cpv, t("catalogue.cpv_division"), page_facets.cpv_divisions),
+        (
+            Facet::Cpv,
+            t("catalogue.cpv_division"),
+            page_facets.cpv_divisions,
+        ),
         (Facet::Label, t("catalogue.label"), page_facets.labels),
         (
             Facet::Inclusive,

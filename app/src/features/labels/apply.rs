@@ -56,16 +56,28 @@ fn Applications(l: OrgLabels) -> impl IntoView {
     let schemes: Vec<(String, String)> = l
         .open
         .iter()
-        .map(|(id, name, target)| (id.to_string(), format!("{name} ({})", t(&target.label_key()))))
+        .map(|(id, name, target)| {
+            (
+                id.to_string(),
+                format!("{name} ({})", t(&target.label_key())),
+            )
+        })
         .collect();
-    let mut holders = vec![("org".to_string(), format!("{} — {}", t("label.holder_org"), l.org_name))];
+    let mut holders = vec![(
+        "org".to_string(),
+        format!("{} — {}", t("label.holder_org"), l.org_name),
+    )];
     // Offers only when some referential labels offers.
-    if l.open.iter().any(|(_, _, target)| *target != LabelTarget::Org) {
-        holders.extend(
-            l.offers
-                .iter()
-                .map(|(id, title)| (id.to_string(), format!("{} — {title}", t("label.holder_offer")))),
-        );
+    if l.open
+        .iter()
+        .any(|(_, _, target)| *target != LabelTarget::Org)
+    {
+        holders.extend(l.offers.iter().map(|(id, title)| {
+            (
+                id.to_string(),
+                format!("{} — {title}", t("label.holder_offer")),
+            )
+        }));
     }
     view! {
         <p class="lead">{l.org_name.clone()}</p>

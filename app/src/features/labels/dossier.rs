@@ -89,7 +89,10 @@ fn DossierView(d: Dossier) -> impl IntoView {
     let errors = [action_error(save), action_error(submit)];
     let editable = d.member && d.status.editable();
     let back = if d.member {
-        (format!("/compte/organisations/{}/labels", d.org_id), t("label.my_labels"))
+        (
+            format!("/compte/organisations/{}/labels", d.org_id),
+            t("label.my_labels"),
+        )
     } else {
         ("/labels/instruction".to_string(), t("label.queue_title"))
     };
@@ -226,7 +229,11 @@ fn FileList(files: Vec<crate::domain::label::EvidenceView>) -> impl IntoView {
 
 /// A criterion's files, and the plain multipart form that adds one (works without JavaScript).
 #[component]
-fn EvidencePanel(id: i32, c: DossierCriterion, errors: [Signal<Option<AppError>>; 2]) -> impl IntoView {
+fn EvidencePanel(
+    id: i32,
+    c: DossierCriterion,
+    errors: [Signal<Option<AppError>>; 2],
+) -> impl IntoView {
     let remove = ServerAction::<RemoveLabelEvidence>::new();
     let cid = c.criterion.id;
     let field = format!("file-{cid}");
@@ -273,7 +280,11 @@ fn EvidencePanel(id: i32, c: DossierCriterion, errors: [Signal<Option<AppError>>
 fn WithdrawPanel(id: i32, granted: bool) -> impl IntoView {
     let action = ServerAction::<WithdrawLabelApplication>::new();
     let error = action_error(action);
-    let confirm_error = move || error.get().and_then(|e| e.field_error("confirm").map(|f| t(&f.key)));
+    let confirm_error = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error("confirm").map(|f| t(&f.key)))
+    };
     view! {
         <section class="card card--danger" aria-labelledby="withdraw-h">
             <h2 id="withdraw-h">{t(if granted { "label.renounce_title" } else { "label.withdraw_title" })}</h2>
@@ -300,7 +311,11 @@ fn WithdrawPanel(id: i32, granted: bool) -> impl IntoView {
 fn DecisionPanel(id: i32, status: ApplicationStatus) -> impl IntoView {
     let action = ServerAction::<DecideLabelApplication>::new();
     let error = action_error(action);
-    let reason_error = move || error.get().and_then(|e| e.field_error("reason").map(|f| t(&f.key)));
+    let reason_error = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error("reason").map(|f| t(&f.key)))
+    };
     let choices: &[&str] = match status {
         ApplicationStatus::Submitted => &["granted", "changes_requested", "refused"],
         ApplicationStatus::Granted => &["withdrawn"],

@@ -2,11 +2,11 @@
 //! the facts buyers use for the legal levers, each explained.
 
 use super::api::get_offer;
+use crate::components::lists::TerritorialBadges;
 use crate::domain::contracts::format_euros;
 use crate::domain::offer::{french_decimal, is_short_chain, tenths, PublicOffer};
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
-use crate::components::lists::TerritorialBadges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

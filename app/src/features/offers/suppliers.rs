@@ -2,11 +2,11 @@
 //! offers in its trade and those that already won public contracts in it.
 
 use super::api::cpv_suppliers;
+use crate::components::lists::TerritorialBadges;
 use crate::domain::catalogue::Suppliers;
 use crate::domain::contracts::format_euros;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
-use crate::components::lists::TerritorialBadges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -2,13 +2,13 @@
 //! presentation, website, and the public contracts it won.
 
 use super::api::org_profile;
+use crate::components::lists::TerritorialBadges;
 use crate::domain::contracts::format_euros;
 use crate::domain::org::PublicProfile;
 use crate::features::directory::map::CommuneMiniMap;
 use crate::features::placeholder::set_status;
-use crate::i18n::t;
-use crate::components::lists::TerritorialBadges;
 use crate::features::programming::list::Row;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -14,7 +14,10 @@ use leptos_router::hooks::{use_location, use_query_map};
 #[component]
 pub fn InterestPanel(plan_id: i32, lots: Vec<LotView>) -> impl IntoView {
     let location = use_location();
-    let options = Resource::new(move || location.search.get(), move |_| interest_options(plan_id));
+    let options = Resource::new(
+        move || location.search.get(),
+        move |_| interest_options(plan_id),
+    );
     let query = use_query_map();
     let ok = move || query.with(|q| q.get("ok"));
     view! {
@@ -50,10 +53,23 @@ fn Options(o: InterestOptions, plan_id: i32, lots: Vec<LotView>) -> impl IntoVie
     if o.orgs.is_empty() {
         return view! { <p>{t("plan.interest_no_business")}</p> }.into_any();
     }
-    let orgs: Vec<(String, String)> = o.orgs.iter().map(|(id, n, _)| (id.to_string(), n.clone())).collect();
+    let orgs: Vec<(String, String)> = o
+        .orgs
+        .iter()
+        .map(|(id, n, _)| (id.to_string(), n.clone()))
+        .collect();
     let mut lot_options = vec![(String::new(), t("plan.interest_whole"))];
-    lot_options.extend(lots.iter().map(|l| (l.id.to_string(), format!("{} {} — {}", t("plan.lot"), l.number, l.title))));
-    let offers: Vec<(i32, String)> = o.orgs.iter().flat_map(|(_, _, offers)| offers.clone()).collect();
+    lot_options.extend(lots.iter().map(|l| {
+        (
+            l.id.to_string(),
+            format!("{} {} — {}", t("plan.lot"), l.number, l.title),
+        )
+    }));
+    let offers: Vec<(i32, String)> = o
+        .orgs
+        .iter()
+        .flat_map(|(_, _, offers)| offers.clone())
+        .collect();
     let has_lots = !lots.is_empty();
     view! {
         {(!o.mine.is_empty()).then(move || view! {

@@ -4,10 +4,10 @@
 
 use super::api::plans_list;
 use crate::components::lists::Pagination;
-use crate::features::alerts::pages::SaveSearchForm;
 use crate::domain::programming::{
     estimate_text, next_quarters, PlanFilters, PlanPage, PlanStatus, PlanSummary, AMOUNTS, LEVERS,
 };
+use crate::features::alerts::pages::SaveSearchForm;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -68,7 +68,11 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
             quarters.insert(0, q.clone());
         }
     }
-    let select = |id: &'static str, name: &'static str, label: String, current: Option<String>, options: Vec<(String, String)>| {
+    let select = |id: &'static str,
+                  name: &'static str,
+                  label: String,
+                  current: Option<String>,
+                  options: Vec<(String, String)>| {
         view! {
             <div class="field">
                 <label for=id>{label}</label>
@@ -82,8 +86,16 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
             </div>
         }
     };
-    let list_view = PlanFilters { timeline: false, page: 1, ..f.clone() };
-    let timeline_view = PlanFilters { timeline: true, page: 1, ..f.clone() };
+    let list_view = PlanFilters {
+        timeline: false,
+        page: 1,
+        ..f.clone()
+    };
+    let timeline_view = PlanFilters {
+        timeline: true,
+        page: 1,
+        ..f.clone()
+    };
     let timeline = f.timeline;
     view! {
         <form class="filters card" method="get" action="/programmation" role="search">
