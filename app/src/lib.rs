@@ -15,7 +15,7 @@ pub mod server;
 use components::layout::Layout;
 use features::{
     admin, alerts, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
-    programming,
+    programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -119,7 +119,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/organisations/:id/programmation") view=programming::manage::BuyerProgrammePage ssr=ASYNC />
                         <Route path=path!("/compte/alertes") view=alerts::pages::AlertsPageView ssr=ASYNC />
                         <Route path=path!("/compte/achats/:id") view=programming::editor::PlanEditorPage ssr=ASYNC />
-                        <Route path=path!("/sourcage") view=|| view! { <placeholder::AreaPage key="nav.sourcing" /> } ssr=ASYNC />
+                        <Route path=path!("/sourcage") view=sourcing::public::SourcingPage ssr=ASYNC />
+                        <Route path=path!("/sourcage/appels/:id") view=sourcing::public::CallPage ssr=ASYNC />
+                        <Route path=path!("/sourcage/reunions/:id") view=sourcing::public::MeetingPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id/sourcage") view=sourcing::buyer::BoardPage ssr=ASYNC />
+                        <Route path=path!("/compte/sourcage/appels/:id") view=sourcing::buyer::CallEditorPage ssr=ASYNC />
+                        <Route path=path!("/compte/sourcage/reunions/:id") view=sourcing::buyer::MeetingAdminPage ssr=ASYNC />
+                        <Route path=path!("/compte/reunions") view=sourcing::mine::MyMeetingsPage ssr=ASYNC />
                         <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />
                         <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />

@@ -11,5 +11,6 @@ pub mod generate_catalogue;
 pub mod generate_plans;
 pub mod photos;
 pub mod security;
+pub mod sourcing;
 pub mod uploads;
 pub mod web;

@@ -76,7 +76,8 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let state = state(&config, db.clone(), search)?;
     let store = DbSessionStore::new(db.clone());
     // Expired sessions, outbox rows past their retention and labels past their validity are
-    // swept hourly (and at start); weekly alert digests due are sent then.
+    // swept hourly (and at start); weekly alert digests due are sent then, and the reminders of
+    // meetings starting within a day.
     tokio::spawn({
         let store = store.clone();
         let (mailer, public_url) = (state.mailer.clone(), state.public_url.clone());
@@ -109,6 +110,18 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                     Ok(0) => {}
                     Ok(n) => tracing::info!("alerts: {n} weekly digests sent"),
                     Err(e) => tracing::warn!("weekly digests failed: {e}"),
+                }
+                match app::server::sourcing::meetings::send_reminders(
+                    &db,
+                    &mailer,
+                    &public_url,
+                    chrono::Utc::now(),
+                )
+                .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("sourcing: {n} meeting reminders sent"),
+                    Err(e) => tracing::warn!("meeting reminders failed: {e}"),
                 }
             }
         }
@@ -171,6 +184,19 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/compte/achats/{id}/interesses.csv",
             get(crate::exports::plan_interests_csv),
         )
+        .route(
+            "/compte/sourcage/appels/{id}/reponses.csv",
+            get(crate::sourcing::answers_csv),
+        )
+        .route(
+            "/compte/sourcage/reunions/{id}/inscrits.csv",
+            get(crate::sourcing::attendees_csv),
+        )
+        .route(
+            "/sourcage/reunions/{id}/calendrier.ics",
+            get(crate::sourcing::meeting_ics),
+        )
+        .route("/agenda/{file}", get(crate::sourcing::personal_feed))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only this route takes large bodies.
         .route(

@@ -28,8 +28,8 @@ fn field_message(err: &crate::error::FieldError) -> String {
 /// (default: `name`), which differs when the form is a struct (`form[siret]` vs `siret`).
 #[component]
 pub fn TextField(
-    name: &'static str,
-    #[prop(optional)] field: Option<&'static str>,
+    #[prop(into)] name: String,
+    #[prop(optional, into)] field: Option<String>,
     #[prop(into)] label: String,
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional, into)] hint: Option<String>,
@@ -39,15 +39,16 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let field = field.unwrap_or(name);
+    let field = field.unwrap_or_else(|| name.clone());
     let id = format!("f-{field}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let message = move || {
+    let message = Signal::derive(move || {
         error
             .get()
-            .and_then(|e| e.field_error(field).map(field_message))
-    };
+            .and_then(|e| e.field_error(&field).map(field_message))
+    });
+    let message = move || message.get();
     let has_hint = hint.is_some();
     let described = {
         let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
@@ -99,8 +100,8 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 /// A labelled select whose error is tied to it, like `TextField`.
 #[component]
 pub fn SelectField(
-    name: &'static str,
-    field: &'static str,
+    #[prop(into)] name: String,
+    #[prop(into)] field: String,
     #[prop(into)] label: String,
     options: Vec<(String, String)>,
     #[prop(optional)] required: bool,
@@ -112,11 +113,12 @@ pub fn SelectField(
 ) -> impl IntoView {
     let id = format!("f-{field}");
     let err_id = format!("{id}-error");
-    let message = move || {
+    let message = Signal::derive(move || {
         error
             .get()
-            .and_then(|e| e.field_error(field).map(field_message))
-    };
+            .and_then(|e| e.field_error(&field).map(field_message))
+    });
+    let message = move || message.get();
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
     view! {
@@ -152,8 +154,8 @@ fn described(hint: Option<String>, error: Option<String>) -> Option<String> {
 /// A labelled textarea, with a hint and its error (see `TextField`).
 #[component]
 pub fn TextAreaField(
-    name: &'static str,
-    field: &'static str,
+    #[prop(into)] name: String,
+    #[prop(into)] field: String,
     #[prop(into)] label: String,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional, into)] value: Option<String>,
@@ -163,11 +165,12 @@ pub fn TextAreaField(
     let id = format!("f-{field}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let message = move || {
+    let message = Signal::derive(move || {
         error
             .get()
-            .and_then(|e| e.field_error(field).map(field_message))
-    };
+            .and_then(|e| e.field_error(&field).map(field_message))
+    });
+    let message = move || message.get();
     let has_hint = hint.is_some();
     view! {
         <div class="field" class:field--error=move || message().is_some()>

@@ -12,4 +12,5 @@ pub mod org;
 pub mod programming;
 pub mod query;
 pub mod siret;
+pub mod sourcing;
 pub mod validate;

@@ -11,3 +11,4 @@ pub mod offers;
 pub mod orgs;
 pub mod placeholder;
 pub mod programming;
+pub mod sourcing;

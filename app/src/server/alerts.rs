@@ -261,7 +261,7 @@ async fn emails_of(
         .collect())
 }
 
-async fn notify(
+pub(crate) async fn notify(
     db: &DatabaseConnection,
     user_id: i32,
     title: &str,

@@ -89,6 +89,25 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Begins a transaction that writes after locking one row with `lock_exclusive()` (a meeting
+/// whose seats it counts): concurrent writers of that row then queue, and each sees what the one
+/// before committed.
+/// - SQLite: IMMEDIATE, which serialises every writer anyway (row locks do not exist there).
+/// - PostgreSQL: READ COMMITTED, so that the statements after the lock see the rows the previous
+///   holder committed (SERIALIZABLE would keep the older snapshot and fail instead of waiting).
+pub async fn begin_locking(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let isolation_level = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => Some(sea_orm::IsolationLevel::ReadCommitted),
+        _ => None,
+    };
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        isolation_level,
+        ..Default::default()
+    })
+    .await
+}
+
 /// Whether a failed transaction may succeed if run again as it was: PostgreSQL's serialization
 /// failures and deadlocks (SQLSTATE 40001, 40P01), which SERIALIZABLE writes meet when they
 /// race each other.

@@ -24,6 +24,7 @@ pub mod rich_text;
 pub mod search;
 pub mod security;
 pub mod sessions;
+pub mod sourcing;
 pub mod state;
 
 /// Logs a database error and turns it into the user-safe `Internal`.

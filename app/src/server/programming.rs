@@ -124,7 +124,7 @@ async fn write_children(
     Ok(())
 }
 
-async fn record(
+pub(crate) async fn record(
     db: &impl ConnectionTrait,
     id: i32,
     actor: i32,

@@ -36,7 +36,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || user.get().map(|u| match u {
                 Ok(Some(u)) => view! {
                     <p>{u.display_name} " — " {u.email}</p>
-                    <p><a href="/compte/alertes">{t("alert.title")}</a></p>
+                    <p class="card__links"><a href="/compte/alertes">{t("alert.title")}</a> <a href="/compte/reunions">{t("sourcing.my_meetings")}</a></p>
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
                     {(u.is_analyst || u.is_admin).then(|| view! {
                         <p class="card__links">
@@ -107,6 +107,9 @@ fn AccountBody(
                                             })}
                                             {(o.kind == OrgKind::Buyer && !o.pending && o.verified).then(|| view! {
                                                 <a href=format!("/compte/organisations/{}/programmation", o.id)>{t("plan.mine_link")}</a>
+                                            })}
+                                            {(o.kind == OrgKind::Buyer && !o.pending && o.verified).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}/sourcage", o.id)>{t("sourcing.board")}</a>
                                             })}
                                             {o.public.then(|| view! {
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>

@@ -7,6 +7,7 @@ use super::list::status_class;
 use crate::domain::programming::{estimate_text, PlanView};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
+use crate::features::sourcing::public::PlanSourcingPanel;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,6 +118,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 </ol>
             </section>
         })}
+        <PlanSourcingPanel plan_id=s.id />
         <InterestPanel plan_id=s.id lots=p.lots.clone() />
         <section aria-labelledby="plan-history">
             <h2 id="plan-history">{t("label.history")}</h2>

@@ -10,6 +10,7 @@ use crate::components::form::{action_error, FormAlert, TextField};
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
+use crate::features::sourcing::buyer::PlanSourcingTools;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -58,6 +59,7 @@ pub fn PlanEditorPage() -> impl IntoView {
                     })}
                     <StatusPanel p=p.clone() />
                     <InterestedFirms plan_id=p.id />
+                    <PlanSourcingTools plan_id=p.id buyer_id=p.buyer_id open=matches!(p.status, PlanStatus::Planned | PlanStatus::Sourcing) />
                     <LotsPanel p=p.clone() />
                     <FieldsPanel p />
                 }.into_any(),

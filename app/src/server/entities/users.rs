@@ -13,6 +13,8 @@ pub struct Model {
     pub is_analyst: bool,
     pub lang: String,
     pub created_at: ChronoDateTimeUtc,
+    /// The secret of the person's calendar feed of meetings (`/agenda/{token}.ics`).
+    pub calendar_token: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

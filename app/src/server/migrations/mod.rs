@@ -15,6 +15,7 @@ mod m20261127_000008_labels;
 mod m20261127_000009_programming;
 mod m20261127_000010_plan_interests;
 mod m20261127_000011_alerts;
+mod m20261201_000012_sourcing;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_programming::Migration),
             Box::new(m20261127_000010_plan_interests::Migration),
             Box::new(m20261127_000011_alerts::Migration),
+            Box::new(m20261201_000012_sourcing::Migration),
         ]
     }
 }
