@@ -364,6 +364,113 @@ fn table() -> Table {
             "/api/plans/interests",
             (vec![("plan_id", "1")], [D, D, D, A, D, D]),
         ),
+        // Sourcing: call 1 (a draft) and meeting 1 of plan 1, created in the setup.
+        ("/api/sourcing/home", (vec![], [A, A, A, A, A, A])),
+        (
+            "/api/sourcing/plan",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/sourcing/board",
+            (vec![("org_id", "3")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/sourcing/call/create",
+            (
+                vec![
+                    ("plan_id", "1"),
+                    ("title", ""),
+                    ("deadline_day", ""),
+                    ("deadline_time", ""),
+                ],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            "/api/sourcing/call/update",
+            (
+                vec![
+                    ("id", "1"),
+                    ("title", ""),
+                    ("deadline_day", ""),
+                    ("deadline_time", ""),
+                ],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        // A draft is the buyer's: 404 for everyone else (no right refused, nothing shown).
+        (
+            "/api/sourcing/call/get",
+            (vec![("id", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/sourcing/call/edit",
+            (vec![("id", "1")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/sourcing/call/question/add",
+            (
+                vec![("id", "1"), ("kind", "text"), ("label", "")],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            "/api/sourcing/call/question/remove",
+            (
+                vec![("id", "1"), ("question_id", "999999")],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        // Without a question the buyer is told to add one (422).
+        (
+            "/api/sourcing/call/open",
+            (vec![("id", "1")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/sourcing/call/publish",
+            (vec![("id", "1"), ("summary", "")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/sourcing/call/answer",
+            (vec![("id", "1"), ("org_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/sourcing/meeting/create",
+            (
+                vec![
+                    ("plan_id", "1"),
+                    ("form[title]", ""),
+                    ("form[day]", ""),
+                    ("form[start]", ""),
+                    ("form[end]", ""),
+                    ("form[deadline_day]", ""),
+                    ("form[deadline_time]", ""),
+                ],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            "/api/sourcing/meeting/get",
+            (vec![("id", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/sourcing/meeting/admin",
+            (vec![("id", "1")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/sourcing/meeting/register",
+            (vec![("id", "1"), ("org_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/sourcing/meeting/unregister",
+            (vec![("registration_id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/sourcing/meeting/cancel",
+            (vec![("id", "1"), ("note", "")], [D, D, D, A, D, D]),
+        ),
+        ("/api/sourcing/mine", (vec![], [D, A, A, A, A, A])),
+        ("/api/sourcing/calendar-token", (vec![], [D, A, A, A, A, A])),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
         (
             "/api/alerts/save",
@@ -500,6 +607,34 @@ async fn every_server_function_checks_its_caller() {
                     .await
                     .unwrap();
                 assert_eq!((org_id, plan), (3, 1));
+                // Call 1 and meeting 1 of plan 1: the sourcing's entries below.
+                let call = app::server::sourcing::calls::create(
+                    &app.db,
+                    &caller,
+                    plan,
+                    "Appel",
+                    "",
+                    "2099-01-15",
+                    "12:00",
+                )
+                .await
+                .unwrap();
+                let meeting_form = app::domain::sourcing::MeetingForm {
+                    title: "Rencontre".into(),
+                    day: "2099-02-10".into(),
+                    start: "14:00".into(),
+                    end: "16:00".into(),
+                    place: "Mairie".into(),
+                    capacity: "10".into(),
+                    deadline_day: "2099-02-01".into(),
+                    deadline_time: "18:00".into(),
+                    ..Default::default()
+                };
+                let meeting =
+                    app::server::sourcing::meetings::create(&app.db, &caller, plan, &meeting_form)
+                        .await
+                        .unwrap();
+                assert_eq!((call, meeting), (1, 1));
             }
             emails.push(email);
         }
