@@ -91,6 +91,23 @@ impl AppError {
         }
     }
 
+    /// The same error with its fields renamed `<prefix><field>`: for a form whose inputs share
+    /// a page with another form's of the same names.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        match self {
+            AppError::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        e.field = format!("{prefix}{}", e.field);
+                        e
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The message for `field`, if this error has one.
     pub fn field_error(&self, field: &str) -> Option<&FieldError> {
         match self {

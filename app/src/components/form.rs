@@ -15,6 +15,24 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// A form to empty after each successful submission: with JavaScript the page is patched in
+/// place, so what was typed (and ticked) would otherwise stay for the next entry.
+pub fn reset_on_success<I, O>(action: ServerAction<I>) -> NodeRef<leptos::html::Form>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            if let Some(f) = form.get_untracked() {
+                f.reset();
+            }
+        }
+    });
+    form
+}
+
 /// The translated message of a field error.
 fn field_message(err: &crate::error::FieldError) -> String {
     let text = tr(use_lang(), &err.key);

@@ -8,7 +8,9 @@ use super::api::{
     CreateMeeting, OpenCall, PublishSummary, RemoveQuestion, UpdateCall,
 };
 use super::public::{CallRow, MeetingFacts, MeetingRow};
-use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::form::{
+    action_error, reset_on_success, FormAlert, SelectField, TextAreaField, TextField,
+};
 use crate::domain::sourcing::{
     CallEdit, CallStatus, MeetingAdmin, QuestionKind, RegStatus, MAX_QUESTION, MAX_TEXT, MAX_TITLE,
 };
@@ -100,8 +102,8 @@ pub fn PlanSourcingTools(plan_id: i32, buyer_id: i32, open: bool) -> impl IntoVi
                             <TextField name="title" field="call_title" label=t("sourcing.call_title") required=true maxlength=MAX_TITLE error=call_error />
                             <TextAreaField name="intro" field="intro" label=t("sourcing.intro") hint=t("sourcing.intro_hint") maxlength=MAX_TEXT error=call_error />
                             <div class="filters__grid">
-                                <TextField name="deadline_day" label=t("sourcing.deadline_day") input_type="date" required=true error=call_error />
-                                <TextField name="deadline_time" label=t("sourcing.deadline_time") input_type="time" value="12:00" required=true error=call_error />
+                                <TextField name="deadline_day" field="call_deadline_day" label=t("sourcing.deadline_day") input_type="date" required=true error=call_error />
+                                <TextField name="deadline_time" field="call_deadline_time" label=t("sourcing.deadline_time") input_type="time" value="12:00" required=true error=call_error />
                             </div>
                             <div><button type="submit" class="button button--primary">{t("sourcing.create_call")}</button></div>
                         </ActionForm>
@@ -112,22 +114,22 @@ pub fn PlanSourcingTools(plan_id: i32, buyer_id: i32, open: bool) -> impl IntoVi
                         <ActionForm action=meeting attr:class="form" attr:novalidate="">
                             <FormAlert error=meeting_error />
                             <input type="hidden" name="plan_id" value=plan_id />
-                            <TextField name="form[title]" field="title" label=t("sourcing.meeting_title") required=true maxlength=MAX_TITLE error=meeting_error />
-                            <TextAreaField name="form[description]" field="description" label=t("sourcing.description") maxlength=MAX_TEXT error=meeting_error />
+                            <TextField name="form[title]" field="m_title" label=t("sourcing.meeting_title") required=true maxlength=MAX_TITLE error=meeting_error />
+                            <TextAreaField name="form[description]" field="m_description" label=t("sourcing.description") maxlength=MAX_TEXT error=meeting_error />
                             <div class="filters__grid">
-                                <TextField name="form[day]" field="day" label=t("sourcing.day") input_type="date" required=true error=meeting_error />
-                                <TextField name="form[start]" field="start" label=t("sourcing.start") input_type="time" required=true error=meeting_error />
-                                <TextField name="form[end]" field="end" label=t("sourcing.end") input_type="time" required=true error=meeting_error />
+                                <TextField name="form[day]" field="m_day" label=t("sourcing.day") input_type="date" required=true error=meeting_error />
+                                <TextField name="form[start]" field="m_start" label=t("sourcing.start") input_type="time" required=true error=meeting_error />
+                                <TextField name="form[end]" field="m_end" label=t("sourcing.end") input_type="time" required=true error=meeting_error />
                             </div>
-                            <TextField name="form[place]" field="place" label=t("sourcing.place") hint=t("sourcing.place_hint") error=meeting_error />
-                            <TextField name="form[online_url]" field="online_url" label=t("sourcing.online_url") input_type="url" error=meeting_error />
+                            <TextField name="form[place]" field="m_place" label=t("sourcing.place") hint=t("sourcing.place_hint") error=meeting_error />
+                            <TextField name="form[online_url]" field="m_online_url" label=t("sourcing.online_url") input_type="url" error=meeting_error />
                             <div class="filters__grid">
-                                <TextField name="form[capacity]" field="capacity" label=t("sourcing.capacity") hint=t("sourcing.capacity_hint") input_type="number" error=meeting_error />
-                                <TextField name="form[slot_minutes]" field="slot_minutes" label=t("sourcing.slot_minutes") hint=t("sourcing.slot_minutes_hint") input_type="number" error=meeting_error />
+                                <TextField name="form[capacity]" field="m_capacity" label=t("sourcing.capacity") hint=t("sourcing.capacity_hint") input_type="number" error=meeting_error />
+                                <TextField name="form[slot_minutes]" field="m_slot_minutes" label=t("sourcing.slot_minutes") hint=t("sourcing.slot_minutes_hint") input_type="number" error=meeting_error />
                             </div>
                             <div class="filters__grid">
-                                <TextField name="form[deadline_day]" field="deadline_day" label=t("sourcing.registration_day") input_type="date" required=true error=meeting_error />
-                                <TextField name="form[deadline_time]" field="deadline_time" label=t("sourcing.registration_time") input_type="time" value="18:00" required=true error=meeting_error />
+                                <TextField name="form[deadline_day]" field="m_deadline_day" label=t("sourcing.registration_day") input_type="date" required=true error=meeting_error />
+                                <TextField name="form[deadline_time]" field="m_deadline_time" label=t("sourcing.registration_time") input_type="time" value="18:00" required=true error=meeting_error />
                             </div>
                             <div><button type="submit" class="button button--primary">{t("sourcing.create_meeting")}</button></div>
                         </ActionForm>
@@ -194,6 +196,7 @@ fn CallEditor(c: CallEdit) -> impl IntoView {
         action_error(publish),
     );
     let draft = s.status == CallStatus::Draft;
+    let add_form = reset_on_success(add);
     let id = s.id;
     let kinds: Vec<(String, String)> = QuestionKind::ALL
         .iter()
@@ -247,7 +250,7 @@ fn CallEditor(c: CallEdit) -> impl IntoView {
             }}
             {draft.then(|| view! {
                 <h3>{t("sourcing.add_question")}</h3>
-                <ActionForm action=add attr:class="form" attr:novalidate="">
+                <ActionForm action=add node_ref=add_form attr:class="form" attr:novalidate="">
                     <FormAlert error=add_error />
                     <input type="hidden" name="id" value=id />
                     <TextField name="label" field="q_label" label=t("sourcing.question") required=true maxlength=MAX_QUESTION error=add_error />
@@ -303,8 +306,8 @@ fn CallEditor(c: CallEdit) -> impl IntoView {
                     <TextField name="title" field="call_title" label=t("sourcing.call_title") required=true value=s.title.clone() maxlength=MAX_TITLE error=update_error />
                     <TextAreaField name="intro" field="intro" label=t("sourcing.intro") value=c.call.intro.clone() maxlength=MAX_TEXT error=update_error />
                     <div class="filters__grid">
-                        <TextField name="deadline_day" label=t("sourcing.deadline_day") input_type="date" value=c.deadline_day.clone() required=true error=update_error />
-                        <TextField name="deadline_time" label=t("sourcing.deadline_time") input_type="time" value=c.deadline_time.clone() required=true error=update_error />
+                        <TextField name="deadline_day" field="call_deadline_day" label=t("sourcing.deadline_day") input_type="date" value=c.deadline_day.clone() required=true error=update_error />
+                        <TextField name="deadline_time" field="call_deadline_time" label=t("sourcing.deadline_time") input_type="time" value=c.deadline_time.clone() required=true error=update_error />
                     </div>
                     <div><button type="submit" class="button">{t("org.save")}</button></div>
                 </ActionForm>

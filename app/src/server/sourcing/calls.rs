@@ -53,15 +53,15 @@ async fn managed(
 fn deadline(c: &mut Checker, day: &str, time: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match paris_instant(day, time) {
         Ok(t) if t <= now => {
-            c.push("deadline_day", "sourcing.in_the_past");
+            c.push("call_deadline_day", "sourcing.in_the_past");
             None
         }
         Ok(t) => Some(t),
         Err(e) => {
             let field = if e == crate::domain::sourcing::TimeError::Day {
-                "deadline_day"
+                "call_deadline_day"
             } else {
-                "deadline_time"
+                "call_deadline_time"
             };
             c.errors.push(FieldError::new(field, e.key()));
             None

@@ -62,7 +62,8 @@ pub async fn create(
     let plan = managed_plan(&txn, caller, plan_id).await?;
     before_tender(&plan, "title")?;
     let now = Utc::now();
-    let m = form.check(now)?;
+    // The form shares the procurement's editor with its fields: its inputs are `m_<field>`.
+    let m = form.check(now).map_err(|e| e.prefixed("m_"))?;
     let id = meetings::ActiveModel {
         plan_id: Set(plan_id),
         title: Set(m.title),
