@@ -3,7 +3,7 @@
 //! stores the file under a name the server draws; and the download, for the applying business's
 //! members and the analysts only, always as an attachment that the browser does not interpret.
 
-use crate::uploads::{html_escape, lang};
+use crate::uploads::lang;
 use app::i18n::{tr, Lang};
 use app::server::labels::{self, StoredEvidence};
 use app::server::{auth::USER_ID_KEY, state::AppState};
@@ -20,21 +20,13 @@ pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
 /// A small page with the message and a way back to the application.
 fn error_page(status: StatusCode, lang: Lang, message: &str, id: i32) -> Response {
-    let back = tr(lang, "label.dossier_title");
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/labels/dossiers/{id}#criteria\">{}</a></p></main></body></html>",
-        lang.code(),
-        html_escape(&back),
-        html_escape(&back),
-        html_escape(message),
-        html_escape(&back)
-    );
-    (
+    let back = format!("/labels/dossiers/{id}#criteria");
+    crate::uploads::message_page(
         status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
+        lang,
+        message,
+        (&back, &tr(lang, "label.dossier_title")),
     )
-        .into_response()
 }
 
 /// The page of a refusal: its status, and the message of its field when it has one.

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod generate_catalogue;
 pub mod generate_plans;
 pub mod photos;
+pub mod pin;
 pub mod security;
 pub mod sourcing;
 pub mod uploads;

@@ -2,7 +2,7 @@
 //! reads the format from the bytes, decodes with limits, shrinks and re-encodes as a new JPEG
 //! under a name the server draws; and the serving of stored photos.
 
-use crate::uploads::{html_escape, lang};
+use crate::uploads::lang;
 use app::i18n::{tr, Lang};
 use app::server::photos::{self, MAX_BYTES, MAX_SIDE};
 use app::server::{auth::USER_ID_KEY, state::AppState};
@@ -17,21 +17,13 @@ use tower_sessions::Session;
 
 /// A small page with the message and a way back to the offer (the form posts without JS).
 fn error_page(status: StatusCode, lang: Lang, message: &str, offer: i32) -> Response {
-    let back = tr(lang, "offer.edit_title");
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/compte/offres/{offer}#photos\">{}</a></p></main></body></html>",
-        lang.code(),
-        html_escape(&back),
-        html_escape(&back),
-        html_escape(message),
-        html_escape(&back)
-    );
-    (
+    let back = format!("/compte/offres/{offer}#photos");
+    crate::uploads::message_page(
         status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
+        lang,
+        message,
+        (&back, &tr(lang, "offer.edit_title")),
     )
-        .into_response()
 }
 
 /// A stored photo: its name, size in pixels and bytes.

@@ -23,17 +23,23 @@ pub(crate) fn lang(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::Fr)
 }
 
-/// A small page with the message, its status, and a way back (the form posts without JS).
-fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
-    let message = tr(lang, key);
-    let back = tr(lang, "import.title");
+/// A small page with a message, its status, and a way back: the answer of a plain form
+/// (posted without JavaScript) that is refused. `back` is (local address, its text).
+pub(crate) fn message_page(
+    status: StatusCode,
+    lang: Lang,
+    message: &str,
+    back: (&str, &str),
+) -> Response {
+    let (href, text) = back;
     let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"/admin/imports\">{}</a></p></main></body></html>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"{}\">{}</a></p></main></body></html>",
         lang.code(),
-        html_escape(&back),
-        html_escape(&back),
-        html_escape(&message),
-        html_escape(&back)
+        html_escape(text),
+        html_escape(text),
+        html_escape(message),
+        html_escape(href),
+        html_escape(text)
     );
     (
         status,
@@ -41,6 +47,15 @@ fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
         html,
     )
         .into_response()
+}
+
+fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
+    message_page(
+        status,
+        lang,
+        &tr(lang, key),
+        ("/admin/imports", &tr(lang, "import.title")),
+    )
 }
 
 pub(crate) fn html_escape(s: &str) -> String {

@@ -211,6 +211,11 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             )),
         )
         .route(
+            "/compte/organisations/{id}/programmation/import",
+            axum::routing::post(crate::pin::import)
+                .layer(DefaultBodyLimit::max(crate::pin::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
             "/labels/dossiers/{id}/pieces",
             axum::routing::post(crate::evidence::upload).layer(DefaultBodyLimit::max(
                 crate::evidence::MAX_BYTES + 256 * 1024,

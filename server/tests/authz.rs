@@ -340,6 +340,17 @@ fn table() -> Table {
                 [D, D, D, A, D, D],
             ),
         ),
+        ("/api/plans/award", (vec![("id", "1")], [D, D, D, A, D, D])),
+        // Plan 1 is planned, not awarded: the buyer is told it cannot be linked yet (422).
+        (
+            "/api/plans/contract",
+            (vec![("id", "1"), ("contract", "")], [D, D, D, A, D, D]),
+        ),
+        // Plan 1 is planned, not a draft: the buyer is asked to confirm (422), then told so.
+        (
+            "/api/plans/draft/delete",
+            (vec![("id", "1")], [D, D, D, A, D, D]),
+        ),
         (
             "/api/plans/lot/add",
             (vec![("id", "1"), ("title", "")], [D, D, D, A, D, D]),

@@ -541,3 +541,170 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
         assert!(found("?etat=awarded").await, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn an_awarded_procurement_links_to_its_contract_once_imported() {
+    use app::server::entities::contracts;
+    for (backend, url) in backends("programming_award").await {
+        let app = TestApp::new(&url).await;
+        let buyer = app.signup("achats@ville.example").await;
+        let firm = app.signup("gerant@entreprise.example").await;
+        let city = org(
+            &app,
+            &buyer,
+            "buyer",
+            "216 901 231 00011",
+            "Ville de Lyon (fictive)",
+        )
+        .await;
+        verify(&app, city).await;
+        org(
+            &app,
+            &firm,
+            "business",
+            "120 027 016 00027",
+            "Traiteur (fictif)",
+        )
+        .await;
+        let caller = app::server::auth::Caller::for_user(
+            &app.db,
+            app::server::auth::find_by_email(&app.db, "achats@ville.example")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+        let form = app::domain::programming::PlanForm {
+            title: "Restauration scolaire".into(),
+            cpv: "55523100".into(),
+            procedure: "open".into(),
+            publication: "T2 2026".into(),
+            ..Default::default()
+        };
+        let plan = app::server::programming::create(&app.db, &caller, city, &form)
+            .await
+            .unwrap();
+        let id = plan.to_string();
+        let contract = |uid: &str, siret: &str, division: &str, on: &str| contracts::ActiveModel {
+            uid: Set(uid.into()),
+            kind: Set("marche".into()),
+            source_id: Set(uid.into()),
+            buyer_siret: Set(siret.into()),
+            object: Set(Some(format!("Marché {uid}"))),
+            cpv_division: Set(Some(division.into())),
+            notified_on: Set(chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").ok()),
+            amount_cents: Set(Some(30_000_000)),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        let ours = contract("A-1", "21690123100011", "55", "2026-09-01")
+            .insert(&app.db)
+            .await
+            .unwrap();
+        let other_trade = contract("A-2", "21690123100011", "45", "2026-10-01")
+            .insert(&app.db)
+            .await
+            .unwrap();
+        let too_old = contract("A-0", "21690123100011", "55", "2020-01-01")
+            .insert(&app.db)
+            .await
+            .unwrap();
+        let theirs = contract("B-1", "12002701600019", "55", "2026-09-01")
+            .insert(&app.db)
+            .await
+            .unwrap();
+
+        // Not awarded yet: nothing to link.
+        let (status, _, body) = app
+            .post(
+                "/api/plans/contract",
+                &[("id", &id), ("contract", &ours.id.to_string())],
+                Some(&buyer),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("plan.not_awarded"));
+        for (status, extra) in [
+            ("published", Some("https://marches.example/avis/1")),
+            ("awarded", None),
+        ] {
+            let mut f = vec![("id", id.as_str()), ("status", status)];
+            if let Some(u) = extra {
+                f.push(("tender_url", u));
+            }
+            let (s, _, body) = app.post("/api/plans/status", &f, Some(&buyer)).await;
+            ok(s, &body);
+        }
+
+        // The buyer's own contracts since a year before the publication, its trade first.
+        let (status, _, body) = app
+            .get(&format!("/api/plans/award?id={id}"), Some(&buyer))
+            .await;
+        ok(status, &body);
+        let link: app::domain::programming::AwardLink = serde_json::from_str(&body).unwrap();
+        let ids: Vec<i32> = link.candidates.iter().map(|(i, _)| *i).collect();
+        assert_eq!(ids, [ours.id, other_trade.id], "{backend}: {body}");
+        assert!(!ids.contains(&too_old.id) && !ids.contains(&theirs.id));
+        assert_eq!(
+            app.get(&format!("/api/plans/award?id={id}"), Some(&firm))
+                .await
+                .0
+                .as_u16(),
+            403
+        );
+
+        // Another buyer's contract is refused; its own is linked and shown to everyone.
+        let (status, _, _) = app
+            .post(
+                "/api/plans/contract",
+                &[("id", &id), ("contract", &theirs.id.to_string())],
+                Some(&buyer),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 422, "{backend}");
+        let (status, _, _) = app
+            .post(
+                "/api/plans/contract",
+                &[("id", &id), ("contract", &ours.id.to_string())],
+                Some(&firm),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = app
+            .post(
+                "/api/plans/contract",
+                &[("id", &id), ("contract", &ours.id.to_string())],
+                Some(&buyer),
+            )
+            .await;
+        ok(status, &body);
+        let p = plans::Entity::find_by_id(plan)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.contract_id, Some(ours.id), "{backend}");
+        let (_, _, html) = app.get(&format!("/programmation/{id}"), None).await;
+        assert!(
+            html.contains(&format!("href=\"/marches/{}\"", ours.id)),
+            "{backend}"
+        );
+        // Unlinked again.
+        let (status, _, _) = app
+            .post(
+                "/api/plans/contract",
+                &[("id", &id), ("contract", "")],
+                Some(&buyer),
+            )
+            .await;
+        ok(status, "");
+        let p = plans::Entity::find_by_id(plan)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.contract_id, None, "{backend}");
+    }
+}

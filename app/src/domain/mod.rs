@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod cpv;
 pub mod decp;
 pub mod directory;
+pub mod eforms;
 pub mod geo;
 pub mod label;
 pub mod ocds;

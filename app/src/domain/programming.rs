@@ -191,6 +191,8 @@ pub fn quarter_bounds(key: &str) -> Option<(NaiveDate, NaiveDate)> {
 /// The stage of a planned procurement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PlanStatus {
+    /// Imported (an eForms prior information notice) and not yet reviewed: the buyer's alone.
+    Draft,
     Planned,
     /// The buyer is consulting the market (sourcing).
     Sourcing,
@@ -202,7 +204,8 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
+    pub const ALL: [PlanStatus; 6] = [
+        PlanStatus::Draft,
         PlanStatus::Planned,
         PlanStatus::Sourcing,
         PlanStatus::Published,
@@ -212,6 +215,7 @@ impl PlanStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            PlanStatus::Draft => "draft",
             PlanStatus::Planned => "planned",
             PlanStatus::Sourcing => "sourcing",
             PlanStatus::Published => "published",
@@ -235,7 +239,8 @@ impl PlanStatus {
         use PlanStatus::*;
         matches!(
             (self, to),
-            (Planned, Sourcing | Published | Cancelled)
+            (Draft, Planned)
+                | (Planned, Sourcing | Published | Cancelled)
                 | (Sourcing, Planned | Published | Cancelled)
                 | (Published, Awarded | Cancelled)
         )
@@ -243,7 +248,10 @@ impl PlanStatus {
 
     /// The buyer may still change what it plans.
     pub fn editable(self) -> bool {
-        matches!(self, PlanStatus::Planned | PlanStatus::Sourcing)
+        matches!(
+            self,
+            PlanStatus::Draft | PlanStatus::Planned | PlanStatus::Sourcing
+        )
     }
 }
 
@@ -517,6 +525,14 @@ mod tests {
         assert!(Published.may_become(Cancelled));
         assert!(!Planned.may_become(Awarded));
         assert!(!Published.may_become(Planned));
+        assert!(Draft.may_become(Planned));
+        assert!(!Draft.may_become(Published) && !Draft.may_become(Cancelled));
+        assert!(!Planned.may_become(Draft));
+        assert_eq!(PlanFilters::from_query("etat=draft").status, None);
+        assert_eq!(
+            PlanFilters::from_query("etat=awarded").status.as_deref(),
+            Some("awarded")
+        );
         for end in [Awarded, Cancelled] {
             for to in PlanStatus::ALL {
                 assert!(!end.may_become(to), "{end:?} → {to:?}");
@@ -662,6 +678,14 @@ pub struct PlanEdit {
     pub tender_url: Option<String>,
 }
 
+/// The contract (DECP) an awarded procurement is linked to, and the buyer's contracts it may be:
+/// (contract id, "object — notified dd/mm/yyyy — amount").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardLink {
+    pub current: Option<(i32, String)>,
+    pub candidates: Vec<(i32, String)>,
+}
+
 /// The levers of a stored procurement, in `LEVERS` order.
 pub fn levers_of(
     allotment: bool,
@@ -733,7 +757,9 @@ impl PlanFilters {
                 .map(|q| q.to_uppercase()),
             amount: clean(get("montant"), 10).filter(|a| AMOUNTS.iter().any(|(k, _, _)| k == a)),
             lever: clean(get("levier"), 12).filter(|l| LEVERS.contains(&l.as_str())),
-            status: clean(get("etat"), 12).filter(|s| PlanStatus::parse(s).is_some()),
+            // Drafts are their buyer's alone: never a public filter.
+            status: clean(get("etat"), 12)
+                .filter(|s| PlanStatus::parse(s).is_some_and(|s| s != PlanStatus::Draft)),
             timeline: get("vue").as_deref() == Some("calendrier"),
             page: page(get("page")),
         }
@@ -899,13 +925,14 @@ impl PlanFilters {
     /// `server::programming::condition`), for alerts, which check each new procurement against
     /// every saved search without a query each.
     pub fn matches(&self, p: &PlanFacts) -> bool {
-        let status_ok = match self.status.as_deref() {
-            Some(s) => p.status.as_str() == s,
-            None => matches!(
-                p.status,
-                PlanStatus::Planned | PlanStatus::Sourcing | PlanStatus::Published
-            ),
-        };
+        let status_ok = p.status != PlanStatus::Draft
+            && match self.status.as_deref() {
+                Some(s) => p.status.as_str() == s,
+                None => matches!(
+                    p.status,
+                    PlanStatus::Planned | PlanStatus::Sourcing | PlanStatus::Published
+                ),
+            };
         let buyer_ok = self
             .buyer
             .as_ref()

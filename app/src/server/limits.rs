@@ -1,8 +1,15 @@
-//! Throttling of login attempts (governor): per client IP and per account, so that neither a
-//! single client nor a botnet on a single account can guess passwords quickly.
+//! Throttling of login attempts (governor): per client IP (every attempt) and per account
+//! (failed attempts only), so that neither a single client nor a botnet on a single account can
+//! guess passwords quickly, while a person who signs in often on several devices is never held.
 
-use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use governor::{
+    clock::{Clock, DefaultClock},
+    state::keyed::DefaultKeyedStateStore,
+    Quota, RateLimiter,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::{net::IpAddr, num::NonZeroU32, time::Duration, time::Instant};
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
 
@@ -10,10 +17,12 @@ type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
 pub struct LoginLimits {
     per_ip: Arc<Keyed<IpAddr>>,
     per_account: Arc<Keyed<String>>,
+    /// Accounts whose budget of failures is spent, and until when.
+    locked: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl LoginLimits {
-    /// `per_ip` attempts a minute from one address, `per_account` attempts per quarter hour on
+    /// `per_ip` attempts a minute from one address, `per_account` failures per quarter hour on
     /// one email, each with that many in a burst.
     pub fn new(per_ip: u32, per_account: u32) -> Self {
         let ip = Quota::per_minute(NonZeroU32::new(per_ip.max(1)).unwrap_or(NonZeroU32::MIN));
@@ -23,21 +32,81 @@ impl LoginLimits {
         Self {
             per_ip: Arc::new(RateLimiter::keyed(ip)),
             per_account: Arc::new(RateLimiter::keyed(account)),
+            locked: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    /// Counts one attempt; false when either budget is spent.
+    /// Counts one login attempt from `ip`; false when its budget is spent or the account is
+    /// locked by its failures (even the right password then waits).
     pub fn check(&self, ip: Option<IpAddr>, email: &str) -> bool {
         let ip_ok = ip
             .map(|ip| self.per_ip.check_key(&ip).is_ok())
             .unwrap_or(true);
-        let account_ok = self.per_account.check_key(&email.to_lowercase()).is_ok();
-        ip_ok && account_ok
+        let now = Instant::now();
+        let locked = self
+            .locked
+            .lock()
+            .map(|l| {
+                l.get(&email.to_lowercase())
+                    .is_some_and(|until| *until > now)
+            })
+            .unwrap_or(false);
+        ip_ok && !locked
+    }
+
+    /// Counts a failed login on `email`; true when that spent the account's budget (it is now
+    /// locked until a failure is allowed again).
+    pub fn failed(&self, email: &str) -> bool {
+        let key = email.to_lowercase();
+        match self.per_account.check_key(&key) {
+            Ok(()) => false,
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                if let Ok(mut l) = self.locked.lock() {
+                    let now = Instant::now();
+                    l.retain(|_, until| *until > now);
+                    l.insert(key, now + wait);
+                }
+                true
+            }
+        }
+    }
+
+    /// Counts one request of another kind on `key` (a password reset): false when spent.
+    pub fn check_every(&self, key: &str) -> bool {
+        self.per_account.check_key(&key.to_lowercase()).is_ok()
     }
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
         Self::new(20, 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn successes_are_not_counted_failures_are() {
+        let l = LoginLimits::new(1000, 2);
+        for _ in 0..20 {
+            assert!(
+                l.check(None, "a@exemple.fr"),
+                "signing in often is never held"
+            );
+        }
+        assert!(!l.failed("a@exemple.fr"));
+        assert!(!l.failed("A@exemple.fr"));
+        assert!(
+            l.failed("a@exemple.fr"),
+            "the third failure spends the budget"
+        );
+        assert!(
+            !l.check(None, "a@exemple.fr"),
+            "locked, even with the right password"
+        );
+        assert!(l.check(None, "b@exemple.fr"), "other accounts are not");
     }
 }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod decp;
 pub mod demo;
 pub mod directory;
+pub mod eforms;
 pub mod entities;
 pub mod interests;
 pub mod labels;

@@ -10,9 +10,9 @@ use super::entities::{
 };
 use crate::domain::offer::label_name;
 use crate::domain::programming::{
-    cpv_list, estimate, levers_of, quarter_bounds, LotView, PlanEdit, PlanEventView, PlanFilters,
-    PlanForm, PlanInput, PlanPage, PlanStatus, PlanSummary, PlanView, Planned, Precision,
-    Procedure, Reserved, AMOUNTS, MAX_LOTS, MAX_TITLE, PER_PAGE,
+    cpv_list, estimate, levers_of, quarter_bounds, AwardLink, LotView, PlanEdit, PlanEventView,
+    PlanFilters, PlanForm, PlanInput, PlanPage, PlanStatus, PlanSummary, PlanView, Planned,
+    Precision, Procedure, Reserved, AMOUNTS, MAX_LOTS, MAX_TITLE, PER_PAGE,
 };
 use crate::domain::validate::Checker;
 use crate::error::{AppError, FieldError};
@@ -198,7 +198,8 @@ pub async fn update(
     Ok(())
 }
 
-/// Moves the procurement to another stage (`PlanStatus::may_become`). Publishing needs the
+/// Moves the procurement to another stage (`PlanStatus::may_become`); returns the stage it
+/// left. Publishing needs the
 /// tender's address on the buyer's profile (http or https); cancelling, a reason.
 pub async fn set_status(
     db: &DatabaseConnection,
@@ -207,7 +208,7 @@ pub async fn set_status(
     status: &str,
     tender_url: &str,
     note: &str,
-) -> Result<(), AppError> {
+) -> Result<PlanStatus, AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await.map_err(db_err)?;
     let p = writable(&txn, caller, id).await?;
@@ -238,6 +239,10 @@ pub async fn set_status(
     if to == PlanStatus::Published {
         m.tender_url = Set(url.clone());
     }
+    if from == PlanStatus::Draft {
+        // A reviewed draft reaches the public now: weekly digests count it from today.
+        m.created_at = Set(Utc::now());
+    }
     m.updated_at = Set(Utc::now());
     m.update(&txn).await.map_err(db_err)?;
     let note = if to == PlanStatus::Published {
@@ -246,6 +251,218 @@ pub async fn set_status(
         note
     };
     record(&txn, id, user.id, to, note).await?;
+    txn.commit().await.map_err(db_err)?;
+    Ok(from)
+}
+
+/// Imports an eForms prior information notice as a draft of the buyer `org_id` (with its
+/// parts as lots): only the buyer's members see it until one of them publishes it. CPV codes
+/// the reference does not know are left out; returns the draft's id and how many were.
+pub async fn import_notice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    org_id: i32,
+    notice: &crate::domain::eforms::PinNotice,
+) -> Result<(i32, usize), AppError> {
+    let user = caller.user()?;
+    verified(caller, org_id)?;
+    let mut draft = notice.draft(Utc::now().date_naive());
+    let all: Vec<String> = notice
+        .cpv
+        .iter()
+        .chain(draft.lots.iter().flat_map(|l| l.cpv.iter()))
+        .cloned()
+        .collect();
+    let known: HashSet<String> = cpv_codes::Entity::find()
+        .filter(cpv_codes::Column::Code.is_in(all.clone()))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let dropped = all.iter().filter(|c| !known.contains(*c)).count();
+    draft.form.cpv = notice
+        .cpv
+        .iter()
+        .filter(|c| known.contains(*c))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    for l in &mut draft.lots {
+        l.cpv.retain(|c| known.contains(c));
+    }
+    let input = draft.form.check()?;
+    let notice_id: Option<String> =
+        (!notice.notice_id.is_empty()).then(|| notice.notice_id.chars().take(100).collect());
+    let txn = begin_write(db).await.map_err(db_err)?;
+    if let Some(n) = &notice_id {
+        let twice = plans::Entity::find()
+            .filter(plans::Column::BuyerId.eq(org_id))
+            .filter(plans::Column::EformsNoticeId.eq(n.as_str()))
+            .one(&txn)
+            .await
+            .map_err(db_err)?;
+        if twice.is_some() {
+            return Err(AppError::field("file", "plan.import_twice"));
+        }
+    }
+    let now = Utc::now();
+    let mut m = plans::ActiveModel {
+        buyer_id: Set(org_id),
+        status: Set(PlanStatus::Draft.as_str().into()),
+        eforms_notice_id: Set(notice_id.clone()),
+        created_by: Set(Some(user.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill(&mut m, &input);
+    let p = m.insert(&txn).await.map_err(db_err)?;
+    write_children(&txn, p.id, &input).await?;
+    for (i, l) in draft.lots.iter().enumerate() {
+        plan_lots::ActiveModel {
+            plan_id: Set(p.id),
+            number: Set(i as i32 + 1),
+            title: Set(l.title.clone()),
+            cpv: Set(l.cpv.join(",")),
+            estimate_min: Set(l.estimate),
+            estimate_max: Set(l.estimate),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_err)?;
+    }
+    record(
+        &txn,
+        p.id,
+        user.id,
+        PlanStatus::Draft,
+        notice_id.map(|n| format!("eForms {n}")),
+    )
+    .await?;
+    txn.commit().await.map_err(db_err)?;
+    Ok((p.id, dropped))
+}
+
+/// Deletes a draft (an imported notice the buyer does not keep). Published stages are never
+/// deleted: they are cancelled, with a reason.
+pub async fn delete_draft(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<i32, AppError> {
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let p = writable(&txn, caller, id).await?;
+    if p.status != PlanStatus::Draft.as_str() {
+        return Err(AppError::field("status", "plan.not_draft"));
+    }
+    let buyer = p.buyer_id;
+    plans::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await
+        .map_err(db_err)?;
+    txn.commit().await.map_err(db_err)?;
+    Ok(buyer)
+}
+
+/// A contract as the award panel lists it.
+fn contract_text(c: &super::entities::contracts::Model) -> String {
+    let mut parts = vec![c.object.clone().unwrap_or_else(|| c.uid.clone())];
+    if let Some(d) = c.notified_on {
+        parts.push(format!("notifié le {}", d.format("%d/%m/%Y")));
+    }
+    if let Some(a) = c.amount_cents {
+        parts.push(crate::domain::contracts::format_euros(a));
+    }
+    parts.join(" — ")
+}
+
+/// How many contracts the award panel offers at most.
+const AWARD_CANDIDATES: u64 = 30;
+
+/// The contract an awarded procurement is linked to, and the imported contracts of its buyer
+/// (same SIRET) notified since a year before its expected publication: those sharing its CPV
+/// divisions first, then the latest.
+pub async fn award_link(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<AwardLink, AppError> {
+    use super::entities::contracts;
+    let p = writable(db, caller, id).await?;
+    let buyer = verified(caller, p.buyer_id)?.siret.clone();
+    let current = match p.contract_id {
+        Some(c) => contracts::Entity::find_by_id(c)
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .map(|c| (c.id, contract_text(&c))),
+        None => None,
+    };
+    let divisions: HashSet<String> = plan_cpv::Entity::find()
+        .filter(plan_cpv::Column::PlanId.eq(id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|c| c.cpv_code.chars().take(2).collect())
+        .collect();
+    let since = p
+        .publication_date
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(p.publication_date);
+    let mut rows = contracts::Entity::find()
+        .filter(contracts::Column::BuyerSiret.eq(buyer))
+        .filter(contracts::Column::NotifiedOn.gte(since))
+        .order_by_desc(contracts::Column::NotifiedOn)
+        .limit(500)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    // Stable: within each group, the latest first.
+    rows.sort_by_key(|c| {
+        !c.cpv_division
+            .as_ref()
+            .is_some_and(|d| divisions.contains(d))
+    });
+    Ok(AwardLink {
+        current,
+        candidates: rows
+            .iter()
+            .take(AWARD_CANDIDATES as usize)
+            .map(|c| (c.id, contract_text(c)))
+            .collect(),
+    })
+}
+
+/// Links an awarded procurement to one of its buyer's contracts (`None` unlinks it).
+pub async fn link_contract(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    contract: Option<i32>,
+) -> Result<(), AppError> {
+    use super::entities::contracts;
+    let txn = begin_write(db).await.map_err(db_err)?;
+    let p = writable(&txn, caller, id).await?;
+    if p.status != PlanStatus::Awarded.as_str() {
+        return Err(AppError::field("contract", "plan.not_awarded"));
+    }
+    if let Some(c) = contract {
+        let buyer = verified(caller, p.buyer_id)?.siret.clone();
+        contracts::Entity::find_by_id(c)
+            .filter(contracts::Column::BuyerSiret.eq(buyer))
+            .one(&txn)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| AppError::field("contract", "validation.unknown_choice"))?;
+    }
+    let mut m: plans::ActiveModel = p.into();
+    m.contract_id = Set(contract);
+    m.updated_at = Set(Utc::now());
+    m.update(&txn).await.map_err(db_err)?;
     txn.commit().await.map_err(db_err)?;
     Ok(())
 }
@@ -509,6 +726,9 @@ async fn summaries(
 pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<PlanView, AppError> {
     let p = plan_of(db, id).await?;
     let can_edit = verified(caller, p.buyer_id).is_ok();
+    if p.status == PlanStatus::Draft.as_str() && !can_edit {
+        return Err(AppError::NotFound);
+    }
     let labels = plan_labels::Entity::find()
         .filter(plan_labels::Column::PlanId.eq(id))
         .all(db)
@@ -570,7 +790,8 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<P
 
 /// The condition of the filters (on `plans`).
 fn condition(f: &PlanFilters) -> Condition {
-    let mut c = Condition::all();
+    // Drafts are their buyer's alone, whatever the filters say.
+    let mut c = Condition::all().add(plans::Column::Status.ne(PlanStatus::Draft.as_str()));
     match f.status.as_deref() {
         Some(s) => c = c.add(plans::Column::Status.eq(s)),
         // By default, what is still to come.

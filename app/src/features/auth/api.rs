@@ -53,7 +53,7 @@ pub async fn signup(
     Ok(())
 }
 
-/// Signs in. Throttled per client address and per account (429).
+/// Signs in. Throttled per client address, and per account on failures (429).
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::server::{auth, passwords, state::AppState};
@@ -78,6 +78,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             leptos_axum::redirect("/compte");
             Ok(())
         }
+        _ if state.login_limits.failed(&email) => Err(AppError::TooManyRequests),
         _ => Err(AppError::field("password", "auth.bad_credentials")),
     }
 }
@@ -132,7 +133,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let mut c = Checker::new();
     let email = c.email("email", &email);
     c.finish()?;
-    if !state.login_limits.check(None, &format!("reset:{email}")) {
+    if !state.login_limits.check_every(&format!("reset:{email}")) {
         return Err(AppError::TooManyRequests);
     }
     if let Some(user) = auth::find_by_email(&state.db, &email).await? {

@@ -94,8 +94,68 @@ pub async fn set_plan_status(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
-    programming::set_status(&state.db, &caller, id, &status, &tender_url, &note).await?;
+    let from = programming::set_status(&state.db, &caller, id, &status, &tender_url, &note).await?;
+    // A reviewed draft reaches the public now: the alerts it matches leave.
+    if from == crate::domain::programming::PlanStatus::Draft {
+        match crate::server::alerts::on_new_plan(&state.db, &state.mailer, &state.public_url, id)
+            .await
+        {
+            Ok(n) => tracing::info!("plan {id}: {n} people alerted"),
+            Err(e) => tracing::warn!("plan {id}: alerts failed: {e}"),
+        }
+    }
     leptos_axum::redirect(&format!("/compte/achats/{id}?ok={status}"));
+    Ok(())
+}
+
+/// The contract an awarded procurement is linked to, and those it may be.
+#[server(prefix = "/api", endpoint = "plans/award", input = GetUrl)]
+pub async fn plan_award(id: i32) -> Result<crate::domain::programming::AwardLink, AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::award_link(&state.db, &caller, id).await
+}
+
+/// Links an awarded procurement to its contract in the imported DECP: `contract` "" unlinks.
+#[server(prefix = "/api", endpoint = "plans/contract")]
+pub async fn link_plan_contract(
+    id: i32,
+    #[server(default)] contract: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let contract = match contract.trim() {
+        "" => None,
+        c => Some(
+            c.parse::<i32>()
+                .map_err(|_| AppError::field("contract", "validation.unknown_choice"))?,
+        ),
+    };
+    programming::link_contract(&state.db, &caller, id, contract).await?;
+    crate::server::redirect_fresh(&format!("/compte/achats/{id}?ok=contract#award"));
+    Ok(())
+}
+
+/// Deletes an imported draft the buyer does not keep.
+#[server(prefix = "/api", endpoint = "plans/draft/delete")]
+pub async fn delete_draft(id: i32, #[server(default)] confirm: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    if confirm.is_empty() {
+        // Checked after the rights: a stranger learns nothing from the message.
+        programming::for_edit(&state.db, &caller, id).await?;
+        return Err(AppError::field("confirm", "plan.confirm_delete"));
+    }
+    let buyer = programming::delete_draft(&state.db, &caller, id).await?;
+    leptos_axum::redirect(&format!(
+        "/compte/organisations/{buyer}/programmation?ok=draft_deleted"
+    ));
     Ok(())
 }
 

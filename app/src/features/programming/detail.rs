@@ -57,6 +57,11 @@ fn Plan(p: PlanView) -> impl IntoView {
         {p.can_edit.then(|| view! {
             <p><a class="button" href=format!("/compte/achats/{}", s.id)>{t("plan.edit_link")}</a></p>
         })}
+        {p.contract_id.map(|c| view! {
+            <p class="alert alert--ok" data-test="plan-contract">
+                {t("plan.awarded_contract")} " " <a href=format!("/marches/{c}")>{t("plan.see_contract")}</a>
+            </p>
+        })}
         {p.tender_url.clone().map(|u| view! {
             <p class="alert alert--info">
                 {t("plan.tender_published")} " "

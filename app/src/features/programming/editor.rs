@@ -2,11 +2,14 @@
 //! its stage (publish with the tender's link, cancel with a reason), its fields and levers, its
 //! lots. Each part is its own form, so each works without JavaScript.
 
-use super::api::{plan_for_edit, AddPlanLot, RemovePlanLot, SetPlanStatus, UpdatePlan};
+use super::api::{
+    plan_award, plan_for_edit, AddPlanLot, DeleteDraft, LinkPlanContract, RemovePlanLot,
+    SetPlanStatus, UpdatePlan,
+};
 use super::interest::InterestedFirms;
 use super::list::status_class;
 use super::manage::PlanFields;
-use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
@@ -48,16 +51,27 @@ pub fn PlanEditorPage() -> impl IntoView {
                     <p><a href=format!("/compte/organisations/{}/programmation", p.buyer_id)>{t("plan.mine")}</a></p>
                     <h1>{p.form.title.clone()}</h1>
                     {ok().map(|k| {
+                        if k == "imported" {
+                            let ignored = query.with(|q| q.get("cpv_ignores")).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+                            return view! {
+                                <p class="alert alert--ok" role="status">
+                                    {t("plan.imported")}
+                                    {(ignored > 0).then(|| format!(" {}", t("plan.imported_cpv_ignored").replace("%{n}", &ignored.to_string())))}
+                                </p>
+                            }.into_any();
+                        }
                         let key = match k.as_str() {
                             "created" => "plan.created",
                             "lot" => "plan.lot_added",
                             "lot_removed" => "plan.lot_removed",
                             "saved" => "org.saved",
+                            "contract" => "plan.award_saved",
                             _ => "plan.status_saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }.into_any()
                     })}
                     <StatusPanel p=p.clone() />
+                    {(p.status == PlanStatus::Awarded).then(|| view! { <AwardPanel id=p.id /> })}
                     <InterestedFirms plan_id=p.id />
                     <PlanSourcingTools plan_id=p.id buyer_id=p.buyer_id open=matches!(p.status, PlanStatus::Planned | PlanStatus::Sourcing) />
                     <LotsPanel p=p.clone() />
@@ -79,7 +93,11 @@ fn StatusPanel(p: PlanEdit) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="plan-stage" data-test="plan-stage">
             <h2 id="plan-stage">{t("plan.status_label")} " : " <span class=status_class(p.status)>{t(&p.status.label_key())}</span></h2>
-            <p><a href=format!("/programmation/{}", p.id)>{t("plan.see_public")}</a></p>
+            {if p.status == PlanStatus::Draft {
+                view! { <p class="alert alert--info">{t("plan.draft_help")}</p> }.into_any()
+            } else {
+                view! { <p><a href=format!("/programmation/{}", p.id)>{t("plan.see_public")}</a></p> }.into_any()
+            }}
             {(!next.is_empty()).then(|| view! {
                 <ActionForm action attr:class="form" attr:novalidate="">
                     <FormAlert error />
@@ -95,7 +113,76 @@ fn StatusPanel(p: PlanEdit) -> impl IntoView {
                     <div><button type="submit" class="button button--primary">{t("plan.change_stage")}</button></div>
                 </ActionForm>
             })}
+            {(p.status == PlanStatus::Draft).then(|| view! { <DeleteDraftForm id=p.id /> })}
         </section>
+    }
+}
+
+/// An awarded procurement's contract, chosen among its buyer's imported contracts.
+#[component]
+fn AwardPanel(id: i32) -> impl IntoView {
+    let link = Resource::new(|| (), move |_| plan_award(id));
+    let action = ServerAction::<LinkPlanContract>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card" aria-labelledby="award-h" id="award">
+            <h2 id="award-h">{t("plan.award_title")}</h2>
+            <p>{t("plan.award_help")}</p>
+            <Suspense fallback=|| ()>
+                {move || link.get().map(|r| match r {
+                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
+                    Ok(l) => {
+                        let current = l.current.clone();
+                        let mut options = vec![(String::new(), t("plan.award_none"))];
+                        options.extend(l.candidates.iter().map(|(i, s)| (i.to_string(), s.clone())));
+                        if let Some((i, s)) = &current {
+                            if !l.candidates.iter().any(|(c, _)| c == i) {
+                                options.push((i.to_string(), s.clone()));
+                            }
+                        }
+                        let selected = current.as_ref().map(|(i, _)| i.to_string()).unwrap_or_default();
+                        view! {
+                            {current.map(|(i, s)| view! {
+                                <p data-test="award-contract">{t("plan.award_current")} " " <a href=format!("/marches/{i}")>{s}</a></p>
+                            })}
+                            {if l.candidates.is_empty() && l.current.is_none() {
+                                view! { <p class="empty-state">{t("plan.award_no_candidates")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action attr:class="form" attr:novalidate="">
+                                        <FormAlert error />
+                                        <input type="hidden" name="id" value=id />
+                                        <SelectField name="contract" field="contract" label=t("plan.award_contract") options selected error />
+                                        <div><button type="submit" class="button">{t("plan.award_save")}</button></div>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Deleting an imported draft, once confirmed.
+#[component]
+fn DeleteDraftForm(id: i32) -> impl IntoView {
+    let action = ServerAction::<DeleteDraft>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <FormAlert error />
+            <input type="hidden" name="id" value=id />
+            <div class="field field--check">
+                <input type="checkbox" id="f-confirm" name="confirm" />
+                <label for="f-confirm">{t("plan.confirm_delete_label")}</label>
+            </div>
+            {move || error.get().and_then(|e| e.field_error("confirm").cloned()).map(|_| view! {
+                <p class="field__error">{t("plan.confirm_delete")}</p>
+            })}
+            <div><button type="submit" class="button button--danger">{t("plan.delete_draft")}</button></div>
+        </ActionForm>
     }
 }
 

@@ -26,7 +26,7 @@ fn href(f: &PlanFilters, page: u64) -> String {
 /// The badge class of a stage.
 pub fn status_class(s: PlanStatus) -> &'static str {
     match s {
-        PlanStatus::Planned => "badge",
+        PlanStatus::Draft | PlanStatus::Planned => "badge",
         PlanStatus::Sourcing => "badge badge--warn",
         PlanStatus::Published => "badge badge--ok",
         PlanStatus::Awarded => "badge badge--label",
@@ -114,7 +114,7 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
                 {select("p-levier", "levier", t("plan.lever"), f.lever.clone(),
                     LEVERS.iter().map(|l| (l.to_string(), t(&format!("plan.levers.{l}")))).collect())}
                 {select("p-etat", "etat", t("plan.status_label"), f.status.clone(),
-                    PlanStatus::ALL.iter().map(|s| (s.as_str().to_string(), t(&s.label_key()))).collect())}
+                    PlanStatus::ALL.iter().filter(|s| **s != PlanStatus::Draft).map(|s| (s.as_str().to_string(), t(&s.label_key()))).collect())}
             </div>
             {timeline.then(|| view! { <input type="hidden" name="vue" value="calendrier" /> })}
             <p>

@@ -44,10 +44,15 @@ pub fn BuyerProgrammePage() -> impl IntoView {
 
 #[component]
 fn Programme(p: BuyerProgramme) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let ok = move || query.with(|q| q.get("ok"));
     let action = ServerAction::<CreatePlan>::new();
     let error = action_error(action);
     view! {
         <p class="lead">{p.org_name.clone()}</p>
+        {move || (ok().as_deref() == Some("draft_deleted")).then(|| view! {
+            <p class="alert alert--ok" role="status">{t("plan.draft_deleted")}</p>
+        })}
         {if p.plans.is_empty() {
             view! { <p class="empty-state">{t("plan.none_yet")}</p> }.into_any()
         } else {
@@ -57,6 +62,19 @@ fn Programme(p: BuyerProgramme) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        <section class="card" aria-labelledby="import-h" id="import">
+            <h2 id="import-h">{t("plan.import_title")}</h2>
+            <p>{t("plan.import_help")}</p>
+            // A plain multipart form: the file goes to the server as it is, with or without JS.
+            <form method="post" enctype="multipart/form-data" action=format!("/compte/organisations/{}/programmation/import", p.org_id) class="form">
+                <div class="field">
+                    <label for="f-pin">{t("plan.import_file")}</label>
+                    <p class="field__hint" id="f-pin-hint">{t("plan.import_hint")}</p>
+                    <input id="f-pin" name="file" type="file" accept=".xml,application/xml,text/xml" required aria-describedby="f-pin-hint" />
+                </div>
+                <div><button type="submit" class="button">{t("plan.import_submit")}</button></div>
+            </form>
+        </section>
         <section aria-labelledby="new-plan">
             <h2 id="new-plan">{t("plan.new_title")}</h2>
             <p>{t("plan.new_intro")}</p>

@@ -35,6 +35,8 @@ pub struct Model {
     pub created_by: Option<i32>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The eForms prior information notice it was imported from.
+    pub eforms_notice_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261127_000009_programming;
 mod m20261127_000010_plan_interests;
 mod m20261127_000011_alerts;
 mod m20261201_000012_sourcing;
+mod m20261201_000013_plan_notices;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_plan_interests::Migration),
             Box::new(m20261127_000011_alerts::Migration),
             Box::new(m20261201_000012_sourcing::Migration),
+            Box::new(m20261201_000013_plan_notices::Migration),
         ]
     }
 }
