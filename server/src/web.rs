@@ -76,11 +76,12 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let state = state(&config, db.clone(), search)?;
     let store = DbSessionStore::new(db.clone());
     // Expired sessions, outbox rows past their retention and labels past their validity are
-    // swept hourly (and at start); weekly alert digests due are sent then, and the reminders of
-    // meetings starting within a day.
+    // swept hourly (and at start); weekly alert digests due are sent then, the reminders of
+    // meetings starting within a day, and the alerts of saved catalogue and directory searches.
     tokio::spawn({
         let store = store.clone();
         let (mailer, public_url) = (state.mailer.clone(), state.public_url.clone());
+        let index = state.search.clone();
         async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
             loop {
@@ -122,6 +123,19 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                     Ok(0) => {}
                     Ok(n) => tracing::info!("sourcing: {n} meeting reminders sent"),
                     Err(e) => tracing::warn!("meeting reminders failed: {e}"),
+                }
+                match app::server::alerts::search_digests(
+                    &db,
+                    &index,
+                    &mailer,
+                    &public_url,
+                    chrono::Utc::now(),
+                )
+                .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("alerts: {n} catalogue or directory searches had news"),
+                    Err(e) => tracing::warn!("catalogue and directory alerts failed: {e}"),
                 }
             }
         }

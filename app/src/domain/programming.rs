@@ -1026,6 +1026,8 @@ pub const FREQUENCIES: [&str; 2] = ["instant", "weekly"];
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedSearchView {
     pub id: i32,
+    /// "plans", "offers" (catalogue) or "orgs" (directory).
+    pub kind: String,
     pub name: String,
     /// The list's URL with the search.
     pub url: String,

@@ -26,19 +26,46 @@ pub const MAX_SEARCHES: u64 = 50;
 /// Notifications shown.
 const SHOWN: u64 = 50;
 const KIND: &str = "plans";
+/// Saved searches of the catalogue and of the directory.
+pub const OFFERS: &str = "offers";
+pub const ORGS: &str = "orgs";
 
-fn list_url(query: &str) -> String {
+/// The list a saved search of `kind` shows.
+fn list_url(kind: &str, query: &str) -> String {
+    let path = match kind {
+        OFFERS => "/catalogue",
+        ORGS => "/annuaire",
+        _ => "/programmation",
+    };
     if query.is_empty() {
-        "/programmation".into()
+        path.into()
     } else {
-        format!("/programmation?{query}")
+        format!("{path}?{query}")
     }
 }
 
-/// Saves the programming's search `query` under `name`, with its alert's frequency.
+/// A search's query as its list writes it: canonical, without page or view (so that the same
+/// search saved twice is stored once the same way).
+fn canonical(kind: &str, query: &str) -> String {
+    use crate::domain::{catalogue::CatalogueFilters, directory::DirectoryFilters};
+    match kind {
+        OFFERS => CatalogueFilters::from_query(query).to_query(1),
+        ORGS => DirectoryFilters::from_query(query).to_query(1),
+        _ => PlanFilters {
+            page: 1,
+            timeline: false,
+            ..PlanFilters::from_query(query)
+        }
+        .to_query(1),
+    }
+}
+
+/// Saves a search `query` of the programming (`kind` "plans"), the catalogue ("offers") or the
+/// directory ("orgs") under `name`, with its alert's frequency.
 pub async fn save(
     db: &DatabaseConnection,
     user_id: i32,
+    kind: &str,
     query: &str,
     name: &str,
     frequency: &str,
@@ -47,6 +74,9 @@ pub async fn save(
     let name = c.required("name", name, 120);
     if !FREQUENCIES.contains(&frequency) {
         c.push("frequency", "validation.unknown_choice");
+    }
+    if ![KIND, OFFERS, ORGS].contains(&kind) {
+        c.push("kind", "validation.unknown_choice");
     }
     c.finish()?;
     let n = saved_searches::Entity::find()
@@ -61,17 +91,11 @@ pub async fn save(
             MAX_SEARCHES,
         )]));
     }
-    // Stored as the list writes it: canonical, without page or view.
-    let filters = PlanFilters {
-        page: 1,
-        timeline: false,
-        ..PlanFilters::from_query(query)
-    };
     let now = Utc::now();
     saved_searches::ActiveModel {
         user_id: Set(user_id),
-        kind: Set(KIND.into()),
-        query: Set(filters.to_query(1)),
+        kind: Set(kind.into()),
+        query: Set(canonical(kind, query)),
         name: Set(name),
         frequency: Set(frequency.into()),
         created_at: Set(now),
@@ -107,8 +131,9 @@ pub async fn page(db: &DatabaseConnection, user_id: i32) -> Result<AlertsPage, A
         .into_iter()
         .map(|s| SavedSearchView {
             id: s.id,
+            kind: s.kind.clone(),
             name: s.name,
-            url: list_url(&s.query),
+            url: list_url(&s.kind, &s.query),
             frequency: s.frequency,
         })
         .collect();
@@ -373,7 +398,7 @@ pub async fn weekly_digests(
             })
             .collect();
         if !hits.is_empty() {
-            let url = list_url(&s.query);
+            let url = list_url(&s.kind, &s.query);
             notify(
                 db,
                 s.user_id,
@@ -419,4 +444,136 @@ pub async fn weekly_digests(
         m.update(db).await.map_err(db_err)?;
     }
     Ok(sent)
+}
+
+/// Runs the saved searches of the catalogue and the directory that are due at `now` (instant:
+/// at every sweep, hourly; weekly: a week after their last run) with the lists' own search,
+/// newest first: the offers published (or public organisations created) since the search's last
+/// run are new. Each search with news gets one notification and one email; every search run
+/// moves its mark. Returns how many searches had news.
+pub async fn search_digests(
+    db: &DatabaseConnection,
+    index: &super::search::SearchIndex,
+    mailer: &Mailer,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use super::entities::offers;
+    use crate::domain::{
+        catalogue::{CatalogueFilters, CatalogueSort},
+        directory::{DirectoryFilters, DirectorySort},
+    };
+    let due: Vec<saved_searches::Model> = saved_searches::Entity::find()
+        .filter(saved_searches::Column::Kind.is_in([OFFERS, ORGS]))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .filter(|s| s.frequency == "instant" || s.last_run_at <= now - chrono::Duration::days(7))
+        .collect();
+    let emails = emails_of(db, due.iter().map(|s| s.user_id)).await?;
+    let base = public_url.trim_end_matches('/');
+    let mut outbox = Vec::new();
+    let mut told = 0;
+    for s in due {
+        // (title, address) of what is new, newest first.
+        let news: Vec<(String, String)> = if s.kind == OFFERS {
+            let f = CatalogueFilters {
+                sort: CatalogueSort::Newest,
+                page: 1,
+                ..CatalogueFilters::from_query(&s.query)
+            };
+            let page = super::catalogue::search(db, index, &f).await.map_err(|e| {
+                tracing::warn!("saved search {}: {e}", s.id);
+                AppError::Internal
+            })?;
+            let fresh: std::collections::HashSet<i32> = offers::Entity::find()
+                .filter(offers::Column::Id.is_in(page.rows.iter().map(|r| r.id)))
+                .filter(offers::Column::PublishedAt.gt(s.last_run_at))
+                .all(db)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|o| o.id)
+                .collect();
+            page.rows
+                .into_iter()
+                .filter(|r| fresh.contains(&r.id))
+                .map(|r| {
+                    (
+                        format!("{} — {}", r.title, r.organisation_name),
+                        format!("/catalogue/{}", r.id),
+                    )
+                })
+                .collect()
+        } else {
+            let f = DirectoryFilters {
+                sort: DirectorySort::Newest,
+                page: 1,
+                ..DirectoryFilters::from_query(&s.query)
+            };
+            let page = super::directory::search(db, index, &f).await.map_err(|e| {
+                tracing::warn!("saved search {}: {e}", s.id);
+                AppError::Internal
+            })?;
+            let fresh: std::collections::HashSet<i32> = organisations::Entity::find()
+                .filter(organisations::Column::Id.is_in(page.rows.iter().map(|r| r.id)))
+                .filter(organisations::Column::CreatedAt.gt(s.last_run_at))
+                .all(db)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|o| o.id)
+                .collect();
+            page.rows
+                .into_iter()
+                .filter(|r| fresh.contains(&r.id))
+                .map(|r| (r.name.clone(), format!("/annuaire/{}", r.id)))
+                .collect()
+        };
+        saved_searches::Entity::update_many()
+            .col_expr(
+                saved_searches::Column::LastRunAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(saved_searches::Column::Id.eq(s.id))
+            .exec(db)
+            .await
+            .map_err(db_err)?;
+        if news.is_empty() {
+            continue;
+        }
+        told += 1;
+        let what = if s.kind == OFFERS {
+            "offre(s)"
+        } else {
+            "entreprise(s)"
+        };
+        let url = list_url(&s.kind, &s.query);
+        let title = format!(
+            "{} nouvelle(s) {what} pour votre alerte « {} »",
+            news.len(),
+            s.name
+        );
+        notify(db, s.user_id, &title, &url).await?;
+        if let Some(to) = emails.get(&s.user_id) {
+            let lines: Vec<String> = news
+                .iter()
+                .take(10)
+                .map(|(t, u)| format!("- {t}\n  {base}{u}"))
+                .collect();
+            let body = format!(
+                "Bonjour,\n\nDu nouveau pour votre alerte « {} » :\n\n{}\n\nToute la recherche : {base}{url}\nGérer vos alertes : {base}/compte/alertes\n",
+                s.name,
+                lines.join("\n")
+            );
+            outbox.push((s.user_id, to.clone(), format!("Passerelle — {title}"), body));
+        }
+    }
+    for (user, to, subject, body) in outbox {
+        if let Err(e) = mailer.send(&to, &subject, body).await {
+            tracing::warn!("alert email to user {user} not sent: {e}");
+        }
+    }
+    Ok(told)
 }

@@ -13,17 +13,32 @@ pub async fn my_alerts() -> Result<AlertsPage, AppError> {
     alerts::page(&state.db, caller.user()?.id).await
 }
 
-/// Saves the programming's search `query` (its URL's query string) with an alert.
+/// Saves a search `query` (its list's query string) with an alert: of the programming
+/// (`kind` empty or "plans"), the catalogue ("offers") or the directory ("orgs").
 #[server(prefix = "/api", endpoint = "alerts/save")]
 pub async fn save_search(
     #[server(default)] query: String,
+    #[server(default)] kind: String,
     name: String,
     frequency: String,
 ) -> Result<(), AppError> {
     use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    alerts::save(&state.db, caller.user()?.id, &query, &name, &frequency).await?;
+    let kind = if kind.is_empty() {
+        "plans"
+    } else {
+        kind.as_str()
+    };
+    alerts::save(
+        &state.db,
+        caller.user()?.id,
+        kind,
+        &query,
+        &name,
+        &frequency,
+    )
+    .await?;
     crate::server::redirect_fresh("/compte/alertes?ok=saved");
     Ok(())
 }

@@ -81,7 +81,13 @@ fn Alerts(p: AlertsPage) -> impl IntoView {
                         {p.searches.into_iter().map(|s| view! {
                             <li class="card result">
                                 <a href=s.url.clone()>{s.name.clone()}</a>
-                                <p class="result__meta">{t(&format!("alert.frequency.{}", s.frequency))}</p>
+                                <p class="result__meta">{t(if s.kind != "plans" && s.frequency == "instant" {
+                                    "alert.frequency.hourly"
+                                } else if s.frequency == "weekly" {
+                                    "alert.frequency.weekly"
+                                } else {
+                                    "alert.frequency.instant"
+                                })}</p>
                                 <ActionForm action=remove attr:class="inline-form">
                                     <input type="hidden" name="id" value=s.id />
                                     <button type="submit" class="button button--small" aria-label=format!("{} {}", t("alert.remove"), s.name)>{t("alert.remove")}</button>
@@ -95,10 +101,14 @@ fn Alerts(p: AlertsPage) -> impl IntoView {
     }
 }
 
-/// "Alert me": saves the programming's current search (`query`) with its alert. Signed-out
-/// visitors are asked to log in.
+/// "Alert me": saves a list's current search (`query`) with its alert — the programming's, or
+/// with `kind` "offers" the catalogue's, "orgs" the directory's. Signed-out visitors are asked
+/// to log in.
 #[component]
-pub fn SaveSearchForm(query: String) -> impl IntoView {
+pub fn SaveSearchForm(
+    query: String,
+    #[prop(optional)] kind: Option<&'static str>,
+) -> impl IntoView {
     let me = Resource::new(|| (), |_| crate::features::auth::api::current_user());
     let action = ServerAction::<SaveSearch>::new();
     let error = action_error(action);
@@ -113,10 +123,11 @@ pub fn SaveSearchForm(query: String) -> impl IntoView {
                         <ActionForm action attr:class="form" attr:novalidate="">
                             <FormAlert error />
                             <input type="hidden" name="query" value=query.clone() />
+                            <input type="hidden" name="kind" value=kind.unwrap_or("plans") />
                             <TextField name="name" label=t("alert.name") hint=t("alert.name_hint") required=true maxlength=120usize error />
                             <fieldset>
                                 <legend>{t("alert.frequency_label")}</legend>
-                                <label class="radio"><input type="radio" name="frequency" value="instant" checked=true /> {t("alert.frequency.instant")}</label>
+                                <label class="radio"><input type="radio" name="frequency" value="instant" checked=true /> {t(if kind.is_some() { "alert.frequency.hourly" } else { "alert.frequency.instant" })}</label>
                                 <label class="radio"><input type="radio" name="frequency" value="weekly" /> {t("alert.frequency.weekly")}</label>
                             </fieldset>
                             <div><button type="submit" class="button button--primary">{t("alert.save")}</button></div>

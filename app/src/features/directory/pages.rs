@@ -9,6 +9,7 @@ use crate::components::lists::{
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
+use crate::features::alerts::pages::SaveSearchForm;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -169,6 +170,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
         </form>
         {near_unknown.then(|| view! { <p class="alert alert--info" role="status">{t("directory.near_unknown")}</p> })}
         <p role="status" data-test="result-count">{count_text(page.total)}</p>
+        <SaveSearchForm query=f.to_query(1) kind="orgs" />
         <div class="explorer explorer--directory">
             <div>
                 {if page.rows.is_empty() {

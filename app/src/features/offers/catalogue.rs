@@ -11,6 +11,7 @@ use crate::domain::catalogue::{
 };
 use crate::domain::contracts::{format_euros, FacetValue};
 use crate::domain::offer::{OfferKind, LABELS};
+use crate::features::alerts::pages::SaveSearchForm;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -141,6 +142,7 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
             </p>
         </form>
         <p role="status" data-test="result-count">{count_text(page.total)}</p>
+        <SaveSearchForm query=f.to_query(1) kind="offers" />
         <div class="explorer">
             <div>
                 {if page.rows.is_empty() {
