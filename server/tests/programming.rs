@@ -708,3 +708,84 @@ async fn an_awarded_procurement_links_to_its_contract_once_imported() {
         assert_eq!(p.contract_id, None, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn the_buyer_filter_offers_the_most_active_buyers_and_the_one_chosen() {
+    for (backend, url) in backends("programming_buyers").await {
+        let app = TestApp::new(&url).await;
+        let now = chrono::Utc::now();
+        let date = chrono::NaiveDate::from_ymd_opt(2099, 4, 1).unwrap();
+        let mut ids = vec![];
+        // Buyer i plans i + 1 procurements.
+        for i in 0..45 {
+            let o = organisations::ActiveModel {
+                kind: Set("buyer".into()),
+                siret: Set(format!("7{i:013}")),
+                name: Set(format!("Commune {i:02} (fictive)")),
+                is_public: Set(true),
+                verified_at: Set(Some(now)),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            for n in 0..=i {
+                plans::ActiveModel {
+                    buyer_id: Set(o.id),
+                    title: Set(format!("Achat {n}")),
+                    description: Set(String::new()),
+                    procedure: Set("open".into()),
+                    publication_date: Set(date),
+                    publication_precision: Set("quarter".into()),
+                    allotment: Set(false),
+                    short_chain: Set(false),
+                    life_cycle: Set(false),
+                    co2: Set(false),
+                    status: Set("planned".into()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&app.db)
+                .await
+                .unwrap();
+            }
+            ids.push(o.id);
+        }
+        let page = |q: String| {
+            let app = &app;
+            async move {
+                let (status, _, body) = app
+                    .get(
+                        &format!("/api/plans/list?query={}", q.replace('=', "%3D")),
+                        None,
+                    )
+                    .await;
+                ok(status, &body);
+                serde_json::from_str::<app::domain::programming::PlanPage>(&body).unwrap()
+            }
+        };
+        let p = page(String::new()).await;
+        assert_eq!(p.buyers_total, 45, "{backend}");
+        assert_eq!(p.buyers.len(), app::domain::programming::BUYERS_SHOWN);
+        // The 40 most active (5 to 44), by name, with their counts.
+        assert_eq!(p.buyers[0].1, "Commune 05 (fictive)");
+        assert_eq!(p.buyers[0].2, 6);
+        assert!(!p.buyers.iter().any(|b| b.0 == ids[0]));
+        // The buyer chosen is offered even when it is not among them.
+        let p = page(format!("acheteur={}", ids[0])).await;
+        assert_eq!(p.total, 1, "{backend}");
+        assert!(
+            p.buyers.iter().any(|b| b.0 == ids[0] && b.2 == 1),
+            "{backend}"
+        );
+        let (_, _, html) = app.get("/programmation", None).await;
+        assert!(
+            html.contains("Les 40 acheteurs qui prévoient le plus d")
+                && html.contains("Commune 44 (fictive) (45)"),
+            "{backend}"
+        );
+        assert!(!html.contains("Commune 00 (fictive) (1)"), "{backend}");
+    }
+}

@@ -12,7 +12,7 @@ use crate::domain::offer::label_name;
 use crate::domain::programming::{
     cpv_list, estimate, levers_of, quarter_bounds, AwardLink, LotView, PlanEdit, PlanEventView,
     PlanFilters, PlanForm, PlanInput, PlanPage, PlanStatus, PlanSummary, PlanView, Planned,
-    Precision, Procedure, Reserved, AMOUNTS, MAX_LOTS, MAX_TITLE, PER_PAGE,
+    Precision, Procedure, Reserved, AMOUNTS, BUYERS_SHOWN, MAX_LOTS, MAX_TITLE, PER_PAGE,
 };
 use crate::domain::validate::Checker;
 use crate::error::{AppError, FieldError};
@@ -865,6 +865,58 @@ fn condition(f: &PlanFilters) -> Condition {
     c
 }
 
+/// The buyer filter's choices (see `PlanPage::buyers`) and how many buyers there are in all.
+async fn buyer_choices(
+    db: &DatabaseConnection,
+    f: &PlanFilters,
+) -> Result<(Vec<(i32, String, u64)>, usize), AppError> {
+    let others = PlanFilters {
+        buyer: None,
+        ..f.clone()
+    };
+    let mut counts: Vec<(i32, i64)> = plans::Entity::find()
+        .select_only()
+        .column(plans::Column::BuyerId)
+        .column_as(plans::Column::Id.count(), "n")
+        .filter(condition(&others))
+        .group_by(plans::Column::BuyerId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let total = counts.len();
+    // The most active first, ties by id: the same choices for the same data.
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let chosen = f.buyer.as_ref().and_then(|b| b.parse::<i32>().ok());
+    let mut shown: Vec<(i32, i64)> = counts.iter().take(BUYERS_SHOWN).copied().collect();
+    if let Some(c) = chosen {
+        if !shown.iter().any(|(id, _)| *id == c) {
+            shown.push((
+                c,
+                counts
+                    .iter()
+                    .find(|(id, _)| *id == c)
+                    .map(|x| x.1)
+                    .unwrap_or(0),
+            ));
+        }
+    }
+    let names: HashMap<i32, String> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(shown.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut buyers: Vec<(i32, String, u64)> = shown
+        .into_iter()
+        .filter_map(|(id, n)| Some((id, names.get(&id)?.clone(), n.max(0) as u64)))
+        .collect();
+    buyers.sort_by_key(|a| (a.1.to_lowercase(), a.0));
+    Ok((buyers, total))
+}
+
 /// Planned procurements in the timeline's pages.
 pub const TIMELINE_PER_PAGE: u64 = 100;
 
@@ -887,29 +939,14 @@ pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, 
         .all(db)
         .await
         .map_err(db_err)?;
-    let buyer_ids: Vec<i32> = plans::Entity::find()
-        .select_only()
-        .column(plans::Column::BuyerId)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let mut buyers: Vec<(i32, String)> = organisations::Entity::find()
-        .filter(organisations::Column::Id.is_in(buyer_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    buyers.sort_by_key(|a| a.1.to_lowercase());
+    let (buyers, buyers_total) = buyer_choices(db, f).await?;
     Ok(PlanPage {
         rows: summaries(db, rows).await?,
         total,
         page,
         pages,
         buyers,
+        buyers_total,
     })
 }
 

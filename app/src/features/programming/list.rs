@@ -100,8 +100,13 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
     view! {
         <form class="filters card" method="get" action="/programmation" role="search">
             <div class="filters__grid">
-                {select("p-acheteur", "acheteur", t("plan.buyer"), f.buyer.clone(),
-                    page.buyers.iter().map(|(id, n)| (id.to_string(), n.clone())).collect())}
+                <div>
+                    {select("p-acheteur", "acheteur", t("plan.buyer"), f.buyer.clone(),
+                        page.buyers.iter().map(|(id, n, c)| (id.to_string(), format!("{n} ({c})"))).collect())}
+                    {(page.buyers_total > page.buyers.len()).then(|| view! {
+                        <p class="field__hint">{t("plan.buyers_more").replace("%{n}", &page.buyers.len().to_string()).replace("%{total}", &page.buyers_total.to_string())}</p>
+                    })}
+                </div>
                 <div class="field">
                     <label for="p-cpv">{t("catalogue.cpv_division")}</label>
                     <input id="p-cpv" name="cpv" inputmode="numeric" maxlength="2" value=f.cpv.clone().unwrap_or_default() aria-describedby="p-cpv-hint" />
