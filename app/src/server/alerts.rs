@@ -483,10 +483,14 @@ pub async fn search_digests(
                 page: 1,
                 ..CatalogueFilters::from_query(&s.query)
             };
-            let page = super::catalogue::search(db, index, &f).await.map_err(|e| {
-                tracing::warn!("saved search {}: {e}", s.id);
-                AppError::Internal
-            })?;
+            // One search that fails is logged and retried next time; the others still run.
+            let page = match super::catalogue::search(db, index, &f).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!("saved search {}: {e}", s.id);
+                    continue;
+                }
+            };
             let fresh: std::collections::HashSet<i32> = offers::Entity::find()
                 .filter(offers::Column::Id.is_in(page.rows.iter().map(|r| r.id)))
                 .filter(offers::Column::PublishedAt.gt(s.last_run_at))
@@ -512,10 +516,13 @@ pub async fn search_digests(
                 page: 1,
                 ..DirectoryFilters::from_query(&s.query)
             };
-            let page = super::directory::search(db, index, &f).await.map_err(|e| {
-                tracing::warn!("saved search {}: {e}", s.id);
-                AppError::Internal
-            })?;
+            let page = match super::directory::search(db, index, &f).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!("saved search {}: {e}", s.id);
+                    continue;
+                }
+            };
             let fresh: std::collections::HashSet<i32> = organisations::Entity::find()
                 .filter(organisations::Column::Id.is_in(page.rows.iter().map(|r| r.id)))
                 .filter(organisations::Column::CreatedAt.gt(s.last_run_at))
