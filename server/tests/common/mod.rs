@@ -122,7 +122,16 @@ impl TestApp {
 
     /// Sends a request; returns status, Set-Cookie session (if any) and body.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, Option<String>, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
+        // A request that never answers fails its test with its address instead of holding the
+        // whole run (seen once: a directory page that hung; the next session investigates).
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer in 120 s"))
+        .unwrap();
         let status = res.status();
         let cookie = res
             .headers()
