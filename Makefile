@@ -25,8 +25,11 @@ site:
 	bash .ci/build-site.sh $(PROFILE)
 
 # Unit tests and database tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+# With cargo-nextest (on this machine kind): one process a test, a hung test stopped (.config/nextest.toml).
 unit:
-	cargo test --workspace
+	if cargo nextest --version >/dev/null 2>&1; then \
+	  cargo nextest run --workspace --no-fail-fast; \
+	else cargo test --workspace; fi
 
 e2e:
 	cd end2end && npx playwright test
