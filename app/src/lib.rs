@@ -14,8 +14,8 @@ pub mod server;
 
 use components::layout::Layout;
 use features::{
-    admin, alerts, auth, contracts, directory, home, imports, labels, offers, orgs, placeholder,
-    programming, sourcing,
+    admin, alerts, auth, contracts, directory, home, imports, labels, offers, orgs, partners,
+    placeholder, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -126,7 +126,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/sourcage/appels/:id") view=sourcing::buyer::CallEditorPage ssr=ASYNC />
                         <Route path=path!("/compte/sourcage/reunions/:id") view=sourcing::buyer::MeetingAdminPage ssr=ASYNC />
                         <Route path=path!("/compte/reunions") view=sourcing::mine::MyMeetingsPage ssr=ASYNC />
-                        <Route path=path!("/groupements") view=|| view! { <placeholder::AreaPage key="nav.consortia" /> } ssr=ASYNC />
+                        <Route path=path!("/groupements") view=partners::board::PartnersBoardPage ssr=ASYNC />
+                        <Route path=path!("/groupements/nouvelle") view=partners::form::NewPartnerRequestPage ssr=ASYNC />
+                        <Route path=path!("/groupements/:id") view=partners::detail::PartnerRequestPage ssr=ASYNC />
+                        <Route path=path!("/groupements/:id/modifier") view=partners::form::EditPartnerRequestPage ssr=ASYNC />
+                        <Route path=path!("/compte/groupements") view=partners::board::MyPartnerRequestsPage ssr=ASYNC />
+                        <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
                         <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
                     </Routes>

@@ -48,8 +48,8 @@ test('signed-in pages are accessible', async ({ page }, info) => {
 test('areas not built yet say so plainly', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goto(page, '/');
-  await page.locator('.nav-wide').getByRole('link', { name: 'Groupements' }).click();
-  await expect(page).toHaveURL(/\/groupements$/);
+  await page.locator('.nav-wide').getByRole('link', { name: 'Analyses' }).click();
+  await expect(page).toHaveURL(/\/analyses$/);
   await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
 });
 

@@ -93,6 +93,16 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
+    /// Measure the matchmaking engine: top-10 consortia and partners on a generated territory
+    /// of N firms and procurements of 20 requirements, in memory (docs/matchmaking.md).
+    BenchMatch {
+        #[arg(long, default_value_t = 10_000)]
+        firms: usize,
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -131,6 +141,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 "{plans} planned procurements (ids {first}–{last}) written in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::BenchMatch {
+            firms,
+            rounds,
+            seed,
+        } => {
+            crate::bench_match::run(firms, rounds, seed);
             Ok(())
         }
         Command::BenchAlerts { searches, rounds } => {

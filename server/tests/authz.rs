@@ -482,6 +482,51 @@ fn table() -> Table {
         ),
         ("/api/sourcing/mine", (vec![], [D, A, A, A, A, A])),
         ("/api/sourcing/calendar-token", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/partners/board",
+            (vec![("query", "")], [A, A, A, A, A, A]),
+        ),
+        ("/api/partners/get", (vec![("id", "1")], [A, A, A, A, A, A])),
+        ("/api/partners/context", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/partners/create",
+            (
+                vec![("org_id", "1"), ("form[title]", "")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        (
+            "/api/partners/update",
+            (vec![("id", "1"), ("form[title]", "")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/partners/open",
+            (vec![("id", "1"), ("open", "non")], [D, A, D, D, D, D]),
+        ),
+        (
+            "/api/partners/answer",
+            (
+                vec![("id", "1"), ("org_id", "1"), ("form[message]", "")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        (
+            "/api/partners/decide",
+            (
+                vec![("answer_id", "999999"), ("decision", "accept")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        // Another firm's request does not exist for it (404): allowed through the check.
+        (
+            "/api/partners/proposals",
+            (vec![("id", "1")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/partners/plan",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        ("/api/partners/mine", (vec![], [D, A, A, A, A, A])),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
         (
             "/api/alerts/save",
@@ -580,6 +625,24 @@ async fn every_server_function_checks_its_caller() {
                         .await
                         .unwrap();
                     assert_eq!(id, 1);
+                    // Partner request 1, of organisation 1: the partners' entries below.
+                    let caller = app::server::auth::Caller::for_user(&app.db, user.id)
+                        .await
+                        .unwrap();
+                    let form = app::domain::partners::RequestForm {
+                        title: "Plombier".into(),
+                        cpv: "45330000".into(),
+                        role: "cotraitant".into(),
+                        kind: "conjoint".into(),
+                        deadline: (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
+                            .format("%Y-%m-%d")
+                            .to_string(),
+                        ..Default::default()
+                    };
+                    let request = app::server::partners::create(&app.db, &caller, 1, &form)
+                        .await
+                        .unwrap();
+                    assert_eq!(request, 1);
                 }
                 "unverified_buyer" | "verified_buyer" => {
                     make_org(&app, &cookie, "buyer", &i.to_string()).await

@@ -24,9 +24,15 @@ async fn pages_render_with_the_right_status_and_headers() {
     let (status, _, body) = app.get("/une/page/qui/n-existe/pas", None).await;
     assert_eq!(status.as_u16(), 404);
     assert!(body.contains("Page introuvable"));
-    let (status, _, body) = app.get("/groupements", None).await;
+    let (status, _, body) = app.get("/analyses", None).await;
     assert_eq!(status.as_u16(), 200);
     assert!(body.contains("Bientôt disponible"));
+    let (status, _, body) = app.get("/groupements", None).await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        body.contains("Aucune recherche de partenaires n'est ouverte"),
+        "{body}"
+    );
     let (status, _, body) = app.get("/sourcage", None).await;
     assert_eq!(status.as_u16(), 200);
     assert!(

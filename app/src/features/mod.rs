@@ -9,6 +9,7 @@ pub mod imports;
 pub mod labels;
 pub mod offers;
 pub mod orgs;
+pub mod partners;
 pub mod placeholder;
 pub mod programming;
 pub mod sourcing;

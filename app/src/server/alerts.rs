@@ -29,12 +29,15 @@ const KIND: &str = "plans";
 /// Saved searches of the catalogue and of the directory.
 pub const OFFERS: &str = "offers";
 pub const ORGS: &str = "orgs";
+/// Saved searches of the partner requests' board.
+pub const PARTNERS: &str = "partners";
 
 /// The list a saved search of `kind` shows.
 fn list_url(kind: &str, query: &str) -> String {
     let path = match kind {
         OFFERS => "/catalogue",
         ORGS => "/annuaire",
+        PARTNERS => "/groupements",
         _ => "/programmation",
     };
     if query.is_empty() {
@@ -51,6 +54,7 @@ fn canonical(kind: &str, query: &str) -> String {
     match kind {
         OFFERS => CatalogueFilters::from_query(query).to_query(1),
         ORGS => DirectoryFilters::from_query(query).to_query(1),
+        PARTNERS => crate::domain::partners::BoardFilters::from_query(query).to_query(1),
         _ => PlanFilters {
             page: 1,
             timeline: false,
@@ -60,8 +64,8 @@ fn canonical(kind: &str, query: &str) -> String {
     }
 }
 
-/// Saves a search `query` of the programming (`kind` "plans"), the catalogue ("offers") or the
-/// directory ("orgs") under `name`, with its alert's frequency.
+/// Saves a search `query` of the programming (`kind` "plans"), the catalogue ("offers"), the
+/// directory ("orgs") or the partner board ("partners") under `name`, with its alert's frequency.
 pub async fn save(
     db: &DatabaseConnection,
     user_id: i32,
@@ -75,7 +79,7 @@ pub async fn save(
     if !FREQUENCIES.contains(&frequency) {
         c.push("frequency", "validation.unknown_choice");
     }
-    if ![KIND, OFFERS, ORGS].contains(&kind) {
+    if ![KIND, OFFERS, ORGS, PARTNERS].contains(&kind) {
         c.push("kind", "validation.unknown_choice");
     }
     c.finish()?;
@@ -464,7 +468,7 @@ pub async fn search_digests(
         directory::{DirectoryFilters, DirectorySort},
     };
     let due: Vec<saved_searches::Model> = saved_searches::Entity::find()
-        .filter(saved_searches::Column::Kind.is_in([OFFERS, ORGS]))
+        .filter(saved_searches::Column::Kind.is_in([OFFERS, ORGS, PARTNERS]))
         .all(db)
         .await
         .map_err(db_err)?
@@ -477,7 +481,15 @@ pub async fn search_digests(
     let mut told = 0;
     for s in due {
         // (title, address) of what is new, newest first.
-        let news: Vec<(String, String)> = if s.kind == OFFERS {
+        let news: Vec<(String, String)> = if s.kind == PARTNERS {
+            match super::partners::fresh_for_search(db, &s.query, s.last_run_at).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!("saved search {}: {e}", s.id);
+                    continue;
+                }
+            }
+        } else if s.kind == OFFERS {
             let f = CatalogueFilters {
                 sort: CatalogueSort::Newest,
                 page: 1,
@@ -551,10 +563,10 @@ pub async fn search_digests(
             continue;
         }
         told += 1;
-        let what = if s.kind == OFFERS {
-            "offre(s)"
-        } else {
-            "entreprise(s)"
+        let what = match s.kind.as_str() {
+            OFFERS => "offre(s)",
+            PARTNERS => "recherche(s) de partenaires",
+            _ => "entreprise(s)",
         };
         let url = list_url(&s.kind, &s.query);
         let title = format!(

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod migrations;
 pub mod offers;
 pub mod orgs;
+pub mod partners;
 pub mod passwords;
 pub mod photos;
 pub mod programming;

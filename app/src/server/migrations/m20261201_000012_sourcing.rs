@@ -104,17 +104,7 @@ enum MeetingRegistrations {
     RemindedAt,
 }
 
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
-}
+use super::fk;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -17,6 +17,26 @@ mod m20261127_000010_plan_interests;
 mod m20261127_000011_alerts;
 mod m20261201_000012_sourcing;
 mod m20261201_000013_plan_notices;
+mod m20261202_000014_partner_requests;
+
+/// A foreign key from a table's column to another's.
+fn fk(
+    from: (
+        impl sea_orm_migration::prelude::IntoIden,
+        impl sea_orm_migration::prelude::IntoIden,
+    ),
+    to: (
+        impl sea_orm_migration::prelude::IntoIden,
+        impl sea_orm_migration::prelude::IntoIden,
+    ),
+    on_delete: sea_orm_migration::prelude::ForeignKeyAction,
+) -> sea_orm_migration::prelude::ForeignKeyCreateStatement {
+    sea_orm_migration::prelude::ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .to_owned()
+}
 
 pub struct Migrator;
 
@@ -37,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_alerts::Migration),
             Box::new(m20261201_000012_sourcing::Migration),
             Box::new(m20261201_000013_plan_notices::Migration),
+            Box::new(m20261202_000014_partner_requests::Migration),
         ]
     }
 }

@@ -1,0 +1,157 @@
+//! The partner request form: new (`/groupements/nouvelle`, from a planned procurement or one of
+//! its lots with `?achat=ID&lot=ID`) and edit (`/groupements/{id}/modifier`).
+
+use super::api::{partner_form_context, CreatePartnerRequest, UpdatePartnerRequest};
+use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::domain::offer::LABELS;
+use crate::domain::partners::{
+    ConsortiumKind, FormContext, PartnerRole, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
+};
+use crate::error::AppError;
+use crate::features::placeholder::set_status;
+use crate::i18n::t;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn error_view(e: AppError) -> AnyView {
+    set_status(e.status_code());
+    let login = matches!(e, AppError::Unauthenticated);
+    view! {
+        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
+        {login.then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn NewPartnerRequestPage() -> impl IntoView {
+    let query = use_query_map();
+    let num = move |k: &str| query.with(|q| q.get(k).and_then(|v| v.parse::<i32>().ok()));
+    let data = Resource::new(
+        move || (num("achat"), num("lot")),
+        |(plan, lot)| partner_form_context(plan, lot, None),
+    );
+    view! {
+        <Title text=format!("{} — Passerelle", t("partners.new")) />
+        <p><a href="/groupements">{t("partners.title")}</a></p>
+        <h1>{t("partners.new")}</h1>
+        <p class="lead">{t("partners.new_lead")}</p>
+        <Suspense fallback=|| ()>
+            {move || data.get().map(|r| match r {
+                Err(e) => error_view(e),
+                Ok(ctx) if ctx.orgs.is_empty() => view! {
+                    <p class="empty-state">{t("partners.no_business")} " " <a href="/compte/organisations/nouvelle">{t("partners.no_business_link")}</a></p>
+                }.into_any(),
+                Ok(ctx) => view! { <RequestFormView ctx /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditPartnerRequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => partner_form_context(None, None, Some(id)).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=format!("{} — Passerelle", t("partners.edit")) />
+        <Suspense fallback=|| ()>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <h1>{t("partners.edit")}</h1> {error_view(e)} }.into_any(),
+                Ok(ctx) => {
+                    let back = ctx.editing.as_ref().map(|(id, _)| format!("/groupements/{id}")).unwrap_or_default();
+                    view! {
+                        <p><a href=back>{t("partners.back_to_request")}</a></p>
+                        <h1>{t("partners.edit")}</h1>
+                        <RequestFormView ctx />
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RequestFormView(ctx: FormContext) -> impl IntoView {
+    let create = ServerAction::<CreatePartnerRequest>::new();
+    let update = ServerAction::<UpdatePartnerRequest>::new();
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let error = Signal::derive(move || create_error.get().or_else(|| update_error.get()));
+    let f = ctx.form.clone();
+    let roles: Vec<(String, String)> = PartnerRole::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), t(&r.label_key())))
+        .collect();
+    let kinds: Vec<(String, String)> = ConsortiumKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), t(&k.label_key())))
+        .collect();
+    let mut lots: Vec<(String, String)> = vec![(String::new(), t("partners.lot_none"))];
+    lots.extend(ctx.lots.iter().map(|(id, n, title, cpv)| {
+        (
+            id.to_string(),
+            format!("{} {n} — {title} ({cpv})", t("plan.lot")),
+        )
+    }));
+    let fields = view! {
+        <FormAlert error />
+        {ctx.plan.clone().map(|(id, title)| view! {
+            <p class="alert alert--info">{t("partners.for_plan")} " " <a href=format!("/programmation/{id}")>{title}</a></p>
+            <input type="hidden" name="form[plan_id]" value=id />
+        })}
+        {(!ctx.lots.is_empty()).then(|| view! {
+            <SelectField name="form[lot_id]" field="lot_id" label=t("plan.lot") options=lots.clone() selected=f.lot_id.clone() error />
+        })}
+        <TextField name="form[title]" field="title" label=t("partners.f_title") hint=t("partners.f_title_hint") required=true value=f.title.clone() maxlength=MAX_TITLE error />
+        <TextAreaField name="form[description]" field="description" label=t("partners.f_description") hint=t("partners.f_description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
+        <TextField name="form[cpv]" field="cpv" label=t("partners.f_cpv") hint=t("partners.f_cpv_hint") value=f.cpv.clone() error />
+        <fieldset>
+            <legend>{t("partners.f_labels")}</legend>
+            <div class="checks">
+                {LABELS.iter().map(|(code, name)| {
+                    let id = format!("f-label-{code}");
+                    view! {
+                        <div class="field field--check">
+                            <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=f.labels.contains_key(*code) />
+                            <label for=id>{*name}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+        <TextField name="form[capacity]" field="capacity" label=t("partners.f_capacity") hint=t("partners.f_capacity_hint") value=f.capacity.clone() maxlength=MAX_CAPACITY error />
+        <SelectField name="form[role]" field="role" label=t("partners.role") options=roles selected=f.role.clone() hint=t("partners.role_hint") required=true error />
+        <SelectField name="form[kind]" field="kind" label=t("partners.kind") options=kinds selected=f.kind.clone() hint=t("partners.kind_hint") required=true error />
+        <TextField name="form[commune]" field="commune" label=t("partners.f_commune") hint=t("partners.f_commune_hint") value=f.commune.clone() error />
+        <TextField name="form[radius_km]" field="radius_km" label=t("partners.f_radius") value=f.radius_km.clone() error />
+        <TextField name="form[deadline]" field="deadline" label=t("partners.f_deadline") hint=t("partners.f_deadline_hint") input_type="date" required=true value=f.deadline.clone() error />
+    };
+    match ctx.editing.clone() {
+        Some((id, org)) => view! {
+            <ActionForm action=update attr:class="form" attr:novalidate="">
+                <input type="hidden" name="id" value=id />
+                <p>{t("partners.posted_by")} " " <strong>{org}</strong></p>
+                {fields}
+                <div><button type="submit" class="button button--primary">{t("partners.save")}</button></div>
+            </ActionForm>
+        }.into_any(),
+        None => {
+            let orgs: Vec<(String, String)> = ctx.orgs.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
+            view! {
+                <ActionForm action=create attr:class="form" attr:novalidate="">
+                    <SelectField name="org_id" field="org_id" label=t("partners.f_org") options=orgs required=true error />
+                    {fields}
+                    <div><button type="submit" class="button button--primary">{t("partners.publish")}</button></div>
+                </ActionForm>
+            }.into_any()
+        }
+    }
+}

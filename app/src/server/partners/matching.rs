@@ -1,0 +1,605 @@
+//! Reads what the matchmaking engine needs from the database — the requirements of a request or
+//! of a planned procurement, and the capabilities of the firms that could meet them — and names
+//! what it proposes. The engine itself is `domain::matchmaking` (pure).
+//!
+//! Candidates are the public businesses with a published offer, or a won contract, under one of
+//! the needed CPV classes, or an offer holding a needed label; firms known only by their main
+//! activity (NAF) are added for the needs that have few such candidates.
+
+use super::{cpv_names, needs_of_one, own_request};
+use crate::domain::matchmaking::{self, Cover, Firm, Need, Procurement, Requirement};
+use crate::domain::offer::OfferStatus;
+use crate::domain::org::OrgKind;
+use crate::domain::partners::{
+    ConsortiumLine, CoverLine, MemberLine, NeedLine, PartnerLine, ProposalsView,
+};
+use crate::error::AppError;
+use crate::server::auth::Caller;
+use crate::server::db_err;
+use crate::server::entities::{
+    communes, contract_awardees, contracts, offer_cpv, offer_labels, offers, organisations,
+    plan_cpv, plan_labels, plan_lots, plans,
+};
+use sea_orm::sea_query::{Condition, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Candidate firms read at most for one proposal (a broad need such as a whole CPV division
+/// could otherwise read the entire directory); the first by id are kept.
+pub const MAX_CANDIDATES: usize = 3000;
+/// Firms known by their activity only, at most, for a need.
+const ACTIVITY_ONLY: u64 = 200;
+const TOP: usize = 10;
+
+/// The prefix of a needed code that candidates must share: its class at most (finer codes of
+/// the same class still cover it in part).
+fn prefix(code: &str) -> String {
+    let significant = code.trim_end_matches('0').len().max(2);
+    code[..significant.min(4)].to_string()
+}
+
+fn starts_with_any(col: impl sea_orm::ColumnTrait, prefixes: &[String]) -> Condition {
+    prefixes
+        .iter()
+        .fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
+}
+
+/// The organisations (public businesses) that may cover a need, by id.
+async fn candidate_ids(
+    db: &impl ConnectionTrait,
+    reqs: &[Requirement],
+) -> Result<BTreeSet<i32>, AppError> {
+    let prefixes: Vec<String> = reqs
+        .iter()
+        .filter_map(|r| match &r.need {
+            Need::Cpv(c) => Some(prefix(c)),
+            Need::Label(_) => None,
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let labels: Vec<String> = reqs
+        .iter()
+        .filter_map(|r| match &r.need {
+            Need::Label(l) => Some(l.clone()),
+            Need::Cpv(_) => None,
+        })
+        .collect();
+    let mut ids = BTreeSet::new();
+    if !prefixes.is_empty() {
+        let sub = Query::select()
+            .column(offer_cpv::Column::OfferId)
+            .from(offer_cpv::Entity)
+            .cond_where(starts_with_any(offer_cpv::Column::CpvCode, &prefixes))
+            .to_owned();
+        let found: Vec<i32> = offers::Entity::find()
+            .select_only()
+            .column(offers::Column::OrganisationId)
+            .distinct()
+            .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
+            .filter(offers::Column::Id.in_subquery(sub))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        ids.extend(found);
+        // Past contracts won under the codes: their awardees' SIRET.
+        let sub = Query::select()
+            .column(contracts::Column::Id)
+            .from(contracts::Entity)
+            .cond_where(starts_with_any(contracts::Column::Cpv, &prefixes))
+            .to_owned();
+        let sirets: Vec<String> = contract_awardees::Entity::find()
+            .select_only()
+            .column(contract_awardees::Column::AwardeeId)
+            .distinct()
+            .filter(contract_awardees::Column::IdType.eq("SIRET"))
+            .filter(contract_awardees::Column::ContractId.in_subquery(sub))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        for chunk in sirets.chunks(500) {
+            let found: Vec<i32> = organisations::Entity::find()
+                .select_only()
+                .column(organisations::Column::Id)
+                .filter(organisations::Column::Siret.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(db)
+                .await
+                .map_err(db_err)?;
+            ids.extend(found);
+        }
+    }
+    if !labels.is_empty() {
+        let sub = Query::select()
+            .column(offer_labels::Column::OfferId)
+            .from(offer_labels::Entity)
+            .cond_where(Condition::all().add(offer_labels::Column::Label.is_in(labels)))
+            .to_owned();
+        let found: Vec<i32> = offers::Entity::find()
+            .select_only()
+            .column(offers::Column::OrganisationId)
+            .distinct()
+            .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
+            .filter(offers::Column::Id.in_subquery(sub))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        ids.extend(found);
+    }
+    Ok(ids)
+}
+
+/// Firms whose main activity suggests a needed CPV division, when there are few others.
+async fn activity_ids(
+    db: &impl ConnectionTrait,
+    reqs: &[Requirement],
+) -> Result<Vec<i32>, AppError> {
+    let divisions: BTreeSet<String> = reqs
+        .iter()
+        .filter_map(|r| match &r.need {
+            Need::Cpv(c) => c.get(..2).map(String::from),
+            Need::Label(_) => None,
+        })
+        .collect();
+    let nafs: Vec<String> = matchmaking::naf_divisions_for(&divisions);
+    if nafs.is_empty() {
+        return Ok(Vec::new());
+    }
+    organisations::Entity::find()
+        .select_only()
+        .column(organisations::Column::Id)
+        .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
+        .filter(organisations::Column::IsPublic.eq(true))
+        .filter(starts_with_any(organisations::Column::NafCode, &nafs))
+        .limit(ACTIVITY_ONLY)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)
+}
+
+/// The capabilities of `ids` (public businesses only, and `also` whatever its visibility: the
+/// caller's own firm), and how to name them.
+async fn firms(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    also: Option<i32>,
+) -> Result<(Vec<Firm>, HashMap<i32, MemberLine>), AppError> {
+    let mut out = Vec::new();
+    let mut lines = HashMap::new();
+    let visible = Condition::any()
+        .add(organisations::Column::IsPublic.eq(true))
+        .add(organisations::Column::Id.eq(also.unwrap_or(0)));
+    for chunk in ids.chunks(500) {
+        let orgs = organisations::Entity::find()
+            .filter(organisations::Column::Id.is_in(chunk.to_vec()))
+            .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
+            .filter(visible.clone())
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        let org_ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
+        let offer_rows = offers::Entity::find()
+            .filter(offers::Column::OrganisationId.is_in(org_ids.clone()))
+            .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        let offer_ids: Vec<i32> = offer_rows.iter().map(|o| o.id).collect();
+        let owner: HashMap<i32, i32> = offer_rows
+            .iter()
+            .map(|o| (o.id, o.organisation_id))
+            .collect();
+        let mut cpv: HashMap<i32, Vec<String>> = HashMap::new();
+        let mut labels: HashMap<i32, Vec<String>> = HashMap::new();
+        for ids in offer_ids.chunks(500) {
+            for c in offer_cpv::Entity::find()
+                .filter(offer_cpv::Column::OfferId.is_in(ids.to_vec()))
+                .all(db)
+                .await
+                .map_err(db_err)?
+            {
+                if let Some(o) = owner.get(&c.offer_id) {
+                    cpv.entry(*o).or_default().push(c.cpv_code);
+                }
+            }
+            for l in offer_labels::Entity::find()
+                .filter(offer_labels::Column::OfferId.is_in(ids.to_vec()))
+                .all(db)
+                .await
+                .map_err(db_err)?
+            {
+                if let Some(o) = owner.get(&l.offer_id) {
+                    labels.entry(*o).or_default().push(l.label);
+                }
+            }
+        }
+        let mut reach: HashMap<i32, f64> = HashMap::new();
+        for o in &offer_rows {
+            if let Some(km) = o.delivery_radius_km {
+                let e = reach.entry(o.organisation_id).or_insert(0.0);
+                *e = e.max(f64::from(km));
+            }
+        }
+        // Contracts won, by SIRET and CPV code.
+        let by_siret: HashMap<String, i32> = orgs.iter().map(|o| (o.siret.clone(), o.id)).collect();
+        let awards: Vec<(String, i32)> = contract_awardees::Entity::find()
+            .select_only()
+            .column(contract_awardees::Column::AwardeeId)
+            .column(contract_awardees::Column::ContractId)
+            .filter(contract_awardees::Column::IdType.eq("SIRET"))
+            .filter(contract_awardees::Column::AwardeeId.is_in(by_siret.keys().cloned()))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        let contract_cpv: HashMap<i32, String> = contracts::Entity::find()
+            .select_only()
+            .column(contracts::Column::Id)
+            .column(contracts::Column::Cpv)
+            .filter(contracts::Column::Id.is_in(awards.iter().map(|a| a.1)))
+            .into_tuple::<(i32, Option<String>)>()
+            .all(db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .filter_map(|(id, c)| c.map(|c| (id, c)))
+            .collect();
+        let mut won: HashMap<i32, BTreeMap<String, u32>> = HashMap::new();
+        for (siret, contract) in awards {
+            if let (Some(org), Some(code)) = (by_siret.get(&siret), contract_cpv.get(&contract)) {
+                *won.entry(*org)
+                    .or_default()
+                    .entry(code.clone())
+                    .or_insert(0) += 1;
+            }
+        }
+        let places: HashMap<String, communes::Model> = communes::Entity::find()
+            .filter(
+                communes::Column::Insee.is_in(orgs.iter().filter_map(|o| o.commune_insee.clone())),
+            )
+            .all(db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|c| (c.insee.clone(), c))
+            .collect();
+        for o in orgs {
+            let place = o.commune_insee.as_ref().and_then(|c| places.get(c));
+            let sme = matches!(o.size.as_deref(), Some("micro" | "small" | "medium"));
+            let inclusive = o.inclusive.is_some();
+            lines.insert(
+                o.id,
+                MemberLine {
+                    id: o.id,
+                    name: o.name.clone(),
+                    commune: place.map(|c| c.name.clone()),
+                    sme,
+                    inclusive,
+                },
+            );
+            out.push(Firm {
+                id: o.id,
+                offer_cpv: cpv.remove(&o.id).unwrap_or_default(),
+                won_cpv: won
+                    .remove(&o.id)
+                    .map(|m| m.into_iter().collect())
+                    .unwrap_or_default(),
+                naf: o.naf_code.clone(),
+                labels: labels.remove(&o.id).unwrap_or_default(),
+                location: place.and_then(|c| Some((c.lat?, c.lon?))),
+                reach_km: reach.get(&o.id).copied(),
+                sme,
+                inclusive,
+                capacity: None,
+            });
+        }
+    }
+    Ok((out, lines))
+}
+
+/// The candidate firms for `proc`, but those of `exclude`.
+async fn candidates(
+    db: &impl ConnectionTrait,
+    proc: &Procurement,
+    exclude: &[i32],
+    keep: Option<i32>,
+) -> Result<(Vec<Firm>, HashMap<i32, MemberLine>), AppError> {
+    let mut ids = candidate_ids(db, &proc.requirements).await?;
+    ids.extend(activity_ids(db, &proc.requirements).await?);
+    ids.retain(|i| !exclude.contains(i));
+    let mut ids: Vec<i32> = ids.into_iter().take(MAX_CANDIDATES).collect();
+    if let Some(k) = keep {
+        if !ids.contains(&k) {
+            ids.push(k);
+        }
+    }
+    firms(db, &ids, keep).await
+}
+
+async fn place_of(
+    db: &impl ConnectionTrait,
+    commune: Option<&str>,
+) -> Result<(Option<(f64, f64)>, Option<String>), AppError> {
+    let Some(code) = commune else {
+        return Ok((None, None));
+    };
+    Ok(match super::commune(db, code).await? {
+        Some(c) => (c.lat.zip(c.lon), Some(c.name)),
+        None => (None, None),
+    })
+}
+
+fn need_lines(proc: &Procurement, names: &HashMap<String, String>) -> Vec<NeedLine> {
+    proc.requirements
+        .iter()
+        .map(|r| match &r.need {
+            Need::Cpv(c) => NeedLine {
+                lot: r.lot,
+                cpv: Some(c.clone()),
+                label: None,
+                name: names.get(c).cloned().unwrap_or_default(),
+            },
+            Need::Label(l) => NeedLine {
+                lot: r.lot,
+                cpv: None,
+                label: Some(l.clone()),
+                name: crate::domain::offer::label_name(l).unwrap_or(l).to_string(),
+            },
+        })
+        .collect()
+}
+
+fn cover_line(
+    requirement: usize,
+    firm: i32,
+    c: &Cover,
+    lines: &HashMap<i32, MemberLine>,
+) -> CoverLine {
+    CoverLine {
+        need: requirement,
+        firm_id: firm,
+        firm_name: lines.get(&firm).map(|m| m.name.clone()).unwrap_or_default(),
+        basis: c.basis.clone(),
+        won: c.won,
+        km: c.km.map(|k| k.round() as u32),
+        capacity_short: c.capacity_short,
+    }
+}
+
+/// Names the engine's output.
+fn view_of(
+    proc: &Procurement,
+    names: &HashMap<String, String>,
+    lines: &HashMap<i32, MemberLine>,
+    proposals: matchmaking::Proposals,
+    partners: Vec<matchmaking::Partner>,
+    place: Option<String>,
+    firm: Option<MemberLine>,
+) -> ProposalsView {
+    ProposalsView {
+        needs: need_lines(proc, names),
+        consortia: proposals
+            .consortia
+            .iter()
+            .map(|c| ConsortiumLine {
+                members: c
+                    .members
+                    .iter()
+                    .filter_map(|m| lines.get(m).cloned())
+                    .collect(),
+                score_pct: (c.score.clamp(0.0, 1.0) * 100.0).round() as u32,
+                covers: c
+                    .assignments
+                    .iter()
+                    .map(|a| cover_line(a.requirement, a.firm, &a.cover, lines))
+                    .collect(),
+                missing: c.missing.clone(),
+                farthest_km: c.farthest_km.map(|k| k.round() as u32),
+            })
+            .collect(),
+        partners: partners
+            .iter()
+            .filter_map(|p| {
+                Some(PartnerLine {
+                    member: lines.get(&p.firm)?.clone(),
+                    completes: p
+                        .completes
+                        .iter()
+                        .map(|a| cover_line(a.requirement, a.firm, &a.cover, lines))
+                        .collect(),
+                    improves: p
+                        .improves
+                        .iter()
+                        .map(|a| cover_line(a.requirement, a.firm, &a.cover, lines))
+                        .collect(),
+                })
+            })
+            .collect(),
+        uncovered: proposals.uncovered,
+        place,
+        firm,
+    }
+}
+
+/// Proposals for a partner request, for its poster: the firms that bring what it asks for, and
+/// teams of them that together bring all of it.
+pub async fn for_request(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<ProposalsView, AppError> {
+    let r = match own_request(db, caller, id).await {
+        Ok(r) => r,
+        Err(AppError::Forbidden) => return Err(AppError::NotFound),
+        Err(e) => return Err(e),
+    };
+    let (cpv, labels) = needs_of_one(db, id).await?;
+    let lot = match r.lot_id {
+        Some(l) => plan_lots::Entity::find_by_id(l)
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .map(|l| l.number),
+        None => None,
+    };
+    let (place, place_name) = place_of(db, r.commune.as_deref()).await?;
+    let mut requirements: Vec<Requirement> = cpv
+        .iter()
+        .map(|c| Requirement {
+            lot,
+            need: Need::Cpv(c.clone()),
+            estimate: None,
+        })
+        .collect();
+    requirements.extend(labels.iter().map(|l| Requirement {
+        lot,
+        need: Need::Label(l.clone()),
+        estimate: None,
+    }));
+    let proc = Procurement {
+        requirements,
+        place,
+    };
+    let (mut firms, mut lines) = candidates(db, &proc, &[], Some(r.organisation_id)).await?;
+    // The poster itself: asked for by name, even if it brings nothing of what it asks.
+    let me = match firms.iter().position(|f| f.id == r.organisation_id) {
+        Some(i) => firms.remove(i),
+        None => Firm {
+            id: r.organisation_id,
+            ..Firm::default()
+        },
+    };
+    let me_line = lines.remove(&r.organisation_id);
+    let proposals = matchmaking::propose(&proc, &firms, TOP);
+    firms.push(me);
+    let partners = matchmaking::partners_for(&proc, &firms, r.organisation_id, TOP);
+    let names = cpv_names(db, cpv).await?;
+    Ok(view_of(
+        &proc, &names, &lines, proposals, partners, place_name, me_line,
+    ))
+}
+
+/// The requirements of a planned procurement: each lot's code (the procurement's codes when it
+/// has no lots) and the labels it asks, at the buyer's commune.
+pub async fn plan_procurement(
+    db: &impl ConnectionTrait,
+    plan: &plans::Model,
+) -> Result<(Procurement, Option<String>), AppError> {
+    let lots = plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut requirements: Vec<Requirement> = Vec::new();
+    let mut lots = lots;
+    lots.sort_by_key(|l| l.number);
+    for l in &lots {
+        requirements.push(Requirement {
+            lot: Some(l.number),
+            need: Need::Cpv(l.cpv.clone()),
+            estimate: l.estimate_max.or(l.estimate_min),
+        });
+    }
+    if lots.is_empty() {
+        for c in plan_cpv::Entity::find()
+            .filter(plan_cpv::Column::PlanId.eq(plan.id))
+            .all(db)
+            .await
+            .map_err(db_err)?
+        {
+            requirements.push(Requirement {
+                lot: None,
+                need: Need::Cpv(c.cpv_code),
+                estimate: plan.estimate_max.or(plan.estimate_min),
+            });
+        }
+    }
+    for l in plan_labels::Entity::find()
+        .filter(plan_labels::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+    {
+        requirements.push(Requirement {
+            lot: None,
+            need: Need::Label(l.label),
+            estimate: None,
+        });
+    }
+    let buyer = organisations::Entity::find_by_id(plan.buyer_id)
+        .one(db)
+        .await
+        .map_err(db_err)?;
+    let (place, name) = place_of(db, buyer.and_then(|b| b.commune_insee).as_deref()).await?;
+    Ok((
+        Procurement {
+            requirements,
+            place,
+        },
+        name,
+    ))
+}
+
+/// Proposals for a planned procurement (public, as the directory is): the best consortia of
+/// local firms; with `firm` (one of the caller's businesses), those that include it and the
+/// partners that best complement it.
+pub async fn for_plan(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+    firm: Option<i32>,
+) -> Result<ProposalsView, AppError> {
+    let plan = plans::Entity::find_by_id(plan_id)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .filter(|p| p.status != crate::domain::programming::PlanStatus::Draft.as_str())
+        .ok_or(AppError::NotFound)?;
+    if let Some(f) = firm {
+        match caller.membership(f) {
+            Some((_, o)) if OrgKind::parse(&o.kind) == Some(OrgKind::Business) => {}
+            _ => return Err(AppError::Forbidden),
+        }
+    }
+    let (proc, place_name) = plan_procurement(db, &plan).await?;
+    let (mut firms, lines) = candidates(db, &proc, &[], firm).await?;
+    let codes: Vec<String> = proc
+        .requirements
+        .iter()
+        .filter_map(|r| match &r.need {
+            Need::Cpv(c) => Some(c.clone()),
+            Need::Label(_) => None,
+        })
+        .collect();
+    let names = cpv_names(db, codes).await?;
+    let Some(me) = firm else {
+        let proposals = matchmaking::propose(&proc, &firms, TOP);
+        return Ok(view_of(
+            &proc,
+            &names,
+            &lines,
+            proposals,
+            Vec::new(),
+            place_name,
+            None,
+        ));
+    };
+    if !firms.iter().any(|f| f.id == me) {
+        firms.push(Firm {
+            id: me,
+            ..Firm::default()
+        });
+    }
+    let proposals = matchmaking::propose_with(&proc, &firms, me, TOP);
+    let partners = matchmaking::partners_for(&proc, &firms, me, TOP);
+    let me_line = lines.get(&me).cloned();
+    Ok(view_of(
+        &proc, &names, &lines, proposals, partners, place_name, me_line,
+    ))
+}
