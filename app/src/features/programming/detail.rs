@@ -4,7 +4,7 @@
 use super::api::plan_get;
 use super::interest::InterestPanel;
 use super::list::status_class;
-use crate::domain::programming::{estimate_text, PlanView};
+use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
 use crate::features::sourcing::public::PlanSourcingPanel;
@@ -43,6 +43,11 @@ pub fn PlanPage() -> impl IntoView {
 #[component]
 fn Plan(p: PlanView) -> impl IntoView {
     let s = p.summary.clone();
+    // Partners are sought before the tender closes: not once awarded or cancelled.
+    let open_to_partners = matches!(
+        s.status,
+        PlanStatus::Planned | PlanStatus::Sourcing | PlanStatus::Published
+    );
     let row = |label: String, value: Option<String>| {
         value.map(|v| view! { <div><dt>{label}</dt><dd>{v}</dd></div> })
     };
@@ -118,9 +123,22 @@ fn Plan(p: PlanView) -> impl IntoView {
                             <strong>{l.title.clone()}</strong>
                             {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv.join(", ")))}
                             {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
+                            {open_to_partners.then(|| view! {
+                                " · " <a href=format!("/groupements/nouvelle?achat={}&lot={}", s.id, l.id)>{t("partners.find_for_lot")}</a>
+                            })}
                         </li>
                     }).collect_view()}
                 </ol>
+            </section>
+        })}
+        {open_to_partners.then(|| view! {
+            <section aria-labelledby="plan-partners" data-test="plan-partners">
+                <h2 id="plan-partners">{t("nav.consortia")}</h2>
+                <p>{t("partners.plan_lead")}</p>
+                <p>
+                    <a class="button" href=format!("/programmation/{}/groupements", s.id)>{t("partners.find_for_plan")}</a>
+                    " " <a href=format!("/groupements/nouvelle?achat={}", s.id)>{t("partners.post_for_plan")}</a>
+                </p>
             </section>
         })}
         <PlanSourcingPanel plan_id=s.id />

@@ -496,26 +496,33 @@ pub async fn plan_procurement(
         .all(db)
         .await
         .map_err(db_err)?;
+    let plan_codes: Vec<String> = plan_cpv::Entity::find()
+        .filter(plan_cpv::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
     let mut requirements: Vec<Requirement> = Vec::new();
     let mut lots = lots;
     lots.sort_by_key(|l| l.number);
     for l in &lots {
-        requirements.push(Requirement {
-            lot: Some(l.number),
-            need: Need::Cpv(l.cpv.clone()),
-            estimate: l.estimate_max.or(l.estimate_min),
-        });
+        // A lot without its own code is what the procurement's codes say.
+        let codes = if l.cpv.is_empty() { plan_codes.clone() } else { vec![l.cpv.clone()] };
+        for code in codes {
+            requirements.push(Requirement {
+                lot: Some(l.number),
+                need: Need::Cpv(code),
+                estimate: l.estimate_max.or(l.estimate_min),
+            });
+        }
     }
     if lots.is_empty() {
-        for c in plan_cpv::Entity::find()
-            .filter(plan_cpv::Column::PlanId.eq(plan.id))
-            .all(db)
-            .await
-            .map_err(db_err)?
-        {
+        for code in plan_codes {
             requirements.push(Requirement {
                 lot: None,
-                need: Need::Cpv(c.cpv_code),
+                need: Need::Cpv(code),
                 estimate: plan.estimate_max.or(plan.estimate_min),
             });
         }

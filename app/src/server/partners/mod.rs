@@ -608,6 +608,14 @@ pub async fn form_context(
                 .chars()
                 .take(crate::domain::partners::MAX_TITLE)
                 .collect();
+            let plan_codes: Vec<String> = plan_cpv::Entity::find()
+                .filter(plan_cpv::Column::PlanId.eq(p.id))
+                .all(db)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|c| c.cpv_code)
+                .collect();
             let codes: Vec<String> = match lot_id.and_then(|l| lots.iter().find(|x| x.0 == l)) {
                 Some(l) => {
                     form.lot_id = l.0.to_string();
@@ -615,16 +623,14 @@ pub async fn form_context(
                         .chars()
                         .take(crate::domain::partners::MAX_TITLE)
                         .collect();
-                    vec![l.3.clone()]
+                    // A lot without its own code is what the procurement's codes say.
+                    if l.3.is_empty() {
+                        plan_codes
+                    } else {
+                        vec![l.3.clone()]
+                    }
                 }
-                None => plan_cpv::Entity::find()
-                    .filter(plan_cpv::Column::PlanId.eq(p.id))
-                    .all(db)
-                    .await
-                    .map_err(db_err)?
-                    .into_iter()
-                    .map(|c| c.cpv_code)
-                    .collect(),
+                None => plan_codes,
             };
             form.cpv = codes.join(", ");
             form.labels = plan_labels::Entity::find()

@@ -1,0 +1,104 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { MAIL_URL } from '../playwright.config';
+
+test('a firm opens a partner request on a lot, sees proposed partners with reasons, and accepts an answer', async ({ page, request }, info) => {
+  const js = info.project.name === 'js';
+  const suffix = js ? 'Gerland' : 'Croix-Rousse';
+  const title = `Rénovation de l'école ${suffix}`;
+
+  // The buyer plans a procurement with an electricity lot.
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: 'Procédure adaptée (MAPA)' });
+  await page.getByLabel('Publication prévue *').fill('T4 2027');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await page.getByLabel('Intitulé du lot *').fill('Électricité');
+  await page.locator('#f-lot_cpv').fill('45310000');
+  await page.getByRole('button', { name: 'Ajouter un lot' }).click();
+  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  const planId = page.url().match(/\/compte\/achats\/(\d+)/)![1];
+  await logOut(page);
+
+  // A joiner looks for a partner for that lot, from the procurement's page.
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  // The procurement's possible consortia, around the joiner's firm.
+  await goto(page, `/programmation/${planId}/groupements`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Groupements possibles pour cet achat');
+  await page.getByLabel('Autour de votre entreprise').selectOption({ label: 'Menuiserie des Monts (fictive)' });
+  await page.getByRole('button', { name: 'Afficher' }).click();
+  await expect(page.getByRole('heading', { name: 'Partenaires qui complètent Menuiserie des Monts (fictive)' })).toBeVisible();
+  await expect(page.locator('[data-test="proposed-partners"]')).toContainText('Électricité Saône Services (fictive)');
+  if (js) await expectAccessible(page);
+  await goto(page, `/programmation/${planId}`);
+  await page.locator('[data-test="plan-lots"]').getByRole('link', { name: 'Chercher des partenaires pour ce lot' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publier une recherche de partenaires');
+  // The form starts from the lot: its title and code, the buyer's commune.
+  await expect(page.getByLabel('Titre *')).toHaveValue('Lot 1 — Électricité');
+  await expect(page.getByLabel('Compétences recherchées (codes CPV)')).toHaveValue('45310000');
+  await expect(page.getByLabel("Lieu d'intervention (commune)")).toHaveValue(/Lyon/);
+  if (js) await expectAccessible(page);
+  // A deadline already passed is explained and nothing is published.
+  await page.getByLabel('Titre *').fill(`Électricien pour ${title}`);
+  await page.getByLabel('Date limite des réponses *').fill('2020-01-15');
+  await page.getByRole('button', { name: 'Publier la recherche' }).click();
+  await expect(page.getByText('Cette date est déjà passée.')).toBeVisible();
+  if (!js) {
+    // Without JavaScript the refused form comes back empty (known, app-wide): type it again.
+    await page.getByLabel('Titre *').fill(`Électricien pour ${title}`);
+    await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000');
+    await page.getByLabel("Lieu d'intervention (commune)").fill('Lyon');
+  }
+  await page.getByLabel('Date limite des réponses *').fill('2027-09-30');
+  await page.getByRole('button', { name: 'Publier la recherche' }).click();
+  await expect(page.getByRole('status')).toContainText('Votre recherche est publiée');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Électricien pour ${title}`);
+  const requestUrl = page.url().replace(/\?.*$/, '');
+
+  // Proposed partners, with their reasons: the electrician by its main activity.
+  const partners = page.locator('[data-test="proposed-partners"]');
+  await expect(partners).toContainText('Électricité Saône Services (fictive)');
+  await expect(partners).toContainText('activité principale 43.21A');
+  await expect(page.locator('[data-test="proposed-consortia"]')).toContainText('45310000');
+  if (js) await expectAccessible(page);
+
+  // The board lists it, found by a word.
+  await goto(page, `/groupements?q=${encodeURIComponent('électricien ' + suffix)}`);
+  await expect(page.locator('[data-test="partner-requests"]')).toContainText(`Électricien pour ${title}`);
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // Another firm answers; it reads its own answer only.
+  await logIn(page, 'maraichere@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, requestUrl);
+  await page.getByLabel('Message').fill(`Nous entretenons les abords de l'école ${suffix} et travaillons avec un électricien.`);
+  await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+  await expect(page.getByRole('status')).toContainText('Réponse envoyée');
+  await expect(page.locator('[data-test="my-answers"]')).toContainText(`abords de l'école ${suffix}`);
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // The poster reads it and accepts; the firm is told by email.
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, requestUrl);
+  const answer = page.locator('[data-test="answer"]').filter({ hasText: `abords de l'école ${suffix}` });
+  await expect(answer).toContainText('Les Jardins du Val (fictifs)');
+  await answer.getByRole('button', { name: 'Accepter' }).click();
+  await expect(page.getByRole('status')).toContainText('Réponse acceptée');
+  await expect(page.locator('[data-test="answer"]').filter({ hasText: `abords de l'école ${suffix}` }).locator('[data-test="answer-status"]')).toHaveText('Acceptée');
+  await expect(async () => {
+    const messages: { to: string[]; subject: string }[] = await (await request.get(MAIL_URL)).json();
+    expect(messages.some((m) => m.to.includes('maraichere@demo.passerelle.example') && m.subject.includes(`Électricien pour ${title}`) && m.subject.includes('acceptée'))).toBe(true);
+  }).toPass({ timeout: 10_000 });
+  await logOut(page);
+});
+
+test('the board and a procurement’s possible consortia are public and accessible', async ({ page }, info) => {
+  await goto(page, '/groupements');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recherches de partenaires');
+  await goto(page, '/groupements/999999');
+  await expect(page.getByRole('alert')).toBeVisible();
+  if (info.project.name === 'js') await expectAccessible(page);
+});
