@@ -115,7 +115,7 @@ pub fn generate(firms: usize, seed: u64) -> (Vec<Firm>, Vec<Procurement>, usize)
                 let estimate = rng.random_range(30_000..800_000);
                 for _ in 0..count {
                     requirements.push(Requirement {
-                        lot: Some(lot as i32 + 1),
+                        lot: Some(lot + 1),
                         need: Need::Cpv(pick(&mut rng, trade).clone()),
                         estimate: Some(estimate),
                     });

@@ -510,6 +510,14 @@ pub struct AnswerView {
     pub created_at: String,
 }
 
+/// One of the caller's firms that may answer: (id, name), and its published offers (id, title).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answerer {
+    pub org_id: i32,
+    pub org_name: String,
+    pub offers: Vec<(i32, String)>,
+}
+
 /// A request's page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
@@ -535,8 +543,8 @@ pub struct RequestView {
     pub mine: bool,
     /// Every answer, for the poster; the caller's own firms' answers otherwise.
     pub answers: Vec<AnswerView>,
-    /// The caller's firms that may answer (id, name), with their published offers (id, title).
-    pub can_answer: Vec<(i32, String, Vec<(i32, String)>)>,
+    /// The caller's firms that may answer, with their published offers.
+    pub can_answer: Vec<Answerer>,
 }
 
 /// What the request form starts from: the caller's businesses, and the planned procurement

@@ -199,15 +199,17 @@ fn AnswerPanel(v: RequestView) -> impl IntoView {
         let orgs: Vec<(String, String)> = v
             .can_answer
             .iter()
-            .map(|(id, n, _)| (id.to_string(), n.clone()))
+            .map(|a| (a.org_id.to_string(), a.org_name.clone()))
             .collect();
-        // Offers of every firm the caller may answer for; the server keeps those of the firm chosen.
+        // Offers of every firm the caller may answer for, named by firm: the server refuses an offer
+        // that is not the chosen firm's.
         let offers: Vec<(i32, String, String)> = v
             .can_answer
             .iter()
-            .flat_map(|(_, org, list)| {
-                list.iter()
-                    .map(move |(id, title)| (*id, title.clone(), org.clone()))
+            .flat_map(|a| {
+                a.offers
+                    .iter()
+                    .map(move |(id, title)| (*id, title.clone(), a.org_name.clone()))
             })
             .collect();
         let several = v.can_answer.len() > 1;

@@ -4,7 +4,8 @@
 use super::{cpv_names, needs_of_one, own_request, request_of, today};
 use crate::domain::offer::OfferStatus;
 use crate::domain::partners::{
-    is_open, AnswerForm, AnswerStatus, AnswerView, ConsortiumKind, PartnerRole, RequestView,
+    is_open, AnswerForm, AnswerStatus, AnswerView, Answerer, ConsortiumKind, PartnerRole,
+    RequestView,
 };
 use crate::error::AppError;
 use crate::server::auth::Caller;
@@ -193,7 +194,11 @@ pub async fn view(
                 .into_iter()
                 .map(|x| (x.id, x.title))
                 .collect();
-            can_answer.push((o.id, o.name.clone(), list));
+            can_answer.push(Answerer {
+                org_id: o.id,
+                org_name: o.name.clone(),
+                offers: list,
+            });
         }
     }
     Ok(RequestView {

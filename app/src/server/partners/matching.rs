@@ -509,7 +509,11 @@ pub async fn plan_procurement(
     lots.sort_by_key(|l| l.number);
     for l in &lots {
         // A lot without its own code is what the procurement's codes say.
-        let codes = if l.cpv.is_empty() { plan_codes.clone() } else { vec![l.cpv.clone()] };
+        let codes = if l.cpv.is_empty() {
+            plan_codes.clone()
+        } else {
+            vec![l.cpv.clone()]
+        };
         for code in codes {
             requirements.push(Requirement {
                 lot: Some(l.number),
