@@ -527,6 +527,58 @@ fn table() -> Table {
             (vec![("plan_id", "1")], [A, A, A, A, A, A]),
         ),
         ("/api/partners/mine", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/consortia/create",
+            (
+                vec![("org_id", "1"), ("name", ""), ("kind", "conjoint")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        // A consortium one is not in does not exist (404): allowed through the check.
+        (
+            "/api/consortia/get",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        ("/api/consortia/mine", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/consortia/invite",
+            (
+                vec![
+                    ("id", "999999"),
+                    ("siret", "12002701600027"),
+                    ("role", "cotraitant"),
+                ],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/consortia/respond",
+            (
+                vec![("member_id", "999999"), ("decision", "accept")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/consortia/stage",
+            (
+                vec![("id", "999999"), ("stage", "formed")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/consortia/share",
+            (
+                vec![("member_id", "999999"), ("role", "cotraitant")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/consortia/post",
+            (
+                vec![("id", "999999"), ("body", "Bonjour")],
+                [D, A, A, A, A, A],
+            ),
+        ),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
         (
             "/api/alerts/save",

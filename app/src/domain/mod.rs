@@ -1,5 +1,6 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
 pub mod catalogue;
+pub mod consortia;
 pub mod contracts;
 pub mod cpv;
 pub mod decp;

@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod auth;
+pub mod consortia;
 pub mod contracts;
 pub mod directory;
 pub mod home;

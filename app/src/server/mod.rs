@@ -2,6 +2,7 @@
 pub mod alerts;
 pub mod auth;
 pub mod catalogue;
+pub mod consortia;
 pub mod contracts;
 pub mod cpv;
 pub mod db;

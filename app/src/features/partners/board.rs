@@ -13,7 +13,7 @@ use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 fn href(f: &BoardFilters, page: u64) -> String {
     let q = f.to_query(page);
@@ -298,6 +298,11 @@ pub fn MyPartnerRequestsPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — Passerelle", t("partners.mine")) />
         <h1>{t("partners.mine")}</h1>
+        {move || (use_query_map().with(|q| q.get("ok")).as_deref() == Some("declined")).then(|| view! {
+            <p class="alert alert--ok" role="status">{t("consortium.ok_declined")}</p>
+        })}
+        <crate::features::consortia::pages::MyConsortia />
+        <h2>{t("partners.requests_mine")}</h2>
         <p><a class="button button--primary" href="/groupements/nouvelle">{t("partners.new")}</a></p>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {

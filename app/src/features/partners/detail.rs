@@ -6,7 +6,7 @@ use super::api::{
     partner_request, request_proposals, AnswerPartnerRequest, DecidePartnerAnswer,
     SetPartnerRequestOpen,
 };
-use super::proposals::Proposals;
+use super::proposals::{FormAs, Proposals};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField};
 use crate::domain::offer::label_name;
 use crate::domain::partners::{AnswerStatus, AnswerView, RequestView, MAX_MESSAGE};
@@ -112,7 +112,15 @@ fn Request(v: RequestView) -> impl IntoView {
                 view! { <AnswerPanel v=v.clone() /> }.into_any()
             }}
         </section>
-        {v.mine.then(|| view! { <RequestProposals id=v.id /> })}
+        {v.mine.then(|| {
+            let form_as = FormAs {
+                org_id: v.org_id,
+                plan_id: v.plan.as_ref().map(|(id, _)| *id),
+                request_id: Some(v.id),
+                name: v.title.clone(),
+            };
+            view! { <RequestProposals id=v.id form_as /> }
+        })}
     }
 }
 
@@ -244,7 +252,7 @@ fn AnswerPanel(v: RequestView) -> impl IntoView {
 }
 
 #[component]
-fn RequestProposals(id: i32) -> impl IntoView {
+fn RequestProposals(id: i32, form_as: FormAs) -> impl IntoView {
     let data = Resource::new(move || id, request_proposals);
     view! {
         <section aria-labelledby="proposals-h" id="propositions">
@@ -253,7 +261,7 @@ fn RequestProposals(id: i32) -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
-                    Ok(v) => view! { <Proposals v partners_title=None /> }.into_any(),
+                    Ok(v) => view! { <Proposals v partners_title=None form_as=Some(form_as.clone()) /> }.into_any(),
                 })}
             </Suspense>
         </section>

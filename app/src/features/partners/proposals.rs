@@ -9,6 +9,7 @@ use crate::domain::partners::{CoverLine, MemberLine, NeedLine, ProposalsView};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -65,7 +66,12 @@ fn MemberBadges(m: MemberLine) -> impl IntoView {
 
 /// The proposals: partners first (when they complement a firm), then consortia, then shortages.
 #[component]
-pub fn Proposals(v: ProposalsView, partners_title: Option<String>) -> impl IntoView {
+pub fn Proposals(
+    v: ProposalsView,
+    partners_title: Option<String>,
+    /// When the caller may form a proposed consortium: as which firm, for what.
+    form_as: Option<FormAs>,
+) -> impl IntoView {
     let needs = v.needs.clone();
     let need = move |i: usize| needs.get(i).map(need_text).unwrap_or_default();
     let need2 = need.clone();
@@ -134,6 +140,10 @@ pub fn Proposals(v: ProposalsView, partners_title: Option<String>) -> impl IntoV
                                         {(!c.missing.is_empty()).then(|| view! {
                                             <p class="alert alert--warn">{t("partners.leaves")} " " {c.missing.iter().map(|i| need_m(*i)).collect::<Vec<_>>().join(" ; ")}</p>
                                         })}
+                                        {form_as.clone().map(|f| {
+                                            let invite: Vec<i32> = c.members.iter().map(|m| m.id).filter(|id| *id != f.org_id).collect();
+                                            view! { <FormConsortium f invite /> }
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -149,6 +159,34 @@ pub fn Proposals(v: ProposalsView, partners_title: Option<String>) -> impl IntoV
                 </section>
             })}
         </div>
+    }
+}
+
+/// Who forms a proposed consortium, and for what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormAs {
+    pub org_id: i32,
+    pub plan_id: Option<i32>,
+    pub request_id: Option<i32>,
+    pub name: String,
+}
+
+/// "Form this consortium": creates it led by the caller's firm and invites the others.
+#[component]
+fn FormConsortium(f: FormAs, invite: Vec<i32>) -> impl IntoView {
+    let action = ServerAction::<crate::features::consortia::api::CreateConsortium>::new();
+    let error = crate::components::form::action_error(action);
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <crate::components::form::FormAlert error />
+            <input type="hidden" name="org_id" value=f.org_id />
+            <input type="hidden" name="name" value=f.name.clone() />
+            <input type="hidden" name="kind" value="conjoint" />
+            {f.plan_id.map(|p| view! { <input type="hidden" name="plan_id" value=p /> })}
+            {f.request_id.map(|r| view! { <input type="hidden" name="request_id" value=r /> })}
+            {invite.iter().map(|id| view! { <input type="hidden" name=format!("invite[{id}]") value="on" /> }).collect_view()}
+            <button type="submit" class="button button--primary">{t("consortium.form_this")}</button>
+        </ActionForm>
     }
 }
 
@@ -204,11 +242,17 @@ pub fn PlanProposalsPage() -> impl IntoView {
                     let title = v.firm.as_ref().map(|f| t("partners.partners_of").replace("%{firm}", &f.name));
                     let plan = id().unwrap_or(0);
                     let firm_q = v.firm.as_ref().map(|f| f.id);
+                    let firm_as = v.firm.as_ref().map(|f| FormAs {
+                        org_id: f.id,
+                        plan_id: Some(plan),
+                        request_id: None,
+                        name: t("consortium.default_name").replace("%{firm}", &f.name),
+                    });
                     view! {
                         {firm_q.map(|_| view! {
                             <p><a class="button button--primary" href=format!("/groupements/nouvelle?achat={plan}")>{t("partners.post_for_plan")}</a></p>
                         })}
-                        <Proposals v partners_title=title />
+                        <Proposals v partners_title=title form_as=firm_as />
                     }.into_any()
                 }
             })}

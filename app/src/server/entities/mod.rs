@@ -1,6 +1,9 @@
 //! sea-orm entities, one file a table. They stay on the server: pages get DTOs from `domain`
 //! or the feature's `api` module.
 pub mod communes;
+pub mod consortia;
+pub mod consortium_members;
+pub mod consortium_messages;
 pub mod contract_awardees;
 pub mod contract_modifications;
 pub mod contract_sources;

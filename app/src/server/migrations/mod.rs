@@ -18,6 +18,7 @@ mod m20261127_000011_alerts;
 mod m20261201_000012_sourcing;
 mod m20261201_000013_plan_notices;
 mod m20261202_000014_partner_requests;
+mod m20261202_000015_consortia;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_sourcing::Migration),
             Box::new(m20261201_000013_plan_notices::Migration),
             Box::new(m20261202_000014_partner_requests::Migration),
+            Box::new(m20261202_000015_consortia::Migration),
         ]
     }
 }
