@@ -1,11 +1,25 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
-test('a firm opens a partner request on a lot, sees proposed partners with reasons, and accepts an answer', async ({ page, request }, info) => {
+test('a firm opens a partner request on a lot, sees proposed partners with reasons, accepts an answer, invites two firms, they accept and the consortium is formed', async ({ page, request }, info) => {
   const js = info.project.name === 'js';
   const suffix = js ? 'Gerland' : 'Croix-Rousse';
   const title = `Rénovation de l'école ${suffix}`;
+  const elecName = `Électricité ${suffix} (fictive)`;
+  const elecEmail = uniqueEmail(info, 'electricienne');
+
+  // An electrician of Lyon joins the platform (known by its main activity only).
+  await signUp(page, 'Élise Électricienne (fictive)', elecEmail);
+  await goto(page, '/compte/organisations/nouvelle');
+  await page.getByLabel("Type d'organisation").selectOption({ label: 'Entreprise' });
+  await page.getByLabel('SIRET').fill(js ? '120 027 016 00183' : '120 027 016 00191');
+  await page.getByLabel('Nom *').fill(elecName);
+  await page.getByLabel('Commune').fill('Lyon');
+  await page.getByLabel('Code NAF (APE)').fill('43.21A');
+  await page.getByRole('button', { name: "Créer l'organisation" }).click();
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+  await logOut(page);
 
   // The buyer plans a procurement with an electricity lot.
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
@@ -38,6 +52,8 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   // The form starts from the lot: its title and code, the buyer's commune.
   await expect(page.getByLabel('Titre *')).toHaveValue('Lot 1 — Électricité');
   await expect(page.getByLabel('Compétences recherchées (codes CPV)')).toHaveValue('45310000');
+  // The joiner also wants the school's green spaces kept during the works.
+  await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000, 77310000');
   await expect(page.getByLabel("Lieu d'intervention (commune)")).toHaveValue(/Lyon/);
   if (js) await expectAccessible(page);
   // A deadline already passed is explained and nothing is published.
@@ -48,7 +64,7 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   if (!js) {
     // Without JavaScript the refused form comes back empty (known, app-wide): type it again.
     await page.getByLabel('Titre *').fill(`Électricien pour ${title}`);
-    await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000');
+    await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000, 77310000');
     await page.getByLabel("Lieu d'intervention (commune)").fill('Lyon');
   }
   await page.getByLabel('Date limite des réponses *').fill('2027-09-30');
@@ -59,7 +75,7 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
 
   // Proposed partners, with their reasons: the electrician by its main activity.
   const partners = page.locator('[data-test="proposed-partners"]');
-  await expect(partners).toContainText('Électricité Saône Services (fictive)');
+  await expect(partners).toContainText(elecName);
   await expect(partners).toContainText('activité principale 43.21A');
   await expect(page.locator('[data-test="proposed-consortia"]')).toContainText('45310000');
   if (js) await expectAccessible(page);
@@ -92,6 +108,44 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
     const messages: { to: string[]; subject: string }[] = await (await request.get(MAIL_URL)).json();
     expect(messages.some((m) => m.to.includes('maraichere@demo.passerelle.example') && m.subject.includes(`Électricien pour ${title}`) && m.subject.includes('acceptée'))).toBe(true);
   }).toPass({ timeout: 10_000 });
+
+  // From the proposals, the joiner forms the consortium of the electrician and the gardeners.
+  const proposal = page
+    .locator('[data-test="proposed-consortium"]')
+    .filter({ hasText: elecName })
+    .filter({ hasText: 'Les Jardins du Val (fictifs)' })
+    .first();
+  await proposal.getByRole('button', { name: 'Former ce groupement (inviter ces entreprises)' }).click();
+  await expect(page.getByRole('status')).toContainText('Groupement créé');
+  const workspace = page.url().replace(/\?.*$/, '');
+  const members = page.locator('[data-test="consortium-members"]');
+  await expect(members).toContainText(elecName);
+  await expect(members).toContainText('Les Jardins du Val (fictifs)');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // Both invited firms accept.
+  for (const [email, password] of [[elecEmail, undefined], ['maraichere@demo.passerelle.example', DEMO_PASSWORD]] as const) {
+    await logIn(page, email, password);
+    await goto(page, '/compte/groupements');
+    await page.locator('[data-test="my-consortia"]').getByRole('link', { name: `Électricien pour ${title}` }).click();
+    await expect(page.locator('[data-test="invitation"]')).toBeVisible();
+    if (js) await expectAccessible(page);
+    await page.getByRole('button', { name: "Accepter l'invitation" }).click();
+    await expect(page.getByRole('status')).toContainText('Vous avez rejoint le groupement');
+    await logOut(page);
+  }
+
+  // The lead declares it formed and writes to its members.
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, workspace);
+  await expect(page.locator('[data-test="member-status"]').filter({ hasText: 'Invitée' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Déclarer le groupement formé' }).click();
+  await expect(page.locator('[data-test="consortium-stage"]')).toHaveText('Formé');
+  await page.getByLabel('Votre message').fill(`Réunion de chantier lundi à 8 h, école ${suffix}.`);
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(page.locator('[data-test="messages"]')).toContainText(`Réunion de chantier lundi à 8 h, école ${suffix}.`);
+  if (js) await expectAccessible(page);
   await logOut(page);
 });
 
