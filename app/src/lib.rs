@@ -14,8 +14,8 @@ pub mod server;
 
 use components::layout::Layout;
 use features::{
-    admin, alerts, auth, consortia, contracts, directory, home, imports, labels, offers, orgs,
-    partners, placeholder, programming, sourcing,
+    admin, alerts, auth, consortia, contacts, contracts, directory, home, imports, labels, offers,
+    orgs, partners, placeholder, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -132,6 +132,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/groupements/:id/modifier") view=partners::form::EditPartnerRequestPage ssr=ASYNC />
                         <Route path=path!("/compte/groupements") view=partners::board::MyPartnerRequestsPage ssr=ASYNC />
                         <Route path=path!("/compte/groupements/:id") view=consortia::pages::ConsortiumPage ssr=ASYNC />
+                        <Route path=path!("/compte/contacts") view=contacts::pages::ContactsPage ssr=ASYNC />
+                        <Route path=path!("/compte/contacts/:id") view=contacts::pages::ContactPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
                         <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />

@@ -2,8 +2,10 @@ import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
-test('a firm opens a partner request on a lot, sees proposed partners with reasons, accepts an answer, invites two firms, they accept and the consortium is formed', async ({ page, request }, info) => {
+test('a firm opens a partner request on a lot, sees proposed partners with reasons, accepts an answer, invites two firms, they accept and the consortium is formed; two firms get in direct contact', async ({ page, request }, info) => {
   const js = info.project.name === 'js';
+  // A hydration that fails says why in the run's log (it once timed out in CI, not reproduced).
+  page.on('pageerror', (e) => console.log(`PAGEERROR ${page.url()}: ${e.message}`));
   const suffix = js ? 'Gerland' : 'Croix-Rousse';
   const title = `Rénovation de l'école ${suffix}`;
   const elecName = `Électricité ${suffix} (fictive)`;
@@ -145,6 +147,26 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await page.getByLabel('Votre message').fill(`Réunion de chantier lundi à 8 h, école ${suffix}.`);
   await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
   await expect(page.locator('[data-test="messages"]')).toContainText(`Réunion de chantier lundi à 8 h, école ${suffix}.`);
+  if (js) await expectAccessible(page);
+  await logOut(page);
+  // Direct contact: the electrician asks the gardeners from their profile; they accept; they talk.
+  await logIn(page, elecEmail);
+  await goto(page, '/annuaire?q=jardins');
+  await page.getByRole('link', { name: 'Les Jardins du Val (fictifs)' }).first().click();
+  await page.getByLabel('Votre message').fill(`Bonjour, travaillons ensemble sur d'autres écoles que ${suffix} ?`);
+  await page.getByRole('button', { name: 'Envoyer la demande de contact' }).click();
+  await expect(page.getByRole('status')).toContainText('Demande envoyée');
+  await expect(page.locator('[data-test="contact-status"]')).toHaveText('En attente');
+  await logOut(page);
+  await logIn(page, 'maraichere@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/compte/contacts');
+  await page.locator('[data-test="contacts"]').getByRole('link', { name: elecName }).click();
+  await expect(page.getByText(`d'autres écoles que ${suffix}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Accepter le contact' }).click();
+  await expect(page.locator('[data-test="contact-status"]')).toHaveText('Accepté');
+  await page.getByLabel('Votre message').fill(`Avec plaisir, appelons-nous (${suffix}).`);
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(page.locator('[data-test="contact-messages"]')).toContainText(`Avec plaisir, appelons-nous (${suffix}).`);
   if (js) await expectAccessible(page);
   await logOut(page);
 });

@@ -1,6 +1,7 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
 pub mod catalogue;
 pub mod consortia;
+pub mod contacts;
 pub mod contracts;
 pub mod cpv;
 pub mod decp;

@@ -519,7 +519,7 @@ pub struct Answerer {
 }
 
 /// A request's page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestView {
     pub id: i32,
     pub title: String,
@@ -545,6 +545,8 @@ pub struct RequestView {
     pub answers: Vec<AnswerView>,
     /// The caller's firms that may answer, with their published offers.
     pub can_answer: Vec<Answerer>,
+    /// For the poster: the partners and consortia the engine proposes.
+    pub proposals: Option<ProposalsView>,
 }
 
 /// What the request form starts from: the caller's businesses, and the planned procurement

@@ -3,6 +3,7 @@ pub mod admin;
 pub mod alerts;
 pub mod auth;
 pub mod consortia;
+pub mod contacts;
 pub mod contracts;
 pub mod directory;
 pub mod home;

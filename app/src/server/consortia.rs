@@ -417,19 +417,7 @@ pub async fn post(
     Ok((cons.name, from, others))
 }
 
-async fn names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, String>, AppError> {
-    Ok(organisations::Entity::find()
-        .filter(organisations::Column::Id.is_in(ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
-}
+use super::orgs::names;
 
 fn member_view(m: &consortium_members::Model, names: &HashMap<i32, String>) -> MemberView {
     MemberView {

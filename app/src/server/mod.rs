@@ -3,6 +3,7 @@ pub mod alerts;
 pub mod auth;
 pub mod catalogue;
 pub mod consortia;
+pub mod contacts;
 pub mod contracts;
 pub mod cpv;
 pub mod db;

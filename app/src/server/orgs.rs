@@ -552,3 +552,18 @@ pub async fn public_profile(
         won,
     }))
 }
+
+/// Organisations' names by id.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>, AppError> {
+    Ok(organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}

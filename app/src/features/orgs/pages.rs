@@ -36,7 +36,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || user.get().map(|u| match u {
                 Ok(Some(u)) => view! {
                     <p>{u.display_name} " — " {u.email}</p>
-                    <p class="card__links"><a href="/compte/alertes">{t("alert.title")}</a> <a href="/compte/reunions">{t("sourcing.my_meetings")}</a></p>
+                    <p class="card__links"><a href="/compte/alertes">{t("alert.title")}</a> <a href="/compte/reunions">{t("sourcing.my_meetings")}</a> <a href="/compte/groupements">{t("consortium.mine")}</a> <a href="/compte/contacts">{t("contact.mine")}</a></p>
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
                     {(u.is_analyst || u.is_admin).then(|| view! {
                         <p class="card__links">

@@ -23,6 +23,9 @@ pub fn OrgProfilePage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
+    // Created here, not inside the profile's Suspense: a resource created while another
+    // resolves is fetched again by the browser during hydration.
+    let mine = Resource::new(|| (), |_| crate::features::orgs::api::my_organisations());
     view! {
         <p><a href="/annuaire">{t("directory.back")}</a></p>
         <Suspense fallback=|| ()>
@@ -36,14 +39,17 @@ pub fn OrgProfilePage() -> impl IntoView {
                     }
                     .into_any()
                 }
-                Ok(p) => view! { <Profile p /> }.into_any(),
+                Ok(p) => view! { <Profile p mine /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Profile(p: PublicProfile) -> impl IntoView {
+fn Profile(
+    p: PublicProfile,
+    mine: Resource<Result<Vec<crate::domain::org::MyOrg>, crate::error::AppError>>,
+) -> impl IntoView {
     let unspecified = || t("org.unspecified");
     let row = |label: String, value: Option<String>| {
         view! { <div><dt>{label}</dt><dd>{value.unwrap_or_else(unspecified)}</dd></div> }
@@ -87,6 +93,7 @@ fn Profile(p: PublicProfile) -> impl IntoView {
             // Only http(s) addresses are accepted when saved; the link leaves the platform.
             <p><a href=w.clone() rel="nofollow noopener noreferrer external">{t("org.website")} " : " {w.clone()}</a></p>
         })}
+        <crate::features::contacts::pages::ContactForm org_id=p.id org_name=p.name.clone() mine />
         {p.description.clone().map(|d| view! {
             <section aria-labelledby="presentation">
                 <h2 id="presentation">{t("org.description")}</h2>

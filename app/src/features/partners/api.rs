@@ -19,7 +19,13 @@ pub async fn partners_board(query: String) -> Result<BoardPage, AppError> {
 pub async fn partner_request(id: i32) -> Result<RequestView, AppError> {
     use crate::server::{auth::Caller, partners::answers, state::AppState};
     let caller = Caller::current().await?;
-    answers::view(&AppState::get()?.db, &caller, id).await
+    let db = &AppState::get()?.db;
+    let mut v = answers::view(db, &caller, id).await?;
+    // The poster's proposals come with the page: one request, no resource nested in another.
+    if v.mine {
+        v.proposals = Some(crate::server::partners::matching::for_request(db, &caller, id).await?);
+    }
+    Ok(v)
 }
 
 #[server(prefix = "/api", endpoint = "partners/context", input = GetUrl)]

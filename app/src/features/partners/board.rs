@@ -295,10 +295,11 @@ pub fn RequestRow(r: RequestSummary, #[prop(optional)] manage: bool) -> impl Int
 #[component]
 pub fn MyPartnerRequestsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_partner_requests());
+    let query = use_query_map();
     view! {
         <Title text=format!("{} — Passerelle", t("partners.mine")) />
         <h1>{t("partners.mine")}</h1>
-        {move || (use_query_map().with(|q| q.get("ok")).as_deref() == Some("declined")).then(|| view! {
+        {move || (query.with(|q| q.get("ok")).as_deref() == Some("declined")).then(|| view! {
             <p class="alert alert--ok" role="status">{t("consortium.ok_declined")}</p>
         })}
         <crate::features::consortia::pages::MyConsortia />

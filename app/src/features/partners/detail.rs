@@ -3,13 +3,12 @@
 //! decline), the partners the engine proposes, and closing or editing the request.
 
 use super::api::{
-    partner_request, request_proposals, AnswerPartnerRequest, DecidePartnerAnswer,
-    SetPartnerRequestOpen,
+    partner_request, AnswerPartnerRequest, DecidePartnerAnswer, SetPartnerRequestOpen,
 };
 use super::proposals::{FormAs, Proposals};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField};
 use crate::domain::offer::label_name;
-use crate::domain::partners::{AnswerStatus, AnswerView, RequestView, MAX_MESSAGE};
+use crate::domain::partners::{AnswerStatus, AnswerView, ProposalsView, RequestView, MAX_MESSAGE};
 use crate::error::AppError;
 use crate::features::placeholder::set_status;
 use crate::i18n::t;
@@ -119,7 +118,7 @@ fn Request(v: RequestView) -> impl IntoView {
                 request_id: Some(v.id),
                 name: v.title.clone(),
             };
-            view! { <RequestProposals id=v.id form_as /> }
+            v.proposals.clone().map(|p| view! { <RequestProposals p form_as /> })
         })}
     }
 }
@@ -252,18 +251,12 @@ fn AnswerPanel(v: RequestView) -> impl IntoView {
 }
 
 #[component]
-fn RequestProposals(id: i32, form_as: FormAs) -> impl IntoView {
-    let data = Resource::new(move || id, request_proposals);
+fn RequestProposals(p: ProposalsView, form_as: FormAs) -> impl IntoView {
     view! {
         <section aria-labelledby="proposals-h" id="propositions">
             <h2 id="proposals-h">{t("partners.proposals_title")}</h2>
             <p>{t("partners.proposals_help")}</p>
-            <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
-                    Ok(v) => view! { <Proposals v partners_title=None form_as=Some(form_as.clone()) /> }.into_any(),
-                })}
-            </Suspense>
+            <Proposals v=p partners_title=None form_as=Some(form_as) />
         </section>
     }
 }

@@ -4,6 +4,8 @@ pub mod communes;
 pub mod consortia;
 pub mod consortium_members;
 pub mod consortium_messages;
+pub mod contact_messages;
+pub mod contacts;
 pub mod contract_awardees;
 pub mod contract_modifications;
 pub mod contract_sources;

@@ -228,6 +228,7 @@ pub async fn view(
         mine,
         answers,
         can_answer,
+        proposals: None,
     })
 }
 
