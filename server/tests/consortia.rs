@@ -4,33 +4,9 @@
 
 mod common;
 
-use app::server::entities::{
-    consortia, consortium_members, consortium_messages, notifications, users,
-};
-use common::{backends, ok, org, TestApp};
+use app::server::entities::{consortia, consortium_members, consortium_messages};
+use common::{backends, notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn told(app: &TestApp, email: &str) -> Vec<String> {
-    let id = user_id(app, email).await;
-    notifications::Entity::find()
-        .filter(notifications::Column::UserId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| n.title)
-        .collect()
-}
 
 #[tokio::test]
 async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members() {
@@ -129,7 +105,7 @@ async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members()
             Some(("cotraitant".into(), "invited".into()))
         );
         assert!(
-            told(&app, "gerante@plomberie.example")
+            notified(&app, "gerante@plomberie.example")
                 .await
                 .iter()
                 .any(|t| t.contains("Invitation au groupement")),
@@ -299,7 +275,7 @@ async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members()
             "{backend}: {body}"
         );
         assert!(
-            told(&app, "gerant@menuiserie.example")
+            notified(&app, "gerant@menuiserie.example")
                 .await
                 .iter()
                 .any(|t| t.contains("Invitation acceptée")),
@@ -380,7 +356,7 @@ async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members()
             .await;
         ok(status, &body);
         assert!(
-            told(&app, "gerant@peinture.example")
+            notified(&app, "gerant@peinture.example")
                 .await
                 .iter()
                 .any(|t| t.contains("Nouveau message de Plomberie (fictive)")),

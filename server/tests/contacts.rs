@@ -4,27 +4,9 @@
 
 mod common;
 
-use app::server::entities::{contact_messages, contacts, notifications, users};
-use common::{backends, ok, org, TestApp};
+use app::server::entities::{contact_messages, contacts};
+use common::{backends, notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
-async fn told(app: &TestApp, email: &str) -> Vec<String> {
-    let id = users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    notifications::Entity::find()
-        .filter(notifications::Column::UserId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| n.title)
-        .collect()
-}
 
 #[tokio::test]
 async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisations() {
@@ -127,7 +109,7 @@ async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisat
             .unwrap();
         let id_s = c.id.to_string();
         assert!(
-            told(&app, "gerante@plomberie.example")
+            notified(&app, "gerante@plomberie.example")
                 .await
                 .iter()
                 .any(|t| t.contains("Demande de contact de Menuiserie")),
@@ -213,7 +195,7 @@ async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisat
             "{backend}: {body}"
         );
         assert!(
-            told(&app, "gerant@menuiserie.example")
+            notified(&app, "gerant@menuiserie.example")
                 .await
                 .iter()
                 .any(|t| t.contains("a accepté votre demande")),
@@ -233,7 +215,7 @@ async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisat
             ok(status, &body);
         }
         assert!(
-            told(&app, "gerante@plomberie.example")
+            notified(&app, "gerante@plomberie.example")
                 .await
                 .iter()
                 .any(|t| t.contains("Nouveau message de Menuiserie")),

@@ -7,23 +7,13 @@
 mod common;
 
 use app::server::entities::{
-    notifications, offer_labels, partner_answers, partner_requests, plan_lots, users,
+    notifications, offer_labels, partner_answers, partner_requests, plan_lots,
 };
-use common::{backends, ok, org, TestApp};
+use common::{backends, ok, org, user_id, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 /// A published offer of `org` under `cpv`; its id.
 async fn offer(app: &TestApp, cookie: &str, org: i32, title: &str, cpv: &str) -> i32 {
@@ -76,14 +66,7 @@ async fn plan_with_lots(app: &TestApp) -> i32 {
         "Ville (fictive)",
     )
     .await;
-    let o = app::server::entities::organisations::Entity::find_by_id(city)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am: app::server::entities::organisations::ActiveModel = o.into();
-    am.verified_at = Set(Some(chrono::Utc::now()));
-    am.update(&app.db).await.unwrap();
+    verify(app, city).await;
     let caller =
         app::server::auth::Caller::for_user(&app.db, user_id(app, "achats@ville.example").await)
             .await

@@ -5,24 +5,13 @@
 mod common;
 
 use app::server::entities::{organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans};
-use common::{backends, ok, org, TestApp};
+use common::{backends, ok, org, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
-
-async fn verify(app: &TestApp, id: i32) {
-    let o = organisations::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am: organisations::ActiveModel = o.into();
-    am.verified_at = Set(Some(chrono::Utc::now()));
-    am.update(&app.db).await.unwrap();
-}
 
 #[tokio::test]
 async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {

@@ -9,34 +9,13 @@ use app::server::entities::{
     meeting_registrations, meetings, memberships, notifications, organisations, plan_events, plans,
     sourcing_calls, sourcing_responses, users,
 };
-use common::{backends, ok, org, TestApp};
+use common::{backends, ok, org, user_id, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
-
-async fn verify(app: &TestApp, id: i32) {
-    let o = organisations::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am: organisations::ActiveModel = o.into();
-    am.verified_at = Set(Some(chrono::Utc::now()));
-    am.update(&app.db).await.unwrap();
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 /// A verified buyer with a planned procurement: (buyer cookie, buyer org, plan id).
 async fn buyer_with_plan(app: &TestApp) -> (String, i32, i32) {

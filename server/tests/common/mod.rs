@@ -259,3 +259,45 @@ pub async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &st
         .unwrap()
         .id
 }
+
+/// Marks an organisation verified, as an administrator would.
+pub async fn verify(app: &TestApp, id: i32) {
+    use app::server::entities::organisations;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let o = organisations::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: organisations::ActiveModel = o.into();
+    am.verified_at = Set(Some(chrono::Utc::now()));
+    am.update(&app.db).await.unwrap();
+}
+
+/// The id of the account of `email`.
+pub async fn user_id(app: &TestApp, email: &str) -> i32 {
+    use app::server::entities::users;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// The titles of the notifications the account of `email` received.
+pub async fn notified(app: &TestApp, email: &str) -> Vec<String> {
+    use app::server::entities::notifications;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let id = user_id(app, email).await;
+    notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.title)
+        .collect()
+}
