@@ -664,6 +664,7 @@ async fn the_directory_finds_organisations_by_words_facets_and_distance() {
                 commune: None,
                 size: None,
                 inclusive: None,
+                capacity_eur: None,
                 website: None,
                 description: None,
                 is_public: true,

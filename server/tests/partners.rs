@@ -659,6 +659,57 @@ async fn a_planned_procurement_gets_whole_consortia_and_its_uncovered_lot_named(
         .await
         .unwrap();
         offer(&app, &plumber, b, "Plomberie", "45330000").await;
+        // The plumbing lot is estimated at 500 000 €; the plumber declares 100 000 € at most
+        // (typed as people do), which the proposal says.
+        {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let lot = plan_lots::Entity::find()
+                .filter(plan_lots::Column::PlanId.eq(plan))
+                .filter(plan_lots::Column::Number.eq(2))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut lot: plan_lots::ActiveModel = lot.into();
+            lot.estimate_max = Set(Some(500_000));
+            lot.update(&app.db).await.unwrap();
+        }
+        let id = b.to_string();
+        let (status, _, body) = app
+            .post(
+                "/api/orgs/update",
+                &[
+                    ("id", id.as_str()),
+                    ("form[kind]", "business"),
+                    ("form[siret]", "12002701600035"),
+                    ("form[name]", "Plomberie (fictive)"),
+                    ("form[capacity]", "100 000"),
+                    ("form[is_public]", "on"),
+                ],
+                Some(&plumber),
+            )
+            .await;
+        ok(status, &body);
+        let (status, _, body) = app
+            .post(
+                "/api/orgs/update",
+                &[
+                    ("id", id.as_str()),
+                    ("form[kind]", "business"),
+                    ("form[siret]", "12002701600035"),
+                    ("form[name]", "Plomberie (fictive)"),
+                    ("form[capacity]", "cent mille"),
+                ],
+                Some(&plumber),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (_, _, profile) = app.get(&format!("/annuaire/{b}"), None).await;
+        assert!(
+            profile.contains("Marchés jusqu'à 100\u{202f}000\u{a0}€")
+                || profile.contains("Marchés jusqu&#x27;à 100\u{202f}000"),
+            "{backend}: the declared capacity is on the profile"
+        );
         let (status, _, body) = app
             .get(&format!("/api/partners/plan?plan_id={plan}"), None)
             .await;
@@ -673,6 +724,26 @@ async fn a_planned_procurement_gets_whole_consortia_and_its_uncovered_lot_named(
         let mut members: Vec<i32> = v.consortia[0].members.iter().map(|m| m.id).collect();
         members.sort();
         assert_eq!(members, vec![j, b], "{backend}");
+        let plumbing = v
+            .needs
+            .iter()
+            .position(|n| n.cpv.as_deref() == Some("45330000"))
+            .unwrap();
+        let cover = v.consortia[0]
+            .covers
+            .iter()
+            .find(|c| c.need == plumbing)
+            .unwrap();
+        assert!(cover.capacity_short, "{backend}: 100 000 € < 500 000 €");
+        assert!(
+            v.consortia[0]
+                .covers
+                .iter()
+                .filter(|c| c.capacity_short)
+                .count()
+                == 1,
+            "{backend}: the joiner declared nothing"
+        );
         // Around the joiner: the plumber completes it. Only the joiner's members may ask so.
         let (status, _, body) = app
             .get(

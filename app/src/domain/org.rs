@@ -93,6 +93,9 @@ pub struct OrgForm {
     pub size: String,
     #[serde(default)]
     pub inclusive: String,
+    /// The largest contract it can take on, in euros excluding VAT ("250 000").
+    #[serde(default)]
+    pub capacity: String,
     #[serde(default)]
     pub website: String,
     #[serde(default)]
@@ -112,10 +115,14 @@ pub struct OrgInput {
     pub commune: Option<String>,
     pub size: Option<String>,
     pub inclusive: Option<String>,
+    pub capacity_eur: Option<i64>,
     pub website: Option<String>,
     pub description: Option<String>,
     pub is_public: bool,
 }
+
+/// The largest declared capacity accepted: beyond it, a typing slip is likelier than a firm.
+pub const MAX_CAPACITY_EUR: i64 = 10_000_000_000;
 
 pub const MAX_DESCRIPTION: usize = 4000;
 
@@ -161,6 +168,7 @@ impl OrgForm {
         {
             c.push("inclusive", "validation.unknown_choice");
         }
+        let capacity_eur = c.decimal("capacity", &self.capacity, 0, 1, MAX_CAPACITY_EUR);
         let website = c.optional("website", &self.website, 300);
         if website.as_deref().is_some_and(|w| !is_web_url(w)) {
             c.push("website", "validation.url");
@@ -175,6 +183,7 @@ impl OrgForm {
             commune,
             size,
             inclusive,
+            capacity_eur,
             website,
             description,
             is_public: self.is_public.is_some(),
@@ -235,6 +244,7 @@ pub struct OrgEdit {
     pub commune: Option<String>,
     pub size: Option<String>,
     pub inclusive: Option<String>,
+    pub capacity_eur: Option<i64>,
     pub website: Option<String>,
     pub description: Option<String>,
     pub is_public: bool,
@@ -258,6 +268,8 @@ pub struct PublicProfile {
     pub size: Option<String>,
     /// One of [`INCLUSIVE`].
     pub inclusive: Option<String>,
+    /// The largest contract it says it can take on (euros excluding VAT).
+    pub capacity_eur: Option<i64>,
     pub website: Option<String>,
     pub description: Option<String>,
     pub won: Option<crate::domain::contracts::PartyStats>,
@@ -324,6 +336,19 @@ mod tests {
         assert_eq!(input.naf_code.as_deref(), Some("43.21A"));
         assert!(input.is_public);
         assert_eq!(input.commune, None);
+        assert_eq!(input.capacity_eur, None);
+    }
+
+    #[test]
+    fn capacity_is_read_as_people_type_it() {
+        let mut f = form();
+        f.capacity = " 250 000 ".into();
+        assert_eq!(f.check().unwrap().capacity_eur, Some(250_000));
+        for bad in ["0", "-5", "beaucoup", "12,5", "99999999999"] {
+            f.capacity = bad.into();
+            let err = f.check().unwrap_err();
+            assert!(err.field_error("capacity").is_some(), "{bad} accepted");
+        }
     }
 
     #[test]

@@ -160,6 +160,7 @@ pub async fn for_edit(
         commune,
         size: org.size,
         inclusive: org.inclusive,
+        capacity_eur: org.capacity_eur,
         website: org.website,
         description: org.description,
         is_public: org.is_public,
@@ -193,6 +194,7 @@ pub async fn update(
     org.commune_insee = Set(commune);
     org.size = Set(input.size);
     org.inclusive = Set(input.inclusive);
+    org.capacity_eur = Set(input.capacity_eur);
     org.website = Set(input.website);
     org.description = Set(input.description);
     org.is_public = Set(input.is_public);
@@ -235,6 +237,7 @@ pub async fn create(
         commune_insee: Set(commune),
         size: Set(input.size.clone()),
         inclusive: Set(input.inclusive.clone()),
+        capacity_eur: Set(input.capacity_eur),
         website: Set(input.website.clone()),
         description: Set(input.description.clone()),
         is_public: Set(input.is_public),
@@ -547,6 +550,7 @@ pub async fn public_profile(
         commune,
         size: org.size,
         inclusive: org.inclusive,
+        capacity_eur: org.capacity_eur,
         website: org.website,
         description: org.description,
         won,

@@ -57,6 +57,7 @@ fn EditForm(o: OrgEdit) -> impl IntoView {
             <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") value=text(&o.commune) error />
             <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes selected=text(&o.size) error />
             <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive selected=text(&o.inclusive) error />
+            <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") value=o.capacity_eur.map(|n| n.to_string()).unwrap_or_default() error />
             <TextField name="form[website]" field="website" label=t("org.website") input_type="url" value=text(&o.website) error />
             <div class="field">
                 <label for="f-description">{t("org.description")}</label>

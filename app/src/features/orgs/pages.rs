@@ -222,6 +222,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
             <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
             <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes error />
             <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive error />
+            <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") error />
             <TextField name="form[website]" field="website" label=t("org.website") input_type="url" error />
             <div class="field">
                 <label for="f-description">{t("org.description")}</label>

@@ -86,6 +86,7 @@ fn Profile(
                 {row(t("org.commune"), commune)}
                 {row(t("org.size_label"), size)}
                 {row(t("org.inclusive_label"), inclusive)}
+                {p.capacity_eur.map(|n| row(t("org.capacity"), Some(t("org.capacity_value").replace("%{amount}", &crate::domain::programming::euros(n)))))}
             </dl>
             {p.commune.clone().map(|(insee, name, _)| view! { <CommuneMiniMap insee name /> })}
         </div>

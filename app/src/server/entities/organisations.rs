@@ -14,6 +14,8 @@ pub struct Model {
     pub commune_insee: Option<String>,
     pub size: Option<String>,
     pub inclusive: Option<String>,
+    /// The largest contract it says it can take on (euros excluding VAT).
+    pub capacity_eur: Option<i64>,
     pub website: Option<String>,
     pub description: Option<String>,
     pub is_public: bool,

@@ -20,6 +20,7 @@ mod m20261201_000013_plan_notices;
 mod m20261202_000014_partner_requests;
 mod m20261202_000015_consortia;
 mod m20261202_000016_contacts;
+mod m20261202_000017_org_capacity;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_partner_requests::Migration),
             Box::new(m20261202_000015_consortia::Migration),
             Box::new(m20261202_000016_contacts::Migration),
+            Box::new(m20261202_000017_org_capacity::Migration),
         ]
     }
 }

@@ -296,7 +296,7 @@ async fn firms(
                 reach_km: reach.get(&o.id).copied(),
                 sme,
                 inclusive,
-                capacity: None,
+                capacity: o.capacity_eur,
             });
         }
     }
