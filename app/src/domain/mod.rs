@@ -1,4 +1,5 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
+pub mod analytics;
 pub mod catalogue;
 pub mod consortia;
 pub mod contacts;
