@@ -14,8 +14,8 @@ pub mod server;
 
 use components::layout::Layout;
 use features::{
-    admin, alerts, auth, consortia, contacts, contracts, directory, home, imports, labels, offers,
-    orgs, partners, placeholder, programming, sourcing,
+    admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home, imports,
+    labels, offers, orgs, partners, placeholder, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -135,7 +135,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/contacts") view=contacts::pages::ContactsPage ssr=ASYNC />
                         <Route path=path!("/compte/contacts/:id") view=contacts::pages::ContactPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
-                        <Route path=path!("/analyses") view=|| view! { <placeholder::AreaPage key="nav.analytics" /> } ssr=ASYNC />
+                        <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
                     </Routes>
                 </Layout>

@@ -45,12 +45,12 @@ test('signed-in pages are accessible', async ({ page }, info) => {
   }
 });
 
-test('areas not built yet say so plainly', async ({ page }) => {
+test('the main menu leads to the territory analytics', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goto(page, '/');
   await page.locator('.nav-wide').getByRole('link', { name: 'Analyses' }).click();
   await expect(page).toHaveURL(/\/analyses$/);
-  await expect(page.getByRole('heading', { name: 'Bientôt disponible' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Analyses du territoire');
 });
 
 test('English can be chosen and is remembered', async ({ page }) => {

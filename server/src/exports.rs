@@ -182,3 +182,104 @@ pub async fn plan_interests_csv(
         Err(e) => refuse(e),
     }
 }
+
+/// GET /analyses/export.csv?tableau=<name>&<the dashboards' filters>: one table of the
+/// dashboards, raw (whole euros, percentages as numbers), with the page's rights (the by-buyer
+/// table and the buyer filter are for analysts and buyers).
+pub async fn analytics_csv(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use app::domain::analytics::dashboard::Filters;
+    use app::domain::analytics::tables::{self, Cell};
+    use app::server::{analytics, auth::Caller, auth::USER_ID_KEY};
+    let lang = crate::uploads::lang(&headers);
+    let fail = |status: StatusCode, key: &str| (status, app::i18n::tr(lang, key)).into_response();
+    let query = query.unwrap_or_default();
+    let name = app::domain::query::first(&app::domain::query::pairs(&query), "tableau")
+        .unwrap_or_default();
+    if !tables::NAMES.contains(&name.as_str()) {
+        return fail(StatusCode::NOT_FOUND, "error.not_found");
+    }
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let finer = match user_id {
+        Some(id) => match Caller::for_user(&state.db, id).await {
+            Ok(c) => analytics::sees_finer(&c),
+            Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+        },
+        None => false,
+    };
+    if name == "acheteurs" && !finer {
+        let status = if user_id.is_some() {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        let key = if user_id.is_some() {
+            "error.forbidden"
+        } else {
+            "error.unauthenticated"
+        };
+        return fail(status, key);
+    }
+    let mut filters = Filters::from_query(&query);
+    if !finer {
+        filters.buyer = None;
+    }
+    let snapshot = match state.analytics.get(&state.db).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("analytics snapshot failed: {e}");
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal");
+        }
+    };
+    let english = lang == app::i18n::Lang::En;
+    let d = analytics::dashboard(&snapshot, &filters, english, finer);
+    let Some(table) = tables::table(&d, &name) else {
+        return fail(StatusCode::NOT_FOUND, "error.not_found");
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| app::i18n::tr(lang, c))
+        .collect();
+    let mut ok = w.write_record(&head).is_ok();
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                // A spreadsheet runs a cell that starts with = + - @: such text gets a quote.
+                Cell::Text(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
+                Cell::Text(s) => s.clone(),
+                Cell::Key(k) => app::i18n::tr(lang, k),
+                Cell::Count(n) => n.to_string(),
+                Cell::Euros(c) => (c / 100).to_string(),
+                Cell::Percent(p) | Cell::Number(p) => {
+                    p.map(|v| format!("{v:.2}")).unwrap_or_default()
+                }
+            })
+            .collect();
+        ok &= w.write_record(&cells).is_ok();
+    }
+    let body = match (ok, w.into_inner()) {
+        (true, Ok(bytes)) => bytes,
+        _ => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+    };
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(body);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"analyses-{name}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        out,
+    )
+        .into_response()
+}

@@ -169,6 +169,7 @@ pub async fn upload(
             }
         };
         let (db, search) = (state.db.clone(), state.search.clone());
+        let analytics = state.analytics.clone();
         let run_id = run.id;
         tokio::spawn(async move {
             let search = Some(&search);
@@ -176,6 +177,10 @@ pub async fn upload(
                 app::server::decp::execute(&db, search, run_id, &path, &name, |_| {}).await
             {
                 tracing::error!("import {run_id} could not be closed: {e}");
+            }
+            // The dashboards read the new contracts (the old snapshot serves meanwhile).
+            if let Err(e) = analytics.rebuild(&db).await {
+                tracing::warn!("analytics snapshot rebuild failed: {e}");
             }
             drop(path);
         });

@@ -47,6 +47,7 @@ pub fn state(
         login_limits: LoginLimits::default(),
         public_url: config.public_url.clone(),
         media_dir: config.media_dir(),
+        analytics: Default::default(),
     })
 }
 
@@ -74,6 +75,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let search = open_search(&config, &db).await?;
     search.spawn_follower(db.clone());
     let state = state(&config, db.clone(), search)?;
+    state.analytics.spawn_follower(db.clone());
     let store = DbSessionStore::new(db.clone());
     // Expired sessions, outbox rows past their retention and labels past their validity are
     // swept hourly (and at start); weekly alert digests due are sent then, the reminders of
@@ -182,6 +184,7 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
         )
         .route("/marches/export.csv", get(crate::exports::contracts_csv))
+        .route("/analyses/export.csv", get(crate::exports::analytics_csv))
         .route(
             "/marches/export.ocds.json",
             get(crate::exports::contracts_ocds),

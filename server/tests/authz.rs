@@ -196,6 +196,11 @@ fn table() -> Table {
             "/api/contracts/get",
             (vec![("id", "999999")], [A, A, A, A, A, A]),
         ),
+        // Public aggregates for everyone; the finer views inside are tested in analytics.rs.
+        (
+            "/api/analytics/dashboard",
+            (vec![("query", "de=2019")], [A, A, A, A, A, A]),
+        ),
         (
             "/api/contracts/buyer",
             (vec![("siret", "21690123100011")], [A, A, A, A, A, A]),

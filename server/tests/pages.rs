@@ -26,7 +26,10 @@ async fn pages_render_with_the_right_status_and_headers() {
     assert!(body.contains("Page introuvable"));
     let (status, _, body) = app.get("/analyses", None).await;
     assert_eq!(status.as_u16(), 200);
-    assert!(body.contains("Bientôt disponible"));
+    assert!(
+        body.contains("Aucun marché ne correspond à ces filtres"),
+        "{body}"
+    );
     let (status, _, body) = app.get("/groupements", None).await;
     assert_eq!(status.as_u16(), 200);
     assert!(

@@ -1,6 +1,7 @@
 //! One folder a feature: its server functions (`api`), pages and components.
 pub mod admin;
 pub mod alerts;
+pub mod analytics;
 pub mod auth;
 pub mod consortia;
 pub mod contacts;

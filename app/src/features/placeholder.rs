@@ -1,5 +1,5 @@
-//! Pages that say plainly what is not there: areas not built yet, unknown addresses (404),
-//! and the accessibility statement.
+//! Pages that say plainly what is not there (unknown addresses: 404), and the accessibility
+//! statement.
 
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -25,20 +25,6 @@ pub fn NotFound() -> impl IntoView {
         <section class="notice-page">
             <h1>{t("notfound.title")}</h1>
             <p>{t("notfound.text")}</p>
-            <a href="/">{t("area.back_home")}</a>
-        </section>
-    }
-}
-
-/// A capability area that is not built yet: says so plainly.
-#[component]
-pub fn AreaPage(key: &'static str) -> impl IntoView {
-    view! {
-        <Title text=format!("{} — Passerelle", t(key)) />
-        <section class="notice-page">
-            <h1>{t(key)}</h1>
-            <h2>{t("area.soon_title")}</h2>
-            <p>{t("area.soon_text")}</p>
             <a href="/">{t("area.back_home")}</a>
         </section>
     }

@@ -126,3 +126,9 @@ pub async fn pick(_db: &DatabaseConnection, q: &str, parent: &str) -> Result<Cpv
         };
     Ok(CpvPicker { choices, path })
 }
+
+/// The French label of a CPV code (normalised, 8 digits).
+pub fn label_of(code: &str) -> Option<&'static str> {
+    let t = tree();
+    t.by_code.get(code).map(|i| t.codes[*i].label.as_str())
+}

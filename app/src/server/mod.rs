@@ -1,5 +1,6 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
 pub mod alerts;
+pub mod analytics;
 pub mod auth;
 pub mod catalogue;
 pub mod consortia;

@@ -17,6 +17,8 @@ pub struct AppState {
     pub public_url: String,
     /// Where uploaded media (offers' photos) are stored.
     pub media_dir: std::path::PathBuf,
+    /// The dashboards' in-memory facts.
+    pub analytics: super::analytics::Analytics,
 }
 
 impl AppState {

@@ -83,6 +83,9 @@ pub struct TestApp {
     pub search: app::server::search::SearchIndex,
     /// Where this application stores uploaded media.
     pub media_dir: std::path::PathBuf,
+    /// The dashboards' snapshot: tests invalidate it after writing, as the follower would
+    /// rebuild it within a minute.
+    pub analytics: app::server::analytics::Analytics,
 }
 
 impl TestApp {
@@ -97,11 +100,13 @@ impl TestApp {
         let search = app::server::search::SearchIndex::in_memory().expect("search index");
         let state = server::web::state(&config, db.clone(), search.clone()).unwrap();
         let store = app::server::sessions::DbSessionStore::new(db.clone());
+        let analytics = state.analytics.clone();
         TestApp {
             router: server::web::router(state, store, &config),
             db,
             search,
             media_dir: config.media_dir(),
+            analytics,
         }
     }
 
@@ -112,11 +117,13 @@ impl TestApp {
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
         state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
         let store = app::server::sessions::DbSessionStore::new(self.db.clone());
+        let analytics = state.analytics.clone();
         TestApp {
             router: server::web::router(state, store, &config),
             db: self.db,
             search: self.search,
             media_dir: self.media_dir,
+            analytics,
         }
     }
 

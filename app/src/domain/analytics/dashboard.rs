@@ -154,6 +154,7 @@ pub struct Dashboard {
     pub by_procedure: Vec<Spend>,
     /// The first [`TOP_BUYERS`] by amount; filled for analysts and buyers only.
     pub by_buyer: Vec<Spend>,
+    pub competition_total: Competition,
     pub competition_by_trade: Vec<Competition>,
     pub competition_by_year: Vec<Competition>,
     pub levers_total: Levers,
@@ -354,6 +355,7 @@ pub fn compute(facts: &Facts, filters: &Filters, english: bool, with_buyers: boo
     } else {
         Vec::new()
     };
+    let mut comp_total = Comp::default();
     let mut comp_trade: Vec<Comp> = (0..ntrades).map(|_| Comp::default()).collect();
     let mut comp_year: Vec<Comp> = (0..YEARS).map(|_| Comp::default()).collect();
     let mut lev_total = Lev::default();
@@ -362,6 +364,7 @@ pub fn compute(facts: &Facts, filters: &Filters, english: bool, with_buyers: boo
     let mut areas = vec![Area::default(); facts.places.len()];
     for c in facts.contracts.iter().filter(|c| sel.keeps(c)) {
         total.add(c);
+        comp_total.add(c);
         let y =
             (c.year >= FIRST_YEAR && c.year <= LAST_YEAR).then(|| (c.year - FIRST_YEAR) as usize);
         if let Some(y) = y {
@@ -497,6 +500,7 @@ pub fn compute(facts: &Facts, filters: &Filters, english: bool, with_buyers: boo
         by_division,
         by_procedure,
         by_buyer,
+        competition_total: comp_total.row(String::new(), String::new()),
         competition_by_trade,
         competition_by_year,
         levers_total: lev_total.row(String::new()),

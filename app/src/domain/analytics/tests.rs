@@ -115,6 +115,9 @@ fn competition_counts_only_contracts_that_state_their_offers() {
     // Offers 2 and 1 (the third does not say): median 1.5.
     assert_eq!(y2024.median_offers, Some(1.5));
     assert_eq!(y2024.single_bid_pct(), Some(50.0));
+    // Offers 1, 3, 2, 1 over all: median 1.5, two single bids of four.
+    assert_eq!(d.competition_total.median_offers, Some(1.5));
+    assert_eq!(d.competition_total.single_bid_pct(), Some(50.0));
     // The least competed trade comes first.
     assert_eq!(d.competition_by_trade[0].key, "menuiserie");
 }

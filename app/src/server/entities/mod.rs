@@ -46,6 +46,7 @@ pub mod saved_searches;
 pub mod search_outbox;
 pub mod search_outbox_state;
 pub mod sessions;
+pub mod sirene_establishments;
 pub mod sourcing_answers;
 pub mod sourcing_calls;
 pub mod sourcing_questions;

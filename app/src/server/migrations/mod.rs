@@ -21,6 +21,7 @@ mod m20261202_000014_partner_requests;
 mod m20261202_000015_consortia;
 mod m20261202_000016_contacts;
 mod m20261202_000017_org_capacity;
+mod m20261202_000018_sirene;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_consortia::Migration),
             Box::new(m20261202_000016_contacts::Migration),
             Box::new(m20261202_000017_org_capacity::Migration),
+            Box::new(m20261202_000018_sirene::Migration),
         ]
     }
 }

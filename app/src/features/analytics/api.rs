@@ -1,0 +1,45 @@
+//! Server functions of the territory's dashboards (public aggregates; finer views for analysts
+//! and buyers).
+
+use crate::domain::analytics::dashboard::Dashboard;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsView {
+    pub dashboard: Dashboard,
+    /// The caller sees the finer views.
+    pub finer: bool,
+    /// Years with contracts, for the filters.
+    pub years: Vec<u16>,
+    /// Contracts in the snapshot (all of them, before the filters).
+    pub contracts: u64,
+    /// When the snapshot was built (RFC 3339).
+    pub built_at: String,
+}
+
+/// `query`: the page's query string (`de`, `a`, `metier`, `division`, `acheteur`, `procedure`).
+#[server(prefix = "/api", endpoint = "analytics/dashboard", input = GetUrl)]
+pub async fn get_dashboard(query: String) -> Result<AnalyticsView, AppError> {
+    use crate::domain::analytics::dashboard::Filters;
+    use crate::server::{analytics, auth::Caller, db_err, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let finer = analytics::sees_finer(&caller);
+    let mut filters = Filters::from_query(&query);
+    if !finer {
+        // One buyer's figures are a finer view.
+        filters.buyer = None;
+    }
+    let snapshot = state.analytics.get(&state.db).await.map_err(db_err)?;
+    let english = crate::i18n::request_lang() == crate::i18n::Lang::En;
+    Ok(AnalyticsView {
+        dashboard: analytics::dashboard(&snapshot, &filters, english, finer),
+        finer,
+        years: snapshot.years.clone(),
+        contracts: snapshot.facts.contracts.len() as u64,
+        built_at: snapshot.built_at.to_rfc3339(),
+    })
+}

@@ -1,0 +1,216 @@
+//! The territory's dashboards on a small real DECP sample, on SQLite and PostgreSQL: indicators
+//! computed by hand from the 12 rows of `tabular_2024H2_first12.csv` (10 contracts) and compared;
+//! the finer views kept for analysts and buyers; the CSV downloads.
+
+mod common;
+
+use app::features::analytics::api::AnalyticsView;
+use common::{backends, ok, org, TestApp};
+use std::path::Path;
+
+async fn import_sample(app: &TestApp) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decp/tabular_2024H2_first12.csv");
+    let run = app::server::decp::import_file(&app.db, None, &path, "first12.csv", None, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.status, "done");
+}
+
+async fn dashboard(app: &TestApp, query: &str, cookie: Option<&str>) -> AnalyticsView {
+    let url = format!(
+        "/api/analytics/dashboard?query={}",
+        percent_encoding::utf8_percent_encode(query, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let (status, _, body) = app.get(&url, cookie).await;
+    ok(status, &body);
+    serde_json::from_str(&body).unwrap()
+}
+
+fn euros(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+#[tokio::test]
+async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
+    for (backend, url) in backends("analytics_sample").await {
+        let app = TestApp::new(&url).await;
+        import_sample(&app).await;
+        let v = dashboard(&app, "", None).await;
+        let d = &v.dashboard;
+        assert_eq!(
+            v.contracts, 10,
+            "{backend}: 12 rows, two contracts with two awardees"
+        );
+        assert_eq!(d.total.count, 10);
+        // 2025 (notified 2025-01-01): 61 100 + 65 900 + 65 900 + 91 109,96 + 79 000 + 108 091
+        // + 990 623,12 = 1 461 724,08 €; 2024: 133 622,01 + 421 879,07 + 343 159,68 = 898 660,76 €.
+        let years: Vec<(String, u64, f64)> = d
+            .by_year
+            .iter()
+            .map(|s| (s.key.clone(), s.count, euros(s.amount_cents)))
+            .collect();
+        assert_eq!(
+            years,
+            vec![
+                ("2024".into(), 3, 898_660.76),
+                ("2025".into(), 7, 1_461_724.08)
+            ],
+            "{backend}"
+        );
+        assert_eq!(v.years, vec![2024, 2025]);
+        // Every CPV is 4521xxxx: building construction.
+        assert_eq!(d.by_trade.len(), 1);
+        assert_eq!(d.by_trade[0].key, "batiment");
+        // Offers 1,1,1,4,2,2,3 | 4,4,2: sorted 1,1,1,2,2,2,3,4,4,4 → median 2, 3 single bids.
+        assert_eq!(d.competition_total.with_offers, 10);
+        assert_eq!(d.competition_total.median_offers, Some(2.0), "{backend}");
+        assert_eq!(d.competition_total.single_bid_pct(), Some(30.0));
+        let y2024 = d
+            .competition_by_year
+            .iter()
+            .find(|c| c.key == "2024")
+            .unwrap();
+        assert_eq!((y2024.median_offers, y2024.single_bid), (Some(4.0), 0));
+        // One open tender (Le Marin, 108 091 €), nine adapted procedures.
+        let open = d
+            .by_procedure
+            .iter()
+            .find(|p| p.key == "ao_ouvert")
+            .unwrap();
+        assert_eq!((open.count, euros(open.amount_cents)), (1, 108_091.0));
+        let adapted = d.by_procedure.iter().find(|p| p.key == "adaptee").unwrap();
+        assert_eq!(adapted.count, 9);
+        // 12 awards, none located yet: all unknown, said so.
+        let unknown = d
+            .local
+            .iter()
+            .find(|z| z.zone == app::domain::analytics::facts::Zone::Unknown)
+            .unwrap();
+        assert_eq!(unknown.awards, 12, "{backend}");
+        // The 2022-format considerations are not in this extract: no base for a share.
+        assert_eq!(d.levers_total.social_stated, 0);
+        // Not an analyst: no buyer table.
+        assert!(!v.finer && d.by_buyer.is_empty());
+
+        // ELEC ET COMPAGNIE (two Fillière contracts of 65 900 €) joins the platform from
+        // Villeurbanne: its awards are now the Métropole's.
+        let cookie = app.signup("gerant@elec.example").await;
+        org(
+            &app,
+            &cookie,
+            "business",
+            "833 802 648 00026",
+            "Elec et Compagnie",
+        )
+        .await;
+        app.analytics.invalidate();
+        let d = dashboard(&app, "", None).await.dashboard;
+        let zone = |z| d.local.iter().find(|s| s.zone == z).unwrap().clone();
+        use app::domain::analytics::facts::Zone;
+        assert_eq!(zone(Zone::Metropole).awards, 2, "{backend}");
+        assert_eq!(euros(zone(Zone::Metropole).amount_cents), 131_800.0);
+        assert_eq!(zone(Zone::Unknown).awards, 10);
+        let [metropole, dept, _, unknown] = app::domain::analytics::tables::cumulative_local(&d);
+        // 131 800 / 2 360 384,84 = 5,58 %.
+        assert!((metropole.unwrap() - 5.584).abs() < 0.01, "{metropole:?}");
+        assert_eq!(metropole, dept);
+        assert!((unknown.unwrap() - 94.416).abs() < 0.01);
+        let villeurbanne = d.map.iter().find(|a| a.code == "69266").unwrap();
+        assert_eq!(villeurbanne.won, 2);
+
+        // Filters from the URL: 2025 only, single bids are 3 of 7.
+        let d = dashboard(&app, "de=2025&a=2025", None).await.dashboard;
+        assert_eq!(d.total.count, 7);
+        assert_eq!(d.competition_total.single_bid, 3);
+        let d = dashboard(&app, "procedure=ao_ouvert", None).await.dashboard;
+        assert_eq!(d.total.count, 1);
+    }
+}
+
+#[tokio::test]
+async fn finer_views_are_for_analysts_and_buyers_and_every_table_downloads() {
+    for (backend, url) in backends("analytics_rights").await {
+        let app = TestApp::new(&url).await;
+        import_sample(&app).await;
+        // A visitor: the buyer filter is ignored, the buyer table is refused.
+        let v = dashboard(&app, "acheteur=20006258600157", None).await;
+        assert_eq!(
+            v.dashboard.total.count, 10,
+            "{backend}: the buyer filter is an analyst's"
+        );
+        assert!(v.dashboard.filters.buyer.is_none());
+        let (status, _, _) = app
+            .get("/analyses/export.csv?tableau=acheteurs", None)
+            .await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+        let firm = app.signup("gerant@firm.example").await;
+        let (status, _, _) = app
+            .get("/analyses/export.csv?tableau=acheteurs", Some(&firm))
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, _) = app.get("/analyses/export.csv?tableau=nimporte", None).await;
+        assert_eq!(status.as_u16(), 404);
+
+        // An analyst: Fillière's three contracts (61 100 + 65 900 + 65 900 €).
+        let analyst = app.signup("analyste@cci.example").await;
+        app.make_analyst("analyste@cci.example").await;
+        let v = dashboard(&app, "acheteur=200 062 586 00157", Some(&analyst)).await;
+        assert!(v.finer);
+        assert_eq!(v.dashboard.total.count, 3, "{backend}");
+        assert_eq!(euros(v.dashboard.by_buyer[0].amount_cents), 192_900.0);
+        let (status, _, csv) = app
+            .get("/analyses/export.csv?tableau=acheteurs", Some(&analyst))
+            .await;
+        ok(status, &csv);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "SIRET,Acheteur,Marchés,Montant");
+        // The largest buyer first: the OPH of 990 623,12 € (whole euros in the file).
+        assert_eq!(
+            lines[1],
+            "77918639400028,OFFICE PUBLIC DE L'HABITAT ET DE L'IMMOBILIER SOCIAL,1,990623"
+        );
+        assert_eq!(lines.len(), 1 + 8, "8 buyers");
+
+        // Every public table downloads for a visitor, filters applied.
+        for name in app::domain::analytics::tables::NAMES
+            .iter()
+            .filter(|n| **n != "acheteurs")
+        {
+            let (status, _, csv) = app
+                .get(
+                    &format!("/analyses/export.csv?tableau={name}&de=2024&a=2024"),
+                    None,
+                )
+                .await;
+            ok(status, &csv);
+            assert!(csv.starts_with('\u{feff}'), "{name}");
+        }
+        let (_, _, csv) = app
+            .get("/analyses/export.csv?tableau=annees&de=2024&a=2024", None)
+            .await;
+        assert_eq!(
+            csv.trim_start_matches('\u{feff}')
+                .lines()
+                .collect::<Vec<_>>(),
+            vec!["Année,Marchés,Montant", "2024,3,898660"]
+        );
+        let (_, _, csv) = app
+            .get("/analyses/export.csv?tableau=concurrence_annees", None)
+            .await;
+        assert!(csv.contains("2025,7,7,2.00,42.86"), "{csv}");
+
+        // The page renders on the server, with its summary and charts.
+        let (status, _, html) = app.get("/analyses?de=2024&a=2024", None).await;
+        ok(status, &html);
+        let at = html
+            .find("analytics-summary")
+            .map(|i| &html[i..(i + 300).min(html.len())]);
+        assert!(
+            html.contains("3 marchés retenus par ces filtres"),
+            "{backend}: {at:?}"
+        );
+        assert!(html.contains("role=\"img\""));
+        assert!(html.contains("data-test=\"buyers-locked\""));
+    }
+}
