@@ -136,6 +136,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/contacts/:id") view=contacts::pages::ContactPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
+                        <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
                     </Routes>
                 </Layout>

@@ -236,9 +236,15 @@ pub async fn analytics_csv(
         }
     };
     let english = lang == app::i18n::Lang::En;
-    let d = analytics::dashboard(&snapshot, &filters, english, finer);
-    let Some(table) = tables::table(&d, &name) else {
-        return fail(StatusCode::NOT_FOUND, "error.not_found");
+    let table = if name == "tensions" {
+        let ranked = analytics::tensions(&snapshot, filters.trade.as_deref());
+        tables::shortage_table(&ranked, english)
+    } else {
+        let d = analytics::dashboard(&snapshot, &filters, english, finer);
+        match tables::table(&d, &name) {
+            Some(t) => t,
+            None => return fail(StatusCode::NOT_FOUND, "error.not_found"),
+        }
     };
     let mut w = csv::Writer::from_writer(Vec::new());
     let head: Vec<String> = table

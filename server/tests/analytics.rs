@@ -214,3 +214,148 @@ async fn finer_views_are_for_analysts_and_buyers_and_every_table_downloads() {
         assert!(html.contains("data-test=\"buyers-locked\""));
     }
 }
+
+/// A verified buyer's procurement to publish next quarter (within the 12 months the shortage
+/// reads, whatever the day the tests run), with one joinery lot; its id.
+async fn joinery_plan(app: &TestApp) -> i32 {
+    use app::server::entities::plan_lots;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let cookie = app.signup("achats@commune.example").await;
+    let city = org(
+        app,
+        &cookie,
+        "buyer",
+        "216 901 231 00011",
+        "Commune (fictive)",
+    )
+    .await;
+    common::verify(app, city).await;
+    let caller = app::server::auth::Caller::for_user(
+        &app.db,
+        common::user_id(app, "achats@commune.example").await,
+    )
+    .await
+    .unwrap();
+    let form = app::domain::programming::PlanForm {
+        title: "Remplacement des fenêtres de la mairie".into(),
+        procedure: "adapted".into(),
+        publication: {
+            use chrono::Datelike;
+            let next = chrono::Utc::now().date_naive() + chrono::Months::new(3);
+            format!("T{} {}", next.month0() / 3 + 1, next.year())
+        },
+        estimate_max: "120000".into(),
+        ..Default::default()
+    };
+    let plan = app::server::programming::create(&app.db, &caller, city, &form)
+        .await
+        .unwrap();
+    plan_lots::ActiveModel {
+        plan_id: Set(plan),
+        number: Set(1),
+        title: Set("Menuiseries extérieures".into()),
+        cpv: Set("45421000".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    plan
+}
+
+#[tokio::test]
+async fn the_shortage_view_ranks_trades_with_their_reasons_and_follows_new_supply() {
+    for (backend, url) in backends("analytics_shortage").await {
+        let app = TestApp::new(&url).await;
+        import_sample(&app).await;
+        joinery_plan(&app).await;
+        let get = |q: &str| {
+            let url = format!(
+                "/api/analytics/shortage?query={}",
+                percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let app = &app;
+            async move {
+                let (status, _, body) = app.get(&url, None).await;
+                ok(status, &body);
+                serde_json::from_str::<app::features::analytics::api::ShortageView>(&body).unwrap()
+            }
+        };
+        let v = get("").await;
+        let joinery = app::domain::analytics::trades::index_of("menuiserie").unwrap();
+        let j = v
+            .tensions
+            .iter()
+            .find(|t| t.inputs.trade == joinery)
+            .unwrap();
+        assert_eq!(j.inputs.planned, 1, "{backend}");
+        assert_eq!(j.inputs.planned_euros, 120_000);
+        assert_eq!(
+            j.inputs.uncovered, 1,
+            "{backend}: no local joiner on the platform"
+        );
+        assert_eq!(j.inputs.platform_firms, 0);
+        assert!(j.score.is_some(), "an uncovered need is judged");
+        assert!(j
+            .reasons
+            .iter()
+            .any(|r| r.key == "analytics.shortage.why_uncovered"));
+        // Building construction: 10 contracts over 2024–2025 (the window: the years with data),
+        // 5 a year, 3 single bids of 10, no local awardee known.
+        let building = app::domain::analytics::trades::index_of("batiment").unwrap();
+        let b = v
+            .tensions
+            .iter()
+            .find(|t| t.inputs.trade == building)
+            .unwrap();
+        assert_eq!(b.inputs.yearly_contracts, 5.0, "{backend}");
+        assert_eq!((b.inputs.with_offers, b.inputs.single_bid), (10, 3));
+        assert_eq!(v.window, vec![2024, 2025]);
+        // The ranking is by score, highest first.
+        let scores: Vec<i64> = v
+            .tensions
+            .iter()
+            .map(|t| t.score.map(i64::from).unwrap_or(-1))
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+
+        // A local joiner publishes an offer: the need is covered, the supply counted.
+        let joiner = app.signup("gerant@menuiserie.example").await;
+        let firm = org(
+            &app,
+            &joiner,
+            "business",
+            "120 027 016 00027",
+            "Menuiserie (fictive)",
+        )
+        .await;
+        common::offer(&app, &joiner, firm, "Fenêtres bois", "45421000").await;
+        app.analytics.invalidate();
+        let v = get("metier=menuiserie").await;
+        assert_eq!(v.tensions.len(), 1, "{backend}: one trade kept");
+        assert_eq!(v.tensions[0].inputs.uncovered, 0);
+        assert_eq!(v.tensions[0].inputs.platform_firms, 1);
+
+        // The CSV of the view, and the page without JavaScript.
+        let (status, _, csv) = app
+            .get(
+                "/analyses/export.csv?tableau=tensions&metier=menuiserie",
+                None,
+            )
+            .await;
+        ok(status, &csv);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 2, "{csv}");
+        assert!(
+            lines[1].starts_with("1,menuiserie,\"Menuiserie, serrurerie, vitrerie\","),
+            "{csv}"
+        );
+        let (status, _, html) = app.get("/analyses/tensions?metier=menuiserie", None).await;
+        ok(status, &html);
+        assert!(html.contains("data-trade=\"menuiserie\""));
+        assert!(
+            html.contains("1 entreprise(s) sur Passerelle avec une offre dans ce métier"),
+            "{backend}"
+        );
+    }
+}

@@ -202,6 +202,10 @@ fn table() -> Table {
             (vec![("query", "de=2019")], [A, A, A, A, A, A]),
         ),
         (
+            "/api/analytics/shortage",
+            (vec![("query", "metier=menuiserie")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/contracts/buyer",
             (vec![("siret", "21690123100011")], [A, A, A, A, A, A]),
         ),

@@ -9,50 +9,11 @@ mod common;
 use app::server::entities::{
     notifications, offer_labels, partner_answers, partner_requests, plan_lots,
 };
-use common::{backends, ok, org, user_id, verify, TestApp};
+use common::{backends, offer, ok, org, user_id, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-
-/// A published offer of `org` under `cpv`; its id.
-async fn offer(app: &TestApp, cookie: &str, org: i32, title: &str, cpv: &str) -> i32 {
-    use app::server::entities::offers;
-    let org_s = org.to_string();
-    let (status, _, body) = app
-        .post(
-            "/api/offers/create",
-            &[("org_id", &org_s), ("title", title), ("kind", "works")],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    let id = offers::Entity::find()
-        .order_by_desc(offers::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let id_s = id.to_string();
-    let (status, _, body) = app
-        .post(
-            "/api/offers/cpv/add",
-            &[("id", &id_s), ("code", cpv)],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    let (status, _, body) = app
-        .post(
-            "/api/offers/status",
-            &[("id", &id_s), ("status", "published")],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    id
-}
 
 /// A verified buyer's planned procurement in Villeurbanne with three lots (joinery, plumbing,
 /// roofing) and RGE asked; its id.

@@ -308,3 +308,43 @@ pub async fn notified(app: &TestApp, email: &str) -> Vec<String> {
         .map(|n| n.title)
         .collect()
 }
+
+/// A published offer of `org` under `cpv`; its id.
+pub async fn offer(app: &TestApp, cookie: &str, org: i32, title: &str, cpv: &str) -> i32 {
+    use app::server::entities::offers;
+    use sea_orm::{EntityTrait, QueryOrder};
+    let org_s = org.to_string();
+    let (status, _, body) = app
+        .post(
+            "/api/offers/create",
+            &[("org_id", &org_s), ("title", title), ("kind", "works")],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    let id = offers::Entity::find()
+        .order_by_desc(offers::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let id_s = id.to_string();
+    let (status, _, body) = app
+        .post(
+            "/api/offers/cpv/add",
+            &[("id", &id_s), ("code", cpv)],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    let (status, _, body) = app
+        .post(
+            "/api/offers/status",
+            &[("id", &id_s), ("status", "published")],
+            Some(cookie),
+        )
+        .await;
+    ok(status, &body);
+    id
+}

@@ -110,7 +110,11 @@ pub struct AwardeeFact {
     /// Index in the snapshot's places, [`NO_PLACE`] when only the department (or nothing) is
     /// known.
     pub place: u16,
+    /// Index of its SIRET in the snapshot's firms, [`NO_FIRM`] when it has none.
+    pub firm: u32,
 }
+
+pub const NO_FIRM: u32 = u32::MAX;
 
 /// Everything the dashboards read.
 #[derive(Clone, Debug, Default)]
@@ -119,6 +123,8 @@ pub struct Facts {
     pub awardees: Vec<AwardeeFact>,
     /// (SIRET, name) of each buyer.
     pub buyers: Vec<(String, String)>,
+    /// SIRETs of the awardees.
+    pub firms: Vec<String>,
     /// Map areas: a Métropole commune's INSEE code, or an area code of `geo::area_code`
     /// ("69D", "01"…).
     pub places: Vec<String>,

@@ -2,6 +2,7 @@
 //! dashboards computed from them (spend, competition, levers, local share, map).
 pub mod dashboard;
 pub mod facts;
+pub mod shortage;
 pub mod tables;
 pub mod trades;
 

@@ -28,8 +28,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The table names, in the page's order.
-pub const NAMES: [&str; 10] = [
+/// The table names, in the page's order (the last one is the shortage page's).
+pub const NAMES: [&str; 11] = [
     "annees",
     "metiers",
     "divisions",
@@ -40,6 +40,7 @@ pub const NAMES: [&str; 10] = [
     "concurrence_annees",
     "leviers",
     "carte",
+    "tensions",
 ];
 
 use Cell::*;
@@ -242,4 +243,42 @@ pub fn cumulative_local(d: &Dashboard) -> [Option<f64>; 4] {
         pct(region, all),
         pct(cents(&[Zone::Unknown]), all),
     ]
+}
+
+/// The shortage page's table: the trades as ranked, their indicator and its inputs.
+pub fn shortage_table(tensions: &[super::shortage::Tension], english: bool) -> Table {
+    Table {
+        name: "tensions",
+        columns: vec![
+            "analytics.shortage.rank",
+            "analytics.code",
+            "analytics.col_trade",
+            "analytics.shortage.score",
+            "analytics.shortage.planned",
+            "analytics.shortage.yearly",
+            "analytics.shortage.single",
+            "analytics.shortage.median",
+            "analytics.shortage.suppliers",
+            "analytics.shortage.uncovered",
+        ],
+        rows: tensions
+            .iter()
+            .enumerate()
+            .map(|(rank, t)| {
+                let i = &t.inputs;
+                vec![
+                    Count(rank as u64 + 1),
+                    Text(super::trades::all()[i.trade].code.to_string()),
+                    Text(super::trades::label(i.trade, english).to_string()),
+                    Number(t.score.map(f64::from)),
+                    Count(i.planned),
+                    Number(Some((i.yearly_contracts * 10.0).round() / 10.0)),
+                    Percent(pct(i.single_bid, i.with_offers)),
+                    Number(i.median_offers),
+                    Count(i.platform_firms + i.local_awardees),
+                    Count(i.uncovered),
+                ]
+            })
+            .collect(),
+    }
 }

@@ -44,14 +44,17 @@ fn sample() -> Facts {
             AwardeeFact {
                 zone: Zone::Rhone,
                 place: 1,
+                firm: NO_FIRM,
             },
             AwardeeFact {
                 zone: Zone::Metropole,
                 place: 0,
+                firm: NO_FIRM,
             },
             AwardeeFact {
                 zone: Zone::Elsewhere,
                 place: NO_PLACE,
+                firm: NO_FIRM,
             },
         ],
         buyers: vec![
@@ -59,6 +62,7 @@ fn sample() -> Facts {
             ("21690256900013".into(), "Ville de Vaulx-en-Velin".into()),
         ],
         places: vec!["69266".into(), "69D".into()],
+        firms: vec![],
     }
 }
 

@@ -43,3 +43,32 @@ pub async fn get_dashboard(query: String) -> Result<AnalyticsView, AppError> {
         built_at: snapshot.built_at.to_rfc3339(),
     })
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShortageView {
+    pub tensions: Vec<crate::domain::analytics::shortage::Tension>,
+    /// The trade filter (a code), when one is set.
+    pub trade: Option<String>,
+    /// The past years read.
+    pub window: Vec<u16>,
+    /// The first day of the 12 months of planned procurements (ISO).
+    pub today: String,
+    pub built_at: String,
+}
+
+/// `query`: the page's query string (`metier`).
+#[server(prefix = "/api", endpoint = "analytics/shortage", input = GetUrl)]
+pub async fn get_shortage(query: String) -> Result<ShortageView, AppError> {
+    use crate::domain::analytics::dashboard::Filters;
+    use crate::server::{analytics, db_err, state::AppState};
+    let state = AppState::get()?;
+    let trade = Filters::from_query(&query).trade;
+    let snapshot = state.analytics.get(&state.db).await.map_err(db_err)?;
+    Ok(ShortageView {
+        tensions: analytics::tensions(&snapshot, trade.as_deref()),
+        trade,
+        window: snapshot.shortage_window.clone(),
+        today: snapshot.shortage_today.to_string(),
+        built_at: snapshot.built_at.to_rfc3339(),
+    })
+}

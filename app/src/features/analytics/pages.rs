@@ -22,7 +22,7 @@ fn money(cents: i64) -> String {
     format_euros(cents / 100 * 100)
 }
 
-fn percent(p: Option<f64>) -> String {
+pub(super) fn percent(p: Option<f64>) -> String {
     match p {
         None => t("analytics.none"),
         Some(p) if use_lang() == Lang::En => format!("{p:.1} %"),
@@ -30,7 +30,7 @@ fn percent(p: Option<f64>) -> String {
     }
 }
 
-fn number(n: Option<f64>) -> String {
+pub(super) fn number(n: Option<f64>) -> String {
     match n {
         None => t("analytics.none"),
         Some(n) if n.fract() == 0.0 => format!("{n:.0}"),
@@ -50,7 +50,7 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-fn fill(template: &str, pairs: &[(&str, String)]) -> String {
+pub(super) fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     pairs
         .iter()
         .fold(t(template), |s, (k, v)| s.replace(&format!("%{{{k}}}"), v))
@@ -64,6 +64,7 @@ pub fn AnalyticsPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — Passerelle", t("analytics.title")) />
         <h1>{t("analytics.title")}</h1>
+        <AnalyticsNav current="overview" />
         <p class="lead">{t("analytics.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("analytics.loading")}</p> }>
             {move || data.get().map(|r| match r {
@@ -74,6 +75,22 @@ pub fn AnalyticsPage() -> impl IntoView {
                 Ok(v) => view! { <Dashboards v /> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The analytics' views, the current one marked.
+#[component]
+pub(super) fn AnalyticsNav(current: &'static str) -> impl IntoView {
+    let link = move |key: &'static str, href: &'static str, label: &'static str| {
+        view! { <li><a href=href aria-current=(current == key).then_some("page")>{t(label)}</a></li> }
+    };
+    view! {
+        <nav class="subnav" aria-label=t("analytics.title")>
+            <ul>
+                {link("overview", "/analyses", "analytics.nav_overview")}
+                {link("shortage", "/analyses/tensions", "analytics.nav_shortage")}
+            </ul>
+        </nav>
     }
 }
 
@@ -171,7 +188,7 @@ fn FilterForm(v: AnalyticsView) -> impl IntoView {
 
 /// A section's table, folded under its chart, with its CSV download.
 #[component]
-fn DataTable(table: Table, filters: Filters) -> impl IntoView {
+pub(super) fn DataTable(table: Table, filters: Filters) -> impl IntoView {
     let query = filters.to_query();
     let href = if query.is_empty() {
         format!("/analyses/export.csv?tableau={}", table.name)

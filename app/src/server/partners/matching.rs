@@ -614,3 +614,22 @@ pub async fn for_plan(
         &proc, &names, &lines, proposals, partners, place_name, me_line,
     ))
 }
+
+/// The CPV codes of a planned procurement's requirements that no candidate firm covers — the
+/// shortage signal the territory's analytics count by trade.
+pub async fn uncovered_cpv(
+    db: &DatabaseConnection,
+    plan: &plans::Model,
+) -> Result<Vec<String>, AppError> {
+    let (proc, _) = plan_procurement(db, plan).await?;
+    let (firms, _) = candidates(db, &proc, &[], None).await?;
+    let proposals = matchmaking::propose(&proc, &firms, 1);
+    Ok(proposals
+        .uncovered
+        .iter()
+        .filter_map(|i| match &proc.requirements.get(*i)?.need {
+            Need::Cpv(c) => Some(c.clone()),
+            Need::Label(_) => None,
+        })
+        .collect())
+}

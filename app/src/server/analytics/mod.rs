@@ -2,7 +2,10 @@
 //! kept in memory, so that a dashboard over 2M contracts is one pass in memory rather than
 //! GROUP BYs over the table. It is rebuilt when the data it reads changed: a background task
 //! compares a cheap stamp (imports, contracts' highest id, organisations, SIRENE extract) every
-//! minute; an import run in this process asks for a rebuild when it ends.
+//! minute; an import run in this process asks for a rebuild when it ends. Plans and offers are
+//! in the stamp too: the shortage indicator reads them.
+
+pub mod shortage;
 
 use crate::domain::analytics::dashboard::{self, Dashboard, Filters};
 use crate::domain::analytics::facts::{self, AwardeeFact, Fact, Facts, Zone};
@@ -10,7 +13,8 @@ use crate::domain::analytics::trades;
 use crate::domain::decp::vocab::Procedure;
 use crate::domain::geo;
 use crate::server::entities::{
-    communes, contract_awardees, contracts, imports, organisations, sirene_establishments,
+    communes, contract_awardees, contracts, imports, offers, organisations, plans,
+    sirene_establishments,
 };
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -34,12 +38,19 @@ pub struct Stamp {
     contracts: Option<i32>,
     organisations: (Option<i32>, i64),
     sirene: i64,
+    plans: (Option<i32>, i64),
+    offers: (Option<i32>, i64),
 }
 
 pub struct Snapshot {
     pub facts: Facts,
     /// The years that have contracts, oldest first.
     pub years: Vec<u16>,
+    /// The shortage indicator's inputs, trade by trade (index in `trades::all()`).
+    pub shortage: Vec<crate::domain::analytics::shortage::TradeInputs>,
+    /// The past years the shortage reads, and the day its 12 months start.
+    pub shortage_window: Vec<u16>,
+    pub shortage_today: chrono::NaiveDate,
     pub stamp: Stamp,
     pub built_at: chrono::DateTime<chrono::Utc>,
     built: Instant,
@@ -172,11 +183,31 @@ async fn stamp(db: &DatabaseConnection) -> Result<Stamp, DbErr> {
         .await?
         .map(|r| r.n)
         .unwrap_or(0);
+    let plans = plans::Entity::find()
+        .select_only()
+        .expr_as(Func::max(Expr::col(plans::Column::Id)), "max")
+        .expr_as(Func::count(Expr::col(plans::Column::Id)), "n")
+        .into_model::<MaxCount>()
+        .one(db)
+        .await?
+        .map(|r| (r.max, r.n))
+        .unwrap_or_default();
+    let offers = offers::Entity::find()
+        .select_only()
+        .expr_as(Func::max(Expr::col(offers::Column::Id)), "max")
+        .expr_as(Func::count(Expr::col(offers::Column::Id)), "n")
+        .into_model::<MaxCount>()
+        .one(db)
+        .await?
+        .map(|r| (r.max, r.n))
+        .unwrap_or_default();
     Ok(Stamp {
         imports,
         contracts,
         organisations,
         sirene,
+        plans,
+        offers,
     })
 }
 
@@ -265,6 +296,7 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
     }
     let mut out = Facts::default();
     let mut buyer_index: HashMap<String, u32> = HashMap::new();
+    let mut firm_index: HashMap<String, u32> = HashMap::new();
     let mut after = 0;
     loop {
         let rows = contracts::Entity::find()
@@ -316,18 +348,34 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
             }
             let from = out.awardees.len() as u32;
             while let Some(a) = aw.next_if(|a| a.contract_id == r.id) {
-                let place = (a.id_type.eq_ignore_ascii_case("siret") || a.awardee_id.len() == 14)
+                let siret = a.id_type.eq_ignore_ascii_case("siret") || a.awardee_id.len() == 14;
+                let place = siret
                     .then(|| located.get(&a.awardee_id))
                     .flatten()
                     .and_then(|insee| places.get(insee));
+                let firm = if siret {
+                    match firm_index.get(&a.awardee_id) {
+                        Some(i) => *i,
+                        None => {
+                            let i = out.firms.len() as u32;
+                            firm_index.insert(a.awardee_id.clone(), i);
+                            out.firms.push(a.awardee_id.clone());
+                            i
+                        }
+                    }
+                } else {
+                    facts::NO_FIRM
+                };
                 out.awardees.push(match place {
                     Some(p) => AwardeeFact {
                         zone: p.zone,
                         place: area_of(&p.area),
+                        firm,
                     },
                     None => AwardeeFact {
                         zone: Zone::Unknown,
                         place: facts::NO_PLACE,
+                        firm,
                     },
                 });
             }
@@ -401,9 +449,14 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
         .into_iter()
         .collect();
     years.retain(|y| (dashboard::FIRST_YEAR..=dashboard::LAST_YEAR).contains(y));
+    let today = chrono::Utc::now().date_naive();
+    let shortage = shortage::inputs(db, &out, &years, today).await?;
     Ok(Snapshot {
+        shortage_window: crate::domain::analytics::shortage::window(&years, today),
+        shortage_today: today,
         facts: out,
         years,
+        shortage,
         stamp,
         built_at: chrono::Utc::now(),
         built: Instant::now(),
@@ -434,4 +487,26 @@ pub fn dashboard(snapshot: &Snapshot, filters: &Filters, english: bool, finer: b
             .to_string();
     }
     d
+}
+
+/// The trades ranked by tension (those with neither demand nor supply left out), or the one
+/// trade of `trade` (a code of `trades.csv`).
+pub fn tensions(
+    snapshot: &Snapshot,
+    trade: Option<&str>,
+) -> Vec<crate::domain::analytics::shortage::Tension> {
+    use crate::domain::analytics::{shortage, trades};
+    let only = trade.and_then(trades::index_of);
+    shortage::rank(&snapshot.shortage)
+        .into_iter()
+        .filter(|t| only.is_none_or(|i| t.inputs.trade == i))
+        .filter(|t| {
+            let i = &t.inputs;
+            only.is_some()
+                || i.planned > 0
+                || i.yearly_contracts > 0.0
+                || i.platform_firms > 0
+                || i.uncovered > 0
+        })
+        .collect()
 }
