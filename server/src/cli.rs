@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Measure the dashboards on this instance's database: the snapshot's build, then each
+    /// dashboard for a set of filters and the shortage ranking (docs/benchmarks.md).
+    BenchAnalytics {
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -150,6 +156,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => {
             crate::bench_match::run(firms, rounds, seed);
             Ok(())
+        }
+        Command::BenchAnalytics { rounds } => {
+            let db = prepare_db(&config).await?;
+            crate::bench_analytics::run(&db, rounds).await
         }
         Command::BenchAlerts { searches, rounds } => {
             crate::bench::run_alert_matching(searches, rounds);

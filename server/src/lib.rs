@@ -1,6 +1,7 @@
 //! The Passerelle server: configuration, the HTTP router with its security layers, and the
 //! command-line subcommands. Thin: the application lives in the `app` crate.
 pub mod bench;
+pub mod bench_analytics;
 pub mod bench_match;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import * as fs from 'fs';
+
+test('an analyst opens the shortage view, filters a trade and downloads the CSV', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await logIn(page, 'analyste@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/analyses');
+  await page.getByRole('navigation', { name: 'Analyses du territoire' }).getByRole('link', { name: 'Tensions par métier' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tensions par métier');
+  const cards = page.locator('[data-test="tensions"] > li');
+  expect(await cards.count()).toBeGreaterThan(1);
+  // Every trade says why: its reasons are listed.
+  await expect(cards.first().locator('ul li').first()).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  // The second trade of the ranking, kept alone by the filter.
+  const trade = (await cards.nth(1).getAttribute('data-trade'))!;
+  const name = (await cards.nth(1).locator('h2').textContent())!.trim();
+  await page.getByLabel('Métier', { exact: true }).selectOption(trade);
+  await page.getByRole('button', { name: 'Appliquer' }).click();
+  await expect(page).toHaveURL(new RegExp(`metier=${trade}`));
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first().locator('h2')).toHaveText(name);
+  if (js) await expectAccessible(page);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger le tableau (CSV)' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toBe('analyses-tensions.csv');
+  const lines = fs.readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  expect(lines[0]).toBe('Rang,Code,Métier,Indicateur,Achats prévus (12 mois),Marchés par an,Offre unique,Médiane des offres,Fournisseurs locaux,Besoins non couverts');
+  expect(lines.length).toBe(2);
+  expect(lines[1]).toContain(`,${trade},`);
+});
+
+test('the dashboards filter by the URL, show their data, and keep the finer views for analysts', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await goto(page, '/analyses');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Analyses du territoire');
+  const summary = page.locator('[data-test="analytics-summary"]');
+  const all = parseInt((await summary.textContent())!.replace(/\D.*$/, ''), 10);
+  expect(all).toBeGreaterThan(10);
+  await expect(page.locator('[data-test="buyers-locked"]')).toBeVisible();
+  await expect(page.locator('svg[role="img"]').first()).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  // The open tenders only: fewer contracts, and the URL says so.
+  await page.getByLabel('Procédure', { exact: true }).selectOption('ao_ouvert');
+  await page.getByRole('button', { name: 'Appliquer' }).click();
+  await expect(page).toHaveURL(/procedure=ao_ouvert/);
+  await expect(summary).not.toHaveText(new RegExp(`^${all} `));
+  const open = parseInt((await summary.textContent())!.replace(/\D.*$/, ''), 10);
+  expect(open).toBeLessThan(all);
+  // A table opens under its chart.
+  await page.locator('#a-years ~ details summary').first().click();
+  await expect(page.locator('[data-test="table-annees"] tbody tr').first()).toBeVisible();
+
+  // An analyst sees the buyers' table.
+  await logIn(page, 'analyste@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/analyses');
+  await expect(page.locator('[data-test="buyers-locked"]')).toHaveCount(0);
+  await expect(page.locator('[data-test="table-acheteurs"]')).toHaveCount(1);
+  await expect(page.getByLabel('Acheteur (SIRET)')).toBeVisible();
+  if (js) await expectAccessible(page);
+  await logOut(page);
+});
