@@ -81,20 +81,25 @@ async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
         assert_eq!((open.count, euros(open.amount_cents)), (1, 108_091.0));
         let adapted = d.by_procedure.iter().find(|p| p.key == "adaptee").unwrap();
         assert_eq!(adapted.count, 9);
-        // 12 awards, none located yet: all unknown, said so.
-        let unknown = d
-            .local
-            .iter()
-            .find(|z| z.zone == app::domain::analytics::facts::Zone::Unknown)
-            .unwrap();
-        assert_eq!(unknown.awards, 12, "{backend}");
+        // 12 awards, none on the platform: placed by the DECP's awardee departments — 73, 74,
+        // 74, 63, 63 in the region (61 100 + 65 900 + 65 900 + 79 000 + 990 623,12 =
+        // 1 262 523,12 €), 76, 972, 68, 68, 04, 05, 13 elsewhere; none unknown.
+        {
+            use app::domain::analytics::facts::Zone;
+            let zone = |z| d.local.iter().find(|s| s.zone == z).unwrap().clone();
+            assert_eq!(zone(Zone::Region).awards, 5, "{backend}");
+            assert_eq!(euros(zone(Zone::Region).amount_cents), 1_262_523.12);
+            assert_eq!(zone(Zone::Elsewhere).awards, 7);
+            assert_eq!(zone(Zone::Unknown).awards, 0);
+        }
         // The 2022-format considerations are not in this extract: no base for a share.
         assert_eq!(d.levers_total.social_stated, 0);
         // Not an analyst: no buyer table.
         assert!(!v.finer && d.by_buyer.is_empty());
 
-        // ELEC ET COMPAGNIE (two Fillière contracts of 65 900 €) joins the platform from
-        // Villeurbanne: its awards are now the Métropole's.
+        // ELEC ET COMPAGNIE (two Fillière contracts of 65 900 €, department 74 in the DECP)
+        // joins the platform from Villeurbanne: the platform's commune comes first, its awards
+        // are now the Métropole's.
         let cookie = app.signup("gerant@elec.example").await;
         org(
             &app,
@@ -110,12 +115,15 @@ async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
         use app::domain::analytics::facts::Zone;
         assert_eq!(zone(Zone::Metropole).awards, 2, "{backend}");
         assert_eq!(euros(zone(Zone::Metropole).amount_cents), 131_800.0);
-        assert_eq!(zone(Zone::Unknown).awards, 10);
-        let [metropole, dept, _, unknown] = app::domain::analytics::tables::cumulative_local(&d);
-        // 131 800 / 2 360 384,84 = 5,58 %.
+        assert_eq!(zone(Zone::Region).awards, 3);
+        let [metropole, dept, region, unknown] =
+            app::domain::analytics::tables::cumulative_local(&d);
+        // 131 800 / 2 360 384,84 = 5,58 % (two cents lost splitting two shared amounts);
+        // with the region: 1 262 523,12 / 2 360 384,84 = 53,49 %.
         assert!((metropole.unwrap() - 5.584).abs() < 0.01, "{metropole:?}");
         assert_eq!(metropole, dept);
-        assert!((unknown.unwrap() - 94.416).abs() < 0.01);
+        assert!((region.unwrap() - 53.488).abs() < 0.01, "{region:?}");
+        assert_eq!(unknown, Some(0.0));
         let villeurbanne = d.map.iter().find(|a| a.code == "69266").unwrap();
         assert_eq!(villeurbanne.won, 2);
 

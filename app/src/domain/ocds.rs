@@ -318,6 +318,7 @@ mod tests {
                 id_type: "SIRET".into(),
                 id: "38024392300089".into(),
                 name: Some("TECAN FRANCE SASU".into()),
+                department: None,
             }],
             modifications: vec![],
         }

@@ -604,6 +604,7 @@ pub async fn ocds_releases(db: &DatabaseConnection, ids: &[i32]) -> Result<Strin
                 id_type: a.id_type,
                 id: a.awardee_id,
                 name: a.name,
+                department: a.department,
             })
             .collect();
         // As awarded: those no modification brought in (all of them if that leaves none).

@@ -50,6 +50,28 @@ pub struct Awardee {
     pub id_type: String,
     pub id: String,
     pub name: Option<String>,
+    /// The awardee's department, when the source gives it (the consolidated tabular DECP's
+    /// `titulaire_departement_code`): where the local-share dashboard places it when its SIRET
+    /// is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// A department code as INSEE writes it: two digits, 2A/2B, or three digits overseas (971–989).
+pub fn is_department_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.len() {
+        2 => {
+            (b[0].is_ascii_digit() && b[1].is_ascii_digit() && s != "00" && s != "20")
+                || s == "2A"
+                || s == "2B"
+        }
+        3 => {
+            s.starts_with("97") && b[2].is_ascii_digit()
+                || s.starts_with("98") && b[2].is_ascii_digit()
+        }
+        _ => false,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -607,8 +629,20 @@ fn read_awardees(v: &Value, wrapper: &str, field: &str, w: &mut Vec<Issue>) -> V
         if let Some(p) = p {
             w.push(Issue::new(format!("{field}[{i}].denominationSociale"), p));
         }
+        // Only the tabular reader sets it; a code that cannot be a department is dropped.
+        let department = a
+            .get("_departement")
+            .and_then(Value::as_str)
+            .map(|d| d.trim().to_uppercase())
+            .map(|d| if d.len() == 1 { format!("0{d}") } else { d })
+            .filter(|d| is_department_code(d));
         if !out.iter().any(|x| x.id == id && x.id_type == id_type) {
-            out.push(Awardee { id_type, id, name });
+            out.push(Awardee {
+                id_type,
+                id,
+                name,
+                department,
+            });
         }
     }
     out
@@ -725,6 +759,21 @@ fn departement_of_postal(code: &str) -> Option<String> {
         return None;
     }
     normalise_departement(&code[..2])
+}
+
+#[cfg(test)]
+mod department_tests {
+    use super::is_department_code;
+
+    #[test]
+    fn department_codes_as_insee_writes_them() {
+        for ok in ["01", "69", "2A", "2B", "95", "971", "976", "988"] {
+            assert!(is_department_code(ok), "{ok}");
+        }
+        for bad in ["", "0", "00", "20", "6", "690", "999", "AB", "69M"] {
+            assert!(!is_department_code(bad), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ pub fn row_to_record<'a>(row: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
             "titulaire_typeIdentifiant" => {
                 awardee.insert("typeIdentifiant".into(), v);
             }
+            "titulaire_departement_code" => {
+                awardee.insert("_departement".into(), v);
+            }
             // "Marché"/"Concession", or in the consolidated file the works/supplies/services
             // category ("Travaux"): only the former says the kind.
             "type" | "_type" if value.to_lowercase().contains("concession") => {

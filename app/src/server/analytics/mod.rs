@@ -293,6 +293,7 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
         contract_id: i32,
         id_type: String,
         awardee_id: String,
+        department: Option<String>,
     }
     let mut out = Facts::default();
     let mut buyer_index: HashMap<String, u32> = HashMap::new();
@@ -331,6 +332,7 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
                 contract_awardees::Column::ContractId,
                 contract_awardees::Column::IdType,
                 contract_awardees::Column::AwardeeId,
+                contract_awardees::Column::Department,
             ])
             .filter(contract_awardees::Column::ContractId.gt(after))
             .filter(contract_awardees::Column::ContractId.lte(last))
@@ -366,13 +368,24 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
                 } else {
                     facts::NO_FIRM
                 };
-                out.awardees.push(match place {
-                    Some(p) => AwardeeFact {
+                out.awardees.push(match (place, a.department.as_deref()) {
+                    (Some(p), _) => AwardeeFact {
                         zone: p.zone,
                         place: area_of(&p.area),
                         firm,
                     },
-                    None => AwardeeFact {
+                    // Only the department is known (the consolidated DECP): department 69
+                    // cannot be told apart between the Métropole and the rest.
+                    (None, Some(d)) => AwardeeFact {
+                        zone: Zone::of(d, None, None),
+                        place: if d == "69" {
+                            facts::NO_PLACE
+                        } else {
+                            area_of(&geo::area_code(d, false))
+                        },
+                        firm,
+                    },
+                    (None, None) => AwardeeFact {
                         zone: Zone::Unknown,
                         place: facts::NO_PLACE,
                         firm,

@@ -10,6 +10,8 @@ pub struct Model {
     pub id_type: String,
     pub awardee_id: String,
     pub name: Option<String>,
+    /// Its department when the source gives it (`record::Awardee::department`).
+    pub department: Option<String>,
     /// False when a modification replaced this awardee.
     pub is_current: bool,
 }

@@ -22,6 +22,7 @@ mod m20261202_000015_consortia;
 mod m20261202_000016_contacts;
 mod m20261202_000017_org_capacity;
 mod m20261202_000018_sirene;
+mod m20261202_000019_awardee_department;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_contacts::Migration),
             Box::new(m20261202_000017_org_capacity::Migration),
             Box::new(m20261202_000018_sirene::Migration),
+            Box::new(m20261202_000019_awardee_department::Migration),
         ]
     }
 }

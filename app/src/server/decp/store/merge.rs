@@ -300,10 +300,16 @@ fn merge_awardees(
             .find(|k| k.awardee_id == a.id && k.id_type == a.id_type)
         {
             Some(k) => {
-                if k.is_current != is_current || (k.name.is_none() && a.name.is_some()) {
+                if k.is_current != is_current
+                    || (k.name.is_none() && a.name.is_some())
+                    || (k.department.is_none() && a.department.is_some())
+                {
                     k.is_current = is_current;
                     if k.name.is_none() {
                         k.name = a.name.clone();
+                    }
+                    if k.department.is_none() {
+                        k.department = a.department.clone();
                     }
                     changed = true;
                 }
@@ -317,6 +323,7 @@ fn merge_awardees(
                     id_type: a.id_type.clone(),
                     awardee_id: a.id.clone(),
                     name: a.name.clone(),
+                    department: a.department.clone(),
                     is_current,
                 });
                 changed = true;

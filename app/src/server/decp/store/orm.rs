@@ -129,6 +129,7 @@ pub async fn write_batch(
                 awardee_id: Set(a.awardee_id),
                 name: Set(a.name),
                 is_current: Set(a.is_current),
+                department: Set(a.department),
                 ..Default::default()
             }));
         }
@@ -169,6 +170,7 @@ pub async fn write_batch(
                     awardees::Column::Position,
                     awardees::Column::Name,
                     awardees::Column::IsCurrent,
+                    awardees::Column::Department,
                 ])
                 .to_owned(),
             )

@@ -140,9 +140,10 @@ fn write(
         let mut contract = tx.prepare_cached(&upsert_contract)?;
         let mut awardee = tx.prepare_cached(
             "INSERT INTO contract_awardees (contract_id, position, id_type, awardee_id, name, \
-             is_current) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             is_current, department) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
              ON CONFLICT (contract_id, id_type, awardee_id) DO UPDATE SET \
-             position = excluded.position, name = excluded.name, is_current = excluded.is_current",
+             position = excluded.position, name = excluded.name, is_current = excluded.is_current, \
+             department = excluded.department",
         )?;
         let mut clear_modifications =
             tx.prepare_cached("DELETE FROM contract_modifications WHERE contract_id = ?1")?;
@@ -203,7 +204,8 @@ fn write(
                         a.id_type,
                         a.awardee_id,
                         a.name,
-                        a.is_current
+                        a.is_current,
+                        a.department
                     ])?;
                 }
             }
@@ -292,7 +294,7 @@ fn read_stored(tx: &rusqlite::Transaction, uids: Vec<String>) -> rusqlite::Resul
         "SELECT id, {CONTRACT_COLUMNS} FROM contracts WHERE uid = ?1"
     ))?;
     let mut people = tx.prepare_cached(
-        "SELECT id, contract_id, position, id_type, awardee_id, name, is_current \
+        "SELECT id, contract_id, position, id_type, awardee_id, name, is_current, department \
          FROM contract_awardees WHERE contract_id = ?1 ORDER BY position",
     )?;
     let mut sources = tx.prepare_cached(
@@ -349,6 +351,7 @@ fn read_stored(tx: &rusqlite::Transaction, uids: Vec<String>) -> rusqlite::Resul
                     awardee_id: r.get(4)?,
                     name: r.get(5)?,
                     is_current: r.get(6)?,
+                    department: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
