@@ -36,6 +36,13 @@ async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
     for (backend, url) in backends("analytics_sample").await {
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
+        // The follower builds a snapshot at once, then only when the data moved.
+        let follower = app::server::analytics::Analytics::default();
+        assert!(
+            follower.refresh_if_stale(&app.db).await.unwrap(),
+            "{backend}"
+        );
+        assert!(!follower.refresh_if_stale(&app.db).await.unwrap());
         let v = dashboard(&app, "", None).await;
         let d = &v.dashboard;
         assert_eq!(
@@ -109,6 +116,10 @@ async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
             "Elec et Compagnie",
         )
         .await;
+        assert!(
+            follower.refresh_if_stale(&app.db).await.unwrap(),
+            "{backend}: a new organisation moves the stamp"
+        );
         app.analytics.invalidate();
         let d = dashboard(&app, "", None).await.dashboard;
         let zone = |z| d.local.iter().find(|s| s.zone == z).unwrap().clone();

@@ -98,13 +98,14 @@ impl Analytics {
         Ok(snapshot)
     }
 
-    /// Rebuilds when the data moved (or the snapshot is old); true when it did.
+    /// Builds the snapshot when there is none (at start: the first request then finds it, or
+    /// waits for this build rather than starting its own), rebuilds it when the data moved or
+    /// it is old; true when it built.
     pub async fn refresh_if_stale(&self, db: &DatabaseConnection) -> Result<bool, DbErr> {
-        let Some(s) = self.peek() else {
-            return Ok(false);
-        };
-        if s.built.elapsed() < MAX_AGE && stamp(db).await? == s.stamp {
-            return Ok(false);
+        if let Some(s) = self.peek() {
+            if s.built.elapsed() < MAX_AGE && stamp(db).await? == s.stamp {
+                return Ok(false);
+            }
         }
         let _guard = self.building.lock().await;
         self.rebuild(db).await?;
@@ -118,7 +119,8 @@ impl Analytics {
         }
     }
 
-    /// Checks the stamp every minute and rebuilds when it moved.
+    /// Builds the snapshot at once, then checks the stamp every minute and rebuilds when it
+    /// moved.
     pub fn spawn_follower(&self, db: DatabaseConnection) {
         let this = self.clone();
         tokio::spawn(async move {
