@@ -15,7 +15,7 @@ pub mod server;
 use components::layout::Layout;
 use features::{
     admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home, imports,
-    labels, offers, orgs, partners, placeholder, programming, sourcing,
+    labels, offers, opendata, orgs, partners, placeholder, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -137,6 +137,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
+                        <Route path=path!("/donnees") view=opendata::pages::OpenDataPage ssr=ASYNC />
                         <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
                     </Routes>
                 </Layout>

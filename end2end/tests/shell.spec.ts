@@ -18,6 +18,7 @@ const PUBLIC_PAGES = [
   '/sourcage',
   '/groupements',
   '/analyses',
+  '/donnees',
 ];
 
 // axe-core runs inside the page, which the nojs project forbids; the js project checks the same

@@ -126,11 +126,33 @@ pub enum ImportCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Import an establishments extract of the SIRENE register (INSEE's StockEtablissement CSV,
+    /// comma- or semicolon-separated, with its header): the communes of the awardees of past
+    /// contracts that are not on the platform, for the local share of the analytics. Only the
+    /// establishments that won a contract are kept; importing again replaces their communes.
+    Sirene {
+        /// The extract.
+        file: PathBuf,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
+        Command::Import(ImportCommand::Sirene { file }) => {
+            let db = prepare_db(&config).await?;
+            let started = std::time::Instant::now();
+            let r = app::server::sirene::import(&db, &file).await?;
+            println!(
+                "SIRENE : {} établissements lus, {} titulaires de marchés retenus ({} sans commune), {} lignes sans SIRET lisible, en {:.1} s",
+                r.lines,
+                r.kept,
+                r.without_commune,
+                r.invalid,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Reindex => reindex(&config).await,
         Command::BenchSearch { rounds } => {
             let (index, fresh) = app::server::search::SearchIndex::open(&config.search_dir())?;

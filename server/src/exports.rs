@@ -192,7 +192,6 @@ pub async fn analytics_csv(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    use app::domain::analytics::dashboard::Filters;
     use app::domain::analytics::tables::{self, Cell};
     use app::server::{analytics, auth::Caller, auth::USER_ID_KEY};
     let lang = crate::uploads::lang(&headers);
@@ -204,13 +203,14 @@ pub async fn analytics_csv(
         return fail(StatusCode::NOT_FOUND, "error.not_found");
     }
     let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let finer = match user_id {
+    let caller = match user_id {
         Some(id) => match Caller::for_user(&state.db, id).await {
-            Ok(c) => analytics::sees_finer(&c),
+            Ok(c) => c,
             Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
         },
-        None => false,
+        None => Caller::anonymous(),
     };
+    let (filters, finer) = analytics::filters_for(&caller, &query);
     if name == "acheteurs" && !finer {
         let status = if user_id.is_some() {
             StatusCode::FORBIDDEN
@@ -223,10 +223,6 @@ pub async fn analytics_csv(
             "error.unauthenticated"
         };
         return fail(status, key);
-    }
-    let mut filters = Filters::from_query(&query);
-    if !finer {
-        filters.buyer = None;
     }
     let snapshot = match state.analytics.get(&state.db).await {
         Ok(s) => s,
@@ -288,4 +284,98 @@ pub async fn analytics_csv(
         out,
     )
         .into_response()
+}
+
+/// GET /programmation/export.ocds.json?<the programming's filters>: the planned procurements
+/// as an OCDS 1.1 release package of planning releases (drafts never).
+pub async fn plans_ocds(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use app::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
+    use app::domain::ocds_planning::plan_release;
+    use app::domain::programming::PlanFilters;
+    let lang = crate::uploads::lang(&headers);
+    let query = query.unwrap_or_default();
+    let facts = match app::server::plan_exports::facts(
+        &state.db,
+        &PlanFilters::from_query(&query),
+        &state.public_url,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                app::i18n::tr(lang, e.message_key()),
+            )
+                .into_response()
+        }
+    };
+    // A package holds at least one release: an empty list is a 404 that says why.
+    if facts.is_empty() {
+        return (StatusCode::NOT_FOUND, app::i18n::tr(lang, "plan.empty")).into_response();
+    }
+    let meta = PackageMeta {
+        uri: format!(
+            "{}/programmation/export.ocds.json{}{query}",
+            state.public_url.trim_end_matches('/'),
+            if query.is_empty() { "" } else { "?" }
+        ),
+        published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        publisher_name: "Passerelle".into(),
+    };
+    let releases: Vec<String> = facts.iter().map(|p| plan_release(p).to_string()).collect();
+    let body = format!(
+        "{}{}{PACKAGE_TAIL}",
+        package_head(&meta),
+        releases.join(",")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"programmation.ocds.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// GET /programmation/export.csv?<the programming's filters>: the same list as a spreadsheet.
+pub async fn plans_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use app::domain::programming::PlanFilters;
+    use app::server::plan_exports;
+    let lang = crate::uploads::lang(&headers);
+    let filters = PlanFilters::from_query(query.as_deref().unwrap_or(""));
+    let body = match plan_exports::facts(&state.db, &filters, &state.public_url).await {
+        Ok(facts) => plan_exports::csv(&facts, lang),
+        Err(e) => Err(e),
+    };
+    match body {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"programmation.csv\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            app::i18n::tr(lang, e.message_key()),
+        )
+            .into_response(),
+    }
 }

@@ -45,6 +45,7 @@ pub fn state(
         search,
         mailer,
         login_limits: LoginLimits::default(),
+        api_limits: Default::default(),
         public_url: config.public_url.clone(),
         media_dir: config.media_dir(),
         analytics: Default::default(),
@@ -214,6 +215,13 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             get(crate::sourcing::meeting_ics),
         )
         .route("/agenda/{file}", get(crate::sourcing::personal_feed))
+        .route(
+            "/programmation/export.ocds.json",
+            get(crate::exports::plans_ocds),
+        )
+        .route("/programmation/export.csv", get(crate::exports::plans_csv))
+        // The open data API, with its own rate limit.
+        .merge(app::server::api::routes(state.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only this route takes large bodies.
         .route(

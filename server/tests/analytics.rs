@@ -378,3 +378,64 @@ async fn the_shortage_view_ranks_trades_with_their_reasons_and_follows_new_suppl
         );
     }
 }
+
+#[tokio::test]
+async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know() {
+    use app::domain::analytics::facts::Zone;
+    let extract = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sirene/StockEtablissement_extrait.csv");
+    for (backend, url) in backends("analytics_sirene").await {
+        let app = TestApp::new(&url).await;
+        import_sample(&app).await;
+        let before = dashboard(&app, "", None).await.dashboard;
+        let zone = |d: &app::domain::analytics::dashboard::Dashboard, z| {
+            d.local.iter().find(|s| s.zone == z).unwrap().clone()
+        };
+        assert_eq!(zone(&before, Zone::Metropole).awards, 0, "{backend}");
+        assert_eq!(zone(&before, Zone::Elsewhere).awards, 7);
+
+        let report = app::server::sirene::import(&app.db, &extract)
+            .await
+            .unwrap();
+        assert_eq!(
+            report,
+            app::server::sirene::SireneReport {
+                lines: 4,
+                kept: 2,
+                without_commune: 1,
+                invalid: 1
+            },
+            "{backend}: two awardees kept, one without a disseminated address; the firm that \
+             won nothing is left out"
+        );
+        // DURAND FILS (91 109,96 €, department 76 in the DECP) is placed in Lyon 3e by the
+        // extract: the register comes before the DECP's department. ENDG has no commune there:
+        // its DECP department (972) stands.
+        app.analytics.invalidate();
+        let after = dashboard(&app, "", None).await.dashboard;
+        assert_eq!(zone(&after, Zone::Metropole).awards, 1, "{backend}");
+        assert_eq!(euros(zone(&after, Zone::Metropole).amount_cents), 91_109.96);
+        assert_eq!(zone(&after, Zone::Elsewhere).awards, 6);
+        let lyon = after.map.iter().find(|a| a.code == "69123").unwrap();
+        assert_eq!(lyon.won, 1, "an arrondissement counts with its city");
+
+        // Imported again: the same rows, replaced, not doubled.
+        app::server::sirene::import(&app.db, &extract)
+            .await
+            .unwrap();
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let n = app::server::entities::sirene_establishments::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "{backend}");
+
+        // A file that is not an extract changes nothing and says why.
+        let other = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/decp/tabular_2024H2_first12.csv");
+        let e = app::server::sirene::import(&app.db, &other)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("codeCommuneEtablissement"), "{e}");
+    }
+}

@@ -5,11 +5,9 @@
 
 mod common;
 
-use app::server::entities::{
-    label_applications, label_events, label_evidence, label_schemes, offers,
-};
+use app::server::entities::{label_applications, label_events, label_evidence, label_schemes};
 use axum::http::{header, Request, StatusCode};
-use common::{backends, ok, org, TestApp};
+use common::{backends, offer_of_kind, ok, org, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -19,44 +17,6 @@ const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
 async fn business(app: &TestApp, cookie: &str, siret: &str, name: &str) -> i32 {
     org(app, cookie, "business", siret, name).await
-}
-
-/// A published offer of the business.
-async fn published_offer(app: &TestApp, cookie: &str, org: i32, title: &str) -> i32 {
-    let org_s = org.to_string();
-    let (status, _, body) = app
-        .post(
-            "/api/offers/create",
-            &[("org_id", &org_s), ("title", title), ("kind", "supply")],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    let id = offers::Entity::find()
-        .order_by_desc(offers::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let id_s = id.to_string();
-    let (status, _, body) = app
-        .post(
-            "/api/offers/cpv/add",
-            &[("id", &id_s), ("code", "15612500")],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    let (status, _, body) = app
-        .post(
-            "/api/offers/status",
-            &[("id", &id_s), ("status", "published")],
-            Some(cookie),
-        )
-        .await;
-    ok(status, &body);
-    id
 }
 
 /// A form of owned values, as `TestApp::post` takes it.
@@ -136,7 +96,15 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             "Jardins du Rhône (fictif)",
         )
         .await;
-        let offer = published_offer(&app, &member, org, "Paniers de légumes").await;
+        let offer = offer_of_kind(
+            &app,
+            &member,
+            org,
+            "Paniers de légumes",
+            "supply",
+            "15612500",
+        )
+        .await;
 
         // Referential: analysts only; bad input explained; nothing written.
         let scheme_form = [

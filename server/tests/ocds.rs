@@ -205,3 +205,142 @@ async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
         assert!(body.contains("Aucun marché ne correspond"), "{body}");
     }
 }
+
+/// A verified buyer's two procurements: one planned with a lot, one whose tender is published;
+/// (planned, published).
+async fn programming(app: &common::TestApp) -> (i32, i32) {
+    use app::server::entities::{plan_lots, plans};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let cookie = app.signup("achats@ville.example").await;
+    let city = common::org(
+        app,
+        &cookie,
+        "buyer",
+        "216 901 231 00011",
+        "Ville (fictive)",
+    )
+    .await;
+    common::verify(app, city).await;
+    let caller = app::server::auth::Caller::for_user(
+        &app.db,
+        common::user_id(app, "achats@ville.example").await,
+    )
+    .await
+    .unwrap();
+    let mut ids = vec![];
+    for (title, procedure, publication) in [
+        ("Réfection des toitures des écoles", "open", "T2 2099"),
+        ("Entretien des espaces verts", "adapted", "03/2099"),
+    ] {
+        let form = app::domain::programming::PlanForm {
+            title: title.into(),
+            description: "Trois sites, en activité.".into(),
+            procedure: procedure.into(),
+            publication: publication.into(),
+            cpv: "45261000".into(),
+            estimate_min: "400 000".into(),
+            estimate_max: "600 000".into(),
+            duration_months: "24".into(),
+            contact: "Mme Durand, durand@ville.example".into(),
+            ..Default::default()
+        };
+        ids.push(
+            app::server::programming::create(&app.db, &caller, city, &form)
+                .await
+                .unwrap(),
+        );
+    }
+    plan_lots::ActiveModel {
+        plan_id: Set(ids[0]),
+        number: Set(1),
+        title: Set("Zinguerie".into()),
+        cpv: Set("45261310".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let p = plans::Entity::find_by_id(ids[1])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut p: plans::ActiveModel = p.into();
+    p.status = Set("published".into());
+    p.tender_url = Set(Some("https://marches.example/avis/77".into()));
+    p.update(&app.db).await.unwrap();
+    (ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn planned_procurements_export_as_valid_planning_releases_and_csv() {
+    let validator = validator();
+    for (backend, url) in backends("ocds_plans").await {
+        let app = common::TestApp::new(&url).await;
+        let (planned, published) = programming(&app).await;
+        let (status, _, body) = app.get("/programmation/export.ocds.json", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let package: Value = serde_json::from_str(&body).unwrap();
+        assert_valid(&validator, &package, backend);
+        let releases = package["releases"].as_array().unwrap();
+        assert_eq!(releases.len(), 2, "{backend}");
+        // By expected publication: March 2099 before the second quarter.
+        let (first, second) = (&releases[0], &releases[1]);
+        assert_eq!(
+            first["ocid"],
+            format!("ocds-passerelle-programmation-{published}")
+        );
+        assert_eq!(first["tag"][0], "tender");
+        assert_eq!(first["tender"]["status"], "active");
+        assert_eq!(
+            first["tender"]["documents"][1]["url"],
+            "https://marches.example/avis/77"
+        );
+        assert_eq!(
+            first["planning"]["milestones"][0]["dueDate"],
+            "2099-03-31T00:00:00Z"
+        );
+        assert_eq!(
+            second["ocid"],
+            format!("ocds-passerelle-programmation-{planned}")
+        );
+        assert_eq!(second["tag"][0], "planning");
+        assert_eq!(second["tender"]["status"], "planned");
+        assert_eq!(second["tender"]["procurementMethod"], "open");
+        assert_eq!(second["tender"]["minValue"]["amount"], 400_000);
+        assert_eq!(second["tender"]["value"]["amount"], 600_000);
+        assert_eq!(second["tender"]["contractPeriod"]["durationInDays"], 732);
+        assert_eq!(
+            second["tender"]["items"][1]["description"],
+            "Lot 1 : Zinguerie"
+        );
+        assert_eq!(second["buyer"]["id"], "FR-RCS-21690123100011-buyer");
+        assert!(
+            !body.contains("durand@"),
+            "{backend}: no contact in open data"
+        );
+        // The programming's filters: the planned one only; none cancelled is a 404.
+        let (_, _, body) = app
+            .get("/programmation/export.ocds.json?etat=planned", None)
+            .await;
+        let package: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(package["releases"].as_array().unwrap().len(), 1);
+        let (status, _, _) = app
+            .get("/programmation/export.ocds.json?etat=cancelled", None)
+            .await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+
+        // The same list as a spreadsheet.
+        let (status, _, csv) = app.get("/programmation/export.csv", None).await;
+        assert_eq!(status.as_u16(), 200);
+        let csv = csv.trim_start_matches('\u{feff}');
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        assert_eq!(reader.headers().unwrap().get(1), Some("Intitulé"));
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2, "{backend}");
+        assert_eq!(rows[1].get(1), Some("Réfection des toitures des écoles"));
+        assert_eq!(rows[1].get(5), Some("T2 2099"));
+        assert_eq!(rows[1].get(8), Some("600000"));
+        assert!(!csv.contains("durand@"));
+    }
+}

@@ -45,6 +45,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t("footer.about")}</p>
             <p>{t("footer.demo")}</p>
             <p>
+                <a href="/donnees">{t("footer.opendata")}</a>
+                " · "
                 <a href="/accessibilite">{t("footer.accessibility")}</a>
             </p>
             <LangSwitcher />

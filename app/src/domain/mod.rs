@@ -1,5 +1,6 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
 pub mod analytics;
+pub mod api;
 pub mod catalogue;
 pub mod consortia;
 pub mod contacts;
@@ -12,11 +13,13 @@ pub mod geo;
 pub mod label;
 pub mod matchmaking;
 pub mod ocds;
+pub mod ocds_planning;
 pub mod offer;
 pub mod org;
 pub mod partners;
 pub mod programming;
 pub mod query;
+pub mod sirene;
 pub mod siret;
 pub mod sourcing;
 pub mod validate;

@@ -80,7 +80,7 @@ fn party_id(id_type: &str, id: &str, role: &str) -> String {
     format!("{}-{id}-{role}", scheme(id_type))
 }
 
-fn party(name: Option<&str>, id_type: &str, id: &str, role: &str) -> Value {
+pub(crate) fn party(name: Option<&str>, id_type: &str, id: &str, role: &str) -> Value {
     let mut identifier = Map::new();
     identifier.insert("scheme".into(), json!(scheme(id_type)));
     identifier.insert("id".into(), json!(id));
@@ -95,7 +95,7 @@ fn party(name: Option<&str>, id_type: &str, id: &str, role: &str) -> Value {
     Value::Object(p)
 }
 
-fn reference(name: Option<&str>, id: String) -> Value {
+pub(crate) fn reference(name: Option<&str>, id: String) -> Value {
     match name {
         Some(n) => json!({ "name": n, "id": id }),
         None => json!({ "id": id }),

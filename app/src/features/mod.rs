@@ -11,6 +11,7 @@ pub mod home;
 pub mod imports;
 pub mod labels;
 pub mod offers;
+pub mod opendata;
 pub mod orgs;
 pub mod partners;
 pub mod placeholder;

@@ -45,12 +45,37 @@ impl Lang {
 
     /// Reads the language from a `Cookie` header value.
     pub fn from_cookie_header(header: &str) -> Lang {
+        Lang::in_cookie_header(header).unwrap_or_default()
+    }
+
+    /// The language a `Cookie` header chose, if it chose one.
+    pub fn in_cookie_header(header: &str) -> Option<Lang> {
         header
             .split(';')
             .filter_map(|kv| kv.trim().split_once('='))
             .find(|(k, _)| *k == LANG_COOKIE)
             .and_then(|(_, v)| Lang::from_code(v.trim()))
-            .unwrap_or_default()
+    }
+
+    /// The language an `Accept-Language` header prefers among ours (`en-GB,en;q=0.9,fr;q=0.5`
+    /// → English), French when it names neither.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(Lang, f32)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::from_code(primary) {
+                if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+                    best = Some((lang, q));
+                }
+            }
+        }
+        best.map(|(l, _)| l).unwrap_or_default()
     }
 }
 
@@ -109,6 +134,26 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("a=1; lang=en; b=2"), Lang::En);
         assert_eq!(Lang::from_cookie_header("lang=de"), Lang::Fr);
         assert_eq!(Lang::from_cookie_header(""), Lang::Fr);
+        assert_eq!(Lang::in_cookie_header("a=1"), None);
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_ours() {
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.5"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,fr;q=0.4,en;q=0.6"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"),
+            Lang::Fr
+        );
+        assert_eq!(Lang::from_accept_language("de,es"), Lang::Fr);
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Fr);
+        assert_eq!(Lang::from_accept_language(""), Lang::Fr);
     }
 
     fn flat_keys(v: &serde_yaml::Value, prefix: &str, out: &mut Vec<String>) {

@@ -21,16 +21,21 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Someone not signed in.
+    pub fn anonymous() -> Caller {
+        Caller {
+            user: None,
+            orgs: vec![],
+        }
+    }
+
     /// Loads the caller of the current request from its session.
     pub async fn current() -> Result<Caller, AppError> {
         let state = AppState::get()?;
         let session = session().await?;
         let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
         let Some(user_id) = user_id else {
-            return Ok(Caller {
-                user: None,
-                orgs: vec![],
-            });
+            return Ok(Caller::anonymous());
         };
         Self::for_user(&state.db, user_id).await
     }

@@ -84,9 +84,61 @@ impl Default for LoginLimits {
     }
 }
 
+/// The open data API's budget: `per_minute` requests a minute per client address, as many in a
+/// burst. Requests whose address is unknown share one budget.
+#[derive(Clone)]
+pub struct ApiLimits {
+    per_ip: Arc<Keyed<IpAddr>>,
+}
+
+/// The API's requests a minute per address, unless configured otherwise.
+pub const API_PER_MINUTE: u32 = 120;
+
+impl ApiLimits {
+    pub fn new(per_minute: u32) -> Self {
+        let quota =
+            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_ip: Arc::new(RateLimiter::keyed(quota)),
+        }
+    }
+
+    /// Counts one request from `ip`: how long to wait when its budget is spent.
+    pub fn check(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
+        let key = ip.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        self.per_ip
+            .check_key(&key)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+impl Default for ApiLimits {
+    fn default() -> Self {
+        Self::new(API_PER_MINUTE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_api_budget_is_per_address() {
+        let l = ApiLimits::new(3);
+        let a = Some(IpAddr::from([192, 0, 2, 1]));
+        let b = Some(IpAddr::from([192, 0, 2, 2]));
+        for _ in 0..3 {
+            assert!(l.check(a).is_ok());
+        }
+        let wait = l
+            .check(a)
+            .expect_err("the fourth request of the minute waits");
+        assert!(
+            wait.as_secs() <= 20,
+            "one request comes back every 20 s: {wait:?}"
+        );
+        assert!(l.check(b).is_ok(), "another address has its own budget");
+    }
 
     #[test]
     fn successes_are_not_counted_failures_are() {

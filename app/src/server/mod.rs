@@ -1,6 +1,7 @@
 //! Server-only code: state, database, sessions, queries. Never compiled into the WASM client.
 pub mod alerts;
 pub mod analytics;
+pub mod api;
 pub mod auth;
 pub mod catalogue;
 pub mod consortia;
@@ -23,12 +24,14 @@ pub mod orgs;
 pub mod partners;
 pub mod passwords;
 pub mod photos;
+pub mod plan_exports;
 pub mod programming;
 pub mod reference;
 pub mod rich_text;
 pub mod search;
 pub mod security;
 pub mod sessions;
+pub mod sirene;
 pub mod sourcing;
 pub mod state;
 

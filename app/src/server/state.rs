@@ -1,6 +1,6 @@
 //! The state shared by every request, given to server functions as context.
 
-use super::{limits::LoginLimits, mail::Mailer};
+use super::{limits::ApiLimits, limits::LoginLimits, mail::Mailer};
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -13,6 +13,8 @@ pub struct AppState {
     pub search: super::search::SearchIndex,
     pub mailer: Mailer,
     pub login_limits: LoginLimits,
+    /// The open data API's budget per client address.
+    pub api_limits: ApiLimits,
     /// Public base URL, for links in emails.
     pub public_url: String,
     /// Where uploaded media (offers' photos) are stored.

@@ -127,6 +127,46 @@ impl TestApp {
         }
     }
 
+    /// The same application with another budget of API requests a minute per address.
+    pub fn with_api_limit(self, per_minute: u32) -> TestApp {
+        let mut config = test_config("sqlite::memory:");
+        config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
+        let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
+        state.api_limits = app::server::limits::ApiLimits::new(per_minute);
+        let store = app::server::sessions::DbSessionStore::new(self.db.clone());
+        let analytics = state.analytics.clone();
+        TestApp {
+            router: server::web::router(state, store, &config),
+            db: self.db,
+            search: self.search,
+            media_dir: self.media_dir,
+            analytics,
+        }
+    }
+
+    /// GETs `path` as a program would, from the client address `ip`, with these headers;
+    /// returns status, the response's headers and body.
+    pub async fn get_from(
+        &self,
+        path: &str,
+        ip: [u8; 4],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(Body::empty()).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40_000,
+            ))));
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// Sends a request; returns status, Set-Cookie session (if any) and body.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, Option<String>, String) {
         // A request that never answers fails its test with its address instead of holding the
@@ -309,15 +349,27 @@ pub async fn notified(app: &TestApp, email: &str) -> Vec<String> {
         .collect()
 }
 
-/// A published offer of `org` under `cpv`; its id.
+/// A published works offer of `org` under `cpv`; its id.
 pub async fn offer(app: &TestApp, cookie: &str, org: i32, title: &str, cpv: &str) -> i32 {
+    offer_of_kind(app, cookie, org, title, "works", cpv).await
+}
+
+/// A published offer of `kind` (`supply`, `service`, `works`) of `org` under `cpv`; its id.
+pub async fn offer_of_kind(
+    app: &TestApp,
+    cookie: &str,
+    org: i32,
+    title: &str,
+    kind: &str,
+    cpv: &str,
+) -> i32 {
     use app::server::entities::offers;
     use sea_orm::{EntityTrait, QueryOrder};
     let org_s = org.to_string();
     let (status, _, body) = app
         .post(
             "/api/offers/create",
-            &[("org_id", &org_s), ("title", title), ("kind", "works")],
+            &[("org_id", &org_s), ("title", title), ("kind", kind)],
             Some(cookie),
         )
         .await;

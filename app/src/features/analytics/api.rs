@@ -23,16 +23,10 @@ pub struct AnalyticsView {
 /// `query`: the page's query string (`de`, `a`, `metier`, `division`, `acheteur`, `procedure`).
 #[server(prefix = "/api", endpoint = "analytics/dashboard", input = GetUrl)]
 pub async fn get_dashboard(query: String) -> Result<AnalyticsView, AppError> {
-    use crate::domain::analytics::dashboard::Filters;
     use crate::server::{analytics, auth::Caller, db_err, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let finer = analytics::sees_finer(&caller);
-    let mut filters = Filters::from_query(&query);
-    if !finer {
-        // One buyer's figures are a finer view.
-        filters.buyer = None;
-    }
+    let (filters, finer) = analytics::filters_for(&caller, &query);
     let snapshot = state.analytics.get(&state.db).await.map_err(db_err)?;
     let english = crate::i18n::request_lang() == crate::i18n::Lang::En;
     Ok(AnalyticsView {

@@ -145,6 +145,10 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
                     <a href=format!("/programmation/flux.atom{q}") type="application/atom+xml">{t("plan.feed_atom")}</a>
                     " · "
                     <a href=format!("/programmation/calendrier.ics{q}") type="text/calendar">{t("plan.feed_ical")}</a>
+                    " · "
+                    <a href=format!("/programmation/export.csv{q}") download="" data-test="plans-csv">{t("plan.export_csv")}</a>
+                    " · "
+                    <a href=format!("/programmation/export.ocds.json{q}") download="" data-test="plans-ocds">{t("plan.export_ocds")}</a>
                 </p>
             }
         }

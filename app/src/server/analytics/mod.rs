@@ -483,14 +483,22 @@ async fn build(db: &DatabaseConnection) -> Result<Snapshot, DbErr> {
 /// of a verified public buyer. Everyone else sees the aggregates.
 pub fn sees_finer(caller: &crate::server::auth::Caller) -> bool {
     use crate::domain::org::OrgKind;
-    caller
-        .user
-        .as_ref()
-        .is_some_and(|u| u.is_analyst || u.is_admin)
+    caller.require_analyst().is_ok()
         || caller
             .orgs
             .iter()
             .any(|(_, o)| o.kind == OrgKind::Buyer.as_str() && o.verified_at.is_some())
+}
+
+/// The dashboards' filters of `query` as `caller` may use them (and whether it sees the finer
+/// views): one buyer's figures are a finer view, so the buyer filter is dropped for others.
+pub fn filters_for(caller: &crate::server::auth::Caller, query: &str) -> (Filters, bool) {
+    let finer = sees_finer(caller);
+    let mut filters = Filters::from_query(query);
+    if !finer {
+        filters.buyer = None;
+    }
+    (filters, finer)
 }
 
 /// The dashboards for `filters`, labelled (CPV divisions by their French names).

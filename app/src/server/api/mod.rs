@@ -1,0 +1,403 @@
+//! The open data API (`/api/v1`): JSON pages of past contracts, the programming, the directory
+//! and the catalogue — public fields only, the same lists and filters as the site's pages —,
+//! described by an OpenAPI document generated from this code (utoipa) and served at
+//! `/api/v1/openapi.json`, rate-limited per client address.
+//!
+//! Parameters are those of the site's URLs (a list's address on the site, with `/api/v1` in
+//! front, is its API call), but read strictly: a typo is a 400 naming the parameter
+//! (`domain::api::check`) instead of a silently wider list.
+
+pub mod contracts;
+pub mod offers;
+pub mod orgs;
+pub mod plans;
+
+use crate::domain::api::{self as rules, QueryProblem};
+use crate::i18n::{tr, Lang};
+use crate::server::state::AppState;
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use utoipa::{OpenApi, ToSchema};
+
+/// Where the API lives; every path of the document starts with it.
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Passerelle — API des données ouvertes",
+        version = "1.0.0",
+        description = "Les listes publiques de Passerelle en JSON : marchés passés (DECP), \
+programmation des achats, annuaire des organisations et catalogue des offres. Champs publics \
+seulement. Les paramètres sont ceux des adresses des pages du site (`/marches?annee=2024` → \
+`/api/v1/marches?annee=2024`), lus strictement : un paramètre inconnu ou une valeur que la liste \
+ne connaît pas donne une erreur 400 qui le nomme. Pages de 20 à 25 éléments, liens `next` et \
+`prev`. Au plus 120 requêtes par minute et par adresse (429 et `Retry-After` au-delà). \
+Données sous Licence Ouverte 2.0 (Etalab).",
+        license(
+            name = "Licence Ouverte 2.0",
+            url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+        ),
+    ),
+    paths(
+        contracts::list,
+        contracts::one,
+        plans::list,
+        plans::one,
+        orgs::list,
+        orgs::one,
+        offers::list,
+        offers::one,
+    ),
+    tags(
+        (name = "marches", description = "Marchés passés : données essentielles de la commande publique importées (DECP)."),
+        (name = "programmation", description = "Achats à venir publiés par les acheteurs (hors brouillons)."),
+        (name = "annuaire", description = "Organisations qui ont choisi de figurer dans l'annuaire."),
+        (name = "catalogue", description = "Offres publiées des entreprises de l'annuaire."),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+static DOC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+
+/// The query parameters each path documents, read from the document itself: what the API
+/// accepts is what it says it accepts.
+static PARAMETERS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+    let doc = serde_json::to_value(&*DOC).unwrap_or_default();
+    let mut out = HashMap::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            let names = item["get"]["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "query")
+                        .filter_map(|p| p["name"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.insert(path.clone(), names);
+        }
+    }
+    out
+});
+
+/// The OpenAPI document as JSON, with this instance's address as its server.
+pub fn document(public_url: &str) -> serde_json::Value {
+    let mut doc = DOC.clone();
+    doc.servers = Some(vec![utoipa::openapi::Server::new(
+        public_url.trim_end_matches('/'),
+    )]);
+    serde_json::to_value(doc).unwrap_or_default()
+}
+
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub data: Vec<T>,
+    /// The page served, from 1.
+    pub page: u64,
+    /// How many elements a full page holds.
+    pub per_page: u64,
+    /// How many elements the whole list holds.
+    pub total: u64,
+    /// How many pages the list has (1 when it is empty).
+    pub pages: u64,
+    /// The address of the next page, when there is one.
+    pub next: Option<String>,
+    /// The address of the previous page, when there is one.
+    pub prev: Option<String>,
+}
+
+/// An error: what went wrong, in the caller's language (French unless it asks for English).
+#[derive(Serialize, ToSchema)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable, for programs: `unknown_parameter`, `repeated_parameter`, `invalid_value`,
+    /// `not_found`, `too_many_requests`, `internal`.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The query parameter at fault, for a 400.
+    pub parameter: Option<String>,
+}
+
+/// The caller's language: the site's cookie when a browser has one, else `Accept-Language`.
+pub fn lang(headers: &HeaderMap) -> Lang {
+    let chosen = headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(Lang::in_cookie_header);
+    if let Some(lang) = chosen {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+fn with_common_headers(mut res: Response, cache: &'static str) -> Response {
+    let h = res.headers_mut();
+    // Open data: any site may read it from a browser.
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res
+}
+
+/// A JSON answer of 200.
+pub fn json<T: Serialize>(body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_common_headers(
+            (
+                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                bytes,
+            )
+                .into_response(),
+            "public, max-age=60",
+        ),
+        Err(e) => {
+            tracing::error!("API answer not serialisable: {e}");
+            error(
+                Lang::Fr,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "error.internal",
+                None,
+            )
+        }
+    }
+}
+
+/// A JSON error; `key` is the i18n key of its message.
+pub fn error(
+    lang: Lang,
+    status: StatusCode,
+    code: &str,
+    key: &str,
+    parameter: Option<&str>,
+) -> Response {
+    let message = tr(lang, key).replace("%{name}", parameter.unwrap_or(""));
+    let body = ApiError {
+        error: ErrorBody {
+            code: code.to_string(),
+            message,
+            parameter: parameter.map(str::to_string),
+        },
+    };
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    with_common_headers(
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            bytes,
+        )
+            .into_response(),
+        "no-store",
+    )
+}
+
+pub fn internal(lang: Lang, what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!("API {what} failed: {e}");
+    error(
+        lang,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "error.internal",
+        None,
+    )
+}
+
+pub fn not_found(lang: Lang) -> Response {
+    error(
+        lang,
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "api.error.not_found",
+        None,
+    )
+}
+
+/// Checks a list's query string against what `path` documents and what its filters kept
+/// (`kept`, their `to_query`); the page asked for, or the 400 that names the parameter.
+pub fn check_query(
+    lang: Lang,
+    path: &str,
+    raw: &str,
+    kept: &str,
+    default_ok: impl Fn(&str, &str) -> bool,
+) -> Result<u64, Box<Response>> {
+    let allowed: Vec<&str> = PARAMETERS
+        .get(path)
+        .map(|names| names.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    rules::check(raw, &allowed, kept, default_ok).map_err(|p| {
+        let code = match p {
+            QueryProblem::Unknown(_) => "unknown_parameter",
+            QueryProblem::Repeated(_) => "repeated_parameter",
+            QueryProblem::Invalid(_) => "invalid_value",
+        };
+        Box::new(error(
+            lang,
+            StatusCode::BAD_REQUEST,
+            code,
+            p.message_key(),
+            Some(p.parameter()),
+        ))
+    })
+}
+
+/// How a list's search answered, for its page.
+pub struct Served {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub per_page: u64,
+}
+
+/// The page `asked` of a list whose search served `served`: its envelope with the links to
+/// the pages around, or a 404 when the list has no such page (the site shows its last page
+/// instead; a program is told).
+pub fn page<T: ToSchema + Serialize>(
+    lang: Lang,
+    public_url: &str,
+    path: &str,
+    raw: &str,
+    asked: u64,
+    served: Served,
+    data: Vec<T>,
+) -> Response {
+    if asked != served.page {
+        return error(
+            lang,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "api.error.no_such_page",
+            Some("page"),
+        );
+    }
+    let link = |p: u64| {
+        format!(
+            "{}{path}?{}",
+            public_url.trim_end_matches('/'),
+            rules::with_page(raw, p)
+        )
+    };
+    json(&Page {
+        data,
+        page: served.page,
+        per_page: served.per_page,
+        total: served.total,
+        pages: served.pages,
+        next: (served.page < served.pages).then(|| link(served.page + 1)),
+        prev: (served.page > 1).then(|| link(served.page - 1)),
+    })
+}
+
+/// Counts a request of the API on its client's address; a 429 with `Retry-After` when the
+/// address spent its budget. Without a known address (behind a proxy that does not pass it),
+/// every such request shares one budget: the limit still holds.
+pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| ci.0.ip());
+    match state.api_limits.check(ip) {
+        Ok(()) => next.run(req).await,
+        Err(wait) => {
+            let lang = lang(req.headers());
+            let mut res = error(
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "api.error.too_many",
+                None,
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json(State(state): State<AppState>) -> Response {
+    json(&document(&state.public_url))
+}
+
+/// The API's routes, rate-limited (the document too: it is a request like the others).
+pub fn routes(state: AppState) -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route(&format!("{PREFIX}/openapi.json"), get(openapi_json))
+        .route(&format!("{PREFIX}/marches"), get(contracts::list))
+        .route(&format!("{PREFIX}/marches/{{id}}"), get(contracts::one))
+        .route(&format!("{PREFIX}/programmation"), get(plans::list))
+        .route(&format!("{PREFIX}/programmation/{{id}}"), get(plans::one))
+        .route(&format!("{PREFIX}/annuaire"), get(orgs::list))
+        .route(&format!("{PREFIX}/annuaire/{{id}}"), get(orgs::one))
+        .route(&format!("{PREFIX}/catalogue"), get(offers::list))
+        .route(&format!("{PREFIX}/catalogue/{{id}}"), get(offers::one))
+        .layer(axum::middleware::from_fn_with_state(state, rate_limit))
+}
+
+/// The address of `path` (`/marches/7`) on this instance.
+pub fn site_url(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.public_url.trim_end_matches('/'))
+}
+
+/// A record id in a path: a positive whole number, else the 404 a missing record gets.
+pub fn path_id(lang: Lang, raw: &str) -> Result<i32, Box<Response>> {
+    crate::domain::query::id(Some(raw.to_string()))
+        .and_then(|s| s.parse::<i32>().ok())
+        .ok_or_else(|| Box::new(not_found(lang)))
+}
+
+/// The operations of the document, for the open data page: (method, path, summary, tag).
+pub fn operations() -> Vec<crate::domain::api::Operation> {
+    let doc = serde_json::to_value(&*DOC).unwrap_or_default();
+    let mut out = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            let op = &item["get"];
+            out.push(crate::domain::api::Operation {
+                path: path.clone(),
+                summary: op["summary"].as_str().unwrap_or_default().to_string(),
+                tag: op["tags"][0].as_str().unwrap_or_default().to_string(),
+                parameters: op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| crate::domain::api::Parameter {
+                                name: p["name"].as_str().unwrap_or_default().to_string(),
+                                in_path: p["in"] == "path",
+                                description: p["description"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_string(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! `/api/v1/programmation`: planned procurements (the programming's list and a procurement's
+//! record), drafts never.
+
+use super::{check_query, lang, page, path_id, ApiError, Page, Served};
+use crate::domain::programming::{PlanFilters, PlanSummary, PER_PAGE};
+use crate::error::AppError;
+use crate::server::entities::plans;
+use crate::server::{auth::Caller, programming, state::AppState};
+use axum::{
+    extract::{Path, RawQuery, State},
+    http::HeaderMap,
+    response::Response,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+
+const PATH: &str = "/api/v1/programmation";
+
+/// The programming's filters (`/programmation`). Read by utoipa only: the values are read by
+/// `PlanFilters::from_query`, as the site does.
+#[allow(dead_code)]
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanParams {
+    /// Identifiant de l'organisation acheteuse sur Passerelle.
+    acheteur: Option<i32>,
+    /// Division CPV (2 chiffres).
+    cpv: Option<String>,
+    /// Trimestre de publication prévu (`2027-T2`).
+    trimestre: Option<String>,
+    /// Tranche d'estimation : `lt40k`, `40k-221k`, `221k-5m`, `gt5m`.
+    montant: Option<String>,
+    /// Levier prévu : `allotment`, `short_chain`, `life_cycle`, `co2`, `insertion`,
+    /// `reserved`, `labels`.
+    levier: Option<String>,
+    /// État : `planned`, `sourcing`, `published` (par défaut ces trois), `awarded`,
+    /// `cancelled`.
+    etat: Option<String>,
+    /// Page, à partir de 1 (20 achats par page).
+    page: Option<u64>,
+}
+
+/// A planned procurement in a list.
+#[derive(Serialize, ToSchema)]
+pub struct PlanItem {
+    pub id: i32,
+    pub url: String,
+    pub title: String,
+    pub buyer_id: i32,
+    pub buyer_name: String,
+    /// `planned`, `sourcing`, `published`, `awarded`, `cancelled`.
+    pub status: String,
+    /// First day of the expected publication's period (`YYYY-MM-DD`).
+    pub publication_date: Option<String>,
+    /// How precisely it is known: `quarter`, `month` or `day`.
+    pub publication_precision: Option<String>,
+    /// Euros excluding VAT.
+    pub estimate_min_eur: Option<i64>,
+    pub estimate_max_eur: Option<i64>,
+    /// CPV codes (the first few).
+    pub cpv: Vec<String>,
+    /// The levers it plans (see the `levier` filter).
+    pub levers: Vec<String>,
+    pub lots: usize,
+}
+
+/// A lot of a planned procurement.
+#[derive(Serialize, ToSchema)]
+pub struct PlanLot {
+    pub number: i32,
+    pub title: String,
+    pub cpv: Vec<String>,
+    pub estimate_min_eur: Option<i64>,
+    pub estimate_max_eur: Option<i64>,
+}
+
+/// A planned procurement's record.
+#[derive(Serialize, ToSchema)]
+pub struct PlanRecord {
+    #[serde(flatten)]
+    pub item: PlanItem,
+    /// Plain text.
+    pub description: String,
+    /// `adapted`, `open`, `restricted`, `negotiated`, `dialogue`, `undecided`.
+    pub procedure: String,
+    pub duration_months: Option<i32>,
+    pub insertion_hours: Option<i32>,
+    /// `esat_ea` or `siae` when reserved.
+    pub reserved: Option<String>,
+    /// Official labels asked for (codes).
+    pub labels: Vec<String>,
+    pub lot_details: Vec<PlanLot>,
+    /// The tender on the buyer's profile, once published.
+    pub tender_url: Option<String>,
+    /// The contract it became (`/api/v1/marches/{id}`), once imported.
+    pub contract_id: Option<i32>,
+}
+
+fn item(public_url: &str, s: PlanSummary, dates: &HashMap<i32, (String, String)>) -> PlanItem {
+    let (date, precision) = dates.get(&s.id).cloned().unzip();
+    PlanItem {
+        url: format!(
+            "{}/programmation/{}",
+            public_url.trim_end_matches('/'),
+            s.id
+        ),
+        id: s.id,
+        title: s.title,
+        buyer_id: s.buyer_id,
+        buyer_name: s.buyer_name,
+        status: s.status.as_str().to_string(),
+        publication_date: date,
+        publication_precision: precision,
+        estimate_min_eur: s.estimate_min,
+        estimate_max_eur: s.estimate_max,
+        cpv: s.cpv.into_iter().map(|(code, _)| code).collect(),
+        levers: s.levers,
+        lots: s.lots,
+    }
+}
+
+/// The expected publication (first day, precision) of these procurements.
+async fn publication_dates(
+    state: &AppState,
+    ids: Vec<i32>,
+) -> Result<HashMap<i32, (String, String)>, sea_orm::DbErr> {
+    Ok(plans::Entity::find()
+        .filter(plans::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.id,
+                (p.publication_date.to_string(), p.publication_precision),
+            )
+        })
+        .collect())
+}
+
+/// Achats prévus, par date de publication attendue, comme la programmation les liste
+/// (`/programmation`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/programmation",
+    tag = "programmation",
+    params(PlanParams),
+    responses(
+        (status = 200, description = "Une page d'achats prévus", body = Page<PlanItem>),
+        (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
+        (status = 404, description = "Page au-delà de la dernière", body = ApiError),
+        (status = 429, description = "Trop de requêtes", body = ApiError),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (lang, raw) = (lang(&headers), raw.unwrap_or_default());
+    let filters = PlanFilters::from_query(&raw);
+    let asked = match check_query(lang, PATH, &raw, &filters.to_query(1), |_, _| false) {
+        Ok(p) => p,
+        Err(res) => return *res,
+    };
+    let found = match programming::list(&state.db, &filters).await {
+        Ok(f) => f,
+        Err(e) => return super::internal(lang, "programming", e),
+    };
+    let dates = match publication_dates(&state, found.rows.iter().map(|r| r.id).collect()).await {
+        Ok(d) => d,
+        Err(e) => return super::internal(lang, "programming", e),
+    };
+    let data = found
+        .rows
+        .into_iter()
+        .map(|s| item(&state.public_url, s, &dates))
+        .collect();
+    let served = Served {
+        page: found.page,
+        pages: found.pages,
+        total: found.total,
+        per_page: PER_PAGE,
+    };
+    page(lang, &state.public_url, PATH, &raw, asked, served, data)
+}
+
+/// Un achat prévu, avec ses lots.
+#[utoipa::path(
+    get,
+    path = "/api/v1/programmation/{id}",
+    tag = "programmation",
+    params(("id" = i32, Path, description = "Identifiant de l'achat prévu")),
+    responses(
+        (status = 200, description = "L'achat prévu", body = PlanRecord),
+        (status = 404, description = "Aucun achat publié de cet identifiant", body = ApiError),
+        (status = 429, description = "Trop de requêtes", body = ApiError),
+    )
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let lang = lang(&headers);
+    let id = match path_id(lang, &id) {
+        Ok(id) => id,
+        Err(res) => return *res,
+    };
+    // As anyone sees it: a draft is not found.
+    let v = match programming::view(&state.db, &Caller::anonymous(), id).await {
+        Ok(v) => v,
+        Err(AppError::NotFound) => return super::not_found(lang),
+        Err(e) => return super::internal(lang, "plan", e),
+    };
+    let dates = match publication_dates(&state, vec![id]).await {
+        Ok(d) => d,
+        Err(e) => return super::internal(lang, "plan", e),
+    };
+    super::json(&PlanRecord {
+        item: item(&state.public_url, v.summary, &dates),
+        description: v.description,
+        procedure: v.procedure.as_str().to_string(),
+        duration_months: v.duration_months,
+        insertion_hours: v.insertion_hours,
+        reserved: v.reserved.map(|r| r.as_str().to_string()),
+        labels: v.labels.into_iter().map(|(code, _)| code).collect(),
+        lot_details: v
+            .lots
+            .into_iter()
+            .map(|l| PlanLot {
+                number: l.number,
+                title: l.title,
+                cpv: l.cpv,
+                estimate_min_eur: l.estimate_min,
+                estimate_max_eur: l.estimate_max,
+            })
+            .collect(),
+        tender_url: v.tender_url,
+        contract_id: v.contract_id,
+    })
+}

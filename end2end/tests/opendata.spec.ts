@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, goto } from './helpers';
+import * as fs from 'fs';
+
+test('a reuser finds the downloads and the API from the footer, and the API answers', async ({ page, request }, info) => {
+  const js = info.project.name === 'js';
+  await goto(page, '/');
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Données ouvertes et API' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Données ouvertes et API');
+  await expect(page.getByRole('link', { name: 'Description OpenAPI (JSON)' })).toHaveAttribute('href', '/api/v1/openapi.json');
+  // Every endpoint of the document is listed, each list with its parameters.
+  await expect(page.getByRole('link', { name: '/api/v1/marches', exact: true })).toBeVisible();
+  await expect(page.getByText('/api/v1/catalogue/{id}')).toBeVisible();
+  await page.getByRole('link', { name: '/api/v1/programmation', exact: true }).locator('xpath=ancestor::li[1]').getByText(/^Paramètres/).click();
+  await expect(page.getByRole('rowheader', { name: 'trimestre' })).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  // The list the page links to answers in JSON, page by page.
+  const res = await request.get('/api/v1/marches?tri=montant-desc');
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.total).toBeGreaterThan(25);
+  expect(body.data).toHaveLength(25);
+  expect(body.next).toContain('page=2');
+  expect(body.data[0].amount_eur).toBeGreaterThanOrEqual(body.data[1].amount_eur);
+  const typo = await request.get('/api/v1/marches?anee=2024');
+  expect(typo.status()).toBe(400);
+  expect((await typo.json()).error.parameter).toBe('anee');
+});
+
+test('the programming downloads as CSV and as OCDS with its filters', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await goto(page, '/programmation');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger la liste (CSV)' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toBe('programmation.csv');
+  const lines = fs.readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  expect(lines[0]).toContain('Intitulé,Acheteur');
+  expect(lines.length).toBeGreaterThan(1);
+  const shown = await page.locator('[data-test="result-count"]').textContent();
+  const count = parseInt(shown!.replace(/\D/g, ''), 10);
+  // Rows may hold line breaks inside quotes: count the records by their identifier column.
+  expect(lines.filter((l) => /^\d+,/.test(l)).length).toBe(count);
+
+  const ocds = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger au format OCDS 1.1 (JSON)' }).click();
+  const file = await ocds;
+  const pkg = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
+  expect(pkg.version).toBe('1.1');
+  expect(pkg.releases).toHaveLength(count);
+  expect(pkg.releases[0].ocid).toMatch(/^ocds-passerelle-programmation-\d+$/);
+  if (js) await expectAccessible(page);
+});
