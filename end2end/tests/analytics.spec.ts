@@ -43,6 +43,8 @@ test('the dashboards filter by the URL, show their data, and keep the finer view
   expect(all).toBeGreaterThan(10);
   await expect(page.locator('[data-test="buyers-locked"]')).toBeVisible();
   await expect(page.locator('svg[role="img"]').first()).toBeVisible();
+  // The departments around the Métropole are beside its map, with their counts.
+  await expect(page.locator('[data-test="m-executed-69D"]')).toContainText('Rhône (hors Métropole)');
   if (js) await expectAccessible(page);
 
   // The open tenders only: fewer contracts, and the URL says so.

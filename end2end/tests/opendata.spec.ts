@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
 import * as fs from 'fs';
 
 test('a reuser finds the downloads and the API from the footer, and the API answers', async ({ page, request }, info) => {
@@ -30,17 +30,35 @@ test('a reuser finds the downloads and the API from the footer, and the API answ
 
 test('the programming downloads as CSV and as OCDS with its filters', async ({ page }, info) => {
   const js = info.project.name === 'js';
-  await goto(page, '/programmation');
+  const title = `Entretien des espaces verts ${js ? 'Gerland' : 'Parilly'}`;
+  // A buyer publishes a planned procurement.
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Codes CPV').fill('77310000');
+  await page.getByLabel('Montant estimé minimum (€ HT)').fill('80 000');
+  await page.getByLabel('Montant estimé maximum (€ HT)').fill('120 000');
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
+  await page.getByLabel('Publication prévue *').fill('T3 2027');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('status')).toContainText('Achat prévu publié');
+  await logOut(page);
+
+  // Anyone downloads the programming, filtered as the page is.
+  await goto(page, '/programmation?cpv=77');
+  const shown = await page.locator('[data-test="result-count"]').textContent();
+  const count = parseInt(shown!.replace(/\D/g, ''), 10);
+  expect(count).toBeGreaterThan(0);
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Télécharger la liste (CSV)' }).click();
   const csv = await download;
   expect(csv.suggestedFilename()).toBe('programmation.csv');
-  const lines = fs.readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  const text = fs.readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, '');
+  const lines = text.trim().split('\n');
   expect(lines[0]).toContain('Intitulé,Acheteur');
-  expect(lines.length).toBeGreaterThan(1);
-  const shown = await page.locator('[data-test="result-count"]').textContent();
-  const count = parseInt(shown!.replace(/\D/g, ''), 10);
-  // Rows may hold line breaks inside quotes: count the records by their identifier column.
+  expect(text).toContain(`${title},`);
+  expect(text).toContain('T3 2027');
+  // One record per procurement shown (each begins with its identifier).
   expect(lines.filter((l) => /^\d+,/.test(l)).length).toBe(count);
 
   const ocds = page.waitForEvent('download');
@@ -49,6 +67,9 @@ test('the programming downloads as CSV and as OCDS with its filters', async ({ p
   const pkg = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
   expect(pkg.version).toBe('1.1');
   expect(pkg.releases).toHaveLength(count);
-  expect(pkg.releases[0].ocid).toMatch(/^ocds-passerelle-programmation-\d+$/);
+  const mine = pkg.releases.find((r: { tender: { title: string } }) => r.tender.title === title);
+  expect(mine.ocid).toMatch(/^ocds-passerelle-programmation-\d+$/);
+  expect(mine.tag).toEqual(['planning']);
+  expect(mine.tender.value.amount).toBe(120000);
   if (js) await expectAccessible(page);
 });

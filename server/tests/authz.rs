@@ -205,6 +205,8 @@ fn table() -> Table {
             "/api/analytics/shortage",
             (vec![("query", "metier=menuiserie")], [A, A, A, A, A, A]),
         ),
+        // The open data page's reference of the API: public.
+        ("/api/opendata/reference", (vec![], [A, A, A, A, A, A])),
         (
             "/api/contracts/buyer",
             (vec![("siret", "21690123100011")], [A, A, A, A, A, A]),

@@ -51,7 +51,8 @@ pub fn BarChart(id: String, title: String, summary: String, bars: Vec<Bar>) -> i
 }
 
 /// A choropleth of the Métropole's communes, shaded by `counts` (commune INSEE code → count),
-/// with the departments around as labelled boxes.
+/// with the departments around (their area codes in `counts`) as boxes beside it, shaded among
+/// themselves: a department's total would otherwise pale every commune.
 #[component]
 pub fn CommuneChoropleth(
     id: String,
@@ -61,22 +62,48 @@ pub fn CommuneChoropleth(
     /// Written after each commune's name in its tooltip ("12 marchés").
     unit: &'static str,
 ) -> impl IntoView {
-    let max = counts.values().copied().max().unwrap_or(0);
+    let count = |code: &str| counts.get(code).copied().unwrap_or(0);
+    let max = geo::shapes().map(|s| count(s.insee)).max().unwrap_or(0);
+    let around_max = geo::AROUND.iter().map(|(c, _)| count(c)).max().unwrap_or(0);
     let (width, height) = geo::map_size();
     let (title_id, desc_id) = (format!("{id}-t"), format!("{id}-d"));
     let labelled_by = format!("{title_id} {desc_id}");
     let shapes = geo::shapes()
         .map(|s| {
-            let n = counts.get(s.insee).copied().unwrap_or(0);
+            let n = count(s.insee);
             let class = format!("dmap__commune dmap__commune--{}", geo::shade(n, max));
             view! { <path d=s.path class=class><title>{format!("{} : {n} {}", s.name, crate::i18n::t(unit))}</title></path> }
         })
         .collect_view();
+    let around = geo::AROUND
+        .iter()
+        .map(|(code, side)| {
+            let n = count(code);
+            let name = match *code {
+                "69D" => crate::i18n::t("directory.area_69d"),
+                "01" => "Ain".to_string(),
+                _ => "Isère".to_string(),
+            };
+            let class = format!(
+                "dmap__around dmap__around--{side} dmap__around--shade{}",
+                geo::shade(n, around_max)
+            );
+            view! {
+                <p class=class data-test=format!("{id}-{code}")>
+                    <span class="dmap__around-name">{name}</span>
+                    <span class="dmap__around-count">{format!("{n} {}", crate::i18n::t(unit))}</span>
+                </p>
+            }
+        })
+        .collect_view();
     view! {
-        <svg class="dmap__svg chart--map" viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby=labelled_by>
-            <title id=title_id>{title}</title>
-            <desc id=desc_id>{summary}</desc>
-            {shapes}
-        </svg>
+        <div class="dmap__frame">
+            {around}
+            <svg class="dmap__svg chart--map" viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby=labelled_by>
+                <title id=title_id>{title}</title>
+                <desc id=desc_id>{summary}</desc>
+                {shapes}
+            </svg>
+        </div>
     }
 }

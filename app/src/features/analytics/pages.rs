@@ -436,7 +436,11 @@ fn LeversSection(d: Dashboard) -> impl IntoView {
 
 #[component]
 fn MapSection(d: Dashboard) -> impl IntoView {
-    let in_metropole = |code: &str| crate::domain::geo::shapes().any(|s| s.insee == code);
+    // The Métropole's communes, and the departments drawn around it.
+    let in_metropole = |code: &str| {
+        crate::domain::geo::shapes().any(|s| s.insee == code)
+            || crate::domain::geo::AROUND.iter().any(|(c, _)| *c == code)
+    };
     let executed: std::collections::HashMap<String, u64> = d
         .map
         .iter()
@@ -449,11 +453,17 @@ fn MapSection(d: Dashboard) -> impl IntoView {
         .filter(|a| in_metropole(&a.code))
         .map(|a| (a.code.clone(), a.won))
         .collect();
+    // The summary speaks of the Métropole's communes only.
+    let communes = |counts: &std::collections::HashMap<String, u64>| -> u64 {
+        crate::domain::geo::shapes()
+            .filter_map(|s| counts.get(s.insee))
+            .sum()
+    };
     let summary = fill(
         "analytics.map_summary",
         &[
-            ("n", executed.values().sum::<u64>().to_string()),
-            ("won", won.values().sum::<u64>().to_string()),
+            ("n", communes(&executed).to_string()),
+            ("won", communes(&won).to_string()),
         ],
     );
     view! {

@@ -26,9 +26,9 @@ pub struct ContractParams {
     annee: Option<i32>,
     /// Division (2 chiffres) ou groupe (3 chiffres) de la nomenclature CPV.
     cpv: Option<String>,
-    /// Procédure, code des DECP (`adaptee`, `ao_ouvert`, `ao_restreint`, `negociation`, `sans_publicite`, `dialogue`…).
+    /// Procédure, code des filtres de l'explorateur (`adaptee`, `ao_ouvert`, `ao_restreint`, `negociation`, `sans_publicite`, `dialogue`…).
     procedure: Option<String>,
-    /// Nature, code des DECP (`marche`, `accord_cadre`, `marche_subsequent`, `partenariat`, `dsp`…).
+    /// Nature, code des filtres de l'explorateur (`marche`, `accord_cadre`, `marche_subsequent`, `partenariat`, `dsp`…).
     nature: Option<String>,
     /// Montant minimal en euros HT.
     min: Option<i64>,
