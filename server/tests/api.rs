@@ -286,6 +286,13 @@ async fn each_address_has_its_budget_of_requests() {
     assert!((1..=20).contains(&wait), "{wait}");
     let e: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(e["error"]["code"], "too_many_requests");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("au plus 3 par minute"),
+        "the message gives the budget: {e}"
+    );
     // Another address is not held; the site's pages are not counted.
     let (status, _, _) = app
         .get_from("/api/v1/programmation", [192, 0, 2, 11], &[])

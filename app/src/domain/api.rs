@@ -18,6 +18,15 @@ pub enum QueryProblem {
 }
 
 impl QueryProblem {
+    /// Stable, for programs (the `code` of the API's error).
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryProblem::Unknown(_) => "unknown_parameter",
+            QueryProblem::Repeated(_) => "repeated_parameter",
+            QueryProblem::Invalid(_) => "invalid_value",
+        }
+    }
+
     /// The i18n key of the message; the parameter's name fills its `%{name}`.
     pub fn message_key(&self) -> &'static str {
         match self {

@@ -89,9 +89,10 @@ impl Default for LoginLimits {
 #[derive(Clone)]
 pub struct ApiLimits {
     per_ip: Arc<Keyed<IpAddr>>,
+    per_minute: u32,
 }
 
-/// The API's requests a minute per address, unless configured otherwise.
+/// The API's requests a minute per address (the OpenAPI description says 120: change it with it).
 pub const API_PER_MINUTE: u32 = 120;
 
 impl ApiLimits {
@@ -100,7 +101,12 @@ impl ApiLimits {
             Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
             per_ip: Arc::new(RateLimiter::keyed(quota)),
+            per_minute: per_minute.max(1),
         }
+    }
+
+    pub fn per_minute(&self) -> u32 {
+        self.per_minute
     }
 
     /// Counts one request from `ip`: how long to wait when its budget is spent.

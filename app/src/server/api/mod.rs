@@ -12,7 +12,7 @@ pub mod offers;
 pub mod orgs;
 pub mod plans;
 
-use crate::domain::api::{self as rules, QueryProblem};
+use crate::domain::api as rules;
 use crate::i18n::{tr, Lang};
 use crate::server::state::AppState;
 use axum::{
@@ -194,6 +194,16 @@ pub fn error(
     parameter: Option<&str>,
 ) -> Response {
     let message = tr(lang, key).replace("%{name}", parameter.unwrap_or(""));
+    error_saying(status, code, message, parameter)
+}
+
+/// A JSON error whose message is written already.
+fn error_saying(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    parameter: Option<&str>,
+) -> Response {
     let body = ApiError {
         error: ErrorBody {
             code: code.to_string(),
@@ -248,15 +258,10 @@ pub fn check_query(
         .map(|names| names.iter().map(String::as_str).collect())
         .unwrap_or_default();
     rules::check(raw, &allowed, kept, default_ok).map_err(|p| {
-        let code = match p {
-            QueryProblem::Unknown(_) => "unknown_parameter",
-            QueryProblem::Repeated(_) => "repeated_parameter",
-            QueryProblem::Invalid(_) => "invalid_value",
-        };
         Box::new(error(
             lang,
             StatusCode::BAD_REQUEST,
-            code,
+            p.code(),
             p.message_key(),
             Some(p.parameter()),
         ))
@@ -321,12 +326,12 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     match state.api_limits.check(ip) {
         Ok(()) => next.run(req).await,
         Err(wait) => {
-            let lang = lang(req.headers());
-            let mut res = error(
-                lang,
+            let message = tr(lang(req.headers()), "api.error.too_many")
+                .replace("%{n}", &state.api_limits.per_minute().to_string());
+            let mut res = error_saying(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
-                "api.error.too_many",
+                message,
                 None,
             );
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
