@@ -131,6 +131,18 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A database error is logged where it happens and reaches the caller as the user-safe
+/// `Internal`: its text (table names, SQL) never leaves the server. So every query uses `?`.
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    #[track_caller]
+    fn from(e: sea_orm::DbErr) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!("database error at {}:{}: {e}", at.file(), at.line());
+        AppError::Internal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::request_lang();
     #[cfg(feature = "ssr")]
-    server::security::provide_csp_nonce();
+    server::infra::security::provide_csp_nonce();
     // No thaw SSRMountStyleProvider: it panics under SsrMode::Async (it looks for <head> in a
     // buffer that no longer holds it). thaw mounts its styles in the browser instead.
     view! {

@@ -3,7 +3,7 @@
 //! alone and with filters; each is run `rounds` times after one warm-up.
 
 use app::domain::contracts::ContractFilters;
-use app::server::search::SearchIndex;
+use app::server::infra::search::SearchIndex;
 use std::time::{Duration, Instant};
 
 /// Words typed in the explorer, from frequent to rare.
@@ -182,7 +182,7 @@ pub async fn run_directory_and_catalogue(
                             .len()
                     } else {
                         let filters = CatalogueFilters::from_query(&query);
-                        app::server::catalogue::search(db, index, &filters)
+                        app::server::offers::catalogue::search(db, index, &filters)
                             .await
                             .map_err(|e| anyhow::anyhow!("{e}"))?
                             .rows

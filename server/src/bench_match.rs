@@ -6,7 +6,7 @@
 //! five lots of codes taken from one trade each, and two labels: 20 requirements.
 
 use app::domain::matchmaking::{self, Firm, Need, Procurement, Requirement};
-use app::server::reference::CPV_CSV;
+use app::server::infra::reference::CPV_CSV;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;

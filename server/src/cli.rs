@@ -142,7 +142,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Sirene { file }) => {
             let db = prepare_db(&config).await?;
             let started = std::time::Instant::now();
-            let r = app::server::sirene::import(&db, &file).await?;
+            let r = app::server::imports::sirene::import(&db, &file).await?;
             println!(
                 "SIRENE : {} établissements lus, {} titulaires de marchés retenus ({} sans commune), {} lignes sans SIRET lisible, en {:.1} s",
                 r.lines,
@@ -155,7 +155,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Reindex => reindex(&config).await,
         Command::BenchSearch { rounds } => {
-            let (index, fresh) = app::server::search::SearchIndex::open(&config.search_dir())?;
+            let (index, fresh) =
+                app::server::infra::search::SearchIndex::open(&config.search_dir())?;
             anyhow::ensure!(!fresh, "no search index: run `passerelle reindex` first");
             crate::bench::run(&index, rounds)?;
             let db = prepare_db(&config).await?;
@@ -280,8 +281,8 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
     use sea_orm::{EntityTrait, PaginatorTrait};
     let db = prepare_db(config).await?;
     let dir = config.search_dir();
-    let (search, _) = app::server::search::SearchIndex::open(&dir)?;
-    let total = app::server::entities::contracts::Entity::find()
+    let (search, _) = app::server::infra::search::SearchIndex::open(&dir)?;
+    let total = app::server::infra::entities::contracts::Entity::find()
         .count(&db)
         .await?;
     let bar = ProgressBar::new(total);
@@ -311,8 +312,8 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         Ok(search) => Some(search),
         Err(e)
             if matches!(
-                e.downcast_ref::<app::server::search::SearchError>(),
-                Some(app::server::search::SearchError::Busy)
+                e.downcast_ref::<app::server::infra::search::SearchError>(),
+                Some(app::server::infra::search::SearchError::Busy)
             ) =>
         {
             None
@@ -336,13 +337,20 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         );
         bar.set_message(name.clone());
         let started = std::time::Instant::now();
-        let run = app::server::decp::import_file(&db, search.as_ref(), &path, &name, None, |p| {
-            bar.set_position(p.bytes_read);
-        })
+        let run = app::server::imports::decp::import_file(
+            &db,
+            search.as_ref(),
+            &path,
+            &name,
+            None,
+            |p| {
+                bar.set_position(p.bytes_read);
+            },
+        )
         .await?;
         bar.finish_and_clear();
         let secs = started.elapsed().as_secs_f64();
-        println!("{}", app::server::decp::report::render_text(&run));
+        println!("{}", app::server::imports::decp::report::render_text(&run));
         println!(
             "  durée : {secs:.1} s ({:.0} enregistrements/s)",
             f64::from(run.records) / secs.max(0.001)
@@ -370,8 +378,8 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
 }
 
 async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = app::server::db::connect_and_migrate(&config.database_url).await?;
-    let report = app::server::reference::load(&db).await?;
+    let db = app::server::infra::db::connect_and_migrate(&config.database_url).await?;
+    let report = app::server::infra::reference::load(&db).await?;
     if report != Default::default() {
         tracing::info!(?report, "reference data loaded");
     }

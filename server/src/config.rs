@@ -108,14 +108,16 @@ impl Config {
     pub fn search_dir(&self) -> std::path::PathBuf {
         match &self.search_dir {
             Some(d) => d.into(),
-            None => app::server::search::default_dir(&self.database_url),
+            None => app::server::infra::search::default_dir(&self.database_url),
         }
     }
 
     pub fn media_dir(&self) -> std::path::PathBuf {
         match &self.media_dir {
             Some(d) => d.into(),
-            None => app::server::search::default_dir(&self.database_url).with_extension("media"),
+            None => {
+                app::server::infra::search::default_dir(&self.database_url).with_extension("media")
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 use crate::uploads::lang;
 use app::i18n::{tr, Lang};
 use app::server::labels::{self, StoredEvidence};
-use app::server::{auth::USER_ID_KEY, state::AppState};
+use app::server::{auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},

@@ -2,7 +2,7 @@
 //! chunks of 1,000 contracts so that a national export never sits in memory.
 
 use app::domain::contracts::ContractFilters;
-use app::server::{contracts, state::AppState};
+use app::server::{contracts, infra::state::AppState};
 use axum::{
     body::Body,
     extract::{RawQuery, State},
@@ -145,7 +145,7 @@ pub async fn plan_interests_csv(
     session: tower_sessions::Session,
     headers: HeaderMap,
 ) -> Response {
-    use app::server::{auth::Caller, auth::USER_ID_KEY, interests};
+    use app::server::{auth::Caller, auth::USER_ID_KEY, programming::interests};
     let lang = crate::uploads::lang(&headers);
     let refuse = |e: app::error::AppError| {
         (
@@ -298,7 +298,7 @@ pub async fn plans_ocds(
     use app::domain::programming::PlanFilters;
     let lang = crate::uploads::lang(&headers);
     let query = query.unwrap_or_default();
-    let facts = match app::server::plan_exports::facts(
+    let facts = match app::server::programming::exports::facts(
         &state.db,
         &PlanFilters::from_query(&query),
         &state.public_url,
@@ -353,7 +353,7 @@ pub async fn plans_csv(
     RawQuery(query): RawQuery,
 ) -> Response {
     use app::domain::programming::PlanFilters;
-    use app::server::plan_exports;
+    use app::server::programming::exports as plan_exports;
     let lang = crate::uploads::lang(&headers);
     let filters = PlanFilters::from_query(query.as_deref().unwrap_or(""));
     let body = match plan_exports::facts(&state.db, &filters, &state.public_url).await {

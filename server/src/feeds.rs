@@ -3,8 +3,8 @@
 //! expected publications — a day, or the whole month or quarter when that is all that is known.
 
 use app::domain::programming::{estimate_text, PlanFilters, Planned, Precision};
+use app::server::infra::state::AppState;
 use app::server::programming::{self, FeedItem};
-use app::server::state::AppState;
 use axum::{
     extract::{RawQuery, State},
     http::{header, StatusCode},

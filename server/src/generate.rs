@@ -233,14 +233,15 @@ impl Generator {
     pub fn new(seed: u64, contracts: u64) -> anyhow::Result<Generator> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut communes = Vec::new();
-        let mut rdr = csv::Reader::from_reader(app::server::reference::COMMUNES_CSV.as_bytes());
+        let mut rdr =
+            csv::Reader::from_reader(app::server::infra::reference::COMMUNES_CSV.as_bytes());
         for r in rdr.records() {
             let r = r?;
             communes.push((r[0].to_string(), r[3].to_string()));
         }
         let mut cpv_by_division: std::collections::HashMap<String, Vec<(String, String)>> =
             Default::default();
-        let mut rdr = csv::Reader::from_reader(app::server::reference::CPV_CSV.as_bytes());
+        let mut rdr = csv::Reader::from_reader(app::server::infra::reference::CPV_CSV.as_bytes());
         for r in rdr.records() {
             let r = r?;
             cpv_by_division

@@ -4,7 +4,7 @@
 //! reference lists; names and texts are made up from word lists.
 
 use app::domain::offer::LABELS;
-use app::server::entities::{
+use app::server::infra::entities::{
     communes, cpv_codes, naf_codes, offer_cpv, offer_labels, offers, organisations,
 };
 use rand::{Rng, SeedableRng};
@@ -292,7 +292,7 @@ pub async fn run(
 /// the published offers and 2 % of the businesses: the facets and badges then have something
 /// to count.
 async fn grant_labels(db: &DatabaseConnection, rng: &mut ChaCha8Rng) -> anyhow::Result<()> {
-    use app::server::entities::{label_applications, label_schemes};
+    use app::server::infra::entities::{label_applications, label_schemes};
     let now = chrono::Utc::now();
     let mut schemes = Vec::new();
     for (name, target) in [

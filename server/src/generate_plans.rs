@@ -2,7 +2,7 @@
 //! (docs/benchmarks.md): written straight into the configured database by the buyers that
 //! `generate-catalogue` made, the same for the same seed.
 
-use app::server::entities::{cpv_codes, organisations, plan_cpv, plan_lots, plans};
+use app::server::infra::entities::{cpv_codes, organisations, plan_cpv, plan_lots, plans};
 use chrono::Datelike;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

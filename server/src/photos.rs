@@ -4,8 +4,8 @@
 
 use crate::uploads::lang;
 use app::i18n::{tr, Lang};
-use app::server::photos::{self, MAX_BYTES, MAX_SIDE};
-use app::server::{auth::USER_ID_KEY, state::AppState};
+use app::server::offers::photos::{self, MAX_BYTES, MAX_SIDE};
+use app::server::{auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},

@@ -5,7 +5,9 @@
 
 use crate::uploads::{lang, message_page};
 use app::i18n::{tr, Lang};
-use app::server::{auth::Caller, auth::USER_ID_KEY, eforms, programming, state::AppState};
+use app::server::{
+    auth::Caller, auth::USER_ID_KEY, infra::state::AppState, programming, programming::eforms,
+};
 use axum::{
     extract::{Multipart, Path, State},
     http::{HeaderMap, StatusCode},

@@ -59,7 +59,7 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         Ok(b) => b,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if let Some(status) = app::server::security::status_of_error_body(&bytes)
+    if let Some(status) = app::server::infra::security::status_of_error_body(&bytes)
         .and_then(|s| StatusCode::from_u16(s).ok())
     {
         parts.status = status;

@@ -3,8 +3,8 @@
 //! buyer's CSV exports of a call's answers and a meeting's attendees.
 
 use app::server::auth::{Caller, USER_ID_KEY};
+use app::server::infra::state::AppState;
 use app::server::sourcing::{calls, meetings};
-use app::server::state::AppState;
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, StatusCode},

@@ -3,7 +3,7 @@
 //! Plain HTTP, so they work without JavaScript and never hold a large file in memory.
 
 use app::i18n::{tr, Lang};
-use app::server::{auth::Caller, auth::USER_ID_KEY, state::AppState};
+use app::server::{auth::Caller, auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     extract::{Multipart, Path, State},
     http::{header, HeaderMap, StatusCode},
@@ -161,20 +161,21 @@ pub async fn upload(
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let run = match app::server::decp::start(&state.db, &name, size, Some(admin_id)).await {
-            Ok(run) => run,
-            Err(e) => {
-                tracing::error!("could not record an import: {e}");
-                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
-            }
-        };
+        let run =
+            match app::server::imports::decp::start(&state.db, &name, size, Some(admin_id)).await {
+                Ok(run) => run,
+                Err(e) => {
+                    tracing::error!("could not record an import: {e}");
+                    return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
+                }
+            };
         let (db, search) = (state.db.clone(), state.search.clone());
         let analytics = state.analytics.clone();
         let run_id = run.id;
         tokio::spawn(async move {
             let search = Some(&search);
             if let Err(e) =
-                app::server::decp::execute(&db, search, run_id, &path, &name, |_| {}).await
+                app::server::imports::decp::execute(&db, search, run_id, &path, &name, |_| {}).await
             {
                 tracing::error!("import {run_id} could not be closed: {e}");
             }
@@ -227,7 +228,7 @@ pub async fn rejects(
     let Ok(id) = id.parse::<i32>() else {
         return error_page(StatusCode::NOT_FOUND, lang, "error.not_found");
     };
-    match app::server::decp::find_run(&state.db, id).await {
+    match app::server::imports::decp::find_run(&state.db, id).await {
         Ok(Some(_)) => {}
         Ok(None) => return error_page(StatusCode::NOT_FOUND, lang, "error.not_found"),
         Err(e) => {
@@ -235,7 +236,7 @@ pub async fn rejects(
             return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
         }
     }
-    match app::server::decp::rejects_csv(&state.db, id).await {
+    match app::server::imports::decp::rejects_csv(&state.db, id).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

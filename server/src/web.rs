@@ -3,8 +3,11 @@
 use crate::config::Config;
 use crate::security;
 use app::i18n::{Lang, LANG_COOKIE};
-use app::server::search::SearchIndex;
-use app::server::{limits::LoginLimits, mail::Mailer, sessions::DbSessionStore, state::AppState};
+use app::server::infra::search::SearchIndex;
+use app::server::{
+    infra::limits::LoginLimits, infra::mail::Mailer, infra::sessions::DbSessionStore,
+    infra::state::AppState,
+};
 use app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Path, Query},
@@ -92,8 +95,8 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!("session sweep failed: {e}");
                 }
-                let before = chrono::Utc::now() - app::server::search::OUTBOX_RETENTION;
-                match app::server::search::prune_outbox(&db, before).await {
+                let before = chrono::Utc::now() - app::server::infra::search::OUTBOX_RETENTION;
+                match app::server::infra::search::prune_outbox(&db, before).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
                     Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
@@ -232,7 +235,7 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         .route(
             "/compte/offres/{id}/photos",
             axum::routing::post(crate::photos::upload).layer(DefaultBodyLimit::max(
-                app::server::photos::MAX_BYTES + 256 * 1024,
+                app::server::offers::photos::MAX_BYTES + 256 * 1024,
             )),
         )
         .route(

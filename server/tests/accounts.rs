@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::server::entities::{memberships, organisations, users};
+use app::server::infra::entities::{memberships, organisations, users};
 use common::{backends, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 

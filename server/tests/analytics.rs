@@ -11,9 +11,10 @@ use std::path::Path;
 async fn import_sample(app: &TestApp) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/decp/tabular_2024H2_first12.csv");
-    let run = app::server::decp::import_file(&app.db, None, &path, "first12.csv", None, |_| {})
-        .await
-        .unwrap();
+    let run =
+        app::server::imports::decp::import_file(&app.db, None, &path, "first12.csv", None, |_| {})
+            .await
+            .unwrap();
     assert_eq!(run.status, "done");
 }
 
@@ -237,7 +238,7 @@ async fn finer_views_are_for_analysts_and_buyers_and_every_table_downloads() {
 /// A verified buyer's procurement to publish next quarter (within the 12 months the shortage
 /// reads, whatever the day the tests run), with one joinery lot; its id.
 async fn joinery_plan(app: &TestApp) -> i32 {
-    use app::server::entities::plan_lots;
+    use app::server::infra::entities::plan_lots;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let cookie = app.signup("achats@commune.example").await;
     let city = org(
@@ -394,12 +395,12 @@ async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know() {
         assert_eq!(zone(&before, Zone::Metropole).awards, 0, "{backend}");
         assert_eq!(zone(&before, Zone::Elsewhere).awards, 7);
 
-        let report = app::server::sirene::import(&app.db, &extract)
+        let report = app::server::imports::sirene::import(&app.db, &extract)
             .await
             .unwrap();
         assert_eq!(
             report,
-            app::server::sirene::SireneReport {
+            app::server::imports::sirene::SireneReport {
                 lines: 4,
                 kept: 2,
                 without_commune: 1,
@@ -420,11 +421,11 @@ async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know() {
         assert_eq!(lyon.won, 1, "an arrondissement counts with its city");
 
         // Imported again: the same rows, replaced, not doubled.
-        app::server::sirene::import(&app.db, &extract)
+        app::server::imports::sirene::import(&app.db, &extract)
             .await
             .unwrap();
         use sea_orm::{EntityTrait, PaginatorTrait};
-        let n = app::server::entities::sirene_establishments::Entity::find()
+        let n = app::server::infra::entities::sirene_establishments::Entity::find()
             .count(&app.db)
             .await
             .unwrap();
@@ -433,7 +434,7 @@ async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know() {
         // A file that is not an extract changes nothing and says why.
         let other = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/tabular_2024H2_first12.csv");
-        let e = app::server::sirene::import(&app.db, &other)
+        let e = app::server::imports::sirene::import(&app.db, &other)
             .await
             .unwrap_err();
         assert!(e.to_string().contains("codeCommuneEtablissement"), "{e}");

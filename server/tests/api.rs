@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::server::entities::plans;
+use app::server::infra::entities::plans;
 use common::{backends, offer, org, user_id, verify, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::Value;
@@ -16,9 +16,10 @@ const IP: [u8; 4] = [192, 0, 2, 10];
 async fn import_sample(app: &TestApp) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/decp/tabular_2024H2_first12.csv");
-    let run = app::server::decp::import_file(&app.db, None, &path, "first12.csv", None, |_| {})
-        .await
-        .unwrap();
+    let run =
+        app::server::imports::decp::import_file(&app.db, None, &path, "first12.csv", None, |_| {})
+            .await
+            .unwrap();
     assert_eq!(run.status, "done");
     app.search.sync(&app.db).await.unwrap();
 }

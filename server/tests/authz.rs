@@ -663,7 +663,7 @@ async fn make_org(app: &TestApp, cookie: &str, kind: &str, n: &str) {
 }
 
 async fn set_flag(app: &TestApp, email: &str, admin: bool, analyst: bool) {
-    use app::server::entities::users;
+    use app::server::infra::entities::users;
     let u = users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(&app.db)
@@ -705,8 +705,10 @@ async fn every_server_function_checks_its_caller() {
                 "business" => {
                     make_org(&app, &cookie, "business", &i.to_string()).await;
                     // Offer 1, of organisation 1: the offers' entries below.
-                    let user = app::server::entities::users::Entity::find()
-                        .filter(app::server::entities::users::Column::Email.eq(email.as_str()))
+                    let user = app::server::infra::entities::users::Entity::find()
+                        .filter(
+                            app::server::infra::entities::users::Column::Email.eq(email.as_str()),
+                        )
                         .one(&app.db)
                         .await
                         .unwrap()
@@ -742,7 +744,7 @@ async fn every_server_function_checks_its_caller() {
                 _ => {}
             }
             if *role == "verified_buyer" {
-                use app::server::entities::organisations;
+                use app::server::infra::entities::organisations;
                 let org = organisations::Entity::find()
                     .filter(organisations::Column::Siret.starts_with(format!("888{:0>10}", i)))
                     .one(&app.db)

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::entities::{consortia, consortium_members, consortium_messages};
+use app::server::infra::entities::{consortia, consortium_members, consortium_messages};
 use common::{backends, notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

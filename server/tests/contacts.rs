@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::entities::{contact_messages, contacts};
+use app::server::infra::entities::{contact_messages, contacts};
 use common::{backends, notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::server::entities::{communes, cpv_codes, naf_codes, users};
+use app::server::infra::entities::{communes, cpv_codes, naf_codes, users};
 use common::backends;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -11,17 +11,21 @@ use sea_orm::{
 #[tokio::test]
 async fn reference_data_loads_once_and_completely() {
     for (backend, url) in backends("reference").await {
-        let db = app::server::db::connect_and_migrate(&url).await.unwrap();
-        let first = app::server::reference::load(&db).await.unwrap();
+        let db = app::server::infra::db::connect_and_migrate(&url)
+            .await
+            .unwrap();
+        let first = app::server::infra::reference::load(&db).await.unwrap();
         assert_eq!(
             (first.cpv, first.naf, first.communes),
             (9_454, 732, 35_015),
             "{backend}"
         );
         // Migrations and the loader are idempotent.
-        let db = app::server::db::connect_and_migrate(&url).await.unwrap();
+        let db = app::server::infra::db::connect_and_migrate(&url)
+            .await
+            .unwrap();
         assert_eq!(
-            app::server::reference::load(&db).await.unwrap(),
+            app::server::infra::reference::load(&db).await.unwrap(),
             Default::default(),
             "{backend}"
         );
@@ -70,7 +74,9 @@ async fn reference_data_loads_once_and_completely() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_read_then_write_transactions_all_commit() {
     for (backend, url) in backends("concurrency").await {
-        let db = app::server::db::connect_and_migrate(&url).await.unwrap();
+        let db = app::server::infra::db::connect_and_migrate(&url)
+            .await
+            .unwrap();
         users::ActiveModel {
             email: Set("compteur@exemple.fr".into()),
             display_name: Set("0".into()),
@@ -88,7 +94,7 @@ async fn concurrent_read_then_write_transactions_all_commit() {
             .map(|_| {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    let txn = app::server::db::begin_write(&db).await?;
+                    let txn = app::server::infra::db::begin_write(&db).await?;
                     let u = users::Entity::find()
                         .filter(users::Column::Email.eq("compteur@exemple.fr"))
                         .one(&txn)
@@ -131,8 +137,10 @@ async fn concurrent_read_then_write_transactions_all_commit() {
 #[tokio::test]
 async fn demo_seed_is_idempotent() {
     for (backend, url) in backends("demo").await {
-        let db = app::server::db::connect_and_migrate(&url).await.unwrap();
-        app::server::reference::load(&db).await.unwrap();
+        let db = app::server::infra::db::connect_and_migrate(&url)
+            .await
+            .unwrap();
+        app::server::infra::reference::load(&db).await.unwrap();
         let (orgs, people) = app::server::demo::seed(&db).await.unwrap();
         assert!(orgs >= 8 && people >= 5, "{backend}");
         assert_eq!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::server::entities::{
+use app::server::infra::entities::{
     contract_awardees, contract_sources, contracts, import_rejects, imports,
 };
 use common::backends;
@@ -17,14 +17,16 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 async fn db(url: &str) -> DatabaseConnection {
-    let db = app::server::db::connect_and_migrate(url).await.unwrap();
-    app::server::reference::load(&db).await.unwrap();
+    let db = app::server::infra::db::connect_and_migrate(url)
+        .await
+        .unwrap();
+    app::server::infra::reference::load(&db).await.unwrap();
     db
 }
 
 async fn import(db: &DatabaseConnection, path: &Path) -> imports::Model {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    app::server::decp::import_file(db, None, path, &name, None, |_| {})
+    app::server::imports::decp::import_file(db, None, path, &name, None, |_| {})
         .await
         .unwrap()
 }
@@ -261,7 +263,7 @@ async fn rejects_say_why_and_where() {
         );
         let ok = contracts::Entity::find().one(&db).await.unwrap().unwrap();
         assert_eq!(ok.amount_cents, Some(1_200_050));
-        let text = app::server::decp::report::render_text(&run);
+        let text = app::server::imports::decp::report::render_text(&run);
         assert!(text.contains("identifiant de l'acheteur absent"), "{text}");
     }
 }
@@ -537,16 +539,16 @@ async fn a_run_whose_process_died_is_closed_as_interrupted() {
     use sea_orm::{ActiveModelTrait, Set};
     for (backend, url) in backends("decp_stale").await {
         let db = db(&url).await;
-        let dead = app::server::decp::start(&db, "mort.json", 1000, None)
+        let dead = app::server::imports::decp::start(&db, "mort.json", 1000, None)
             .await
             .unwrap();
-        let alive = app::server::decp::start(&db, "vivant.json", 1000, None)
+        let alive = app::server::imports::decp::start(&db, "vivant.json", 1000, None)
             .await
             .unwrap();
         let mut old: imports::ActiveModel = dead.clone().into();
         old.heartbeat_at = Set(Some(chrono::Utc::now() - chrono::TimeDelta::hours(1)));
         old.update(&db).await.unwrap();
-        let run = app::server::decp::find_run(&db, dead.id)
+        let run = app::server::imports::decp::find_run(&db, dead.id)
             .await
             .unwrap()
             .unwrap();
@@ -556,7 +558,7 @@ async fn a_run_whose_process_died_is_closed_as_interrupted() {
             Some("import.error.interrupted"),
             "{backend}"
         );
-        let run = app::server::decp::find_run(&db, alive.id)
+        let run = app::server::imports::decp::find_run(&db, alive.id)
             .await
             .unwrap()
             .unwrap();
@@ -602,8 +604,8 @@ async fn concurrent_imports_of_one_file_all_end_done_without_duplicates() {
 /// of it imported again) must leave the same rows either way, read back through sea-orm.
 #[tokio::test]
 async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
-    use app::server::decp::store::Writer;
-    use app::server::entities::{contract_modifications, search_outbox};
+    use app::server::imports::decp::store::Writer;
+    use app::server::infra::entities::{contract_modifications, search_outbox};
     use sea_orm::QueryOrder;
 
     let dir = std::env::temp_dir().join(format!("passerelle-decp-writers-{}", std::process::id()));
@@ -659,8 +661,10 @@ async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
         };
         for path in &files {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let run = app::server::decp::start(&db, &name, 0, None).await.unwrap();
-            let run = app::server::decp::execute_via(
+            let run = app::server::imports::decp::start(&db, &name, 0, None)
+                .await
+                .unwrap();
+            let run = app::server::imports::decp::execute_via(
                 &db,
                 Some(writer.clone()),
                 None,

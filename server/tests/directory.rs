@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::entities::{contract_awardees, organisations};
+use app::server::infra::entities::{contract_awardees, organisations};
 use common::{backends, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::path::Path;
@@ -38,10 +38,16 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
-        let run =
-            app::server::decp::import_file(&app.db, None, &fixture, "subset.json", None, |_| {})
-                .await
-                .unwrap();
+        let run = app::server::imports::decp::import_file(
+            &app.db,
+            None,
+            &fixture,
+            "subset.json",
+            None,
+            |_| {},
+        )
+        .await
+        .unwrap();
         assert_eq!(run.status, "done", "{backend}");
 
         let cookie = app.signup("spie@exemple.fr").await;
@@ -166,7 +172,7 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
 /// bad input changes nothing.
 #[tokio::test]
 async fn owners_edit_their_organisation_and_nobody_else_can() {
-    use app::server::entities::memberships;
+    use app::server::infra::entities::memberships;
     for (backend, url) in backends("directory_edit").await {
         let app = TestApp::new(&url).await;
         let owner = app.signup("gerante@exemple.fr").await;
@@ -334,9 +340,16 @@ async fn the_index_follows_the_directory_and_keeps_kinds_apart() {
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
-        app::server::decp::import_file(&app.db, None, &fixture, "subset.json", None, |_| {})
-            .await
-            .unwrap();
+        app::server::imports::decp::import_file(
+            &app.db,
+            None,
+            &fixture,
+            "subset.json",
+            None,
+            |_| {},
+        )
+        .await
+        .unwrap();
         let owner = app.signup("menuisiere@exemple.fr").await;
         let public = create_org(
             &app,
@@ -383,7 +396,7 @@ async fn the_index_follows_the_directory_and_keeps_kinds_apart() {
         assert!(app.search.search_orgs("plomberie", 10).unwrap().is_empty());
 
         // The explorer counts contracts only.
-        let contracts = app::server::entities::contracts::Entity::find()
+        let contracts = app::server::infra::entities::contracts::Entity::find()
             .count(&app.db)
             .await
             .unwrap();
@@ -646,7 +659,7 @@ async fn the_directory_finds_organisations_by_words_facets_and_distance() {
         assert!(unknown.contains("position de cette commune"), "{backend}");
 
         // Pages of 20, by name; the last page holds the rest.
-        let user = app::server::entities::users::Entity::find()
+        let user = app::server::infra::entities::users::Entity::find()
             .one(&app.db)
             .await
             .unwrap()

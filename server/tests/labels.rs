@@ -5,7 +5,9 @@
 
 mod common;
 
-use app::server::entities::{label_applications, label_events, label_evidence, label_schemes};
+use app::server::infra::entities::{
+    label_applications, label_events, label_evidence, label_schemes,
+};
 use axum::http::{header, Request, StatusCode};
 use common::{backends, offer_of_kind, ok, org, TestApp};
 use sea_orm::{
@@ -222,8 +224,8 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             !page.contains("<script>alert") && !page.contains("<img src=x"),
             "{backend}"
         );
-        let criteria = app::server::entities::label_criteria::Entity::find()
-            .order_by_asc(app::server::entities::label_criteria::Column::Position)
+        let criteria = app::server::infra::entities::label_criteria::Entity::find()
+            .order_by_asc(app::server::infra::entities::label_criteria::Column::Position)
             .all(&app.db)
             .await
             .unwrap();
@@ -401,7 +403,7 @@ async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
             .unwrap()
             .unwrap()
             .id;
-        app::server::entities::memberships::ActiveModel {
+        app::server::infra::entities::memberships::ActiveModel {
             user_id: Set(insider_id),
             organisation_id: Set(org),
             role: Set("member".into()),

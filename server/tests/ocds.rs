@@ -116,9 +116,10 @@ async fn the_reference_mapping_tests_pass_and_validate() {
         let expected = read_json(&fixtures().join(format!("ocds/decp2ocds/expected/{case}.json")));
         for (backend, url) in backends(&format!("ocds_{}", &case[..4])).await {
             let app = common::TestApp::new(&url).await;
-            let run = app::server::decp::import_file(&app.db, None, &source, case, None, |_| {})
-                .await
-                .unwrap();
+            let run =
+                app::server::imports::decp::import_file(&app.db, None, &source, case, None, |_| {})
+                    .await
+                    .unwrap();
             assert_eq!(run.accepted, 1, "{case} {backend}");
             let package = export(&app, "").await;
             assert_valid(&validator, &package, &format!("{case} {backend}"));
@@ -159,7 +160,7 @@ async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
     for (backend, url) in backends("ocds_real").await {
         let app = common::TestApp::new(&url).await;
         let source = fixtures().join("decp/SUBSET_metropole_lyon_lieuExecution.json");
-        app::server::decp::import_file(&app.db, None, &source, "lyon.json", None, |_| {})
+        app::server::imports::decp::import_file(&app.db, None, &source, "lyon.json", None, |_| {})
             .await
             .unwrap();
         let package = export(&app, "").await;
@@ -170,7 +171,7 @@ async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
             .map(|r| r["ocid"].as_str().unwrap())
             .collect();
         use sea_orm::{EntityTrait, PaginatorTrait};
-        let contracts = app::server::entities::contracts::Entity::find()
+        let contracts = app::server::infra::entities::contracts::Entity::find()
             .count(&app.db)
             .await
             .unwrap();
@@ -209,7 +210,7 @@ async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
 /// A verified buyer's two procurements: one planned with a lot, one whose tender is published;
 /// (planned, published).
 async fn programming(app: &common::TestApp) -> (i32, i32) {
-    use app::server::entities::{plan_lots, plans};
+    use app::server::infra::entities::{plan_lots, plans};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
     let cookie = app.signup("achats@ville.example").await;
     let city = common::org(

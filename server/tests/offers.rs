@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
+use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
 use common::{backends, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -656,7 +656,7 @@ async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
 
 #[tokio::test]
 async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts() {
-    use app::server::entities::{contract_awardees, contracts};
+    use app::server::infra::entities::{contract_awardees, contracts};
     use std::path::Path;
     // A real awardee of the Métropole's 2019 subset, with contracts in CPV 50711000.
     const AWARDEE: &str = "53870002200154";
@@ -664,9 +664,16 @@ async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts() {
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
-        app::server::decp::import_file(&app.db, None, &fixture, "subset.json", None, |_| {})
-            .await
-            .unwrap();
+        app::server::imports::decp::import_file(
+            &app.db,
+            None,
+            &fixture,
+            "subset.json",
+            None,
+            |_| {},
+        )
+        .await
+        .unwrap();
         let member = app.signup("fournisseurs@exemple.fr").await;
         business(&app, &member, AWARDEE, "Maintenance Rhône (fictif)").await;
         let other = business(
@@ -795,7 +802,7 @@ fn stored_files(app: &TestApp) -> Vec<String> {
 
 #[tokio::test]
 async fn photos_are_checked_by_their_content_and_reencoded() {
-    use app::server::entities::offer_photos;
+    use app::server::infra::entities::offer_photos;
     for (backend, url) in backends("offers_photos").await {
         let app = TestApp::new(&url).await;
         let member = app.signup("photographe@exemple.fr").await;
@@ -841,7 +848,7 @@ async fn photos_are_checked_by_their_content_and_reencoded() {
             "{backend}: shrunk to 1600 px"
         );
         assert!(
-            app::server::photos::is_stored_name(&p.file_name),
+            app::server::offers::photos::is_stored_name(&p.file_name),
             "{}",
             p.file_name
         );

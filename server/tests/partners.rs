@@ -6,7 +6,7 @@
 
 mod common;
 
-use app::server::entities::{
+use app::server::infra::entities::{
     notifications, offer_labels, partner_answers, partner_requests, plan_lots,
 };
 use common::{backends, offer, ok, org, user_id, verify, TestApp};
@@ -554,7 +554,8 @@ async fn a_saved_board_search_alerts_on_a_new_request() {
             ok(status, &body);
         }
         let mailer =
-            app::server::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+            app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>")
+                .unwrap();
         let later = chrono::Utc::now() + chrono::Duration::seconds(1);
         let told =
             app::server::alerts::search_digests(&app.db, &app.search, &mailer, "http://x", later)

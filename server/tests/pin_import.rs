@@ -6,7 +6,7 @@
 
 mod common;
 
-use app::server::entities::{notifications, organisations, plan_lots, plans};
+use app::server::infra::entities::{notifications, organisations, plan_lots, plans};
 use axum::body::Body;
 use axum::http::{header, Request};
 use common::{backends, ok, org, TestApp};

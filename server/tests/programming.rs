@@ -4,7 +4,9 @@
 
 mod common;
 
-use app::server::entities::{organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans};
+use app::server::infra::entities::{
+    organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans,
+};
 use common::{backends, ok, org, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -171,7 +173,7 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
         let (_, _, theirs) = app.get("/api/alerts/mine", Some(&buyer)).await;
         assert!(theirs.contains("\"unread\":0"), "{backend}: {theirs}");
         // Someone else's search cannot be deleted.
-        let saved = app::server::entities::saved_searches::Entity::find()
+        let saved = app::server::infra::entities::saved_searches::Entity::find()
             .one(&app.db)
             .await
             .unwrap()
@@ -186,7 +188,8 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
         assert_eq!(status.as_u16(), 404, "{backend}");
         // The weekly digest, a week later, covers the new procurement once.
         let mailer =
-            app::server::mail::Mailer::new(None, "Passerelle <test@passerelle.example>").unwrap();
+            app::server::infra::mail::Mailer::new(None, "Passerelle <test@passerelle.example>")
+                .unwrap();
         let later = chrono::Utc::now() + chrono::Duration::days(8);
         assert_eq!(
             app::server::alerts::weekly_digests(&app.db, &mailer, "http://x", later)
@@ -533,7 +536,7 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
 
 #[tokio::test]
 async fn an_awarded_procurement_links_to_its_contract_once_imported() {
-    use app::server::entities::contracts;
+    use app::server::infra::entities::contracts;
     for (backend, url) in backends("programming_award").await {
         let app = TestApp::new(&url).await;
         let buyer = app.signup("achats@ville.example").await;

@@ -4,15 +4,17 @@
 mod common;
 
 use app::domain::contracts::ContractFilters;
-use app::server::entities::{contracts, search_outbox};
-use app::server::search::SearchIndex;
+use app::server::infra::entities::{contracts, search_outbox};
+use app::server::infra::search::SearchIndex;
 use common::backends;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::path::{Path, PathBuf};
 
 async fn db(url: &str) -> DatabaseConnection {
-    let db = app::server::db::connect_and_migrate(url).await.unwrap();
-    app::server::reference::load(&db).await.unwrap();
+    let db = app::server::infra::db::connect_and_migrate(url)
+        .await
+        .unwrap();
+    app::server::infra::reference::load(&db).await.unwrap();
     db
 }
 
@@ -45,7 +47,7 @@ async fn import_into(
 ) {
     let path = dir.join(name);
     std::fs::write(&path, json).unwrap();
-    let run = app::server::decp::import_file(db, index, &path, name, None, |_| {})
+    let run = app::server::imports::decp::import_file(db, index, &path, name, None, |_| {})
         .await
         .unwrap();
     assert_eq!(run.status, "done");
@@ -318,7 +320,7 @@ async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
             // A second opener (another process, `passerelle reindex` beside a server) is refused.
             assert!(matches!(
                 SearchIndex::open(&index_dir),
-                Err(app::server::search::SearchError::Busy)
+                Err(app::server::infra::search::SearchError::Busy)
             ));
         }
         let (index, fresh) = SearchIndex::open(&index_dir).unwrap();
@@ -344,7 +346,7 @@ async fn the_outbox_is_pruned_and_an_index_left_behind_is_rebuilt() {
         current.sync(&db).await.unwrap();
         let stopped = SearchIndex::in_memory().unwrap(); // an instance that never read the outbox
         let prune = |days: i64| {
-            app::server::search::prune_outbox(
+            app::server::infra::search::prune_outbox(
                 &db,
                 chrono::Utc::now() - chrono::TimeDelta::days(days),
             )

@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::server::entities::{notifications, offer_cpv, offers, saved_searches};
+use app::server::infra::entities::{notifications, offer_cpv, offers, saved_searches};
 use common::{backends, ok, org, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -95,7 +95,8 @@ async fn catalogue_and_directory_alerts_tell_what_is_new_once() {
         app.search.rebuild(&app.db, |_| ()).await.unwrap();
 
         let mailer =
-            app::server::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+            app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>")
+                .unwrap();
         let now = chrono::Utc::now() + chrono::Duration::seconds(1);
         let run = |at| {
             let (app, mailer) = (&app, &mailer);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::server::entities::{
+use app::server::infra::entities::{
     meeting_registrations, meetings, memberships, notifications, organisations, plan_events, plans,
     sourcing_calls, sourcing_responses, users,
 };
@@ -195,7 +195,7 @@ async fn a_call_keeps_answers_with_the_buyer_until_its_summary() {
             )
             .await;
         assert_eq!(status.as_u16(), 403, "{backend}");
-        let q: Vec<i32> = app::server::entities::sourcing_questions::Entity::find()
+        let q: Vec<i32> = app::server::infra::entities::sourcing_questions::Entity::find()
             .all(&app.db)
             .await
             .unwrap()
@@ -800,7 +800,8 @@ async fn meetings_fill_seats_and_slots_then_a_waiting_list() {
 
         // Reminders: the day before, once each.
         let mailer =
-            app::server::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+            app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>")
+                .unwrap();
         let before = m.starts_at - chrono::Duration::hours(12);
         let sent =
             app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", before)

@@ -1,5 +1,5 @@
 //! eForms prior information notices (PIN, "avis de pré-information"), as read from their UBL
-//! XML (`server::eforms`), turned into the draft of a planned procurement: its subject, CPV
+//! XML (`server::programming::eforms`), turned into the draft of a planned procurement: its subject, CPV
 //! codes, estimate, expected procedure, publication date (BT-127, the planned date of the
 //! contract notice), duration and parts (lots). The buyer reviews the draft before publishing.
 

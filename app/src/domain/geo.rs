@@ -169,8 +169,9 @@ mod tests {
 
     #[test]
     fn the_map_file_is_projected_from_the_outlines() {
-        let outlines =
-            include_str!("../server/reference/data/metropole_lyon_communes_2018_contours.geojson");
+        let outlines = include_str!(
+            "../server/infra/reference/data/metropole_lyon_communes_2018_contours.geojson"
+        );
         let projected = project_outlines(outlines);
         if std::env::var_os("PASSERELLE_WRITE_MAP").is_some() {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/domain/metropole_map.txt");

@@ -80,7 +80,7 @@ pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     /// The app's index: tests call `sync` after writing, as the follower would within a second.
-    pub search: app::server::search::SearchIndex,
+    pub search: app::server::infra::search::SearchIndex,
     /// Where this application stores uploaded media.
     pub media_dir: std::path::PathBuf,
     /// The dashboards' snapshot: tests invalidate it after writing, as the follower would
@@ -91,15 +91,15 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new(database_url: &str) -> TestApp {
         let config = test_config(database_url);
-        let db = app::server::db::connect_and_migrate(database_url)
+        let db = app::server::infra::db::connect_and_migrate(database_url)
             .await
             .expect("database");
-        app::server::reference::load(&db)
+        app::server::infra::reference::load(&db)
             .await
             .expect("reference data");
-        let search = app::server::search::SearchIndex::in_memory().expect("search index");
+        let search = app::server::infra::search::SearchIndex::in_memory().expect("search index");
         let state = server::web::state(&config, db.clone(), search.clone()).unwrap();
-        let store = app::server::sessions::DbSessionStore::new(db.clone());
+        let store = app::server::infra::sessions::DbSessionStore::new(db.clone());
         let analytics = state.analytics.clone();
         TestApp {
             router: server::web::router(state, store, &config),
@@ -115,8 +115,8 @@ impl TestApp {
         let mut config = test_config("sqlite::memory:");
         config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
-        state.login_limits = app::server::limits::LoginLimits::new(per_ip, per_account);
-        let store = app::server::sessions::DbSessionStore::new(self.db.clone());
+        state.login_limits = app::server::infra::limits::LoginLimits::new(per_ip, per_account);
+        let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
         let analytics = state.analytics.clone();
         TestApp {
             router: server::web::router(state, store, &config),
@@ -132,8 +132,8 @@ impl TestApp {
         let mut config = test_config("sqlite::memory:");
         config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
-        state.api_limits = app::server::limits::ApiLimits::new(per_minute);
-        let store = app::server::sessions::DbSessionStore::new(self.db.clone());
+        state.api_limits = app::server::infra::limits::ApiLimits::new(per_minute);
+        let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
         let analytics = state.analytics.clone();
         TestApp {
             router: server::web::router(state, store, &config),
@@ -243,7 +243,7 @@ impl TestApp {
 
     /// Makes an existing account administrator.
     pub async fn make_admin(&self, email: &str) {
-        use app::server::entities::users;
+        use app::server::infra::entities::users;
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
         let u = users::Entity::find()
             .filter(users::Column::Email.eq(email))
@@ -258,7 +258,7 @@ impl TestApp {
 
     /// Makes an existing account a chamber analyst.
     pub async fn make_analyst(&self, email: &str) {
-        use app::server::entities::users;
+        use app::server::infra::entities::users;
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
         let u = users::Entity::find()
             .filter(users::Column::Email.eq(email))
@@ -282,7 +282,7 @@ pub fn ok(status: StatusCode, body: &str) {
 
 /// Creates a public organisation of `kind` in Villeurbanne as the user of `cookie`; its id.
 pub async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &str) -> i32 {
-    use app::server::entities::organisations;
+    use app::server::infra::entities::organisations;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (status, _, body) = app
         .post(
@@ -309,7 +309,7 @@ pub async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &st
 
 /// Marks an organisation verified, as an administrator would.
 pub async fn verify(app: &TestApp, id: i32) {
-    use app::server::entities::organisations;
+    use app::server::infra::entities::organisations;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
     let o = organisations::Entity::find_by_id(id)
         .one(&app.db)
@@ -323,7 +323,7 @@ pub async fn verify(app: &TestApp, id: i32) {
 
 /// The id of the account of `email`.
 pub async fn user_id(app: &TestApp, email: &str) -> i32 {
-    use app::server::entities::users;
+    use app::server::infra::entities::users;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     users::Entity::find()
         .filter(users::Column::Email.eq(email))
@@ -336,7 +336,7 @@ pub async fn user_id(app: &TestApp, email: &str) -> i32 {
 
 /// The titles of the notifications the account of `email` received.
 pub async fn notified(app: &TestApp, email: &str) -> Vec<String> {
-    use app::server::entities::notifications;
+    use app::server::infra::entities::notifications;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let id = user_id(app, email).await;
     notifications::Entity::find()
@@ -363,7 +363,7 @@ pub async fn offer_of_kind(
     kind: &str,
     cpv: &str,
 ) -> i32 {
-    use app::server::entities::offers;
+    use app::server::infra::entities::offers;
     use sea_orm::{EntityTrait, QueryOrder};
     let org_s = org.to_string();
     let (status, _, body) = app

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
 pub async fn my_alerts() -> Result<AlertsPage, AppError> {
-    use crate::server::{alerts, auth::Caller, state::AppState};
+    use crate::server::{alerts, auth::Caller, infra::state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::page(&state.db, caller.user()?.id).await
@@ -22,7 +22,7 @@ pub async fn save_search(
     name: String,
     frequency: String,
 ) -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, state::AppState};
+    use crate::server::{alerts, auth::Caller, infra::state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let kind = if kind.is_empty() {
@@ -39,26 +39,26 @@ pub async fn save_search(
         &frequency,
     )
     .await?;
-    crate::server::redirect_fresh("/compte/alertes?ok=saved");
+    crate::server::infra::redirect::redirect_fresh("/compte/alertes?ok=saved");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "alerts/remove")]
 pub async fn remove_search(id: i32) -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, state::AppState};
+    use crate::server::{alerts, auth::Caller, infra::state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::remove(&state.db, caller.user()?.id, id).await?;
-    crate::server::redirect_fresh("/compte/alertes?ok=removed");
+    crate::server::infra::redirect::redirect_fresh("/compte/alertes?ok=removed");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "alerts/read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, state::AppState};
+    use crate::server::{alerts, auth::Caller, infra::state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::mark_all_read(&state.db, caller.user()?.id).await?;
-    crate::server::redirect_fresh("/compte/alertes?ok=read");
+    crate::server::infra::redirect::redirect_fresh("/compte/alertes?ok=read");
     Ok(())
 }

@@ -23,11 +23,11 @@ pub struct AnalyticsView {
 /// `query`: the page's query string (`de`, `a`, `metier`, `division`, `acheteur`, `procedure`).
 #[server(prefix = "/api", endpoint = "analytics/dashboard", input = GetUrl)]
 pub async fn get_dashboard(query: String) -> Result<AnalyticsView, AppError> {
-    use crate::server::{analytics, auth::Caller, db_err, state::AppState};
+    use crate::server::{analytics, auth::Caller, infra::state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (filters, finer) = analytics::filters_for(&caller, &query);
-    let snapshot = state.analytics.get(&state.db).await.map_err(db_err)?;
+    let snapshot = state.analytics.get(&state.db).await?;
     let english = crate::i18n::request_lang() == crate::i18n::Lang::En;
     Ok(AnalyticsView {
         dashboard: analytics::dashboard(&snapshot, &filters, english, finer),
@@ -54,10 +54,10 @@ pub struct ShortageView {
 #[server(prefix = "/api", endpoint = "analytics/shortage", input = GetUrl)]
 pub async fn get_shortage(query: String) -> Result<ShortageView, AppError> {
     use crate::domain::analytics::dashboard::Filters;
-    use crate::server::{analytics, db_err, state::AppState};
+    use crate::server::{analytics, infra::state::AppState};
     let state = AppState::get()?;
     let trade = Filters::from_query(&query).trade;
-    let snapshot = state.analytics.get(&state.db).await.map_err(db_err)?;
+    let snapshot = state.analytics.get(&state.db).await?;
     Ok(ShortageView {
         tensions: analytics::tensions(&snapshot, trade.as_deref()),
         trade,

@@ -7,7 +7,9 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "contacts/request")]
 pub async fn request_contact(org_id: i32, to: i32, message: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
+    use crate::server::{
+        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
+    };
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (id, from) = contacts::request(&state.db, &caller, org_id, to, &message).await?;
@@ -28,7 +30,9 @@ pub async fn request_contact(org_id: i32, to: i32, message: String) -> Result<()
 /// `decision` is "accept" or "refuse".
 #[server(prefix = "/api", endpoint = "contacts/decide")]
 pub async fn decide_contact(id: i32, decision: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
+    use crate::server::{
+        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
+    };
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let accept = match decision.as_str() {
@@ -49,13 +53,15 @@ pub async fn decide_contact(id: i32, decision: String) -> Result<(), AppError> {
         )
         .await;
     }
-    crate::server::redirect_fresh(&format!("/compte/contacts/{id}?ok={decision}"));
+    crate::server::infra::redirect::redirect_fresh(&format!("/compte/contacts/{id}?ok={decision}"));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "contacts/post")]
 pub async fn post_contact_message(id: i32, body: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
+    use crate::server::{
+        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
+    };
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (other, from) = contacts::post(&state.db, &caller, id, &body).await?;
@@ -69,20 +75,20 @@ pub async fn post_contact_message(id: i32, body: String) -> Result<(), AppError>
         &format!("{from} vous a écrit sur Passerelle :"),
     )
     .await;
-    crate::server::redirect_fresh(&format!("/compte/contacts/{id}?ok=posted"));
+    crate::server::infra::redirect::redirect_fresh(&format!("/compte/contacts/{id}?ok=posted"));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "contacts/get", input = GetUrl)]
 pub async fn contact_get(id: i32) -> Result<ContactView, AppError> {
-    use crate::server::{auth::Caller, contacts, state::AppState};
+    use crate::server::{auth::Caller, contacts, infra::state::AppState};
     let caller = Caller::current().await?;
     contacts::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "contacts/mine", input = GetUrl)]
 pub async fn my_contacts() -> Result<Vec<ContactSummary>, AppError> {
-    use crate::server::{auth::Caller, contacts, state::AppState};
+    use crate::server::{auth::Caller, contacts, infra::state::AppState};
     let caller = Caller::current().await?;
     contacts::mine(&AppState::get()?.db, &caller).await
 }

@@ -18,7 +18,7 @@ pub struct Explorer {
 #[server(prefix = "/api", endpoint = "contracts/search", input = GetUrl)]
 pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
     use crate::domain::contracts::ContractFilters;
-    use crate::server::{contracts, state::AppState};
+    use crate::server::{contracts, infra::state::AppState};
     let state = AppState::get()?;
     let filters = ContractFilters::from_query(&query);
     let page = contracts::search(&state.db, &state.search, &filters).await?;
@@ -28,11 +28,10 @@ pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
 
 #[server(prefix = "/api", endpoint = "contracts/get", input = GetUrl)]
 pub async fn get_contract(id: i32) -> Result<ContractDetail, AppError> {
-    use crate::server::{contracts, db_err, state::AppState};
+    use crate::server::{contracts, infra::state::AppState};
     let state = AppState::get()?;
     contracts::detail(&state.db, id)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -53,7 +52,7 @@ async fn party(
     party: crate::domain::contracts::Party,
 ) -> Result<crate::domain::contracts::PartyStats, AppError> {
     use crate::domain::contracts::Party;
-    use crate::server::{contracts, db_err, state::AppState};
+    use crate::server::{contracts, infra::state::AppState};
     let id = match &party {
         Party::Buyer(s) | Party::Awardee(s) => s,
     };
@@ -62,7 +61,6 @@ async fn party(
     }
     let state = AppState::get()?;
     contracts::party_stats(&state.db, &party)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }

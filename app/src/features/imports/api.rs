@@ -7,19 +7,20 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "admin/imports", input = GetUrl)]
 pub async fn import_runs() -> Result<Vec<ImportRun>, AppError> {
-    use crate::server::{auth::Caller, db_err, decp, state::AppState};
+    use crate::server::{auth::Caller, imports::decp, infra::state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
-    decp::recent_runs(&state.db, 50).await.map_err(db_err)
+    decp::recent_runs(&state.db, 50)
+        .await
+        .map_err(AppError::from)
 }
 
 #[server(prefix = "/api", endpoint = "admin/import", input = GetUrl)]
 pub async fn import_run_status(id: i32) -> Result<ImportRun, AppError> {
-    use crate::server::{auth::Caller, db_err, decp, state::AppState};
+    use crate::server::{auth::Caller, imports::decp, infra::state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     decp::find_run(&state.db, id)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }

@@ -18,7 +18,7 @@ pub struct OrgCatalogue {
 
 #[server(prefix = "/api", endpoint = "offers/list", input = GetUrl)]
 pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (org, offers) = offers::list(&state.db, caller.user()?.id, org_id).await?;
@@ -32,7 +32,7 @@ pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
 /// Starts a draft offer, then opens its editor.
 #[server(prefix = "/api", endpoint = "offers/create")]
 pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let id = offers::create(&state.db, caller.user()?.id, org_id, &title, &kind).await?;
@@ -42,7 +42,7 @@ pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<()
 
 #[server(prefix = "/api", endpoint = "offers/edit", input = GetUrl)]
 pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::for_edit(&state.db, caller.user()?.id, id).await
@@ -50,18 +50,18 @@ pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
 
 #[server(prefix = "/api", endpoint = "offers/update")]
 pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::update(&state.db, caller.user()?.id, id, form).await?;
-    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=saved"));
+    crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=saved"));
     Ok(())
 }
 
 /// `status`: draft, published or archived.
 #[server(prefix = "/api", endpoint = "offers/status")]
 pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::set_status(&state.db, caller.user()?.id, id, &status).await?;
@@ -72,7 +72,7 @@ pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
 /// Deletes the offer; `confirm` (a ticked checkbox) must say the member means it.
 #[server(prefix = "/api", endpoint = "offers/delete")]
 pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let org = offers::delete(
@@ -89,36 +89,38 @@ pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppErr
 
 #[server(prefix = "/api", endpoint = "offers/cpv/add")]
 pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::add_cpv(&state.db, caller.user()?.id, id, &code).await?;
-    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "offers/cpv/remove")]
 pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::remove_cpv(&state.db, caller.user()?.id, id, &code).await?;
-    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
+    crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
 
 /// The CPV picker: codes whose label holds every word of `q`, or the children of `parent`.
 #[server(prefix = "/api", endpoint = "cpv/pick", input = GetUrl)]
 pub async fn pick_cpv(q: String, parent: String) -> Result<CpvPicker, AppError> {
-    use crate::server::{cpv, db_err, state::AppState};
+    use crate::server::{infra::cpv, infra::state::AppState};
     let state = AppState::get()?;
-    cpv::pick(&state.db, &q, &parent).await.map_err(db_err)
+    cpv::pick(&state.db, &q, &parent)
+        .await
+        .map_err(AppError::from)
 }
 
 /// A published offer (anyone).
 #[server(prefix = "/api", endpoint = "offers/get", input = GetUrl)]
 pub async fn get_offer(id: i32) -> Result<PublicOffer, AppError> {
-    use crate::server::{offers, state::AppState};
+    use crate::server::{infra::state::AppState, offers};
     let state = AppState::get()?;
     offers::public(&state.db, id)
         .await?
@@ -131,7 +133,7 @@ pub async fn search_catalogue(
     query: String,
 ) -> Result<crate::domain::catalogue::CataloguePage, AppError> {
     use crate::domain::catalogue::CatalogueFilters;
-    use crate::server::{catalogue, state::AppState};
+    use crate::server::{infra::state::AppState, offers::catalogue};
     let state = AppState::get()?;
     let filters = CatalogueFilters::from_query(&query);
     Ok(catalogue::search(&state.db, &state.search, &filters).await?)
@@ -140,7 +142,7 @@ pub async fn search_catalogue(
 /// "Who can supply this?" for a CPV code (8 digits, with or without its check digit).
 #[server(prefix = "/api", endpoint = "catalogue/suppliers", input = GetUrl)]
 pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Suppliers, AppError> {
-    use crate::server::{catalogue, state::AppState};
+    use crate::server::{infra::state::AppState, offers::catalogue};
     let state = AppState::get()?;
     catalogue::suppliers(&state.db, &state.search, &cpv)
         .await?
@@ -150,10 +152,12 @@ pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Supp
 /// Removes one of the offer's photos.
 #[server(prefix = "/api", endpoint = "offers/photo/delete")]
 pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, photos, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, offers::photos};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     photos::remove(&state.db, &state.media_dir, caller.user()?.id, id, photo_id).await?;
-    crate::server::redirect_fresh(&format!("/compte/offres/{id}?ok=photo_removed#photos"));
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/compte/offres/{id}?ok=photo_removed#photos"
+    ));
     Ok(())
 }

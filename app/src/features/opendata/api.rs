@@ -10,6 +10,6 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn api_reference() -> Result<(Vec<Operation>, u32), AppError> {
     Ok((
         crate::server::api::operations(),
-        crate::server::limits::API_PER_MINUTE,
+        crate::server::infra::limits::API_PER_MINUTE,
     ))
 }

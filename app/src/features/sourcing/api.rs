@@ -13,19 +13,19 @@ use std::collections::BTreeMap;
 
 #[server(prefix = "/api", endpoint = "sourcing/home", input = GetUrl)]
 pub async fn get_sourcing_home() -> Result<SourcingHome, AppError> {
-    use crate::server::{sourcing, state::AppState};
+    use crate::server::{infra::state::AppState, sourcing};
     sourcing::home(&AppState::get()?.db).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/plan", input = GetUrl)]
 pub async fn get_plan_sourcing(plan_id: i32) -> Result<PlanSourcing, AppError> {
-    use crate::server::{sourcing, state::AppState};
+    use crate::server::{infra::state::AppState, sourcing};
     sourcing::of_plan(&AppState::get()?.db, plan_id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/board", input = GetUrl)]
 pub async fn sourcing_board(org_id: i32) -> Result<Board, AppError> {
-    use crate::server::{auth::Caller, sourcing, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing};
     let caller = Caller::current().await?;
     caller.user()?;
     sourcing::board(&AppState::get()?.db, &caller, org_id).await
@@ -39,7 +39,7 @@ pub async fn create_call(
     deadline_day: String,
     deadline_time: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     let id = calls::create(
@@ -64,7 +64,7 @@ pub async fn update_call(
     deadline_day: String,
     deadline_time: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     calls::update(
@@ -77,20 +77,22 @@ pub async fn update_call(
         &deadline_time,
     )
     .await?;
-    crate::server::redirect_fresh(&format!("/compte/sourcage/appels/{id}?ok=saved"));
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/compte/sourcage/appels/{id}?ok=saved"
+    ));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/call/get", input = GetUrl)]
 pub async fn call_get(id: i32) -> Result<CallView, AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     calls::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/call/edit", input = GetUrl)]
 pub async fn call_for_edit(id: i32) -> Result<CallEdit, AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     calls::for_edit(&AppState::get()?.db, &caller, id).await
 }
@@ -103,7 +105,7 @@ pub async fn add_question(
     #[server(default)] choices: String,
     #[server(default)] required: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     calls::add_question(
@@ -116,7 +118,7 @@ pub async fn add_question(
         !required.is_empty(),
     )
     .await?;
-    crate::server::redirect_fresh(&format!(
+    crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/sourcage/appels/{id}?ok=question#questions"
     ));
     Ok(())
@@ -124,10 +126,10 @@ pub async fn add_question(
 
 #[server(prefix = "/api", endpoint = "sourcing/call/question/remove")]
 pub async fn remove_question(id: i32, question_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     calls::remove_question(&AppState::get()?.db, &caller, id, question_id).await?;
-    crate::server::redirect_fresh(&format!(
+    crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/sourcage/appels/{id}?ok=question_removed#questions"
     ));
     Ok(())
@@ -135,7 +137,7 @@ pub async fn remove_question(id: i32, question_id: i32) -> Result<(), AppError> 
 
 #[server(prefix = "/api", endpoint = "sourcing/call/open")]
 pub async fn open_call(id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     calls::open(&AppState::get()?.db, &caller, id).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/appels/{id}?ok=opened"));
@@ -144,7 +146,7 @@ pub async fn open_call(id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "sourcing/call/publish")]
 pub async fn publish_summary(id: i32, summary: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     calls::publish(&AppState::get()?.db, &caller, id, &summary).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/appels/{id}?ok=published"));
@@ -158,17 +160,19 @@ pub async fn answer_call(
     org_id: i32,
     #[server(default)] answers: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     calls::answer(&AppState::get()?.db, user.id, id, org_id, &answers).await?;
-    crate::server::redirect_fresh(&format!("/sourcage/appels/{id}?ok=answered#answer"));
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/sourcage/appels/{id}?ok=answered#answer"
+    ));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/create")]
 pub async fn create_meeting(plan_id: i32, form: MeetingForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let id = meetings::create(&AppState::get()?.db, &caller, plan_id, &form).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/reunions/{id}?ok=created"));
@@ -177,14 +181,14 @@ pub async fn create_meeting(plan_id: i32, form: MeetingForm) -> Result<(), AppEr
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/get", input = GetUrl)]
 pub async fn meeting_get(id: i32) -> Result<MeetingView, AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     meetings::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/admin", input = GetUrl)]
 pub async fn meeting_for_buyer(id: i32) -> Result<MeetingAdmin, AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     meetings::for_buyer(&AppState::get()?.db, &caller, id).await
 }
@@ -196,7 +200,7 @@ pub async fn register_meeting(
     org_id: i32,
     #[server(default)] slot: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let slot = match slot.trim() {
@@ -207,7 +211,7 @@ pub async fn register_meeting(
         ),
     };
     let status = meetings::register(&AppState::get()?.db, user.id, id, org_id, slot).await?;
-    crate::server::redirect_fresh(&format!(
+    crate::server::infra::redirect::redirect_fresh(&format!(
         "/sourcage/reunions/{id}?ok={}#registration",
         status.as_str()
     ));
@@ -216,7 +220,7 @@ pub async fn register_meeting(
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/unregister")]
 pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let state = AppState::get()?;
@@ -224,7 +228,7 @@ pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
     if let Some(p) = promoted {
         meetings::tell_promoted(&state.db, &state.mailer, &state.public_url, p).await;
     }
-    crate::server::redirect_fresh(&format!(
+    crate::server::infra::redirect::redirect_fresh(&format!(
         "/sourcage/reunions/{meeting}?ok=cancelled#registration"
     ));
     Ok(())
@@ -232,7 +236,7 @@ pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/cancel")]
 pub async fn cancel_meeting(id: i32, #[server(default)] note: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let state = AppState::get()?;
     meetings::cancel_meeting(
@@ -252,7 +256,7 @@ pub async fn cancel_meeting(id: i32, #[server(default)] note: String) -> Result<
 
 #[server(prefix = "/api", endpoint = "sourcing/mine", input = GetUrl)]
 pub async fn list_my_meetings() -> Result<MyMeetings, AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let state = AppState::get()?;
@@ -262,10 +266,10 @@ pub async fn list_my_meetings() -> Result<MyMeetings, AppError> {
 /// A new address for the person's calendar feed (the previous one stops working).
 #[server(prefix = "/api", endpoint = "sourcing/calendar-token")]
 pub async fn new_calendar_token() -> Result<(), AppError> {
-    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
+    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     meetings::new_calendar_token(&AppState::get()?.db, user.id).await?;
-    crate::server::redirect_fresh("/compte/reunions?ok=feed#feed");
+    crate::server::infra::redirect::redirect_fresh("/compte/reunions?ok=feed#feed");
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::domain::analytics::facts::{self, AwardeeFact, Fact, Facts, Zone};
 use crate::domain::analytics::trades;
 use crate::domain::decp::vocab::Procedure;
 use crate::domain::geo;
-use crate::server::entities::{
+use crate::server::infra::entities::{
     communes, contract_awardees, contracts, imports, offers, organisations, plans,
     sirene_establishments,
 };
@@ -505,7 +505,7 @@ pub fn filters_for(caller: &crate::server::auth::Caller, query: &str) -> (Filter
 pub fn dashboard(snapshot: &Snapshot, filters: &Filters, english: bool, finer: bool) -> Dashboard {
     let mut d = dashboard::compute(&snapshot.facts, filters, english, finer);
     for row in &mut d.by_division {
-        row.label = super::cpv::label_of(&format!("{}000000", row.key))
+        row.label = crate::server::infra::cpv::label_of(&format!("{}000000", row.key))
             .unwrap_or_default()
             .to_string();
     }

@@ -9,7 +9,9 @@ use crate::domain::analytics::shortage::TradeInputs;
 use crate::domain::analytics::{dashboard::median_of_counts, trades};
 use crate::domain::org::OrgKind;
 use crate::domain::programming::PlanStatus;
-use crate::server::entities::{offer_cpv, offers, organisations, plan_cpv, plan_lots, plans};
+use crate::server::infra::entities::{
+    offer_cpv, offers, organisations, plan_cpv, plan_lots, plans,
+};
 use chrono::{Months, NaiveDate};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};

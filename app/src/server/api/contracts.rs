@@ -3,7 +3,7 @@
 use super::{check_query, lang, page, path_id, site_url, ApiError, Page, Served};
 use crate::domain::api::euros;
 use crate::domain::contracts::{ContractFilters, Sort, PER_PAGE};
-use crate::server::{contracts, state::AppState};
+use crate::server::{contracts, infra::state::AppState};
 use axum::{
     extract::{Path, RawQuery, State},
     http::HeaderMap,

@@ -14,7 +14,7 @@ pub mod plans;
 
 use crate::domain::api as rules;
 use crate::i18n::{tr, Lang};
-use crate::server::state::AppState;
+use crate::server::infra::state::AppState;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},

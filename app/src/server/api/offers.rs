@@ -6,7 +6,7 @@ use super::{
 };
 use crate::domain::api::euros;
 use crate::domain::catalogue::{CatalogueFilters, CatalogueSort, PER_PAGE};
-use crate::server::{catalogue, offers, state::AppState};
+use crate::server::{infra::state::AppState, offers, offers::catalogue};
 use axum::{
     extract::{Path, RawQuery, State},
     http::HeaderMap,

@@ -3,7 +3,7 @@
 
 use super::{check_query, lang, page, path_id, site_url, ApiError, Page, Served};
 use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
-use crate::server::{directory, orgs, state::AppState};
+use crate::server::{directory, infra::state::AppState, orgs};
 use axum::{
     extract::{Path, RawQuery, State},
     http::HeaderMap,

@@ -4,8 +4,8 @@
 use super::{check_query, lang, page, path_id, ApiError, Page, Served};
 use crate::domain::programming::{PlanFilters, PlanSummary, PER_PAGE};
 use crate::error::AppError;
-use crate::server::entities::plans;
-use crate::server::{auth::Caller, programming, state::AppState};
+use crate::server::infra::entities::plans;
+use crate::server::{auth::Caller, infra::state::AppState, programming};
 use axum::{
     extract::{Path, RawQuery, State},
     http::HeaderMap,

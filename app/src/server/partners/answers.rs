@@ -9,13 +9,13 @@ use crate::domain::partners::{
 };
 use crate::error::AppError;
 use crate::server::auth::Caller;
-use crate::server::db::begin_write;
-use crate::server::entities::{
+use crate::server::infra::db::begin_write;
+use crate::server::infra::entities::{
     memberships, offers, organisations, partner_answer_offers, partner_answers, plan_lots, plans,
     users,
 };
-use crate::server::mail::Mailer;
-use crate::server::{db_err, offers::member_business};
+use crate::server::infra::mail::Mailer;
+use crate::server::offers::member_business;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -33,8 +33,7 @@ pub async fn members(
         .filter(memberships::Column::Status.eq("active"))
         .find_also_related(users::Entity)
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .filter_map(|(_, u)| u)
         .collect())
@@ -80,13 +79,11 @@ async fn offer_titles(
     let links = partner_answer_offers::Entity::find()
         .filter(partner_answer_offers::Column::AnswerId.is_in(answer_ids.to_vec()))
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let titles: HashMap<i32, String> = offers::Entity::find()
         .filter(offers::Column::Id.is_in(links.iter().map(|l| l.offer_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o.title))
         .collect();
@@ -111,8 +108,7 @@ pub async fn view(
     let r = request_of(db, id).await?;
     let poster = organisations::Entity::find_by_id(r.organisation_id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let mine = caller.membership(r.organisation_id).is_some();
     let (cpv, labels) = needs_of_one(db, id).await?;
@@ -124,8 +120,7 @@ pub async fn view(
     let plan = match r.plan_id {
         Some(p) => plans::Entity::find_by_id(p)
             .one(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .filter(|p| p.status != crate::domain::programming::PlanStatus::Draft.as_str())
             .map(|p| (p.id, p.title)),
         None => None,
@@ -133,8 +128,7 @@ pub async fn view(
     let lot = match r.lot_id {
         Some(l) => plan_lots::Entity::find_by_id(l)
             .one(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .map(|l| (l.id, format!("{} — {}", l.number, l.title))),
         None => None,
     };
@@ -147,14 +141,12 @@ pub async fn view(
     let rows = q
         .order_by_asc(partner_answers::Column::CreatedAt)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let offers_of = offer_titles(db, &rows.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
     let org_names: HashMap<i32, String> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(rows.iter().map(|a| a.organisation_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
@@ -189,8 +181,7 @@ pub async fn view(
                 .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
                 .order_by_asc(offers::Column::Title)
                 .all(db)
-                .await
-                .map_err(db_err)?
+                .await?
                 .into_iter()
                 .map(|x| (x.id, x.title))
                 .collect();
@@ -242,7 +233,7 @@ pub async fn answer(
     form: &AnswerForm,
 ) -> Result<bool, AppError> {
     let user = caller.user()?;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     member_business(&txn, user.id, org_id).await?;
     let r = request_of(&txn, id).await?;
     if r.organisation_id == org_id {
@@ -257,8 +248,7 @@ pub async fn answer(
         .filter(offers::Column::OrganisationId.eq(org_id))
         .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if owned.len() != offer_ids.len() {
         return Err(AppError::field("offers", "validation.unknown_choice"));
     }
@@ -266,8 +256,7 @@ pub async fn answer(
         .filter(partner_answers::Column::RequestId.eq(id))
         .filter(partner_answers::Column::OrganisationId.eq(org_id))
         .one(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let is_new = existing.is_none();
     let answer_id = match existing {
         Some(a) => {
@@ -275,12 +264,11 @@ pub async fn answer(
             let mut m: partner_answers::ActiveModel = a.into();
             m.message = Set(message);
             m.created_by = Set(Some(user.id));
-            m.update(&txn).await.map_err(db_err)?;
+            m.update(&txn).await?;
             partner_answer_offers::Entity::delete_many()
                 .filter(partner_answer_offers::Column::AnswerId.eq(aid))
                 .exec(&txn)
-                .await
-                .map_err(db_err)?;
+                .await?;
             aid
         }
         None => {
@@ -294,8 +282,7 @@ pub async fn answer(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(db_err)?
+            .await?
             .id
         }
     };
@@ -307,10 +294,9 @@ pub async fn answer(
             }
         }))
         .exec(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     }
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(is_new)
 }
 
@@ -322,11 +308,10 @@ pub async fn decide(
     accept: bool,
 ) -> Result<(i32, i32, String), AppError> {
     caller.user()?;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let a = partner_answers::Entity::find_by_id(answer_id)
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     // Only the poster's members may decide; to others the answer does not exist.
     let r = match own_request(&txn, caller, a.request_id).await {
@@ -344,7 +329,7 @@ pub async fn decide(
     .as_str()
     .into());
     m.decided_at = Set(Some(Utc::now()));
-    m.update(&txn).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    m.update(&txn).await?;
+    txn.commit().await?;
     Ok((org, r.id, r.title))
 }

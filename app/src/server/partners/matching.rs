@@ -15,8 +15,7 @@ use crate::domain::partners::{
 };
 use crate::error::AppError;
 use crate::server::auth::Caller;
-use crate::server::db_err;
-use crate::server::entities::{
+use crate::server::infra::entities::{
     communes, contract_awardees, contracts, offer_cpv, offer_labels, offers, organisations,
     plan_cpv, plan_labels, plan_lots, plans,
 };
@@ -82,8 +81,7 @@ async fn candidate_ids(
             .filter(offers::Column::Id.in_subquery(sub))
             .into_tuple()
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         ids.extend(found);
         // Past contracts won under the codes: their awardees' SIRET.
         let sub = Query::select()
@@ -99,8 +97,7 @@ async fn candidate_ids(
             .filter(contract_awardees::Column::ContractId.in_subquery(sub))
             .into_tuple()
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         for chunk in sirets.chunks(500) {
             let found: Vec<i32> = organisations::Entity::find()
                 .select_only()
@@ -108,8 +105,7 @@ async fn candidate_ids(
                 .filter(organisations::Column::Siret.is_in(chunk.to_vec()))
                 .into_tuple()
                 .all(db)
-                .await
-                .map_err(db_err)?;
+                .await?;
             ids.extend(found);
         }
     }
@@ -127,8 +123,7 @@ async fn candidate_ids(
             .filter(offers::Column::Id.in_subquery(sub))
             .into_tuple()
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         ids.extend(found);
     }
     Ok(ids)
@@ -160,7 +155,7 @@ async fn activity_ids(
         .into_tuple()
         .all(db)
         .await
-        .map_err(db_err)
+        .map_err(AppError::from)
 }
 
 /// The capabilities of `ids` (public businesses only, and `also` whatever its visibility: the
@@ -181,15 +176,13 @@ async fn firms(
             .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
             .filter(visible.clone())
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         let org_ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
         let offer_rows = offers::Entity::find()
             .filter(offers::Column::OrganisationId.is_in(org_ids.clone()))
             .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         let offer_ids: Vec<i32> = offer_rows.iter().map(|o| o.id).collect();
         let owner: HashMap<i32, i32> = offer_rows
             .iter()
@@ -201,8 +194,7 @@ async fn firms(
             for c in offer_cpv::Entity::find()
                 .filter(offer_cpv::Column::OfferId.is_in(ids.to_vec()))
                 .all(db)
-                .await
-                .map_err(db_err)?
+                .await?
             {
                 if let Some(o) = owner.get(&c.offer_id) {
                     cpv.entry(*o).or_default().push(c.cpv_code);
@@ -211,8 +203,7 @@ async fn firms(
             for l in offer_labels::Entity::find()
                 .filter(offer_labels::Column::OfferId.is_in(ids.to_vec()))
                 .all(db)
-                .await
-                .map_err(db_err)?
+                .await?
             {
                 if let Some(o) = owner.get(&l.offer_id) {
                     labels.entry(*o).or_default().push(l.label);
@@ -236,8 +227,7 @@ async fn firms(
             .filter(contract_awardees::Column::AwardeeId.is_in(by_siret.keys().cloned()))
             .into_tuple()
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         let contract_cpv: HashMap<i32, String> = contracts::Entity::find()
             .select_only()
             .column(contracts::Column::Id)
@@ -245,8 +235,7 @@ async fn firms(
             .filter(contracts::Column::Id.is_in(awards.iter().map(|a| a.1)))
             .into_tuple::<(i32, Option<String>)>()
             .all(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .into_iter()
             .filter_map(|(id, c)| c.map(|c| (id, c)))
             .collect();
@@ -264,8 +253,7 @@ async fn firms(
                 communes::Column::Insee.is_in(orgs.iter().filter_map(|o| o.commune_insee.clone())),
             )
             .all(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .into_iter()
             .map(|c| (c.insee.clone(), c))
             .collect();
@@ -443,8 +431,7 @@ pub async fn for_request(
     let lot = match r.lot_id {
         Some(l) => plan_lots::Entity::find_by_id(l)
             .one(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .map(|l| l.number),
         None => None,
     };
@@ -494,13 +481,11 @@ pub async fn plan_procurement(
     let lots = plan_lots::Entity::find()
         .filter(plan_lots::Column::PlanId.eq(plan.id))
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let plan_codes: Vec<String> = plan_cpv::Entity::find()
         .filter(plan_cpv::Column::PlanId.eq(plan.id))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|c| c.cpv_code)
         .collect();
@@ -534,8 +519,7 @@ pub async fn plan_procurement(
     for l in plan_labels::Entity::find()
         .filter(plan_labels::Column::PlanId.eq(plan.id))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
     {
         requirements.push(Requirement {
             lot: None,
@@ -545,8 +529,7 @@ pub async fn plan_procurement(
     }
     let buyer = organisations::Entity::find_by_id(plan.buyer_id)
         .one(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let (place, name) = place_of(db, buyer.and_then(|b| b.commune_insee).as_deref()).await?;
     Ok((
         Procurement {
@@ -568,8 +551,7 @@ pub async fn for_plan(
 ) -> Result<ProposalsView, AppError> {
     let plan = plans::Entity::find_by_id(plan_id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .filter(|p| p.status != crate::domain::programming::PlanStatus::Draft.as_str())
         .ok_or(AppError::NotFound)?;
     if let Some(f) = firm {

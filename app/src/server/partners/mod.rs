@@ -4,19 +4,19 @@
 pub mod answers;
 pub mod matching;
 
-use super::auth::Caller;
-use super::db::begin_write;
-use super::entities::{
-    communes, cpv_codes, organisations, partner_answers, partner_request_cpv,
-    partner_request_labels, partner_requests, plan_lots, plans,
-};
-use super::{db_err, offers::member_business};
 use crate::domain::partners::{
     board, is_open, BoardFilters, BoardPage, BoardRow, ConsortiumKind, PartnerRole, RequestForm,
     RequestInput, RequestSummary, PAGE_SIZE,
 };
 use crate::domain::programming::PlanStatus;
 use crate::error::AppError;
+use crate::server::auth::Caller;
+use crate::server::infra::db::begin_write;
+use crate::server::infra::entities::{
+    communes, cpv_codes, organisations, partner_answers, partner_request_cpv,
+    partner_request_labels, partner_requests, plan_lots, plans,
+};
+use crate::server::offers::member_business;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -40,8 +40,7 @@ pub async fn request_of(
 ) -> Result<partner_requests::Model, AppError> {
     partner_requests::Entity::find_by_id(id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -69,8 +68,7 @@ pub async fn cpv_names(
     Ok(cpv_codes::Entity::find()
         .filter(cpv_codes::Column::Code.is_in(codes))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|c| (c.code, c.label_fr))
         .collect())
@@ -96,25 +94,19 @@ async fn resolve(
     let commune = match &input.commune {
         None => None,
         Some(typed) => Some(
-            super::orgs::resolve_commune(db, typed)
+            crate::server::orgs::resolve_commune(db, typed)
                 .await?
                 .ok_or_else(|| AppError::field("commune", "validation.unknown_commune"))?,
         ),
     };
     if let Some(plan_id) = input.plan_id {
-        let plan = plans::Entity::find_by_id(plan_id)
-            .one(db)
-            .await
-            .map_err(db_err)?;
+        let plan = plans::Entity::find_by_id(plan_id).one(db).await?;
         // A draft is not public: nobody may tie a request to it.
         if plan.is_none_or(|p| p.status == PlanStatus::Draft.as_str()) {
             return Err(AppError::field("plan_id", "validation.unknown_choice"));
         }
         if let Some(lot_id) = input.lot_id {
-            let lot = plan_lots::Entity::find_by_id(lot_id)
-                .one(db)
-                .await
-                .map_err(db_err)?;
+            let lot = plan_lots::Entity::find_by_id(lot_id).one(db).await?;
             if lot.is_none_or(|l| l.plan_id != plan_id) {
                 return Err(AppError::field("lot_id", "validation.unknown_choice"));
             }
@@ -130,7 +122,7 @@ fn words_of(input: &RequestInput, names: &HashMap<String, String>) -> String {
         text.push(' ');
         text.push_str(names.get(code).map(String::as_str).unwrap_or(""));
     }
-    let mut stems = super::search::schema::stems(&text);
+    let mut stems = crate::server::infra::search::schema::stems(&text);
     stems.sort();
     stems.dedup();
     stems.join(" ")
@@ -164,13 +156,11 @@ async fn write_children(
     partner_request_cpv::Entity::delete_many()
         .filter(partner_request_cpv::Column::RequestId.eq(id))
         .exec(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     partner_request_labels::Entity::delete_many()
         .filter(partner_request_labels::Column::RequestId.eq(id))
         .exec(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if !input.cpv.is_empty() {
         partner_request_cpv::Entity::insert_many(input.cpv.iter().map(|c| {
             partner_request_cpv::ActiveModel {
@@ -179,8 +169,7 @@ async fn write_children(
             }
         }))
         .exec(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     }
     if !input.labels.is_empty() {
         partner_request_labels::Entity::insert_many(input.labels.iter().map(|l| {
@@ -190,8 +179,7 @@ async fn write_children(
             }
         }))
         .exec(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     }
     Ok(())
 }
@@ -204,7 +192,7 @@ pub async fn create(
     form: &RequestForm,
 ) -> Result<i32, AppError> {
     let user = caller.user()?;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     member_business(&txn, user.id, org_id).await?;
     let (input, commune, names) = resolve(&txn, form).await?;
     let now = Utc::now();
@@ -216,9 +204,9 @@ pub async fn create(
         ..Default::default()
     };
     fill(&mut m, &input, &commune, &names);
-    let r = m.insert(&txn).await.map_err(db_err)?;
+    let r = m.insert(&txn).await?;
     write_children(&txn, r.id, &input).await?;
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(r.id)
 }
 
@@ -228,14 +216,14 @@ pub async fn update(
     id: i32,
     form: &RequestForm,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let r = own_request(&txn, caller, id).await?;
     let (input, commune, names) = resolve(&txn, form).await?;
     let mut m: partner_requests::ActiveModel = r.into();
     fill(&mut m, &input, &commune, &names);
-    m.update(&txn).await.map_err(db_err)?;
+    m.update(&txn).await?;
     write_children(&txn, id, &input).await?;
-    txn.commit().await.map_err(db_err)
+    txn.commit().await.map_err(AppError::from)
 }
 
 /// Closes a request (no more answers) or opens it again while its deadline has not passed.
@@ -245,7 +233,7 @@ pub async fn set_open(
     id: i32,
     open: bool,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let r = own_request(&txn, caller, id).await?;
     if open && r.deadline < today() {
         return Err(AppError::field("deadline", "partners.deadline_past"));
@@ -253,8 +241,8 @@ pub async fn set_open(
     let mut m: partner_requests::ActiveModel = r.into();
     m.status = Set(if open { OPEN } else { CLOSED }.into());
     m.updated_at = Set(Utc::now());
-    m.update(&txn).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)
+    m.update(&txn).await?;
+    txn.commit().await.map_err(AppError::from)
 }
 
 /// The department of each commune code.
@@ -269,8 +257,7 @@ async fn departments(
     Ok(communes::Entity::find()
         .filter(communes::Column::Insee.is_in(codes))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|c| (c.insee.clone(), c))
         .collect())
@@ -287,16 +274,14 @@ async fn needs_of(
         for c in partner_request_cpv::Entity::find()
             .filter(partner_request_cpv::Column::RequestId.is_in(chunk.to_vec()))
             .all(db)
-            .await
-            .map_err(db_err)?
+            .await?
         {
             cpv.entry(c.request_id).or_default().push(c.cpv_code);
         }
         for l in partner_request_labels::Entity::find()
             .filter(partner_request_labels::Column::RequestId.is_in(chunk.to_vec()))
             .all(db)
-            .await
-            .map_err(db_err)?
+            .await?
         {
             labels.entry(l.request_id).or_default().push(l.label);
         }
@@ -311,7 +296,7 @@ async fn open_rows(db: &impl ConnectionTrait) -> Result<Vec<partner_requests::Mo
         .filter(partner_requests::Column::Deadline.gte(today()))
         .all(db)
         .await
-        .map_err(db_err)
+        .map_err(AppError::from)
 }
 
 /// The board: open requests filtered, newest first, with facets.
@@ -345,7 +330,7 @@ pub async fn board_page(db: &DatabaseConnection, f: &BoardFilters) -> Result<Boa
         .collect();
     let stems =
         f.q.as_deref()
-            .map(super::search::schema::stems)
+            .map(crate::server::infra::search::schema::stems)
             .unwrap_or_default();
     let result = board(&rows, f, &stems);
     let by_id: HashMap<i32, &partner_requests::Model> = open.iter().map(|r| (r.id, r)).collect();
@@ -366,7 +351,7 @@ pub async fn board_page(db: &DatabaseConnection, f: &BoardFilters) -> Result<Boa
         .into_iter()
         .map(|(c, n)| (c[..2].to_string(), n))
         .collect();
-    let deps = super::reference::department_names();
+    let deps = crate::server::infra::reference::department_names();
     let dep_names = result
         .facets
         .deps
@@ -397,8 +382,7 @@ pub async fn summaries(
     let orgs: HashMap<i32, String> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(org_ids))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
@@ -406,8 +390,7 @@ pub async fn summaries(
     let plans: HashMap<i32, String> = plans::Entity::find()
         .filter(plans::Column::Id.is_in(plan_ids))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|p| (p.id, p.title))
         .collect();
@@ -420,8 +403,7 @@ pub async fn summaries(
         .group_by(partner_answers::Column::RequestId)
         .into_tuple::<(i32, i64)>()
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .collect();
     let names = cpv_names(
@@ -472,8 +454,7 @@ pub async fn of_caller(
     let mut rows = partner_requests::Entity::find()
         .filter(partner_requests::Column::OrganisationId.is_in(org_ids))
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let (cpv, labels) = needs_of(db, &ids).await?;
@@ -498,8 +479,7 @@ pub async fn fresh_for_search(
         .filter(partner_requests::Column::Id.is_in(page.rows.iter().map(|r| r.id)))
         .filter(partner_requests::Column::CreatedAt.gt(since))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|r| r.id)
         .collect();
@@ -536,7 +516,7 @@ pub async fn commune(
     communes::Entity::find_by_id(code.to_string())
         .one(db)
         .await
-        .map_err(db_err)
+        .map_err(AppError::from)
 }
 
 /// What the request form starts from (see `FormContext`): a new request for a planned
@@ -548,7 +528,7 @@ pub async fn form_context(
     lot_id: Option<i32>,
     request_id: Option<i32>,
 ) -> Result<crate::domain::partners::FormContext, AppError> {
-    use super::entities::{plan_cpv, plan_labels};
+    use crate::server::infra::entities::{plan_cpv, plan_labels};
     caller.user()?;
     let orgs: Vec<(i32, String)> = caller
         .orgs
@@ -574,7 +554,7 @@ pub async fn form_context(
         // The commune as the form shows it: "Villeurbanne (69266)".
         if let Some(code) = &r.commune {
             if let Some(c) = commune(db, code).await? {
-                form.commune = super::orgs::commune_label(&c);
+                form.commune = crate::server::orgs::commune_label(&c);
             }
         }
         editing = Some((id, view.org_name));
@@ -584,8 +564,7 @@ pub async fn form_context(
     let plan = match plan_id {
         Some(p) => plans::Entity::find_by_id(p)
             .one(db)
-            .await
-            .map_err(db_err)?
+            .await?
             .filter(|p| p.status != PlanStatus::Draft.as_str()),
         None => None,
     };
@@ -594,8 +573,7 @@ pub async fn form_context(
         let mut rows = plan_lots::Entity::find()
             .filter(plan_lots::Column::PlanId.eq(p.id))
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         rows.sort_by_key(|l| l.number);
         lots = rows
             .into_iter()
@@ -611,8 +589,7 @@ pub async fn form_context(
             let plan_codes: Vec<String> = plan_cpv::Entity::find()
                 .filter(plan_cpv::Column::PlanId.eq(p.id))
                 .all(db)
-                .await
-                .map_err(db_err)?
+                .await?
                 .into_iter()
                 .map(|c| c.cpv_code)
                 .collect();
@@ -636,19 +613,17 @@ pub async fn form_context(
             form.labels = plan_labels::Entity::find()
                 .filter(plan_labels::Column::PlanId.eq(p.id))
                 .all(db)
-                .await
-                .map_err(db_err)?
+                .await?
                 .into_iter()
                 .map(|l| (l.label, "on".to_string()))
                 .collect();
             // The buyer's commune is where the work is done, by default.
             let buyer = organisations::Entity::find_by_id(p.buyer_id)
                 .one(db)
-                .await
-                .map_err(db_err)?;
+                .await?;
             if let Some(code) = buyer.and_then(|b| b.commune_insee) {
                 if let Some(c) = commune(db, &code).await? {
-                    form.commune = super::orgs::commune_label(&c);
+                    form.commune = crate::server::orgs::commune_label(&c);
                 }
             }
         }

@@ -12,9 +12,8 @@ use crate::domain::sourcing::{
 use crate::domain::validate::Checker;
 use crate::error::{AppError, FieldError};
 use crate::server::auth::Caller;
-use crate::server::db::begin_write;
-use crate::server::db_err;
-use crate::server::entities::{
+use crate::server::infra::db::begin_write;
+use crate::server::infra::entities::{
     organisations, sourcing_answers, sourcing_calls, sourcing_questions, sourcing_responses,
 };
 use crate::server::offers::member_business;
@@ -28,8 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 async fn call_of(db: &impl ConnectionTrait, id: i32) -> Result<sourcing_calls::Model, AppError> {
     sourcing_calls::Entity::find_by_id(id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -80,7 +78,7 @@ pub async fn create(
     deadline_time: &str,
 ) -> Result<i32, AppError> {
     let user = caller.user()?.id;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let plan = managed_plan(&txn, caller, plan_id).await?;
     before_tender(&plan, "call_title")?;
     let now = Utc::now();
@@ -100,10 +98,9 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(db_err)?
+    .await?
     .id;
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(id)
 }
 
@@ -117,7 +114,7 @@ pub async fn update(
     deadline_day: &str,
     deadline_time: &str,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) == CallStatus::Published {
         return Err(AppError::field("call_title", "sourcing.call_final"));
@@ -131,8 +128,8 @@ pub async fn update(
     m.title = Set(title);
     m.intro = Set(intro);
     m.deadline = Set(deadline.ok_or(AppError::BadRequest)?);
-    m.update(&txn).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    m.update(&txn).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -146,7 +143,7 @@ pub async fn add_question(
     choices: &str,
     required: bool,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) != CallStatus::Draft {
         return Err(AppError::field("q_label", "sourcing.questions_frozen"));
@@ -155,8 +152,7 @@ pub async fn add_question(
     let n = sourcing_questions::Entity::find()
         .filter(sourcing_questions::Column::CallId.eq(id))
         .count(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if n as usize >= MAX_QUESTIONS {
         return Err(AppError::Invalid(vec![FieldError::with_arg(
             "q_label",
@@ -174,9 +170,8 @@ pub async fn add_question(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -187,7 +182,7 @@ pub async fn remove_question(
     id: i32,
     question_id: i32,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) != CallStatus::Draft {
         return Err(AppError::field("q_label", "sourcing.questions_frozen"));
@@ -196,12 +191,11 @@ pub async fn remove_question(
         .filter(sourcing_questions::Column::Id.eq(question_id))
         .filter(sourcing_questions::Column::CallId.eq(id))
         .exec(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if gone.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -209,7 +203,7 @@ pub async fn remove_question(
 /// only planned, is now in sourcing.
 pub async fn open(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<(), AppError> {
     let user = caller.user()?.id;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) != CallStatus::Draft {
         return Err(AppError::field("open", "sourcing.call_not_draft"));
@@ -219,8 +213,7 @@ pub async fn open(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<(
     let n = sourcing_questions::Entity::find()
         .filter(sourcing_questions::Column::CallId.eq(id))
         .count(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if n == 0 {
         return Err(AppError::field("open", "sourcing.questions_needed"));
     }
@@ -230,9 +223,9 @@ pub async fn open(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<(
     let mut m: sourcing_calls::ActiveModel = call.into();
     m.status = Set(CallStatus::Open.as_str().into());
     m.opened_at = Set(Some(Utc::now()));
-    m.update(&txn).await.map_err(db_err)?;
+    m.update(&txn).await?;
     mark_sourcing(&txn, &plan, user).await?;
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -244,7 +237,7 @@ pub async fn publish(
     id: i32,
     summary: &str,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) != CallStatus::Open {
         return Err(AppError::field("summary", "sourcing.call_not_open"));
@@ -253,12 +246,12 @@ pub async fn publish(
     let summary = c.required("summary", summary, MAX_TEXT);
     c.finish()?;
     let mut m: sourcing_calls::ActiveModel = call.into();
-    m.summary_html = Set(crate::server::rich_text::render(&summary));
+    m.summary_html = Set(crate::server::infra::rich_text::render(&summary));
     m.summary = Set(summary);
     m.status = Set(CallStatus::Published.as_str().into());
     m.published_at = Set(Some(Utc::now()));
-    m.update(&txn).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    m.update(&txn).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -270,7 +263,7 @@ pub async fn answer(
     org_id: i32,
     answers: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     member_business(&txn, user_id, org_id).await?;
     let call = call_of(&txn, id).await?;
     if status(&call) == CallStatus::Draft {
@@ -289,20 +282,18 @@ pub async fn answer(
         .filter(sourcing_responses::Column::CallId.eq(id))
         .filter(sourcing_responses::Column::OrganisationId.eq(org_id))
         .one(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let response_id = match existing {
         Some(r) => {
             sourcing_answers::Entity::delete_many()
                 .filter(sourcing_answers::Column::ResponseId.eq(r.id))
                 .exec(&txn)
-                .await
-                .map_err(db_err)?;
+                .await?;
             let rid = r.id;
             let mut m: sourcing_responses::ActiveModel = r.into();
             m.updated_at = Set(now);
             m.submitted_by = Set(Some(user_id));
-            m.update(&txn).await.map_err(db_err)?;
+            m.update(&txn).await?;
             rid
         }
         None => {
@@ -315,8 +306,7 @@ pub async fn answer(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(db_err)?
+            .await?
             .id
         }
     };
@@ -329,9 +319,8 @@ pub async fn answer(
         }
     }))
     .exec(&txn)
-    .await
-    .map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -341,8 +330,7 @@ async fn questions(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<Questi
         .order_by_asc(sourcing_questions::Column::Position)
         .order_by_asc(sourcing_questions::Column::Id)
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|q| Question {
             id: q.id,
@@ -373,13 +361,11 @@ async fn responses(
     let rows = q
         .order_by_asc(sourcing_responses::Column::Id)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(rows.iter().map(|r| r.organisation_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
@@ -388,8 +374,7 @@ async fn responses(
         .filter(sourcing_answers::Column::ResponseId.is_in(rows.iter().map(|r| r.id)))
         .order_by_asc(sourcing_answers::Column::Id)
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
     {
         answers
             .entry(a.response_id)
@@ -425,8 +410,7 @@ async fn answer_counts(
         .group_by(sourcing_responses::Column::CallId)
         .into_tuple()
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(rows.into_iter().map(|(c, n)| (c, n as usize)).collect())
 }
 
@@ -471,8 +455,7 @@ pub async fn open_now(
         .order_by_asc(sourcing_calls::Column::Deadline)
         .limit(50)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     summaries(db, rows).await
 }
 
@@ -491,8 +474,7 @@ pub async fn published(
         .order_by_desc(sourcing_calls::Column::PublishedAt)
         .limit(limit)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     summaries(db, rows).await
 }
 
@@ -507,11 +489,7 @@ pub async fn of_plans(
     if !with_drafts {
         q = q.filter(sourcing_calls::Column::Status.ne(CallStatus::Draft.as_str()));
     }
-    let rows = q
-        .order_by_desc(sourcing_calls::Column::Id)
-        .all(db)
-        .await
-        .map_err(db_err)?;
+    let rows = q.order_by_desc(sourcing_calls::Column::Id).all(db).await?;
     summaries(db, rows).await
 }
 

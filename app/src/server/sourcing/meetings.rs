@@ -11,10 +11,9 @@ use crate::domain::sourcing::{
 };
 use crate::error::AppError;
 use crate::server::auth::Caller;
-use crate::server::db::{begin_locking, begin_write};
-use crate::server::db_err;
-use crate::server::entities::{meeting_registrations, meetings, organisations, users};
-use crate::server::mail::Mailer;
+use crate::server::infra::db::{begin_locking, begin_write};
+use crate::server::infra::entities::{meeting_registrations, meetings, organisations, users};
+use crate::server::infra::mail::Mailer;
 use crate::server::offers::member_business;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -34,8 +33,7 @@ pub struct CalendarItem {
 async fn meeting_of(db: &impl ConnectionTrait, id: i32) -> Result<meetings::Model, AppError> {
     meetings::Entity::find_by_id(id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -58,7 +56,7 @@ pub async fn create(
     form: &MeetingForm,
 ) -> Result<i32, AppError> {
     let user = caller.user()?.id;
-    let txn = begin_write(db).await.map_err(db_err)?;
+    let txn = begin_write(db).await?;
     let plan = managed_plan(&txn, caller, plan_id).await?;
     before_tender(&plan, "title")?;
     let now = Utc::now();
@@ -80,11 +78,10 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(db_err)?
+    .await?
     .id;
     mark_sourcing(&txn, &plan, user).await?;
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok(id)
 }
 
@@ -99,7 +96,7 @@ async fn active(
         .order_by_asc(meeting_registrations::Column::Id)
         .all(db)
         .await
-        .map_err(db_err)
+        .map_err(AppError::from)
 }
 
 /// A member of the business `org_id` registers it (in `slot`, when the meeting has slots and
@@ -111,14 +108,13 @@ pub async fn register(
     org_id: i32,
     slot: Option<i32>,
 ) -> Result<RegStatus, AppError> {
-    let txn = begin_locking(db).await.map_err(db_err)?;
+    let txn = begin_locking(db).await?;
     member_business(&txn, user_id, org_id).await?;
     // The lock: registrations to this meeting wait here for each other.
     let m = meetings::Entity::find_by_id(meeting_id)
         .lock_exclusive()
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
     if !registration_open(m.registration_deadline, m.cancelled_at.is_some(), now) {
@@ -150,9 +146,8 @@ pub async fn register(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    .await?;
+    txn.commit().await?;
     Ok(status)
 }
 
@@ -172,18 +167,16 @@ pub async fn cancel(
     user_id: i32,
     registration_id: i32,
 ) -> Result<(i32, Option<Promoted>), AppError> {
-    let txn = begin_locking(db).await.map_err(db_err)?;
+    let txn = begin_locking(db).await?;
     let r = meeting_registrations::Entity::find_by_id(registration_id)
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     member_business(&txn, user_id, r.organisation_id).await?;
     let m = meetings::Entity::find_by_id(r.meeting_id)
         .lock_exclusive()
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if r.status == RegStatus::Cancelled.as_str() {
         return Ok((m.id, None));
@@ -195,7 +188,7 @@ pub async fn cancel(
     am.status = Set(RegStatus::Cancelled.as_str().into());
     am.slot = Set(None);
     am.updated_at = Set(now);
-    am.update(&txn).await.map_err(db_err)?;
+    am.update(&txn).await?;
     let mut promoted = None;
     // Seats freed before the meeting starts go to the waiting list.
     if freed && m.cancelled_at.is_none() && m.starts_at > now {
@@ -204,21 +197,16 @@ pub async fn cancel(
             .filter(meeting_registrations::Column::Status.eq(RegStatus::Waiting.as_str()))
             .order_by_asc(meeting_registrations::Column::Id)
             .one(&txn)
-            .await
-            .map_err(db_err)?;
+            .await?;
         if let Some(n) = next {
             let who = n.user_id;
             let mut am: meeting_registrations::ActiveModel = n.into();
             am.status = Set(RegStatus::Confirmed.as_str().into());
             am.slot = Set(slot);
             am.updated_at = Set(now);
-            am.update(&txn).await.map_err(db_err)?;
+            am.update(&txn).await?;
             if let Some(uid) = who {
-                if let Some(u) = users::Entity::find_by_id(uid)
-                    .one(&txn)
-                    .await
-                    .map_err(db_err)?
-                {
+                if let Some(u) = users::Entity::find_by_id(uid).one(&txn).await? {
                     let when = match slot.and_then(|s| slot_text(&m, s)) {
                         Some(s) => format!("{} ({s})", paris_text(m.starts_at)),
                         None => paris_text(m.starts_at),
@@ -234,7 +222,7 @@ pub async fn cancel(
             }
         }
     }
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     Ok((m.id, promoted))
 }
 
@@ -278,12 +266,11 @@ pub async fn cancel_meeting(
     id: i32,
     note: &str,
 ) -> Result<(), AppError> {
-    let txn = begin_locking(db).await.map_err(db_err)?;
+    let txn = begin_locking(db).await?;
     let m = meetings::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)?;
     managed_plan(&txn, caller, m.plan_id).await?;
     if m.cancelled_at.is_some() {
@@ -295,14 +282,13 @@ pub async fn cancel_meeting(
     let regs = active(&txn, id).await?;
     let mut am: meetings::ActiveModel = m.clone().into();
     am.cancelled_at = Set(Some(Utc::now()));
-    am.update(&txn).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    am.update(&txn).await?;
+    txn.commit().await?;
     let people: Vec<i32> = regs.iter().filter_map(|r| r.user_id).collect();
     let emails: HashMap<i32, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(people.clone()))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
@@ -350,8 +336,7 @@ async fn summaries(
         .group_by(meeting_registrations::Column::Status)
         .into_tuple()
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let count = |id: i32, s: RegStatus| {
         counts
             .iter()
@@ -404,8 +389,7 @@ pub async fn upcoming(
         .order_by_asc(meetings::Column::StartsAt)
         .limit(50)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     summaries(db, rows).await
 }
 
@@ -418,8 +402,7 @@ pub async fn of_plans(
         .filter(meetings::Column::PlanId.is_in(plan_ids.to_vec()))
         .order_by_desc(meetings::Column::StartsAt)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     summaries(db, rows).await
 }
 
@@ -432,16 +415,14 @@ async fn registration_views(
     let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(rows.iter().map(|r| r.organisation_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
     let people: HashMap<i32, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(rows.iter().filter_map(|r| r.user_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
@@ -547,8 +528,7 @@ pub async fn for_buyer(
         .filter(meeting_registrations::Column::MeetingId.eq(id))
         .order_by_asc(meeting_registrations::Column::Id)
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let mut registrations = registration_views(db, &m, rows).await?;
     let order = |s: RegStatus| match s {
         RegStatus::Confirmed => 0,
@@ -608,13 +588,11 @@ async fn of_person(
         .filter(meeting_registrations::Column::OrganisationId.is_in(orgs))
         .filter(meeting_registrations::Column::Status.ne(RegStatus::Cancelled.as_str()))
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let meetings: HashMap<i32, meetings::Model> = meetings::Entity::find()
         .filter(meetings::Column::Id.is_in(regs.iter().map(|r| r.meeting_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
@@ -643,8 +621,7 @@ pub async fn mine(
     }
     let token = users::Entity::find_by_id(user_id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .and_then(|u| u.calendar_token);
     Ok(MyMeetings {
         items,
@@ -659,12 +636,11 @@ pub async fn new_calendar_token(db: &DatabaseConnection, user_id: i32) -> Result
     rand::rng().fill_bytes(&mut bytes);
     let u = users::Entity::find_by_id(user_id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::Unauthenticated)?;
     let mut am: users::ActiveModel = u.into();
     am.calendar_token = Set(Some(hex::encode(bytes)));
-    am.update(db).await.map_err(db_err)?;
+    am.update(db).await?;
     Ok(())
 }
 
@@ -679,8 +655,7 @@ pub async fn feed_for_token(
     let Some(u) = users::Entity::find()
         .filter(users::Column::CalendarToken.eq(token))
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
     else {
         return Ok(None);
     };
@@ -730,8 +705,7 @@ pub async fn send_reminders(
         .filter(meetings::Column::StartsAt.lte(now + Duration::hours(24)))
         .filter(meetings::Column::CancelledAt.is_null())
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let base = public_url.trim_end_matches('/');
     let mut sent = 0;
     for m in soon.into_iter().filter(|m| reminder_due(m.starts_at, now)) {
@@ -740,8 +714,7 @@ pub async fn send_reminders(
             .filter(meeting_registrations::Column::Status.eq(RegStatus::Confirmed.as_str()))
             .filter(meeting_registrations::Column::RemindedAt.is_null())
             .all(db)
-            .await
-            .map_err(db_err)?;
+            .await?;
         for r in due {
             // Marked first: a reminder is never sent twice, even if the mail server fails.
             let claimed = meeting_registrations::Entity::update_many()
@@ -752,17 +725,12 @@ pub async fn send_reminders(
                 .filter(meeting_registrations::Column::Id.eq(r.id))
                 .filter(meeting_registrations::Column::RemindedAt.is_null())
                 .exec(db)
-                .await
-                .map_err(db_err)?;
+                .await?;
             if claimed.rows_affected == 0 {
                 continue;
             }
             let Some(uid) = r.user_id else { continue };
-            let Some(u) = users::Entity::find_by_id(uid)
-                .one(db)
-                .await
-                .map_err(db_err)?
-            else {
+            let Some(u) = users::Entity::find_by_id(uid).one(db).await? else {
                 continue;
             };
             let when = match r.slot.and_then(|s| slot_text(&m, s)) {

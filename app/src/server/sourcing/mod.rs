@@ -6,20 +6,18 @@
 pub mod calls;
 pub mod meetings;
 
-use super::auth::Caller;
-use super::db_err;
-use super::entities::{organisations, plans};
 use crate::domain::programming::PlanStatus;
 use crate::domain::sourcing::{Board, PlanSourcing, SourcingHome};
 use crate::error::AppError;
+use crate::server::auth::Caller;
+use crate::server::infra::entities::{organisations, plans};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use std::collections::HashMap;
 
 pub(crate) async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
     plans::Entity::find_by_id(id)
         .one(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -62,8 +60,8 @@ pub(crate) async fn mark_sourcing(
     let mut m: plans::ActiveModel = plan.clone().into();
     m.status = Set(PlanStatus::Sourcing.as_str().into());
     m.updated_at = Set(chrono::Utc::now());
-    m.update(db).await.map_err(db_err)?;
-    super::programming::record(db, plan.id, actor, PlanStatus::Sourcing, None).await
+    m.update(db).await?;
+    crate::server::programming::record(db, plan.id, actor, PlanStatus::Sourcing, None).await
 }
 
 /// (plan title, buyer id, buyer name) of these plans.
@@ -75,13 +73,11 @@ pub(crate) async fn plan_names(
     let plans: Vec<plans::Model> = plans::Entity::find()
         .filter(plans::Column::Id.is_in(plan_ids))
         .all(db)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let buyers: HashMap<i32, String> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(plans.iter().map(|p| p.buyer_id)))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
@@ -123,8 +119,7 @@ pub async fn board(
     let plan_ids: Vec<i32> = plans::Entity::find()
         .filter(plans::Column::BuyerId.eq(org_id))
         .all(db)
-        .await
-        .map_err(db_err)?
+        .await?
         .into_iter()
         .map(|p| p.id)
         .collect();

@@ -1,0 +1,3 @@
+//! Imports of open data: DECP files of past contracts (every format) and SIRENE extracts.
+pub mod decp;
+pub mod sirene;

@@ -1,0 +1,17 @@
+//! The shared plumbing of the server side: what every capability uses and none owns.
+//! Capabilities live beside this folder (`server/<capability>/`); nothing here holds a rule of
+//! one capability.
+pub mod cpv;
+pub mod db;
+pub mod entities;
+pub mod limits;
+pub mod mail;
+pub mod migrations;
+pub mod passwords;
+pub mod redirect;
+pub mod reference;
+pub mod rich_text;
+pub mod search;
+pub mod security;
+pub mod sessions;
+pub mod state;
