@@ -26,9 +26,15 @@ site:
 
 # Unit tests and database tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 # With cargo-nextest (on this machine kind): one process a test, a hung test stopped (.config/nextest.toml).
+# A test that passes only when tried again (nextest says FLAKY) fails the run: a race or a hang
+# must be found, never land green.
 unit:
+	set -o pipefail; \
 	if cargo nextest --version >/dev/null 2>&1; then \
-	  cargo nextest run --workspace --no-fail-fast; \
+	  mkdir -p target; \
+	  cargo nextest run --workspace --no-fail-fast 2>&1 | tee target/nextest.log; \
+	  if grep -E '^ +FLAKY ' target/nextest.log; then \
+	    echo "== a test passed only on retry (FLAKY above): failing the run"; exit 1; fi; \
 	else cargo test --workspace; fi
 
 e2e:
@@ -39,6 +45,7 @@ fmt:
 
 lint:
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p server --all-targets --features bench-tools -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 # Benchmarks (release build, wrk): see docs/benchmarks.md.

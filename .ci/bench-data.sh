@@ -15,7 +15,7 @@ DIR="${PASSERELLE_BENCH_DIR:-$HOME/.cache/passerelle-bench}"
 PG="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 mkdir -p "$DIR"
 bash .ci/tools.sh
-bash .ci/build-site.sh release
+SERVER_FEATURES=bench-tools bash .ci/build-site.sh release
 bin="$PWD/target/passerelle"
 export RUST_LOG=warn
 

@@ -11,7 +11,7 @@ for tool in wrk brotli; do
   command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }
 done
 bash .ci/tools.sh
-bash .ci/build-site.sh release
+SERVER_FEATURES=bench-tools bash .ci/build-site.sh release
 
 pkg=target/site/pkg
 echo "== release WASM: $(stat -c %s $pkg/passerelle.wasm) bytes raw, $(stat -c %s $pkg/passerelle.wasm.gz) gzip -9, $(stat -c %s $pkg/passerelle.wasm.br) brotli -q 11"

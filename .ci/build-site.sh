@@ -12,12 +12,12 @@ SITE="target/site"
 NAME="passerelle"
 
 if [ "$PROFILE" = release ]; then
-  cargo build -p server --release
+  cargo build -p server --release ${SERVER_FEATURES:+--features "$SERVER_FEATURES"}
   cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
   WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
   BIN="$TARGET_DIR/release/passerelle"
 else
-  cargo build -p server
+  cargo build -p server ${SERVER_FEATURES:+--features "$SERVER_FEATURES"}
   cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
   WASM="$TARGET_DIR/wasm32-unknown-unknown/debug/app.wasm"
   BIN="$TARGET_DIR/debug/passerelle"

@@ -47,68 +47,11 @@ pub enum Command {
     /// Import open data into the database.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Write a generated DECP data set for the benchmarks (JSON 2019 format), the same for the
-    /// same seed: realistic laws of CPV, amounts, buyers, awardees and dates (docs/benchmarks.md).
-    Generate {
-        /// Number of contracts.
-        #[arg(long, default_value_t = 1_000_000)]
-        contracts: u64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// The file to write.
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Write generated organisations and offers into this instance's database, for the
-    /// directory's and catalogue's benchmarks (docs/benchmarks.md); then run `reindex`.
-    GenerateCatalogue {
-        #[arg(long, default_value_t = 20_000)]
-        orgs: u64,
-        #[arg(long, default_value_t = 100_000)]
-        offers: u64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
-    /// Measure the search index's latencies (ranked top-20, explorer pages with and without
-    /// filters; directory and catalogue pages, their database rows included) on this
-    /// instance's index and database; stop its server first.
-    BenchSearch {
-        /// Runs of each query.
-        #[arg(long, default_value_t = 20)]
-        rounds: usize,
-    },
-    /// Write N planned procurements of the buyers `generate-catalogue` made (benchmarks of the
-    /// programming).
-    GeneratePlans {
-        #[arg(long, default_value_t = 20_000)]
-        plans: u64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
-    /// Measure alert matching: a new planned procurement checked against N saved searches of
-    /// the programming (random filters, seeded), in memory, as `alerts::on_new_plan` does.
-    BenchAlerts {
-        #[arg(long, default_value_t = 10_000)]
-        searches: usize,
-        #[arg(long, default_value_t = 200)]
-        rounds: usize,
-    },
-    /// Measure the matchmaking engine: top-10 consortia and partners on a generated territory
-    /// of N firms and procurements of 20 requirements, in memory (docs/matchmaking.md).
-    BenchMatch {
-        #[arg(long, default_value_t = 10_000)]
-        firms: usize,
-        #[arg(long, default_value_t = 10)]
-        rounds: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
-    /// Measure the dashboards on this instance's database: the snapshot's build, then each
-    /// dashboard for a set of filters and the shortage ranking (docs/benchmarks.md).
-    BenchAnalytics {
-        #[arg(long, default_value_t = 20)]
-        rounds: usize,
-    },
+    /// Benchmark data-set generators and measurements (a build with the `bench-tools` feature:
+    /// `make bench-data`); not in the production binary.
+    #[cfg(feature = "bench-tools")]
+    #[command(flatten)]
+    Tools(crate::tools::ToolCommand),
     /// Rebuild this instance's full-text index from the database (PASSERELLE_SEARCH_DIR, by
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
@@ -154,55 +97,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => reindex(&config).await,
-        Command::BenchSearch { rounds } => {
-            let (index, fresh) =
-                app::server::infra::search::SearchIndex::open(&config.search_dir())?;
-            anyhow::ensure!(!fresh, "no search index: run `passerelle reindex` first");
-            crate::bench::run(&index, rounds)?;
-            let db = prepare_db(&config).await?;
-            crate::bench::run_directory_and_catalogue(&db, &index, rounds).await
-        }
-        Command::GeneratePlans { plans, seed } => {
-            let db = prepare_db(&config).await?;
-            let started = std::time::Instant::now();
-            let (first, last) = crate::generate_plans::run(&db, plans, seed).await?;
-            println!(
-                "{plans} planned procurements (ids {first}–{last}) written in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        Command::BenchMatch {
-            firms,
-            rounds,
-            seed,
-        } => {
-            crate::bench_match::run(firms, rounds, seed);
-            Ok(())
-        }
-        Command::BenchAnalytics { rounds } => {
-            let db = prepare_db(&config).await?;
-            crate::bench_analytics::run(&db, rounds).await
-        }
-        Command::BenchAlerts { searches, rounds } => {
-            crate::bench::run_alert_matching(searches, rounds);
-            Ok(())
-        }
-        Command::GenerateCatalogue { orgs, offers, seed } => {
-            let db = prepare_db(&config).await?;
-            let started = std::time::Instant::now();
-            let (first, last) = crate::generate_catalogue::run(&db, orgs, offers, seed).await?;
-            println!(
-                "{orgs} organisations (ids {first}–{last}) and {offers} offers written in {:.1} s; now run `passerelle reindex`",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        Command::Generate {
-            contracts,
-            seed,
-            out,
-        } => generate(contracts, seed, &out),
+        #[cfg(feature = "bench-tools")]
+        Command::Tools(command) => crate::tools::run(&config, command).await,
         Command::Serve { demo } => {
             let db = prepare_db(&config).await?;
             if demo {
@@ -257,23 +153,6 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-fn generate(contracts: u64, seed: u64, out: &std::path::Path) -> anyhow::Result<()> {
-    let bar = indicatif::ProgressBar::new(contracts);
-    let started = std::time::Instant::now();
-    let file = std::fs::File::create(out)?;
-    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    crate::generate::Generator::new(seed, contracts)?
-        .write(contracts, &mut writer, |n| bar.set_position(n))?;
-    std::io::Write::flush(&mut writer)?;
-    bar.finish_and_clear();
-    println!(
-        "{contracts} contracts written to {} in {:.1} s (seed {seed})",
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
 }
 
 async fn reindex(config: &Config) -> anyhow::Result<()> {
@@ -377,7 +256,7 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+pub(crate) async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
     let db = app::server::infra::db::connect_and_migrate(&config.database_url).await?;
     let report = app::server::infra::reference::load(&db).await?;
     if report != Default::default() {

@@ -10,7 +10,7 @@ use app::server::{
 };
 use app::{shell, App};
 use axum::{
-    extract::{DefaultBodyLimit, Path, Query},
+    extract::{Path, Query},
     http::{header, HeaderValue, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -187,68 +187,22 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             "/robots.txt",
             tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
         )
-        .route("/marches/export.csv", get(crate::exports::contracts_csv))
-        .route("/analyses/export.csv", get(crate::exports::analytics_csv))
-        .route(
-            "/marches/export.ocds.json",
-            get(crate::exports::contracts_ocds),
-        )
-        .route(
-            "/admin/imports/{id}/rejets.csv",
-            get(crate::uploads::rejects),
-        )
-        .route("/media/offers/{name}", get(crate::photos::serve))
-        .route("/labels/pieces/{name}", get(crate::evidence::download))
-        .route("/programmation/flux.atom", get(crate::feeds::atom))
-        .route("/programmation/calendrier.ics", get(crate::feeds::ical))
-        .route(
-            "/compte/achats/{id}/interesses.csv",
-            get(crate::exports::plan_interests_csv),
-        )
-        .route(
-            "/compte/sourcage/appels/{id}/reponses.csv",
-            get(crate::sourcing::answers_csv),
-        )
-        .route(
-            "/compte/sourcage/reunions/{id}/inscrits.csv",
-            get(crate::sourcing::attendees_csv),
-        )
-        .route(
-            "/sourcage/reunions/{id}/calendrier.ics",
-            get(crate::sourcing::meeting_ics),
-        )
-        .route("/agenda/{file}", get(crate::sourcing::personal_feed))
-        .route(
-            "/programmation/export.ocds.json",
-            get(crate::exports::plans_ocds),
-        )
-        .route("/programmation/export.csv", get(crate::exports::plans_csv))
+        // Each capability's plain HTTP routes: downloads, feeds, files.
+        .merge(app::server::contracts::http::routes())
+        .merge(app::server::analytics::http::routes())
+        .merge(app::server::imports::http::routes())
+        .merge(app::server::offers::http::routes())
+        .merge(app::server::labels::http::routes())
+        .merge(app::server::programming::http::routes())
+        .merge(app::server::sourcing::http::routes())
         // The open data API, with its own rate limit.
         .merge(app::server::api::routes(state.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        // Added after the 1 MiB limit, so only this route takes large bodies.
-        .route(
-            "/admin/imports",
-            axum::routing::post(crate::uploads::upload)
-                .layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT)),
-        )
-        .route(
-            "/compte/offres/{id}/photos",
-            axum::routing::post(crate::photos::upload).layer(DefaultBodyLimit::max(
-                app::server::offers::photos::MAX_BYTES + 256 * 1024,
-            )),
-        )
-        .route(
-            "/compte/organisations/{id}/programmation/import",
-            axum::routing::post(crate::pin::import)
-                .layer(DefaultBodyLimit::max(crate::pin::MAX_BYTES + 64 * 1024)),
-        )
-        .route(
-            "/labels/dossiers/{id}/pieces",
-            axum::routing::post(crate::evidence::upload).layer(DefaultBodyLimit::max(
-                crate::evidence::MAX_BYTES + 256 * 1024,
-            )),
-        )
+        // Added after the 1 MiB limit, so only these routes take large bodies (each its own).
+        .merge(app::server::imports::http::upload_routes())
+        .merge(app::server::offers::http::upload_routes())
+        .merge(app::server::programming::http::upload_routes())
+        .merge(app::server::labels::http::upload_routes())
         .with_state(state)
         .layer(middleware::from_fn(security::server_fn_error_status))
         .layer(sessions)

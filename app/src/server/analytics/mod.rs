@@ -5,6 +5,8 @@
 //! minute; an import run in this process asks for a rebuild when it ends. Plans and offers are
 //! in the stamp too: the shortage indicator reads them.
 
+pub mod http;
+
 pub mod shortage;
 
 use crate::domain::analytics::dashboard::{self, Dashboard, Filters};

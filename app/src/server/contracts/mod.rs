@@ -1,6 +1,8 @@
 //! Queries of the contracts explorer: the filtered, sorted, paginated list (found in the search
 //! index, read from the database), one contract, a buyer's or awardee's figures, the exports.
 
+pub mod http;
+
 use crate::domain::contracts::*;
 use crate::server::infra::entities::{
     contract_awardees as awardees, contract_modifications as modifications,

@@ -1,9 +1,11 @@
 //! The shared plumbing of the server side: what every capability uses and none owns.
 //! Capabilities live beside this folder (`server/<capability>/`); nothing here holds a rule of
 //! one capability.
+
 pub mod cpv;
 pub mod db;
 pub mod entities;
+pub mod http;
 pub mod limits;
 pub mod mail;
 pub mod migrations;

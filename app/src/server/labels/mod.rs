@@ -4,6 +4,8 @@
 //! caller's right and the application's status (`domain::label::next`) inside its transaction,
 //! and writes its event in the same transaction.
 
+pub mod http;
+
 use crate::domain::label::{
     self, check_criterion, check_reason, file_size, next, Actor, ApplicationStatus,
     ApplicationSummary, CriterionView, Dossier, DossierCriterion, EventView, EvidenceView, Holder,

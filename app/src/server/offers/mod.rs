@@ -2,6 +2,8 @@
 //! of public businesses. Every write checks the caller's membership first and tells the search
 //! index through its outbox, in the same transaction.
 
+pub mod http;
+
 pub mod catalogue;
 pub mod photos;
 

@@ -2,6 +2,9 @@
 //! procurements (fields, CPV codes, levers, lots, stages); everyone reads them, filtered. Every
 //! write checks the caller's right first, then the input, and dates each stage reached.
 
+pub mod feeds;
+pub mod http;
+
 pub mod eforms;
 pub mod exports;
 pub mod interests;

@@ -3,6 +3,8 @@
 //! (a procurement planned or in sourcing); what firms answer stays with the buyer until the
 //! summary every firm reads is published.
 
+pub mod http;
+
 pub mod calls;
 pub mod meetings;
 

@@ -144,7 +144,7 @@ pub async fn run(
                 };
                 organisations::ActiveModel {
                     kind: Set(kind.into()),
-                    siret: Set(crate::generate::siret(900_000_000 + i)),
+                    siret: Set(super::generate::siret(900_000_000 + i)),
                     name: Set(name),
                     naf_code: Set(Some(pick(&mut rng, &nafs).clone())),
                     commune_insee: Set(Some(commune.clone())),

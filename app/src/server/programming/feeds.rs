@@ -2,9 +2,9 @@
 //! an Atom feed of the planned procurements that changed last, and an iCalendar of their
 //! expected publications — a day, or the whole month or quarter when that is all that is known.
 
-use app::domain::programming::{estimate_text, PlanFilters, Planned, Precision};
-use app::server::infra::state::AppState;
-use app::server::programming::{self, FeedItem};
+use crate::domain::programming::{estimate_text, PlanFilters, Planned, Precision};
+use crate::server::infra::state::AppState;
+use crate::server::programming::{self, FeedItem};
 use axum::{
     extract::{RawQuery, State},
     http::{header, StatusCode},

@@ -2,10 +2,10 @@
 //! reads the format from the bytes, decodes with limits, shrinks and re-encodes as a new JPEG
 //! under a name the server draws; and the serving of stored photos.
 
-use crate::uploads::lang;
-use app::i18n::{tr, Lang};
-use app::server::offers::photos::{self, MAX_BYTES, MAX_SIDE};
-use app::server::{auth::USER_ID_KEY, infra::state::AppState};
+use crate::i18n::{tr, Lang};
+use crate::server::infra::http::lang;
+use crate::server::offers::photos::{self, MAX_BYTES, MAX_SIDE};
+use crate::server::{auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
@@ -18,7 +18,7 @@ use tower_sessions::Session;
 /// A small page with the message and a way back to the offer (the form posts without JS).
 fn error_page(status: StatusCode, lang: Lang, message: &str, offer: i32) -> Response {
     let back = format!("/compte/offres/{offer}#photos");
-    crate::uploads::message_page(
+    crate::server::infra::http::message_page(
         status,
         lang,
         message,
@@ -203,4 +203,18 @@ pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> R
             .into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// The offers' photos as served.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/media/offers/{name}", axum::routing::get(serve))
+}
+
+/// The upload of an offer's photo, with its own body limit (mounted after the site's 1 MiB limit).
+pub fn upload_routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/compte/offres/{id}/photos",
+        axum::routing::post(upload)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
+    )
 }

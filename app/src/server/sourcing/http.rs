@@ -2,19 +2,19 @@
 //! meetings (the secret address is the right: calendar applications send no cookie), and the
 //! buyer's CSV exports of a call's answers and a meeting's attendees.
 
-use app::server::auth::{Caller, USER_ID_KEY};
-use app::server::infra::state::AppState;
-use app::server::sourcing::{calls, meetings};
+use crate::server::auth::{Caller, USER_ID_KEY};
+use crate::server::infra::state::AppState;
+use crate::server::sourcing::{calls, meetings};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 
-fn refuse(lang: app::i18n::Lang, e: app::error::AppError) -> Response {
+fn refuse(lang: crate::i18n::Lang, e: crate::error::AppError) -> Response {
     (
         StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
-        app::i18n::tr(lang, e.message_key()),
+        crate::i18n::tr(lang, e.message_key()),
     )
         .into_response()
 }
@@ -22,10 +22,10 @@ fn refuse(lang: app::i18n::Lang, e: app::error::AppError) -> Response {
 async fn caller(
     state: &AppState,
     session: &tower_sessions::Session,
-) -> Result<Caller, app::error::AppError> {
+) -> Result<Caller, crate::error::AppError> {
     let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
     let Some(user_id) = user_id else {
-        return Err(app::error::AppError::Unauthenticated);
+        return Err(crate::error::AppError::Unauthenticated);
     };
     Caller::for_user(&state.db, user_id).await
 }
@@ -52,7 +52,7 @@ pub async fn answers_csv(
     session: tower_sessions::Session,
     headers: HeaderMap,
 ) -> Response {
-    let lang = crate::uploads::lang(&headers);
+    let lang = crate::server::infra::http::lang(&headers);
     let result = match caller(&state, &session).await {
         Ok(c) => calls::csv(&state.db, &c, id).await,
         Err(e) => Err(e),
@@ -70,7 +70,7 @@ pub async fn attendees_csv(
     session: tower_sessions::Session,
     headers: HeaderMap,
 ) -> Response {
-    let lang = crate::uploads::lang(&headers);
+    let lang = crate::server::infra::http::lang(&headers);
     let result = match caller(&state, &session).await {
         Ok(c) => meetings::csv(&state.db, &c, id).await,
         Err(e) => Err(e),
@@ -144,7 +144,7 @@ pub async fn meeting_ics(
     Path(id): Path<i32>,
     headers: HeaderMap,
 ) -> Response {
-    let lang = crate::uploads::lang(&headers);
+    let lang = crate::server::infra::http::lang(&headers);
     match meetings::calendar_item(&state.db, id).await {
         Ok(item) => {
             let (base, host) = base_and_host(&state);
@@ -176,6 +176,24 @@ pub async fn personal_feed(State(state): State<AppState>, Path(file): Path<Strin
             calendar_response("Passerelle — mes rencontres", events, "private, no-store")
         }
         Ok(None) => (StatusCode::NOT_FOUND, "agenda inconnu / unknown calendar").into_response(),
-        Err(e) => refuse(app::i18n::Lang::Fr, e),
+        Err(e) => refuse(crate::i18n::Lang::Fr, e),
     }
+}
+
+/// This capability's plain HTTP routes, mounted by the server's router.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(
+            "/compte/sourcage/appels/{id}/reponses.csv",
+            axum::routing::get(answers_csv),
+        )
+        .route(
+            "/compte/sourcage/reunions/{id}/inscrits.csv",
+            axum::routing::get(attendees_csv),
+        )
+        .route(
+            "/sourcage/reunions/{id}/calendrier.ics",
+            axum::routing::get(meeting_ics),
+        )
+        .route("/agenda/{file}", axum::routing::get(personal_feed))
 }

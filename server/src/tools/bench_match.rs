@@ -169,8 +169,8 @@ pub fn run(firms: usize, rounds: usize, seed: u64) {
             partners.push(t.elapsed());
         }
     }
-    crate::bench::report("top-10 consortia (10k firms × 20 needs)", consortia);
-    crate::bench::report("top-10 partners of one firm", partners);
+    super::bench::report("top-10 consortia (10k firms × 20 needs)", consortia);
+    super::bench::report("top-10 partners of one firm", partners);
     let runs = procs.len() * rounds;
     println!(
         "{found} consortia proposed in {runs} runs; best one covers everything in {complete}, all but some in {nearest}"

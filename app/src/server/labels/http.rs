@@ -3,10 +3,10 @@
 //! stores the file under a name the server draws; and the download, for the applying business's
 //! members and the analysts only, always as an attachment that the browser does not interpret.
 
-use crate::uploads::lang;
-use app::i18n::{tr, Lang};
-use app::server::labels::{self, StoredEvidence};
-use app::server::{auth::USER_ID_KEY, infra::state::AppState};
+use crate::i18n::{tr, Lang};
+use crate::server::infra::http::lang;
+use crate::server::labels::{self, StoredEvidence};
+use crate::server::{auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
@@ -21,7 +21,7 @@ pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// A small page with the message and a way back to the application.
 fn error_page(status: StatusCode, lang: Lang, message: &str, id: i32) -> Response {
     let back = format!("/labels/dossiers/{id}#criteria");
-    crate::uploads::message_page(
+    crate::server::infra::http::message_page(
         status,
         lang,
         message,
@@ -30,7 +30,7 @@ fn error_page(status: StatusCode, lang: Lang, message: &str, id: i32) -> Respons
 }
 
 /// The page of a refusal: its status, and the message of its field when it has one.
-fn refused(e: app::error::AppError, lang: Lang, id: i32) -> Response {
+fn refused(e: crate::error::AppError, lang: Lang, id: i32) -> Response {
     let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
     let message = match e.field_error("file").or_else(|| e.field_error("status")) {
         Some(f) => tr(lang, &f.key).replace("%{arg}", f.arg.as_deref().unwrap_or_default()),
@@ -259,4 +259,19 @@ mod tests {
         assert_eq!(display_name(None, "png"), "piece.png");
         assert_eq!(display_name(Some("a\u{0}b.pdf"), "pdf"), "ab.pdf");
     }
+}
+
+/// The download of a piece of evidence (for the dossier's members and the label's managers).
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/labels/pieces/{name}", axum::routing::get(download))
+}
+
+/// The upload of a piece of evidence, with its own body limit (mounted after the site's 1 MiB
+/// limit).
+pub fn upload_routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/labels/dossiers/{id}/pieces",
+        axum::routing::post(upload)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
+    )
 }

@@ -2,8 +2,9 @@
 //! temporary file, then imported in the background) and the download of an import's rejects.
 //! Plain HTTP, so they work without JavaScript and never hold a large file in memory.
 
-use app::i18n::{tr, Lang};
-use app::server::{auth::Caller, auth::USER_ID_KEY, infra::state::AppState};
+use crate::i18n::{tr, Lang};
+use crate::server::infra::http::{lang, message_page};
+use crate::server::{auth::Caller, auth::USER_ID_KEY, infra::state::AppState};
 use axum::{
     extract::{Multipart, Path, State},
     http::{header, HeaderMap, StatusCode},
@@ -15,40 +16,6 @@ use tower_sessions::Session;
 /// Largest DECP file accepted by the upload.
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 
-pub(crate) fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .map(Lang::from_cookie_header)
-        .unwrap_or(Lang::Fr)
-}
-
-/// A small page with a message, its status, and a way back: the answer of a plain form
-/// (posted without JavaScript) that is refused. `back` is (local address, its text).
-pub(crate) fn message_page(
-    status: StatusCode,
-    lang: Lang,
-    message: &str,
-    back: (&str, &str),
-) -> Response {
-    let (href, text) = back;
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/passerelle.css\"></head><body><main class=\"site-main\"><h1>{}</h1><p class=\"alert alert--error\" role=\"alert\">{}</p><p><a href=\"{}\">{}</a></p></main></body></html>",
-        lang.code(),
-        html_escape(text),
-        html_escape(text),
-        html_escape(message),
-        html_escape(href),
-        html_escape(text)
-    );
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
-        .into_response()
-}
-
 fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
     message_page(
         status,
@@ -56,13 +23,6 @@ fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
         &tr(lang, key),
         ("/admin/imports", &tr(lang, "import.title")),
     )
-}
-
-pub(crate) fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The signed-in administrator, or the response to send instead.
@@ -161,21 +121,23 @@ pub async fn upload(
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let run =
-            match app::server::imports::decp::start(&state.db, &name, size, Some(admin_id)).await {
-                Ok(run) => run,
-                Err(e) => {
-                    tracing::error!("could not record an import: {e}");
-                    return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
-                }
-            };
+        let run = match crate::server::imports::decp::start(&state.db, &name, size, Some(admin_id))
+            .await
+        {
+            Ok(run) => run,
+            Err(e) => {
+                tracing::error!("could not record an import: {e}");
+                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
+            }
+        };
         let (db, search) = (state.db.clone(), state.search.clone());
         let analytics = state.analytics.clone();
         let run_id = run.id;
         tokio::spawn(async move {
             let search = Some(&search);
             if let Err(e) =
-                app::server::imports::decp::execute(&db, search, run_id, &path, &name, |_| {}).await
+                crate::server::imports::decp::execute(&db, search, run_id, &path, &name, |_| {})
+                    .await
             {
                 tracing::error!("import {run_id} could not be closed: {e}");
             }
@@ -228,7 +190,7 @@ pub async fn rejects(
     let Ok(id) = id.parse::<i32>() else {
         return error_page(StatusCode::NOT_FOUND, lang, "error.not_found");
     };
-    match app::server::imports::decp::find_run(&state.db, id).await {
+    match crate::server::imports::decp::find_run(&state.db, id).await {
         Ok(Some(_)) => {}
         Ok(None) => return error_page(StatusCode::NOT_FOUND, lang, "error.not_found"),
         Err(e) => {
@@ -236,7 +198,7 @@ pub async fn rejects(
             return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
         }
     }
-    match app::server::imports::decp::rejects_csv(&state.db, id).await {
+    match crate::server::imports::decp::rejects_csv(&state.db, id).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -253,4 +215,21 @@ pub async fn rejects(
             error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal")
         }
     }
+}
+
+/// The download of an import's rejects.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/admin/imports/{id}/rejets.csv",
+        axum::routing::get(rejects),
+    )
+}
+
+/// The upload of a DECP file: a route of its own, with its own body limit (mounted after the
+/// site's 1 MiB limit, which would refuse it otherwise).
+pub fn upload_routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/admin/imports",
+        axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+    )
 }

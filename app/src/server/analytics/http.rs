@@ -1,0 +1,116 @@
+//! The dashboards' download: one table as CSV.
+
+use crate::server::infra::state::AppState;
+use axum::{
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+/// GET /analyses/export.csv?tableau=<name>&<the dashboards' filters>: one table of the
+/// dashboards, raw (whole euros, percentages as numbers), with the page's rights (the by-buyer
+/// table and the buyer filter are for analysts and buyers).
+pub async fn analytics_csv(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use crate::domain::analytics::tables::{self, Cell};
+    use crate::server::{analytics, auth::Caller, auth::USER_ID_KEY};
+    let lang = crate::server::infra::http::lang(&headers);
+    let fail = |status: StatusCode, key: &str| (status, crate::i18n::tr(lang, key)).into_response();
+    let query = query.unwrap_or_default();
+    let name = crate::domain::query::first(&crate::domain::query::pairs(&query), "tableau")
+        .unwrap_or_default();
+    if !tables::NAMES.contains(&name.as_str()) {
+        return fail(StatusCode::NOT_FOUND, "error.not_found");
+    }
+    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+    let caller = match user_id {
+        Some(id) => match Caller::for_user(&state.db, id).await {
+            Ok(c) => c,
+            Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+        },
+        None => Caller::anonymous(),
+    };
+    let (filters, finer) = analytics::filters_for(&caller, &query);
+    if name == "acheteurs" && !finer {
+        let status = if user_id.is_some() {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        let key = if user_id.is_some() {
+            "error.forbidden"
+        } else {
+            "error.unauthenticated"
+        };
+        return fail(status, key);
+    }
+    let snapshot = match state.analytics.get(&state.db).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("analytics snapshot failed: {e}");
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal");
+        }
+    };
+    let english = lang == crate::i18n::Lang::En;
+    let table = if name == "tensions" {
+        let ranked = analytics::tensions(&snapshot, filters.trade.as_deref());
+        tables::shortage_table(&ranked, english)
+    } else {
+        let d = analytics::dashboard(&snapshot, &filters, english, finer);
+        match tables::table(&d, &name) {
+            Some(t) => t,
+            None => return fail(StatusCode::NOT_FOUND, "error.not_found"),
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| crate::i18n::tr(lang, c))
+        .collect();
+    let mut ok = w.write_record(&head).is_ok();
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                // A spreadsheet runs a cell that starts with = + - @: such text gets a quote.
+                Cell::Text(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
+                Cell::Text(s) => s.clone(),
+                Cell::Key(k) => crate::i18n::tr(lang, k),
+                Cell::Count(n) => n.to_string(),
+                Cell::Euros(c) => (c / 100).to_string(),
+                Cell::Percent(p) | Cell::Number(p) => {
+                    p.map(|v| format!("{v:.2}")).unwrap_or_default()
+                }
+            })
+            .collect();
+        ok &= w.write_record(&cells).is_ok();
+    }
+    let body = match (ok, w.into_inner()) {
+        (true, Ok(bytes)) => bytes,
+        _ => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+    };
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(body);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"analyses-{name}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// This capability's plain HTTP routes, mounted by the server's router.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/analyses/export.csv", axum::routing::get(analytics_csv))
+}
