@@ -233,6 +233,21 @@ pub async fn download(
     }
 }
 
+/// The download of a piece of evidence (for the dossier's members and the label's managers).
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/labels/pieces/{name}", axum::routing::get(download))
+}
+
+/// The upload of a piece of evidence, with its own body limit (mounted after the site's 1 MiB
+/// limit).
+pub fn upload_routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/labels/dossiers/{id}/pieces",
+        axum::routing::post(upload)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,19 +274,4 @@ mod tests {
         assert_eq!(display_name(None, "png"), "piece.png");
         assert_eq!(display_name(Some("a\u{0}b.pdf"), "pdf"), "ab.pdf");
     }
-}
-
-/// The download of a piece of evidence (for the dossier's members and the label's managers).
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/labels/pieces/{name}", axum::routing::get(download))
-}
-
-/// The upload of a piece of evidence, with its own body limit (mounted after the site's 1 MiB
-/// limit).
-pub fn upload_routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/labels/dossiers/{id}/pieces",
-        axum::routing::post(upload)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
-    )
 }

@@ -1,0 +1,307 @@
+//! Writing offers: their business's members create, edit, publish or withdraw and delete them,
+//! with their CPV codes and places; every write tells the search index through its outbox.
+
+use super::*;
+
+/// Starts an offer as a draft with its title and kind; the rest is filled in its editor.
+pub async fn create(
+    db: &DatabaseConnection,
+    user_id: i32,
+    org_id: i32,
+    title: &str,
+    kind: &str,
+) -> Result<i32, AppError> {
+    let txn = begin_write(db).await?;
+    member_business(&txn, user_id, org_id).await?;
+    let form = OfferForm {
+        title: title.into(),
+        kind: kind.into(),
+        ..Default::default()
+    };
+    let input = form.check()?;
+    let now = chrono::Utc::now();
+    let offer = offers::ActiveModel {
+        organisation_id: Set(org_id),
+        title: Set(input.title),
+        description_source: Set(String::new()),
+        description_html: Set(String::new()),
+        kind: Set(input.kind.unwrap_or(OfferKind::Supply).as_str().into()),
+        status: Set(OfferStatus::Draft.as_str().into()),
+        inclusive_production: Set(false),
+        created_by: Set(Some(user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(offer.id)
+}
+
+/// Resolves the communes typed in the form (names or INSEE codes); one message per field that
+/// names an unknown commune.
+pub(super) async fn resolve_places(
+    db: &impl ConnectionTrait,
+    input: &OfferInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<(Vec<String>, Option<String>), AppError> {
+    let mut delivery = Vec::new();
+    for name in &input.delivery_communes {
+        match resolve_commune(db, name).await? {
+            Some(c) if !delivery.contains(&c.insee) => delivery.push(c.insee),
+            Some(_) => {}
+            None => {
+                errors.push(FieldError::with_arg(
+                    "delivery_communes",
+                    "validation.unknown_commune_named",
+                    name,
+                ));
+                break;
+            }
+        }
+    }
+    let production = match &input.production_commune {
+        Some(name) => match resolve_commune(db, name).await? {
+            Some(c) => Some(c.insee),
+            None => {
+                errors.push(FieldError::new(
+                    "production_commune",
+                    "validation.unknown_commune",
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    Ok((delivery, production))
+}
+
+/// A member saves the offer's fields (not its status or CPV codes, which have their own
+/// actions). Bad input changes nothing.
+pub async fn update(
+    db: &DatabaseConnection,
+    user_id: i32,
+    offer_id: i32,
+    form: OfferForm,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let (offer, org) = offer_of_member(&txn, user_id, offer_id).await?;
+    let input = form.check()?;
+    let mut errors = Vec::new();
+    let (delivery, production) = resolve_places(&txn, &input, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let html = crate::server::infra::rich_text::render(&input.description);
+    let mut o: offers::ActiveModel = offer.into();
+    o.title = Set(input.title.clone());
+    o.description_source = Set(input.description.clone());
+    o.description_html = Set(html);
+    o.kind = Set(input.kind.unwrap_or(OfferKind::Supply).as_str().into());
+    o.delivery_radius_km = Set(input.delivery_radius_km);
+    o.production_commune = Set(production);
+    o.price_cents = Set(input.price_cents);
+    o.price_unit = Set(input.price_unit.clone());
+    o.min_order = Set(input.min_order.clone());
+    o.intermediaries = Set(input.intermediaries);
+    o.life_years = Set(input.life_years);
+    o.repairability_tenths = Set(input.repairability_tenths);
+    o.spare_parts_years = Set(input.spare_parts_years);
+    o.recycled_percent = Set(input.recycled_percent);
+    o.end_of_life = Set(input.end_of_life.clone());
+    o.carbon_kg = Set(input.carbon_kg);
+    o.carbon_method = Set(input.carbon_method.clone());
+    o.carbon_source = Set(input.carbon_source.clone());
+    o.inclusive_production = Set(input.inclusive_production);
+    o.updated_at = Set(chrono::Utc::now());
+    o.update(&txn).await?;
+    offer_labels::Entity::delete_many()
+        .filter(offer_labels::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    for label in &input.labels {
+        offer_labels::ActiveModel {
+            offer_id: Set(offer_id),
+            label: Set(label.clone()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    offer_areas::Entity::delete_many()
+        .filter(offer_areas::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    let areas = delivery
+        .iter()
+        .map(|c| ("commune", c))
+        .chain(input.delivery_departments.iter().map(|d| ("department", d)));
+    for (kind, code) in areas {
+        offer_areas::ActiveModel {
+            offer_id: Set(offer_id),
+            kind: Set(kind.into()),
+            code: Set(code.clone()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    reindex(&txn, offer_id).await?;
+    crate::server::orgs::org_doc_changed(&txn, org.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Publishes, archives or takes back to draft. Publishing needs a CPV code (buyers find offers
+/// by them).
+pub async fn set_status(
+    db: &DatabaseConnection,
+    user_id: i32,
+    offer_id: i32,
+    status: &str,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let (offer, _) = offer_of_member(&txn, user_id, offer_id).await?;
+    let status = OfferStatus::parse(status).ok_or_else(|| {
+        AppError::Invalid(vec![FieldError::new("status", "validation.unknown_choice")])
+    })?;
+    if status == OfferStatus::Published {
+        let codes = offer_cpv::Entity::find()
+            .filter(offer_cpv::Column::OfferId.eq(offer_id))
+            .all(&txn)
+            .await?;
+        if codes.is_empty() {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "cpv",
+                "validation.cpv_needed",
+            )]));
+        }
+    }
+    let now = chrono::Utc::now();
+    let first_publication = status == OfferStatus::Published && offer.published_at.is_none();
+    let org_id = offer.organisation_id;
+    let mut o: offers::ActiveModel = offer.into();
+    o.status = Set(status.as_str().into());
+    o.updated_at = Set(now);
+    if first_publication {
+        o.published_at = Set(Some(now));
+    }
+    o.update(&txn).await?;
+    reindex(&txn, offer_id).await?;
+    crate::server::orgs::org_doc_changed(&txn, org_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes the offer and everything attached to it (its photos' files too), when `confirmed`
+/// (the member ticked the box). Returns its organisation's id (the page to go back to).
+pub async fn delete(
+    db: &DatabaseConnection,
+    media_dir: &std::path::Path,
+    user_id: i32,
+    offer_id: i32,
+    confirmed: bool,
+) -> Result<i32, AppError> {
+    let txn = begin_write(db).await?;
+    let (offer, org) = offer_of_member(&txn, user_id, offer_id).await?;
+    if !confirmed {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "confirm",
+            "offer.delete_confirm_needed",
+        )]));
+    }
+    // Children first: SQLite enforces the cascade only when foreign keys are switched on.
+    offer_cpv::Entity::delete_many()
+        .filter(offer_cpv::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    offer_labels::Entity::delete_many()
+        .filter(offer_labels::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    offer_areas::Entity::delete_many()
+        .filter(offer_areas::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    let photos: Vec<String> = crate::server::infra::entities::offer_photos::Entity::find()
+        .filter(crate::server::infra::entities::offer_photos::Column::OfferId.eq(offer_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.file_name)
+        .collect();
+    crate::server::infra::entities::offer_photos::Entity::delete_many()
+        .filter(crate::server::infra::entities::offer_photos::Column::OfferId.eq(offer_id))
+        .exec(&txn)
+        .await?;
+    // Its label applications go with it (by cascade), and their evidence files after the commit.
+    let evidence = crate::server::labels::files_of_offer(&txn, offer_id).await?;
+    offers::Entity::delete_by_id(offer.id).exec(&txn).await?;
+    reindex(&txn, offer_id).await?;
+    crate::server::orgs::org_doc_changed(&txn, org.id).await?;
+    txn.commit().await?;
+    crate::server::offers::photos::remove_files(media_dir, photos.iter().map(String::as_str));
+    crate::server::labels::remove_files(media_dir, evidence.iter().map(String::as_str));
+    Ok(org.id)
+}
+
+/// Adds a CPV code (a known one) to the offer.
+pub async fn add_cpv(
+    db: &DatabaseConnection,
+    user_id: i32,
+    offer_id: i32,
+    code: &str,
+) -> Result<(), AppError> {
+    let unknown = || AppError::Invalid(vec![FieldError::new("cpv", "validation.unknown_cpv")]);
+    let txn = begin_write(db).await?;
+    offer_of_member(&txn, user_id, offer_id).await?;
+    let code = crate::domain::cpv::normalise(code).ok_or_else(unknown)?;
+    cpv_codes::Entity::find_by_id(code.clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(unknown)?;
+    let present = offer_cpv::Entity::find_by_id((offer_id, code.clone()))
+        .one(&txn)
+        .await?;
+    if present.is_none() {
+        offer_cpv::ActiveModel {
+            offer_id: Set(offer_id),
+            cpv_code: Set(code),
+        }
+        .insert(&txn)
+        .await?;
+        touch(&txn, offer_id).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a CPV code from the offer.
+pub async fn remove_cpv(
+    db: &DatabaseConnection,
+    user_id: i32,
+    offer_id: i32,
+    code: &str,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    offer_of_member(&txn, user_id, offer_id).await?;
+    if let Some(code) = crate::domain::cpv::normalise(code) {
+        offer_cpv::Entity::delete_by_id((offer_id, code))
+            .exec(&txn)
+            .await?;
+        touch(&txn, offer_id).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn touch(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError> {
+    let o = offers::ActiveModel {
+        id: Set(offer_id),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    reindex(db, offer_id).await?;
+    crate::server::orgs::org_doc_changed(db, o.organisation_id).await
+}

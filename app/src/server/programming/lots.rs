@@ -1,0 +1,73 @@
+//! A planned procurement's lots, added and removed by its buyer's members.
+
+use super::*;
+
+/// Adds a lot (numbered after the last).
+pub async fn add_lot(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    title: &str,
+    cpv: &str,
+    estimate_min: &str,
+    estimate_max: &str,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let p = writable(&txn, caller, id).await?;
+    if !PlanStatus::parse(&p.status).is_some_and(|s| s.editable()) {
+        return Err(AppError::field("status", "plan.not_editable"));
+    }
+    let mut c = Checker::new();
+    let title = c.required("lot_title", title, MAX_TITLE);
+    let codes = cpv_list(&mut c, "lot_cpv", cpv);
+    let (lo, hi) = estimate(&mut c, "lot_", estimate_min, estimate_max);
+    c.finish()?;
+    known_cpv(&txn, "lot_cpv", &codes).await?;
+    let lots = plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.eq(id))
+        .all(&txn)
+        .await?;
+    if lots.len() >= MAX_LOTS {
+        return Err(AppError::Invalid(vec![FieldError::with_arg(
+            "lot_title",
+            "plan.too_many_lots",
+            MAX_LOTS,
+        )]));
+    }
+    plan_lots::ActiveModel {
+        plan_id: Set(id),
+        number: Set(lots.iter().map(|l| l.number).max().unwrap_or(0) + 1),
+        title: Set(title),
+        cpv: Set(codes.join(",")),
+        estimate_min: Set(lo),
+        estimate_max: Set(hi),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_lot(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    lot_id: i32,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let p = writable(&txn, caller, id).await?;
+    if !PlanStatus::parse(&p.status).is_some_and(|s| s.editable()) {
+        return Err(AppError::field("status", "plan.not_editable"));
+    }
+    let gone = plan_lots::Entity::delete_many()
+        .filter(plan_lots::Column::Id.eq(lot_id))
+        .filter(plan_lots::Column::PlanId.eq(id))
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    txn.commit().await?;
+    Ok(())
+}
