@@ -1,4 +1,8 @@
-//! Accounts on the server: the caller of a request and its rights, user queries, password reset.
+//! Accounts on the server: the caller of a request and its rights, the permission helpers of
+//! organisations, user queries, password reset.
+
+mod permissions;
+pub use permissions::member_business;
 
 use crate::domain::org::OrgKind;
 use crate::error::AppError;

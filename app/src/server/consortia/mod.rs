@@ -10,13 +10,13 @@ use crate::domain::org::OrgKind;
 use crate::domain::partners::ConsortiumKind;
 use crate::domain::validate::Checker;
 use crate::error::AppError;
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     consortia, consortium_members, consortium_messages, organisations, partner_requests, plans,
     users,
 };
-use crate::server::offers::member_business;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,

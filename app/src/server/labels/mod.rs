@@ -22,12 +22,12 @@ use crate::domain::label::{
     SchemeView, MAX_ANSWER, MAX_CRITERIA,
 };
 use crate::error::{AppError, FieldError};
+use crate::server::auth::member_business;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     label_answers, label_applications, label_criteria, label_events, label_evidence, label_schemes,
     offers, organisations, users,
 };
-use crate::server::offers::member_business;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,

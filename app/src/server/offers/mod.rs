@@ -16,12 +16,11 @@ use crate::domain::offer::{
     french_decimal, label_name, tenths, OfferEdit, OfferForm, OfferInput, OfferKind, OfferStatus,
     OfferSummary, PublicOffer,
 };
-use crate::domain::org::OrgKind;
 use crate::error::{AppError, FieldError};
+use crate::server::auth::member_business;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    communes, cpv_codes, memberships, offer_areas, offer_cpv, offer_labels, offers, organisations,
-    search_outbox,
+    communes, cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations, search_outbox,
 };
 use crate::server::orgs::resolve_commune;
 use sea_orm::{
@@ -29,32 +28,6 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use std::collections::BTreeMap;
-
-/// The business `org_id` if `user_id` is one of its active members (owner or not); refused
-/// otherwise, and for organisations that are not businesses (they have no catalogue).
-pub async fn member_business(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    org_id: i32,
-) -> Result<organisations::Model, AppError> {
-    let member = memberships::Entity::find()
-        .filter(memberships::Column::UserId.eq(user_id))
-        .filter(memberships::Column::OrganisationId.eq(org_id))
-        .filter(memberships::Column::Status.eq("active"))
-        .one(db)
-        .await?;
-    if member.is_none() {
-        return Err(AppError::Forbidden);
-    }
-    let org = organisations::Entity::find_by_id(org_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    if OrgKind::parse(&org.kind) != Some(OrgKind::Business) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(org)
-}
 
 /// The offer and its organisation, if `user_id` is an active member of it.
 async fn offer_of_member(

@@ -8,6 +8,7 @@ use crate::domain::partners::{
     RequestView,
 };
 use crate::error::AppError;
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
@@ -15,7 +16,6 @@ use crate::server::infra::entities::{
     users,
 };
 use crate::server::infra::mail::Mailer;
-use crate::server::offers::member_business;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,

@@ -15,13 +15,13 @@ use crate::domain::partners::{
 };
 use crate::domain::programming::PlanStatus;
 use crate::error::AppError;
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     communes, cpv_codes, organisations, partner_answers, partner_request_cpv,
     partner_request_labels, partner_requests, plan_lots, plans,
 };
-use crate::server::offers::member_business;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,

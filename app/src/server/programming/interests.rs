@@ -7,12 +7,12 @@ use crate::domain::contracts::Party;
 use crate::domain::programming::{InterestOptions, InterestView, PlanStatus, MAX_MESSAGE};
 use crate::domain::validate::Checker;
 use crate::error::AppError;
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     communes, offers, organisations, plan_interests, plan_lots, plans,
 };
-use crate::server::offers::member_business;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,

@@ -11,12 +11,12 @@ use crate::domain::sourcing::{
 };
 use crate::domain::validate::Checker;
 use crate::error::{AppError, FieldError};
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     organisations, sourcing_answers, sourcing_calls, sourcing_questions, sourcing_responses,
 };
-use crate::server::offers::member_business;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,

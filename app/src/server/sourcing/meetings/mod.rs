@@ -15,11 +15,11 @@ use crate::domain::sourcing::{
     MeetingSummary, MeetingView, MyMeetings, Placement, RegStatus, RegistrationView,
 };
 use crate::error::AppError;
+use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::{begin_locking, begin_write};
 use crate::server::infra::entities::{meeting_registrations, meetings, organisations, users};
 use crate::server::infra::mail::Mailer;
-use crate::server::offers::member_business;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
