@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod security;
-#[cfg(feature = "bench-tools")]
+// The generators' own tests run with every `cargo test`, the feature or not.
+#[cfg(any(test, feature = "bench-tools"))]
 pub mod tools;
 pub mod web;
