@@ -44,6 +44,7 @@ fmt:
 	cargo fmt --all
 
 lint:
+	python3 .ci/layout.py
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p server --all-targets --features bench-tools -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings

@@ -16,8 +16,11 @@ export async function ready(page: Page) {
   }
 }
 
-export async function goto(page: Page, path: string) {
-  await page.goto(path);
+/** Opens a page of the site and checks the status it answered with (200 unless the page is
+ * expected to refuse: 401, 403, 404…), then waits for it to be ready. */
+export async function goto(page: Page, path: string, status = 200) {
+  const res = await page.goto(path);
+  expect(res?.status(), `status of ${path}`).toBe(status);
   await ready(page);
 }
 

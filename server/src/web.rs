@@ -6,7 +6,7 @@ use app::i18n::{Lang, LANG_COOKIE};
 use app::server::infra::search::SearchIndex;
 use app::server::{
     infra::limits::LoginLimits, infra::mail::Mailer, infra::sessions::DbSessionStore,
-    infra::state::AppState,
+    state::AppState,
 };
 use app::{shell, App};
 use axum::{
@@ -204,6 +204,11 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         .merge(app::server::programming::http::upload_routes())
         .merge(app::server::labels::http::upload_routes())
         .with_state(state)
+        // A plain route's refusal (an AppError, a Refusal) becomes the site's page, in the
+        // caller's language; the API's own layer has written its JSON already.
+        .layer(middleware::from_fn(
+            app::server::infra::http::render_refusals,
+        ))
         .layer(middleware::from_fn(security::server_fn_error_status))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))

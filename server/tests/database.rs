@@ -167,3 +167,106 @@ async fn demo_seed_is_idempotent() {
         );
     }
 }
+
+/// Import runs that failed before the failure had two columns ("key|detail" in one) read as
+/// they did after the migration splits them, and read back joined after it is undone.
+#[tokio::test]
+async fn failed_import_runs_keep_their_reason_across_the_failure_migration() {
+    use app::server::infra::entities::imports;
+    use app::server::infra::migrations::Migrator;
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    use sea_orm::ConnectionTrait;
+    use sea_orm_migration::MigratorTrait;
+    for (backend, url) in backends("failure_migration").await {
+        let db = app::server::infra::db::connect(&url).await.unwrap();
+        let before = Migrator::migrations().len() as u32 - 1;
+        Migrator::up(&db, Some(before)).await.unwrap();
+        let joined = [
+            "import.error.xml|ligne 3 : balise <marche> non fermée",
+            "import.error.interrupted|",
+        ];
+        for (i, error) in joined.iter().enumerate() {
+            db.execute(
+                &Query::insert()
+                    .into_table(Alias::new("imports"))
+                    .columns(
+                        [
+                            "file_name",
+                            "status",
+                            "bytes_total",
+                            "bytes_read",
+                            "records",
+                            "accepted",
+                            "warned",
+                            "rejected",
+                            "report",
+                            "error",
+                            "started_at",
+                        ]
+                        .map(Alias::new),
+                    )
+                    .values_panic([
+                        format!("f{i}.xml").into(),
+                        "failed".into(),
+                        10.into(),
+                        10.into(),
+                        0.into(),
+                        0.into(),
+                        0.into(),
+                        0.into(),
+                        "{}".into(),
+                        (*error).into(),
+                        Expr::current_timestamp().into(),
+                    ])
+                    .to_owned(),
+            )
+            .await
+            .unwrap();
+        }
+        Migrator::up(&db, None).await.unwrap();
+        let runs = imports::Entity::find().all(&db).await.unwrap();
+        let stored: Vec<(Option<String>, Option<String>)> = runs
+            .iter()
+            .map(|r| (r.error.clone(), r.error_detail.clone()))
+            .collect();
+        assert_eq!(
+            stored,
+            vec![
+                (
+                    Some("import.error.xml".into()),
+                    Some("ligne 3 : balise <marche> non fermée".into())
+                ),
+                (Some("import.error.interrupted".into()), None),
+            ],
+            "{backend}"
+        );
+        let run = app::server::imports::decp::find_run(&db, runs[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            run.error,
+            Some(app::domain::decp::run::RunFailure::Read {
+                key: "import.error.xml".into(),
+                detail: "ligne 3 : balise <marche> non fermée".into()
+            }),
+            "{backend}"
+        );
+        Migrator::down(&db, Some(1)).await.unwrap();
+        let back = db
+            .query_all(
+                &Query::select()
+                    .column(Alias::new("error"))
+                    .from(Alias::new("imports"))
+                    .order_by(Alias::new("id"), sea_orm::Order::Asc)
+                    .to_owned(),
+            )
+            .await
+            .unwrap();
+        let back: Vec<String> = back
+            .iter()
+            .map(|row| row.try_get("", "error").unwrap())
+            .collect();
+        assert_eq!(back, joined, "{backend}");
+    }
+}

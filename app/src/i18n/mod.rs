@@ -1,6 +1,7 @@
 //! Interface language: French by default, English selectable. The choice lives in a `lang`
-//! cookie (set by the `/langue/{code}` route, so it works without JavaScript) and is read the
-//! same way on the server and in the browser, so hydration sees the same text.
+//! cookie (set by the `/langue/{code}` route, so it works without JavaScript); without it the
+//! browser's `Accept-Language` decides (`lang_of`). The browser reads the server's decision back
+//! from `<html lang>`, so hydration sees the same text.
 //! Strings are in `locales/*.yml`, compiled in by rust-i18n.
 
 use leptos::prelude::*;
@@ -84,28 +85,35 @@ pub fn tr(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
-/// The language of the current request (server) or page (browser).
+/// The site's one rule for the language of a request, pages, server functions, plain routes
+/// and the API alike: the `lang` cookie when the person chose one, else the browser's
+/// `Accept-Language` among ours, else French.
+#[cfg(feature = "ssr")]
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    use axum::http::header;
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    text(header::COOKIE)
+        .and_then(Lang::in_cookie_header)
+        .or_else(|| text(header::ACCEPT_LANGUAGE).map(Lang::from_accept_language))
+        .unwrap_or_default()
+}
+
+/// The language of the current request (server) or page (browser). The browser reads what the
+/// server decided, `<html lang>`, so hydration sees the same text whatever decided it.
 pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(axum::http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Lang::from_cookie_header)
-            })
+            .map(|parts| lang_of(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
-        use wasm_bindgen::JsCast;
         web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-            .and_then(|d| d.cookie().ok())
-            .map(|c| Lang::from_cookie_header(&c))
+            .and_then(|d| d.document_element())
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
             .unwrap_or_default()
     }
 }

@@ -17,10 +17,56 @@ pub struct ImportRun {
     pub rejected: i32,
     /// (rejected?, reason key, count), most frequent first.
     pub reasons: Vec<(bool, String, i32)>,
-    /// i18n key and the detail as found.
-    pub error: Option<(String, String)>,
+    /// Why it failed, when it did.
+    pub error: Option<RunFailure>,
     pub started_at: String,
     pub finished_at: Option<String>,
+}
+
+/// Why a run failed. Stored as its key (`imports.error`) and, for a file that could not be read
+/// on, what it said (`imports.error_detail`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunFailure {
+    /// The file could not be read on: the reader's reason (an i18n key) and what it found.
+    Read { key: String, detail: String },
+    /// The database refused a write (the server's log says why).
+    Database,
+    /// The process stopped during the run: no batch committed for a while.
+    Interrupted,
+}
+
+impl RunFailure {
+    pub const DATABASE: &'static str = "import.error.database";
+    pub const INTERRUPTED: &'static str = "import.error.interrupted";
+
+    /// The i18n key of the reason, as stored.
+    pub fn key(&self) -> &str {
+        match self {
+            RunFailure::Read { key, .. } => key,
+            RunFailure::Database => Self::DATABASE,
+            RunFailure::Interrupted => Self::INTERRUPTED,
+        }
+    }
+
+    /// What the file said, as stored (none for the others).
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            RunFailure::Read { detail, .. } if !detail.is_empty() => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// The failure of stored columns.
+    pub fn stored(key: &str, detail: Option<&str>) -> RunFailure {
+        match key {
+            Self::DATABASE => RunFailure::Database,
+            Self::INTERRUPTED => RunFailure::Interrupted,
+            key => RunFailure::Read {
+                key: key.to_string(),
+                detail: detail.unwrap_or_default().to_string(),
+            },
+        }
+    }
 }
 
 impl ImportRun {

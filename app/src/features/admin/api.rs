@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "admin/pending-orgs", input = GetUrl)]
 pub async fn pending_organisations() -> Result<Vec<PendingOrg>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     orgs::pending_verification(&state.db).await
@@ -15,7 +15,7 @@ pub async fn pending_organisations() -> Result<Vec<PendingOrg>, AppError> {
 
 #[server(prefix = "/api", endpoint = "admin/verify-org")]
 pub async fn verify_organisation(org_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let admin = caller.require_admin()?;
@@ -29,7 +29,7 @@ pub type Analyst = (String, String);
 
 #[server(prefix = "/api", endpoint = "admin/analysts", input = GetUrl)]
 pub async fn list_analysts() -> Result<Vec<Analyst>, AppError> {
-    use crate::server::{auth, auth::Caller, infra::state::AppState};
+    use crate::server::{auth, auth::Caller, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     Ok(auth::analysts(&state.db)
@@ -42,7 +42,7 @@ pub async fn list_analysts() -> Result<Vec<Analyst>, AppError> {
 /// Gives (`on` = "1") or takes the analyst's right to the account of `email`.
 #[server(prefix = "/api", endpoint = "admin/analyst")]
 pub async fn set_analyst(email: String, on: String) -> Result<(), AppError> {
-    use crate::server::{auth, auth::Caller, infra::state::AppState};
+    use crate::server::{auth, auth::Caller, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     auth::set_analyst(&state.db, &email, on == "1").await?;

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
 pub async fn my_alerts() -> Result<AlertsPage, AppError> {
-    use crate::server::{alerts, auth::Caller, infra::state::AppState};
+    use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::page(&state.db, caller.user()?.id).await
@@ -22,7 +22,7 @@ pub async fn save_search(
     name: String,
     frequency: String,
 ) -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, infra::state::AppState};
+    use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let kind = if kind.is_empty() {
@@ -45,7 +45,7 @@ pub async fn save_search(
 
 #[server(prefix = "/api", endpoint = "alerts/remove")]
 pub async fn remove_search(id: i32) -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, infra::state::AppState};
+    use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::remove(&state.db, caller.user()?.id, id).await?;
@@ -55,7 +55,7 @@ pub async fn remove_search(id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "alerts/read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
-    use crate::server::{alerts, auth::Caller, infra::state::AppState};
+    use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     alerts::mark_all_read(&state.db, caller.user()?.id).await?;

@@ -23,7 +23,7 @@ pub struct AnalyticsView {
 /// `query`: the page's query string (`de`, `a`, `metier`, `division`, `acheteur`, `procedure`).
 #[server(prefix = "/api", endpoint = "analytics/dashboard", input = GetUrl)]
 pub async fn get_dashboard(query: String) -> Result<AnalyticsView, AppError> {
-    use crate::server::{analytics, auth::Caller, infra::state::AppState};
+    use crate::server::{analytics, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (filters, finer) = analytics::filters_for(&caller, &query);
@@ -54,7 +54,7 @@ pub struct ShortageView {
 #[server(prefix = "/api", endpoint = "analytics/shortage", input = GetUrl)]
 pub async fn get_shortage(query: String) -> Result<ShortageView, AppError> {
     use crate::domain::analytics::dashboard::Filters;
-    use crate::server::{analytics, infra::state::AppState};
+    use crate::server::{analytics, state::AppState};
     let state = AppState::get()?;
     let trade = Filters::from_query(&query).trade;
     let snapshot = state.analytics.get(&state.db).await?;

@@ -36,7 +36,7 @@ pub async fn signup(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
-    use crate::server::{auth, infra::passwords, infra::state::AppState};
+    use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let mut c = Checker::new();
     let email = c.email("email", &email);
@@ -56,7 +56,7 @@ pub async fn signup(
 /// Signs in. Throttled per client address, and per account on failures (429).
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{auth, infra::passwords, infra::state::AppState};
+    use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let email = email.trim().to_lowercase();
     let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -102,7 +102,7 @@ pub async fn change_password(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
-    use crate::server::{auth, infra::passwords, infra::state::AppState};
+    use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let caller = auth::Caller::current().await?;
     let user = caller.user()?;
@@ -128,7 +128,7 @@ pub async fn change_password(
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
     use crate::i18n::tr;
-    use crate::server::{auth, infra::state::AppState};
+    use crate::server::{auth, state::AppState};
     let state = AppState::get()?;
     let mut c = Checker::new();
     let email = c.email("email", &email);
@@ -161,7 +161,7 @@ pub async fn reset_password(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::domain::validate::Checker;
-    use crate::server::{auth, infra::passwords, infra::state::AppState};
+    use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let mut c = Checker::new();
     let password = c.new_password("password", &password);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 async fn tell(org: i32, title: &str, url: &str, body: &str) {
-    if let Ok(state) = crate::server::infra::state::AppState::get() {
+    if let Ok(state) = crate::server::state::AppState::get() {
         crate::server::partners::answers::tell_members(
             &state.db,
             &state.mailer,
@@ -33,7 +33,7 @@ pub async fn create_consortium(
     #[server(default)] request_id: Option<i32>,
     #[server(default)] invite: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     let mut ids = Vec::new();
     for k in invite.keys() {
@@ -70,14 +70,14 @@ pub async fn create_consortium(
 
 #[server(prefix = "/api", endpoint = "consortia/get", input = GetUrl)]
 pub async fn consortium_get(id: i32) -> Result<ConsortiumView, AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     consortia::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "consortia/mine", input = GetUrl)]
 pub async fn my_consortia() -> Result<Vec<ConsortiumSummary>, AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     consortia::mine(&AppState::get()?.db, &caller).await
 }
@@ -89,7 +89,7 @@ pub async fn invite_to_consortium(
     role: String,
     #[server(default)] share: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     let org = consortia::invite(db, &caller, id, &siret, &role, &share).await?;
@@ -108,7 +108,7 @@ pub async fn invite_to_consortium(
 /// `decision` is "accept" or "decline".
 #[server(prefix = "/api", endpoint = "consortia/respond")]
 pub async fn respond_to_consortium(member_id: i32, decision: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     let accept = match decision.as_str() {
         "accept" => true,
@@ -137,7 +137,7 @@ pub async fn respond_to_consortium(member_id: i32, decision: String) -> Result<(
 
 #[server(prefix = "/api", endpoint = "consortia/stage")]
 pub async fn set_consortium_stage(id: i32, stage: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     consortia::set_stage(&AppState::get()?.db, &caller, id, &stage).await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/groupements/{id}?ok=stage"));
@@ -150,7 +150,7 @@ pub async fn set_member_share(
     role: String,
     #[server(default)] share: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     let id = consortia::set_share(&AppState::get()?.db, &caller, member_id, &role, &share).await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/groupements/{id}?ok=share"));
@@ -159,7 +159,7 @@ pub async fn set_member_share(
 
 #[server(prefix = "/api", endpoint = "consortia/post")]
 pub async fn post_consortium_message(id: i32, body: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, consortia, infra::state::AppState};
+    use crate::server::{auth::Caller, consortia, state::AppState};
     let caller = Caller::current().await?;
     let (name, from, others) = consortia::post(&AppState::get()?.db, &caller, id, &body).await?;
     for org in others {

@@ -7,9 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "contacts/request")]
 pub async fn request_contact(org_id: i32, to: i32, message: String) -> Result<(), AppError> {
-    use crate::server::{
-        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
-    };
+    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (id, from) = contacts::request(&state.db, &caller, org_id, to, &message).await?;
@@ -30,9 +28,7 @@ pub async fn request_contact(org_id: i32, to: i32, message: String) -> Result<()
 /// `decision` is "accept" or "refuse".
 #[server(prefix = "/api", endpoint = "contacts/decide")]
 pub async fn decide_contact(id: i32, decision: String) -> Result<(), AppError> {
-    use crate::server::{
-        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
-    };
+    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let accept = match decision.as_str() {
@@ -59,9 +55,7 @@ pub async fn decide_contact(id: i32, decision: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "contacts/post")]
 pub async fn post_contact_message(id: i32, body: String) -> Result<(), AppError> {
-    use crate::server::{
-        auth::Caller, contacts, infra::state::AppState, partners::answers::tell_members,
-    };
+    use crate::server::{auth::Caller, contacts, partners::answers::tell_members, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (other, from) = contacts::post(&state.db, &caller, id, &body).await?;
@@ -81,14 +75,14 @@ pub async fn post_contact_message(id: i32, body: String) -> Result<(), AppError>
 
 #[server(prefix = "/api", endpoint = "contacts/get", input = GetUrl)]
 pub async fn contact_get(id: i32) -> Result<ContactView, AppError> {
-    use crate::server::{auth::Caller, contacts, infra::state::AppState};
+    use crate::server::{auth::Caller, contacts, state::AppState};
     let caller = Caller::current().await?;
     contacts::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "contacts/mine", input = GetUrl)]
 pub async fn my_contacts() -> Result<Vec<ContactSummary>, AppError> {
-    use crate::server::{auth::Caller, contacts, infra::state::AppState};
+    use crate::server::{auth::Caller, contacts, state::AppState};
     let caller = Caller::current().await?;
     contacts::mine(&AppState::get()?.db, &caller).await
 }

@@ -18,7 +18,7 @@ pub struct Explorer {
 #[server(prefix = "/api", endpoint = "contracts/search", input = GetUrl)]
 pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
     use crate::domain::contracts::ContractFilters;
-    use crate::server::{contracts, infra::state::AppState};
+    use crate::server::{contracts, state::AppState};
     let state = AppState::get()?;
     let filters = ContractFilters::from_query(&query);
     let page = contracts::search(&state.db, &state.search, &filters).await?;
@@ -28,7 +28,7 @@ pub async fn search_contracts(query: String) -> Result<Explorer, AppError> {
 
 #[server(prefix = "/api", endpoint = "contracts/get", input = GetUrl)]
 pub async fn get_contract(id: i32) -> Result<ContractDetail, AppError> {
-    use crate::server::{contracts, infra::state::AppState};
+    use crate::server::{contracts, state::AppState};
     let state = AppState::get()?;
     contracts::detail(&state.db, id)
         .await?
@@ -52,7 +52,7 @@ async fn party(
     party: crate::domain::contracts::Party,
 ) -> Result<crate::domain::contracts::PartyStats, AppError> {
     use crate::domain::contracts::Party;
-    use crate::server::{contracts, infra::state::AppState};
+    use crate::server::{contracts, state::AppState};
     let id = match &party {
         Party::Buyer(s) | Party::Awardee(s) => s,
     };

@@ -10,7 +10,7 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "directory/search", input = GetUrl)]
 pub async fn search_directory(query: String) -> Result<DirectoryPage, AppError> {
     use crate::domain::directory::DirectoryFilters;
-    use crate::server::{directory, infra::state::AppState};
+    use crate::server::{directory, state::AppState};
     let state = AppState::get()?;
     let filters = DirectoryFilters::from_query(&query);
     Ok(directory::search(&state.db, &state.search, &filters).await?)

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "admin/imports", input = GetUrl)]
 pub async fn import_runs() -> Result<Vec<ImportRun>, AppError> {
-    use crate::server::{auth::Caller, imports::decp, infra::state::AppState};
+    use crate::server::{auth::Caller, imports::decp, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     decp::recent_runs(&state.db, 50)
@@ -17,7 +17,7 @@ pub async fn import_runs() -> Result<Vec<ImportRun>, AppError> {
 
 #[server(prefix = "/api", endpoint = "admin/import", input = GetUrl)]
 pub async fn import_run_status(id: i32) -> Result<ImportRun, AppError> {
-    use crate::server::{auth::Caller, imports::decp, infra::state::AppState};
+    use crate::server::{auth::Caller, imports::decp, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_admin()?;
     decp::find_run(&state.db, id)

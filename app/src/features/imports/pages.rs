@@ -168,8 +168,10 @@ fn RunDetail(run: ImportRun) -> impl IntoView {
         {running.then(|| view! {
             <p><a href=format!("/admin/imports/{}", run.id) class="button">{t("import.refresh")}</a></p>
         })}
-        {run.error.clone().map(|(key, detail)| view! {
-            <p class="alert alert--error" role="alert">{t(&key)} " " {detail}</p>
+        {run.error.clone().map(|failure| view! {
+            <p class="alert alert--error" role="alert">
+                {t(failure.key())} " " {failure.detail().unwrap_or_default().to_string()}
+            </p>
         })}
         <dl class="stats" data-test="import-counts">
             <div><dt>{t("import.records")}</dt><dd>{run.records}</dd></div>

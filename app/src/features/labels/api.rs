@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Referentials: every one for analysts (`all`), the open and closed ones for anyone.
 #[server(prefix = "/api", endpoint = "labels/schemes", input = GetUrl)]
 pub async fn label_schemes(all: bool) -> Result<Vec<SchemeSummary>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     if all {
         Caller::current().await?.require_analyst()?;
@@ -25,7 +25,7 @@ pub async fn label_schemes(all: bool) -> Result<Vec<SchemeSummary>, AppError> {
 /// editor, analysts only.
 #[server(prefix = "/api", endpoint = "labels/scheme", input = GetUrl)]
 pub async fn label_scheme(id: i32, edit: bool) -> Result<SchemeView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     if edit {
@@ -36,7 +36,7 @@ pub async fn label_scheme(id: i32, edit: bool) -> Result<SchemeView, AppError> {
 
 #[server(prefix = "/api", endpoint = "labels/scheme/create")]
 pub async fn create_label_scheme(form: SchemeForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let analyst = caller.require_analyst()?;
@@ -47,7 +47,7 @@ pub async fn create_label_scheme(form: SchemeForm) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "labels/scheme/update")]
 pub async fn update_label_scheme(id: i32, form: SchemeForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::update_scheme(&state.db, id, &form).await?;
@@ -61,7 +61,7 @@ pub async fn add_label_criterion(
     question: String,
     evidence: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::add_criterion(&state.db, id, &question, &evidence).await?;
@@ -73,7 +73,7 @@ pub async fn add_label_criterion(
 
 #[server(prefix = "/api", endpoint = "labels/criterion/remove")]
 pub async fn remove_label_criterion(id: i32, criterion_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::remove_criterion(&state.db, id, criterion_id).await?;
@@ -86,7 +86,7 @@ pub async fn remove_label_criterion(id: i32, criterion_id: i32) -> Result<(), Ap
 /// `status`: open or closed.
 #[server(prefix = "/api", endpoint = "labels/scheme/status")]
 pub async fn set_label_scheme_status(id: i32, status: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     labels::set_scheme_status(&state.db, id, &status).await?;
@@ -98,7 +98,7 @@ pub async fn set_label_scheme_status(id: i32, status: String) -> Result<(), AppE
 #[server(prefix = "/api", endpoint = "labels/queue", input = GetUrl)]
 pub async fn label_queue(status: String) -> Result<Vec<ApplicationSummary>, AppError> {
     use crate::domain::label::ApplicationStatus;
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
     let status = ApplicationStatus::parse(&status).unwrap_or(ApplicationStatus::Submitted);
@@ -108,7 +108,7 @@ pub async fn label_queue(status: String) -> Result<Vec<ApplicationSummary>, AppE
 /// A business's applications, for its members.
 #[server(prefix = "/api", endpoint = "labels/org", input = GetUrl)]
 pub async fn org_label_applications(org_id: i32) -> Result<OrgLabels, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::org_labels(&state.db, caller.user()?.id, org_id).await
@@ -117,7 +117,7 @@ pub async fn org_label_applications(org_id: i32) -> Result<OrgLabels, AppError> 
 /// Starts an application; `holder` is `org` (the business itself) or an offer's id.
 #[server(prefix = "/api", endpoint = "labels/apply")]
 pub async fn apply_for_label(org_id: i32, scheme_id: i32, holder: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let offer_id = match holder.as_str() {
@@ -136,7 +136,7 @@ pub async fn apply_for_label(org_id: i32, scheme_id: i32, holder: String) -> Res
 /// An application, for a member of its business or an analyst.
 #[server(prefix = "/api", endpoint = "labels/dossier", input = GetUrl)]
 pub async fn label_dossier(id: i32) -> Result<Dossier, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::dossier(&state.db, caller.user()?, id).await
@@ -148,7 +148,7 @@ pub async fn save_label_answers(
     id: i32,
     #[server(default)] answers: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::save_answers(&state.db, caller.user()?.id, id, &answers).await?;
@@ -158,7 +158,7 @@ pub async fn save_label_answers(
 
 #[server(prefix = "/api", endpoint = "labels/submit")]
 pub async fn submit_label_application(id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::submit(&state.db, caller.user()?.id, id).await?;
@@ -173,7 +173,7 @@ pub async fn withdraw_label_application(
     #[server(default)] reason: String,
     confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::withdraw(&state.db, caller.user()?.id, id, &reason, confirm.is_some()).await?;
@@ -188,7 +188,7 @@ pub async fn decide_label_application(
     action: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let analyst = caller.require_analyst()?;
@@ -199,7 +199,7 @@ pub async fn decide_label_application(
 
 #[server(prefix = "/api", endpoint = "labels/evidence/remove")]
 pub async fn remove_label_evidence(id: i32, evidence_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, labels};
+    use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     labels::remove_evidence(

@@ -18,7 +18,7 @@ pub struct OrgCatalogue {
 
 #[server(prefix = "/api", endpoint = "offers/list", input = GetUrl)]
 pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let (org, offers) = offers::list(&state.db, caller.user()?.id, org_id).await?;
@@ -32,7 +32,7 @@ pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
 /// Starts a draft offer, then opens its editor.
 #[server(prefix = "/api", endpoint = "offers/create")]
 pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let id = offers::create(&state.db, caller.user()?.id, org_id, &title, &kind).await?;
@@ -42,7 +42,7 @@ pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<()
 
 #[server(prefix = "/api", endpoint = "offers/edit", input = GetUrl)]
 pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::for_edit(&state.db, caller.user()?.id, id).await
@@ -50,7 +50,7 @@ pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
 
 #[server(prefix = "/api", endpoint = "offers/update")]
 pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::update(&state.db, caller.user()?.id, id, form).await?;
@@ -61,7 +61,7 @@ pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
 /// `status`: draft, published or archived.
 #[server(prefix = "/api", endpoint = "offers/status")]
 pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::set_status(&state.db, caller.user()?.id, id, &status).await?;
@@ -72,7 +72,7 @@ pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
 /// Deletes the offer; `confirm` (a ticked checkbox) must say the member means it.
 #[server(prefix = "/api", endpoint = "offers/delete")]
 pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let org = offers::delete(
@@ -89,7 +89,7 @@ pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppErr
 
 #[server(prefix = "/api", endpoint = "offers/cpv/add")]
 pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::add_cpv(&state.db, caller.user()?.id, id, &code).await?;
@@ -99,7 +99,7 @@ pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "offers/cpv/remove")]
 pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers};
+    use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     offers::remove_cpv(&state.db, caller.user()?.id, id, &code).await?;
@@ -110,7 +110,7 @@ pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
 /// The CPV picker: codes whose label holds every word of `q`, or the children of `parent`.
 #[server(prefix = "/api", endpoint = "cpv/pick", input = GetUrl)]
 pub async fn pick_cpv(q: String, parent: String) -> Result<CpvPicker, AppError> {
-    use crate::server::{infra::cpv, infra::state::AppState};
+    use crate::server::{infra::cpv, state::AppState};
     let state = AppState::get()?;
     cpv::pick(&state.db, &q, &parent)
         .await
@@ -120,7 +120,7 @@ pub async fn pick_cpv(q: String, parent: String) -> Result<CpvPicker, AppError> 
 /// A published offer (anyone).
 #[server(prefix = "/api", endpoint = "offers/get", input = GetUrl)]
 pub async fn get_offer(id: i32) -> Result<PublicOffer, AppError> {
-    use crate::server::{infra::state::AppState, offers};
+    use crate::server::{offers, state::AppState};
     let state = AppState::get()?;
     offers::public(&state.db, id)
         .await?
@@ -133,7 +133,7 @@ pub async fn search_catalogue(
     query: String,
 ) -> Result<crate::domain::catalogue::CataloguePage, AppError> {
     use crate::domain::catalogue::CatalogueFilters;
-    use crate::server::{infra::state::AppState, offers::catalogue};
+    use crate::server::{offers::catalogue, state::AppState};
     let state = AppState::get()?;
     let filters = CatalogueFilters::from_query(&query);
     Ok(catalogue::search(&state.db, &state.search, &filters).await?)
@@ -142,7 +142,7 @@ pub async fn search_catalogue(
 /// "Who can supply this?" for a CPV code (8 digits, with or without its check digit).
 #[server(prefix = "/api", endpoint = "catalogue/suppliers", input = GetUrl)]
 pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Suppliers, AppError> {
-    use crate::server::{infra::state::AppState, offers::catalogue};
+    use crate::server::{offers::catalogue, state::AppState};
     let state = AppState::get()?;
     catalogue::suppliers(&state.db, &state.search, &cpv)
         .await?
@@ -152,7 +152,7 @@ pub async fn cpv_suppliers(cpv: String) -> Result<crate::domain::catalogue::Supp
 /// Removes one of the offer's photos.
 #[server(prefix = "/api", endpoint = "offers/photo/delete")]
 pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, offers::photos};
+    use crate::server::{auth::Caller, offers::photos, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     photos::remove(&state.db, &state.media_dir, caller.user()?.id, id, photo_id).await?;

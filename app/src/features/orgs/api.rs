@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/api", endpoint = "orgs/mine", input = GetUrl)]
 pub async fn my_organisations() -> Result<Vec<MyOrg>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     orgs::of_user(&state.db, caller.user()?.id).await
@@ -17,7 +17,7 @@ pub async fn my_organisations() -> Result<Vec<MyOrg>, AppError> {
 /// waits for an admin's verification.
 #[server(prefix = "/api", endpoint = "orgs/create")]
 pub async fn create_organisation(form: OrgForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let user = caller.user()?;
@@ -31,7 +31,7 @@ pub async fn create_organisation(form: OrgForm) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "orgs/join")]
 pub async fn join_organisation(siret: String) -> Result<(), AppError> {
     use crate::domain::siret::{Siret, SiretError};
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let user = caller.user()?;
@@ -51,7 +51,7 @@ pub async fn join_organisation(siret: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "orgs/pending-members", input = GetUrl)]
 pub async fn pending_members() -> Result<Vec<PendingMember>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     orgs::pending_members(&state.db, caller.user()?.id).await
@@ -60,7 +60,7 @@ pub async fn pending_members() -> Result<Vec<PendingMember>, AppError> {
 /// An owner accepts or refuses a join request.
 #[server(prefix = "/api", endpoint = "orgs/decide-member")]
 pub async fn decide_member(membership_id: i32, accept: bool) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     orgs::decide_member(&state.db, caller.user()?.id, membership_id, accept).await?;
@@ -71,7 +71,7 @@ pub async fn decide_member(membership_id: i32, accept: bool) -> Result<(), AppEr
 /// The public profile of an organisation of the directory (anyone, signed in or not).
 #[server(prefix = "/api", endpoint = "orgs/profile", input = GetUrl)]
 pub async fn org_profile(id: i32) -> Result<crate::domain::org::PublicProfile, AppError> {
-    use crate::server::{infra::state::AppState, orgs};
+    use crate::server::{orgs, state::AppState};
     let state = AppState::get()?;
     orgs::public_profile(&state.db, id)
         .await?
@@ -81,7 +81,7 @@ pub async fn org_profile(id: i32) -> Result<crate::domain::org::PublicProfile, A
 /// The organisation's current values, for its owner.
 #[server(prefix = "/api", endpoint = "orgs/edit", input = GetUrl)]
 pub async fn organisation_for_edit(id: i32) -> Result<crate::domain::org::OrgEdit, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     orgs::for_edit(&state.db, caller.user()?.id, id).await
@@ -90,7 +90,7 @@ pub async fn organisation_for_edit(id: i32) -> Result<crate::domain::org::OrgEdi
 /// An owner changes the organisation's profile (its SIRET and kind stay as they are).
 #[server(prefix = "/api", endpoint = "orgs/update")]
 pub async fn update_organisation(id: i32, form: OrgForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, orgs};
+    use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     orgs::update(&state.db, caller.user()?.id, id, form).await?;

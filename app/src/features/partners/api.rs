@@ -11,13 +11,13 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "partners/board", input = GetUrl)]
 pub async fn partners_board(query: String) -> Result<BoardPage, AppError> {
     use crate::domain::partners::BoardFilters;
-    use crate::server::{infra::state::AppState, partners};
+    use crate::server::{partners, state::AppState};
     partners::board_page(&AppState::get()?.db, &BoardFilters::from_query(&query)).await
 }
 
 #[server(prefix = "/api", endpoint = "partners/get", input = GetUrl)]
 pub async fn partner_request(id: i32) -> Result<RequestView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners::answers};
+    use crate::server::{auth::Caller, partners::answers, state::AppState};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     let mut v = answers::view(db, &caller, id).await?;
@@ -34,14 +34,14 @@ pub async fn partner_form_context(
     #[server(default)] lot_id: Option<i32>,
     #[server(default)] request_id: Option<i32>,
 ) -> Result<FormContext, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let caller = Caller::current().await?;
     partners::form_context(&AppState::get()?.db, &caller, plan_id, lot_id, request_id).await
 }
 
 #[server(prefix = "/api", endpoint = "partners/create")]
 pub async fn create_partner_request(org_id: i32, form: RequestForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let caller = Caller::current().await?;
     let id = partners::create(&AppState::get()?.db, &caller, org_id, &form).await?;
     leptos_axum::redirect(&format!("/groupements/{id}?ok=created"));
@@ -50,7 +50,7 @@ pub async fn create_partner_request(org_id: i32, form: RequestForm) -> Result<()
 
 #[server(prefix = "/api", endpoint = "partners/update")]
 pub async fn update_partner_request(id: i32, form: RequestForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let caller = Caller::current().await?;
     partners::update(&AppState::get()?.db, &caller, id, &form).await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/groupements/{id}?ok=saved"));
@@ -60,7 +60,7 @@ pub async fn update_partner_request(id: i32, form: RequestForm) -> Result<(), Ap
 /// `open` is "oui" to open again, anything else to close.
 #[server(prefix = "/api", endpoint = "partners/open")]
 pub async fn set_partner_request_open(id: i32, open: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let caller = Caller::current().await?;
     let open = open == "oui";
     partners::set_open(&AppState::get()?.db, &caller, id, open).await?;
@@ -77,7 +77,7 @@ pub async fn answer_partner_request(
     org_id: i32,
     form: AnswerForm,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let is_new = partners::answers::answer(&state.db, &caller, id, org_id, &form).await?;
@@ -111,7 +111,7 @@ pub async fn answer_partner_request(
 /// `decision` is "accept" or "decline".
 #[server(prefix = "/api", endpoint = "partners/decide")]
 pub async fn decide_partner_answer(answer_id: i32, decision: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let accept = match decision.as_str() {
@@ -144,7 +144,7 @@ pub async fn decide_partner_answer(answer_id: i32, decision: String) -> Result<(
 /// Proposed partners for a request, for its poster.
 #[server(prefix = "/api", endpoint = "partners/proposals", input = GetUrl)]
 pub async fn request_proposals(id: i32) -> Result<ProposalsView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners::matching};
+    use crate::server::{auth::Caller, partners::matching, state::AppState};
     let caller = Caller::current().await?;
     caller.user()?;
     matching::for_request(&AppState::get()?.db, &caller, id).await
@@ -156,7 +156,7 @@ pub async fn plan_proposals(
     plan_id: i32,
     #[server(default)] firm: Option<i32>,
 ) -> Result<ProposalsView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners::matching};
+    use crate::server::{auth::Caller, partners::matching, state::AppState};
     let caller = Caller::current().await?;
     if firm.is_some() {
         caller.user()?;
@@ -167,7 +167,7 @@ pub async fn plan_proposals(
 /// The requests of the caller's firms.
 #[server(prefix = "/api", endpoint = "partners/mine", input = GetUrl)]
 pub async fn my_partner_requests() -> Result<Vec<RequestSummary>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, partners};
+    use crate::server::{auth::Caller, partners, state::AppState};
     let caller = Caller::current().await?;
     partners::of_caller(&AppState::get()?.db, &caller).await
 }

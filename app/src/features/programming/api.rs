@@ -19,14 +19,14 @@ pub struct BuyerProgramme {
 #[server(prefix = "/api", endpoint = "plans/list", input = GetUrl)]
 pub async fn plans_list(query: String) -> Result<PlanPage, AppError> {
     use crate::domain::programming::PlanFilters;
-    use crate::server::{infra::state::AppState, programming};
+    use crate::server::{programming, state::AppState};
     let state = AppState::get()?;
     programming::list(&state.db, &PlanFilters::from_query(&query)).await
 }
 
 #[server(prefix = "/api", endpoint = "plans/get", input = GetUrl)]
 pub async fn plan_get(id: i32) -> Result<PlanView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     programming::view(&state.db, &caller, id).await
@@ -34,7 +34,7 @@ pub async fn plan_get(id: i32) -> Result<PlanView, AppError> {
 
 #[server(prefix = "/api", endpoint = "plans/mine", input = GetUrl)]
 pub async fn my_buyer_plans(org_id: i32) -> Result<BuyerProgramme, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -48,7 +48,7 @@ pub async fn my_buyer_plans(org_id: i32) -> Result<BuyerProgramme, AppError> {
 
 #[server(prefix = "/api", endpoint = "plans/create")]
 pub async fn create_plan(org_id: i32, form: PlanForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let id = programming::create(&state.db, &caller, org_id, &form).await?;
@@ -64,7 +64,7 @@ pub async fn create_plan(org_id: i32, form: PlanForm) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "plans/edit", input = GetUrl)]
 pub async fn plan_for_edit(id: i32) -> Result<PlanEdit, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -73,7 +73,7 @@ pub async fn plan_for_edit(id: i32) -> Result<PlanEdit, AppError> {
 
 #[server(prefix = "/api", endpoint = "plans/update")]
 pub async fn update_plan(id: i32, form: PlanForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -90,7 +90,7 @@ pub async fn set_plan_status(
     #[server(default)] tender_url: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -111,7 +111,7 @@ pub async fn set_plan_status(
 /// The contract an awarded procurement is linked to, and those it may be.
 #[server(prefix = "/api", endpoint = "plans/award", input = GetUrl)]
 pub async fn plan_award(id: i32) -> Result<crate::domain::programming::AwardLink, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -124,7 +124,7 @@ pub async fn link_plan_contract(
     id: i32,
     #[server(default)] contract: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -145,7 +145,7 @@ pub async fn link_plan_contract(
 /// Deletes an imported draft the buyer does not keep.
 #[server(prefix = "/api", endpoint = "plans/draft/delete")]
 pub async fn delete_draft(id: i32, #[server(default)] confirm: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -169,7 +169,7 @@ pub async fn add_plan_lot(
     #[server(default)] estimate_min: String,
     #[server(default)] estimate_max: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -189,7 +189,7 @@ pub async fn add_plan_lot(
 
 #[server(prefix = "/api", endpoint = "plans/lot/remove")]
 pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming};
+    use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
@@ -205,7 +205,7 @@ pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
 pub async fn interest_options(
     plan_id: i32,
 ) -> Result<crate::domain::programming::InterestOptions, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming::interests};
+    use crate::server::{auth::Caller, programming::interests, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     interests::options(&state.db, &caller, plan_id).await
@@ -221,7 +221,7 @@ pub async fn signal_interest(
     #[server(default)] message: String,
     #[server(default)] offers: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming::interests};
+    use crate::server::{auth::Caller, programming::interests, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let user = caller.user()?;
@@ -234,7 +234,7 @@ pub async fn signal_interest(
 
 #[server(prefix = "/api", endpoint = "plans/interest/remove")]
 pub async fn withdraw_interest(id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming::interests};
+    use crate::server::{auth::Caller, programming::interests, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let plan = interests::withdraw(&state.db, caller.user()?.id, id).await?;
@@ -249,7 +249,7 @@ pub async fn withdraw_interest(id: i32) -> Result<(), AppError> {
 pub async fn plan_interests(
     plan_id: i32,
 ) -> Result<Vec<crate::domain::programming::InterestView>, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, programming::interests};
+    use crate::server::{auth::Caller, programming::interests, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;

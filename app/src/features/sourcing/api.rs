@@ -13,19 +13,19 @@ use std::collections::BTreeMap;
 
 #[server(prefix = "/api", endpoint = "sourcing/home", input = GetUrl)]
 pub async fn get_sourcing_home() -> Result<SourcingHome, AppError> {
-    use crate::server::{infra::state::AppState, sourcing};
+    use crate::server::{sourcing, state::AppState};
     sourcing::home(&AppState::get()?.db).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/plan", input = GetUrl)]
 pub async fn get_plan_sourcing(plan_id: i32) -> Result<PlanSourcing, AppError> {
-    use crate::server::{infra::state::AppState, sourcing};
+    use crate::server::{sourcing, state::AppState};
     sourcing::of_plan(&AppState::get()?.db, plan_id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/board", input = GetUrl)]
 pub async fn sourcing_board(org_id: i32) -> Result<Board, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing};
+    use crate::server::{auth::Caller, sourcing, state::AppState};
     let caller = Caller::current().await?;
     caller.user()?;
     sourcing::board(&AppState::get()?.db, &caller, org_id).await
@@ -39,7 +39,7 @@ pub async fn create_call(
     deadline_day: String,
     deadline_time: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     let id = calls::create(
@@ -64,7 +64,7 @@ pub async fn update_call(
     deadline_day: String,
     deadline_time: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     calls::update(
@@ -85,14 +85,14 @@ pub async fn update_call(
 
 #[server(prefix = "/api", endpoint = "sourcing/call/get", input = GetUrl)]
 pub async fn call_get(id: i32) -> Result<CallView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     calls::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/call/edit", input = GetUrl)]
 pub async fn call_for_edit(id: i32) -> Result<CallEdit, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     calls::for_edit(&AppState::get()?.db, &caller, id).await
 }
@@ -105,7 +105,7 @@ pub async fn add_question(
     #[server(default)] choices: String,
     #[server(default)] required: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     let db = &AppState::get()?.db;
     calls::add_question(
@@ -126,7 +126,7 @@ pub async fn add_question(
 
 #[server(prefix = "/api", endpoint = "sourcing/call/question/remove")]
 pub async fn remove_question(id: i32, question_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     calls::remove_question(&AppState::get()?.db, &caller, id, question_id).await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
@@ -137,7 +137,7 @@ pub async fn remove_question(id: i32, question_id: i32) -> Result<(), AppError> 
 
 #[server(prefix = "/api", endpoint = "sourcing/call/open")]
 pub async fn open_call(id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     calls::open(&AppState::get()?.db, &caller, id).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/appels/{id}?ok=opened"));
@@ -146,7 +146,7 @@ pub async fn open_call(id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "sourcing/call/publish")]
 pub async fn publish_summary(id: i32, summary: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     calls::publish(&AppState::get()?.db, &caller, id, &summary).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/appels/{id}?ok=published"));
@@ -160,7 +160,7 @@ pub async fn answer_call(
     org_id: i32,
     #[server(default)] answers: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::calls};
+    use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     calls::answer(&AppState::get()?.db, user.id, id, org_id, &answers).await?;
@@ -172,7 +172,7 @@ pub async fn answer_call(
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/create")]
 pub async fn create_meeting(plan_id: i32, form: MeetingForm) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let id = meetings::create(&AppState::get()?.db, &caller, plan_id, &form).await?;
     leptos_axum::redirect(&format!("/compte/sourcage/reunions/{id}?ok=created"));
@@ -181,14 +181,14 @@ pub async fn create_meeting(plan_id: i32, form: MeetingForm) -> Result<(), AppEr
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/get", input = GetUrl)]
 pub async fn meeting_get(id: i32) -> Result<MeetingView, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     meetings::view(&AppState::get()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/admin", input = GetUrl)]
 pub async fn meeting_for_buyer(id: i32) -> Result<MeetingAdmin, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     meetings::for_buyer(&AppState::get()?.db, &caller, id).await
 }
@@ -200,7 +200,7 @@ pub async fn register_meeting(
     org_id: i32,
     #[server(default)] slot: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let slot = match slot.trim() {
@@ -220,7 +220,7 @@ pub async fn register_meeting(
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/unregister")]
 pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let state = AppState::get()?;
@@ -236,7 +236,7 @@ pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "sourcing/meeting/cancel")]
 pub async fn cancel_meeting(id: i32, #[server(default)] note: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let state = AppState::get()?;
     meetings::cancel_meeting(
@@ -256,7 +256,7 @@ pub async fn cancel_meeting(id: i32, #[server(default)] note: String) -> Result<
 
 #[server(prefix = "/api", endpoint = "sourcing/mine", input = GetUrl)]
 pub async fn list_my_meetings() -> Result<MyMeetings, AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let state = AppState::get()?;
@@ -266,7 +266,7 @@ pub async fn list_my_meetings() -> Result<MyMeetings, AppError> {
 /// A new address for the person's calendar feed (the previous one stops working).
 #[server(prefix = "/api", endpoint = "sourcing/calendar-token")]
 pub async fn new_calendar_token() -> Result<(), AppError> {
-    use crate::server::{auth::Caller, infra::state::AppState, sourcing::meetings};
+    use crate::server::{auth::Caller, sourcing::meetings, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
     meetings::new_calendar_token(&AppState::get()?.db, user.id).await?;

@@ -13,6 +13,7 @@ use crate::server::infra::entities::{
     notifications, organisations, plan_cpv, plan_labels, plans, saved_searches, users,
 };
 use crate::server::infra::mail::Mailer;
+use crate::server::infra::notifications::notify;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -275,24 +276,6 @@ async fn emails_of(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect())
-}
-
-pub(crate) async fn notify(
-    db: &DatabaseConnection,
-    user_id: i32,
-    title: &str,
-    url: &str,
-) -> Result<(), AppError> {
-    notifications::ActiveModel {
-        user_id: Set(user_id),
-        title: Set(title.chars().take(300).collect()),
-        url: Set(url.into()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// Checks a new planned procurement against every instant alert: each owner with a matching

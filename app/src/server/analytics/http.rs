@@ -1,9 +1,10 @@
 //! The dashboards' download: one table as CSV.
 
-use crate::server::infra::state::AppState;
+use crate::error::AppError;
+use crate::server::{auth::Caller, infra::http::Refusal, state::AppState};
 use axum::{
     extract::{RawQuery, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
 };
 
@@ -12,49 +13,28 @@ use axum::{
 /// table and the buyer filter are for analysts and buyers).
 pub async fn analytics_csv(
     State(state): State<AppState>,
-    session: tower_sessions::Session,
+    caller: Caller,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, Refusal> {
     use crate::domain::analytics::tables::{self, Cell};
-    use crate::server::{analytics, auth::Caller, auth::USER_ID_KEY};
+    use crate::server::analytics;
     let lang = crate::server::infra::http::lang(&headers);
-    let fail = |status: StatusCode, key: &str| (status, crate::i18n::tr(lang, key)).into_response();
     let query = query.unwrap_or_default();
     let name = crate::domain::query::first(&crate::domain::query::pairs(&query), "tableau")
         .unwrap_or_default();
     if !tables::NAMES.contains(&name.as_str()) {
-        return fail(StatusCode::NOT_FOUND, "error.not_found");
+        return Err(AppError::NotFound.into());
     }
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let caller = match user_id {
-        Some(id) => match Caller::for_user(&state.db, id).await {
-            Ok(c) => c,
-            Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
-        },
-        None => Caller::anonymous(),
-    };
     let (filters, finer) = analytics::filters_for(&caller, &query);
     if name == "acheteurs" && !finer {
-        let status = if user_id.is_some() {
-            StatusCode::FORBIDDEN
-        } else {
-            StatusCode::UNAUTHORIZED
-        };
-        let key = if user_id.is_some() {
-            "error.forbidden"
-        } else {
-            "error.unauthenticated"
-        };
-        return fail(status, key);
+        caller.user()?;
+        return Err(AppError::Forbidden.into());
     }
-    let snapshot = match state.analytics.get(&state.db).await {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("analytics snapshot failed: {e}");
-            return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal");
-        }
-    };
+    let snapshot = state.analytics.get(&state.db).await.map_err(|e| {
+        tracing::error!("analytics snapshot failed: {e}");
+        AppError::Internal
+    })?;
     let english = lang == crate::i18n::Lang::En;
     let table = if name == "tensions" {
         let ranked = analytics::tensions(&snapshot, filters.trade.as_deref());
@@ -63,7 +43,7 @@ pub async fn analytics_csv(
         let d = analytics::dashboard(&snapshot, &filters, english, finer);
         match tables::table(&d, &name) {
             Some(t) => t,
-            None => return fail(StatusCode::NOT_FOUND, "error.not_found"),
+            None => return Err(AppError::NotFound.into()),
         }
     };
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -92,11 +72,11 @@ pub async fn analytics_csv(
     }
     let body = match (ok, w.into_inner()) {
         (true, Ok(bytes)) => bytes,
-        _ => return fail(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+        _ => return Err(AppError::Internal.into()),
     };
     let mut out = "\u{feff}".as_bytes().to_vec();
     out.extend(body);
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -107,7 +87,7 @@ pub async fn analytics_csv(
         ],
         out,
     )
-        .into_response()
+        .into_response())
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.

@@ -1,12 +1,12 @@
 //! `/api/v1/marches`: past contracts (the explorer's list and a contract's record).
 
-use super::{check_query, lang, page, path_id, site_url, ApiError, Page, Served};
+use super::{check_query, page, path_id, site_url, ApiError, Page, Served};
 use crate::domain::api::euros;
 use crate::domain::contracts::{ContractFilters, Sort, PER_PAGE};
-use crate::server::{contracts, infra::state::AppState};
+use crate::server::infra::http::Refusal;
+use crate::server::{contracts, state::AppState};
 use axum::{
     extract::{Path, RawQuery, State},
-    http::HeaderMap,
     response::Response,
 };
 use serde::Serialize;
@@ -151,20 +151,16 @@ pub struct ContractRecord {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let (lang, raw) = (lang(&headers), raw.unwrap_or_default());
+) -> Result<Response, Refusal> {
+    let raw = raw.unwrap_or_default();
     let filters = ContractFilters::from_query(&raw);
-    let asked = match check_query(lang, PATH, &raw, &filters.to_query(1), |k, v| {
+    let asked = check_query(PATH, &raw, &filters.to_query(1), |k, v| {
         k == "tri" && Sort::from_code(v).is_some()
-    }) {
-        Ok(p) => p,
-        Err(res) => return *res,
-    };
+    })?;
     let found = match contracts::search(&state.db, &state.search, &filters).await {
         Ok(f) => f,
-        Err(e) => return super::internal(lang, "contracts", e),
+        Err(e) => return Err(super::internal("contracts", e)),
     };
     let data = found
         .rows
@@ -191,7 +187,7 @@ pub async fn list(
         total: found.total,
         per_page: PER_PAGE,
     };
-    page(lang, &state.public_url, PATH, &raw, asked, served, data)
+    page(&state.public_url, PATH, &raw, asked, served, data)
 }
 
 /// Un marché, avec ses titulaires et ses modifications.
@@ -208,20 +204,15 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let lang = lang(&headers);
-    let id = match path_id(lang, &id) {
-        Ok(id) => id,
-        Err(res) => return *res,
-    };
+) -> Result<Response, Refusal> {
+    let id = path_id(&id)?;
     let d = match contracts::detail(&state.db, id).await {
         Ok(Some(d)) => d,
-        Ok(None) => return super::not_found(lang),
-        Err(e) => return super::internal(lang, "contract", e),
+        Ok(None) => return Err(super::not_found()),
+        Err(e) => return Err(super::internal("contract", e)),
     };
-    super::json(&ContractRecord {
+    Ok(super::json(&ContractRecord {
         url: site_url(&state, &format!("/marches/{}", d.id)),
         id: d.id,
         uid: d.uid,
@@ -270,5 +261,5 @@ pub async fn one(
                 amount_eur: m.amount_cents.map(euros),
             })
             .collect(),
-    })
+    }))
 }

@@ -13,8 +13,10 @@ pub mod orgs;
 pub mod plans;
 
 use crate::domain::api as rules;
+use crate::error::AppError;
 use crate::i18n::{tr, Lang};
-use crate::server::infra::state::AppState;
+use crate::server::infra::http::Refusal;
+use crate::server::state::AppState;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -136,18 +138,7 @@ pub struct ErrorBody {
 
 /// The caller's language: the site's cookie when a browser has one, else `Accept-Language`.
 pub fn lang(headers: &HeaderMap) -> Lang {
-    let chosen = headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(Lang::in_cookie_header);
-    if let Some(lang) = chosen {
-        return lang;
-    }
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default()
+    crate::i18n::lang_of(headers)
 }
 
 fn with_common_headers(mut res: Response, cache: &'static str) -> Response {
@@ -223,48 +214,42 @@ fn error_saying(
     )
 }
 
-pub fn internal(lang: Lang, what: &str, e: impl std::fmt::Display) -> Response {
+/// A failure of the API's reading, logged; the caller reads "internal error".
+pub fn internal(what: &str, e: impl std::fmt::Display) -> Refusal {
     tracing::error!("API {what} failed: {e}");
-    error(
-        lang,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "error.internal",
-        None,
-    )
+    AppError::Internal.into()
 }
 
-pub fn not_found(lang: Lang) -> Response {
-    error(
-        lang,
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "api.error.not_found",
-        None,
-    )
+/// No record of that id (or no such page): the API's own message.
+pub fn not_found() -> Refusal {
+    Refusal::new(StatusCode::NOT_FOUND, "api.error.not_found")
+}
+
+/// Writes a refusal of the API as its JSON error, in the caller's language (the site's pages
+/// write theirs as a page: `infra::http::render_refusals`).
+pub async fn json_refusals(req: Request, next: Next) -> Response {
+    let lang = lang(req.headers());
+    let res = next.run(req).await;
+    match res.extensions().get::<Refusal>() {
+        Some(r) => error_saying(r.status, r.code, r.message(lang), r.parameter.as_deref()),
+        None => res,
+    }
 }
 
 /// Checks a list's query string against what `path` documents and what its filters kept
 /// (`kept`, their `to_query`); the page asked for, or the 400 that names the parameter.
 pub fn check_query(
-    lang: Lang,
     path: &str,
     raw: &str,
     kept: &str,
     default_ok: impl Fn(&str, &str) -> bool,
-) -> Result<u64, Box<Response>> {
+) -> Result<u64, Refusal> {
     let allowed: Vec<&str> = PARAMETERS
         .get(path)
         .map(|names| names.iter().map(String::as_str).collect())
         .unwrap_or_default();
     rules::check(raw, &allowed, kept, default_ok).map_err(|p| {
-        Box::new(error(
-            lang,
-            StatusCode::BAD_REQUEST,
-            p.code(),
-            p.message_key(),
-            Some(p.parameter()),
-        ))
+        Refusal::new(StatusCode::BAD_REQUEST, p.message_key()).parameter(p.code(), p.parameter())
     })
 }
 
@@ -280,21 +265,17 @@ pub struct Served {
 /// the pages around, or a 404 when the list has no such page (the site shows its last page
 /// instead; a program is told).
 pub fn page<T: ToSchema + Serialize>(
-    lang: Lang,
     public_url: &str,
     path: &str,
     raw: &str,
     asked: u64,
     served: Served,
     data: Vec<T>,
-) -> Response {
+) -> Result<Response, Refusal> {
     if asked != served.page {
-        return error(
-            lang,
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "api.error.no_such_page",
-            Some("page"),
+        return Err(
+            Refusal::new(StatusCode::NOT_FOUND, "api.error.no_such_page")
+                .parameter("not_found", "page"),
         );
     }
     let link = |p: u64| {
@@ -304,7 +285,7 @@ pub fn page<T: ToSchema + Serialize>(
             rules::with_page(raw, p)
         )
     };
-    json(&Page {
+    Ok(json(&Page {
         data,
         page: served.page,
         per_page: served.per_page,
@@ -312,7 +293,7 @@ pub fn page<T: ToSchema + Serialize>(
         pages: served.pages,
         next: (served.page < served.pages).then(|| link(served.page + 1)),
         prev: (served.page > 1).then(|| link(served.page - 1)),
-    })
+    }))
 }
 
 /// Counts a request of the API on its client's address; a 429 with `Retry-After` when the
@@ -360,6 +341,7 @@ pub fn routes(state: AppState) -> axum::Router<AppState> {
         .route(&format!("{PREFIX}/annuaire/{{id}}"), get(orgs::one))
         .route(&format!("{PREFIX}/catalogue"), get(offers::list))
         .route(&format!("{PREFIX}/catalogue/{{id}}"), get(offers::one))
+        .layer(axum::middleware::from_fn(json_refusals))
         .layer(axum::middleware::from_fn_with_state(state, rate_limit))
 }
 
@@ -369,10 +351,10 @@ pub fn site_url(state: &AppState, path: &str) -> String {
 }
 
 /// A record id in a path: a positive whole number, else the 404 a missing record gets.
-pub fn path_id(lang: Lang, raw: &str) -> Result<i32, Box<Response>> {
+pub fn path_id(raw: &str) -> Result<i32, Refusal> {
     crate::domain::query::id(Some(raw.to_string()))
         .and_then(|s| s.parse::<i32>().ok())
-        .ok_or_else(|| Box::new(not_found(lang)))
+        .ok_or_else(not_found)
 }
 
 /// The operations of the document, for the open data page: (method, path, summary, tag).

@@ -1,15 +1,13 @@
 //! `/api/v1/catalogue`: the published offers of the directory's businesses (the catalogue's
 //! list and an offer's page).
 
-use super::{
-    check_query, lang, orgs::TerritorialLabel, page, path_id, site_url, ApiError, Page, Served,
-};
+use super::{check_query, orgs::TerritorialLabel, page, path_id, site_url, ApiError, Page, Served};
 use crate::domain::api::euros;
 use crate::domain::catalogue::{CatalogueFilters, CatalogueSort, PER_PAGE};
-use crate::server::{infra::state::AppState, offers, offers::catalogue};
+use crate::server::infra::http::Refusal;
+use crate::server::{offers, offers::catalogue, state::AppState};
 use axum::{
     extract::{Path, RawQuery, State},
-    http::HeaderMap,
     response::Response,
 };
 use serde::Serialize;
@@ -144,20 +142,16 @@ pub struct OfferRecord {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let (lang, raw) = (lang(&headers), raw.unwrap_or_default());
+) -> Result<Response, Refusal> {
+    let raw = raw.unwrap_or_default();
     let filters = CatalogueFilters::from_query(&raw);
-    let asked = match check_query(lang, PATH, &raw, &filters.to_query(1), |k, v| {
+    let asked = check_query(PATH, &raw, &filters.to_query(1), |k, v| {
         k == "tri" && CatalogueSort::from_code(v).is_some()
-    }) {
-        Ok(p) => p,
-        Err(res) => return *res,
-    };
+    })?;
     let found = match catalogue::search(&state.db, &state.search, &filters).await {
         Ok(f) => f,
-        Err(e) => return super::internal(lang, "catalogue", e),
+        Err(e) => return Err(super::internal("catalogue", e)),
     };
     let data = found
         .rows
@@ -187,7 +181,7 @@ pub async fn list(
         total: found.total,
         per_page: PER_PAGE,
     };
-    page(lang, &state.public_url, PATH, &raw, asked, served, data)
+    page(&state.public_url, PATH, &raw, asked, served, data)
 }
 
 /// Une offre publiée.
@@ -204,22 +198,17 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let lang = lang(&headers);
-    let id = match path_id(lang, &id) {
-        Ok(id) => id,
-        Err(res) => return *res,
-    };
+) -> Result<Response, Refusal> {
+    let id = path_id(&id)?;
     let o = match offers::public(&state.db, id).await {
         Ok(Some(o)) => o,
-        Ok(None) => return super::not_found(lang),
-        Err(e) => return super::internal(lang, "offer", e),
+        Ok(None) => return Err(super::not_found()),
+        Err(e) => return Err(super::internal("offer", e)),
     };
     let mut tlabels = o.tlabels;
     tlabels.extend(o.organisation_tlabels);
-    super::json(&OfferRecord {
+    Ok(super::json(&OfferRecord {
         url: site_url(&state, &format!("/catalogue/{}", o.id)),
         id: o.id,
         title: o.title,
@@ -261,5 +250,5 @@ pub async fn one(
                 height: p.height,
             })
             .collect(),
-    })
+    }))
 }

@@ -1,12 +1,12 @@
 //! `/api/v1/annuaire`: the organisations that chose to be in the directory (the directory's
 //! list and a public profile), with the fields their public profile shows.
 
-use super::{check_query, lang, page, path_id, site_url, ApiError, Page, Served};
+use super::{check_query, page, path_id, site_url, ApiError, Page, Served};
 use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
-use crate::server::{directory, infra::state::AppState, orgs};
+use crate::server::infra::http::Refusal;
+use crate::server::{directory, orgs, state::AppState};
 use axum::{
     extract::{Path, RawQuery, State},
-    http::HeaderMap,
     response::Response,
 };
 use serde::Serialize;
@@ -145,20 +145,16 @@ pub struct OrgRecord {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let (lang, raw) = (lang(&headers), raw.unwrap_or_default());
+) -> Result<Response, Refusal> {
+    let raw = raw.unwrap_or_default();
     let filters = DirectoryFilters::from_query(&raw);
-    let asked = match check_query(lang, PATH, &raw, &filters.to_query(1), |k, v| {
+    let asked = check_query(PATH, &raw, &filters.to_query(1), |k, v| {
         k == "tri" && DirectorySort::from_code(v).is_some()
-    }) {
-        Ok(p) => p,
-        Err(res) => return *res,
-    };
+    })?;
     let found = match directory::search(&state.db, &state.search, &filters).await {
         Ok(f) => f,
-        Err(e) => return super::internal(lang, "directory", e),
+        Err(e) => return Err(super::internal("directory", e)),
     };
     let data = found
         .rows
@@ -189,7 +185,7 @@ pub async fn list(
         total: found.total,
         per_page: PER_PAGE,
     };
-    page(lang, &state.public_url, PATH, &raw, asked, served, data)
+    page(&state.public_url, PATH, &raw, asked, served, data)
 }
 
 /// Le profil public d'une organisation.
@@ -206,25 +202,20 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let lang = lang(&headers);
-    let id = match path_id(lang, &id) {
-        Ok(id) => id,
-        Err(res) => return *res,
-    };
+) -> Result<Response, Refusal> {
+    let id = path_id(&id)?;
     let p = match orgs::public_profile(&state.db, id).await {
         Ok(Some(p)) => p,
-        Ok(None) => return super::not_found(lang),
-        Err(e) => return super::internal(lang, "profile", e),
+        Ok(None) => return Err(super::not_found()),
+        Err(e) => return Err(super::internal("profile", e)),
     };
     let (naf_code, naf_label) = p.naf.unzip();
     let (commune_insee, commune, department) = match p.commune {
         Some((insee, name, dep)) => (Some(insee), Some(name), Some(dep)),
         None => (None, None, None),
     };
-    super::json(&OrgRecord {
+    Ok(super::json(&OrgRecord {
         url: site_url(&state, &format!("/annuaire/{}", p.id)),
         id: p.id,
         name: p.name,
@@ -251,5 +242,5 @@ pub async fn one(
                 title,
             })
             .collect(),
-    })
+    }))
 }

@@ -1,14 +1,14 @@
 //! `/api/v1/programmation`: planned procurements (the programming's list and a procurement's
 //! record), drafts never.
 
-use super::{check_query, lang, page, path_id, ApiError, Page, Served};
+use super::{check_query, page, path_id, ApiError, Page, Served};
 use crate::domain::programming::{PlanFilters, PlanSummary, PER_PAGE};
 use crate::error::AppError;
 use crate::server::infra::entities::plans;
-use crate::server::{auth::Caller, infra::state::AppState, programming};
+use crate::server::infra::http::Refusal;
+use crate::server::{auth::Caller, programming, state::AppState};
 use axum::{
     extract::{Path, RawQuery, State},
-    http::HeaderMap,
     response::Response,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -156,22 +156,18 @@ async fn publication_dates(
 )]
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let (lang, raw) = (lang(&headers), raw.unwrap_or_default());
+) -> Result<Response, Refusal> {
+    let raw = raw.unwrap_or_default();
     let filters = PlanFilters::from_query(&raw);
-    let asked = match check_query(lang, PATH, &raw, &filters.to_query(1), |_, _| false) {
-        Ok(p) => p,
-        Err(res) => return *res,
-    };
+    let asked = check_query(PATH, &raw, &filters.to_query(1), |_, _| false)?;
     let found = match programming::list(&state.db, &filters).await {
         Ok(f) => f,
-        Err(e) => return super::internal(lang, "programming", e),
+        Err(e) => return Err(super::internal("programming", e)),
     };
     let dates = match publication_dates(&state, found.rows.iter().map(|r| r.id).collect()).await {
         Ok(d) => d,
-        Err(e) => return super::internal(lang, "programming", e),
+        Err(e) => return Err(super::internal("programming", e)),
     };
     let data = found
         .rows
@@ -184,7 +180,7 @@ pub async fn list(
         total: found.total,
         per_page: PER_PAGE,
     };
-    page(lang, &state.public_url, PATH, &raw, asked, served, data)
+    page(&state.public_url, PATH, &raw, asked, served, data)
 }
 
 /// Un achat prévu, avec ses lots.
@@ -201,25 +197,20 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let lang = lang(&headers);
-    let id = match path_id(lang, &id) {
-        Ok(id) => id,
-        Err(res) => return *res,
-    };
+) -> Result<Response, Refusal> {
+    let id = path_id(&id)?;
     // As anyone sees it: a draft is not found.
     let v = match programming::view(&state.db, &Caller::anonymous(), id).await {
         Ok(v) => v,
-        Err(AppError::NotFound) => return super::not_found(lang),
-        Err(e) => return super::internal(lang, "plan", e),
+        Err(AppError::NotFound) => return Err(super::not_found()),
+        Err(e) => return Err(super::internal("plan", e)),
     };
     let dates = match publication_dates(&state, vec![id]).await {
         Ok(d) => d,
-        Err(e) => return super::internal(lang, "plan", e),
+        Err(e) => return Err(super::internal("plan", e)),
     };
-    super::json(&PlanRecord {
+    Ok(super::json(&PlanRecord {
         item: item(&state.public_url, v.summary, &dates),
         description: v.description,
         procedure: v.procedure.as_str().to_string(),
@@ -240,5 +231,5 @@ pub async fn one(
             .collect(),
         tender_url: v.tender_url,
         contract_id: v.contract_id,
-    })
+    }))
 }

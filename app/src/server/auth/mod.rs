@@ -7,7 +7,7 @@ pub use permissions::member_business;
 use crate::domain::org::OrgKind;
 use crate::error::AppError;
 use crate::server::infra::entities::{memberships, organisations, password_resets, users};
-use crate::server::{infra::db::begin_write, infra::state::AppState};
+use crate::server::{infra::db::begin_write, state::AppState};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
@@ -103,6 +103,30 @@ impl Caller {
         match self.membership(org_id) {
             Some((_, o)) if o.kind == OrgKind::Buyer.as_str() && o.verified_at.is_some() => Ok(o),
             _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+/// The caller of a plain route (uploads, downloads, feeds), read from its session the way
+/// server functions read theirs: anonymous when no one is signed in; refused only when the
+/// session or the database cannot be read.
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = crate::server::infra::http::Refusal;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Caller, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, e)| {
+                tracing::error!("session layer missing: {e}");
+                AppError::Internal
+            })?;
+        let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
+        match user_id {
+            Some(id) => Ok(Caller::for_user(&state.db, id).await?),
+            None => Ok(Caller::anonymous()),
         }
     }
 }

@@ -3,11 +3,12 @@
 //! in memory.
 
 use crate::domain::contracts::ContractFilters;
-use crate::server::{contracts, infra::state::AppState};
+use crate::error::AppError;
+use crate::server::{contracts, infra::http::Refusal, state::AppState};
 use axum::{
     body::Body,
     extract::{RawQuery, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
 use futures::StreamExt;
@@ -15,35 +16,21 @@ use futures::StreamExt;
 const CHUNK: usize = 1_000;
 
 /// The contracts an export of the explorer's `query` holds, in id order (the same search as the
-/// page), or the error page.
-fn matching_ids(
-    state: &AppState,
-    headers: &HeaderMap,
-    query: &str,
-) -> Result<Vec<i32>, Box<Response>> {
+/// page).
+fn matching_ids(state: &AppState, query: &str) -> Result<Vec<i32>, AppError> {
     let filters = ContractFilters::from_query(query);
     state.search.all_contract_ids(&filters).map_err(|e| {
         tracing::error!("contracts export failed: {e}");
-        let lang = crate::server::infra::http::lang(headers);
-        Box::new(
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                crate::i18n::tr(lang, "error.internal"),
-            )
-                .into_response(),
-        )
+        AppError::Internal
     })
 }
 
+/// `/marches/export.csv?<filters>`: the explorer's list as a spreadsheet, streamed.
 pub async fn contracts_csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    let ids = match matching_ids(&state, &headers, query.as_deref().unwrap_or("")) {
-        Ok(ids) => ids,
-        Err(res) => return *res,
-    };
+) -> Result<Response, Refusal> {
+    let ids = matching_ids(&state, query.as_deref().unwrap_or(""))?;
     let db = state.db.clone();
     // A BOM and the header first, then one chunk at a time.
     let header = format!("\u{feff}{}\n", contracts::CSV_HEADER.join(","));
@@ -59,7 +46,7 @@ pub async fn contracts_csv(
             })
         }
     });
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
@@ -69,28 +56,20 @@ pub async fn contracts_csv(
         ],
         Body::from_stream(head.chain(rows)),
     )
-        .into_response()
+        .into_response())
 }
 
 /// `/marches/export.ocds.json?<filters>`: the same list as an OCDS 1.1 release package, streamed.
 pub async fn contracts_ocds(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, Refusal> {
     use crate::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
     let query = query.unwrap_or_default();
-    let ids = match matching_ids(&state, &headers, &query) {
-        Ok(ids) => ids,
-        Err(res) => return *res,
-    };
+    let ids = matching_ids(&state, &query)?;
     if ids.is_empty() {
-        let lang = crate::server::infra::http::lang(&headers);
-        return (
-            StatusCode::NOT_FOUND,
-            crate::i18n::tr(lang, "contracts.empty"),
-        )
-            .into_response();
+        return Err(Refusal::new(StatusCode::NOT_FOUND, "contracts.empty")
+            .back("/marches", "nav.contracts"));
     }
     let meta = PackageMeta {
         uri: format!(
@@ -125,7 +104,7 @@ pub async fn contracts_ocds(
         }
     });
     let tail = futures::stream::once(futures::future::ready(Ok(PACKAGE_TAIL.to_string())));
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
             (
@@ -135,7 +114,7 @@ pub async fn contracts_ocds(
         ],
         Body::from_stream(head.chain(releases).chain(tail)),
     )
-        .into_response()
+        .into_response())
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.

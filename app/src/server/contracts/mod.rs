@@ -9,88 +9,20 @@ pub use parties::*;
 pub mod http;
 
 use crate::domain::contracts::*;
+use crate::server::infra::entities::contract_awardees::awardees_of;
 use crate::server::infra::entities::{
     contract_awardees as awardees, contract_modifications as modifications,
-    contract_sources as sources, contracts, cpv_codes,
+    contract_sources as sources, contracts,
 };
-use crate::server::infra::search::contracts::Counts;
-use crate::server::infra::search::{SearchError, SearchIndex};
+use crate::server::infra::reference::{cpv_codes_of, cpv_labels};
+use crate::server::infra::search::SearchIndex;
+use crate::server::infra::search::{facet, QueryError};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use std::collections::HashMap;
-
-/// The CPV codes listed (label, check digit), by code.
-pub(crate) async fn cpv_codes_of(
-    db: &DatabaseConnection,
-    codes: Vec<String>,
-) -> Result<HashMap<String, cpv_codes::Model>, DbErr> {
-    if codes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(cpv_codes::Entity::find()
-        .filter(cpv_codes::Column::Code.is_in(codes))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code.clone(), c))
-        .collect())
-}
-
-pub(crate) async fn cpv_labels(
-    db: &DatabaseConnection,
-    codes: Vec<String>,
-) -> Result<HashMap<String, String>, DbErr> {
-    Ok(cpv_codes_of(db, codes)
-        .await?
-        .into_iter()
-        .map(|(code, c)| (code, c.label_fr))
-        .collect())
-}
-
-/// The awardees of these contracts (the current ones only, or all, a modification's replaced
-/// ones included), in their published order: the explorer, the exports, the search documents and
-/// the importer's merge read them alike.
-pub(crate) async fn awardees_of(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: Vec<i32>,
-    current_only: bool,
-) -> Result<HashMap<i32, Vec<awardees::Model>>, DbErr> {
-    let mut out: HashMap<i32, Vec<awardees::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let mut query = awardees::Entity::find().filter(awardees::Column::ContractId.is_in(ids));
-    if current_only {
-        query = query.filter(awardees::Column::IsCurrent.eq(true));
-    }
-    for a in query
-        .order_by_asc(awardees::Column::Position)
-        .all(db)
-        .await?
-    {
-        out.entry(a.contract_id).or_default().push(a);
-    }
-    Ok(out)
-}
-
-/// Failure of a query over the index and the database.
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    #[error(transparent)]
-    Db(#[from] DbErr),
-    #[error(transparent)]
-    Search(#[from] SearchError),
-}
-
-impl From<QueryError> for crate::error::AppError {
-    fn from(e: QueryError) -> Self {
-        tracing::error!("explorer query failed: {e}");
-        crate::error::AppError::Internal
-    }
-}
 
 /// Contracts by id, in the order of `ids`.
 async fn models_in_order(
@@ -109,18 +41,6 @@ async fn models_in_order(
         .collect();
     // A contract indexed but gone from the database (removed since) is left out.
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
-}
-
-/// Facet values with their labels, in the index's order.
-pub(crate) fn facet(counts: Counts, labels: impl Fn(&str) -> Option<String>) -> Vec<FacetValue> {
-    counts
-        .into_iter()
-        .map(|(value, count)| FacetValue {
-            label: labels(&value),
-            value,
-            count,
-        })
-        .collect()
 }
 
 /// The explorer's page: words, filters, sort and facets from the index; rows from the database.

@@ -118,7 +118,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
         }
         .insert(db)
         .await?;
-        crate::server::orgs::reindex(db, org.id).await?;
+        crate::server::infra::search::changed::organisation_and_offers(db, org.id).await?;
         created_orgs += 1;
     }
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;

@@ -2,84 +2,20 @@
 //! database.
 
 use crate::domain::directory::{
-    excerpt, DirectoryFacets, DirectoryFilters, DirectoryPage, DirectoryRow, Place, PER_PAGE,
+    excerpt, DirectoryFacets, DirectoryFilters, DirectoryPage, DirectoryRow, PER_PAGE,
 };
 use crate::domain::geo;
 use crate::domain::org::OrgKind;
-use crate::server::contracts::{facet, QueryError};
 use crate::server::infra::entities::{communes, naf_codes, organisations};
+use crate::server::infra::places::{area_label, placed_communes, places, within};
 use crate::server::infra::search::contracts::Counts;
 use crate::server::infra::search::SearchIndex;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use crate::server::infra::search::{facet, ones, QueryError};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, HashMap};
 
 /// Characters of a presentation shown in the results.
 const EXCERPT_CHARS: usize = 220;
-
-/// The communes whose position is known (the Métropole's), by name. Reference data that never
-/// changes once loaded: read once, not at every search page.
-pub(crate) async fn placed_communes(
-    db: &DatabaseConnection,
-) -> Result<Vec<communes::Model>, DbErr> {
-    static PLACED: std::sync::OnceLock<Vec<communes::Model>> = std::sync::OnceLock::new();
-    if let Some(placed) = PLACED.get() {
-        return Ok(placed.clone());
-    }
-    let placed = communes::Entity::find()
-        .filter(communes::Column::Lat.is_not_null())
-        .filter(communes::Column::Lon.is_not_null())
-        .order_by_asc(communes::Column::Name)
-        .all(db)
-        .await?;
-    // A database whose reference data is not loaded yet is asked again next time.
-    if !placed.is_empty() {
-        let _ = PLACED.set(placed.clone());
-    }
-    Ok(placed)
-}
-
-/// The INSEE codes of the communes within `km` of `origin` (centre to centre), the origin
-/// included; none when the origin's position is not known.
-pub(crate) fn within(placed: &[communes::Model], origin: &str, km: u32) -> Vec<String> {
-    let position = |c: &communes::Model| c.lat.zip(c.lon);
-    let Some(from) = placed.iter().find(|c| c.insee == origin).and_then(position) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = placed
-        .iter()
-        .filter(|c| position(c).is_some_and(|p| geo::distance_km(from, p) <= f64::from(km)))
-        .flat_map(|c| geo::commune_and_parts(&c.insee))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The name of an area: a department's, or the Métropole's and the rest of the Rhône's.
-pub fn area_label(code: &str) -> Option<String> {
-    match code {
-        "69M" => Some("Métropole de Lyon".into()),
-        "69D" => Some("Rhône (hors Métropole)".into()),
-        d => crate::server::infra::reference::department_names()
-            .get(d)
-            .cloned(),
-    }
-}
-
-/// The "near" choices of a form.
-pub(crate) fn places(placed: Vec<communes::Model>) -> Vec<Place> {
-    placed
-        .into_iter()
-        .filter_map(|c| {
-            Some(Place {
-                lat: c.lat?,
-                lon: c.lon?,
-                insee: c.insee,
-                name: c.name,
-            })
-        })
-        .collect()
-}
 
 /// The directory's page: words, filters, order and facets from the index; rows from the
 /// database.
@@ -97,7 +33,7 @@ pub async fn search(
     let rows = rows_in_order(db, &hits.ids).await?;
     let mut take = |name: &str| hits.facets.remove(name).unwrap_or_default();
     let (cpv_divisions, labels, tlabels) = (take("cpv_divisions"), take("labels"), take("tlabels"));
-    let with_offers = crate::server::offers::catalogue::ones(&take("has_offers"));
+    let with_offers = ones(&take("has_offers"));
     let (kinds, nafs, sizes, inclusive, areas, by_commune) = (
         take("kinds"),
         take("naf_divisions"),
@@ -136,7 +72,7 @@ pub async fn search(
         .into_iter()
         .map(|c| (c.insee, c.name))
         .collect();
-    let cpv_names = crate::server::contracts::cpv_labels(
+    let cpv_names = crate::server::infra::reference::cpv_labels(
         db,
         cpv_divisions
             .iter()
@@ -229,38 +165,4 @@ async fn rows_in_order(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<Direc
             })
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn commune(insee: &str, lat: f64, lon: f64) -> communes::Model {
-        communes::Model {
-            insee: insee.into(),
-            name: insee.into(),
-            department: "69".into(),
-            region: "84".into(),
-            in_metropole: true,
-            lat: Some(lat),
-            lon: Some(lon),
-        }
-    }
-
-    #[test]
-    fn within_a_distance_keeps_the_near_communes_and_the_origin() {
-        let placed = [
-            commune("69123", 45.7578, 4.8320),
-            commune("69266", 45.7719, 4.8902),
-            commune("69003", 45.8640, 4.8308),
-        ];
-        let near = within(&placed, "69266", 5);
-        // Villeurbanne, and Lyon with its arrondissements; Albigny (13 km) is not.
-        assert!(near.contains(&"69266".to_string()));
-        assert!(near.contains(&"69123".to_string()) && near.contains(&"69383".to_string()));
-        assert!(!near.contains(&"69003".to_string()));
-        assert_eq!(within(&placed, "69266", 20).len(), 12);
-        // A commune whose position is not known gives nothing.
-        assert!(within(&placed, "01001", 30).is_empty());
-    }
 }

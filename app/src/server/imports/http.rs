@@ -2,83 +2,57 @@
 //! temporary file, then imported in the background) and the download of an import's rejects.
 //! Plain HTTP, so they work without JavaScript and never hold a large file in memory.
 
-use crate::i18n::{tr, Lang};
-use crate::server::infra::http::{lang, message_page};
-use crate::server::{auth::Caller, auth::USER_ID_KEY, infra::state::AppState};
+use crate::server::infra::http::Refusal;
+use crate::server::{auth::Caller, state::AppState};
 use axum::{
     extract::{Multipart, Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use tokio::io::AsyncWriteExt;
-use tower_sessions::Session;
 
 /// Largest DECP file accepted by the upload.
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 
-fn error_page(status: StatusCode, lang: Lang, key: &str) -> Response {
-    message_page(
-        status,
-        lang,
-        &tr(lang, key),
-        ("/admin/imports", &tr(lang, "import.title")),
-    )
+/// A refusal of these routes: its message, and the way back to the imports' page.
+fn refused(e: impl Into<Refusal>) -> Refusal {
+    e.into().back("/admin/imports", "import.title")
 }
 
-/// The signed-in administrator, or the response to send instead.
-async fn admin(state: &AppState, session: &Session, lang: Lang) -> Result<i32, Response> {
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return Err(error_page(
-            StatusCode::UNAUTHORIZED,
-            lang,
-            "error.unauthenticated",
-        ));
+fn refusal(status: StatusCode, key: &str) -> Refusal {
+    refused(Refusal::new(status, key))
+}
+
+/// The refusal of an upload that stopped: too large, or cut short.
+fn stopped(status: StatusCode) -> Refusal {
+    let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "import.upload.too_large"
+    } else {
+        "import.upload.io"
     };
-    let caller = Caller::for_user(&state.db, user_id)
-        .await
-        .map_err(|_| error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal"))?;
-    match caller.require_admin() {
-        Ok(u) => Ok(u.id),
-        Err(e) => Err(error_page(
-            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
-            lang,
-            e.message_key(),
-        )),
-    }
+    refusal(status, key)
 }
 
 /// POST /admin/imports (multipart, field `fichier`): stores the file, starts the import in the
 /// background and sends the browser to the run's page.
 pub async fn upload(
     State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
-) -> Response {
-    let lang = lang(&headers);
-    let admin_id = match admin(&state, &session, lang).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> Result<Response, Refusal> {
+    let admin_id = caller.require_admin().map_err(refused)?.id;
     let dir = std::env::temp_dir().join("passerelle-imports");
     if tokio::fs::create_dir_all(&dir).await.is_err() {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "import.upload.io");
+        return Err(refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "import.upload.io",
+        ));
     }
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let status = e.status();
-                let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    "import.upload.too_large"
-                } else {
-                    "import.upload.io"
-                };
-                return error_page(status, lang, key);
-            }
-        };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| stopped(e.status()))?
+    {
         if field.name() != Some("fichier") {
             continue;
         }
@@ -91,45 +65,29 @@ pub async fn upload(
             .take(200)
             .collect();
         if name.trim().is_empty() {
-            return error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file");
+            return Err(refusal(StatusCode::BAD_REQUEST, "import.upload.no_file"));
         }
         // Removed when dropped: on every error below, and once the import has read it.
-        let (file, path) = match tempfile::Builder::new()
+        let (file, path) = tempfile::Builder::new()
             .prefix("passerelle-import-")
             .suffix(".upload")
             .tempfile_in(&dir)
-        {
-            Ok(t) => t.into_parts(),
-            Err(e) => {
+            .map_err(|e| {
                 tracing::error!("could not create an upload file: {e}");
-                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "import.upload.io");
-            }
-        };
+                refusal(StatusCode::INTERNAL_SERVER_ERROR, "import.upload.io")
+            })?
+            .into_parts();
         // An empty file is still a run: its page says why it failed ("Le fichier est vide").
-        match save(field, tokio::fs::File::from_std(file)).await {
-            Ok(_) => {}
-            Err(status) => {
-                let key = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    "import.upload.too_large"
-                } else {
-                    "import.upload.io"
-                };
-                return error_page(status, lang, key);
-            }
-        }
+        save(field, tokio::fs::File::from_std(file))
+            .await
+            .map_err(stopped)?;
         let size = tokio::fs::metadata(&path)
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let run = match crate::server::imports::decp::start(&state.db, &name, size, Some(admin_id))
+        let run = crate::server::imports::decp::start(&state.db, &name, size, Some(admin_id))
             .await
-        {
-            Ok(run) => run,
-            Err(e) => {
-                tracing::error!("could not record an import: {e}");
-                return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
-            }
-        };
+            .map_err(refused)?;
         let (db, search) = (state.db.clone(), state.search.clone());
         let analytics = state.analytics.clone();
         let run_id = run.id;
@@ -147,9 +105,9 @@ pub async fn upload(
             }
             drop(path);
         });
-        return Redirect::to(&format!("/admin/imports/{run_id}")).into_response();
+        return Ok(Redirect::to(&format!("/admin/imports/{run_id}")).into_response());
     }
-    error_page(StatusCode::BAD_REQUEST, lang, "import.upload.no_file")
+    Err(refusal(StatusCode::BAD_REQUEST, "import.upload.no_file"))
 }
 
 /// Streams a multipart field to a file; returns its size.
@@ -179,42 +137,30 @@ async fn save(
 /// GET /admin/imports/{id}/rejets.csv
 pub async fn rejects(
     State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
-) -> Response {
-    let lang = lang(&headers);
-    if let Err(res) = admin(&state, &session, lang).await {
-        return res;
-    }
-    let Ok(id) = id.parse::<i32>() else {
-        return error_page(StatusCode::NOT_FOUND, lang, "error.not_found");
-    };
-    match crate::server::imports::decp::find_run(&state.db, id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return error_page(StatusCode::NOT_FOUND, lang, "error.not_found"),
-        Err(e) => {
-            tracing::error!("import {id}: {e}");
-            return error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal");
-        }
-    }
-    match crate::server::imports::decp::rejects_csv(&state.db, id).await {
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"rejets-import-{id}.csv\""),
-                ),
-            ],
-            csv,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!("rejects of import {id}: {e}");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, lang, "error.internal")
-        }
-    }
+) -> Result<Response, Refusal> {
+    caller.require_admin().map_err(refused)?;
+    let not_found = || refusal(StatusCode::NOT_FOUND, "error.not_found");
+    let id = id.parse::<i32>().map_err(|_| not_found())?;
+    crate::server::imports::decp::find_run(&state.db, id)
+        .await
+        .map_err(refused)?
+        .ok_or_else(not_found)?;
+    let csv = crate::server::imports::decp::rejects_csv(&state.db, id)
+        .await
+        .map_err(refused)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"rejets-import-{id}.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// The download of an import's rejects.

@@ -5,7 +5,10 @@
 
 use crate::server::infra::entities::{communes, cpv_codes, naf_codes};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
 use std::collections::HashMap;
 
 pub const CPV_CSV: &str = include_str!("reference/data/cpv_2008_fr.csv");
@@ -182,4 +185,33 @@ where
             .await?;
     }
     txn.commit().await
+}
+
+/// The CPV codes listed (label, check digit), by code.
+pub async fn cpv_codes_of(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<HashMap<String, cpv_codes::Model>, DbErr> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cpv_codes::Entity::find()
+        .filter(cpv_codes::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code.clone(), c))
+        .collect())
+}
+
+/// The French labels of the CPV codes listed, by code.
+pub async fn cpv_labels(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<HashMap<String, String>, DbErr> {
+    Ok(cpv_codes_of(db, codes)
+        .await?
+        .into_iter()
+        .map(|(code, c)| (code, c.label_fr))
+        .collect())
 }

@@ -370,7 +370,7 @@ pub(super) async fn reindex_holder(
     db: &impl ConnectionTrait,
     a: &label_applications::Model,
 ) -> Result<(), AppError> {
-    crate::server::orgs::reindex(db, a.organisation_id).await
+    crate::server::infra::search::changed::organisation_and_offers(db, a.organisation_id).await
 }
 
 /// Marks the granted labels past their end as expired, with their event; returns how many.

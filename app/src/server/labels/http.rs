@@ -3,40 +3,25 @@
 //! stores the file under a name the server draws; and the download, for the applying business's
 //! members and the analysts only, always as an attachment that the browser does not interpret.
 
-use crate::i18n::{tr, Lang};
-use crate::server::infra::http::lang;
+use crate::server::infra::http::Refusal;
 use crate::server::labels::{self, StoredEvidence};
-use crate::server::{auth::USER_ID_KEY, infra::state::AppState};
+use crate::server::{auth::Caller, state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use tower_sessions::Session;
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
-/// A small page with the message and a way back to the application.
-fn error_page(status: StatusCode, lang: Lang, message: &str, id: i32) -> Response {
-    let back = format!("/labels/dossiers/{id}#criteria");
-    crate::server::infra::http::message_page(
-        status,
-        lang,
-        message,
-        (&back, &tr(lang, "label.dossier_title")),
+/// A refusal of the upload, with the way back to the application's criteria.
+fn refused(e: impl Into<Refusal>, id: i32) -> Refusal {
+    e.into().back(
+        &format!("/labels/dossiers/{id}#criteria"),
+        "label.dossier_title",
     )
-}
-
-/// The page of a refusal: its status, and the message of its field when it has one.
-fn refused(e: crate::error::AppError, lang: Lang, id: i32) -> Response {
-    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-    let message = match e.field_error("file").or_else(|| e.field_error("status")) {
-        Some(f) => tr(lang, &f.key).replace("%{arg}", f.arg.as_deref().unwrap_or_default()),
-        None => tr(lang, e.message_key()),
-    };
-    error_page(status, lang, &message, id)
 }
 
 /// The type of a file, from its first bytes: (extension, content type).
@@ -84,72 +69,61 @@ fn random_name(ext: &str) -> String {
 pub async fn upload(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    session: Session,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
-) -> Response {
-    let lang = lang(&headers);
-    let refuse = |status: StatusCode, key: &str| error_page(status, lang, &tr(lang, key), id);
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return refuse(StatusCode::UNAUTHORIZED, "error.unauthenticated");
-    };
+) -> Result<Response, Refusal> {
+    let refuse = |status: StatusCode, key: &str| refused(Refusal::new(status, key), id);
+    let user_id = caller.user().map_err(|e| refused(e, id))?.id;
     // Rights and status before the body is read.
-    if let Err(e) = labels::may_attach(&state.db, user_id, id, None).await {
-        return refused(e, lang, id);
-    }
+    labels::may_attach(&state.db, user_id, id, None)
+        .await
+        .map_err(|e| refused(e, id))?;
+    let too_big = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big");
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            refuse(StatusCode::BAD_REQUEST, "error.bad_request")
+        }
+    };
     let (mut data, mut criterion, mut original) = (None, None, None);
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("file") => {
-                    original = field.file_name().map(str::to_string);
-                    match field.bytes().await {
-                        Ok(b) if b.len() > MAX_BYTES => {
-                            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
-                        }
-                        Ok(b) => data = Some(b),
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
-                        }
-                        Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
-                    }
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
+        match field.name() {
+            Some("file") => {
+                original = field.file_name().map(str::to_string);
+                let bytes = field.bytes().await.map_err(unread)?;
+                if bytes.len() > MAX_BYTES {
+                    return Err(too_big());
                 }
-                Some("criterion") => {
-                    criterion = field
-                        .text()
-                        .await
-                        .ok()
-                        .and_then(|t| t.trim().parse::<i32>().ok())
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big")
+                data = Some(bytes);
             }
-            Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+            Some("criterion") => {
+                criterion = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|t| t.trim().parse::<i32>().ok())
+            }
+            _ => {}
         }
     }
-    let Some(criterion) = criterion else {
-        return refuse(StatusCode::BAD_REQUEST, "error.bad_request");
-    };
+    let criterion =
+        criterion.ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "error.bad_request"))?;
     // The criterion must be one of the application's.
-    if let Err(e) = labels::may_attach(&state.db, user_id, id, Some(criterion)).await {
-        return refused(e, lang, id);
-    }
-    let Some(data) = data.filter(|d| !d.is_empty()) else {
-        return refuse(StatusCode::BAD_REQUEST, "label.file_missing");
-    };
-    let Some((ext, content_type)) = sniff(&data) else {
-        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "label.file_type");
-    };
+    labels::may_attach(&state.db, user_id, id, Some(criterion))
+        .await
+        .map_err(|e| refused(e, id))?;
+    let data = data
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "label.file_missing"))?;
+    let (ext, content_type) = sniff(&data)
+        .ok_or_else(|| refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "label.file_type"))?;
     let name = random_name(ext);
     let folder = labels::folder(&state.media_dir);
     let written = tokio::fs::create_dir_all(&folder).await.is_ok()
         && tokio::fs::write(folder.join(&name), &data).await.is_ok();
     if !written {
-        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal");
+        return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"));
     }
     let original = display_name(original.as_deref(), ext);
     let recorded = labels::attach(
@@ -168,69 +142,54 @@ pub async fn upload(
     if let Err(e) = recorded {
         // The file has no row: it goes.
         labels::remove_files(&state.media_dir, [name.as_str()]);
-        return refused(e, lang, id);
+        return Err(refused(e, id));
     }
-    Redirect::to(&format!("/labels/dossiers/{id}?ok=file#criteria")).into_response()
+    Ok(Redirect::to(&format!("/labels/dossiers/{id}?ok=file#criteria")).into_response())
 }
 
 /// GET /labels/pieces/{name}: a stored file, for whoever may read its application.
 pub async fn download(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    session: Session,
-) -> Response {
+    caller: Caller,
+) -> Result<Response, Refusal> {
     if !labels::is_stored_name(&name) {
-        return StatusCode::NOT_FOUND.into_response();
+        return Err(crate::error::AppError::NotFound.into());
     }
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let (original, content_type) = match labels::readable_evidence(&state.db, user_id, &name).await
-    {
-        Ok(found) => found,
-        Err(e) => {
-            return StatusCode::from_u16(e.status_code())
-                .unwrap_or(StatusCode::NOT_FOUND)
-                .into_response()
-        }
-    };
-    match tokio::fs::read(labels::folder(&state.media_dir).join(&name)).await {
-        Ok(bytes) => {
-            // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded.
-            let ascii: String = original
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let encoded = percent_encoding::utf8_percent_encode(
-                &original,
-                percent_encoding::NON_ALPHANUMERIC,
-            );
+    let user_id = caller.user()?.id;
+    let (original, content_type) = labels::readable_evidence(&state.db, user_id, &name).await?;
+    let bytes = tokio::fs::read(labels::folder(&state.media_dir).join(&name))
+        .await
+        .map_err(|_| crate::error::AppError::NotFound)?;
+    // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded.
+    let ascii: String = original
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(&original, percent_encoding::NON_ALPHANUMERIC);
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
             (
-                [
-                    (header::CONTENT_TYPE, content_type),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-                    ),
-                    (header::CACHE_CONTROL, "private, no-store".to_string()),
-                    (
-                        header::CONTENT_SECURITY_POLICY,
-                        "default-src 'none'; sandbox".to_string(),
-                    ),
-                ],
-                Body::from(bytes),
-            )
-                .into_response()
-        }
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_string(),
+            ),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
 }
 
 /// The download of a piece of evidence (for the dossier's members and the label's managers).

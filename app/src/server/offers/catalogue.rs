@@ -9,28 +9,18 @@ use crate::domain::contracts::FacetValue;
 use crate::domain::directory::excerpt;
 use crate::domain::geo;
 use crate::domain::offer::{is_short_chain, label_name, OfferKind};
-use crate::server::contracts::{facet, QueryError};
-use crate::server::directory::{area_label, placed_communes, places, within};
 use crate::server::infra::entities::{
     communes, contract_awardees as awardees, contracts, cpv_codes, offer_labels, offers,
     organisations,
 };
-use crate::server::infra::search::contracts::Counts;
+use crate::server::infra::places::{area_label, placed_communes, places, within};
 use crate::server::infra::search::SearchIndex;
+use crate::server::infra::search::{facet, ones, QueryError};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// CPV codes shown per offer in the list.
 const CPV_SHOWN: usize = 3;
-
-/// The count of documents whose flag is 1.
-pub(crate) fn ones(counts: &Counts) -> u64 {
-    counts
-        .iter()
-        .find(|(v, _)| v == "1")
-        .map(|(_, n)| *n)
-        .unwrap_or(0)
-}
 
 pub async fn search(
     db: &DatabaseConnection,
@@ -66,7 +56,7 @@ pub async fn search(
         ),
     ];
     let areas = take("areas");
-    let division_labels = crate::server::contracts::cpv_labels(
+    let division_labels = crate::server::infra::reference::cpv_labels(
         db,
         divisions
             .iter()

@@ -2,27 +2,22 @@
 //! reads the format from the bytes, decodes with limits, shrinks and re-encodes as a new JPEG
 //! under a name the server draws; and the serving of stored photos.
 
-use crate::i18n::{tr, Lang};
-use crate::server::infra::http::lang;
+use crate::server::infra::http::Refusal;
 use crate::server::offers::photos::{self, MAX_BYTES, MAX_SIDE};
-use crate::server::{auth::USER_ID_KEY, infra::state::AppState};
+use crate::server::{auth::Caller, state::AppState};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use image::{ImageFormat, ImageReader, Limits};
-use tower_sessions::Session;
 
-/// A small page with the message and a way back to the offer (the form posts without JS).
-fn error_page(status: StatusCode, lang: Lang, message: &str, offer: i32) -> Response {
-    let back = format!("/compte/offres/{offer}#photos");
-    crate::server::infra::http::message_page(
-        status,
-        lang,
-        message,
-        (&back, &tr(lang, "offer.edit_title")),
+/// A refusal of the upload, with the way back to the offer (the form posts without JS).
+fn refused(e: impl Into<Refusal>, offer: i32) -> Refusal {
+    e.into().back(
+        &format!("/compte/offres/{offer}#photos"),
+        "offer.edit_title",
     )
 }
 
@@ -97,76 +92,68 @@ fn uuid_hex() -> String {
 pub async fn upload(
     State(state): State<AppState>,
     Path(offer): Path<i32>,
-    session: Session,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
-) -> Response {
-    let lang = lang(&headers);
-    let refuse = |status: StatusCode, key: &str| error_page(status, lang, &tr(lang, key), offer);
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return refuse(StatusCode::UNAUTHORIZED, "error.unauthenticated");
+) -> Result<Response, Refusal> {
+    let refuse = |status: StatusCode, key: &str| refused(Refusal::new(status, key), offer);
+    let user_id = caller.user().map_err(|e| refused(e, offer))?.id;
+    photos::may_add(&state.db, user_id, offer)
+        .await
+        .map_err(|e| refused(e, offer))?;
+    let too_big = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big");
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            refuse(StatusCode::BAD_REQUEST, "error.bad_request")
+        }
     };
-    if let Err(e) = photos::may_add(&state.db, user_id, offer).await {
-        let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-        let message = match e.field_error("photo") {
-            Some(f) => tr(lang, &f.key).replace("%{arg}", f.arg.as_deref().unwrap_or_default()),
-            None => tr(lang, e.message_key()),
-        };
-        return error_page(status, lang, &message, offer);
-    }
     let (mut data, mut alt) = (None, String::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("photo") => match field.bytes().await {
-                    Ok(b) if b.len() > MAX_BYTES => {
-                        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
-                    }
-                    Ok(b) => data = Some(b),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
-                    }
-                    Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
-                },
-                Some("alt") => {
-                    alt = field
-                        .text()
-                        .await
-                        .unwrap_or_default()
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .take(200)
-                        .collect::<String>()
-                        .trim()
-                        .to_string()
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
+        match field.name() {
+            Some("photo") => {
+                let bytes = field.bytes().await.map_err(unread)?;
+                if bytes.len() > MAX_BYTES {
+                    return Err(too_big());
                 }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
+                data = Some(bytes);
             }
-            Err(_) => return refuse(StatusCode::BAD_REQUEST, "error.bad_request"),
+            Some("alt") => {
+                alt = field
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            }
+            _ => {}
         }
     }
-    let Some(data) = data.filter(|d| !d.is_empty()) else {
-        return refuse(StatusCode::BAD_REQUEST, "offer.photo_missing");
-    };
+    let data = data
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "offer.photo_missing"))?;
     if alt.is_empty() {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "offer.photo_alt_missing");
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "offer.photo_alt_missing",
+        ));
     }
     let dir = state.media_dir.clone();
     let stored = match tokio::task::spawn_blocking(move || store(&dir, &data)).await {
         Ok(Ok(s)) => s,
         Ok(Err(Refused::NotAnImage)) => {
-            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "offer.photo_not_image")
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "offer.photo_not_image",
+            ))
         }
-        Ok(Err(Refused::TooBig)) => {
-            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big")
-        }
+        Ok(Err(Refused::TooBig)) => return Err(too_big()),
         Ok(Err(Refused::Io)) | Err(_) => {
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+            return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal"))
         }
     };
     let recorded = photos::add(
@@ -180,29 +167,32 @@ pub async fn upload(
     if let Err(e) = recorded {
         // The file has no row: it goes.
         photos::remove_files(&state.media_dir, [stored.name.as_str()]);
-        let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-        return error_page(status, lang, &tr(lang, e.message_key()), offer);
+        return Err(refused(e, offer));
     }
-    Redirect::to(&format!("/compte/offres/{offer}?ok=photo#photos")).into_response()
+    Ok(Redirect::to(&format!("/compte/offres/{offer}?ok=photo#photos")).into_response())
 }
 
 /// GET /media/offers/{name}: a stored photo (names the server gave only).
-pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn serve(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, Refusal> {
+    let not_found = || Refusal::from(crate::error::AppError::NotFound);
     if !photos::is_stored_name(&name) {
-        return StatusCode::NOT_FOUND.into_response();
+        return Err(not_found());
     }
-    match tokio::fs::read(photos::folder(&state.media_dir).join(&name)).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                // A name is never reused for other content.
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            Body::from(bytes),
-        )
-            .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
+    let bytes = tokio::fs::read(photos::folder(&state.media_dir).join(&name))
+        .await
+        .map_err(|_| not_found())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            // A name is never reused for other content.
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
 }
 
 /// The offers' photos as served.

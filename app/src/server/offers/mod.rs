@@ -20,9 +20,9 @@ use crate::error::{AppError, FieldError};
 use crate::server::auth::member_business;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    communes, cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations, search_outbox,
+    communes, cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations,
 };
-use crate::server::orgs::resolve_commune;
+use crate::server::infra::places::resolve_commune;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -50,33 +50,4 @@ pub async fn check_member(
     offer_id: i32,
 ) -> Result<(), AppError> {
     offer_of_member(db, user_id, offer_id).await.map(|_| ())
-}
-
-/// Tells the index that the offer's catalogue document changed.
-pub(crate) async fn reindex(db: &impl ConnectionTrait, offer_id: i32) -> Result<(), AppError> {
-    search_outbox::ActiveModel {
-        doc_kind: Set(crate::server::infra::search::offers::KIND.into()),
-        doc_id: Set(offer_id),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Tells the index that every offer of the organisation changed (its name, place or
-/// visibility are part of them).
-pub(crate) async fn reindex_all_of(db: &impl ConnectionTrait, org_id: i32) -> Result<(), AppError> {
-    let ids: Vec<i32> = offers::Entity::find()
-        .filter(offers::Column::OrganisationId.eq(org_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    for id in ids {
-        reindex(db, id).await?;
-    }
-    Ok(())
 }

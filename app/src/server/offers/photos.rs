@@ -90,7 +90,7 @@ pub async fn add(
     }
     .insert(&txn)
     .await?;
-    crate::server::offers::reindex(&txn, offer_id).await?;
+    crate::server::infra::search::changed::offer(&txn, offer_id).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -108,7 +108,7 @@ pub async fn for_edit(
     let name_of = |insee: &str| {
         names
             .get(insee)
-            .map(crate::server::orgs::commune_label)
+            .map(crate::server::infra::places::commune_label)
             .unwrap_or(insee.into())
     };
     let number = |v: Option<i16>| v.map(|v| v.to_string()).unwrap_or_default();

@@ -2,6 +2,7 @@
 //! with their CPV codes and places; every write tells the search index through its outbox.
 
 use super::*;
+use crate::server::infra::search::changed;
 
 /// Starts an offer as a draft with its title and kind; the rest is filled in its editor.
 pub async fn create(
@@ -145,8 +146,8 @@ pub async fn update(
         .insert(&txn)
         .await?;
     }
-    reindex(&txn, offer_id).await?;
-    crate::server::orgs::org_doc_changed(&txn, org.id).await?;
+    changed::offer(&txn, offer_id).await?;
+    changed::organisation(&txn, org.id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -186,8 +187,8 @@ pub async fn set_status(
         o.published_at = Set(Some(now));
     }
     o.update(&txn).await?;
-    reindex(&txn, offer_id).await?;
-    crate::server::orgs::org_doc_changed(&txn, org_id).await?;
+    changed::offer(&txn, offer_id).await?;
+    changed::organisation(&txn, org_id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -236,8 +237,8 @@ pub async fn delete(
     // Its label applications go with it (by cascade), and their evidence files after the commit.
     let evidence = crate::server::labels::files_of_offer(&txn, offer_id).await?;
     offers::Entity::delete_by_id(offer.id).exec(&txn).await?;
-    reindex(&txn, offer_id).await?;
-    crate::server::orgs::org_doc_changed(&txn, org.id).await?;
+    changed::offer(&txn, offer_id).await?;
+    changed::organisation(&txn, org.id).await?;
     txn.commit().await?;
     crate::server::offers::photos::remove_files(media_dir, photos.iter().map(String::as_str));
     crate::server::labels::remove_files(media_dir, evidence.iter().map(String::as_str));
@@ -302,6 +303,6 @@ pub(super) async fn touch(db: &impl ConnectionTrait, offer_id: i32) -> Result<()
     }
     .update(db)
     .await?;
-    reindex(db, offer_id).await?;
-    crate::server::orgs::org_doc_changed(db, o.organisation_id).await
+    changed::offer(db, offer_id).await?;
+    changed::organisation(db, o.organisation_id).await
 }

@@ -5,70 +5,11 @@ use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg, PublicProfi
 use crate::error::AppError;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{communes, memberships, naf_codes, organisations, users};
+use crate::server::infra::places::{commune_label, resolve_commune};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder,
 };
-
-/// Resolves what a person typed for a commune: an INSEE code, or a name that is unique in France.
-pub async fn resolve_commune(
-    db: &impl ConnectionTrait,
-    input: &str,
-) -> Result<Option<communes::Model>, AppError> {
-    let mut input = input.trim();
-    // "Saint-Priest (69290)", as edit forms show a commune: the code decides (names repeat
-    // across France).
-    if let Some((_, code)) = input
-        .strip_suffix(')')
-        .and_then(|rest| rest.rsplit_once('('))
-    {
-        input = code.trim();
-    }
-    if input.len() == 5 && input.chars().all(|c| c.is_ascii_alphanumeric()) {
-        if let Some(c) = communes::Entity::find_by_id(input.to_uppercase())
-            .one(db)
-            .await?
-        {
-            return Ok(Some(c));
-        }
-    }
-    let mut found = communes::Entity::find()
-        .filter(communes::Column::Name.eq(input))
-        .all(db)
-        .await?;
-    Ok(if found.len() == 1 { found.pop() } else { None })
-}
-
-/// A commune as edit forms show it, and as `resolve_commune` reads it back whatever its name's
-/// homonyms: "Saint-Priest (69290)".
-pub fn commune_label(c: &communes::Model) -> String {
-    format!("{} ({})", c.name, c.insee)
-}
-
-/// Tells the search index, through its outbox and in the caller's transaction, that the
-/// organisation's directory document changed — and its offers' (its name, place and visibility
-/// are part of them).
-pub(crate) async fn reindex(db: &impl ConnectionTrait, org_id: i32) -> Result<(), AppError> {
-    org_doc_changed(db, org_id).await?;
-    crate::server::offers::reindex_all_of(db, org_id).await
-}
-
-/// Tells the search index that the organisation's own document changed (its offers' are the
-/// same): an offer published, withdrawn or relabelled changes the directory's facets.
-pub(crate) async fn org_doc_changed(
-    db: &impl ConnectionTrait,
-    org_id: i32,
-) -> Result<(), AppError> {
-    crate::server::infra::entities::search_outbox::ActiveModel {
-        doc_kind: Set(crate::server::infra::search::orgs::KIND.into()),
-        doc_id: Set(org_id),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
 
 /// The checks of a form that need the database: a known NAF code, a commune found. Returns the
 /// commune's INSEE code.
@@ -192,7 +133,7 @@ pub async fn update(
     org.description = Set(input.description);
     org.is_public = Set(input.is_public);
     org.update(&txn).await?;
-    reindex(&txn, org_id).await?;
+    crate::server::infra::search::changed::organisation_and_offers(&txn, org_id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -251,7 +192,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    reindex(&txn, org.id).await?;
+    crate::server::infra::search::changed::organisation_and_offers(&txn, org.id).await?;
     txn.commit().await?;
     Ok(org)
 }

@@ -59,7 +59,7 @@ pub async fn tell_members(
     };
     let link = format!("{}{url}", public_url.trim_end_matches('/'));
     for u in people {
-        if let Err(e) = crate::server::alerts::notify(db, u.id, title, url).await {
+        if let Err(e) = crate::server::infra::notifications::notify(db, u.id, title, url).await {
             tracing::warn!("notification to user {} failed: {e}", u.id);
         }
         let text = format!("Bonjour,\n\n{body}\n\n{link}\n");

@@ -314,7 +314,7 @@ pub async fn form_context(
         // The commune as the form shows it: "Villeurbanne (69266)".
         if let Some(code) = &r.commune {
             if let Some(c) = commune(db, code).await? {
-                form.commune = crate::server::orgs::commune_label(&c);
+                form.commune = crate::server::infra::places::commune_label(&c);
             }
         }
         editing = Some((id, view.org_name));
@@ -383,7 +383,7 @@ pub async fn form_context(
                 .await?;
             if let Some(code) = buyer.and_then(|b| b.commune_insee) {
                 if let Some(c) = commune(db, &code).await? {
-                    form.commune = crate::server::orgs::commune_label(&c);
+                    form.commune = crate::server::infra::places::commune_label(&c);
                 }
             }
         }

@@ -23,7 +23,7 @@ pub(super) async fn resolve(
     let commune = match &input.commune {
         None => None,
         Some(typed) => Some(
-            crate::server::orgs::resolve_commune(db, typed)
+            crate::server::infra::places::resolve_commune(db, typed)
                 .await?
                 .ok_or_else(|| AppError::field("commune", "validation.unknown_commune"))?,
         ),

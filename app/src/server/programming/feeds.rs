@@ -3,28 +3,21 @@
 //! expected publications — a day, or the whole month or quarter when that is all that is known.
 
 use crate::domain::programming::{estimate_text, PlanFilters, Planned, Precision};
-use crate::server::infra::state::AppState;
+use crate::error::AppError;
 use crate::server::programming::{self, FeedItem};
+use crate::server::state::AppState;
 use axum::{
     extract::{RawQuery, State},
-    http::{header, StatusCode},
+    http::header,
     response::{IntoResponse, Response},
 };
 
 /// Entries of a feed, at most.
 const LIMIT: u64 = 200;
 
-async fn items(state: &AppState, query: &str, by_date: bool) -> Result<Vec<FeedItem>, Response> {
+async fn items(state: &AppState, query: &str, by_date: bool) -> Result<Vec<FeedItem>, AppError> {
     let filters = PlanFilters::from_query(query);
-    programming::feed(&state.db, &filters, LIMIT, by_date)
-        .await
-        .map_err(|e| {
-            (
-                StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                "",
-            )
-                .into_response()
-        })
+    programming::feed(&state.db, &filters, LIMIT, by_date).await
 }
 
 fn summary(i: &FeedItem) -> String {
@@ -39,13 +32,13 @@ fn summary(i: &FeedItem) -> String {
 }
 
 /// GET /programmation/flux.atom?<filters>
-pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn atom(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
     use atom_syndication::{Entry, Feed, Link, Text};
     let query = query.unwrap_or_default();
-    let items = match items(&state, &query, false).await {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let items = items(&state, &query, false).await?;
     let base = state.public_url.trim_end_matches('/');
     let page = if query.is_empty() {
         format!("{base}/programmation")
@@ -87,11 +80,11 @@ pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     );
     feed.set_links(vec![link(page, "alternate")]);
     feed.set_entries(entries);
-    (
+    Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The days an expected publication covers: [first, after last).
@@ -110,13 +103,13 @@ pub fn span(p: &Planned) -> (chrono::NaiveDate, chrono::NaiveDate) {
 }
 
 /// GET /programmation/calendrier.ics?<filters>
-pub async fn ical(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn ical(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
     use icalendar::{Calendar, Component, Event, EventLike};
     let query = query.unwrap_or_default();
-    let items = match items(&state, &query, true).await {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let items = items(&state, &query, true).await?;
     let base = state.public_url.trim_end_matches('/');
     let host = base.split("://").nth(1).unwrap_or("passerelle");
     let mut calendar = Calendar::new();
@@ -136,7 +129,7 @@ pub async fn ical(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 .done(),
         );
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (
@@ -146,7 +139,7 @@ pub async fn ical(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         ],
         calendar.done().to_string(),
     )
-        .into_response()
+        .into_response())
 }
 
 #[cfg(test)]

@@ -4,28 +4,23 @@
 //! small page with its status and the reason — and the downloads: the interested firms (CSV, for
 //! the buyer), the filtered programming as OCDS planning releases and as CSV.
 
-use crate::i18n::{tr, Lang};
-use crate::server::infra::http::{lang, message_page};
-use crate::server::{
-    auth::Caller, auth::USER_ID_KEY, infra::state::AppState, programming, programming::eforms,
-};
+use crate::error::AppError;
+use crate::server::infra::http::{lang, Refusal};
+use crate::server::{auth::Caller, programming, programming::eforms, state::AppState};
 use axum::{
     extract::{Multipart, Path, RawQuery, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use tower_sessions::Session;
 
 /// Largest notice accepted (the official examples are 10–110 KB).
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 
-fn refuse(status: StatusCode, lang: Lang, key: &str, org: i32) -> Response {
-    let back = format!("/compte/organisations/{org}/programmation#import");
-    message_page(
-        status,
-        lang,
-        &tr(lang, key),
-        (&back, &tr(lang, "plan.mine")),
+/// A refusal of the import, with the way back to the organisation's programming.
+fn refused(e: impl Into<Refusal>, org: i32) -> Refusal {
+    e.into().back(
+        &format!("/compte/organisations/{org}/programmation#import"),
+        "plan.mine",
     )
 }
 
@@ -33,177 +28,99 @@ fn refuse(status: StatusCode, lang: Lang, key: &str, org: i32) -> Response {
 pub async fn import(
     State(state): State<AppState>,
     Path(org): Path<i32>,
-    session: Session,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
-) -> Response {
-    let lang = lang(&headers);
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return refuse(StatusCode::UNAUTHORIZED, lang, "error.unauthenticated", org);
-    };
-    let caller = match Caller::for_user(&state.db, user_id).await {
-        Ok(c) => c,
-        Err(e) => {
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang,
-                e.message_key(),
-                org,
-            )
-        }
-    };
+) -> Result<Response, Refusal> {
+    let refuse = |status: StatusCode, key: &str| refused(Refusal::new(status, key), org);
+    caller.user().map_err(|e| refused(e, org))?;
     if caller.require_verified_buyer(org).is_err() {
-        return refuse(StatusCode::FORBIDDEN, lang, "plan.verified_only", org);
+        return Err(refuse(StatusCode::FORBIDDEN, "plan.verified_only"));
     }
+    let too_big = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "plan.import_too_big");
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            refuse(StatusCode::BAD_REQUEST, "error.bad_request")
+        }
+    };
     let mut data = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(b) if b.len() > MAX_BYTES => {
-                    return refuse(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        lang,
-                        "plan.import_too_big",
-                        org,
-                    )
-                }
-                Ok(b) => data = Some(b),
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return refuse(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        lang,
-                        "plan.import_too_big",
-                        org,
-                    )
-                }
-                Err(_) => return refuse(StatusCode::BAD_REQUEST, lang, "error.bad_request", org),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return refuse(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    lang,
-                    "plan.import_too_big",
-                    org,
-                )
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(unread)?;
+            if bytes.len() > MAX_BYTES {
+                return Err(too_big());
             }
-            Err(_) => return refuse(StatusCode::BAD_REQUEST, lang, "error.bad_request", org),
+            data = Some(bytes);
         }
     }
-    let Some(data) = data.filter(|d| !d.is_empty()) else {
-        return refuse(StatusCode::BAD_REQUEST, lang, "plan.import_missing", org);
-    };
-    let notice = match eforms::read(&data) {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::info!("PIN import refused: {e}");
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, e.key(), org);
-        }
-    };
+    let data = data
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "plan.import_missing"))?;
+    let notice = eforms::read(&data).map_err(|e| {
+        tracing::info!("PIN import refused: {e}");
+        refuse(StatusCode::UNPROCESSABLE_ENTITY, e.key())
+    })?;
     match programming::import_notice(&state.db, &caller, org, &notice).await {
-        Ok((id, dropped)) => Redirect::to(&format!(
+        Ok((id, dropped)) => Ok(Redirect::to(&format!(
             "/compte/achats/{id}?ok=imported&cpv_ignores={dropped}"
         ))
-        .into_response(),
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-            // The first field's message says what to correct in the notice.
-            let key = match &e {
-                crate::error::AppError::Invalid(v) => v
-                    .first()
-                    .map(|f| {
-                        if f.field == "file" {
-                            f.key.clone()
-                        } else {
-                            "plan.import_invalid".into()
-                        }
-                    })
-                    .unwrap_or_else(|| e.message_key().into()),
-                other => other.message_key().into(),
-            };
-            refuse(status, lang, &key, org)
-        }
+        .into_response()),
+        // The first field's message says what to correct in the notice; another field's is
+        // about the plan, which the notice's reader cannot correct here.
+        Err(AppError::Invalid(v)) if v.first().is_some_and(|f| f.field != "file") => Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "plan.import_invalid",
+        )),
+        Err(e) => Err(refused(e, org)),
     }
 }
+
 /// GET /compte/achats/{id}/interesses.csv: the firms interested in a planned procurement, for
 /// the buyer's verified members.
 pub async fn plan_interests_csv(
     State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<i32>,
-    session: tower_sessions::Session,
-    headers: HeaderMap,
-) -> Response {
-    use crate::server::{auth::Caller, auth::USER_ID_KEY, programming::interests};
-    let lang = crate::server::infra::http::lang(&headers);
-    let refuse = |e: crate::error::AppError| {
-        (
-            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
-            crate::i18n::tr(lang, e.message_key()),
-        )
-            .into_response()
-    };
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return refuse(crate::error::AppError::Unauthenticated);
-    };
-    let caller = match Caller::for_user(&state.db, user_id).await {
-        Ok(c) => c,
-        Err(e) => return refuse(e),
-    };
-    let rows = match interests::for_buyer(&state.db, &caller, id).await {
-        Ok(rows) => rows,
-        Err(e) => return refuse(e),
-    };
-    match interests::csv(&rows) {
-        Ok(text) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"interesses-achat-{id}.csv\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            text,
-        )
-            .into_response(),
-        Err(e) => refuse(e),
-    }
+    Path(id): Path<i32>,
+    caller: Caller,
+) -> Result<Response, Refusal> {
+    use crate::server::programming::interests;
+    caller.user()?;
+    let rows = interests::for_buyer(&state.db, &caller, id).await?;
+    let text = interests::csv(&rows)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"interesses-achat-{id}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 /// GET /programmation/export.ocds.json?<the programming's filters>: the planned procurements
 /// as an OCDS 1.1 release package of planning releases (drafts never).
 pub async fn plans_ocds(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, Refusal> {
     use crate::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
     use crate::domain::ocds_planning::plan_release;
     use crate::domain::programming::PlanFilters;
-    let lang = crate::server::infra::http::lang(&headers);
     let query = query.unwrap_or_default();
-    let facts = match crate::server::programming::exports::facts(
+    let facts = crate::server::programming::exports::facts(
         &state.db,
         &PlanFilters::from_query(&query),
         &state.public_url,
     )
-    .await
-    {
-        Ok(f) => f,
-        Err(e) => {
-            return (
-                StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                crate::i18n::tr(lang, e.message_key()),
-            )
-                .into_response()
-        }
-    };
+    .await?;
     // A package holds at least one release: an empty list is a 404 that says why.
     if facts.is_empty() {
-        return (StatusCode::NOT_FOUND, crate::i18n::tr(lang, "plan.empty")).into_response();
+        return Err(Refusal::new(StatusCode::NOT_FOUND, "plan.empty")
+            .back("/programmation", "nav.pipeline"));
     }
     let meta = PackageMeta {
         uri: format!(
@@ -220,7 +137,7 @@ pub async fn plans_ocds(
         package_head(&meta),
         releases.join(",")
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
             (
@@ -230,7 +147,7 @@ pub async fn plans_ocds(
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// GET /programmation/export.csv?<the programming's filters>: the same list as a spreadsheet.
@@ -238,33 +155,23 @@ pub async fn plans_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, Refusal> {
     use crate::domain::programming::PlanFilters;
     use crate::server::programming::exports as plan_exports;
-    let lang = crate::server::infra::http::lang(&headers);
     let filters = PlanFilters::from_query(query.as_deref().unwrap_or(""));
-    let body = match plan_exports::facts(&state.db, &filters, &state.public_url).await {
-        Ok(facts) => plan_exports::csv(&facts, lang),
-        Err(e) => Err(e),
-    };
-    match body {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"programmation.csv\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => (
-            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            crate::i18n::tr(lang, e.message_key()),
-        )
-            .into_response(),
-    }
+    let facts = plan_exports::facts(&state.db, &filters, &state.public_url).await?;
+    let bytes = plan_exports::csv(&facts, lang(&headers))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"programmation.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The programming's feeds and downloads.

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub fn planned(date: chrono::NaiveDate, precision: &str) -> Planned {
+pub(crate) fn planned(date: chrono::NaiveDate, precision: &str) -> Planned {
     Planned {
         date,
         precision: Precision::parse(precision).unwrap_or(Precision::Day),
@@ -242,7 +242,7 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<P
 }
 
 /// The condition of the filters (on `plans`).
-pub fn condition(f: &PlanFilters) -> Condition {
+pub(crate) fn condition(f: &PlanFilters) -> Condition {
     // Drafts are their buyer's alone, whatever the filters say.
     let mut c = Condition::all().add(plans::Column::Status.ne(PlanStatus::Draft.as_str()));
     match f.status.as_deref() {

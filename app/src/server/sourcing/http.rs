@@ -2,33 +2,16 @@
 //! meetings (the secret address is the right: calendar applications send no cookie), and the
 //! buyer's CSV exports of a call's answers and a meeting's attendees.
 
-use crate::server::auth::{Caller, USER_ID_KEY};
-use crate::server::infra::state::AppState;
+use crate::error::AppError;
+use crate::server::auth::Caller;
+use crate::server::infra::http::Refusal;
 use crate::server::sourcing::{calls, meetings};
+use crate::server::state::AppState;
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::header,
     response::{IntoResponse, Response},
 };
-
-fn refuse(lang: crate::i18n::Lang, e: crate::error::AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
-        crate::i18n::tr(lang, e.message_key()),
-    )
-        .into_response()
-}
-
-async fn caller(
-    state: &AppState,
-    session: &tower_sessions::Session,
-) -> Result<Caller, crate::error::AppError> {
-    let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-    let Some(user_id) = user_id else {
-        return Err(crate::error::AppError::Unauthenticated);
-    };
-    Caller::for_user(&state.db, user_id).await
-}
 
 fn csv_response(name: String, text: String) -> Response {
     (
@@ -49,36 +32,22 @@ fn csv_response(name: String, text: String) -> Response {
 pub async fn answers_csv(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    session: tower_sessions::Session,
-    headers: HeaderMap,
-) -> Response {
-    let lang = crate::server::infra::http::lang(&headers);
-    let result = match caller(&state, &session).await {
-        Ok(c) => calls::csv(&state.db, &c, id).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(text) => csv_response(format!("reponses-sourcage-{id}.csv"), text),
-        Err(e) => refuse(lang, e),
-    }
+    caller: Caller,
+) -> Result<Response, Refusal> {
+    caller.user()?;
+    let text = calls::csv(&state.db, &caller, id).await?;
+    Ok(csv_response(format!("reponses-sourcage-{id}.csv"), text))
 }
 
 /// GET /compte/sourcage/reunions/{id}/inscrits.csv — for the buyer's verified members.
 pub async fn attendees_csv(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    session: tower_sessions::Session,
-    headers: HeaderMap,
-) -> Response {
-    let lang = crate::server::infra::http::lang(&headers);
-    let result = match caller(&state, &session).await {
-        Ok(c) => meetings::csv(&state.db, &c, id).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(text) => csv_response(format!("inscrits-rencontre-{id}.csv"), text),
-        Err(e) => refuse(lang, e),
-    }
+    caller: Caller,
+) -> Result<Response, Refusal> {
+    caller.user()?;
+    let text = meetings::csv(&state.db, &caller, id).await?;
+    Ok(csv_response(format!("inscrits-rencontre-{id}.csv"), text))
 }
 
 fn event(base: &str, host: &str, item: &meetings::CalendarItem) -> icalendar::Event {
@@ -142,42 +111,38 @@ fn base_and_host(state: &AppState) -> (String, String) {
 pub async fn meeting_ics(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = crate::server::infra::http::lang(&headers);
-    match meetings::calendar_item(&state.db, id).await {
-        Ok(item) => {
-            let (base, host) = base_and_host(&state);
-            let mut res = calendar_response(
-                &format!("Passerelle — {}", item.meeting.title),
-                vec![event(&base, &host, &item)],
-                "no-cache",
-            );
-            if let Ok(v) = header::HeaderValue::from_str(&format!(
-                "attachment; filename=\"rencontre-{id}.ics\""
-            )) {
-                res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-            }
-            res
-        }
-        Err(e) => refuse(lang, e),
+) -> Result<Response, Refusal> {
+    let item = meetings::calendar_item(&state.db, id).await?;
+    let (base, host) = base_and_host(&state);
+    let mut res = calendar_response(
+        &format!("Passerelle — {}", item.meeting.title),
+        vec![event(&base, &host, &item)],
+        "no-cache",
+    );
+    if let Ok(v) =
+        header::HeaderValue::from_str(&format!("attachment; filename=\"rencontre-{id}.ics\""))
+    {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
+    Ok(res)
 }
 
 /// GET /agenda/{token}.ics — the person's confirmed meetings (their slot's time when booked).
-pub async fn personal_feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(token) = file.strip_suffix(".ics") else {
-        return (StatusCode::NOT_FOUND, "").into_response();
-    };
-    match meetings::feed_for_token(&state.db, token).await {
-        Ok(Some(items)) => {
-            let (base, host) = base_and_host(&state);
-            let events = items.iter().map(|i| event(&base, &host, i)).collect();
-            calendar_response("Passerelle — mes rencontres", events, "private, no-store")
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "agenda inconnu / unknown calendar").into_response(),
-        Err(e) => refuse(crate::i18n::Lang::Fr, e),
-    }
+pub async fn personal_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, Refusal> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let items = meetings::feed_for_token(&state.db, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (base, host) = base_and_host(&state);
+    let events = items.iter().map(|i| event(&base, &host, i)).collect();
+    Ok(calendar_response(
+        "Passerelle — mes rencontres",
+        events,
+        "private, no-store",
+    ))
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.

@@ -7,7 +7,8 @@ pub mod read;
 pub mod report;
 pub mod store;
 
-use crate::domain::decp::{normalise, run, run::ImportRun, values::shorten, Outcome};
+use crate::domain::decp::run::{ImportRun, RunFailure};
+use crate::domain::decp::{normalise, run, values::shorten, Outcome};
 use crate::server::infra::entities::imports;
 use crate::server::infra::search::SearchIndex;
 use read::{read_records, ReadError};
@@ -79,7 +80,11 @@ pub async fn close_stale_runs(db: &DatabaseConnection) -> Result<u64, DbErr> {
         .col_expr(imports::Column::Status, Expr::value("failed"))
         .col_expr(
             imports::Column::Error,
-            Expr::value("import.error.interrupted|"),
+            Expr::value(RunFailure::Interrupted.key()),
+        )
+        .col_expr(
+            imports::Column::ErrorDetail,
+            Expr::value(Option::<String>::None),
         )
         .col_expr(imports::Column::FinishedAt, Expr::value(now))
         .filter(imports::Column::Status.eq("running"))
@@ -128,20 +133,27 @@ pub async fn execute_via(
         Err(RunError::Read(format, e)) => {
             done.status = Set("failed".into());
             done.format = Set(format.map(|f| f.code().into()));
-            // "key|detail": the page translates the key and shows the detail as found.
-            done.error = Set(Some(format!(
-                "{}|{}",
-                e.key(),
-                shorten(&e.to_string(), 300)
-            )));
+            record_failure(
+                &mut done,
+                RunFailure::Read {
+                    key: e.key().to_string(),
+                    detail: shorten(&e.to_string(), 300),
+                },
+            );
         }
         Err(RunError::Db(e)) => {
             done.status = Set("failed".into());
-            done.error = Set(Some("import.error.database|".into()));
+            record_failure(&mut done, RunFailure::Database);
             tracing::error!("import {run_id} failed on the database: {e}");
         }
     }
     done.update(db).await
+}
+
+/// A failure as the run's row stores it: its key, and what the file said.
+fn record_failure(run: &mut imports::ActiveModel, failure: RunFailure) {
+    run.error = Set(Some(failure.key().to_string()));
+    run.error_detail = Set(failure.detail().map(str::to_string));
 }
 
 /// The most recent import runs, newest first.
@@ -167,10 +179,10 @@ fn to_dto(m: imports::Model) -> ImportRun {
     ImportRun {
         id: m.id,
         reasons: run::reasons_of(&m.report),
-        error: m.error.as_deref().map(|e| {
-            let (k, d) = e.split_once('|').unwrap_or((e, ""));
-            (k.to_string(), d.to_string())
-        }),
+        error: m
+            .error
+            .as_deref()
+            .map(|key| RunFailure::stored(key, m.error_detail.as_deref())),
         file_name: m.file_name,
         format: m.format,
         status: m.status,

@@ -28,8 +28,8 @@ pub fn render_text(run: &imports::Model) -> String {
         };
         out.push_str(&format!("  {count:>7}  {kind} : {}\n", tr(lang, reason)));
     }
-    if let Some(error) = &run.error {
-        let (key, detail) = error.split_once('|').unwrap_or((error, ""));
+    if let Some(key) = &run.error {
+        let detail = run.error_detail.as_deref().unwrap_or_default();
         out.push_str(&format!("  ÉCHEC : {} {}\n", tr(lang, key), detail));
     }
     out.trim_end().to_string()

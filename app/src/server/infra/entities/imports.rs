@@ -18,7 +18,10 @@ pub struct Model {
     pub rejected: i32,
     /// JSON object: reason key → count.
     pub report: String,
+    /// Why the run failed: the i18n key of its reason (`domain::decp::run::RunFailure`).
     pub error: Option<String>,
+    /// What the file said at the failure, as found.
+    pub error_detail: Option<String>,
     pub started_by: Option<i32>,
     pub started_at: ChronoDateTimeUtc,
     pub finished_at: Option<ChronoDateTimeUtc>,

@@ -56,8 +56,8 @@ pub async fn documents(
             .filter(contracts::Column::Id.is_in(chunk.to_vec()))
             .all(db)
             .await?;
-        let people = crate::server::contracts::awardees_of(db, chunk.to_vec(), false).await?;
-        let labels = crate::server::contracts::cpv_labels(
+        let people = awardees::awardees_of(db, chunk.to_vec(), false).await?;
+        let labels = crate::server::infra::reference::cpv_labels(
             db,
             models.iter().filter_map(|m| m.cpv.clone()).collect(),
         )

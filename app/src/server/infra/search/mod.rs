@@ -11,10 +11,14 @@
 //! the outbox ids they answer: the follower then passes over those ids without reading their
 //! documents back from the database (a million re-reads was most of an import's index time).
 
+mod facets;
+pub use facets::*;
 mod outbox;
 pub use outbox::*;
 
+pub mod changed;
 pub mod contracts;
+mod labels;
 pub mod offers;
 pub mod orgs;
 pub mod schema;

@@ -101,7 +101,7 @@ pub async fn documents(
         {
             labels.entry(l.offer_id).or_default().push(l.label);
         }
-        let tlabels = crate::server::labels::in_force_of_offers(db, chunk).await?;
+        let tlabels = super::labels::in_force_of_offers(db, chunk).await?;
         let places: HashMap<String, communes::Model> = communes::Entity::find()
             .filter(
                 communes::Column::Insee.is_in(

@@ -142,7 +142,7 @@ impl Catalogue {
             }
         }
         let published: HashSet<i32> = org_of.keys().copied().collect();
-        c.tlabels = crate::server::labels::in_force_of_orgs(db, org_ids, &published).await?;
+        c.tlabels = super::labels::in_force_of_orgs(db, org_ids, &published).await?;
         Ok(c)
     }
 

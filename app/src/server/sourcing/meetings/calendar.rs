@@ -117,8 +117,13 @@ pub async fn send_reminders(
                 .collect::<Vec<_>>()
                 .join(" — ");
             let url = format!("/sourcage/reunions/{}", m.id);
-            crate::server::alerts::notify(db, uid, &format!("Rappel : {} — {when}", m.title), &url)
-                .await?;
+            crate::server::infra::notifications::notify(
+                db,
+                uid,
+                &format!("Rappel : {} — {when}", m.title),
+                &url,
+            )
+            .await?;
             let body = format!(
                 "Bonjour,\n\nRappel : votre entreprise est inscrite à la rencontre « {} », demain.\n\nQuand : {when} (heure de Paris)\nOù : {place}\n\n{base}{url}\n\nSi vous ne pouvez plus venir, annulez pour libérer la place.\n",
                 m.title

@@ -154,7 +154,8 @@ pub async fn tell_promoted(
     p: Promoted,
 ) {
     let title = format!("Place confirmée : {} — {}", p.meeting, p.when);
-    if let Err(e) = crate::server::alerts::notify(db, p.user_id, &title, &p.url).await {
+    if let Err(e) = crate::server::infra::notifications::notify(db, p.user_id, &title, &p.url).await
+    {
         tracing::warn!("promotion notification failed: {e}");
     }
     let body = format!(
@@ -218,7 +219,7 @@ pub async fn cancel_meeting(
         paris_text(m.starts_at)
     );
     for p in &people {
-        crate::server::alerts::notify(db, *p, &title, &url).await?;
+        crate::server::infra::notifications::notify(db, *p, &title, &url).await?;
     }
     let body = format!(
         "Bonjour,\n\nLa rencontre « {} » du {} est annulée par l'acheteur.\nMotif : {note}\n\n{}{url}\n",

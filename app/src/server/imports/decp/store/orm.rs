@@ -282,9 +282,14 @@ async fn read_stored(txn: &DatabaseTransaction, uids: Vec<String>) -> Result<Sto
     }
     let ids: Vec<i32> = stored.contracts.values().map(|m| m.id).collect();
     for chunk in ids.chunks(ROWS) {
-        stored
-            .awardees
-            .extend(crate::server::contracts::awardees_of(txn, chunk.to_vec(), false).await?);
+        stored.awardees.extend(
+            crate::server::infra::entities::contract_awardees::awardees_of(
+                txn,
+                chunk.to_vec(),
+                false,
+            )
+            .await?,
+        );
         for s in sources::Entity::find()
             .filter(sources::Column::ContractId.is_in(chunk.to_vec()))
             .all(txn)
