@@ -14,8 +14,8 @@ pub mod server;
 
 use components::layout::Layout;
 use features::{
-    admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home, imports,
-    labels, offers, opendata, orgs, partners, placeholder, programming, sourcing,
+    accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
+    imports, labels, not_found, offers, opendata, orgs, partners, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
         <thaw::ConfigProvider theme_id="passerelle">
             <Router>
                 <Layout>
-                    <Routes fallback=|| view! { <placeholder::NotFound /> }>
+                    <Routes fallback=|| view! { <not_found::NotFound /> }>
                         <Route path=path!("/") view=home::HomePage ssr=ASYNC />
                         <Route path=path!("/connexion") view=auth::pages::LoginPage ssr=ASYNC />
                         <Route path=path!("/inscription") view=auth::pages::SignupPage ssr=ASYNC />
@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
-                        <Route path=path!("/accessibilite") view=placeholder::AccessibilityPage ssr=ASYNC />
+                        <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />
                         <Route path=path!("/marches") view=contracts::pages::ContractsPage ssr=ASYNC />
                         <Route path=path!("/marches/:id") view=contracts::pages::ContractPage ssr=ASYNC />
                         <Route path=path!("/acheteurs/:siret") view=contracts::pages::BuyerPage ssr=ASYNC />
@@ -138,7 +138,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
                         <Route path=path!("/donnees") view=opendata::pages::OpenDataPage ssr=ASYNC />
-                        <Route path=path!("/*any") view=placeholder::NotFound ssr=ASYNC />
+                        <Route path=path!("/*any") view=not_found::NotFound ssr=ASYNC />
                     </Routes>
                 </Layout>
             </Router>

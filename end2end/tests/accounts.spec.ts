@@ -14,7 +14,7 @@ test('sign up, create a business, log out, log in and find it again', async ({ p
   await expect(org).toContainText('Active');
 
   await logOut(page);
-  await goto(page, '/compte');
+  await goto(page, '/compte', 401);
   await expect(page.getByText('Connectez-vous pour continuer.')).toBeVisible();
 
   await logIn(page, email);
@@ -69,7 +69,6 @@ test('a public buyer is verified by an admin before acting as a buyer', async ({
 
 test('only admins reach the administration', async ({ page }, info) => {
   await signUp(page, 'Curieux (fictif)', uniqueEmail(info, 'curieux'));
-  const res = await page.goto('/admin');
-  expect(res?.status()).toBe(403);
+  await goto(page, '/admin', 403);
   await expect(page.getByRole('alert')).toContainText("Vous n'avez pas le droit");
 });

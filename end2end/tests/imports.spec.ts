@@ -40,7 +40,6 @@ test('an administrator imports a DECP file and reads its report', async ({ page 
 
 test('the import pages are for administrators only', async ({ page }) => {
   await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
-  const res = await page.goto('/admin/imports');
-  expect(res?.status()).toBe(403);
+  await goto(page, '/admin/imports', 403);
   await expect(page.getByRole('alert')).toContainText("Vous n'avez pas le droit");
 });

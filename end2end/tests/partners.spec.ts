@@ -174,7 +174,7 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
 test('the board and a procurement’s possible consortia are public and accessible', async ({ page }, info) => {
   await goto(page, '/groupements');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recherches de partenaires');
-  await goto(page, '/groupements/999999');
+  await goto(page, '/groupements/999999', 404);
   await expect(page.getByRole('alert')).toBeVisible();
   if (info.project.name === 'js') await expectAccessible(page);
 });

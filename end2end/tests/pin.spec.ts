@@ -24,8 +24,7 @@ test('a buyer imports a prior information notice as a draft, reviews it and publ
   await logOut(page);
 
   // Nobody else sees the draft.
-  const res = await page.goto(publicPage);
-  expect(res?.status()).toBe(404);
+  await goto(page, publicPage, 404);
 
   // Reviewed and published: it joins the programming.
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);

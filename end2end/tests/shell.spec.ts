@@ -31,8 +31,7 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
     await goto(page, path);
     await expectAccessible(page);
   }
-  const res = await page.goto('/page-inexistante');
-  expect(res?.status()).toBe(404);
+  await goto(page, '/page-inexistante', 404);
   await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
   await expectAccessible(page);
 });

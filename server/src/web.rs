@@ -188,21 +188,11 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             tower_http::services::ServeFile::new(format!("{}/robots.txt", config.site_root)),
         )
         // Each capability's plain HTTP routes: downloads, feeds, files.
-        .merge(app::server::contracts::http::routes())
-        .merge(app::server::analytics::http::routes())
-        .merge(app::server::imports::http::routes())
-        .merge(app::server::offers::http::routes())
-        .merge(app::server::labels::http::routes())
-        .merge(app::server::programming::http::routes())
-        .merge(app::server::sourcing::http::routes())
-        // The open data API, with its own rate limit.
+        .merge(app::server::plain_routes().router())
         .merge(app::server::api::routes(state.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only these routes take large bodies (each its own).
-        .merge(app::server::imports::http::upload_routes())
-        .merge(app::server::offers::http::upload_routes())
-        .merge(app::server::programming::http::upload_routes())
-        .merge(app::server::labels::http::upload_routes())
+        .merge(app::server::upload_routes().router())
         .with_state(state)
         // A plain route's refusal (an AppError, a Refusal) becomes the site's page, in the
         // caller's language; the API's own layer has written its JSON already.

@@ -4,7 +4,7 @@
 mod common;
 
 use app::server::infra::entities::{memberships, organisations, users};
-use common::{backends, TestApp};
+use common::TestApp;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 async fn count_users(app: &TestApp) -> u64 {
@@ -15,9 +15,10 @@ async fn count_orgs(app: &TestApp) -> u64 {
     organisations::Entity::find().count(&app.db).await.unwrap()
 }
 
-#[tokio::test]
-async fn signup_refuses_bad_input_and_duplicates() {
-    for (backend, url) in backends("signup").await {
+both_dbs! {
+    "signup",
+    #[tokio::test]
+    async fn signup_refuses_bad_input_and_duplicates(backend, url) {
         let app = TestApp::new(&url).await;
         let before = count_users(&app).await;
         let (status, cookie, body) = app
@@ -67,9 +68,10 @@ async fn signup_refuses_bad_input_and_duplicates() {
     }
 }
 
-#[tokio::test]
-async fn login_logout_and_session_rotation() {
-    for (backend, url) in backends("login").await {
+both_dbs! {
+    "login",
+    #[tokio::test]
+    async fn login_logout_and_session_rotation(backend, url) {
         let app = TestApp::new(&url).await;
         let signup_cookie = app.signup("paul@exemple.fr").await;
         let (_, _, me) = app.get("/api/auth/me", Some(&signup_cookie)).await;
@@ -115,9 +117,10 @@ async fn login_logout_and_session_rotation() {
     }
 }
 
-#[tokio::test]
-async fn login_is_throttled_per_account() {
-    for (backend, url) in backends("throttle").await {
+both_dbs! {
+    "throttle",
+    #[tokio::test]
+    async fn login_is_throttled_per_account(backend, url) {
         let app = TestApp::new(&url).await.with_login_limits(1000, 3);
         app.signup("lea@exemple.fr").await;
         let mut statuses = vec![];
@@ -151,9 +154,10 @@ async fn login_is_throttled_per_account() {
     }
 }
 
-#[tokio::test]
-async fn organisations_validate_siret_and_make_the_creator_owner() {
-    for (backend, url) in backends("orgs").await {
+both_dbs! {
+    "orgs",
+    #[tokio::test]
+    async fn organisations_validate_siret_and_make_the_creator_owner(backend, url) {
         let app = TestApp::new(&url).await;
         let cookie = app.signup("artisan@exemple.fr").await;
         let before = count_orgs(&app).await;
@@ -235,9 +239,10 @@ async fn organisations_validate_siret_and_make_the_creator_owner() {
     }
 }
 
-#[tokio::test]
-async fn buyers_act_only_once_verified_and_join_requests_need_an_owner() {
-    for (backend, url) in backends("buyers").await {
+both_dbs! {
+    "buyers",
+    #[tokio::test]
+    async fn buyers_act_only_once_verified_and_join_requests_need_an_owner(backend, url) {
         let app = TestApp::new(&url).await;
         let cookie = app.signup("acheteur@exemple.fr").await;
         let (status, _, _) = app
@@ -347,11 +352,12 @@ async fn buyers_act_only_once_verified_and_join_requests_need_an_owner() {
     }
 }
 
-#[tokio::test]
-async fn cross_site_posts_are_refused_and_change_nothing() {
-    use axum::body::Body;
-    use axum::http::{header, Request};
-    for (backend, url) in backends("csrf").await {
+both_dbs! {
+    "csrf",
+    #[tokio::test]
+    async fn cross_site_posts_are_refused_and_change_nothing(backend, url) {
+        use axum::body::Body;
+        use axum::http::{header, Request};
         let app = TestApp::new(&url).await;
         let before = count_users(&app).await;
         let form = "email=eve%40exemple.fr&display_name=Eve&password=une+phrase+de+passe&password_confirm=une+phrase+de+passe";
@@ -376,9 +382,10 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
     }
 }
 
-#[tokio::test]
-async fn password_reset_tokens_are_single_use() {
-    for (backend, url) in backends("reset").await {
+both_dbs! {
+    "reset",
+    #[tokio::test]
+    async fn password_reset_tokens_are_single_use(backend, url) {
         let app = TestApp::new(&url).await;
         app.signup("zoe@exemple.fr").await;
         let user = app::server::auth::find_by_email(&app.db, "zoe@exemple.fr")

@@ -5,7 +5,7 @@
 mod common;
 
 use app::features::analytics::api::AnalyticsView;
-use common::{backends, ok, org, TestApp};
+use common::{ok, org, TestApp};
 use std::path::Path;
 
 async fn import_sample(app: &TestApp) {
@@ -32,9 +32,10 @@ fn euros(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
-#[tokio::test]
-async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
-    for (backend, url) in backends("analytics_sample").await {
+both_dbs! {
+    "analytics_sample",
+    #[tokio::test]
+    async fn indicators_match_the_hand_computed_figures_of_a_real_sample(backend, url) {
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
         // The follower builds a snapshot at once, then only when the data moved.
@@ -148,9 +149,10 @@ async fn indicators_match_the_hand_computed_figures_of_a_real_sample() {
     }
 }
 
-#[tokio::test]
-async fn finer_views_are_for_analysts_and_buyers_and_every_table_downloads() {
-    for (backend, url) in backends("analytics_rights").await {
+both_dbs! {
+    "analytics_rights",
+    #[tokio::test]
+    async fn finer_views_are_for_analysts_and_buyers_and_every_table_downloads(backend, url) {
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
         // A visitor: the buyer filter is ignored, the buyer table is refused.
@@ -283,9 +285,10 @@ async fn joinery_plan(app: &TestApp) -> i32 {
     plan
 }
 
-#[tokio::test]
-async fn the_shortage_view_ranks_trades_with_their_reasons_and_follows_new_supply() {
-    for (backend, url) in backends("analytics_shortage").await {
+both_dbs! {
+    "analytics_shortage",
+    #[tokio::test]
+    async fn the_shortage_view_ranks_trades_with_their_reasons_and_follows_new_supply(backend, url) {
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
         joinery_plan(&app).await;
@@ -380,12 +383,13 @@ async fn the_shortage_view_ranks_trades_with_their_reasons_and_follows_new_suppl
     }
 }
 
-#[tokio::test]
-async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know() {
-    use app::domain::analytics::facts::Zone;
-    let extract = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sirene/StockEtablissement_extrait.csv");
-    for (backend, url) in backends("analytics_sirene").await {
+both_dbs! {
+    "analytics_sirene",
+    #[tokio::test]
+    async fn a_sirene_extract_places_the_awardees_the_platform_does_not_know(backend, url) {
+        use app::domain::analytics::facts::Zone;
+        let extract = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sirene/StockEtablissement_extrait.csv");
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
         let before = dashboard(&app, "", None).await.dashboard;

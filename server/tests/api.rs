@@ -6,7 +6,7 @@
 mod common;
 
 use app::server::infra::entities::plans;
-use common::{backends, offer, org, user_id, verify, TestApp};
+use common::{offer, org, user_id, verify, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::Value;
 use std::path::Path;
@@ -88,9 +88,10 @@ async fn buyer_with_plans(app: &TestApp) -> (i32, i32) {
     (ids[0], ids[1])
 }
 
-#[tokio::test]
-async fn lists_and_records_with_the_sites_filters_and_public_fields_only() {
-    for (backend, url) in backends("api_lists").await {
+both_dbs! {
+    "api_lists",
+    #[tokio::test]
+    async fn lists_and_records_with_the_sites_filters_and_public_fields_only(backend, url) {
         let app = TestApp::new(&url).await;
         import_sample(&app).await;
 

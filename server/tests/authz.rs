@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{backends, TestApp};
+use common::TestApp;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 
@@ -691,119 +691,146 @@ async fn login(app: &TestApp, email: &str) -> String {
     cookie.unwrap()
 }
 
-#[tokio::test]
-async fn every_server_function_checks_its_caller() {
-    for (backend, url) in backends("authz").await {
-        let mut app = TestApp::new(&url).await;
-        // Many logins here: the throttle is tested elsewhere.
-        app = app.with_login_limits(10_000, 10_000);
-        let mut emails = vec![];
-        for (i, role) in ROLES.iter().enumerate().skip(1) {
-            let email = format!("{role}@authz.example");
-            let cookie = app.signup(&email).await;
-            match *role {
-                "business" => {
-                    make_org(&app, &cookie, "business", &i.to_string()).await;
-                    // Offer 1, of organisation 1: the offers' entries below.
-                    let user = app::server::infra::entities::users::Entity::find()
-                        .filter(
-                            app::server::infra::entities::users::Column::Email.eq(email.as_str()),
-                        )
-                        .one(&app.db)
-                        .await
-                        .unwrap()
-                        .unwrap();
-                    let id = app::server::offers::create(&app.db, user.id, 1, "Pain", "supply")
-                        .await
-                        .unwrap();
-                    assert_eq!(id, 1);
-                    // Partner request 1, of organisation 1: the partners' entries below.
-                    let caller = app::server::auth::Caller::for_user(&app.db, user.id)
-                        .await
-                        .unwrap();
-                    let form = app::domain::partners::RequestForm {
-                        title: "Plombier".into(),
-                        cpv: "45330000".into(),
-                        role: "cotraitant".into(),
-                        kind: "conjoint".into(),
-                        deadline: (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
-                            .format("%Y-%m-%d")
-                            .to_string(),
-                        ..Default::default()
-                    };
-                    let request = app::server::partners::create(&app.db, &caller, 1, &form)
-                        .await
-                        .unwrap();
-                    assert_eq!(request, 1);
-                }
-                "unverified_buyer" | "verified_buyer" => {
-                    make_org(&app, &cookie, "buyer", &i.to_string()).await
-                }
-                "analyst" => set_flag(&app, &email, false, true).await,
-                "admin" => set_flag(&app, &email, true, false).await,
-                _ => {}
-            }
-            if *role == "verified_buyer" {
-                use app::server::infra::entities::organisations;
-                let org = organisations::Entity::find()
-                    .filter(organisations::Column::Siret.starts_with(format!("888{:0>10}", i)))
+/// A site with one account a role (ROLES order, the anonymous one aside) and what the tables'
+/// arguments name: offer 1 and partner request 1 of business 1; plan 1, call 1 and meeting 1 of
+/// the verified buyer 3. Returns the site and the accounts' emails.
+async fn populated(url: &str) -> (TestApp, Vec<String>) {
+    let mut app = TestApp::new(url).await;
+    // Many logins here: the throttle is tested elsewhere.
+    app = app.with_login_limits(10_000, 10_000);
+    let mut emails = vec![];
+    for (i, role) in ROLES.iter().enumerate().skip(1) {
+        let email = format!("{role}@authz.example");
+        let cookie = app.signup(&email).await;
+        match *role {
+            "business" => {
+                make_org(&app, &cookie, "business", &i.to_string()).await;
+                // Offer 1, of organisation 1: the offers' entries below.
+                let user = app::server::infra::entities::users::Entity::find()
+                    .filter(app::server::infra::entities::users::Column::Email.eq(email.as_str()))
                     .one(&app.db)
                     .await
                     .unwrap()
                     .unwrap();
-                let org_id = org.id;
-                let mut am: organisations::ActiveModel = org.into();
-                am.verified_at = Set(Some(chrono::Utc::now()));
-                am.update(&app.db).await.unwrap();
-                // Plan 1, of organisation 3: the programming's entries below.
-                let user = app::server::auth::find_by_email(&app.db, &email)
+                let id = app::server::offers::create(&app.db, user.id, 1, "Pain", "supply")
                     .await
-                    .unwrap()
                     .unwrap();
+                assert_eq!(id, 1);
+                // Partner request 1, of organisation 1: the partners' entries below.
                 let caller = app::server::auth::Caller::for_user(&app.db, user.id)
                     .await
                     .unwrap();
-                let form = app::domain::programming::PlanForm {
-                    title: "Restauration scolaire".into(),
-                    procedure: "open".into(),
-                    publication: "T2 2027".into(),
+                let form = app::domain::partners::RequestForm {
+                    title: "Plombier".into(),
+                    cpv: "45330000".into(),
+                    role: "cotraitant".into(),
+                    kind: "conjoint".into(),
+                    deadline: (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
+                        .format("%Y-%m-%d")
+                        .to_string(),
                     ..Default::default()
                 };
-                let plan = app::server::programming::create(&app.db, &caller, org_id, &form)
+                let request = app::server::partners::create(&app.db, &caller, 1, &form)
                     .await
                     .unwrap();
-                assert_eq!((org_id, plan), (3, 1));
-                // Call 1 and meeting 1 of plan 1: the sourcing's entries below.
-                let call = app::server::sourcing::calls::create(
-                    &app.db,
-                    &caller,
-                    plan,
-                    "Appel",
-                    "",
-                    "2099-01-15",
-                    "12:00",
-                )
+                assert_eq!(request, 1);
+                // Label application 1, of organisation 1: the evidence upload below.
+                let form = app::domain::label::SchemeForm {
+                    name: "Circuit court".into(),
+                    description: "Référentiel de test".into(),
+                    target: "org".into(),
+                    validity_months: "24".into(),
+                };
+                let scheme = app::server::labels::create_scheme(&app.db, user.id, &form)
+                    .await
+                    .unwrap();
+                app::server::labels::add_criterion(&app.db, scheme, "Origine ?", "Facture")
+                    .await
+                    .unwrap();
+                app::server::labels::set_scheme_status(&app.db, scheme, "open")
+                    .await
+                    .unwrap();
+                let application = app::server::labels::apply(&app.db, user.id, 1, scheme, None)
+                    .await
+                    .unwrap();
+                assert_eq!(application, 1);
+            }
+            "unverified_buyer" | "verified_buyer" => {
+                make_org(&app, &cookie, "buyer", &i.to_string()).await
+            }
+            "analyst" => set_flag(&app, &email, false, true).await,
+            "admin" => set_flag(&app, &email, true, false).await,
+            _ => {}
+        }
+        if *role == "verified_buyer" {
+            use app::server::infra::entities::organisations;
+            let org = organisations::Entity::find()
+                .filter(organisations::Column::Siret.starts_with(format!("888{:0>10}", i)))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let org_id = org.id;
+            let mut am: organisations::ActiveModel = org.into();
+            am.verified_at = Set(Some(chrono::Utc::now()));
+            am.update(&app.db).await.unwrap();
+            // Plan 1, of organisation 3: the programming's entries below.
+            let user = app::server::auth::find_by_email(&app.db, &email)
+                .await
+                .unwrap()
+                .unwrap();
+            let caller = app::server::auth::Caller::for_user(&app.db, user.id)
                 .await
                 .unwrap();
-                let meeting_form = app::domain::sourcing::MeetingForm {
-                    title: "Rencontre".into(),
-                    day: "2099-02-10".into(),
-                    start: "14:00".into(),
-                    end: "16:00".into(),
-                    place: "Mairie".into(),
-                    capacity: "10".into(),
-                    deadline_day: "2099-02-01".into(),
-                    deadline_time: "18:00".into(),
-                    ..Default::default()
-                };
-                let meeting =
-                    app::server::sourcing::meetings::create(&app.db, &caller, plan, &meeting_form)
-                        .await
-                        .unwrap();
-                assert_eq!((call, meeting), (1, 1));
-            }
-            emails.push(email);
+            let form = app::domain::programming::PlanForm {
+                title: "Restauration scolaire".into(),
+                procedure: "open".into(),
+                publication: "T2 2027".into(),
+                ..Default::default()
+            };
+            let plan = app::server::programming::create(&app.db, &caller, org_id, &form)
+                .await
+                .unwrap();
+            assert_eq!((org_id, plan), (3, 1));
+            // Call 1 and meeting 1 of plan 1: the sourcing's entries below.
+            let call = app::server::sourcing::calls::create(
+                &app.db,
+                &caller,
+                plan,
+                "Appel",
+                "",
+                "2099-01-15",
+                "12:00",
+            )
+            .await
+            .unwrap();
+            let meeting_form = app::domain::sourcing::MeetingForm {
+                title: "Rencontre".into(),
+                day: "2099-02-10".into(),
+                start: "14:00".into(),
+                end: "16:00".into(),
+                place: "Mairie".into(),
+                capacity: "10".into(),
+                deadline_day: "2099-02-01".into(),
+                deadline_time: "18:00".into(),
+                ..Default::default()
+            };
+            let meeting =
+                app::server::sourcing::meetings::create(&app.db, &caller, plan, &meeting_form)
+                    .await
+                    .unwrap();
+            assert_eq!((call, meeting), (1, 1));
         }
+        emails.push(email);
+    }
+    (app, emails)
+}
+
+both_dbs! {
+    "authz",
+    #[tokio::test]
+    async fn every_server_function_checks_its_caller(backend, url) {
+        let (app, emails) = populated(&url).await;
 
         let table = table();
         let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
@@ -873,6 +900,172 @@ async fn every_server_function_checks_its_caller() {
         assert!(
             failures.is_empty(),
             "authorization table violated:\n{}",
+            failures.join("\n")
+        );
+    }
+}
+
+/// (method, route as mounted) → (the address called, expectation per role in ROLES order).
+/// Ids are those `populated` makes; an allowed call ends in any status but 401/403 (a 404 for
+/// an unknown file, a 400 for an upload without its file — the rights are checked first).
+type PlainTable = BTreeMap<(&'static str, &'static str), (&'static str, [E; 6])>;
+
+fn plain_table() -> PlainTable {
+    BTreeMap::from([
+        // The explorer's and the programming's downloads and feeds: public.
+        (
+            ("GET", "/marches/export.csv"),
+            ("/marches/export.csv", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/marches/export.ocds.json"),
+            ("/marches/export.ocds.json", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/programmation/flux.atom"),
+            ("/programmation/flux.atom", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/programmation/calendrier.ics"),
+            ("/programmation/calendrier.ics", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/programmation/export.ocds.json"),
+            ("/programmation/export.ocds.json", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/programmation/export.csv"),
+            ("/programmation/export.csv", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/sourcage/reunions/{id}/calendrier.ics"),
+            ("/sourcage/reunions/1/calendrier.ics", [A, A, A, A, A, A]),
+        ),
+        // The secret address is the right (calendar applications send no cookie).
+        (
+            ("GET", "/agenda/{file}"),
+            ("/agenda/inconnu.ics", [A, A, A, A, A, A]),
+        ),
+        (
+            ("GET", "/media/offers/{name}"),
+            ("/media/offers/inconnue.jpg", [A, A, A, A, A, A]),
+        ),
+        // The dashboards' by-buyer table: analysts, admins and verified buyers' members.
+        (
+            ("GET", "/analyses/export.csv"),
+            ("/analyses/export.csv?tableau=acheteurs", [D, D, D, A, A, A]),
+        ),
+        // The buyer's lists of firms: its verified members only.
+        (
+            ("GET", "/compte/achats/{id}/interesses.csv"),
+            ("/compte/achats/1/interesses.csv", [D, D, D, A, D, D]),
+        ),
+        (
+            ("GET", "/compte/sourcage/appels/{id}/reponses.csv"),
+            ("/compte/sourcage/appels/1/reponses.csv", [D, D, D, A, D, D]),
+        ),
+        (
+            ("GET", "/compte/sourcage/reunions/{id}/inscrits.csv"),
+            (
+                "/compte/sourcage/reunions/1/inscrits.csv",
+                [D, D, D, A, D, D],
+            ),
+        ),
+        // Evidence of a label application: signed-in callers, then the dossier's readers (a
+        // file nobody holds is not found for them); attached by the applying business only.
+        (
+            ("GET", "/labels/pieces/{name}"),
+            (
+                "/labels/pieces/0123456789abcdef0123456789abcdef.pdf",
+                [D, A, A, A, A, A],
+            ),
+        ),
+        // Administration.
+        (
+            ("GET", "/admin/imports/{id}/rejets.csv"),
+            ("/admin/imports/1/rejets.csv", [D, D, D, D, D, A]),
+        ),
+        (
+            ("POST", "/admin/imports"),
+            ("/admin/imports", [D, D, D, D, D, A]),
+        ),
+        // Uploads for an organisation: its members (offer 1 is business 1's, org 3 the
+        // verified buyer's).
+        (
+            ("POST", "/compte/offres/{id}/photos"),
+            ("/compte/offres/1/photos", [D, A, D, D, D, D]),
+        ),
+        (
+            ("POST", "/compte/organisations/{id}/programmation/import"),
+            (
+                "/compte/organisations/3/programmation/import",
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            ("POST", "/labels/dossiers/{id}/pieces"),
+            ("/labels/dossiers/1/pieces", [D, A, D, D, D, D]),
+        ),
+    ])
+}
+
+both_dbs! {
+    "authz_plain",
+    #[tokio::test]
+    async fn every_plain_route_checks_its_caller(backend, url) {
+        use axum::body::Body;
+        use axum::http::{header, Request};
+        let listed: Vec<(&str, &str)> = app::server::plain_routes()
+            .listed()
+            .iter()
+            .chain(app::server::upload_routes().listed())
+            .copied()
+            .collect();
+        let table = plain_table();
+        for route in &listed {
+            assert!(
+                table.contains_key(route),
+                "plain route {route:?} has no entry in the authorization table"
+            );
+        }
+        for route in table.keys() {
+            assert!(listed.contains(route), "{route:?} is in the table but not mounted");
+        }
+        let (app, emails) = populated(&url).await;
+        let mut sessions = vec![None];
+        for email in &emails {
+            sessions.push(Some(login(&app, email).await));
+        }
+        let mut failures = vec![];
+        for ((method, route), (address, expected)) in &table {
+            for (i, role) in ROLES.iter().enumerate() {
+                let mut req = Request::builder().method(*method).uri(*address);
+                if let Some(cookie) = &sessions[i] {
+                    req = req.header(header::COOKIE, cookie.as_str());
+                }
+                let req = if *method == "POST" {
+                    // A form posted from the site itself, holding no file.
+                    req.header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+                        .header(header::ORIGIN, "http://localhost:3000")
+                        .header("sec-fetch-site", "same-origin")
+                        .body(Body::from("--X--\r\n"))
+                } else {
+                    req.body(Body::empty())
+                };
+                let (status, _, body) = app.send(req.unwrap()).await;
+                assert_ne!(status.as_u16(), 500, "{backend} {route} as {role}: {body}");
+                let got = if matches!(status.as_u16(), 401 | 403) { D } else { A };
+                if got != expected[i] {
+                    failures.push(format!(
+                        "{backend} {method} {route} as {role}: expected {:?}, got {status}",
+                        expected[i]
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "authorization table of plain routes violated:\n{}",
             failures.join("\n")
         );
     }

@@ -5,12 +5,13 @@
 mod common;
 
 use app::server::infra::entities::{consortia, consortium_members, consortium_messages};
-use common::{backends, notified, ok, org, TestApp};
+use common::{notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-#[tokio::test]
-async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members() {
-    for (backend, url) in backends("consortia").await {
+both_dbs! {
+    "consortia",
+    #[tokio::test]
+    async fn a_consortium_is_formed_by_invitation_and_stays_private_to_its_members(backend, url) {
         let app = TestApp::new(&url).await;
         let lead = app.signup("gerant@menuiserie.example").await;
         let a_c = app.signup("gerante@plomberie.example").await;

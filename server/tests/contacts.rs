@@ -5,12 +5,13 @@
 mod common;
 
 use app::server::infra::entities::{contact_messages, contacts};
-use common::{backends, notified, ok, org, TestApp};
+use common::{notified, ok, org, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-#[tokio::test]
-async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisations() {
-    for (backend, url) in backends("contacts").await {
+both_dbs! {
+    "contacts",
+    #[tokio::test]
+    async fn a_contact_is_asked_accepted_or_refused_and_private_to_its_two_organisations(backend, url) {
         let app = TestApp::new(&url).await;
         let a_c = app.signup("gerant@menuiserie.example").await;
         let b_c = app.signup("gerante@plomberie.example").await;

@@ -3,14 +3,14 @@
 mod common;
 
 use app::server::infra::entities::{communes, cpv_codes, naf_codes, users};
-use common::backends;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
-#[tokio::test]
-async fn reference_data_loads_once_and_completely() {
-    for (backend, url) in backends("reference").await {
+both_dbs! {
+    "reference",
+    #[tokio::test]
+    async fn reference_data_loads_once_and_completely(backend, url) {
         let db = app::server::infra::db::connect_and_migrate(&url)
             .await
             .unwrap();
@@ -68,12 +68,13 @@ async fn reference_data_loads_once_and_completely() {
     }
 }
 
-/// 200 concurrent read-then-write transactions (begin_write): on SQLite (IMMEDIATE) none fails
-/// and the count is exact; on PostgreSQL (SERIALIZABLE) a racing transaction may fail, but no
-/// committed increment is ever lost.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_read_then_write_transactions_all_commit() {
-    for (backend, url) in backends("concurrency").await {
+both_dbs! {
+    "concurrency",
+    /// 200 concurrent read-then-write transactions (begin_write): on SQLite (IMMEDIATE) none fails
+    /// and the count is exact; on PostgreSQL (SERIALIZABLE) a racing transaction may fail, but no
+    /// committed increment is ever lost.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_read_then_write_transactions_all_commit(backend, url) {
         let db = app::server::infra::db::connect_and_migrate(&url)
             .await
             .unwrap();
@@ -134,9 +135,10 @@ async fn concurrent_read_then_write_transactions_all_commit() {
     }
 }
 
-#[tokio::test]
-async fn demo_seed_is_idempotent() {
-    for (backend, url) in backends("demo").await {
+both_dbs! {
+    "demo",
+    #[tokio::test]
+    async fn demo_seed_is_idempotent(backend, url) {
         let db = app::server::infra::db::connect_and_migrate(&url)
             .await
             .unwrap();
@@ -168,16 +170,17 @@ async fn demo_seed_is_idempotent() {
     }
 }
 
-/// Import runs that failed before the failure had two columns ("key|detail" in one) read as
-/// they did after the migration splits them, and read back joined after it is undone.
-#[tokio::test]
-async fn failed_import_runs_keep_their_reason_across_the_failure_migration() {
-    use app::server::infra::entities::imports;
-    use app::server::infra::migrations::Migrator;
-    use sea_orm::sea_query::{Alias, Expr, Query};
-    use sea_orm::ConnectionTrait;
-    use sea_orm_migration::MigratorTrait;
-    for (backend, url) in backends("failure_migration").await {
+both_dbs! {
+    "failure_migration",
+    /// Import runs that failed before the failure had two columns ("key|detail" in one) read as
+    /// they did after the migration splits them, and read back joined after it is undone.
+    #[tokio::test]
+    async fn failed_import_runs_keep_their_reason_across_the_failure_migration(backend, url) {
+        use app::server::infra::entities::imports;
+        use app::server::infra::migrations::Migrator;
+        use sea_orm::sea_query::{Alias, Expr, Query};
+        use sea_orm::ConnectionTrait;
+        use sea_orm_migration::MigratorTrait;
         let db = app::server::infra::db::connect(&url).await.unwrap();
         let before = Migrator::migrations().len() as u32 - 1;
         Migrator::up(&db, Some(before)).await.unwrap();
@@ -216,7 +219,7 @@ async fn failed_import_runs_keep_their_reason_across_the_failure_migration() {
                         0.into(),
                         "{}".into(),
                         (*error).into(),
-                        Expr::current_timestamp().into(),
+                        Expr::current_timestamp(),
                     ])
                     .to_owned(),
             )

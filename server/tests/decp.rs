@@ -6,7 +6,6 @@ mod common;
 use app::server::infra::entities::{
     contract_awardees, contract_sources, contracts, import_rejects, imports,
 };
-use common::backends;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::path::{Path, PathBuf};
 
@@ -35,9 +34,10 @@ async fn count_contracts(db: &DatabaseConnection) -> u64 {
     contracts::Entity::find().count(db).await.unwrap()
 }
 
-#[tokio::test]
-async fn real_files_of_every_format_import_and_reimport_without_duplicates() {
-    for (backend, url) in backends("decp_formats").await {
+both_dbs! {
+    "decp_formats",
+    #[tokio::test]
+    async fn real_files_of_every_format_import_and_reimport_without_duplicates(backend, url) {
         let db = db(&url).await;
         let files = [
             ("SUBSET_metropole_lyon_lieuExecution.json", "json-2019"),
@@ -99,9 +99,10 @@ async fn real_files_of_every_format_import_and_reimport_without_duplicates() {
     }
 }
 
-#[tokio::test]
-async fn the_same_contract_from_two_sources_is_merged() {
-    for (backend, url) in backends("decp_merge").await {
+both_dbs! {
+    "decp_merge",
+    #[tokio::test]
+    async fn the_same_contract_from_two_sources_is_merged(backend, url) {
         let db = db(&url).await;
         let dir = std::env::temp_dir().join(format!(
             "passerelle-decp-merge-{backend}-{}",
@@ -142,9 +143,10 @@ async fn the_same_contract_from_two_sources_is_merged() {
     }
 }
 
-#[tokio::test]
-async fn bad_files_end_with_a_clear_error_and_keep_committed_batches() {
-    for (backend, url) in backends("decp_bad").await {
+both_dbs! {
+    "decp_bad",
+    #[tokio::test]
+    async fn bad_files_end_with_a_clear_error_and_keep_committed_batches(backend, url) {
         let db = db(&url).await;
         let dir = std::env::temp_dir().join(format!(
             "passerelle-decp-bad-{backend}-{}",
@@ -218,9 +220,10 @@ async fn bad_files_end_with_a_clear_error_and_keep_committed_batches() {
     }
 }
 
-#[tokio::test]
-async fn rejects_say_why_and_where() {
-    for (backend, url) in backends("decp_rejects").await {
+both_dbs! {
+    "decp_rejects",
+    #[tokio::test]
+    async fn rejects_say_why_and_where(backend, url) {
         let db = db(&url).await;
         let dir = std::env::temp_dir().join(format!(
             "passerelle-decp-rej-{backend}-{}",
@@ -264,14 +267,15 @@ async fn rejects_say_why_and_where() {
     }
 }
 
-/// The admin upload: only administrators, the file streamed and imported in the background,
-/// the run's page and the rejects CSV.
-#[tokio::test]
-async fn admins_upload_a_file_and_download_its_rejects() {
-    use axum::body::Body;
-    use axum::http::Request;
-    use tower::ServiceExt;
-    for (backend, url) in backends("decp_upload").await {
+both_dbs! {
+    "decp_upload",
+    /// The admin upload: only administrators, the file streamed and imported in the background,
+    /// the run's page and the rejects CSV.
+    #[tokio::test]
+    async fn admins_upload_a_file_and_download_its_rejects(backend, url) {
+        use axum::body::Body;
+        use axum::http::Request;
+        use tower::ServiceExt;
         let app = common::TestApp::new(&url).await;
         let boundary = "----passerelle-test";
         let body = format!(
@@ -383,10 +387,11 @@ async fn admins_upload_a_file_and_download_its_rejects() {
     }
 }
 
-/// The explorer over imported contracts: filters from the URL, pages, the contract page.
-#[tokio::test]
-async fn the_explorer_filters_pages_and_shows_a_contract() {
-    for (backend, url) in backends("decp_explorer").await {
+both_dbs! {
+    "decp_explorer",
+    /// The explorer over imported contracts: filters from the URL, pages, the contract page.
+    #[tokio::test]
+    async fn the_explorer_filters_pages_and_shows_a_contract(backend, url) {
         let app = common::TestApp::new(&url).await;
         import(
             &app.db,
@@ -530,11 +535,12 @@ async fn the_explorer_filters_pages_and_shows_a_contract() {
     }
 }
 
-/// A run whose process died (no batch for a long while) is shown as interrupted, not running.
-#[tokio::test]
-async fn a_run_whose_process_died_is_closed_as_interrupted() {
-    use sea_orm::{ActiveModelTrait, Set};
-    for (backend, url) in backends("decp_stale").await {
+both_dbs! {
+    "decp_stale",
+    /// A run whose process died (no batch for a long while) is shown as interrupted, not running.
+    #[tokio::test]
+    async fn a_run_whose_process_died_is_closed_as_interrupted(backend, url) {
+        use sea_orm::{ActiveModelTrait, Set};
         let db = db(&url).await;
         let dead = app::server::imports::decp::start(&db, "mort.json", 1000, None)
             .await
@@ -563,9 +569,10 @@ async fn a_run_whose_process_died_is_closed_as_interrupted() {
     }
 }
 
-#[tokio::test]
-async fn concurrent_imports_of_one_file_all_end_done_without_duplicates() {
-    for (backend, url) in backends("decp_concurrent").await {
+both_dbs! {
+    "decp_concurrent",
+    #[tokio::test]
+    async fn concurrent_imports_of_one_file_all_end_done_without_duplicates(backend, url) {
         let db = db(&url).await;
         let file = fixture("SUBSET_metropole_lyon_lieuExecution.json");
         // Four imports of the same 218 contracts at once: on PostgreSQL their SERIALIZABLE

@@ -5,7 +5,7 @@
 mod common;
 
 use app::server::infra::entities::{contract_awardees, organisations};
-use common::{backends, TestApp};
+use common::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::path::Path;
 
@@ -32,9 +32,10 @@ async fn create_org(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> i32
         .id
 }
 
-#[tokio::test]
-async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_ones() {
-    for (backend, url) in backends("directory_profile").await {
+both_dbs! {
+    "directory_profile",
+    #[tokio::test]
+    async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_ones(backend, url) {
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
@@ -168,12 +169,13 @@ async fn public_profiles_show_identity_and_contracts_won_and_nothing_of_private_
     }
 }
 
-/// Only an active owner edits an organisation; the SIRET and kind never change through the form;
-/// bad input changes nothing.
-#[tokio::test]
-async fn owners_edit_their_organisation_and_nobody_else_can() {
-    use app::server::infra::entities::memberships;
-    for (backend, url) in backends("directory_edit").await {
+both_dbs! {
+    "directory_edit",
+    /// Only an active owner edits an organisation; the SIRET and kind never change through the form;
+    /// bad input changes nothing.
+    #[tokio::test]
+    async fn owners_edit_their_organisation_and_nobody_else_can(backend, url) {
+        use app::server::infra::entities::memberships;
         let app = TestApp::new(&url).await;
         let owner = app.signup("gerante@exemple.fr").await;
         let id = create_org(
@@ -331,12 +333,13 @@ async fn owners_edit_their_organisation_and_nobody_else_can() {
     }
 }
 
-/// Public organisations are documents of the search index, followed through the outbox like the
-/// contracts; private ones have none; the contracts' searches see contracts only.
-#[tokio::test]
-async fn the_index_follows_the_directory_and_keeps_kinds_apart() {
-    use app::domain::contracts::ContractFilters;
-    for (backend, url) in backends("directory_index").await {
+both_dbs! {
+    "directory_index",
+    /// Public organisations are documents of the search index, followed through the outbox like the
+    /// contracts; private ones have none; the contracts' searches see contracts only.
+    #[tokio::test]
+    async fn the_index_follows_the_directory_and_keeps_kinds_apart(backend, url) {
+        use app::domain::contracts::ContractFilters;
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
@@ -468,10 +471,11 @@ fn row_names(page: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_directory_finds_organisations_by_words_facets_and_distance() {
-    use app::domain::org::{OrgInput, OrgKind};
-    for (backend, url) in backends("directory_search").await {
+both_dbs! {
+    "directory_search",
+    #[tokio::test]
+    async fn the_directory_finds_organisations_by_words_facets_and_distance(backend, url) {
+        use app::domain::org::{OrgInput, OrgKind};
         let app = TestApp::new(&url).await;
         let owner = app.signup("annuaire@exemple.fr").await;
         let org = |siret: &'static str,

@@ -9,7 +9,7 @@ use app::server::infra::entities::{
     label_applications, label_events, label_evidence, label_schemes,
 };
 use axum::http::{header, Request, StatusCode};
-use common::{backends, offer_of_kind, ok, org, TestApp};
+use common::{offer_of_kind, ok, org, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -83,9 +83,10 @@ async fn status_of(app: &TestApp, id: i32) -> String {
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
-#[tokio::test]
-async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn() {
-    for (backend, url) in backends("labels_workflow").await {
+both_dbs! {
+    "labels_workflow",
+    #[tokio::test]
+    async fn a_label_is_applied_for_reviewed_granted_shown_and_withdrawn(backend, url) {
         let app = TestApp::new(&url).await;
         let analyst = app.signup("analyste@cma-lyon.example").await;
         app.make_analyst("analyste@cma-lyon.example").await;

@@ -154,10 +154,11 @@ async fn the_reference_mapping_tests_pass_and_validate() {
     }
 }
 
-#[tokio::test]
-async fn real_contracts_export_as_a_valid_package_of_any_filtered_list() {
-    let validator = validator();
-    for (backend, url) in backends("ocds_real").await {
+both_dbs! {
+    "ocds_real",
+    #[tokio::test]
+    async fn real_contracts_export_as_a_valid_package_of_any_filtered_list(backend, url) {
+        let validator = validator();
         let app = common::TestApp::new(&url).await;
         let source = fixtures().join("decp/SUBSET_metropole_lyon_lieuExecution.json");
         app::server::imports::decp::import_file(&app.db, None, &source, "lyon.json", None, |_| {})
@@ -273,10 +274,11 @@ async fn programming(app: &common::TestApp) -> (i32, i32) {
     (ids[0], ids[1])
 }
 
-#[tokio::test]
-async fn planned_procurements_export_as_valid_planning_releases_and_csv() {
-    let validator = validator();
-    for (backend, url) in backends("ocds_plans").await {
+both_dbs! {
+    "ocds_plans",
+    #[tokio::test]
+    async fn planned_procurements_export_as_valid_planning_releases_and_csv(backend, url) {
+        let validator = validator();
         let app = common::TestApp::new(&url).await;
         let (planned, published) = programming(&app).await;
         let (status, _, body) = app.get("/programmation/export.ocds.json", None).await;

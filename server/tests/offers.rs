@@ -5,7 +5,7 @@
 mod common;
 
 use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
-use common::{backends, TestApp};
+use common::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
@@ -44,9 +44,10 @@ fn ok(status: axum::http::StatusCode, body: &str) {
     );
 }
 
-#[tokio::test]
-async fn members_write_offers_and_the_catalogue_shows_only_published_ones() {
-    for (backend, url) in backends("offers_lifecycle").await {
+both_dbs! {
+    "offers_lifecycle",
+    #[tokio::test]
+    async fn members_write_offers_and_the_catalogue_shows_only_published_ones(backend, url) {
         let app = TestApp::new(&url).await;
         let member = app.signup("boulangere@exemple.fr").await;
         let stranger = app.signup("voisin@exemple.fr").await;
@@ -339,9 +340,10 @@ async fn members_write_offers_and_the_catalogue_shows_only_published_ones() {
     }
 }
 
-#[tokio::test]
-async fn buyers_have_no_catalogue_and_the_cpv_picker_finds_codes() {
-    for (backend, url) in backends("offers_buyers").await {
+both_dbs! {
+    "offers_buyers",
+    #[tokio::test]
+    async fn buyers_have_no_catalogue_and_the_cpv_picker_finds_codes(backend, url) {
         let app = TestApp::new(&url).await;
         let buyer = app.signup("acheteuse@exemple.fr").await;
         let (status, _, body) = app
@@ -457,9 +459,10 @@ fn titles(page: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
-    for (backend, url) in backends("offers_catalogue").await {
+both_dbs! {
+    "offers_catalogue",
+    #[tokio::test]
+    async fn the_catalogue_finds_published_offers_by_words_facts_and_distance(backend, url) {
         let app = TestApp::new(&url).await;
         let member = app.signup("catalogue@exemple.fr").await;
         let fournil = business(
@@ -654,13 +657,14 @@ async fn the_catalogue_finds_published_offers_by_words_facts_and_distance() {
     }
 }
 
-#[tokio::test]
-async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts() {
-    use app::server::infra::entities::{contract_awardees, contracts};
-    use std::path::Path;
-    // A real awardee of the Métropole's 2019 subset, with contracts in CPV 50711000.
-    const AWARDEE: &str = "53870002200154";
-    for (backend, url) in backends("offers_suppliers").await {
+both_dbs! {
+    "offers_suppliers",
+    #[tokio::test]
+    async fn who_can_supply_lists_firms_with_offers_and_firms_that_won_contracts(backend, url) {
+        use app::server::infra::entities::{contract_awardees, contracts};
+        use std::path::Path;
+        // A real awardee of the Métropole's 2019 subset, with contracts in CPV 50711000.
+        const AWARDEE: &str = "53870002200154";
         let app = TestApp::new(&url).await;
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
@@ -800,10 +804,11 @@ fn stored_files(app: &TestApp) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
-async fn photos_are_checked_by_their_content_and_reencoded() {
-    use app::server::infra::entities::offer_photos;
-    for (backend, url) in backends("offers_photos").await {
+both_dbs! {
+    "offers_photos",
+    #[tokio::test]
+    async fn photos_are_checked_by_their_content_and_reencoded(backend, url) {
+        use app::server::infra::entities::offer_photos;
         let app = TestApp::new(&url).await;
         let member = app.signup("photographe@exemple.fr").await;
         let stranger = app.signup("curieux@exemple.fr").await;

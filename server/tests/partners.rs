@@ -9,7 +9,7 @@ mod common;
 use app::server::infra::entities::{
     notifications, offer_labels, partner_answers, partner_requests, plan_lots,
 };
-use common::{backends, offer, ok, org, user_id, verify, TestApp};
+use common::{offer, ok, org, user_id, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -86,9 +86,10 @@ fn refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-#[tokio::test]
-async fn a_partner_request_is_answered_privately_and_proposes_partners_with_reasons() {
-    for (backend, url) in backends("partners").await {
+both_dbs! {
+    "partners",
+    #[tokio::test]
+    async fn a_partner_request_is_answered_privately_and_proposes_partners_with_reasons(backend, url) {
         let app = TestApp::new(&url).await;
         let plan = plan_with_lots(&app).await;
         let plan_s = plan.to_string();
@@ -502,9 +503,10 @@ async fn a_partner_request_is_answered_privately_and_proposes_partners_with_reas
     }
 }
 
-#[tokio::test]
-async fn a_saved_board_search_alerts_on_a_new_request() {
-    for (backend, url) in backends("partners_alerts").await {
+both_dbs! {
+    "partners_alerts",
+    #[tokio::test]
+    async fn a_saved_board_search_alerts_on_a_new_request(backend, url) {
         let app = TestApp::new(&url).await;
         let watcher = app.signup("veille@plomberie.example").await;
         let (status, _, body) = app
@@ -589,9 +591,10 @@ async fn a_saved_board_search_alerts_on_a_new_request() {
     }
 }
 
-#[tokio::test]
-async fn a_planned_procurement_gets_whole_consortia_and_its_uncovered_lot_named() {
-    for (backend, url) in backends("partners_plan").await {
+both_dbs! {
+    "partners_plan",
+    #[tokio::test]
+    async fn a_planned_procurement_gets_whole_consortia_and_its_uncovered_lot_named(backend, url) {
         let app = TestApp::new(&url).await;
         let plan = plan_with_lots(&app).await;
         let joiner = app.signup("gerant@menuiserie.example").await;

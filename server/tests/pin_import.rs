@@ -9,7 +9,7 @@ mod common;
 use app::server::infra::entities::{notifications, organisations, plan_lots, plans};
 use axum::body::Body;
 use axum::http::{header, Request};
-use common::{backends, ok, org, TestApp};
+use common::{ok, org, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -68,9 +68,10 @@ async fn plan_count(app: &TestApp) -> u64 {
     plans::Entity::find().count(&app.db).await.unwrap()
 }
 
-#[tokio::test]
-async fn a_prior_information_notice_becomes_a_draft_the_buyer_reviews() {
-    for (backend, url) in backends("pin_import").await {
+both_dbs! {
+    "pin_import",
+    #[tokio::test]
+    async fn a_prior_information_notice_becomes_a_draft_the_buyer_reviews(backend, url) {
         let app = TestApp::new(&url).await;
         let buyer = app.signup("achats@ville.example").await;
         let firm = app.signup("gerant@entreprise.example").await;

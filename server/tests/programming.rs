@@ -7,7 +7,7 @@ mod common;
 use app::server::infra::entities::{
     organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans,
 };
-use common::{backends, ok, org, verify, TestApp};
+use common::{ok, org, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -15,9 +15,10 @@ use sea_orm::{
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
-#[tokio::test]
-async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
-    for (backend, url) in backends("programming").await {
+both_dbs! {
+    "programming",
+    #[tokio::test]
+    async fn verified_buyers_publish_their_programming_and_everyone_filters_it(backend, url) {
         let app = TestApp::new(&url).await;
         let buyer = app.signup("achats@ville.example").await;
         let unverified = app.signup("achats@autre-ville.example").await;
@@ -534,10 +535,11 @@ async fn verified_buyers_publish_their_programming_and_everyone_filters_it() {
     }
 }
 
-#[tokio::test]
-async fn an_awarded_procurement_links_to_its_contract_once_imported() {
-    use app::server::infra::entities::contracts;
-    for (backend, url) in backends("programming_award").await {
+both_dbs! {
+    "programming_award",
+    #[tokio::test]
+    async fn an_awarded_procurement_links_to_its_contract_once_imported(backend, url) {
+        use app::server::infra::entities::contracts;
         let app = TestApp::new(&url).await;
         let buyer = app.signup("achats@ville.example").await;
         let firm = app.signup("gerant@entreprise.example").await;
@@ -701,9 +703,10 @@ async fn an_awarded_procurement_links_to_its_contract_once_imported() {
     }
 }
 
-#[tokio::test]
-async fn the_buyer_filter_offers_the_most_active_buyers_and_the_one_chosen() {
-    for (backend, url) in backends("programming_buyers").await {
+both_dbs! {
+    "programming_buyers",
+    #[tokio::test]
+    async fn the_buyer_filter_offers_the_most_active_buyers_and_the_one_chosen(backend, url) {
         let app = TestApp::new(&url).await;
         let now = chrono::Utc::now();
         let date = chrono::NaiveDate::from_ymd_opt(2099, 4, 1).unwrap();

@@ -6,7 +6,6 @@ mod common;
 use app::domain::contracts::ContractFilters;
 use app::server::infra::entities::{contracts, search_outbox};
 use app::server::infra::search::SearchIndex;
-use common::backends;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::path::{Path, PathBuf};
 
@@ -87,9 +86,10 @@ fn objects(db_rows: &[contracts::Model], ids: &[i32]) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn french_words_are_found_ranked_and_counted() {
-    for (backend, url) in backends("search_words").await {
+both_dbs! {
+    "search_words",
+    #[tokio::test]
+    async fn french_words_are_found_ranked_and_counted(backend, url) {
         let (db, _dir) = with_contracts(&url, &format!("words-{backend}")).await;
         let index = SearchIndex::in_memory().unwrap();
         assert_eq!(index.sync(&db).await.unwrap(), 3, "{backend}");
@@ -191,9 +191,10 @@ async fn french_words_are_found_ranked_and_counted() {
     }
 }
 
-#[tokio::test]
-async fn an_import_hands_its_documents_to_the_index_of_its_process() {
-    for (backend, url) in backends("search_direct").await {
+both_dbs! {
+    "search_direct",
+    #[tokio::test]
+    async fn an_import_hands_its_documents_to_the_index_of_its_process(backend, url) {
         let db = db(&url).await;
         let dir = temp_dir(&format!("direct-{backend}"));
         let fed = SearchIndex::in_memory().unwrap();
@@ -234,9 +235,10 @@ async fn an_import_hands_its_documents_to_the_index_of_its_process() {
     }
 }
 
-#[tokio::test]
-async fn the_index_follows_changes_gaps_and_several_instances() {
-    for (backend, url) in backends("search_follow").await {
+both_dbs! {
+    "search_follow",
+    #[tokio::test]
+    async fn the_index_follows_changes_gaps_and_several_instances(backend, url) {
         let (db, dir) = with_contracts(&url, &format!("follow-{backend}")).await;
         let first = SearchIndex::in_memory().unwrap();
         let second = SearchIndex::in_memory().unwrap();
@@ -315,9 +317,10 @@ async fn the_index_follows_changes_gaps_and_several_instances() {
     }
 }
 
-#[tokio::test]
-async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
-    for (backend, url) in backends("search_disk").await {
+both_dbs! {
+    "search_disk",
+    #[tokio::test]
+    async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed(backend, url) {
         let (db, dir) = with_contracts(&url, &format!("disk-{backend}")).await;
         let index_dir = dir.join("index");
         {
@@ -344,10 +347,11 @@ async fn the_index_on_disk_keeps_its_mark_and_is_rebuilt_when_needed() {
     }
 }
 
-#[tokio::test]
-async fn the_outbox_is_pruned_and_an_index_left_behind_is_rebuilt() {
-    use sea_orm::PaginatorTrait;
-    for (backend, url) in backends("search_prune").await {
+both_dbs! {
+    "search_prune",
+    #[tokio::test]
+    async fn the_outbox_is_pruned_and_an_index_left_behind_is_rebuilt(backend, url) {
+        use sea_orm::PaginatorTrait;
         let (db, dir) = with_contracts(&url, &format!("prune-{backend}")).await;
         let current = SearchIndex::in_memory().unwrap();
         current.sync(&db).await.unwrap();

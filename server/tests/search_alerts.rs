@@ -6,7 +6,7 @@
 mod common;
 
 use app::server::infra::entities::{notifications, offer_cpv, offers, saved_searches};
-use common::{backends, ok, org, TestApp};
+use common::{ok, org, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 async fn publish(app: &TestApp, user: i32, org: i32, title: &str, cpv: &str) -> i32 {
@@ -32,9 +32,10 @@ async fn publish(app: &TestApp, user: i32, org: i32, title: &str, cpv: &str) -> 
     id
 }
 
-#[tokio::test]
-async fn catalogue_and_directory_alerts_tell_what_is_new_once() {
-    for (backend, url) in backends("search_alerts").await {
+both_dbs! {
+    "search_alerts",
+    #[tokio::test]
+    async fn catalogue_and_directory_alerts_tell_what_is_new_once(backend, url) {
         let app = TestApp::new(&url).await;
         let watcher = app.signup("veille@acheteur.example").await;
         for (kind, query, name, frequency) in [

@@ -9,7 +9,7 @@ use app::server::infra::entities::{
     meeting_registrations, meetings, memberships, notifications, organisations, plan_events, plans,
     sourcing_calls, sourcing_responses, users,
 };
-use common::{backends, ok, org, user_id, verify, TestApp};
+use common::{ok, org, user_id, verify, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -49,9 +49,10 @@ async fn call_count(app: &TestApp) -> u64 {
     sourcing_calls::Entity::find().count(&app.db).await.unwrap()
 }
 
-#[tokio::test]
-async fn a_call_keeps_answers_with_the_buyer_until_its_summary() {
-    for (backend, url) in backends("sourcing_calls").await {
+both_dbs! {
+    "sourcing_calls",
+    #[tokio::test]
+    async fn a_call_keeps_answers_with_the_buyer_until_its_summary(backend, url) {
         let app = TestApp::new(&url).await;
         let (buyer, _city, plan) = buyer_with_plan(&app).await;
         let firm_a = app.signup("gerant@traiteur.example").await;
@@ -490,9 +491,10 @@ fn set(form: &mut [(&'static str, String)], key: &str, value: &str) {
     }
 }
 
-#[tokio::test]
-async fn meetings_fill_seats_and_slots_then_a_waiting_list() {
-    for (backend, url) in backends("sourcing_meetings").await {
+both_dbs! {
+    "sourcing_meetings",
+    #[tokio::test]
+    async fn meetings_fill_seats_and_slots_then_a_waiting_list(backend, url) {
         let app = TestApp::new(&url).await;
         let (buyer, _city, plan) = buyer_with_plan(&app).await;
         let plan_s = plan.to_string();
@@ -901,9 +903,10 @@ async fn many_firms(app: &TestApp, n: usize) -> Vec<(i32, i32)> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_simultaneous_registrations_never_overbook() {
-    for (backend, url) in backends("sourcing_race").await {
+both_dbs! {
+    "sourcing_race",
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_simultaneous_registrations_never_overbook(backend, url) {
         let app = TestApp::new(&url).await;
         let (_, _, plan) = buyer_with_plan(&app).await;
         let caller = app::server::auth::Caller::for_user(
@@ -942,7 +945,13 @@ async fn two_hundred_simultaneous_registrations_never_overbook() {
                 .map(|&(user, org)| {
                     let db = app.db.clone();
                     tokio::spawn(async move {
-                        app::server::sourcing::meetings::register(&db, user, meeting, org, None)
+                        app::server::sourcing::meetings::register(
+                            &db,
+                            app::domain::ids::UserId(user),
+                            app::domain::ids::MeetingId(meeting),
+                            app::domain::ids::OrgId(org),
+                            None,
+                        )
                             .await
                     })
                 })

@@ -5,7 +5,18 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     Forming,
     Formed,
@@ -22,18 +33,6 @@ impl Stage {
         Stage::Won,
         Stage::Lost,
     ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Forming => "forming",
-            Stage::Formed => "formed",
-            Stage::Submitted => "submitted",
-            Stage::Won => "won",
-            Stage::Lost => "lost",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Stage> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("consortium.stages.{}", self.as_str())
     }
@@ -91,11 +90,25 @@ pub fn may_become(
     Ok(())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberRole {
     /// Represents the consortium to the buyer (one per consortium: its lead).
+    #[strum(serialize = "mandataire")]
     Lead,
+    #[strum(serialize = "cotraitant")]
     CoContractor,
+    #[strum(serialize = "sous_traitant")]
     Subcontractor,
 }
 
@@ -105,22 +118,23 @@ impl MemberRole {
         MemberRole::CoContractor,
         MemberRole::Subcontractor,
     ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Lead => "mandataire",
-            MemberRole::CoContractor => "cotraitant",
-            MemberRole::Subcontractor => "sous_traitant",
-        }
-    }
-    pub fn parse(s: &str) -> Option<MemberRole> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("consortium.roles.{}", self.as_str())
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberStatus {
     Invited,
     Accepted,
@@ -128,22 +142,6 @@ pub enum MemberStatus {
 }
 
 impl MemberStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberStatus::Invited => "invited",
-            MemberStatus::Accepted => "accepted",
-            MemberStatus::Declined => "declined",
-        }
-    }
-    pub fn parse(s: &str) -> Option<MemberStatus> {
-        [
-            MemberStatus::Invited,
-            MemberStatus::Accepted,
-            MemberStatus::Declined,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("consortium.member_status.{}", self.as_str())
     }
@@ -241,3 +239,5 @@ mod tests {
         assert_eq!(Stage::parse("gagné"), None);
     }
 }
+
+crate::domain::stored_form!(Stage, MemberRole, MemberStatus);

@@ -3,7 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ContactStatus {
     Pending,
     Accepted,
@@ -11,22 +22,6 @@ pub enum ContactStatus {
 }
 
 impl ContactStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContactStatus::Pending => "pending",
-            ContactStatus::Accepted => "accepted",
-            ContactStatus::Refused => "refused",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ContactStatus> {
-        [
-            ContactStatus::Pending,
-            ContactStatus::Accepted,
-            ContactStatus::Refused,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("contact.status.{}", self.as_str())
     }
@@ -100,3 +95,5 @@ mod tests {
         );
     }
 }
+
+crate::domain::stored_form!(ContactStatus);

@@ -7,7 +7,19 @@ use super::validate::Checker;
 use serde::{Deserialize, Serialize};
 
 /// What a referential labels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum LabelTarget {
     /// A business as a whole.
     Org,
@@ -19,18 +31,6 @@ pub enum LabelTarget {
 
 impl LabelTarget {
     pub const ALL: [LabelTarget; 3] = [LabelTarget::Offer, LabelTarget::Org, LabelTarget::Any];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LabelTarget::Org => "org",
-            LabelTarget::Offer => "offer",
-            LabelTarget::Any => "any",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<LabelTarget> {
-        LabelTarget::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("label.target.{}", self.as_str())
@@ -46,7 +46,19 @@ impl LabelTarget {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum SchemeStatus {
     /// Being written: criteria can change; nobody can apply yet.
     Draft,
@@ -62,18 +74,6 @@ impl SchemeStatus {
         SchemeStatus::Open,
         SchemeStatus::Closed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SchemeStatus::Draft => "draft",
-            SchemeStatus::Open => "open",
-            SchemeStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SchemeStatus> {
-        SchemeStatus::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("label.scheme_status.{}", self.as_str())
@@ -92,7 +92,19 @@ impl SchemeStatus {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ApplicationStatus {
     /// Being filled in by the business.
     Draft,
@@ -118,22 +130,6 @@ impl ApplicationStatus {
         ApplicationStatus::Withdrawn,
         ApplicationStatus::Expired,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Draft => "draft",
-            ApplicationStatus::Submitted => "submitted",
-            ApplicationStatus::ChangesRequested => "changes_requested",
-            ApplicationStatus::Granted => "granted",
-            ApplicationStatus::Refused => "refused",
-            ApplicationStatus::Withdrawn => "withdrawn",
-            ApplicationStatus::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ApplicationStatus> {
-        ApplicationStatus::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("label.status.{}", self.as_str())
@@ -172,7 +168,19 @@ pub enum Actor {
 }
 
 /// A step of an application, as recorded in its history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum LabelAction {
     Created,
     Answered,
@@ -199,25 +207,6 @@ impl LabelAction {
         LabelAction::Withdrawn,
         LabelAction::Expired,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LabelAction::Created => "created",
-            LabelAction::Answered => "answered",
-            LabelAction::EvidenceAdded => "evidence_added",
-            LabelAction::EvidenceRemoved => "evidence_removed",
-            LabelAction::Submitted => "submitted",
-            LabelAction::ChangesRequested => "changes_requested",
-            LabelAction::Granted => "granted",
-            LabelAction::Refused => "refused",
-            LabelAction::Withdrawn => "withdrawn",
-            LabelAction::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<LabelAction> {
-        LabelAction::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("label.action.{}", self.as_str())
@@ -688,3 +677,5 @@ mod tests {
         assert_eq!(file_size(1_300_000), "1,2 Mo");
     }
 }
+
+crate::domain::stored_form!(LabelTarget, SchemeStatus, ApplicationStatus, LabelAction);

@@ -1,4 +1,23 @@
 //! Pure domain logic: no leptos, no database, no async. Shared by the server and the browser.
+/// The stored form of states and roles (the text their column holds): `as_str` and `parse`,
+/// derived from strum's `IntoStaticStr` and `EnumString` on the enum.
+macro_rules! stored_form {
+    ($($name:ident),* $(,)?) => {$(
+        impl $name {
+            /// Its stored and written form.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+
+            /// The value of a stored or written form (none for any other text).
+            pub fn parse(s: &str) -> Option<$name> {
+                s.parse().ok()
+            }
+        }
+    )*};
+}
+pub(crate) use stored_form;
+
 pub mod analytics;
 pub mod api;
 pub mod catalogue;
@@ -10,6 +29,7 @@ pub mod decp;
 pub mod directory;
 pub mod eforms;
 pub mod geo;
+pub mod ids;
 pub mod label;
 pub mod matchmaking;
 pub mod ocds;

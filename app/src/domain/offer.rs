@@ -6,7 +6,19 @@ use super::validate::Checker;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum OfferKind {
     Supply,
     Service,
@@ -16,24 +28,24 @@ pub enum OfferKind {
 impl OfferKind {
     pub const ALL: [OfferKind; 3] = [OfferKind::Supply, OfferKind::Service, OfferKind::Works];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferKind::Supply => "supply",
-            OfferKind::Service => "service",
-            OfferKind::Works => "works",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OfferKind> {
-        OfferKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label_key(self) -> String {
         format!("offer.kind.{}", self.as_str())
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum OfferStatus {
     /// Seen by the organisation's members only.
     Draft,
@@ -50,21 +62,27 @@ impl OfferStatus {
         OfferStatus::Archived,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferStatus::Draft => "draft",
-            OfferStatus::Published => "published",
-            OfferStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OfferStatus> {
-        OfferStatus::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label_key(self) -> String {
         format!("offer.status.{}", self.as_str())
     }
+}
+
+/// What an offer's delivery area names: a commune, or a whole department.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum AreaKind {
+    Commune,
+    Department,
 }
 
 /// Official labels a business can declare for an offer (code, name). The territorial label is
@@ -470,3 +488,5 @@ mod tests {
         assert_eq!(french_decimal(3.0), "3");
     }
 }
+
+crate::domain::stored_form!(OfferKind, OfferStatus, AreaKind);

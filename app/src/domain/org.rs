@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// What an organisation is, which decides what its members can do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum OrgKind {
     /// acheteur public: usable for buyer actions once an admin verified it
     Buyer,
@@ -21,19 +33,6 @@ impl OrgKind {
         OrgKind::Chamber,
         OrgKind::Other,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Buyer => "buyer",
-            OrgKind::Business => "business",
-            OrgKind::Chamber => "chamber",
-            OrgKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OrgKind> {
-        OrgKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     /// Whether an admin must verify the organisation before its members act for it.
     pub fn needs_verification(self) -> bool {
@@ -56,27 +55,39 @@ pub const SIZES: [&str; 4] = ["micro", "small", "medium", "large"];
 /// Inclusive structures: SIAE (insertion par l'activité économique), ESAT, EA (entreprise adaptée).
 pub const INCLUSIVE: [&str; 3] = ["siae", "esat", "ea"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberRole {
     Owner,
     Member,
 }
 
-impl MemberRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Owner => "owner",
-            MemberRole::Member => "member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<MemberRole> {
-        match s {
-            "owner" => Some(MemberRole::Owner),
-            "member" => Some(MemberRole::Member),
-            _ => None,
-        }
-    }
+/// Where a person's membership of an organisation stands: asked for, or granted by an owner.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum MembershipStatus {
+    Pending,
+    Active,
 }
 
 /// The organisation form as submitted (every field a string, as a browser sends it).
@@ -378,3 +389,5 @@ mod tests {
         );
     }
 }
+
+crate::domain::stored_form!(OrgKind, MemberRole, MembershipStatus);

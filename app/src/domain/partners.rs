@@ -8,25 +8,31 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The part offered to the partner.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum PartnerRole {
     /// Co-contractor: a member of the consortium, signing the contract.
+    #[strum(serialize = "cotraitant")]
     CoContractor,
     /// Subcontractor of a member, paid by it (or directly, above 600 € in public contracts).
+    #[strum(serialize = "sous_traitant")]
     Subcontractor,
 }
 
 impl PartnerRole {
     pub const ALL: [PartnerRole; 2] = [PartnerRole::CoContractor, PartnerRole::Subcontractor];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerRole::CoContractor => "cotraitant",
-            PartnerRole::Subcontractor => "sous_traitant",
-        }
-    }
-    pub fn parse(s: &str) -> Option<PartnerRole> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("partners.roles.{}", self.as_str())
     }
@@ -34,30 +40,47 @@ impl PartnerRole {
 
 /// A groupement momentané d'entreprises is joint (each answers for its own part) or several
 /// (each answers for the whole).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ConsortiumKind {
+    #[strum(serialize = "conjoint")]
     Joint,
+    #[strum(serialize = "solidaire")]
     Several,
 }
 
 impl ConsortiumKind {
     pub const ALL: [ConsortiumKind; 2] = [ConsortiumKind::Joint, ConsortiumKind::Several];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsortiumKind::Joint => "conjoint",
-            ConsortiumKind::Several => "solidaire",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ConsortiumKind> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("partners.kinds.{}", self.as_str())
     }
 }
 
 /// An answer's standing with the poster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum AnswerStatus {
     Pending,
     Accepted,
@@ -65,22 +88,6 @@ pub enum AnswerStatus {
 }
 
 impl AnswerStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AnswerStatus::Pending => "pending",
-            AnswerStatus::Accepted => "accepted",
-            AnswerStatus::Declined => "declined",
-        }
-    }
-    pub fn parse(s: &str) -> Option<AnswerStatus> {
-        [
-            AnswerStatus::Pending,
-            AnswerStatus::Accepted,
-            AnswerStatus::Declined,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
     pub fn label_key(self) -> String {
         format!("partners.answer_status.{}", self.as_str())
     }
@@ -776,3 +783,5 @@ mod tests {
         assert_eq!(third.ids, vec![5, 4, 3, 2, 1]);
     }
 }
+
+crate::domain::stored_form!(PartnerRole, ConsortiumKind, AnswerStatus);

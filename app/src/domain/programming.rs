@@ -8,7 +8,19 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The expected procedure (Code de la commande publique).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Procedure {
     /// Procédure adaptée (MAPA), below the European thresholds.
     Adapted,
@@ -19,6 +31,7 @@ pub enum Procedure {
     /// Procédure avec négociation.
     Negotiated,
     /// Dialogue compétitif.
+    #[strum(serialize = "dialogue")]
     CompetitiveDialogue,
     /// Not decided yet.
     Undecided,
@@ -34,48 +47,29 @@ impl Procedure {
         Procedure::Undecided,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Procedure::Adapted => "adapted",
-            Procedure::Open => "open",
-            Procedure::Restricted => "restricted",
-            Procedure::Negotiated => "negotiated",
-            Procedure::CompetitiveDialogue => "dialogue",
-            Procedure::Undecided => "undecided",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Procedure> {
-        Procedure::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label_key(self) -> String {
         format!("plan.procedure.{}", self.as_str())
     }
 }
 
 /// How precisely a date of the future is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Precision {
     Day,
     Month,
     Quarter,
-}
-
-impl Precision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Precision::Day => "day",
-            Precision::Month => "month",
-            Precision::Quarter => "quarter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Precision> {
-        [Precision::Day, Precision::Month, Precision::Quarter]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
 }
 
 /// A date of the future as a buyer knows it: stored as the first day of its period.
@@ -189,7 +183,19 @@ pub fn quarter_bounds(key: &str) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The stage of a planned procurement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum PlanStatus {
     /// Imported (an eForms prior information notice) and not yet reviewed: the buyer's alone.
     Draft,
@@ -212,21 +218,6 @@ impl PlanStatus {
         PlanStatus::Awarded,
         PlanStatus::Cancelled,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Planned => "planned",
-            PlanStatus::Sourcing => "sourcing",
-            PlanStatus::Published => "published",
-            PlanStatus::Awarded => "awarded",
-            PlanStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PlanStatus> {
-        PlanStatus::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("plan.status.{}", self.as_str())
@@ -256,27 +247,24 @@ impl PlanStatus {
 }
 
 /// A reserved market (Code de la commande publique, L2113-12 and L2113-13).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Reserved {
     /// Entreprises adaptées and ESAT (L2113-12).
     EsatEa,
     /// Structures d'insertion par l'activité économique (L2113-13).
     Siae,
-}
-
-impl Reserved {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reserved::EsatEa => "esat_ea",
-            Reserved::Siae => "siae",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Reserved> {
-        [Reserved::EsatEa, Reserved::Siae]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
 }
 
 /// The levers a planned procurement intends to use, each explained in the guide
@@ -1060,3 +1048,5 @@ pub struct AlertsPage {
     pub notifications: Vec<NotificationView>,
     pub unread: u64,
 }
+
+crate::domain::stored_form!(Procedure, Precision, PlanStatus, Reserved);

@@ -99,7 +99,18 @@ pub fn paris_inputs(t: DateTime<Utc>) -> (String, String) {
 
 /// A sourcing call's stage: written (questions change), open (firms answer until the deadline,
 /// questions frozen), summary published (final: every firm reads it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum CallStatus {
     Draft,
     Open,
@@ -107,20 +118,6 @@ pub enum CallStatus {
 }
 
 impl CallStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallStatus::Draft => "draft",
-            CallStatus::Open => "open",
-            CallStatus::Published => "published",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CallStatus> {
-        [CallStatus::Draft, CallStatus::Open, CallStatus::Published]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-
     pub fn label_key(self) -> String {
         format!("sourcing.call_status.{}", self.as_str())
     }
@@ -132,7 +129,18 @@ pub fn accepts_answers(status: CallStatus, deadline: DateTime<Utc>, now: DateTim
 }
 
 /// The kind of answer a question asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum QuestionKind {
     Text,
     Choice,
@@ -145,18 +153,6 @@ impl QuestionKind {
         QuestionKind::Choice,
         QuestionKind::Number,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionKind::Text => "text",
-            QuestionKind::Choice => "choice",
-            QuestionKind::Number => "number",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<QuestionKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 
     pub fn label_key(self) -> String {
         format!("sourcing.kind.{}", self.as_str())
@@ -568,31 +564,22 @@ pub fn slots(start: DateTime<Utc>, end: DateTime<Utc>, minutes: i32) -> Vec<Date
 }
 
 /// A registration's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum RegStatus {
     Confirmed,
     Waiting,
     Cancelled,
-}
-
-impl RegStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegStatus::Confirmed => "confirmed",
-            RegStatus::Waiting => "waiting",
-            RegStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RegStatus> {
-        [
-            RegStatus::Confirmed,
-            RegStatus::Waiting,
-            RegStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
 }
 
 /// Where a new registration goes.
@@ -1088,3 +1075,5 @@ mod tests {
         assert_eq!(number_text(12050), "12.05");
     }
 }
+
+crate::domain::stored_form!(CallStatus, QuestionKind, RegStatus);

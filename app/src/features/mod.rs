@@ -1,4 +1,5 @@
 //! One folder a feature: its server functions (`api`), pages and components.
+pub mod accessibility;
 pub mod admin;
 pub mod alerts;
 pub mod analytics;
@@ -10,10 +11,10 @@ pub mod directory;
 pub mod home;
 pub mod imports;
 pub mod labels;
+pub mod not_found;
 pub mod offers;
 pub mod opendata;
 pub mod orgs;
 pub mod partners;
-pub mod placeholder;
 pub mod programming;
 pub mod sourcing;

@@ -23,3 +23,23 @@ pub mod partners;
 pub mod programming;
 pub mod sourcing;
 pub mod state;
+
+/// Every capability's plain routes (downloads, feeds, files), mounted under the site's 1 MiB
+/// body limit.
+pub fn plain_routes() -> infra::http::Routes {
+    contracts::http::routes()
+        .merge(analytics::http::routes())
+        .merge(imports::http::routes())
+        .merge(offers::http::routes())
+        .merge(labels::http::routes())
+        .merge(programming::http::routes())
+        .merge(sourcing::http::routes())
+}
+
+/// Every capability's uploads, each with its own body limit (mounted after the site's).
+pub fn upload_routes() -> infra::http::Routes {
+    imports::http::upload_routes()
+        .merge(offers::http::upload_routes())
+        .merge(programming::http::upload_routes())
+        .merge(labels::http::upload_routes())
+}

@@ -12,12 +12,21 @@ use tower::ServiceExt;
 
 /// The database backends to run a test on: ("sqlite", url) and, if configured, ("postgres", url).
 pub async fn backends(test: &str) -> Vec<(&'static str, String)> {
+    let mut out = vec![("sqlite", sqlite_url(test))];
+    out.extend(postgres_url(test).await.map(|url| ("postgres", url)));
+    out
+}
+
+/// A fresh SQLite file for the test (this process's own folder).
+fn sqlite_url(test: &str) -> String {
     let dir = std::env::temp_dir().join(format!("passerelle-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut out = vec![(
-        "sqlite",
-        format!("sqlite://{}/{test}.db?mode=rwc", dir.display()),
-    )];
+    format!("sqlite://{}/{test}.db?mode=rwc", dir.display())
+}
+
+/// A fresh PostgreSQL database for the test when TEST_DATABASE_URL is set; none otherwise, and
+/// a failure then if PASSERELLE_REQUIRE_PG says PostgreSQL must be there.
+async fn postgres_url(test: &str) -> Option<String> {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("passerelle_test_{}_{}", test, std::process::id());
@@ -36,16 +45,16 @@ pub async fn backends(test: &str) -> Vec<(&'static str, String)> {
                 .rsplit_once('/')
                 .map(|(b, _)| b.to_string())
                 .unwrap_or(admin_url);
-            out.push(("postgres", format!("{base}/{name}")));
+            Some(format!("{base}/{name}"))
         }
         _ => {
             assert!(
                 std::env::var("PASSERELLE_REQUIRE_PG").is_err(),
                 "PASSERELLE_REQUIRE_PG is set but TEST_DATABASE_URL is not"
             );
+            None
         }
     }
-    out
 }
 
 pub fn test_config(database_url: &str) -> Config {
@@ -399,4 +408,51 @@ pub async fn offer_of_kind(
         .await;
     ok(status, &body);
     id
+}
+
+/// The database of one backend for a test: `Some(url)` for "sqlite" always, and for
+/// "postgres" when TEST_DATABASE_URL is set (a fresh database each time); `None` otherwise
+/// (a failure when PASSERELLE_REQUIRE_PG says PostgreSQL must be there).
+pub async fn database(backend: &str, test: &str) -> Option<String> {
+    match backend {
+        "sqlite" => Some(sqlite_url(test)),
+        _ => postgres_url(test).await,
+    }
+}
+
+/// Writes a test that runs on each database as two tests, `<name>::sqlite` and
+/// `<name>::postgres` (zed's collab does the same): each is reported, timed and retried on its
+/// own, and a failure says its backend in its name. The attributes (the test's doc, its
+/// `#[tokio::test]`) go on both. The body sees `backend` ("sqlite" or
+/// "postgres") and `url`. `key` names the test's databases (short: PostgreSQL names are at
+/// most 63 bytes). Without TEST_DATABASE_URL the PostgreSQL test passes having done nothing
+/// (and says so), unless PASSERELLE_REQUIRE_PG is set, when `backends` fails it.
+#[macro_export]
+macro_rules! both_dbs {
+    (
+        $key:literal,
+        $(#[$meta:meta])*
+        async fn $name:ident($backend:ident, $url:ident) $body:block
+    ) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($backend: &'static str, $url: String) $body
+
+            $(#[$meta])*
+            async fn sqlite() {
+                let url = $crate::common::database("sqlite", $key).await.unwrap();
+                body("sqlite", url).await
+            }
+
+            $(#[$meta])*
+            async fn postgres() {
+                match $crate::common::database("postgres", $key).await {
+                    Some(url) => body("postgres", url).await,
+                    None => eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): not run"),
+                }
+            }
+        }
+    };
 }

@@ -23,6 +23,25 @@ pub struct ImportRun {
     pub finished_at: Option<String>,
 }
 
+/// Where a run stands, as stored.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum ImportStatus {
+    Running,
+    Done,
+    Failed,
+}
+
 /// Why a run failed. Stored as its key (`imports.error`) and, for a file that could not be read
 /// on, what it said (`imports.error_detail`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,13 +92,13 @@ impl ImportRun {
     /// Percentage of the file read, 0–100.
     pub fn percent(&self) -> u8 {
         if self.bytes_total <= 0 {
-            return if self.status == "running" { 0 } else { 100 };
+            return if self.is_running() { 0 } else { 100 };
         }
         ((self.bytes_read.clamp(0, self.bytes_total) * 100) / self.bytes_total) as u8
     }
 
     pub fn is_running(&self) -> bool {
-        self.status == "running"
+        self.status == ImportStatus::Running.as_str()
     }
 }
 
@@ -137,3 +156,5 @@ mod tests {
         assert_eq!(r.percent(), 0);
     }
 }
+
+crate::domain::stored_form!(ImportStatus);

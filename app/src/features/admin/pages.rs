@@ -2,6 +2,7 @@
 
 use super::api::{list_analysts, pending_organisations, SetAnalyst, VerifyOrganisation};
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::status::LoadError;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -29,10 +30,7 @@ pub fn AdminPage() -> impl IntoView {
         <h2>{t("admin.to_verify")}</h2>
         <Suspense fallback=|| ()>
             {move || pending.get().map(|r| match r {
-                Err(e) => {
-                    crate::features::placeholder::set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="empty-state">{t("admin.none")}</p> }.into_any(),
                 Ok(list) => view! {
                     <div class="table-wrap">

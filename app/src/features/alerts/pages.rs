@@ -3,8 +3,8 @@
 
 use super::api::{my_alerts, MarkNotificationsRead, RemoveSearch, SaveSearch};
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::status::LoadError;
 use crate::domain::programming::AlertsPage;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -31,10 +31,7 @@ pub fn AlertsPageView() -> impl IntoView {
         })}
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(p) => view! { <Alerts p /> }.into_any(),
             })}
         </Suspense>

@@ -3,12 +3,12 @@
 
 use super::api::{get_dashboard, AnalyticsView};
 use super::charts::{Bar, BarChart, CommuneChoropleth};
+use crate::components::status::LoadError;
 use crate::domain::analytics::dashboard::{pct, Dashboard, Filters, Spend};
 use crate::domain::analytics::tables::{self, Cell, Table};
 use crate::domain::analytics::trades;
 use crate::domain::contracts::format_euros;
 use crate::domain::decp::vocab::Procedure;
-use crate::features::placeholder::set_status;
 use crate::i18n::{t, use_lang, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,10 +68,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         <p class="lead">{t("analytics.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("analytics.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(v) => view! { <Dashboards v /> }.into_any(),
             })}
         </Suspense>

@@ -4,11 +4,11 @@
 use super::api::{get_shortage, ShortageView};
 use super::charts::{Bar, BarChart};
 use super::pages::{fill, number, percent, AnalyticsNav, DataTable};
+use crate::components::status::LoadError;
 use crate::domain::analytics::dashboard::{pct, Filters};
 use crate::domain::analytics::shortage::{Reason, Tension};
 use crate::domain::analytics::{tables, trades};
 use crate::domain::programming::euros;
-use crate::features::placeholder::set_status;
 use crate::i18n::{t, use_lang, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,10 +26,7 @@ pub fn ShortagePage() -> impl IntoView {
         <p class="lead">{t("analytics.shortage.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("analytics.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(v) => view! { <Shortage v /> }.into_any(),
             })}
         </Suspense>

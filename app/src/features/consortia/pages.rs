@@ -7,11 +7,11 @@ use super::api::{
     SetConsortiumStage, SetMemberShare,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::consortia::{
     ConsortiumView, MemberRole, MemberStatus, MemberView, MAX_MESSAGE, MAX_SHARE,
 };
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -75,16 +75,7 @@ pub fn ConsortiumPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    let login = matches!(e, AppError::Unauthenticated);
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("consortium.title")) />
-                        <h1>{t("consortium.title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                        {login.then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("consortium.title") login=true /> }.into_any(),
                 Ok(v) => view! { <Workspace v /> }.into_any(),
             })}
         </Suspense>

@@ -5,9 +5,9 @@ use super::api::{contact_get, my_contacts, DecideContact, PostContactMessage, Re
 use crate::components::form::{
     action_error, reset_on_success, FormAlert, SelectField, TextAreaField,
 };
+use crate::components::status::LoadError;
 use crate::domain::contacts::{ContactStatus, ContactView, MAX_MESSAGE};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -68,10 +68,7 @@ pub fn ContactsPage() -> impl IntoView {
         <p>{t("contact.mine_help")} " " <a href="/annuaire">{t("nav.directory")}</a></p>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="empty-state">{t("contact.none")}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="result-list" data-test="contacts">
@@ -109,14 +106,7 @@ pub fn ContactPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("contact.mine")) />
-                        <h1>{t("contact.mine")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("contact.mine") /> }.into_any(),
                 Ok(v) => view! { <Thread v /> }.into_any(),
             })}
         </Suspense>

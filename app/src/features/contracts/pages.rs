@@ -3,12 +3,12 @@
 
 use super::api::{get_contract, search_contracts, Explorer};
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::components::status::LoadError;
 use crate::domain::contracts::{
     format_date, format_euros, Breakdown, ContractDetail, ContractFilters, ContractRow, FacetValue,
     Facets, Party, PartyStats, Sort,
 };
 use crate::domain::decp::{Nature, Procedure};
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,10 +29,7 @@ pub fn ContractsPage() -> impl IntoView {
         <p class="lead">{t("contracts.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("contracts.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(explorer) => {
                     let filters = ContractFilters::from_query(&search());
                     view! { <Explorer explorer filters /> }.into_any()
@@ -297,14 +294,8 @@ fn ResultRow(row: ContractRow) -> impl IntoView {
 
 /// A contract or a party that cannot be shown (unknown, or the database failed): the status
 /// goes to the response, the reason to the page.
-#[component]
-fn LoadError(e: crate::error::AppError) -> impl IntoView {
-    set_status(e.status_code());
-    view! {
-        <Title text=format!("{} — Passerelle", t("contracts.title")) />
-        <h1>{t("contracts.title")}</h1>
-        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-    }
+fn contract_error(e: crate::error::AppError) -> AnyView {
+    view! { <LoadError error=e title=t("contracts.title") /> }.into_any()
 }
 
 #[component]
@@ -321,7 +312,7 @@ pub fn ContractPage() -> impl IntoView {
         <p><a href="/marches">{t("contracts.back")}</a></p>
         <Suspense fallback=|| ()>
             {move || contract.get().map(|r| match r {
-                Err(e) => view! { <LoadError e /> }.into_any(),
+                Err(e) => contract_error(e),
                 Ok(c) => view! { <Detail c /> }.into_any(),
             })}
         </Suspense>
@@ -448,7 +439,7 @@ fn PartyPage(stats: Resource<Result<PartyStats, crate::error::AppError>>) -> imp
         <p><a href="/marches">{t("contracts.back")}</a></p>
         <Suspense fallback=|| ()>
             {move || stats.get().map(|r| match r {
-                Err(e) => view! { <LoadError e /> }.into_any(),
+                Err(e) => contract_error(e),
                 Ok(s) => view! { <PartyFigures s /> }.into_any(),
             })}
         </Suspense>

@@ -6,11 +6,11 @@ use super::map::{count_text, DirectoryMap};
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
 };
+use crate::components::status::LoadError;
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
 use crate::features::alerts::pages::SaveSearchForm;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,10 +27,7 @@ pub fn DirectoryPage() -> impl IntoView {
         <p class="lead">{t("directory.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
                     let filters = DirectoryFilters::from_query(&search());
                     view! { <Directory page filters /> }.into_any()

@@ -1,8 +1,8 @@
 //! The import pages: upload form and recent runs; one run with its live progress and report.
 
 use super::api::{import_run_status, import_runs};
+use crate::components::status::LoadError;
 use crate::domain::decp::run::ImportRun;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,10 +18,7 @@ pub fn ImportsPage() -> impl IntoView {
         <h1>{t("import.title")}</h1>
         <Suspense fallback=|| ()>
             {move || runs.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(list) => view! {
                     {query.with(|q| q.get("erreur")).map(|key| view! {
                         <p class="alert alert--error" role="alert">{t(&format!("import.upload.{}", key.chars().filter(|c| c.is_ascii_lowercase() || *c == '_').collect::<String>()))}</p>
@@ -137,13 +134,7 @@ pub fn ImportRunPage() -> impl IntoView {
         <p><a href="/admin/imports">{t("import.title")}</a></p>
         <Transition fallback=|| ()>
             {move || run.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <h1>{t("import.title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("import.title") /> }.into_any(),
                 Ok(r) => view! { <RunDetail run=r /> }.into_any(),
             })}
         </Transition>

@@ -4,9 +4,9 @@
 
 use super::api::{org_label_applications, ApplyForLabel};
 use crate::components::form::{action_error, FormAlert, SelectField};
+use crate::components::status::LoadError;
 use crate::domain::label::{ApplicationStatus, LabelTarget, OrgLabels};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -39,10 +39,7 @@ pub fn OrgLabelsPage() -> impl IntoView {
         <h1>{t("label.my_labels")}</h1>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(l) => view! { <Applications l /> }.into_any(),
             })}
         </Suspense>

@@ -8,9 +8,9 @@ use super::api::{
 };
 use super::apply::status_class;
 use crate::components::form::{action_error, FormAlert};
+use crate::components::status::LoadError;
 use crate::domain::label::{ApplicationStatus, Dossier, DossierCriterion, MAX_ANSWER, MAX_REASON};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::{t, tr, use_lang};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -52,13 +52,7 @@ pub fn DossierPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("label.dossier_title")) />
         <Suspense fallback=|| ()>
             {move || dossier.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <h1>{t("label.dossier_title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("label.dossier_title") /> }.into_any(),
                 Ok(d) => view! {
                     {ok().map(|k| {
                         let key = match k.as_str() {

@@ -6,12 +6,12 @@ use super::api::{
     RemoveLabelCriterion, SetLabelSchemeStatus, UpdateLabelScheme,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::label::{
     ApplicationStatus, LabelTarget, SchemeStatus, SchemeView, MAX_DESCRIPTION, MAX_EVIDENCE,
     MAX_NAME, MAX_QUESTION,
 };
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -26,8 +26,7 @@ fn targets() -> Vec<(String, String)> {
 }
 
 fn error_view(e: AppError) -> AnyView {
-    set_status(e.status_code());
-    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
+    view! { <LoadError error=e /> }.into_any()
 }
 
 #[component]

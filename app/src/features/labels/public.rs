@@ -2,9 +2,9 @@
 //! its criteria and who holds it (`/labels/{id}`), where every badge links to.
 
 use super::api::{label_scheme, label_schemes};
+use crate::components::status::LoadError;
 use crate::domain::label::{SchemeStatus, SchemeView};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,10 +19,7 @@ pub fn LabelsPage() -> impl IntoView {
         <p class="lead">{t("label.lead")}</p>
         <Suspense fallback=|| ()>
             {move || schemes.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="empty-state">{t("label.none_public")}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="result-list" data-test="label-schemes">
@@ -60,14 +57,7 @@ pub fn LabelSchemePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || scheme.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("label.territorial")) />
-                        <h1>{t("label.territorial")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("label.territorial") /> }.into_any(),
                 Ok(s) => view! { <Scheme s /> }.into_any(),
             })}
         </Suspense>

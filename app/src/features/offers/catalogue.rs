@@ -6,13 +6,13 @@ use super::api::search_catalogue;
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
 };
+use crate::components::status::LoadError;
 use crate::domain::catalogue::{
     CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow,
 };
 use crate::domain::contracts::{format_euros, FacetValue};
 use crate::domain::offer::{OfferKind, LABELS};
 use crate::features::alerts::pages::SaveSearchForm;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,10 +47,7 @@ pub fn CataloguePage() -> impl IntoView {
         <p class="lead">{t("catalogue.lead")}</p>
         <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
                     let filters = CatalogueFilters::from_query(&search());
                     view! { <Catalogue page filters /> }.into_any()

@@ -7,10 +7,10 @@ use super::api::{
     SetOfferStatus, UpdateOffer,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::cpv::CpvPicker;
 use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, LABELS, MAX_DESCRIPTION, MAX_TITLE};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -39,13 +39,7 @@ pub fn OfferEditorPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("offer.edit_title")) />
         <Suspense fallback=|| ()>
             {move || offer.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <h1>{t("offer.edit_title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("offer.edit_title") /> }.into_any(),
                 Ok(o) => view! {
                     <p><a href=format!("/compte/organisations/{}/offres", o.organisation_id)>{t("offer.back_list")}</a></p>
                     <h1>{o.form.title.clone()}</h1>

@@ -3,8 +3,8 @@
 
 use super::api::{org_offers, CreateOffer, OrgCatalogue};
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::offer::{OfferKind, OfferStatus, MAX_TITLE};
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,10 +30,7 @@ pub fn OrgOffersPage() -> impl IntoView {
         {move || deleted().then(|| view! { <p class="alert alert--ok" role="status">{t("offer.deleted")}</p> })}
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(c) => view! { <Catalogue c /> }.into_any(),
             })}
         </Suspense>

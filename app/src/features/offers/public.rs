@@ -3,9 +3,9 @@
 
 use super::api::get_offer;
 use crate::components::lists::TerritorialBadges;
+use crate::components::status::LoadError;
 use crate::domain::contracts::format_euros;
 use crate::domain::offer::{french_decimal, is_short_chain, tenths, PublicOffer};
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,14 +25,7 @@ pub fn OfferPage() -> impl IntoView {
         <p><a href="/catalogue">{t("offer.back_catalogue")}</a></p>
         <Suspense fallback=|| ()>
             {move || offer.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("nav.catalogue")) />
-                        <h1>{t("nav.catalogue")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("nav.catalogue") /> }.into_any(),
                 Ok(o) => view! { <Offer o /> }.into_any(),
             })}
         </Suspense>

@@ -3,9 +3,10 @@
 
 use super::api::cpv_suppliers;
 use crate::components::lists::TerritorialBadges;
+use crate::components::status::LoadError;
 use crate::domain::catalogue::Suppliers;
 use crate::domain::contracts::format_euros;
-use crate::features::placeholder::set_status;
+use crate::error::AppError;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,9 +41,8 @@ pub fn SuppliersPage() -> impl IntoView {
                 Ok(None) => ().into_any(),
                 Ok(Some(s)) => view! { <SupplierList s /> }.into_any(),
                 Err(e) => {
-                    set_status(e.status_code());
-                    let key = if e.status_code() == 404 { "suppliers.unknown" } else { e.message_key() };
-                    view! { <p class="alert alert--error" role="alert">{t(key)}</p> }.into_any()
+                    let key = (e == AppError::NotFound).then_some("suppliers.unknown");
+                    view! { <LoadError error=e key /> }.into_any()
                 }
             })}
         </Suspense>

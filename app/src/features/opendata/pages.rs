@@ -1,8 +1,8 @@
 //! `/donnees`: what can be downloaded, and the API's endpoints with their parameters.
 
 use super::api::api_reference;
+use crate::components::status::LoadError;
 use crate::domain::api::Operation;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,10 +63,7 @@ pub fn OpenDataPage() -> impl IntoView {
             <p><a href="/api/v1/openapi.json">{t("opendata.api_doc")}</a></p>
             <Suspense fallback=|| ()>
                 {move || reference.get().map(|r| match r {
-                    Err(e) => {
-                        set_status(e.status_code());
-                        view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                    }
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                     Ok((ops, per_minute)) => view! {
                         <p>{t("opendata.api_limit").replace("%{n}", &per_minute.to_string())}</p>
                         <Endpoints ops />

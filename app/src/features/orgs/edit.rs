@@ -4,8 +4,8 @@
 use super::api::{organisation_for_edit, UpdateOrganisation};
 use super::pages::size_and_inclusive_options;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::org::OrgEdit;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -27,10 +27,7 @@ pub fn EditOrganisationPage() -> impl IntoView {
         <h1>{t("org.edit_title")}</h1>
         <Suspense fallback=|| ()>
             {move || org.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(o) => view! { <EditForm o /> }.into_any(),
             })}
         </Suspense>

@@ -4,6 +4,7 @@ use super::api::{
     my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::error::AppError;
 use crate::features::auth::api::{current_user, ChangePassword};
@@ -47,15 +48,12 @@ pub fn AccountPage() -> impl IntoView {
                     <AccountBody orgs pending />
                 }.into_any(),
                 Ok(None) => {
-                    crate::features::placeholder::set_status(401);
+                    crate::components::status::set_status(401);
                     view! {
                         <p class="alert alert--info" role="alert">{t("error.unauthenticated")} " " <a href="/connexion">{t("nav.login")}</a></p>
                     }.into_any()
                 }
-                Err(e) => {
-                    crate::features::placeholder::set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
             })}
         </Suspense>
     }

@@ -3,10 +3,10 @@
 
 use super::api::org_profile;
 use crate::components::lists::TerritorialBadges;
+use crate::components::status::LoadError;
 use crate::domain::contracts::format_euros;
 use crate::domain::org::PublicProfile;
 use crate::features::directory::map::CommuneMiniMap;
-use crate::features::placeholder::set_status;
 use crate::features::programming::list::Row;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -30,15 +30,7 @@ pub fn OrgProfilePage() -> impl IntoView {
         <p><a href="/annuaire">{t("directory.back")}</a></p>
         <Suspense fallback=|| ()>
             {move || profile.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("nav.directory")) />
-                        <h1>{t("nav.directory")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }
-                    .into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("nav.directory") /> }.into_any(),
                 Ok(p) => view! { <Profile p mine /> }.into_any(),
             })}
         </Suspense>

@@ -4,12 +4,12 @@
 
 use super::api::{my_partner_requests, partners_board};
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::components::status::LoadError;
 use crate::domain::offer::label_name;
 use crate::domain::partners::{
     BoardFilters, BoardPage, ConsortiumKind, PartnerRole, RequestSummary,
 };
 use crate::features::alerts::pages::SaveSearchForm;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,10 +39,7 @@ pub fn PartnersBoardPage() -> impl IntoView {
         </p>
         <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
                     let filters = BoardFilters::from_query(&search());
                     view! { <Board page filters /> }.into_any()
@@ -307,13 +304,7 @@ pub fn MyPartnerRequestsPage() -> impl IntoView {
         <p><a class="button button--primary" href="/groupements/nouvelle">{t("partners.new")}</a></p>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                        {matches!(e, crate::error::AppError::Unauthenticated).then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e login=true /> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p class="empty-state">{t("partners.mine_none")}</p> }.into_any(),
                 Ok(rows) => view! {
                     <ul class="result-list" data-test="my-partner-requests">

@@ -7,10 +7,10 @@ use super::api::{
 };
 use super::proposals::{FormAs, Proposals};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField};
+use crate::components::status::set_status;
 use crate::domain::offer::label_name;
 use crate::domain::partners::{AnswerStatus, AnswerView, ProposalsView, RequestView, MAX_MESSAGE};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

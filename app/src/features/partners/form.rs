@@ -3,12 +3,12 @@
 
 use super::api::{partner_form_context, CreatePartnerRequest, UpdatePartnerRequest};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::offer::LABELS;
 use crate::domain::partners::{
     ConsortiumKind, FormContext, PartnerRole, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
 };
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -16,13 +16,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn error_view(e: AppError) -> AnyView {
-    set_status(e.status_code());
-    let login = matches!(e, AppError::Unauthenticated);
-    view! {
-        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-        {login.then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
-    }
-    .into_any()
+    view! { <LoadError error=e login=true /> }.into_any()
 }
 
 #[component]

@@ -4,10 +4,10 @@
 //! (`/programmation/{id}/groupements`, around one of the caller's firms with `?entreprise=ID`).
 
 use super::api::plan_proposals;
+use crate::components::status::LoadError;
 use crate::domain::matchmaking::Basis;
 use crate::domain::partners::{CoverLine, MemberLine, NeedLine, ProposalsView};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -234,10 +234,7 @@ pub fn PlanProposalsPage() -> impl IntoView {
         </Suspense>
         <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(v) => {
                     let title = v.firm.as_ref().map(|f| t("partners.partners_of").replace("%{firm}", &f.name));
                     let plan = id().unwrap_or(0);

@@ -4,9 +4,9 @@
 use super::api::plan_get;
 use super::interest::InterestPanel;
 use super::list::status_class;
+use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::features::sourcing::public::PlanSourcingPanel;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -26,14 +26,7 @@ pub fn PlanPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || plan.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
-                        <h1>{t("plan.title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("nav.pipeline") heading=t("plan.title") /> }.into_any(),
                 Ok(p) => view! { <Plan p /> }.into_any(),
             })}
         </Suspense>

@@ -10,9 +10,9 @@ use super::interest::InterestedFirms;
 use super::list::status_class;
 use super::manage::PlanFields;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::features::sourcing::buyer::PlanSourcingTools;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -40,13 +40,7 @@ pub fn PlanEditorPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("plan.edit_title")) />
         <Suspense fallback=|| ()>
             {move || plan.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <h1>{t("plan.edit_title")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("plan.edit_title") /> }.into_any(),
                 Ok(p) => view! {
                     <p><a href=format!("/compte/organisations/{}/programmation", p.buyer_id)>{t("plan.mine")}</a></p>
                     <h1>{p.form.title.clone()}</h1>

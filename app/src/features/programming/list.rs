@@ -4,11 +4,11 @@
 
 use super::api::plans_list;
 use crate::components::lists::Pagination;
+use crate::components::status::LoadError;
 use crate::domain::programming::{
     estimate_text, next_quarters, PlanFilters, PlanPage, PlanStatus, PlanSummary, AMOUNTS, LEVERS,
 };
 use crate::features::alerts::pages::SaveSearchForm;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,10 +45,7 @@ pub fn ProgrammingPage() -> impl IntoView {
         <p class="lead">{t("plan.lead")} " " <a href="/programmation/guide">{t("plan.guide_link")}</a></p>
         <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
                     let filters = PlanFilters::from_query(&search());
                     view! { <Programme page filters /> }.into_any()

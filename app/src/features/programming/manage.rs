@@ -5,10 +5,10 @@
 use super::api::{my_buyer_plans, BuyerProgramme, CreatePlan};
 use super::list::Row;
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::offer::LABELS;
 use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -32,9 +32,8 @@ pub fn BuyerProgrammePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
                 Err(e) => {
-                    set_status(e.status_code());
-                    let key = if e.status_code() == 403 { "plan.verified_only" } else { e.message_key() };
-                    view! { <p class="alert alert--error" role="alert">{t(key)}</p> }.into_any()
+                    let key = (e == AppError::Forbidden).then_some("plan.verified_only");
+                    view! { <LoadError error=e key /> }.into_any()
                 }
                 Ok(p) => view! { <Programme p /> }.into_any(),
             })}

@@ -210,7 +210,14 @@ pub async fn register_meeting(
                 .map_err(|_| AppError::field("slot", "validation.unknown_choice"))?,
         ),
     };
-    let status = meetings::register(&AppState::get()?.db, user.id, id, org_id, slot).await?;
+    let status = meetings::register(
+        &AppState::get()?.db,
+        crate::domain::ids::UserId(user.id),
+        crate::domain::ids::MeetingId(id),
+        crate::domain::ids::OrgId(org_id),
+        slot,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/sourcage/reunions/{id}?ok={}#registration",
         status.as_str()

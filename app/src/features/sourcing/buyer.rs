@@ -11,11 +11,11 @@ use super::public::{CallRow, MeetingFacts, MeetingRow};
 use crate::components::form::{
     action_error, reset_on_success, FormAlert, SelectField, TextAreaField, TextField,
 };
+use crate::components::status::LoadError;
 use crate::domain::sourcing::{
     CallEdit, CallStatus, MeetingAdmin, QuestionKind, RegStatus, MAX_QUESTION, MAX_TEXT, MAX_TITLE,
 };
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -28,13 +28,8 @@ fn id_param() -> impl Fn() -> Option<i32> + Copy {
 }
 
 fn error_view(e: AppError) -> AnyView {
-    set_status(e.status_code());
-    let key = if e.status_code() == 403 {
-        "plan.verified_only"
-    } else {
-        e.message_key()
-    };
-    view! { <p class="alert alert--error" role="alert">{t(key)}</p> }.into_any()
+    let key = (e == AppError::Forbidden).then_some("plan.verified_only");
+    view! { <LoadError error=e key /> }.into_any()
 }
 
 #[component]

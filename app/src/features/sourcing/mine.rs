@@ -3,9 +3,9 @@
 
 use super::api::{list_my_meetings, NewCalendarToken};
 use super::public::MeetingRow;
+use crate::components::status::LoadError;
 use crate::domain::sourcing::RegStatus;
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -23,10 +23,7 @@ pub fn MyMeetingsPage() -> impl IntoView {
         <h1>{t("sourcing.my_meetings")}</h1>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r: Result<_, AppError>| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(m) => view! {
                     {if m.items.is_empty() {
                         view! { <p class="empty-state">{t("sourcing.my_meetings_none")} " " <a href="/sourcage">{t("nav.sourcing")}</a></p> }.into_any()

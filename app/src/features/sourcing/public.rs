@@ -8,12 +8,12 @@ use super::api::{
     RegisterMeeting,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::status::LoadError;
 use crate::domain::sourcing::{
     answer_field, CallStatus, CallSummary, CallView, MeetingSummary, MeetingView, QuestionKind,
     RegStatus, MAX_ANSWER,
 };
 use crate::error::AppError;
-use crate::features::placeholder::set_status;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -117,10 +117,7 @@ pub fn SourcingPage() -> impl IntoView {
         <p class="lead">{t("sourcing.lead")}</p>
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(h) => view! {
                     <section aria-labelledby="calls-h">
                         <h2 id="calls-h">{t("sourcing.calls_open")}</h2>
@@ -188,14 +185,7 @@ pub fn CallPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || call.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("nav.sourcing")) />
-                        <h1>{t("sourcing.call")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("nav.sourcing") heading=t("sourcing.call") /> }.into_any(),
                 Ok(c) => view! { <Call c /> }.into_any(),
             })}
         </Suspense>
@@ -341,14 +331,7 @@ pub fn MeetingPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || meeting.get().map(|r| match r {
-                Err(e) => {
-                    set_status(e.status_code());
-                    view! {
-                        <Title text=format!("{} — Passerelle", t("nav.sourcing")) />
-                        <h1>{t("sourcing.meeting")}</h1>
-                        <p class="alert alert--error" role="alert">{t(e.message_key())}</p>
-                    }.into_any()
-                }
+                Err(e) => view! { <LoadError error=e title=t("nav.sourcing") heading=t("sourcing.meeting") /> }.into_any(),
                 Ok(m) => view! { <Meeting m /> }.into_any(),
             })}
         </Suspense>

@@ -1,7 +1,11 @@
 //! The dashboards' download: one table as CSV.
 
 use crate::error::AppError;
-use crate::server::{auth::Caller, infra::http::Refusal, state::AppState};
+use crate::server::{
+    auth::Caller,
+    infra::http::{Refusal, Routes},
+    state::AppState,
+};
 use axum::{
     extract::{RawQuery, State},
     http::{header, HeaderMap},
@@ -91,6 +95,6 @@ pub async fn analytics_csv(
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/analyses/export.csv", axum::routing::get(analytics_csv))
+pub fn routes() -> Routes {
+    Routes::default().get("/analyses/export.csv", analytics_csv)
 }

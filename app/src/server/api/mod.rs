@@ -231,7 +231,7 @@ pub async fn json_refusals(req: Request, next: Next) -> Response {
     let lang = lang(req.headers());
     let res = next.run(req).await;
     match res.extensions().get::<Refusal>() {
-        Some(r) => error_saying(r.status, r.code, r.message(lang), r.parameter.as_deref()),
+        Some(r) => error_saying(r.status, r.code(), r.message(lang), r.parameter_name()),
         None => res,
     }
 }

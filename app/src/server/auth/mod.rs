@@ -4,6 +4,8 @@
 mod permissions;
 pub use permissions::member_business;
 
+use crate::domain::org::MemberRole;
+use crate::domain::org::MembershipStatus;
 use crate::domain::org::OrgKind;
 use crate::error::AppError;
 use crate::server::infra::entities::{memberships, organisations, password_resets, users};
@@ -49,7 +51,7 @@ impl Caller {
         let orgs = match &user {
             Some(u) => memberships::Entity::find()
                 .filter(memberships::Column::UserId.eq(u.id))
-                .filter(memberships::Column::Status.eq("active"))
+                .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
                 .find_also_related(organisations::Entity)
                 .all(db)
                 .await?
@@ -92,7 +94,7 @@ impl Caller {
     pub fn require_owner(&self, org_id: i32) -> Result<&organisations::Model, AppError> {
         self.user()?;
         match self.membership(org_id) {
-            Some((m, o)) if m.role == "owner" => Ok(o),
+            Some((m, o)) if m.role == MemberRole::Owner.as_str() => Ok(o),
             _ => Err(AppError::Forbidden),
         }
     }

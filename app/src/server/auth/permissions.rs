@@ -1,7 +1,8 @@
 //! Rights that depend on an organisation: the permission helpers every capability calls before
 //! it writes (the caller's own rights are `Caller`'s methods).
 
-use crate::domain::org::OrgKind;
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::org::{MembershipStatus, OrgKind};
 use crate::error::AppError;
 use crate::server::infra::entities::{memberships, organisations};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -10,19 +11,19 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 /// otherwise, and for organisations that are not businesses (they have no catalogue).
 pub async fn member_business(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
 ) -> Result<organisations::Model, AppError> {
     let member = memberships::Entity::find()
-        .filter(memberships::Column::UserId.eq(user_id))
-        .filter(memberships::Column::OrganisationId.eq(org_id))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::UserId.eq(user_id.get()))
+        .filter(memberships::Column::OrganisationId.eq(org_id.get()))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .one(db)
         .await?;
     if member.is_none() {
         return Err(AppError::Forbidden);
     }
-    let org = organisations::Entity::find_by_id(org_id)
+    let org = organisations::Entity::find_by_id(org_id.get())
         .one(db)
         .await?
         .ok_or(AppError::Forbidden)?;

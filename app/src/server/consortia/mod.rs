@@ -6,6 +6,7 @@ use crate::domain::consortia::{
     may_become, ConsortiumSummary, ConsortiumView, MemberRole, MemberStatus, MemberView,
     MessageView, Stage, MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, MAX_SHARE,
 };
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::org::OrgKind;
 use crate::domain::partners::ConsortiumKind;
 use crate::domain::validate::Checker;
@@ -140,7 +141,7 @@ pub async fn create(
 ) -> Result<(i32, Vec<i32>), AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, user.id, lead).await?;
+    member_business(&txn, UserId(user.id), OrgId(lead)).await?;
     let mut c = Checker::new();
     let name = c.required("name", name, MAX_NAME);
     let kind = ConsortiumKind::parse(kind);

@@ -4,7 +4,11 @@
 
 use crate::domain::contracts::ContractFilters;
 use crate::error::AppError;
-use crate::server::{contracts, infra::http::Refusal, state::AppState};
+use crate::server::{
+    contracts,
+    infra::http::{Refusal, Routes},
+    state::AppState,
+};
 use axum::{
     body::Body,
     extract::{RawQuery, State},
@@ -118,11 +122,8 @@ pub async fn contracts_ocds(
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/marches/export.csv", axum::routing::get(contracts_csv))
-        .route(
-            "/marches/export.ocds.json",
-            axum::routing::get(contracts_ocds),
-        )
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/marches/export.csv", contracts_csv)
+        .get("/marches/export.ocds.json", contracts_ocds)
 }

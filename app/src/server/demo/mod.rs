@@ -2,6 +2,8 @@
 //! SIRETs come from the DECP samples), fictitious firms and people who say they are fictitious.
 //! Idempotent: what already exists is left alone.
 
+use crate::domain::org::MemberRole;
+use crate::domain::org::MembershipStatus;
 use crate::domain::siret::complete_siret;
 use crate::error::AppError;
 use crate::server::infra::entities::{memberships, organisations, users};
@@ -154,8 +156,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
                 memberships::ActiveModel {
                     user_id: Set(user.id),
                     organisation_id: Set(org.id),
-                    role: Set("owner".into()),
-                    status: Set("active".into()),
+                    role: Set(MemberRole::Owner.as_str().into()),
+                    status: Set(MembershipStatus::Active.as_str().into()),
                     created_at: Set(now),
                     ..Default::default()
                 }

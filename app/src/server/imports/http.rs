@@ -2,7 +2,7 @@
 //! temporary file, then imported in the background) and the download of an import's rejects.
 //! Plain HTTP, so they work without JavaScript and never hold a large file in memory.
 
-use crate::server::infra::http::Refusal;
+use crate::server::infra::http::{Refusal, Routes};
 use crate::server::{auth::Caller, state::AppState};
 use axum::{
     extract::{Multipart, Path, State},
@@ -164,18 +164,12 @@ pub async fn rejects(
 }
 
 /// The download of an import's rejects.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/admin/imports/{id}/rejets.csv",
-        axum::routing::get(rejects),
-    )
+pub fn routes() -> Routes {
+    Routes::default().get("/admin/imports/{id}/rejets.csv", rejects)
 }
 
 /// The upload of a DECP file: a route of its own, with its own body limit (mounted after the
 /// site's 1 MiB limit, which would refuse it otherwise).
-pub fn upload_routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/admin/imports",
-        axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-    )
+pub fn upload_routes() -> Routes {
+    Routes::default().upload("/admin/imports", upload, UPLOAD_LIMIT)
 }

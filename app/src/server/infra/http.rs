@@ -8,6 +8,7 @@
 
 use crate::error::AppError;
 use crate::i18n::{tr, Lang};
+use crate::server::state::AppState;
 use axum::{
     extract::Request,
     http::{header, HeaderMap, StatusCode},
@@ -22,15 +23,21 @@ pub fn lang(headers: &HeaderMap) -> Lang {
 
 /// A refused plain request: its status, the i18n key of its message and, for the API, a stable
 /// code and the parameter at fault; for a page, a way back (local address, i18n key of its text).
+/// The details are boxed: a refusal travels in every handler's `Result`, and is rare.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
     pub status: StatusCode,
-    pub code: &'static str,
-    pub key: String,
+    detail: Box<Detail>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Detail {
+    code: &'static str,
+    key: String,
     /// Substituted for `%{arg}` in the message (a form field's argument: a size, a date).
-    pub arg: Option<String>,
-    pub parameter: Option<String>,
-    pub back: Option<(String, String)>,
+    arg: Option<String>,
+    parameter: Option<String>,
+    back: Option<(String, String)>,
 }
 
 impl Refusal {
@@ -38,38 +45,56 @@ impl Refusal {
     pub fn new(status: StatusCode, key: &str) -> Refusal {
         Refusal {
             status,
-            code: code_of(status),
-            key: key.to_string(),
-            arg: None,
-            parameter: None,
-            back: None,
+            detail: Box::new(Detail {
+                code: code_of(status),
+                key: key.to_string(),
+                arg: None,
+                parameter: None,
+                back: None,
+            }),
         }
+    }
+
+    /// The API's stable code of the refusal.
+    pub fn code(&self) -> &'static str {
+        self.detail.code
+    }
+
+    /// The i18n key of its message.
+    pub fn key(&self) -> &str {
+        &self.detail.key
+    }
+
+    /// The query parameter at fault, if any.
+    pub fn parameter_name(&self) -> Option<&str> {
+        self.detail.parameter.as_deref()
     }
 
     /// The same refusal, with a link back to `href` saying `key` (an i18n key).
     pub fn back(mut self, href: &str, key: &str) -> Refusal {
-        self.back = Some((href.to_string(), key.to_string()));
+        self.detail.back = Some((href.to_string(), key.to_string()));
         self
     }
 
     /// The same refusal, naming the query parameter at fault and the API's code for it.
     pub fn parameter(mut self, code: &'static str, parameter: &str) -> Refusal {
-        self.code = code;
-        self.parameter = Some(parameter.to_string());
+        self.detail.code = code;
+        self.detail.parameter = Some(parameter.to_string());
         self
     }
 
     /// The message in `lang`, its argument and parameter in place.
     pub fn message(&self, lang: Lang) -> String {
-        tr(lang, &self.key)
-            .replace("%{arg}", self.arg.as_deref().unwrap_or_default())
-            .replace("%{name}", self.parameter.as_deref().unwrap_or_default())
+        let d = &self.detail;
+        tr(lang, &d.key)
+            .replace("%{arg}", d.arg.as_deref().unwrap_or_default())
+            .replace("%{name}", d.parameter.as_deref().unwrap_or_default())
     }
 
     /// The site's small message page: the error, its status, and a way back (home by default).
     pub fn page(&self, lang: Lang) -> Response {
         let message = self.message(lang);
-        let (href, text) = match &self.back {
+        let (href, text) = match &self.detail.back {
             Some((href, key)) => (href.as_str(), tr(lang, key)),
             None => ("/", tr(lang, "nav.home")),
         };
@@ -104,11 +129,13 @@ impl From<AppError> for Refusal {
         };
         Refusal {
             status,
-            code: code_of(status),
-            key,
-            arg,
-            parameter: None,
-            back: None,
+            detail: Box::new(Detail {
+                code: code_of(status),
+                key,
+                arg,
+                parameter: None,
+                back: None,
+            }),
         }
     }
 }
@@ -142,6 +169,66 @@ pub async fn render_refusals(req: Request, next: Next) -> Response {
     match res.extensions().get::<Refusal>() {
         Some(refusal) => refusal.page(lang),
         None => res,
+    }
+}
+
+/// A capability's plain routes and the list of what they serve (method, path): the server
+/// mounts the router, and the authorization test calls every listed route as every kind of
+/// caller, so a route mounted without an entry there fails it.
+pub struct Routes {
+    router: axum::Router<AppState>,
+    listed: Vec<(&'static str, &'static str)>,
+}
+
+impl Default for Routes {
+    fn default() -> Routes {
+        Routes {
+            router: axum::Router::new(),
+            listed: Vec::new(),
+        }
+    }
+}
+
+impl Routes {
+    /// A GET route.
+    pub fn get<H, T>(mut self, path: &'static str, handler: H) -> Routes
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, axum::routing::get(handler));
+        self.listed.push(("GET", path));
+        self
+    }
+
+    /// A POST route taking a body of up to `limit` bytes (an upload; mounted after the site's
+    /// 1 MiB limit, which would refuse it otherwise).
+    pub fn upload<H, T>(mut self, path: &'static str, handler: H, limit: usize) -> Routes
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit));
+        self.router = self.router.route(path, route);
+        self.listed.push(("POST", path));
+        self
+    }
+
+    /// These routes and `other`'s.
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.listed.extend(other.listed);
+        self
+    }
+
+    /// What the routes serve: (method, path).
+    pub fn listed(&self) -> &[(&'static str, &'static str)] {
+        &self.listed
+    }
+
+    /// The router to mount.
+    pub fn router(self) -> axum::Router<AppState> {
+        self.router
     }
 }
 
@@ -246,7 +333,7 @@ mod tests {
     fn a_single_field_message_says_more_than_invalid_input() {
         let r = Refusal::from(AppError::field("fichier", "import.upload.no_file"));
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.key, "import.upload.no_file");
-        assert_eq!(Refusal::from(AppError::NotFound).code, "not_found");
+        assert_eq!(r.key(), "import.upload.no_file");
+        assert_eq!(Refusal::from(AppError::NotFound).code(), "not_found");
     }
 }

@@ -2,6 +2,8 @@
 //! analysts decide; labels expire at the end of their validity.
 
 use super::*;
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::org::MembershipStatus;
 
 /// The business's applications and what it may apply for, for its members.
 pub async fn org_labels(
@@ -9,7 +11,7 @@ pub async fn org_labels(
     user_id: i32,
     org_id: i32,
 ) -> Result<OrgLabels, AppError> {
-    let org = member_business(db, user_id, org_id).await?;
+    let org = member_business(db, UserId(user_id), OrgId(org_id)).await?;
     let apps = label_applications::Entity::find()
         .filter(label_applications::Column::OrganisationId.eq(org_id))
         .order_by_desc(label_applications::Column::UpdatedAt)
@@ -71,7 +73,7 @@ pub async fn apply(
     offer_id: Option<i32>,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    member_business(&txn, user_id, org_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let s = label_schemes::Entity::find_by_id(scheme_id)
         .one(&txn)
         .await?
@@ -148,7 +150,7 @@ pub(super) async fn member_step(
     action: LabelAction,
 ) -> Result<(label_applications::Model, ApplicationStatus), AppError> {
     let a = application(db, id).await?;
-    member_business(db, user_id, a.organisation_id).await?;
+    member_business(db, UserId(user_id), OrgId(a.organisation_id)).await?;
     let status = ApplicationStatus::parse(&a.status).ok_or(AppError::Internal)?;
     let to = next(status, action, Actor::Member)
         .ok_or_else(|| AppError::field("status", "label.step_not_allowed"))?;
@@ -358,7 +360,7 @@ pub(super) async fn is_member(
     Ok(memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
         .filter(memberships::Column::OrganisationId.eq(org_id))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .one(db)
         .await?
         .is_some())

@@ -1,6 +1,7 @@
 //! Granted labels in force, shown as badges on offers, organisations and firms.
 
 use super::*;
+use crate::domain::offer::OfferStatus;
 
 /// Granted labels in force, by holder: `offer_ids` gives the offers' own, `org_ids` the
 /// businesses' own (not their offers').
@@ -96,7 +97,7 @@ pub async fn firm_badges(
     let held = in_force(db, cond).await?;
     let published: HashSet<i32> = offers::Entity::find()
         .filter(offers::Column::Id.is_in(held.iter().filter_map(|(a, _)| a.offer_id)))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(db)
         .await?
         .into_iter()

@@ -1,15 +1,18 @@
 //! The files of evidence attached to an application: who may attach, read and remove them.
 
 use super::*;
+use crate::domain::ids::{ApplicationId, CriterionId, UserId};
 
 /// Checks that `user_id` may attach a file to the application (a member, the application open
 /// to changes, under the limit) and, when given, to this criterion (its referential's).
 pub async fn may_attach(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    id: i32,
-    criterion_id: Option<i32>,
+    user: UserId,
+    dossier: ApplicationId,
+    criterion: Option<CriterionId>,
 ) -> Result<(), AppError> {
+    let (user_id, id) = (user.get(), dossier.get());
+    let criterion_id = criterion.map(CriterionId::get);
     let (a, _) = member_step(db, user_id, id, LabelAction::EvidenceAdded).await?;
     if let Some(criterion_id) = criterion_id {
         let criteria = criteria_of(db, a.scheme_id).await?;
@@ -43,13 +46,14 @@ pub struct StoredEvidence<'a> {
 /// Records a stored file (rights and limits checked again, in the transaction).
 pub async fn attach(
     db: &DatabaseConnection,
-    user_id: i32,
-    id: i32,
-    criterion_id: i32,
+    user: UserId,
+    dossier: ApplicationId,
+    criterion: CriterionId,
     stored: StoredEvidence<'_>,
 ) -> Result<(), AppError> {
+    let (user_id, id, criterion_id) = (user.get(), dossier.get(), criterion.get());
     let txn = begin_write(db).await?;
-    may_attach(&txn, user_id, id, Some(criterion_id)).await?;
+    may_attach(&txn, user, dossier, Some(criterion)).await?;
     label_evidence::ActiveModel {
         application_id: Set(id),
         criterion_id: Set(criterion_id),

@@ -3,7 +3,8 @@
 //! stores the file under a name the server draws; and the download, for the applying business's
 //! members and the analysts only, always as an attachment that the browser does not interpret.
 
-use crate::server::infra::http::Refusal;
+use crate::domain::ids::{ApplicationId, CriterionId, UserId};
+use crate::server::infra::http::{Refusal, Routes};
 use crate::server::labels::{self, StoredEvidence};
 use crate::server::{auth::Caller, state::AppState};
 use axum::{
@@ -75,7 +76,7 @@ pub async fn upload(
     let refuse = |status: StatusCode, key: &str| refused(Refusal::new(status, key), id);
     let user_id = caller.user().map_err(|e| refused(e, id))?.id;
     // Rights and status before the body is read.
-    labels::may_attach(&state.db, user_id, id, None)
+    labels::may_attach(&state.db, UserId(user_id), ApplicationId(id), None)
         .await
         .map_err(|e| refused(e, id))?;
     let too_big = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "label.file_too_big");
@@ -110,9 +111,14 @@ pub async fn upload(
     let criterion =
         criterion.ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "error.bad_request"))?;
     // The criterion must be one of the application's.
-    labels::may_attach(&state.db, user_id, id, Some(criterion))
-        .await
-        .map_err(|e| refused(e, id))?;
+    labels::may_attach(
+        &state.db,
+        UserId(user_id),
+        ApplicationId(id),
+        Some(CriterionId(criterion)),
+    )
+    .await
+    .map_err(|e| refused(e, id))?;
     let data = data
         .filter(|d| !d.is_empty())
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "label.file_missing"))?;
@@ -128,9 +134,9 @@ pub async fn upload(
     let original = display_name(original.as_deref(), ext);
     let recorded = labels::attach(
         &state.db,
-        user_id,
-        id,
-        criterion,
+        UserId(user_id),
+        ApplicationId(id),
+        CriterionId(criterion),
         StoredEvidence {
             file_name: &name,
             original_name: &original,
@@ -193,17 +199,17 @@ pub async fn download(
 }
 
 /// The download of a piece of evidence (for the dossier's members and the label's managers).
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/labels/pieces/{name}", axum::routing::get(download))
+pub fn routes() -> Routes {
+    Routes::default().get("/labels/pieces/{name}", download)
 }
 
 /// The upload of a piece of evidence, with its own body limit (mounted after the site's 1 MiB
 /// limit).
-pub fn upload_routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
+pub fn upload_routes() -> Routes {
+    Routes::default().upload(
         "/labels/dossiers/{id}/pieces",
-        axum::routing::post(upload)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
+        upload,
+        MAX_BYTES + 256 * 1024,
     )
 }
 

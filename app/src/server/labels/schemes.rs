@@ -2,6 +2,7 @@
 //! manage the label, and the lists that show them.
 
 use super::*;
+use crate::domain::offer::OfferStatus;
 
 /// Every referential with its counts, drafts first then by name.
 pub async fn schemes(db: &DatabaseConnection, all: bool) -> Result<Vec<SchemeSummary>, AppError> {
@@ -268,7 +269,7 @@ pub(super) async fn names(
         .all(db)
         .await?
         .into_iter()
-        .map(|o| (o.id, (o.title, o.status == "published")))
+        .map(|o| (o.id, (o.title, o.status == OfferStatus::Published.as_str())))
         .collect();
     Ok((orgs, titles))
 }

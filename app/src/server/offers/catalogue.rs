@@ -8,7 +8,9 @@ use crate::domain::catalogue::{
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::excerpt;
 use crate::domain::geo;
+use crate::domain::offer::OfferStatus;
 use crate::domain::offer::{is_short_chain, label_name, OfferKind};
+use crate::domain::org::OrgKind;
 use crate::server::infra::entities::{
     communes, contract_awardees as awardees, contracts, cpv_codes, offer_labels, offers,
     organisations,
@@ -105,7 +107,7 @@ async fn rows_in_order(
     }
     let found = offers::Entity::find()
         .filter(offers::Column::Id.is_in(ids.to_vec()))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(db)
         .await?;
     let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
@@ -207,7 +209,7 @@ pub async fn suppliers(
     let ids = index.offers_in_cpv(&scope, SUPPLIER_OFFERS)?;
     let found = offers::Entity::find()
         .filter(offers::Column::Id.is_in(ids.clone()))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(db)
         .await?;
     let mut by_org: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
@@ -266,7 +268,7 @@ pub async fn suppliers(
                 .equals((awardees::Entity, awardees::Column::ContractId)),
         )
         .and_where(organisations::Column::IsPublic.eq(true))
-        .and_where(organisations::Column::Kind.eq("business"))
+        .and_where(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
         .and_where(awardees::Column::IsCurrent.eq(true))
         .and_where(contracts::Column::CpvDivision.eq(&scope[..2]))
         .and_where(contracts::Column::Cpv.like(format!("{scope}%")))

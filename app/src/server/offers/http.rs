@@ -2,7 +2,8 @@
 //! reads the format from the bytes, decodes with limits, shrinks and re-encodes as a new JPEG
 //! under a name the server draws; and the serving of stored photos.
 
-use crate::server::infra::http::Refusal;
+use crate::domain::ids::{OfferId, UserId};
+use crate::server::infra::http::{Refusal, Routes};
 use crate::server::offers::photos::{self, MAX_BYTES, MAX_SIDE};
 use crate::server::{auth::Caller, state::AppState};
 use axum::{
@@ -97,7 +98,7 @@ pub async fn upload(
 ) -> Result<Response, Refusal> {
     let refuse = |status: StatusCode, key: &str| refused(Refusal::new(status, key), offer);
     let user_id = caller.user().map_err(|e| refused(e, offer))?.id;
-    photos::may_add(&state.db, user_id, offer)
+    photos::may_add(&state.db, UserId(user_id), OfferId(offer))
         .await
         .map_err(|e| refused(e, offer))?;
     let too_big = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "offer.photo_too_big");
@@ -196,15 +197,11 @@ pub async fn serve(
 }
 
 /// The offers' photos as served.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/media/offers/{name}", axum::routing::get(serve))
+pub fn routes() -> Routes {
+    Routes::default().get("/media/offers/{name}", serve)
 }
 
 /// The upload of an offer's photo, with its own body limit (mounted after the site's 1 MiB limit).
-pub fn upload_routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/compte/offres/{id}/photos",
-        axum::routing::post(upload)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
-    )
+pub fn upload_routes() -> Routes {
+    Routes::default().upload("/compte/offres/{id}/photos", upload, MAX_BYTES + 256 * 1024)
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod catalogue;
 pub mod photos;
 
+use crate::domain::ids::{OfferId, OrgId, UserId};
 use crate::domain::offer::{
     french_decimal, label_name, tenths, OfferEdit, OfferForm, OfferInput, OfferKind, OfferStatus,
     OfferSummary, PublicOffer,
@@ -32,22 +33,23 @@ use std::collections::BTreeMap;
 /// The offer and its organisation, if `user_id` is an active member of it.
 async fn offer_of_member(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    offer_id: i32,
+    user: UserId,
+    offer: OfferId,
 ) -> Result<(offers::Model, organisations::Model), AppError> {
+    let (user_id, offer_id) = (user.get(), offer.get());
     let offer = offers::Entity::find_by_id(offer_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let org = member_business(db, user_id, offer.organisation_id).await?;
+    let org = member_business(db, UserId(user_id), OrgId(offer.organisation_id)).await?;
     Ok((offer, org))
 }
 
 /// Refused unless `user_id` is an active member of the offer's business.
 pub async fn check_member(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    offer_id: i32,
+    user: UserId,
+    offer: OfferId,
 ) -> Result<(), AppError> {
-    offer_of_member(db, user_id, offer_id).await.map(|_| ())
+    offer_of_member(db, user, offer).await.map(|_| ())
 }

@@ -2,6 +2,7 @@
 //! `<media dir>/offers/`), one row each in `offer_photos`. The upload itself (content checked,
 //! re-encoded) is the server crate's `photos` route; this module keeps the rights and the rows.
 
+use crate::domain::ids::{OfferId, UserId};
 use crate::domain::offer::PhotoView;
 use crate::error::{AppError, FieldError};
 use crate::server::infra::db::begin_write;
@@ -39,8 +40,13 @@ pub fn url(file_name: &str) -> String {
 }
 
 /// Checks that `user_id` may add a photo to the offer (a member, under the limit).
-pub async fn may_add(db: &DatabaseConnection, user_id: i32, offer_id: i32) -> Result<(), AppError> {
-    crate::server::offers::check_member(db, user_id, offer_id).await?;
+pub async fn may_add(
+    db: &DatabaseConnection,
+    user: UserId,
+    offer: OfferId,
+) -> Result<(), AppError> {
+    crate::server::offers::check_member(db, user, offer).await?;
+    let offer_id = offer.get();
     let n = offer_photos::Entity::find()
         .filter(offer_photos::Column::OfferId.eq(offer_id))
         .count(db)
@@ -65,7 +71,7 @@ pub async fn add(
 ) -> Result<(), AppError> {
     let (file_name, width, height, bytes) = stored;
     let txn = begin_write(db).await?;
-    crate::server::offers::check_member(&txn, user_id, offer_id).await?;
+    crate::server::offers::check_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let n = offer_photos::Entity::find()
         .filter(offer_photos::Column::OfferId.eq(offer_id))
         .count(&txn)
@@ -104,7 +110,7 @@ pub async fn remove(
     photo_id: i32,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    crate::server::offers::check_member(&txn, user_id, offer_id).await?;
+    crate::server::offers::check_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let Some(photo) = offer_photos::Entity::find_by_id(photo_id)
         .filter(offer_photos::Column::OfferId.eq(offer_id))
         .one(&txn)

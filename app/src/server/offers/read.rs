@@ -1,6 +1,8 @@
 //! Reading offers: a business's own list, an offer for its editor, and its public page.
 
 use super::*;
+use crate::domain::ids::{OfferId, OrgId, UserId};
+use crate::domain::offer::AreaKind;
 
 /// The organisation's offers, newest change first, for its members.
 pub async fn list(
@@ -8,7 +10,7 @@ pub async fn list(
     user_id: i32,
     org_id: i32,
 ) -> Result<(organisations::Model, Vec<OfferSummary>), AppError> {
-    let org = member_business(db, user_id, org_id).await?;
+    let org = member_business(db, UserId(user_id), OrgId(org_id)).await?;
     let rows = offers::Entity::find()
         .filter(offers::Column::OrganisationId.eq(org_id))
         .order_by_desc(offers::Column::UpdatedAt)
@@ -95,11 +97,11 @@ pub async fn for_edit(
     offer_id: i32,
 ) -> Result<OfferEdit, AppError> {
     let txn = db.begin().await?;
-    let (o, org) = offer_of_member(&txn, user_id, offer_id).await?;
+    let (o, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let (labels, areas) = labels_and_areas(&txn, offer_id).await?;
     let mut places: Vec<String> = areas
         .iter()
-        .filter(|a| a.kind == "commune")
+        .filter(|a| a.kind == AreaKind::Commune.as_str())
         .map(|a| a.code.clone())
         .collect();
     places.extend(o.production_commune.clone());
@@ -122,13 +124,13 @@ pub async fn for_edit(
         kind: o.kind.clone(),
         delivery_communes: areas
             .iter()
-            .filter(|a| a.kind == "commune")
+            .filter(|a| a.kind == AreaKind::Commune.as_str())
             .map(|a| name_of(&a.code))
             .collect::<Vec<_>>()
             .join(", "),
         delivery_departments: areas
             .iter()
-            .filter(|a| a.kind == "department")
+            .filter(|a| a.kind == AreaKind::Department.as_str())
             .map(|a| a.code.clone())
             .collect::<Vec<_>>()
             .join(", "),
@@ -194,7 +196,7 @@ pub async fn public(
     let (labels, areas) = labels_and_areas(db, offer_id).await?;
     let mut places: Vec<String> = areas
         .iter()
-        .filter(|a| a.kind == "commune")
+        .filter(|a| a.kind == AreaKind::Commune.as_str())
         .map(|a| a.code.clone())
         .collect();
     places.extend(o.production_commune.clone());
@@ -238,12 +240,12 @@ pub async fn public(
             .unwrap_or_default(),
         delivery_communes: areas
             .iter()
-            .filter(|a| a.kind == "commune")
+            .filter(|a| a.kind == AreaKind::Commune.as_str())
             .map(|a| place(&a.code))
             .collect(),
         delivery_departments: areas
             .iter()
-            .filter(|a| a.kind == "department")
+            .filter(|a| a.kind == AreaKind::Department.as_str())
             .map(|a| match departments.get(&a.code) {
                 Some(name) => format!("{name} ({})", a.code),
                 None => a.code.clone(),

@@ -2,6 +2,8 @@
 //! with their CPV codes and places; every write tells the search index through its outbox.
 
 use super::*;
+use crate::domain::ids::{OfferId, OrgId, UserId};
+use crate::domain::offer::AreaKind;
 use crate::server::infra::search::changed;
 
 /// Starts an offer as a draft with its title and kind; the rest is filled in its editor.
@@ -13,7 +15,7 @@ pub async fn create(
     kind: &str,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    member_business(&txn, user_id, org_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let form = OfferForm {
         title: title.into(),
         kind: kind.into(),
@@ -87,7 +89,7 @@ pub async fn update(
     form: OfferForm,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let (offer, org) = offer_of_member(&txn, user_id, offer_id).await?;
+    let (offer, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let input = form.check()?;
     let mut errors = Vec::new();
     let (delivery, production) = resolve_places(&txn, &input, &mut errors).await?;
@@ -135,8 +137,13 @@ pub async fn update(
         .await?;
     let areas = delivery
         .iter()
-        .map(|c| ("commune", c))
-        .chain(input.delivery_departments.iter().map(|d| ("department", d)));
+        .map(|c| (AreaKind::Commune.as_str(), c))
+        .chain(
+            input
+                .delivery_departments
+                .iter()
+                .map(|d| (AreaKind::Department.as_str(), d)),
+        );
     for (kind, code) in areas {
         offer_areas::ActiveModel {
             offer_id: Set(offer_id),
@@ -161,7 +168,7 @@ pub async fn set_status(
     status: &str,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let (offer, _) = offer_of_member(&txn, user_id, offer_id).await?;
+    let (offer, _) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let status = OfferStatus::parse(status).ok_or_else(|| {
         AppError::Invalid(vec![FieldError::new("status", "validation.unknown_choice")])
     })?;
@@ -203,7 +210,7 @@ pub async fn delete(
     confirmed: bool,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    let (offer, org) = offer_of_member(&txn, user_id, offer_id).await?;
+    let (offer, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     if !confirmed {
         return Err(AppError::Invalid(vec![FieldError::new(
             "confirm",
@@ -254,7 +261,7 @@ pub async fn add_cpv(
 ) -> Result<(), AppError> {
     let unknown = || AppError::Invalid(vec![FieldError::new("cpv", "validation.unknown_cpv")]);
     let txn = begin_write(db).await?;
-    offer_of_member(&txn, user_id, offer_id).await?;
+    offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let code = crate::domain::cpv::normalise(code).ok_or_else(unknown)?;
     cpv_codes::Entity::find_by_id(code.clone())
         .one(&txn)
@@ -284,7 +291,7 @@ pub async fn remove_cpv(
     code: &str,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    offer_of_member(&txn, user_id, offer_id).await?;
+    offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     if let Some(code) = crate::domain::cpv::normalise(code) {
         offer_cpv::Entity::delete_by_id((offer_id, code))
             .exec(&txn)

@@ -1,5 +1,7 @@
 //! Organisation queries: create, join, approve members, verify buyers.
 
+use crate::domain::offer::OfferStatus;
+use crate::domain::org::MembershipStatus;
 use crate::domain::org::{MemberRole, OrgKind};
 use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg, PublicProfile};
 use crate::error::AppError;
@@ -56,7 +58,7 @@ async fn owned(
         .filter(memberships::Column::UserId.eq(user_id))
         .filter(memberships::Column::OrganisationId.eq(org_id))
         .filter(memberships::Column::Role.eq(MemberRole::Owner.as_str()))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .one(db)
         .await?;
     if owner.is_none() {
@@ -186,7 +188,7 @@ pub async fn create(
         user_id: Set(user_id),
         organisation_id: Set(org.id),
         role: Set(MemberRole::Owner.as_str().into()),
-        status: Set("active".into()),
+        status: Set(MembershipStatus::Active.as_str().into()),
         created_at: Set(now),
         ..Default::default()
     }
@@ -218,7 +220,7 @@ pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> Result<Vec<MyOrg>
                 verified: o.verified_at.is_some(),
                 needs_verification: kind.needs_verification(),
                 role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
-                pending: m.status == "pending",
+                pending: m.status == MembershipStatus::Pending.as_str(),
                 public: o.is_public,
             })
         })
@@ -249,7 +251,7 @@ pub async fn request_join(
         user_id: Set(user_id),
         organisation_id: Set(org.id),
         role: Set(MemberRole::Member.as_str().into()),
-        status: Set("pending".into()),
+        status: Set(MembershipStatus::Pending.as_str().into()),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
@@ -265,8 +267,8 @@ pub async fn pending_members(
 ) -> Result<Vec<PendingMember>, AppError> {
     let owned: Vec<i32> = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(owner_id))
-        .filter(memberships::Column::Role.eq("owner"))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::Role.eq(MemberRole::Owner.as_str()))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .all(db)
         .await?
         .into_iter()
@@ -277,7 +279,7 @@ pub async fn pending_members(
     }
     let rows = memberships::Entity::find()
         .filter(memberships::Column::OrganisationId.is_in(owned))
-        .filter(memberships::Column::Status.eq("pending"))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Pending.as_str()))
         .find_also_related(users::Entity)
         .all(db)
         .await?;
@@ -312,20 +314,20 @@ pub async fn decide_member(
     let is_owner = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(owner_id))
         .filter(memberships::Column::OrganisationId.eq(m.organisation_id))
-        .filter(memberships::Column::Role.eq("owner"))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::Role.eq(MemberRole::Owner.as_str()))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .one(&txn)
         .await?
         .is_some();
     if !is_owner {
         return Err(AppError::Forbidden);
     }
-    if m.status != "pending" {
+    if m.status != MembershipStatus::Pending.as_str() {
         return Err(AppError::NotFound);
     }
     if accept {
         let mut am: memberships::ActiveModel = m.into();
-        am.status = Set("active".into());
+        am.status = Set(MembershipStatus::Active.as_str().into());
         am.update(&txn).await?;
     } else {
         memberships::Entity::delete_by_id(m.id).exec(&txn).await?;
@@ -419,7 +421,10 @@ pub async fn public_profile(
     .await?;
     let offers = crate::server::infra::entities::offers::Entity::find()
         .filter(crate::server::infra::entities::offers::Column::OrganisationId.eq(org.id))
-        .filter(crate::server::infra::entities::offers::Column::Status.eq("published"))
+        .filter(
+            crate::server::infra::entities::offers::Column::Status
+                .eq(OfferStatus::Published.as_str()),
+        )
         .order_by_desc(crate::server::infra::entities::offers::Column::PublishedAt)
         .all(db)
         .await?;

@@ -2,7 +2,9 @@
 //! wrote it and to the poster: another firm never reads it, nor learns who answered.
 
 use super::{cpv_names, needs_of_one, own_request, request_of, today};
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::offer::OfferStatus;
+use crate::domain::org::MembershipStatus;
 use crate::domain::partners::{
     is_open, AnswerForm, AnswerStatus, AnswerView, Answerer, ConsortiumKind, PartnerRole,
     RequestView,
@@ -30,7 +32,7 @@ pub async fn members(
 ) -> Result<Vec<users::Model>, AppError> {
     Ok(memberships::Entity::find()
         .filter(memberships::Column::OrganisationId.eq(org_id))
-        .filter(memberships::Column::Status.eq("active"))
+        .filter(memberships::Column::Status.eq(MembershipStatus::Active.as_str()))
         .find_also_related(users::Entity)
         .all(db)
         .await?
@@ -234,7 +236,7 @@ pub async fn answer(
 ) -> Result<bool, AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, user.id, org_id).await?;
+    member_business(&txn, UserId(user.id), OrgId(org_id)).await?;
     let r = request_of(&txn, id).await?;
     if r.organisation_id == org_id {
         return Err(AppError::field("org_id", "partners.own_request"));

@@ -9,6 +9,7 @@ pub use read::*;
 pub mod answers;
 pub mod matching;
 
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::partners::{
     board, is_open, BoardFilters, BoardPage, BoardRow, ConsortiumKind, PartnerRole, RequestForm,
     RequestInput, RequestSummary, PAGE_SIZE,
@@ -57,7 +58,7 @@ pub async fn own_request(
 ) -> Result<partner_requests::Model, AppError> {
     let user = caller.user()?;
     let r = request_of(db, id).await?;
-    member_business(db, user.id, r.organisation_id).await?;
+    member_business(db, UserId(user.id), OrgId(r.organisation_id)).await?;
     Ok(r)
 }
 

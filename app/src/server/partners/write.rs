@@ -2,6 +2,7 @@
 //! needs (CPV codes, labels, places).
 
 use super::*;
+use crate::domain::ids::{OrgId, UserId};
 
 /// Checks what the form names in the database: CPV codes, the commune, the plan and its lot.
 pub(super) async fn resolve(
@@ -122,7 +123,7 @@ pub async fn create(
 ) -> Result<i32, AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, user.id, org_id).await?;
+    member_business(&txn, UserId(user.id), OrgId(org_id)).await?;
     let (input, commune, names) = resolve(&txn, form).await?;
     let now = Utc::now();
     let mut m = partner_requests::ActiveModel {

@@ -5,7 +5,7 @@
 //! the buyer), the filtered programming as OCDS planning releases and as CSV.
 
 use crate::error::AppError;
-use crate::server::infra::http::{lang, Refusal};
+use crate::server::infra::http::{lang, Refusal, Routes};
 use crate::server::{auth::Caller, programming, programming::eforms, state::AppState};
 use axum::{
     extract::{Multipart, Path, RawQuery, State},
@@ -175,26 +175,22 @@ pub async fn plans_csv(
 }
 
 /// The programming's feeds and downloads.
-pub fn routes() -> axum::Router<AppState> {
+pub fn routes() -> Routes {
     use super::feeds;
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/programmation/flux.atom", get(feeds::atom))
-        .route("/programmation/calendrier.ics", get(feeds::ical))
-        .route(
-            "/compte/achats/{id}/interesses.csv",
-            get(plan_interests_csv),
-        )
-        .route("/programmation/export.ocds.json", get(plans_ocds))
-        .route("/programmation/export.csv", get(plans_csv))
+    Routes::default()
+        .get("/programmation/flux.atom", feeds::atom)
+        .get("/programmation/calendrier.ics", feeds::ical)
+        .get("/compte/achats/{id}/interesses.csv", plan_interests_csv)
+        .get("/programmation/export.ocds.json", plans_ocds)
+        .get("/programmation/export.csv", plans_csv)
 }
 
 /// The import of a prior information notice, with its own body limit (mounted after the site's
 /// 1 MiB limit).
-pub fn upload_routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
+pub fn upload_routes() -> Routes {
+    Routes::default().upload(
         "/compte/organisations/{id}/programmation/import",
-        axum::routing::post(import)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        import,
+        MAX_BYTES + 64 * 1024,
     )
 }

@@ -4,6 +4,9 @@
 //! contracts, and download them as CSV.
 
 use crate::domain::contracts::Party;
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::offer::OfferStatus;
+use crate::domain::org::OrgKind;
 use crate::domain::programming::{InterestOptions, InterestView, PlanStatus, MAX_MESSAGE};
 use crate::domain::validate::Checker;
 use crate::error::AppError;
@@ -67,7 +70,7 @@ async fn views(
         .collect();
     let titles: HashMap<i32, String> = offers::Entity::find()
         .filter(offers::Column::Id.is_in(offer_ids))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(db)
         .await?
         .into_iter()
@@ -137,14 +140,14 @@ pub async fn options(
     let businesses: Vec<&organisations::Model> = caller
         .orgs
         .iter()
-        .filter(|(_, o)| o.kind == "business")
+        .filter(|(_, o)| o.kind == OrgKind::Business.as_str())
         .map(|(_, o)| o)
         .collect();
     let ids: Vec<i32> = businesses.iter().map(|o| o.id).collect();
     let mut by_org: BTreeMap<i32, Vec<(i32, String)>> = BTreeMap::new();
     for o in offers::Entity::find()
         .filter(offers::Column::OrganisationId.is_in(ids.clone()))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .order_by_asc(offers::Column::Title)
         .all(db)
         .await?
@@ -189,7 +192,7 @@ pub async fn signal(
     chosen: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    member_business(&txn, user_id, org_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let plan = plan_of(&txn, plan_id).await?;
     if !open(&plan.status) {
         return Err(AppError::field("lot", "plan.interest_closed"));
@@ -220,7 +223,7 @@ pub async fn signal(
     let valid: HashSet<i32> = offers::Entity::find()
         .filter(offers::Column::Id.is_in(wanted.clone()))
         .filter(offers::Column::OrganisationId.eq(org_id))
-        .filter(offers::Column::Status.eq("published"))
+        .filter(offers::Column::Status.eq(OfferStatus::Published.as_str()))
         .all(&txn)
         .await?
         .into_iter()
@@ -267,7 +270,7 @@ pub async fn withdraw(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    member_business(&txn, user_id, i.organisation_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(i.organisation_id)).await?;
     plan_interests::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
     Ok(i.plan_id)

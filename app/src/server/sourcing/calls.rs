@@ -4,6 +4,8 @@
 //! then a firm sees only its own answers.
 
 use super::{before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of};
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::org::OrgKind;
 use crate::domain::sourcing::{
     accepts_answers, check_answers, check_question, paris_inputs, paris_instant, paris_text,
     summarise, CallEdit, CallStatus, CallSummary, CallView, Question, QuestionKind, ResponseView,
@@ -264,7 +266,7 @@ pub async fn answer(
     answers: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    member_business(&txn, user_id, org_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let call = call_of(&txn, id).await?;
     if status(&call) == CallStatus::Draft {
         return Err(AppError::NotFound);
@@ -507,7 +509,7 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<C
     let orgs: Vec<(i32, String)> = caller
         .orgs
         .iter()
-        .filter(|(_, o)| o.kind == "business")
+        .filter(|(_, o)| o.kind == OrgKind::Business.as_str())
         .map(|(_, o)| (o.id, o.name.clone()))
         .collect();
     let mine = if orgs.is_empty() {

@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::server::auth::Caller;
-use crate::server::infra::http::Refusal;
+use crate::server::infra::http::{Refusal, Routes};
 use crate::server::sourcing::{calls, meetings};
 use crate::server::state::AppState;
 use axum::{
@@ -146,19 +146,10 @@ pub async fn personal_feed(
 }
 
 /// This capability's plain HTTP routes, mounted by the server's router.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route(
-            "/compte/sourcage/appels/{id}/reponses.csv",
-            axum::routing::get(answers_csv),
-        )
-        .route(
-            "/compte/sourcage/reunions/{id}/inscrits.csv",
-            axum::routing::get(attendees_csv),
-        )
-        .route(
-            "/sourcage/reunions/{id}/calendrier.ics",
-            axum::routing::get(meeting_ics),
-        )
-        .route("/agenda/{file}", axum::routing::get(personal_feed))
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/compte/sourcage/appels/{id}/reponses.csv", answers_csv)
+        .get("/compte/sourcage/reunions/{id}/inscrits.csv", attendees_csv)
+        .get("/sourcage/reunions/{id}/calendrier.ics", meeting_ics)
+        .get("/agenda/{file}", personal_feed)
 }

@@ -7,7 +7,7 @@ pub mod read;
 pub mod report;
 pub mod store;
 
-use crate::domain::decp::run::{ImportRun, RunFailure};
+use crate::domain::decp::run::{ImportRun, ImportStatus, RunFailure};
 use crate::domain::decp::{normalise, run, values::shorten, Outcome};
 use crate::server::infra::entities::imports;
 use crate::server::infra::search::SearchIndex;
@@ -55,7 +55,7 @@ pub async fn start(
 ) -> Result<imports::Model, DbErr> {
     imports::ActiveModel {
         file_name: Set(display_name.chars().take(300).collect()),
-        status: Set("running".into()),
+        status: Set(ImportStatus::Running.as_str().into()),
         bytes_total: Set(bytes_total as i64),
         report: Set("{}".into()),
         started_by: Set(started_by),
@@ -77,7 +77,10 @@ pub async fn close_stale_runs(db: &DatabaseConnection) -> Result<u64, DbErr> {
     use sea_orm::{ColumnTrait, QueryFilter};
     let now = chrono::Utc::now();
     let res = imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::value("failed"))
+        .col_expr(
+            imports::Column::Status,
+            Expr::value(ImportStatus::Failed.as_str()),
+        )
         .col_expr(
             imports::Column::Error,
             Expr::value(RunFailure::Interrupted.key()),
@@ -87,7 +90,7 @@ pub async fn close_stale_runs(db: &DatabaseConnection) -> Result<u64, DbErr> {
             Expr::value(Option::<String>::None),
         )
         .col_expr(imports::Column::FinishedAt, Expr::value(now))
-        .filter(imports::Column::Status.eq("running"))
+        .filter(imports::Column::Status.eq(ImportStatus::Running.as_str()))
         .filter(imports::Column::HeartbeatAt.lt(now - STALE_AFTER))
         .exec(db)
         .await?;
@@ -127,11 +130,11 @@ pub async fn execute_via(
     done.finished_at = Set(Some(chrono::Utc::now()));
     match outcome {
         Ok(format) => {
-            done.status = Set("done".into());
+            done.status = Set(ImportStatus::Done.as_str().into());
             done.format = Set(Some(format.code().into()));
         }
         Err(RunError::Read(format, e)) => {
-            done.status = Set("failed".into());
+            done.status = Set(ImportStatus::Failed.as_str().into());
             done.format = Set(format.map(|f| f.code().into()));
             record_failure(
                 &mut done,
@@ -142,7 +145,7 @@ pub async fn execute_via(
             );
         }
         Err(RunError::Db(e)) => {
-            done.status = Set("failed".into());
+            done.status = Set(ImportStatus::Failed.as_str().into());
             record_failure(&mut done, RunFailure::Database);
             tracing::error!("import {run_id} failed on the database: {e}");
         }

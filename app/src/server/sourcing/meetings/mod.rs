@@ -10,6 +10,7 @@ mod calendar;
 pub use calendar::*;
 
 use super::{before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of};
+use crate::domain::org::OrgKind;
 use crate::domain::sourcing::{
     paris_hm, paris_text, place, registration_open, reminder_due, slots, MeetingAdmin, MeetingForm,
     MeetingSummary, MeetingView, MyMeetings, Placement, RegStatus, RegistrationView,
@@ -238,7 +239,7 @@ pub async fn view(
     let orgs: Vec<(i32, String)> = caller
         .orgs
         .iter()
-        .filter(|(_, o)| o.kind == "business")
+        .filter(|(_, o)| o.kind == OrgKind::Business.as_str())
         .map(|(_, o)| (o.id, o.name.clone()))
         .collect();
     let mine_rows: Vec<meeting_registrations::Model> = regs

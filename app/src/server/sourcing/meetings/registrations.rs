@@ -3,6 +3,7 @@
 //! a meeting cancelled by its buyer.
 
 use super::*;
+use crate::domain::ids::{MeetingId, OrgId, UserId};
 
 /// The registrations of a meeting that hold a seat or wait, in order.
 pub(super) async fn active(
@@ -18,17 +19,18 @@ pub(super) async fn active(
         .map_err(AppError::from)
 }
 
-/// A member of the business `org_id` registers it (in `slot`, when the meeting has slots and
-/// one is chosen): confirmed while a seat is free, else on the waiting list.
+/// A member of the business `org` registers it (in `slot`, the slot's number, when the meeting
+/// has slots and one is chosen): confirmed while a seat is free, else on the waiting list.
 pub async fn register(
     db: &DatabaseConnection,
-    user_id: i32,
-    meeting_id: i32,
-    org_id: i32,
+    user: UserId,
+    meeting: MeetingId,
+    org: OrgId,
     slot: Option<i32>,
 ) -> Result<RegStatus, AppError> {
+    let (user_id, meeting_id, org_id) = (user.get(), meeting.get(), org.get());
     let txn = begin_locking(db).await?;
-    member_business(&txn, user_id, org_id).await?;
+    member_business(&txn, user, org).await?;
     // The lock: registrations to this meeting wait here for each other.
     let m = meetings::Entity::find_by_id(meeting_id)
         .lock_exclusive()
@@ -91,7 +93,7 @@ pub async fn cancel(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    member_business(&txn, user_id, r.organisation_id).await?;
+    member_business(&txn, UserId(user_id), OrgId(r.organisation_id)).await?;
     let m = meetings::Entity::find_by_id(r.meeting_id)
         .lock_exclusive()
         .one(&txn)
