@@ -49,409 +49,474 @@ async fn call_count(app: &TestApp) -> u64 {
     sourcing_calls::Entity::find().count(&app.db).await.unwrap()
 }
 
-both_dbs! {
-    "sourcing_calls",
-    #[tokio::test]
-    async fn a_call_keeps_answers_with_the_buyer_until_its_summary(backend, url) {
-        let app = TestApp::new(&url).await;
-        let (buyer, _city, plan) = buyer_with_plan(&app).await;
-        let firm_a = app.signup("gerant@traiteur.example").await;
-        let firm_b = app.signup("gerante@maraichage.example").await;
-        let stranger = app.signup("autre@entreprise.example").await;
-        let a = org(
-            &app,
-            &firm_a,
-            "business",
-            "120 027 016 00027",
-            "Traiteur (fictif)",
-        )
-        .await;
-        let b = org(
-            &app,
-            &firm_b,
-            "business",
-            "120 027 016 00035",
-            "Maraîchage (fictif)",
-        )
-        .await;
-        org(
-            &app,
-            &stranger,
-            "business",
-            "120 027 016 00043",
-            "Autre (fictive)",
-        )
-        .await;
-        let (a_s, b_s, plan_s) = (a.to_string(), b.to_string(), plan.to_string());
+/// A sourcing call, stage by stage: each test runs the stages before the one it names (their
+/// checks included) and then its own.
+struct Call {
+    app: TestApp,
+    buyer: String,
+    firm_a: String,
+    firm_b: String,
+    stranger: String,
+    a_s: String,
+    b_s: String,
+    plan: i32,
+    id: String,
+    q: Vec<i32>,
+}
 
-        // Bad input changes nothing: a day that does not exist, a deadline in the past.
-        for (day, time, key) in [
-            ("31/02/2099", "12:00", "validation.date"),
-            ("2099-03-01", "midi", "validation.time"),
-            ("2020-03-01", "12:00", "sourcing.in_the_past"),
-        ] {
-            let (status, _, body) = app
-                .post(
-                    "/api/sourcing/call/create",
-                    &[
-                        ("plan_id", &plan_s),
-                        ("title", "Appel"),
-                        ("deadline_day", day),
-                        ("deadline_time", time),
-                    ],
-                    Some(&buyer),
-                )
-                .await;
-            assert_eq!(status.as_u16(), 422, "{backend} {day} {time}: {body}");
-            assert!(body.contains(key), "{backend}: {body}");
-        }
-        // Only the buyer's verified members open a call.
-        let good = [
-            ("plan_id", plan_s.as_str()),
-            ("title", "Repas bio en circuit court"),
-            ("intro", "Ce que nous cherchons à savoir."),
-            ("deadline_day", "2099-03-01"),
-            ("deadline_time", "12:00"),
-        ];
-        let (status, _, _) = app
-            .post("/api/sourcing/call/create", &good, Some(&firm_a))
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        assert_eq!(call_count(&app).await, 0, "{backend}");
-        let (status, _, body) = app
-            .post("/api/sourcing/call/create", &good, Some(&buyer))
-            .await;
-        ok(status, &body);
-        let call = sourcing_calls::Entity::find()
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let id = call.id.to_string();
-        // 12:00 in Paris in winter is 11:00 UTC.
-        assert_eq!(
-            call.deadline.to_rfc3339(),
-            "2099-03-01T11:00:00+00:00",
-            "{backend}"
-        );
+/// The buyer's verified members draft a call for its plan, with three questions.
+async fn drafted_call(backend: &str, url: &str) -> Call {
+    let app = TestApp::new(url).await;
+    let (buyer, _city, plan) = buyer_with_plan(&app).await;
+    let firm_a = app.signup("gerant@traiteur.example").await;
+    let firm_b = app.signup("gerante@maraichage.example").await;
+    let stranger = app.signup("autre@entreprise.example").await;
+    let a = org(
+        &app,
+        &firm_a,
+        "business",
+        "120 027 016 00027",
+        "Traiteur (fictif)",
+    )
+    .await;
+    let b = org(
+        &app,
+        &firm_b,
+        "business",
+        "120 027 016 00035",
+        "Maraîchage (fictif)",
+    )
+    .await;
+    org(
+        &app,
+        &stranger,
+        "business",
+        "120 027 016 00043",
+        "Autre (fictive)",
+    )
+    .await;
+    let (a_s, b_s, plan_s) = (a.to_string(), b.to_string(), plan.to_string());
 
-        // A draft is the buyer's alone.
-        let (status, _, _) = app
-            .get(&format!("/api/sourcing/call/get?id={id}"), Some(&firm_a))
-            .await;
-        assert_eq!(status.as_u16(), 404, "{backend}");
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/answer",
-                &[("id", &id), ("org_id", &a_s)],
-                Some(&firm_a),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 404, "{backend}");
-
-        // Questions: a choice needs two options; then text (required), choice, number.
+    // Bad input changes nothing: a day that does not exist, a deadline in the past.
+    for (day, time, key) in [
+        ("31/02/2099", "12:00", "validation.date"),
+        ("2099-03-01", "midi", "validation.time"),
+        ("2020-03-01", "12:00", "sourcing.in_the_past"),
+    ] {
         let (status, _, body) = app
             .post(
-                "/api/sourcing/call/question/add",
+                "/api/sourcing/call/create",
                 &[
-                    ("id", &id),
-                    ("kind", "choice"),
-                    ("label", "Bio ?"),
-                    ("choices", "Oui"),
+                    ("plan_id", &plan_s),
+                    ("title", "Appel"),
+                    ("deadline_day", day),
+                    ("deadline_time", time),
                 ],
                 Some(&buyer),
             )
             .await;
-        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
-        assert!(body.contains("sourcing.choices_needed"));
-        let (status, _, _) = app
-            .post("/api/sourcing/call/open", &[("id", &id)], Some(&buyer))
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}: opening without questions");
-        for q in [
-            vec![
-                ("kind", "text"),
-                ("label", "Vos délais ?"),
-                ("required", "on"),
-            ],
-            vec![
-                ("kind", "choice"),
-                ("label", "Produits bio ?"),
-                ("choices", "Oui\nNon\nEn partie"),
-            ],
-            vec![("kind", "number"), ("label", "Repas par jour")],
-        ] {
-            let mut form = vec![("id", id.as_str())];
-            form.extend(q);
-            let (status, _, body) = app
-                .post("/api/sourcing/call/question/add", &form, Some(&buyer))
-                .await;
-            ok(status, &body);
-        }
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/question/add",
-                &[("id", &id), ("kind", "text"), ("label", "Autre ?")],
-                Some(&firm_a),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let q: Vec<i32> = app::server::infra::entities::sourcing_questions::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|q| q.id)
-            .collect();
-        let field = |i: usize| format!("answers[q{}]", q[i]);
+        assert_eq!(status.as_u16(), 422, "{backend} {day} {time}: {body}");
+        assert!(body.contains(key), "{backend}: {body}");
+    }
+    // Only the buyer's verified members open a call.
+    let good = [
+        ("plan_id", plan_s.as_str()),
+        ("title", "Repas bio en circuit court"),
+        ("intro", "Ce que nous cherchons à savoir."),
+        ("deadline_day", "2099-03-01"),
+        ("deadline_time", "12:00"),
+    ];
+    let (status, _, _) = app
+        .post("/api/sourcing/call/create", &good, Some(&firm_a))
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    assert_eq!(call_count(&app).await, 0, "{backend}");
+    let (status, _, body) = app
+        .post("/api/sourcing/call/create", &good, Some(&buyer))
+        .await;
+    ok(status, &body);
+    let call = sourcing_calls::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = call.id.to_string();
+    // 12:00 in Paris in winter is 11:00 UTC.
+    assert_eq!(
+        call.deadline.to_rfc3339(),
+        "2099-03-01T11:00:00+00:00",
+        "{backend}"
+    );
 
-        // Opening freezes the questions and moves the plan to "in sourcing", dated.
+    // A draft is the buyer's alone.
+    let (status, _, _) = app
+        .get(&format!("/api/sourcing/call/get?id={id}"), Some(&firm_a))
+        .await;
+    assert_eq!(status.as_u16(), 404, "{backend}");
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[("id", &id), ("org_id", &a_s)],
+            Some(&firm_a),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 404, "{backend}");
+
+    // Questions: a choice needs two options; then text (required), choice, number.
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/question/add",
+            &[
+                ("id", &id),
+                ("kind", "choice"),
+                ("label", "Bio ?"),
+                ("choices", "Oui"),
+            ],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+    assert!(body.contains("sourcing.choices_needed"));
+    let (status, _, _) = app
+        .post("/api/sourcing/call/open", &[("id", &id)], Some(&buyer))
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}: opening without questions");
+    for q in [
+        vec![
+            ("kind", "text"),
+            ("label", "Vos délais ?"),
+            ("required", "on"),
+        ],
+        vec![
+            ("kind", "choice"),
+            ("label", "Produits bio ?"),
+            ("choices", "Oui\nNon\nEn partie"),
+        ],
+        vec![("kind", "number"), ("label", "Repas par jour")],
+    ] {
+        let mut form = vec![("id", id.as_str())];
+        form.extend(q);
         let (status, _, body) = app
-            .post("/api/sourcing/call/open", &[("id", &id)], Some(&buyer))
+            .post("/api/sourcing/call/question/add", &form, Some(&buyer))
             .await;
         ok(status, &body);
-        let p = plans::Entity::find_by_id(plan)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(p.status, "sourcing", "{backend}");
-        assert_eq!(
-            plan_events::Entity::find()
-                .filter(plan_events::Column::PlanId.eq(plan))
-                .filter(plan_events::Column::Status.eq("sourcing"))
-                .count(&app.db)
-                .await
-                .unwrap(),
-            1
-        );
-        let (status, _, body) = app
-            .post(
-                "/api/sourcing/call/question/add",
-                &[("id", &id), ("kind", "text"), ("label", "Encore ?")],
-                Some(&buyer),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        assert!(body.contains("sourcing.questions_frozen"));
+    }
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/question/add",
+            &[("id", &id), ("kind", "text"), ("label", "Autre ?")],
+            Some(&firm_a),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let q: Vec<i32> = app::server::infra::entities::sourcing_questions::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    Call {
+        app,
+        buyer,
+        firm_a,
+        firm_b,
+        stranger,
+        a_s,
+        b_s,
+        plan,
+        id,
+        q,
+    }
+}
 
-        // Bad answers: one message per question, nothing stored.
-        let (f0, f1, f2) = (field(0), field(1), field(2));
+/// The call opens; firms answer for themselves, privately; the buyer reads and downloads them.
+/// Returns a text only firm A's answer holds.
+async fn answered_call(backend: &str, c: &Call) -> &'static str {
+    let app = &c.app;
+    let (buyer, firm_a) = (c.buyer.clone(), c.firm_a.clone());
+    let (firm_b, stranger) = (c.firm_b.clone(), c.stranger.clone());
+    let (a_s, b_s, plan, id, q) = (c.a_s.clone(), c.b_s.clone(), c.plan, c.id.clone(), &c.q);
+    let field = |i: usize| format!("answers[q{}]", q[i]);
+    // Opening freezes the questions and moves the plan to "in sourcing", dated.
+    let (status, _, body) = app
+        .post("/api/sourcing/call/open", &[("id", &id)], Some(&buyer))
+        .await;
+    ok(status, &body);
+    let p = plans::Entity::find_by_id(plan)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.status, "sourcing", "{backend}");
+    assert_eq!(
+        plan_events::Entity::find()
+            .filter(plan_events::Column::PlanId.eq(plan))
+            .filter(plan_events::Column::Status.eq("sourcing"))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        1
+    );
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/question/add",
+            &[("id", &id), ("kind", "text"), ("label", "Encore ?")],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    assert!(body.contains("sourcing.questions_frozen"));
+
+    // Bad answers: one message per question, nothing stored.
+    let (f0, f1, f2) = (field(0), field(1), field(2));
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[
+                ("id", &id),
+                ("org_id", &a_s),
+                (&f1, "Peut-être"),
+                (&f2, "beaucoup"),
+            ],
+            Some(&firm_a),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+    for f in [q[0], q[1], q[2]] {
+        assert!(body.contains(&format!("q{f}")), "{backend}: {body}");
+    }
+    assert_eq!(
+        sourcing_responses::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // A firm answers only for itself.
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[("id", &id), ("org_id", &a_s), (&f0, "Deux semaines")],
+            Some(&stranger),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[("id", &id), ("org_id", &a_s), (&f0, "x")],
+            None,
+        )
+        .await;
+    assert_eq!(status.as_u16(), 401, "{backend}");
+
+    // Firm A answers, then answers again: the second replaces the first.
+    for text in ["Trois semaines", "Deux semaines"] {
         let (status, _, body) = app
             .post(
                 "/api/sourcing/call/answer",
                 &[
                     ("id", &id),
                     ("org_id", &a_s),
-                    (&f1, "Peut-être"),
-                    (&f2, "beaucoup"),
+                    (&f0, text),
+                    (&f1, "Oui"),
+                    (&f2, "1 200"),
                 ],
                 Some(&firm_a),
             )
             .await;
-        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
-        for f in [q[0], q[1], q[2]] {
-            assert!(body.contains(&format!("q{f}")), "{backend}: {body}");
-        }
-        assert_eq!(
-            sourcing_responses::Entity::find()
-                .count(&app.db)
-                .await
-                .unwrap(),
-            0
-        );
-        // A firm answers only for itself.
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/answer",
-                &[("id", &id), ("org_id", &a_s), (&f0, "Deux semaines")],
-                Some(&stranger),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/answer",
-                &[("id", &id), ("org_id", &a_s), (&f0, "x")],
-                None,
-            )
-            .await;
-        assert_eq!(status.as_u16(), 401, "{backend}");
+        ok(status, &body);
+    }
+    let secret = "Notre recette secrète du gratin";
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[
+                ("id", &id),
+                ("org_id", &b_s),
+                (&f0, secret),
+                (&f1, "Oui"),
+                (&f2, "300"),
+            ],
+            Some(&firm_b),
+        )
+        .await;
+    ok(status, &body);
+    assert_eq!(
+        sourcing_responses::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        2
+    );
 
-        // Firm A answers, then answers again: the second replaces the first.
-        for text in ["Trois semaines", "Deux semaines"] {
-            let (status, _, body) = app
-                .post(
-                    "/api/sourcing/call/answer",
-                    &[
-                        ("id", &id),
-                        ("org_id", &a_s),
-                        (&f0, text),
-                        (&f1, "Oui"),
-                        (&f2, "1 200"),
-                    ],
-                    Some(&firm_a),
-                )
-                .await;
-            ok(status, &body);
-        }
-        let secret = "Notre recette secrète du gratin";
+    // Each firm sees its own answers only; nobody else sees any.
+    let (_, _, body) = app
+        .get(&format!("/api/sourcing/call/get?id={id}"), Some(&firm_a))
+        .await;
+    assert!(
+        body.contains("Deux semaines") && !body.contains("Trois semaines"),
+        "{backend}: {body}"
+    );
+    assert!(
+        !body.contains(secret),
+        "{backend}: firm A reads firm B's answer"
+    );
+    for who in [None, Some(stranger.as_str())] {
         let (status, _, body) = app
-            .post(
-                "/api/sourcing/call/answer",
-                &[
-                    ("id", &id),
-                    ("org_id", &b_s),
-                    (&f0, secret),
-                    (&f1, "Oui"),
-                    (&f2, "300"),
-                ],
-                Some(&firm_b),
-            )
+            .get(&format!("/api/sourcing/call/get?id={id}"), who)
             .await;
         ok(status, &body);
-        assert_eq!(
-            sourcing_responses::Entity::find()
-                .count(&app.db)
-                .await
-                .unwrap(),
-            2
-        );
-
-        // Each firm sees its own answers only; nobody else sees any.
-        let (_, _, body) = app
-            .get(&format!("/api/sourcing/call/get?id={id}"), Some(&firm_a))
-            .await;
         assert!(
-            body.contains("Deux semaines") && !body.contains("Trois semaines"),
+            !body.contains(secret) && !body.contains("Deux semaines"),
             "{backend}: {body}"
         );
-        assert!(
-            !body.contains(secret),
-            "{backend}: firm A reads firm B's answer"
-        );
-        for who in [None, Some(stranger.as_str())] {
-            let (status, _, body) = app
-                .get(&format!("/api/sourcing/call/get?id={id}"), who)
-                .await;
-            ok(status, &body);
-            assert!(
-                !body.contains(secret) && !body.contains("Deux semaines"),
-                "{backend}: {body}"
-            );
-        }
-        let (status, _, html) = app.get(&format!("/sourcage/appels/{id}"), None).await;
-        assert_eq!(status.as_u16(), 200, "{backend}");
-        assert!(html.contains("Repas bio en circuit court") && !html.contains(secret));
-        // The buyer reads every answer, and downloads them.
-        let (_, _, body) = app
-            .get(&format!("/api/sourcing/call/edit?id={id}"), Some(&buyer))
-            .await;
-        assert!(
-            body.contains(secret) && body.contains("Deux semaines"),
-            "{backend}"
-        );
-        let csv_path = format!("/compte/sourcage/appels/{id}/reponses.csv");
-        let (status, _, csv) = app.get(&csv_path, Some(&buyer)).await;
-        assert_eq!(status.as_u16(), 200, "{backend}");
-        assert!(
-            csv.starts_with('\u{feff}') && csv.contains(secret) && csv.contains("Repas par jour")
-        );
-        assert!(csv.contains("12002701600027"), "{backend}: {csv}");
-        assert_eq!(
-            app.get(&csv_path, Some(&firm_a)).await.0.as_u16(),
-            403,
-            "{backend}"
-        );
-        assert_eq!(app.get(&csv_path, None).await.0.as_u16(), 401, "{backend}");
+    }
+    let (status, _, html) = app.get(&format!("/sourcage/appels/{id}"), None).await;
+    assert_eq!(status.as_u16(), 200, "{backend}");
+    assert!(html.contains("Repas bio en circuit court") && !html.contains(secret));
+    // The buyer reads every answer, and downloads them.
+    let (_, _, body) = app
+        .get(&format!("/api/sourcing/call/edit?id={id}"), Some(&buyer))
+        .await;
+    assert!(
+        body.contains(secret) && body.contains("Deux semaines"),
+        "{backend}"
+    );
+    let csv_path = format!("/compte/sourcage/appels/{id}/reponses.csv");
+    let (status, _, csv) = app.get(&csv_path, Some(&buyer)).await;
+    assert_eq!(status.as_u16(), 200, "{backend}");
+    assert!(csv.starts_with('\u{feff}') && csv.contains(secret) && csv.contains("Repas par jour"));
+    assert!(csv.contains("12002701600027"), "{backend}: {csv}");
+    assert_eq!(
+        app.get(&csv_path, Some(&firm_a)).await.0.as_u16(),
+        403,
+        "{backend}"
+    );
+    assert_eq!(app.get(&csv_path, None).await.0.as_u16(), 401, "{backend}");
+    secret
+}
 
-        // The summary: required, cleaned, published for all with anonymous counts.
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/publish",
-                &[("id", &id), ("summary", " ")],
-                Some(&buyer),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/publish",
-                &[("id", &id), ("summary", "x")],
-                Some(&firm_a),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let summary = format!("Le marché local sait **livrer en deux semaines**. {XSS}");
-        let (status, _, body) = app
-            .post(
-                "/api/sourcing/call/publish",
-                &[("id", &id), ("summary", &summary)],
-                Some(&buyer),
-            )
-            .await;
-        ok(status, &body);
-        let (_, _, body) = app
-            .get(&format!("/api/sourcing/call/get?id={id}"), None)
-            .await;
-        let view: app::domain::sourcing::CallView = serde_json::from_str(&body).unwrap();
-        let html = view.summary_html.unwrap();
-        assert!(
-            html.contains("<strong>livrer en deux semaines</strong>"),
-            "{backend}: {html}"
-        );
-        assert!(
-            !html.contains("<script") && !html.contains("onerror"),
-            "{backend}: {html}"
-        );
-        assert_eq!(view.stats[0].answered, 2);
-        assert_eq!(
-            view.stats[1].counts,
-            vec![
-                ("Oui".into(), 2),
-                ("Non".into(), 0),
-                ("En partie".into(), 0)
-            ]
-        );
-        assert_eq!(
-            view.stats[2].spread,
-            Some(("300".into(), "750".into(), "1\u{202f}200".into()))
-        );
-        assert!(
-            !body.contains(secret),
-            "{backend}: the summary names no firm's text"
-        );
-        let (_, _, page) = app.get(&format!("/sourcage/appels/{id}"), None).await;
-        assert!(page.contains("data-test=\"call-summary\"") && !page.contains("<script>alert"));
-        let (_, _, home) = app.get("/sourcage", None).await;
-        assert!(
-            home.contains("Repas bio en circuit court"),
-            "{backend}: listed among summaries"
-        );
+/// The buyer publishes the summary, cleaned, with anonymous counts; then the call is final.
+async fn summarised_call(backend: &str, c: &Call, secret: &str) {
+    let app = &c.app;
+    let (buyer, firm_a) = (c.buyer.clone(), c.firm_a.clone());
+    let (a_s, id) = (c.a_s.clone(), c.id.clone());
+    let f0 = format!("answers[q{}]", c.q[0]);
+    // The summary: required, cleaned, published for all with anonymous counts.
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/publish",
+            &[("id", &id), ("summary", " ")],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/publish",
+            &[("id", &id), ("summary", "x")],
+            Some(&firm_a),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let summary = format!("Le marché local sait **livrer en deux semaines**. {XSS}");
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/publish",
+            &[("id", &id), ("summary", &summary)],
+            Some(&buyer),
+        )
+        .await;
+    ok(status, &body);
+    let (_, _, body) = app
+        .get(&format!("/api/sourcing/call/get?id={id}"), None)
+        .await;
+    let view: app::domain::sourcing::CallView = serde_json::from_str(&body).unwrap();
+    let html = view.summary_html.unwrap();
+    assert!(
+        html.contains("<strong>livrer en deux semaines</strong>"),
+        "{backend}: {html}"
+    );
+    assert!(
+        !html.contains("<script") && !html.contains("onerror"),
+        "{backend}: {html}"
+    );
+    assert_eq!(view.stats[0].answered, 2);
+    assert_eq!(
+        view.stats[1].counts,
+        vec![
+            ("Oui".into(), 2),
+            ("Non".into(), 0),
+            ("En partie".into(), 0)
+        ]
+    );
+    assert_eq!(
+        view.stats[2].spread,
+        Some(("300".into(), "750".into(), "1\u{202f}200".into()))
+    );
+    assert!(
+        !body.contains(secret),
+        "{backend}: the summary names no firm's text"
+    );
+    let (_, _, page) = app.get(&format!("/sourcage/appels/{id}"), None).await;
+    assert!(page.contains("data-test=\"call-summary\"") && !page.contains("<script>alert"));
+    let (_, _, home) = app.get("/sourcage", None).await;
+    assert!(
+        home.contains("Repas bio en circuit court"),
+        "{backend}: listed among summaries"
+    );
 
-        // Published is final: no more answers, no more changes.
-        let (status, _, body) = app
-            .post(
-                "/api/sourcing/call/answer",
-                &[("id", &id), ("org_id", &a_s), (&f0, "Une semaine")],
-                Some(&firm_a),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        assert!(body.contains("sourcing.call_closed"));
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/call/update",
-                &[
-                    ("id", &id),
-                    ("title", "Autre"),
-                    ("deadline_day", "2099-04-01"),
-                    ("deadline_time", "12:00"),
-                ],
-                Some(&buyer),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
+    // Published is final: no more answers, no more changes.
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/call/answer",
+            &[("id", &id), ("org_id", &a_s), (&f0, "Une semaine")],
+            Some(&firm_a),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    assert!(body.contains("sourcing.call_closed"));
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/call/update",
+            &[
+                ("id", &id),
+                ("title", "Autre"),
+                ("deadline_day", "2099-04-01"),
+                ("deadline_time", "12:00"),
+            ],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+}
+
+both_dbs! {
+    "sourcing_call_draft",
+    #[tokio::test]
+    async fn a_call_is_drafted_by_the_buyers_verified_members_alone(backend, url) {
+        drafted_call(backend, &url).await;
+    }
+}
+
+both_dbs! {
+    "sourcing_call_answers",
+    #[tokio::test]
+    async fn each_firms_answers_stay_with_it_and_the_buyer(backend, url) {
+        let call = drafted_call(backend, &url).await;
+        answered_call(backend, &call).await;
+    }
+}
+
+both_dbs! {
+    "sourcing_call_summary",
+    #[tokio::test]
+    async fn the_published_summary_is_cleaned_counted_and_final(backend, url) {
+        let call = drafted_call(backend, &url).await;
+        let secret = answered_call(backend, &call).await;
+        summarised_call(backend, &call, secret).await;
     }
 }
 
