@@ -556,370 +556,414 @@ fn set(form: &mut [(&'static str, String)], key: &str, value: &str) {
     }
 }
 
-both_dbs! {
-    "sourcing_meetings",
-    #[tokio::test]
-    async fn meetings_fill_seats_and_slots_then_a_waiting_list(backend, url) {
-        let app = TestApp::new(&url).await;
-        let (buyer, _city, plan) = buyer_with_plan(&app).await;
-        let plan_s = plan.to_string();
-        let mut firms = vec![];
-        for (i, siret) in [
-            "120 027 016 00027",
-            "120 027 016 00035",
-            "120 027 016 00043",
-            "120 027 016 00050",
-        ]
-        .iter()
-        .enumerate()
-        {
-            let email = format!("firme{i}@entreprise.example");
-            let cookie = app.signup(&email).await;
-            let id = org(
-                &app,
-                &cookie,
-                "business",
-                siret,
-                &format!("Entreprise {i} (fictive)"),
-            )
-            .await;
-            firms.push((cookie, id.to_string(), email));
-        }
-        let meetings_count = || async { meetings::Entity::find().count(&app.db).await.unwrap() };
+/// Sourcing meetings, stage by stage: each test runs the stages before the one it names (their checks included) and then its own.
+struct Seated {
+    app: TestApp,
+    buyer: String,
+    plan_s: String,
+    firms: Vec<(String, String, String)>,
+    seats: meetings::Model,
+    sid: String,
+}
 
-        // Bad input: one message per field, nothing created.
-        let mut bad = meeting_form("Rencontre", "2099-01-20", "14:00", "13:00");
-        set(&mut bad, "form[deadline_day]", "2099-01-25");
-        set(&mut bad, "form[online_url]", "javascript:alert(1)");
-        let (status, body) = post_owned(
+/// The buyer creates a meeting with seats (bad input and non-existent times refused); two firms get seats, the third waits and is told its place.
+async fn seated(backend: &str, url: &str) -> Seated {
+    let app = TestApp::new(url).await;
+    let (buyer, _city, plan) = buyer_with_plan(&app).await;
+    let plan_s = plan.to_string();
+    let mut firms = vec![];
+    for (i, siret) in [
+        "120 027 016 00027",
+        "120 027 016 00035",
+        "120 027 016 00043",
+        "120 027 016 00050",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let email = format!("firme{i}@entreprise.example");
+        let cookie = app.signup(&email).await;
+        let id = org(
             &app,
-            "/api/sourcing/meeting/create",
-            bad,
-            &[("plan_id", &plan_s)],
-            &buyer,
+            &cookie,
+            "business",
+            siret,
+            &format!("Entreprise {i} (fictive)"),
         )
         .await;
-        assert_eq!(status, 422, "{backend}: {body}");
-        for key in [
-            "sourcing.end_before_start",
-            "sourcing.deadline_after_start",
-            "validation.url",
-        ] {
-            assert!(body.contains(key), "{backend}: {key} in {body}");
-        }
-        // The last Sunday of March 2099 is the 29th: 2:30 does not exist in Paris that night.
-        let gap = meeting_form("Rencontre", "2099-03-29", "02:30", "04:00");
-        let (status, body) = post_owned(
-            &app,
-            "/api/sourcing/meeting/create",
-            gap,
-            &[("plan_id", &plan_s)],
-            &buyer,
-        )
-        .await;
-        assert_eq!(status, 422, "{backend}");
-        assert!(body.contains("sourcing.time_gap"), "{backend}: {body}");
-        let good = meeting_form("Réunion d'information", "2099-01-20", "14:00", "16:00");
-        let (status, _) = post_owned(
-            &app,
-            "/api/sourcing/meeting/create",
-            good.clone(),
-            &[("plan_id", &plan_s)],
-            &firms[0].0,
-        )
-        .await;
-        assert_eq!(status, 403, "{backend}");
-        assert_eq!(meetings_count().await, 0, "{backend}");
+        firms.push((cookie, id.to_string(), email));
+    }
+    let meetings_count = || async { meetings::Entity::find().count(&app.db).await.unwrap() };
 
-        // Two seats: two firms confirmed, the third waits.
-        let (status, body) = post_owned(
-            &app,
-            "/api/sourcing/meeting/create",
-            good,
-            &[("plan_id", &plan_s)],
-            &buyer,
-        )
-        .await;
-        assert!(status < 400, "{backend}: {body}");
-        let seats = meetings::Entity::find()
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(seats.starts_at.to_rfc3339(), "2099-01-20T13:00:00+00:00");
-        let sid = seats.id.to_string();
-        let register = |cookie: String, org: String, meeting: String, slot: &'static str| {
-            let app = &app;
-            async move {
-                let (s, _, body) = app
-                    .post(
-                        "/api/sourcing/meeting/register",
-                        &[("id", &meeting), ("org_id", &org), ("slot", slot)],
-                        Some(&cookie),
-                    )
-                    .await;
-                (s.as_u16(), body)
-            }
-        };
-        for f in &firms[..3] {
-            let (s, body) = register(f.0.clone(), f.1.clone(), sid.clone(), "").await;
-            assert!(s < 400, "{backend}: {body}");
-        }
-        let statuses: Vec<String> = meeting_registrations::Entity::find()
-            .filter(meeting_registrations::Column::MeetingId.eq(seats.id))
-            .order_by_asc(meeting_registrations::Column::Id)
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.status)
-            .collect();
-        assert_eq!(statuses, ["confirmed", "confirmed", "waiting"], "{backend}");
-        let (s, body) = register(firms[0].0.clone(), firms[0].1.clone(), sid.clone(), "").await;
-        assert_eq!(s, 422, "{backend}");
-        assert!(body.contains("sourcing.already_registered"));
-        // A firm registers only itself.
-        let (s, _) = register(firms[3].0.clone(), firms[0].1.clone(), sid.clone(), "").await;
-        assert_eq!(s, 403, "{backend}");
-        // The waiting firm is told its place; the public page shows the seats.
-        let (_, _, body) = app
-            .get(
-                &format!("/api/sourcing/meeting/get?id={sid}"),
-                Some(&firms[2].0),
-            )
-            .await;
-        let v: app::domain::sourcing::MeetingView = serde_json::from_str(&body).unwrap();
-        assert_eq!((v.summary.confirmed, v.summary.waiting), (2, 1));
-        assert_eq!(v.mine[0].rank, Some(1), "{backend}");
-        let (_, _, html) = app.get(&format!("/sourcage/reunions/{sid}"), None).await;
-        assert!(html.contains("0 place(s) libre(s) sur 2"), "{backend}");
+    // Bad input: one message per field, nothing created.
+    let mut bad = meeting_form("Rencontre", "2099-01-20", "14:00", "13:00");
+    set(&mut bad, "form[deadline_day]", "2099-01-25");
+    set(&mut bad, "form[online_url]", "javascript:alert(1)");
+    let (status, body) = post_owned(
+        &app,
+        "/api/sourcing/meeting/create",
+        bad,
+        &[("plan_id", &plan_s)],
+        &buyer,
+    )
+    .await;
+    assert_eq!(status, 422, "{backend}: {body}");
+    for key in [
+        "sourcing.end_before_start",
+        "sourcing.deadline_after_start",
+        "validation.url",
+    ] {
+        assert!(body.contains(key), "{backend}: {key} in {body}");
+    }
+    // The last Sunday of March 2099 is the 29th: 2:30 does not exist in Paris that night.
+    let gap = meeting_form("Rencontre", "2099-03-29", "02:30", "04:00");
+    let (status, body) = post_owned(
+        &app,
+        "/api/sourcing/meeting/create",
+        gap,
+        &[("plan_id", &plan_s)],
+        &buyer,
+    )
+    .await;
+    assert_eq!(status, 422, "{backend}");
+    assert!(body.contains("sourcing.time_gap"), "{backend}: {body}");
+    let good = meeting_form("Réunion d'information", "2099-01-20", "14:00", "16:00");
+    let (status, _) = post_owned(
+        &app,
+        "/api/sourcing/meeting/create",
+        good.clone(),
+        &[("plan_id", &plan_s)],
+        &firms[0].0,
+    )
+    .await;
+    assert_eq!(status, 403, "{backend}");
+    assert_eq!(meetings_count().await, 0, "{backend}");
 
-        // 1:1 slots of 20 minutes from 10:00 to 11:00: three slots.
-        let mut slotted = meeting_form("Entretiens individuels", "2099-07-15", "10:00", "11:00");
-        set(&mut slotted, "form[capacity]", "");
-        set(&mut slotted, "form[slot_minutes]", "20");
-        let (status, body) = post_owned(
-            &app,
-            "/api/sourcing/meeting/create",
-            slotted,
-            &[("plan_id", &plan_s)],
-            &buyer,
-        )
-        .await;
-        assert!(status < 400, "{backend}: {body}");
-        let m = meetings::Entity::find()
-            .filter(meetings::Column::SlotMinutes.is_not_null())
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(m.capacity, 3, "{backend}");
-        let mid = m.id.to_string();
-        let (s, body) = register(firms[0].0.clone(), firms[0].1.clone(), mid.clone(), "1").await;
+    // Two seats: two firms confirmed, the third waits.
+    let (status, body) = post_owned(
+        &app,
+        "/api/sourcing/meeting/create",
+        good,
+        &[("plan_id", &plan_s)],
+        &buyer,
+    )
+    .await;
+    assert!(status < 400, "{backend}: {body}");
+    let seats = meetings::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seats.starts_at.to_rfc3339(), "2099-01-20T13:00:00+00:00");
+    let sid = seats.id.to_string();
+    let register = |cookie: String, org: String, meeting: String, slot: &'static str| {
+        let app = &app;
+        async move {
+            let (s, _, body) = app
+                .post(
+                    "/api/sourcing/meeting/register",
+                    &[("id", &meeting), ("org_id", &org), ("slot", slot)],
+                    Some(&cookie),
+                )
+                .await;
+            (s.as_u16(), body)
+        }
+    };
+    for f in &firms[..3] {
+        let (s, body) = register(f.0.clone(), f.1.clone(), sid.clone(), "").await;
         assert!(s < 400, "{backend}: {body}");
-        let (s, body) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "1").await;
-        assert_eq!(s, 422, "{backend}: {body}");
-        assert!(body.contains("sourcing.slot_taken"));
-        let (s, _) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "7").await;
-        assert_eq!(s, 422, "{backend}: no such slot");
-        let (s, _) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "0").await;
-        assert!(s < 400, "{backend}");
-        let (s, _) = register(firms[2].0.clone(), firms[2].1.clone(), mid.clone(), "").await;
-        assert!(s < 400, "{backend}");
-        let (s, _) = register(firms[3].0.clone(), firms[3].1.clone(), mid.clone(), "").await;
-        assert!(s < 400, "{backend}");
-        let regs = meeting_registrations::Entity::find()
-            .filter(meeting_registrations::Column::MeetingId.eq(m.id))
-            .order_by_asc(meeting_registrations::Column::Id)
-            .all(&app.db)
-            .await
-            .unwrap();
-        let got: Vec<(String, Option<i32>)> =
-            regs.iter().map(|r| (r.status.clone(), r.slot)).collect();
-        assert_eq!(
-            got,
-            [
-                ("confirmed".into(), Some(1)),
-                ("confirmed".into(), Some(0)),
-                ("confirmed".into(), Some(2)),
-                ("waiting".into(), None)
-            ],
-            "{backend}"
-        );
+    }
+    let statuses: Vec<String> = meeting_registrations::Entity::find()
+        .filter(meeting_registrations::Column::MeetingId.eq(seats.id))
+        .order_by_asc(meeting_registrations::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, ["confirmed", "confirmed", "waiting"], "{backend}");
+    let (s, body) = register(firms[0].0.clone(), firms[0].1.clone(), sid.clone(), "").await;
+    assert_eq!(s, 422, "{backend}");
+    assert!(body.contains("sourcing.already_registered"));
+    // A firm registers only itself.
+    let (s, _) = register(firms[3].0.clone(), firms[0].1.clone(), sid.clone(), "").await;
+    assert_eq!(s, 403, "{backend}");
+    // The waiting firm is told its place; the public page shows the seats.
+    let (_, _, body) = app
+        .get(
+            &format!("/api/sourcing/meeting/get?id={sid}"),
+            Some(&firms[2].0),
+        )
+        .await;
+    let v: app::domain::sourcing::MeetingView = serde_json::from_str(&body).unwrap();
+    assert_eq!((v.summary.confirmed, v.summary.waiting), (2, 1));
+    assert_eq!(v.mine[0].rank, Some(1), "{backend}");
+    let (_, _, html) = app.get(&format!("/sourcage/reunions/{sid}"), None).await;
+    assert!(html.contains("0 place(s) libre(s) sur 2"), "{backend}");
+    Seated {
+        app,
+        buyer,
+        plan_s,
+        firms,
+        seats,
+        sid,
+    }
+}
 
-        // Cancelling frees the slot for the first firm waiting, which is told.
-        let first = regs[0].id.to_string();
-        let (status, _, _) = app
+/// One-to-one slots held once; a cancellation promotes the first waiting; attendees, iCalendar, the personal feed, reminders, and a meeting cancelled by its buyer.
+async fn slotted_and_cancelled(backend: &str, st: &Seated) {
+    let app = &st.app;
+    let buyer = st.buyer.clone();
+    let plan_s = st.plan_s.clone();
+    let firms = st.firms.clone();
+    let seats = st.seats.clone();
+    let sid = st.sid.clone();
+    let register = |cookie: String, org: String, meeting: String, slot: &'static str| async move {
+        let (s, _, body) = app
             .post(
-                "/api/sourcing/meeting/unregister",
-                &[("registration_id", &first)],
-                Some(&firms[3].0),
+                "/api/sourcing/meeting/register",
+                &[("id", &meeting), ("org_id", &org), ("slot", slot)],
+                Some(&cookie),
             )
             .await;
-        assert_eq!(
-            status.as_u16(),
-            403,
-            "{backend}: another firm's registration"
-        );
-        let (status, _, body) = app
-            .post(
-                "/api/sourcing/meeting/unregister",
-                &[("registration_id", &first)],
-                Some(&firms[0].0),
-            )
-            .await;
-        ok(status, &body);
-        let promoted = meeting_registrations::Entity::find_by_id(regs[3].id)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (promoted.status.as_str(), promoted.slot),
-            ("confirmed", Some(1)),
-            "{backend}"
-        );
-        let told = notifications::Entity::find()
-            .filter(notifications::Column::UserId.eq(user_id(&app, &firms[3].2).await))
-            .all(&app.db)
-            .await
-            .unwrap();
-        assert!(
-            told.iter().any(|n| n.title.contains("Place confirmée")),
-            "{backend}"
-        );
+        (s.as_u16(), body)
+    };
+    // 1:1 slots of 20 minutes from 10:00 to 11:00: three slots.
+    let mut slotted = meeting_form("Entretiens individuels", "2099-07-15", "10:00", "11:00");
+    set(&mut slotted, "form[capacity]", "");
+    set(&mut slotted, "form[slot_minutes]", "20");
+    let (status, body) = post_owned(
+        app,
+        "/api/sourcing/meeting/create",
+        slotted,
+        &[("plan_id", &plan_s)],
+        &buyer,
+    )
+    .await;
+    assert!(status < 400, "{backend}: {body}");
+    let m = meetings::Entity::find()
+        .filter(meetings::Column::SlotMinutes.is_not_null())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.capacity, 3, "{backend}");
+    let mid = m.id.to_string();
+    let (s, body) = register(firms[0].0.clone(), firms[0].1.clone(), mid.clone(), "1").await;
+    assert!(s < 400, "{backend}: {body}");
+    let (s, body) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "1").await;
+    assert_eq!(s, 422, "{backend}: {body}");
+    assert!(body.contains("sourcing.slot_taken"));
+    let (s, _) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "7").await;
+    assert_eq!(s, 422, "{backend}: no such slot");
+    let (s, _) = register(firms[1].0.clone(), firms[1].1.clone(), mid.clone(), "0").await;
+    assert!(s < 400, "{backend}");
+    let (s, _) = register(firms[2].0.clone(), firms[2].1.clone(), mid.clone(), "").await;
+    assert!(s < 400, "{backend}");
+    let (s, _) = register(firms[3].0.clone(), firms[3].1.clone(), mid.clone(), "").await;
+    assert!(s < 400, "{backend}");
+    let regs = meeting_registrations::Entity::find()
+        .filter(meeting_registrations::Column::MeetingId.eq(m.id))
+        .order_by_asc(meeting_registrations::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let got: Vec<(String, Option<i32>)> = regs.iter().map(|r| (r.status.clone(), r.slot)).collect();
+    assert_eq!(
+        got,
+        [
+            ("confirmed".into(), Some(1)),
+            ("confirmed".into(), Some(0)),
+            ("confirmed".into(), Some(2)),
+            ("waiting".into(), None)
+        ],
+        "{backend}"
+    );
 
-        // The buyer's attendees and their CSV; nobody else's.
-        let (status, _, body) = app
-            .get(
-                &format!("/api/sourcing/meeting/admin?id={mid}"),
-                Some(&buyer),
-            )
-            .await;
-        ok(status, &body);
-        assert!(body.contains("Entreprise 3 (fictive)"), "{backend}");
-        let (status, _, _) = app
-            .get(
-                &format!("/api/sourcing/meeting/admin?id={mid}"),
-                Some(&firms[0].0),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let csv_path = format!("/compte/sourcage/reunions/{mid}/inscrits.csv");
-        let (status, _, csv) = app.get(&csv_path, Some(&buyer)).await;
-        assert_eq!(status.as_u16(), 200);
-        assert!(
-            csv.contains("10:20–10:40") && csv.contains("annulée"),
-            "{backend}: {csv}"
-        );
-        assert_eq!(app.get(&csv_path, Some(&firms[1].0)).await.0.as_u16(), 403);
+    // Cancelling frees the slot for the first firm waiting, which is told.
+    let first = regs[0].id.to_string();
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/meeting/unregister",
+            &[("registration_id", &first)],
+            Some(&firms[3].0),
+        )
+        .await;
+    assert_eq!(
+        status.as_u16(),
+        403,
+        "{backend}: another firm's registration"
+    );
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/meeting/unregister",
+            &[("registration_id", &first)],
+            Some(&firms[0].0),
+        )
+        .await;
+    ok(status, &body);
+    let promoted = meeting_registrations::Entity::find_by_id(regs[3].id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (promoted.status.as_str(), promoted.slot),
+        ("confirmed", Some(1)),
+        "{backend}"
+    );
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user_id(app, &firms[3].2).await))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        told.iter().any(|n| n.title.contains("Place confirmée")),
+        "{backend}"
+    );
 
-        // iCalendar, in UTC: 10:00 in Paris in July is 08:00 UTC, in January 14:00 is 13:00.
-        let (status, _, ics) = app
-            .get(&format!("/sourcage/reunions/{mid}/calendrier.ics"), None)
-            .await;
-        assert_eq!(status.as_u16(), 200);
-        assert!(ics.contains("DTSTART:20990715T080000Z"), "{backend}: {ics}");
-        let (_, _, ics) = app
-            .get(&format!("/sourcage/reunions/{sid}/calendrier.ics"), None)
-            .await;
-        assert!(ics.contains("DTSTART:20990120T130000Z"), "{backend}: {ics}");
-        assert_eq!(
-            app.get("/sourcage/reunions/999999/calendrier.ics", None)
-                .await
-                .0
-                .as_u16(),
-            404
-        );
-        // The personal feed: the promoted firm's slot (10:20–10:40 Paris = 08:20–08:40 UTC).
-        let (status, _, _) = app
-            .post("/api/sourcing/calendar-token", &[], Some(&firms[3].0))
-            .await;
-        ok(status, "");
-        let token = users::Entity::find_by_id(user_id(&app, &firms[3].2).await)
-            .one(&app.db)
+    // The buyer's attendees and their CSV; nobody else's.
+    let (status, _, body) = app
+        .get(
+            &format!("/api/sourcing/meeting/admin?id={mid}"),
+            Some(&buyer),
+        )
+        .await;
+    ok(status, &body);
+    assert!(body.contains("Entreprise 3 (fictive)"), "{backend}");
+    let (status, _, _) = app
+        .get(
+            &format!("/api/sourcing/meeting/admin?id={mid}"),
+            Some(&firms[0].0),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let csv_path = format!("/compte/sourcage/reunions/{mid}/inscrits.csv");
+    let (status, _, csv) = app.get(&csv_path, Some(&buyer)).await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        csv.contains("10:20–10:40") && csv.contains("annulée"),
+        "{backend}: {csv}"
+    );
+    assert_eq!(app.get(&csv_path, Some(&firms[1].0)).await.0.as_u16(), 403);
+
+    // iCalendar, in UTC: 10:00 in Paris in July is 08:00 UTC, in January 14:00 is 13:00.
+    let (status, _, ics) = app
+        .get(&format!("/sourcage/reunions/{mid}/calendrier.ics"), None)
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(ics.contains("DTSTART:20990715T080000Z"), "{backend}: {ics}");
+    let (_, _, ics) = app
+        .get(&format!("/sourcage/reunions/{sid}/calendrier.ics"), None)
+        .await;
+    assert!(ics.contains("DTSTART:20990120T130000Z"), "{backend}: {ics}");
+    assert_eq!(
+        app.get("/sourcage/reunions/999999/calendrier.ics", None)
             .await
-            .unwrap()
-            .unwrap()
-            .calendar_token
-            .unwrap();
-        let (status, _, feed) = app.get(&format!("/agenda/{token}.ics"), None).await;
-        assert_eq!(status.as_u16(), 200);
-        assert!(
-            feed.contains("DTSTART:20990715T082000Z") && feed.contains("DTEND:20990715T084000Z"),
-            "{backend}: {feed}"
-        );
-        assert!(
-            !feed.contains("20990120"),
-            "{backend}: not registered to the seated meeting"
-        );
-        assert_eq!(
-            app.get("/agenda/00000000000000000000000000000000.ics", None)
-                .await
-                .0
-                .as_u16(),
-            404
-        );
-        assert_eq!(
-            app.get("/agenda/../../etc/passwd", None).await.0.as_u16(),
-            404
-        );
+            .0
+            .as_u16(),
+        404
+    );
+    // The personal feed: the promoted firm's slot (10:20–10:40 Paris = 08:20–08:40 UTC).
+    let (status, _, _) = app
+        .post("/api/sourcing/calendar-token", &[], Some(&firms[3].0))
+        .await;
+    ok(status, "");
+    let token = users::Entity::find_by_id(user_id(app, &firms[3].2).await)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .calendar_token
+        .unwrap();
+    let (status, _, feed) = app.get(&format!("/agenda/{token}.ics"), None).await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        feed.contains("DTSTART:20990715T082000Z") && feed.contains("DTEND:20990715T084000Z"),
+        "{backend}: {feed}"
+    );
+    assert!(
+        !feed.contains("20990120"),
+        "{backend}: not registered to the seated meeting"
+    );
+    assert_eq!(
+        app.get("/agenda/00000000000000000000000000000000.ics", None)
+            .await
+            .0
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get("/agenda/../../etc/passwd", None).await.0.as_u16(),
+        404
+    );
 
-        // Reminders: the day before, once each.
-        let mailer =
-            app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>")
-                .unwrap();
-        let before = m.starts_at - chrono::Duration::hours(12);
-        let sent =
-            app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", before)
-                .await
-                .unwrap();
-        assert_eq!(sent, 3, "{backend}: three confirmed slots");
-        let again =
-            app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", before)
-                .await
-                .unwrap();
-        assert_eq!(again, 0, "{backend}");
-        let seats_early = seats.starts_at - chrono::Duration::hours(30);
-        assert_eq!(
-            app::server::sourcing::meetings::send_reminders(
-                &app.db,
-                &mailer,
-                "http://x",
-                seats_early
-            )
+    // Reminders: the day before, once each.
+    let mailer =
+        app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+    let before = m.starts_at - chrono::Duration::hours(12);
+    let sent =
+        app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", before)
+            .await
+            .unwrap();
+    assert_eq!(sent, 3, "{backend}: three confirmed slots");
+    let again =
+        app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", before)
+            .await
+            .unwrap();
+    assert_eq!(again, 0, "{backend}");
+    let seats_early = seats.starts_at - chrono::Duration::hours(30);
+    assert_eq!(
+        app::server::sourcing::meetings::send_reminders(&app.db, &mailer, "http://x", seats_early)
             .await
             .unwrap(),
-            0,
-            "{backend}: too early"
-        );
+        0,
+        "{backend}: too early"
+    );
 
-        // The buyer cancels a meeting with a reason; registering is then refused.
-        let (status, _, _) = app
-            .post(
-                "/api/sourcing/meeting/cancel",
-                &[("id", &sid), ("note", "")],
-                Some(&buyer),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422);
-        let (status, _, body) = app
-            .post(
-                "/api/sourcing/meeting/cancel",
-                &[("id", &sid), ("note", "Salle indisponible")],
-                Some(&buyer),
-            )
-            .await;
-        ok(status, &body);
-        let (s, body) = register(firms[3].0.clone(), firms[3].1.clone(), sid.clone(), "").await;
-        assert_eq!(s, 422, "{backend}");
-        assert!(body.contains("sourcing.registration_closed"));
-        let told = notifications::Entity::find()
-            .filter(notifications::Column::Title.contains("annulée"))
-            .count(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(told, 3, "{backend}: the two seated and the waiting firm");
+    // The buyer cancels a meeting with a reason; registering is then refused.
+    let (status, _, _) = app
+        .post(
+            "/api/sourcing/meeting/cancel",
+            &[("id", &sid), ("note", "")],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    let (status, _, body) = app
+        .post(
+            "/api/sourcing/meeting/cancel",
+            &[("id", &sid), ("note", "Salle indisponible")],
+            Some(&buyer),
+        )
+        .await;
+    ok(status, &body);
+    let (s, body) = register(firms[3].0.clone(), firms[3].1.clone(), sid.clone(), "").await;
+    assert_eq!(s, 422, "{backend}");
+    assert!(body.contains("sourcing.registration_closed"));
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::Title.contains("annulée"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 3, "{backend}: the two seated and the waiting firm");
+}
+
+both_dbs! {
+    "meetings_seats",
+    #[tokio::test]
+    async fn seats_are_confirmed_in_order_then_a_waiting_list(backend, url) {
+        seated(backend, &url).await;
+    }
+}
+
+both_dbs! {
+    "meetings_slots",
+    #[tokio::test]
+    async fn slots_are_held_once_and_a_cancellation_promotes_the_first_waiting(backend, url) {
+        let st = seated(backend, &url).await;
+        slotted_and_cancelled(backend, &st).await;
     }
 }
 
