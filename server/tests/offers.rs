@@ -44,299 +44,339 @@ fn ok(status: axum::http::StatusCode, body: &str) {
     );
 }
 
-both_dbs! {
-    "offers_lifecycle",
-    #[tokio::test]
-    async fn members_write_offers_and_the_catalogue_shows_only_published_ones(backend, url) {
-        let app = TestApp::new(&url).await;
-        let member = app.signup("boulangere@exemple.fr").await;
-        let stranger = app.signup("voisin@exemple.fr").await;
-        let org = business(
-            &app,
-            &member,
-            "120 027 016 00076",
-            "Fournil du Parc (fictif)",
+/// An offer, stage by stage: each test runs the stages before the one it names (their checks included) and then its own.
+struct Drafted {
+    app: TestApp,
+    member: String,
+    stranger: String,
+    offer: offers::Model,
+    id: String,
+}
+
+/// A member starts and saves a draft (strangers and visitors cannot; bad input changes nothing; every text stays text).
+async fn drafted(backend: &str, url: &str) -> Drafted {
+    let app = TestApp::new(url).await;
+    let member = app.signup("boulangere@exemple.fr").await;
+    let stranger = app.signup("voisin@exemple.fr").await;
+    let org = business(
+        &app,
+        &member,
+        "120 027 016 00076",
+        "Fournil du Parc (fictif)",
+    )
+    .await;
+    let org_s = org.to_string();
+
+    // Start a draft; a stranger and an anonymous caller cannot.
+    let create = [
+        ("org_id", org_s.as_str()),
+        ("title", "Pain bio au levain"),
+        ("kind", "supply"),
+    ];
+    let (status, _, _) = app
+        .post("/api/offers/create", &create, Some(&stranger))
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let (status, _, _) = app.post("/api/offers/create", &create, None).await;
+    assert_eq!(status.as_u16(), 401, "{backend}");
+    let (status, _, body) = app.post("/api/offers/create", &create, Some(&member)).await;
+    ok(status, &body);
+    let offer = offers::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(
+        (offer.status.as_str(), offer.organisation_id),
+        ("draft", org),
+        "{backend}"
+    );
+    let id = offer.id.to_string();
+
+    // Bad input: explained per field, nothing changes.
+    let (status, _, body) = app
+        .post(
+            "/api/offers/update",
+            &[
+                ("id", id.as_str()),
+                ("form[title]", ""),
+                ("form[kind]", "supply"),
+                ("form[recycled_percent]", "140"),
+                ("form[delivery_communes]", "Villeurbanne, Atlantide"),
+            ],
+            Some(&member),
         )
         .await;
-        let org_s = org.to_string();
+    assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+    assert!(
+        body.contains("recycled_percent") && body.contains("title"),
+        "{body}"
+    );
+    let unchanged = offers::Entity::find_by_id(offer.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.title, "Pain bio au levain", "{backend}");
+    let (status, _, body) = app
+        .post(
+            "/api/offers/update",
+            &[
+                ("id", id.as_str()),
+                ("form[title]", "Pain bio au levain"),
+                ("form[kind]", "supply"),
+                ("form[delivery_communes]", "Villeurbanne, Atlantide"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    assert!(
+        body.contains("Atlantide"),
+        "{backend}: the unknown commune is named"
+    );
 
-        // Start a draft; a stranger and an anonymous caller cannot.
-        let create = [
-            ("org_id", org_s.as_str()),
-            ("title", "Pain bio au levain"),
-            ("kind", "supply"),
-        ];
-        let (status, _, _) = app
-            .post("/api/offers/create", &create, Some(&stranger))
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let (status, _, _) = app.post("/api/offers/create", &create, None).await;
-        assert_eq!(status.as_u16(), 401, "{backend}");
-        let (status, _, body) = app.post("/api/offers/create", &create, Some(&member)).await;
-        ok(status, &body);
-        let offer = offers::Entity::find().one(&app.db).await.unwrap().unwrap();
-        assert_eq!(
-            (offer.status.as_str(), offer.organisation_id),
-            ("draft", org),
-            "{backend}"
-        );
-        let id = offer.id.to_string();
+    // A full save, with payloads in every text field, the textarea included.
+    let title = format!("Pain bio {XSS}");
+    let description = format!(
+        "Pain **bio** au levain.\n\n- miche\n- baguette\n\n{XSS}\n\n[clic](javascript:alert(1))"
+    );
+    let end = format!("Compost {XSS}");
+    let (status, _, body) = app
+        .post(
+            "/api/offers/update",
+            &[
+                ("id", id.as_str()),
+                ("form[title]", title.as_str()),
+                ("form[kind]", "supply"),
+                ("form[description]", description.as_str()),
+                // A name shared by several communes is told by its code, as the form
+                // shows it back.
+                ("form[delivery_communes]", "Saint-Priest (69290); 69029"),
+                ("form[delivery_departments]", "69, 01"),
+                ("form[production_commune]", "Vénissieux"),
+                ("form[price]", "4,20"),
+                ("form[price_unit]", "le kg"),
+                ("form[min_order]", "10 kg"),
+                ("form[intermediaries]", "0"),
+                ("form[end_of_life]", end.as_str()),
+                ("form[carbon_kg]", "0,9"),
+                ("form[carbon_method]", "ACV simplifiée"),
+                ("form[carbon_source]", "Agribalyse 3.1"),
+                ("form[labels][ab]", "on"),
+                ("form[labels][hve]", "on"),
+                ("form[inclusive_production]", "on"),
+            ],
+            Some(&member),
+        )
+        .await;
+    ok(status, &body);
+    let saved = offers::Entity::find_by_id(offer.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.price_cents, Some(420));
+    assert_eq!(saved.production_commune.as_deref(), Some("69259"));
+    assert!(
+        saved.description_html.contains("<strong>bio</strong>"),
+        "{backend}"
+    );
+    assert!(
+        !saved.description_html.contains("<script")
+            && !saved.description_html.contains("javascript:")
+    );
+    let areas = offer_areas::Entity::find()
+        .filter(offer_areas::Column::OfferId.eq(offer.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(areas, 4, "{backend}: two communes, two departments");
+    // The editor shows the communes so that saving them again gives the same.
+    let (_, _, edit) = app
+        .get(&format!("/api/offers/edit?id={id}"), Some(&member))
+        .await;
+    assert!(
+        edit.contains("Saint-Priest (69290)") && edit.contains("Bron (69029)"),
+        "{backend}: {edit}"
+    );
+    let (status, _, _) = app
+        .post(
+            "/api/offers/update",
+            &[
+                ("id", id.as_str()),
+                ("form[title]", "Pain"),
+                ("form[kind]", "supply"),
+                ("form[delivery_communes]", "Saint-Priest"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(
+        status.as_u16(),
+        422,
+        "{backend}: Saint-Priest alone is ambiguous"
+    );
+    let labels = offer_labels::Entity::find()
+        .filter(offer_labels::Column::OfferId.eq(offer.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(labels, 2, "{backend}");
+    // The stranger can neither read nor change it.
+    let (status, _, _) = app
+        .get(&format!("/api/offers/edit?id={id}"), Some(&stranger))
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    let (status, _, _) = app
+        .post(
+            "/api/offers/update",
+            &[
+                ("id", id.as_str()),
+                ("form[title]", "Volé"),
+                ("form[kind]", "supply"),
+            ],
+            Some(&stranger),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    Drafted {
+        app,
+        member,
+        stranger,
+        offer,
+        id,
+    }
+}
 
-        // Bad input: explained per field, nothing changes.
-        let (status, _, body) = app
-            .post(
-                "/api/offers/update",
-                &[
-                    ("id", id.as_str()),
-                    ("form[title]", ""),
-                    ("form[kind]", "supply"),
-                    ("form[recycled_percent]", "140"),
-                    ("form[delivery_communes]", "Villeurbanne, Atlantide"),
-                ],
-                Some(&member),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
-        assert!(
-            body.contains("recycled_percent") && body.contains("title"),
-            "{body}"
-        );
-        let unchanged = offers::Entity::find_by_id(offer.id)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(unchanged.title, "Pain bio au levain", "{backend}");
-        let (status, _, body) = app
-            .post(
-                "/api/offers/update",
-                &[
-                    ("id", id.as_str()),
-                    ("form[title]", "Pain bio au levain"),
-                    ("form[kind]", "supply"),
-                    ("form[delivery_communes]", "Villeurbanne, Atlantide"),
-                ],
-                Some(&member),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        assert!(
-            body.contains("Atlantide"),
-            "{backend}: the unknown commune is named"
-        );
+/// Only a published offer is in the catalogue; archived it leaves; deleted, everything of it goes.
+async fn published_archived_deleted(backend: &str, st: &Drafted) {
+    let app = &st.app;
+    let member = st.member.clone();
+    let stranger = st.stranger.clone();
+    let offer = st.offer.clone();
+    let id = st.id.clone();
+    // A draft is not in the catalogue; it cannot be published without a CPV code.
+    let (status, _, _) = app.get(&format!("/catalogue/{id}"), None).await;
+    assert_eq!(status.as_u16(), 404, "{backend}: a draft is private");
+    let publish = [("id", id.as_str()), ("status", "published")];
+    let (status, _, body) = app
+        .post("/api/offers/status", &publish, Some(&member))
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    assert!(body.contains("cpv_needed"), "{body}");
+    let (status, _, _) = app
+        .post(
+            "/api/offers/cpv/add",
+            &[("id", id.as_str()), ("code", "99999999")],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}: unknown CPV");
+    let (status, _, body) = app
+        .post(
+            "/api/offers/cpv/add",
+            &[("id", id.as_str()), ("code", "15612500-6")],
+            Some(&member),
+        )
+        .await;
+    ok(status, &body);
+    let codes = offer_cpv::Entity::find()
+        .filter(offer_cpv::Column::OfferId.eq(offer.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].cpv_code, "15612500", "{backend}");
+    let (status, _, body) = app
+        .post("/api/offers/status", &publish, Some(&member))
+        .await;
+    ok(status, &body);
 
-        // A full save, with payloads in every text field, the textarea included.
-        let title = format!("Pain bio {XSS}");
-        let description = format!("Pain **bio** au levain.\n\n- miche\n- baguette\n\n{XSS}\n\n[clic](javascript:alert(1))");
-        let end = format!("Compost {XSS}");
-        let (status, _, body) = app
-            .post(
-                "/api/offers/update",
-                &[
-                    ("id", id.as_str()),
-                    ("form[title]", title.as_str()),
-                    ("form[kind]", "supply"),
-                    ("form[description]", description.as_str()),
-                    // A name shared by several communes is told by its code, as the form
-                    // shows it back.
-                    ("form[delivery_communes]", "Saint-Priest (69290); 69029"),
-                    ("form[delivery_departments]", "69, 01"),
-                    ("form[production_commune]", "Vénissieux"),
-                    ("form[price]", "4,20"),
-                    ("form[price_unit]", "le kg"),
-                    ("form[min_order]", "10 kg"),
-                    ("form[intermediaries]", "0"),
-                    ("form[end_of_life]", end.as_str()),
-                    ("form[carbon_kg]", "0,9"),
-                    ("form[carbon_method]", "ACV simplifiée"),
-                    ("form[carbon_source]", "Agribalyse 3.1"),
-                    ("form[labels][ab]", "on"),
-                    ("form[labels][hve]", "on"),
-                    ("form[inclusive_production]", "on"),
-                ],
-                Some(&member),
-            )
-            .await;
-        ok(status, &body);
-        let saved = offers::Entity::find_by_id(offer.id)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(saved.price_cents, Some(420));
-        assert_eq!(saved.production_commune.as_deref(), Some("69259"));
-        assert!(
-            saved.description_html.contains("<strong>bio</strong>"),
-            "{backend}"
-        );
-        assert!(
-            !saved.description_html.contains("<script")
-                && !saved.description_html.contains("javascript:")
-        );
-        let areas = offer_areas::Entity::find()
-            .filter(offer_areas::Column::OfferId.eq(offer.id))
-            .count(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(areas, 4, "{backend}: two communes, two departments");
-        // The editor shows the communes so that saving them again gives the same.
-        let (_, _, edit) = app
-            .get(&format!("/api/offers/edit?id={id}"), Some(&member))
-            .await;
-        assert!(
-            edit.contains("Saint-Priest (69290)") && edit.contains("Bron (69029)"),
-            "{backend}: {edit}"
-        );
-        let (status, _, _) = app
-            .post(
-                "/api/offers/update",
-                &[
-                    ("id", id.as_str()),
-                    ("form[title]", "Pain"),
-                    ("form[kind]", "supply"),
-                    ("form[delivery_communes]", "Saint-Priest"),
-                ],
-                Some(&member),
-            )
-            .await;
-        assert_eq!(
-            status.as_u16(),
-            422,
-            "{backend}: Saint-Priest alone is ambiguous"
-        );
-        let labels = offer_labels::Entity::find()
-            .filter(offer_labels::Column::OfferId.eq(offer.id))
-            .count(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(labels, 2, "{backend}");
-        // The stranger can neither read nor change it.
-        let (status, _, _) = app
-            .get(&format!("/api/offers/edit?id={id}"), Some(&stranger))
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        let (status, _, _) = app
-            .post(
-                "/api/offers/update",
-                &[
-                    ("id", id.as_str()),
-                    ("form[title]", "Volé"),
-                    ("form[kind]", "supply"),
-                ],
-                Some(&stranger),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
+    // Published: the page shows the facts, and every text as text.
+    let (status, _, page) = app.get(&format!("/catalogue/{id}"), None).await;
+    assert_eq!(status.as_u16(), 200, "{backend}: {page}");
+    for injected in ["<script>alert", "<img src=x", "href=\"javascript:"] {
+        assert!(!page.contains(injected), "{backend}: {injected} injected");
+    }
+    assert!(
+        page.contains("Pain bio &lt;script&gt;"),
+        "{backend}: the title kept as text"
+    );
+    assert!(
+        page.contains("<strong>bio</strong>"),
+        "{backend}: Markdown rendered"
+    );
+    assert!(
+        page.contains("Agriculture biologique (AB)"),
+        "{backend}: label"
+    );
+    assert!(page.contains("Circuit court"), "{backend}: short chain");
+    assert!(page.contains("0,9 kg CO2e"), "{backend}: carbon");
+    assert!(page.contains("Agribalyse 3.1"), "{backend}: carbon source");
+    assert!(
+        page.contains("Vénissieux (69)"),
+        "{backend}: place of production"
+    );
+    assert!(page.contains("15612500"), "{backend}: CPV");
 
-        // A draft is not in the catalogue; it cannot be published without a CPV code.
-        let (status, _, _) = app.get(&format!("/catalogue/{id}"), None).await;
-        assert_eq!(status.as_u16(), 404, "{backend}: a draft is private");
-        let publish = [("id", id.as_str()), ("status", "published")];
-        let (status, _, body) = app
-            .post("/api/offers/status", &publish, Some(&member))
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        assert!(body.contains("cpv_needed"), "{body}");
-        let (status, _, _) = app
-            .post(
-                "/api/offers/cpv/add",
-                &[("id", id.as_str()), ("code", "99999999")],
-                Some(&member),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}: unknown CPV");
-        let (status, _, body) = app
-            .post(
-                "/api/offers/cpv/add",
-                &[("id", id.as_str()), ("code", "15612500-6")],
-                Some(&member),
-            )
-            .await;
-        ok(status, &body);
-        let codes = offer_cpv::Entity::find()
-            .filter(offer_cpv::Column::OfferId.eq(offer.id))
-            .all(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(codes.len(), 1);
-        assert_eq!(codes[0].cpv_code, "15612500", "{backend}");
-        let (status, _, body) = app
-            .post("/api/offers/status", &publish, Some(&member))
-            .await;
-        ok(status, &body);
+    // Archived: out of the catalogue again.
+    let (status, _, body) = app
+        .post(
+            "/api/offers/status",
+            &[("id", id.as_str()), ("status", "archived")],
+            Some(&member),
+        )
+        .await;
+    ok(status, &body);
+    let (status, _, _) = app.get(&format!("/catalogue/{id}"), None).await;
+    assert_eq!(status.as_u16(), 404, "{backend}: archived");
 
-        // Published: the page shows the facts, and every text as text.
-        let (status, _, page) = app.get(&format!("/catalogue/{id}"), None).await;
-        assert_eq!(status.as_u16(), 200, "{backend}: {page}");
-        for injected in ["<script>alert", "<img src=x", "href=\"javascript:"] {
-            assert!(!page.contains(injected), "{backend}: {injected} injected");
-        }
-        assert!(
-            page.contains("Pain bio &lt;script&gt;"),
-            "{backend}: the title kept as text"
-        );
-        assert!(
-            page.contains("<strong>bio</strong>"),
-            "{backend}: Markdown rendered"
-        );
-        assert!(
-            page.contains("Agriculture biologique (AB)"),
-            "{backend}: label"
-        );
-        assert!(page.contains("Circuit court"), "{backend}: short chain");
-        assert!(page.contains("0,9 kg CO2e"), "{backend}: carbon");
-        assert!(page.contains("Agribalyse 3.1"), "{backend}: carbon source");
-        assert!(
-            page.contains("Vénissieux (69)"),
-            "{backend}: place of production"
-        );
-        assert!(page.contains("15612500"), "{backend}: CPV");
+    // Deleting needs the confirmation; then everything of the offer is gone.
+    let (status, _, _) = app
+        .post("/api/offers/delete", &[("id", id.as_str())], Some(&member))
+        .await;
+    assert_eq!(status.as_u16(), 422, "{backend}");
+    let (status, _, _) = app
+        .post(
+            "/api/offers/delete",
+            &[("id", id.as_str()), ("confirm", "on")],
+            Some(&stranger),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 403, "{backend}");
+    assert_eq!(offers::Entity::find().count(&app.db).await.unwrap(), 1);
+    let (status, _, body) = app
+        .post(
+            "/api/offers/delete",
+            &[("id", id.as_str()), ("confirm", "on")],
+            Some(&member),
+        )
+        .await;
+    ok(status, &body);
+    assert_eq!(
+        offers::Entity::find().count(&app.db).await.unwrap(),
+        0,
+        "{backend}"
+    );
+    assert_eq!(offer_cpv::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        offer_labels::Entity::find().count(&app.db).await.unwrap(),
+        0
+    );
+    assert_eq!(offer_areas::Entity::find().count(&app.db).await.unwrap(), 0);
+}
 
-        // Archived: out of the catalogue again.
-        let (status, _, body) = app
-            .post(
-                "/api/offers/status",
-                &[("id", id.as_str()), ("status", "archived")],
-                Some(&member),
-            )
-            .await;
-        ok(status, &body);
-        let (status, _, _) = app.get(&format!("/catalogue/{id}"), None).await;
-        assert_eq!(status.as_u16(), 404, "{backend}: archived");
+both_dbs! {
+    "offers_drafted",
+    #[tokio::test]
+    async fn members_write_offers_and_nobody_else_can(backend, url) {
+        drafted(backend, &url).await;
+    }
+}
 
-        // Deleting needs the confirmation; then everything of the offer is gone.
-        let (status, _, _) = app
-            .post("/api/offers/delete", &[("id", id.as_str())], Some(&member))
-            .await;
-        assert_eq!(status.as_u16(), 422, "{backend}");
-        let (status, _, _) = app
-            .post(
-                "/api/offers/delete",
-                &[("id", id.as_str()), ("confirm", "on")],
-                Some(&stranger),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 403, "{backend}");
-        assert_eq!(offers::Entity::find().count(&app.db).await.unwrap(), 1);
-        let (status, _, body) = app
-            .post(
-                "/api/offers/delete",
-                &[("id", id.as_str()), ("confirm", "on")],
-                Some(&member),
-            )
-            .await;
-        ok(status, &body);
-        assert_eq!(
-            offers::Entity::find().count(&app.db).await.unwrap(),
-            0,
-            "{backend}"
-        );
-        assert_eq!(offer_cpv::Entity::find().count(&app.db).await.unwrap(), 0);
-        assert_eq!(
-            offer_labels::Entity::find().count(&app.db).await.unwrap(),
-            0
-        );
-        assert_eq!(offer_areas::Entity::find().count(&app.db).await.unwrap(), 0);
+both_dbs! {
+    "offers_published",
+    #[tokio::test]
+    async fn the_catalogue_shows_only_published_offers_until_archived_or_deleted(backend, url) {
+        let st = drafted(backend, &url).await;
+        published_archived_deleted(backend, &st).await;
     }
 }
 
