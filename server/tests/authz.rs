@@ -2,6 +2,7 @@
 //! table below. A server function added without an entry here fails this test.
 
 mod common;
+use app::domain::ids::{OrgId, SchemeId, UserId};
 
 use common::TestApp;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -712,9 +713,15 @@ async fn populated(url: &str) -> (TestApp, Vec<String>) {
                     .await
                     .unwrap()
                     .unwrap();
-                let id = app::server::offers::create(&app.db, user.id, 1, "Pain", "supply")
-                    .await
-                    .unwrap();
+                let id = app::server::offers::create(
+                    &app.db,
+                    UserId(user.id),
+                    OrgId(1),
+                    "Pain",
+                    "supply",
+                )
+                .await
+                .unwrap();
                 assert_eq!(id, 1);
                 // Partner request 1, of organisation 1: the partners' entries below.
                 let caller = app::server::auth::Caller::for_user(&app.db, user.id)
@@ -750,9 +757,15 @@ async fn populated(url: &str) -> (TestApp, Vec<String>) {
                 app::server::labels::set_scheme_status(&app.db, scheme, "open")
                     .await
                     .unwrap();
-                let application = app::server::labels::apply(&app.db, user.id, 1, scheme, None)
-                    .await
-                    .unwrap();
+                let application = app::server::labels::apply(
+                    &app.db,
+                    UserId(user.id),
+                    OrgId(1),
+                    SchemeId(scheme),
+                    None,
+                )
+                .await
+                .unwrap();
                 assert_eq!(application, 1);
             }
             "unverified_buyer" | "verified_buyer" => {

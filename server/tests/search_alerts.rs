@@ -4,13 +4,14 @@
 //! wait for their week.
 
 mod common;
+use app::domain::ids::{OrgId, UserId};
 
 use app::server::infra::entities::{notifications, offer_cpv, offers, saved_searches};
 use common::{ok, org, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 async fn publish(app: &TestApp, user: i32, org: i32, title: &str, cpv: &str) -> i32 {
-    let id = app::server::offers::create(&app.db, user, org, title, "supply")
+    let id = app::server::offers::create(&app.db, UserId(user), OrgId(org), title, "supply")
         .await
         .unwrap();
     offer_cpv::ActiveModel {

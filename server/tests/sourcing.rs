@@ -4,6 +4,7 @@
 //! cancellation, remind the day before, and export their calendars in UTC.
 
 mod common;
+use app::domain::ids::{MeetingId, OrgId, UserId};
 
 use app::server::infra::entities::{
     meeting_registrations, meetings, memberships, notifications, organisations, plan_events, plans,
@@ -1056,9 +1057,9 @@ both_dbs! {
                     tokio::spawn(async move {
                         app::server::sourcing::meetings::register(
                             &db,
-                            app::domain::ids::UserId(user),
-                            app::domain::ids::MeetingId(meeting),
-                            app::domain::ids::OrgId(org),
+                            UserId(user),
+                            MeetingId(meeting),
+                            OrgId(org),
                             None,
                         )
                             .await

@@ -37,6 +37,8 @@ ids! {
     PlanId,
     /// A sourcing meeting.
     MeetingId,
+    /// A referential of the territorial label.
+    SchemeId,
     /// An application for a territorial label.
     ApplicationId,
     /// A criterion of a label's referential.

@@ -19,7 +19,12 @@ pub async fn verify_organisation(org_id: i32) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let admin = caller.require_admin()?;
-    orgs::verify(&state.db, admin.id, org_id).await?;
+    orgs::verify(
+        &state.db,
+        crate::domain::ids::UserId(admin.id),
+        crate::domain::ids::OrgId(org_id),
+    )
+    .await?;
     leptos_axum::redirect("/admin?ok=verified");
     Ok(())
 }

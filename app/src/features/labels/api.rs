@@ -111,7 +111,12 @@ pub async fn org_label_applications(org_id: i32) -> Result<OrgLabels, AppError> 
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    labels::org_labels(&state.db, caller.user()?.id, org_id).await
+    labels::org_labels(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(org_id),
+    )
+    .await
 }
 
 /// Starts an application; `holder` is `org` (the business itself) or an offer's id.
@@ -128,7 +133,14 @@ pub async fn apply_for_label(org_id: i32, scheme_id: i32, holder: String) -> Res
                 .map_err(|_| AppError::field("holder", "validation.unknown_choice"))?,
         ),
     };
-    let id = labels::apply(&state.db, caller.user()?.id, org_id, scheme_id, offer_id).await?;
+    let id = labels::apply(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(org_id),
+        crate::domain::ids::SchemeId(scheme_id),
+        offer_id,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok=created"));
     Ok(())
 }
@@ -151,7 +163,13 @@ pub async fn save_label_answers(
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    labels::save_answers(&state.db, caller.user()?.id, id, &answers).await?;
+    labels::save_answers(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::ApplicationId(id),
+        &answers,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/labels/dossiers/{id}?ok=answers"));
     Ok(())
 }
@@ -161,7 +179,12 @@ pub async fn submit_label_application(id: i32) -> Result<(), AppError> {
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    labels::submit(&state.db, caller.user()?.id, id).await?;
+    labels::submit(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::ApplicationId(id),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok=submitted"));
     Ok(())
 }
@@ -176,7 +199,14 @@ pub async fn withdraw_label_application(
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    labels::withdraw(&state.db, caller.user()?.id, id, &reason, confirm.is_some()).await?;
+    labels::withdraw(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::ApplicationId(id),
+        &reason,
+        confirm.is_some(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok=withdrawn"));
     Ok(())
 }
@@ -192,7 +222,14 @@ pub async fn decide_label_application(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let analyst = caller.require_analyst()?;
-    labels::decide(&state.db, analyst.id, id, &action, &reason).await?;
+    labels::decide(
+        &state.db,
+        crate::domain::ids::UserId(analyst.id),
+        crate::domain::ids::ApplicationId(id),
+        &action,
+        &reason,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/labels/dossiers/{id}?ok={action}"));
     Ok(())
 }
@@ -205,8 +242,8 @@ pub async fn remove_label_evidence(id: i32, evidence_id: i32) -> Result<(), AppE
     labels::remove_evidence(
         &state.db,
         &state.media_dir,
-        caller.user()?.id,
-        id,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::ApplicationId(id),
         evidence_id,
     )
     .await?;

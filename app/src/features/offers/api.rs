@@ -21,7 +21,12 @@ pub async fn org_offers(org_id: i32) -> Result<OrgCatalogue, AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let (org, offers) = offers::list(&state.db, caller.user()?.id, org_id).await?;
+    let (org, offers) = offers::list(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(org_id),
+    )
+    .await?;
     Ok(OrgCatalogue {
         org_id: org.id,
         org_name: org.name,
@@ -35,7 +40,14 @@ pub async fn create_offer(org_id: i32, title: String, kind: String) -> Result<()
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let id = offers::create(&state.db, caller.user()?.id, org_id, &title, &kind).await?;
+    let id = offers::create(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(org_id),
+        &title,
+        &kind,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/compte/offres/{id}?ok=created"));
     Ok(())
 }
@@ -45,7 +57,12 @@ pub async fn offer_for_edit(id: i32) -> Result<OfferEdit, AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::for_edit(&state.db, caller.user()?.id, id).await
+    offers::for_edit(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "offers/update")]
@@ -53,7 +70,13 @@ pub async fn update_offer(id: i32, form: OfferForm) -> Result<(), AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::update(&state.db, caller.user()?.id, id, form).await?;
+    offers::update(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+        form,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=saved"));
     Ok(())
 }
@@ -64,7 +87,13 @@ pub async fn set_offer_status(id: i32, status: String) -> Result<(), AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::set_status(&state.db, caller.user()?.id, id, &status).await?;
+    offers::set_status(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+        &status,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/compte/offres/{id}?ok={status}"));
     Ok(())
 }
@@ -78,8 +107,8 @@ pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppErr
     let org = offers::delete(
         &state.db,
         &state.media_dir,
-        caller.user()?.id,
-        id,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
         confirm.is_some(),
     )
     .await?;
@@ -92,7 +121,13 @@ pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::add_cpv(&state.db, caller.user()?.id, id, &code).await?;
+    offers::add_cpv(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+        &code,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
@@ -102,7 +137,13 @@ pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::remove_cpv(&state.db, caller.user()?.id, id, &code).await?;
+    offers::remove_cpv(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+        &code,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
 }
@@ -155,7 +196,14 @@ pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> 
     use crate::server::{auth::Caller, offers::photos, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    photos::remove(&state.db, &state.media_dir, caller.user()?.id, id, photo_id).await?;
+    photos::remove(
+        &state.db,
+        &state.media_dir,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OfferId(id),
+        photo_id,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/offres/{id}?ok=photo_removed#photos"
     ));

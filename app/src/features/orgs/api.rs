@@ -84,7 +84,12 @@ pub async fn organisation_for_edit(id: i32) -> Result<crate::domain::org::OrgEdi
     use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    orgs::for_edit(&state.db, caller.user()?.id, id).await
+    orgs::for_edit(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(id),
+    )
+    .await
 }
 
 /// An owner changes the organisation's profile (its SIRET and kind stay as they are).
@@ -93,7 +98,13 @@ pub async fn update_organisation(id: i32, form: OrgForm) -> Result<(), AppError>
     use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    orgs::update(&state.db, caller.user()?.id, id, form).await?;
+    orgs::update(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::OrgId(id),
+        form,
+    )
+    .await?;
     leptos_axum::redirect("/compte?ok=saved");
     Ok(())
 }

@@ -225,7 +225,16 @@ pub async fn signal_interest(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     let user = caller.user()?;
-    interests::signal(&state.db, user.id, plan_id, org_id, &lot, &message, &offers).await?;
+    interests::signal(
+        &state.db,
+        crate::domain::ids::UserId(user.id),
+        crate::domain::ids::PlanId(plan_id),
+        crate::domain::ids::OrgId(org_id),
+        &lot,
+        &message,
+        &offers,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/programmation/{plan_id}?ok=interest#interest"
     ));

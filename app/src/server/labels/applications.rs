@@ -2,15 +2,17 @@
 //! analysts decide; labels expire at the end of their validity.
 
 use super::*;
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::SchemeId;
+use crate::domain::ids::{ApplicationId, OrgId, UserId};
 use crate::domain::org::MembershipStatus;
 
 /// The business's applications and what it may apply for, for its members.
 pub async fn org_labels(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
 ) -> Result<OrgLabels, AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     let org = member_business(db, UserId(user_id), OrgId(org_id)).await?;
     let apps = label_applications::Entity::find()
         .filter(label_applications::Column::OrganisationId.eq(org_id))
@@ -67,11 +69,12 @@ pub(super) async fn record(
 /// holder.
 pub async fn apply(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
-    scheme_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
+    scheme_id: SchemeId,
     offer_id: Option<i32>,
 ) -> Result<i32, AppError> {
+    let (user_id, org_id, scheme_id) = (user_id.get(), org_id.get(), scheme_id.get());
     let txn = begin_write(db).await?;
     member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let s = label_schemes::Entity::find_by_id(scheme_id)
@@ -145,10 +148,11 @@ pub(super) async fn application(
 /// the status it takes.
 pub(super) async fn member_step(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    id: i32,
+    user_id: UserId,
+    id: ApplicationId,
     action: LabelAction,
 ) -> Result<(label_applications::Model, ApplicationStatus), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let a = application(db, id).await?;
     member_business(db, UserId(user_id), OrgId(a.organisation_id)).await?;
     let status = ApplicationStatus::parse(&a.status).ok_or(AppError::Internal)?;
@@ -171,12 +175,19 @@ pub(super) async fn touch(
 /// Saves the answers (`answers[<criterion id>]`); an empty answer clears it.
 pub async fn save_answers(
     db: &DatabaseConnection,
-    user_id: i32,
-    id: i32,
+    user_id: UserId,
+    id: ApplicationId,
     answers: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
-    let (a, to) = member_step(&txn, user_id, id, LabelAction::Answered).await?;
+    let (a, to) = member_step(
+        &txn,
+        UserId(user_id),
+        ApplicationId(id),
+        LabelAction::Answered,
+    )
+    .await?;
     let criteria = criteria_of(&txn, a.scheme_id).await?;
     let mut errors = vec![];
     for (key, text) in answers {
@@ -225,9 +236,20 @@ pub async fn save_answers(
 
 /// Sends the application to the analysts: every criterion answered, evidence attached where
 /// asked. The message names what is missing.
-pub async fn submit(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
+pub async fn submit(
+    db: &DatabaseConnection,
+    user_id: UserId,
+    id: ApplicationId,
+) -> Result<(), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
-    let (a, to) = member_step(&txn, user_id, id, LabelAction::Submitted).await?;
+    let (a, to) = member_step(
+        &txn,
+        UserId(user_id),
+        ApplicationId(id),
+        LabelAction::Submitted,
+    )
+    .await?;
     let scheme = scheme_of(&txn, a.scheme_id).await?;
     if scheme.status != SchemeStatus::Open.as_str() {
         return Err(AppError::field("status", "label.scheme_not_open"));
@@ -279,13 +301,20 @@ pub async fn submit(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<()
 /// The business withdraws its application, or renounces the label it holds.
 pub async fn withdraw(
     db: &DatabaseConnection,
-    user_id: i32,
-    id: i32,
+    user_id: UserId,
+    id: ApplicationId,
     reason: &str,
     confirmed: bool,
 ) -> Result<(), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
-    let (a, to) = member_step(&txn, user_id, id, LabelAction::Withdrawn).await?;
+    let (a, to) = member_step(
+        &txn,
+        UserId(user_id),
+        ApplicationId(id),
+        LabelAction::Withdrawn,
+    )
+    .await?;
     let note = check_reason(LabelAction::Withdrawn, Actor::Member, reason)?;
     if !confirmed {
         return Err(AppError::field("confirm", "label.confirm_needed"));
@@ -305,11 +334,12 @@ pub async fn withdraw(
 /// decide on its application.
 pub async fn decide(
     db: &DatabaseConnection,
-    analyst_id: i32,
-    id: i32,
+    analyst_id: UserId,
+    id: ApplicationId,
     action: &str,
     reason: &str,
 ) -> Result<(), AppError> {
+    let (analyst_id, id) = (analyst_id.get(), id.get());
     let action = LabelAction::parse(action)
         .filter(|a| {
             matches!(
@@ -323,7 +353,7 @@ pub async fn decide(
         .ok_or_else(|| AppError::field("action", "validation.unknown_choice"))?;
     let txn = begin_write(db).await?;
     let a = application(&txn, id).await?;
-    if is_member(&txn, analyst_id, a.organisation_id).await? {
+    if is_member(&txn, UserId(analyst_id), OrgId(a.organisation_id)).await? {
         return Err(AppError::Forbidden);
     }
     let note = check_reason(action, Actor::Analyst, reason)?;
@@ -353,9 +383,10 @@ pub async fn decide(
 
 pub(super) async fn is_member(
     db: &impl ConnectionTrait,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
 ) -> Result<bool, AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     use crate::server::infra::entities::memberships;
     Ok(memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
@@ -409,7 +440,7 @@ pub async fn dossier(
     id: i32,
 ) -> Result<Dossier, AppError> {
     let a = application(db, id).await?;
-    let member = is_member(db, viewer.id, a.organisation_id).await?;
+    let member = is_member(db, UserId(viewer.id), OrgId(a.organisation_id)).await?;
     let analyst = viewer.is_analyst || viewer.is_admin;
     if !member && !analyst {
         // Whether it exists is not the stranger's business either.

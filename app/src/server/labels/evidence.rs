@@ -1,7 +1,7 @@
 //! The files of evidence attached to an application: who may attach, read and remove them.
 
 use super::*;
-use crate::domain::ids::{ApplicationId, CriterionId, UserId};
+use crate::domain::ids::{ApplicationId, CriterionId, OrgId, UserId};
 
 /// Checks that `user_id` may attach a file to the application (a member, the application open
 /// to changes, under the limit) and, when given, to this criterion (its referential's).
@@ -13,7 +13,13 @@ pub async fn may_attach(
 ) -> Result<(), AppError> {
     let (user_id, id) = (user.get(), dossier.get());
     let criterion_id = criterion.map(CriterionId::get);
-    let (a, _) = member_step(db, user_id, id, LabelAction::EvidenceAdded).await?;
+    let (a, _) = member_step(
+        db,
+        UserId(user_id),
+        ApplicationId(id),
+        LabelAction::EvidenceAdded,
+    )
+    .await?;
     if let Some(criterion_id) = criterion_id {
         let criteria = criteria_of(db, a.scheme_id).await?;
         if !criteria.iter().any(|c| c.id == criterion_id) {
@@ -87,12 +93,19 @@ pub async fn attach(
 pub async fn remove_evidence(
     db: &DatabaseConnection,
     media_dir: &Path,
-    user_id: i32,
-    id: i32,
+    user_id: UserId,
+    id: ApplicationId,
     evidence_id: i32,
 ) -> Result<(), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
-    member_step(&txn, user_id, id, LabelAction::EvidenceRemoved).await?;
+    member_step(
+        &txn,
+        UserId(user_id),
+        ApplicationId(id),
+        LabelAction::EvidenceRemoved,
+    )
+    .await?;
     let f = label_evidence::Entity::find_by_id(evidence_id)
         .filter(label_evidence::Column::ApplicationId.eq(id))
         .one(&txn)
@@ -162,7 +175,10 @@ pub async fn readable_evidence(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !(user.is_analyst || user.is_admin || is_member(db, user_id, a.organisation_id).await?) {
+    if !(user.is_analyst
+        || user.is_admin
+        || is_member(db, UserId(user_id), OrgId(a.organisation_id)).await?)
+    {
         return Err(AppError::NotFound);
     }
     Ok((f.original_name, f.content_type))

@@ -159,8 +159,8 @@ pub async fn upload(
     };
     let recorded = photos::add(
         &state.db,
-        user_id,
-        offer,
+        UserId(user_id),
+        OfferId(offer),
         (&stored.name, stored.width, stored.height, stored.bytes),
         &alt,
     )

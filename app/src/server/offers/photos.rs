@@ -64,11 +64,12 @@ pub async fn may_add(
 /// Records a stored photo (rights and limit checked again, in the transaction).
 pub async fn add(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     stored: (&str, u32, u32, usize),
     alt: &str,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let (file_name, width, height, bytes) = stored;
     let txn = begin_write(db).await?;
     crate::server::offers::check_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
@@ -105,10 +106,11 @@ pub async fn add(
 pub async fn remove(
     db: &DatabaseConnection,
     media_dir: &Path,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     photo_id: i32,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     crate::server::offers::check_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let Some(photo) = offer_photos::Entity::find_by_id(photo_id)

@@ -7,9 +7,10 @@ use crate::domain::offer::AreaKind;
 /// The organisation's offers, newest change first, for its members.
 pub async fn list(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
 ) -> Result<(organisations::Model, Vec<OfferSummary>), AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     let org = member_business(db, UserId(user_id), OrgId(org_id)).await?;
     let rows = offers::Entity::find()
         .filter(offers::Column::OrganisationId.eq(org_id))
@@ -93,9 +94,10 @@ pub(super) async fn labels_and_areas(
 /// The offer's current values as its editor shows them (as the form would send them back).
 pub async fn for_edit(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
 ) -> Result<OfferEdit, AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = db.begin().await?;
     let (o, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let (labels, areas) = labels_and_areas(&txn, offer_id).await?;

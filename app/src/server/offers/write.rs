@@ -9,11 +9,12 @@ use crate::server::infra::search::changed;
 /// Starts an offer as a draft with its title and kind; the rest is filled in its editor.
 pub async fn create(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
     title: &str,
     kind: &str,
 ) -> Result<i32, AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     let txn = begin_write(db).await?;
     member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let form = OfferForm {
@@ -84,10 +85,11 @@ pub(super) async fn resolve_places(
 /// actions). Bad input changes nothing.
 pub async fn update(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     form: OfferForm,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     let (offer, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let input = form.check()?;
@@ -163,10 +165,11 @@ pub async fn update(
 /// by them).
 pub async fn set_status(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     status: &str,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     let (offer, _) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let status = OfferStatus::parse(status).ok_or_else(|| {
@@ -205,10 +208,11 @@ pub async fn set_status(
 pub async fn delete(
     db: &DatabaseConnection,
     media_dir: &std::path::Path,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     confirmed: bool,
 ) -> Result<i32, AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     let (offer, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     if !confirmed {
@@ -255,10 +259,11 @@ pub async fn delete(
 /// Adds a CPV code (a known one) to the offer.
 pub async fn add_cpv(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     code: &str,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let unknown = || AppError::Invalid(vec![FieldError::new("cpv", "validation.unknown_cpv")]);
     let txn = begin_write(db).await?;
     offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
@@ -286,10 +291,11 @@ pub async fn add_cpv(
 /// Removes a CPV code from the offer.
 pub async fn remove_cpv(
     db: &DatabaseConnection,
-    user_id: i32,
-    offer_id: i32,
+    user_id: UserId,
+    offer_id: OfferId,
     code: &str,
 ) -> Result<(), AppError> {
+    let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     if let Some(code) = crate::domain::cpv::normalise(code) {

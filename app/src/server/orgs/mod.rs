@@ -1,5 +1,7 @@
 //! Organisation queries: create, join, approve members, verify buyers.
 
+use crate::domain::ids::OrgId;
+use crate::domain::ids::UserId;
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::MembershipStatus;
 use crate::domain::org::{MemberRole, OrgKind};
@@ -73,9 +75,10 @@ async fn owned(
 /// The organisation's current values, for its owner's edit form.
 pub async fn for_edit(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
 ) -> Result<crate::domain::org::OrgEdit, AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     let org = owned(db, user_id, org_id).await?;
     let commune = match &org.commune_insee {
         Some(code) => Some(
@@ -107,10 +110,11 @@ pub async fn for_edit(
 /// (its identity, and what an admin verified).
 pub async fn update(
     db: &DatabaseConnection,
-    user_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    org_id: OrgId,
     form: crate::domain::org::OrgForm,
 ) -> Result<(), AppError> {
+    let (user_id, org_id) = (user_id.get(), org_id.get());
     let txn = begin_write(db).await?;
     let org = owned(&txn, user_id, org_id).await?;
     let form = crate::domain::org::OrgForm {
@@ -369,7 +373,12 @@ pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<Pending
     Ok(out)
 }
 
-pub async fn verify(db: &DatabaseConnection, admin_id: i32, org_id: i32) -> Result<(), AppError> {
+pub async fn verify(
+    db: &DatabaseConnection,
+    admin_id: UserId,
+    org_id: OrgId,
+) -> Result<(), AppError> {
+    let (admin_id, org_id) = (admin_id.get(), org_id.get());
     let txn = begin_write(db).await?;
     let org = organisations::Entity::find_by_id(org_id)
         .one(&txn)

@@ -4,6 +4,7 @@
 //! contracts, and download them as CSV.
 
 use crate::domain::contracts::Party;
+use crate::domain::ids::PlanId;
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::OrgKind;
@@ -184,13 +185,14 @@ pub async fn options(
 /// or a lot's id; `chosen` the offers that fit (`offers[<id>]=on`).
 pub async fn signal(
     db: &DatabaseConnection,
-    user_id: i32,
-    plan_id: i32,
-    org_id: i32,
+    user_id: UserId,
+    plan_id: PlanId,
+    org_id: OrgId,
     lot: &str,
     message: &str,
     chosen: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    let (user_id, plan_id, org_id) = (user_id.get(), plan_id.get(), org_id.get());
     let txn = begin_write(db).await?;
     member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let plan = plan_of(&txn, plan_id).await?;
