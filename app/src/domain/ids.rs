@@ -45,6 +45,26 @@ ids! {
     CriterionId,
     /// A past contract.
     ContractId,
+    /// A person's membership of an organisation.
+    MembershipId,
+    /// A question of a sourcing call.
+    QuestionId,
+    /// A firm's registration to a sourcing meeting.
+    RegistrationId,
+    /// A lot of a planned procurement.
+    LotId,
+    /// A saved search with its alert.
+    SavedSearchId,
+    /// A partner request of the board.
+    RequestId,
+    /// A sourcing call of a planned procurement.
+    CallId,
+    /// A firm's interest in a planned procurement.
+    InterestId,
+    /// A photo of an offer.
+    PhotoId,
+    /// A file of evidence of a label application.
+    EvidenceId,
 }
 
 #[cfg(test)]

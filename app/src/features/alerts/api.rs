@@ -48,7 +48,12 @@ pub async fn remove_search(id: i32) -> Result<(), AppError> {
     use crate::server::{alerts, auth::Caller, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    alerts::remove(&state.db, caller.user()?.id, id).await?;
+    alerts::remove(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::SavedSearchId(id),
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh("/compte/alertes?ok=removed");
     Ok(())
 }

@@ -76,7 +76,12 @@ pub async fn remove_label_criterion(id: i32, criterion_id: i32) -> Result<(), Ap
     use crate::server::{auth::Caller, labels, state::AppState};
     let state = AppState::get()?;
     Caller::current().await?.require_analyst()?;
-    labels::remove_criterion(&state.db, id, criterion_id).await?;
+    labels::remove_criterion(
+        &state.db,
+        crate::domain::ids::SchemeId(id),
+        crate::domain::ids::CriterionId(criterion_id),
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/labels/gestion/{id}?ok=criterion_removed#criteria"
     ));
@@ -244,7 +249,7 @@ pub async fn remove_label_evidence(id: i32, evidence_id: i32) -> Result<(), AppE
         &state.media_dir,
         crate::domain::ids::UserId(caller.user()?.id),
         crate::domain::ids::ApplicationId(id),
-        evidence_id,
+        crate::domain::ids::EvidenceId(evidence_id),
     )
     .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(

@@ -201,7 +201,7 @@ pub async fn delete_offer_photo(id: i32, photo_id: i32) -> Result<(), AppError> 
         &state.media_dir,
         crate::domain::ids::UserId(caller.user()?.id),
         crate::domain::ids::OfferId(id),
-        photo_id,
+        crate::domain::ids::PhotoId(photo_id),
     )
     .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(

@@ -63,7 +63,13 @@ pub async fn decide_member(membership_id: i32, accept: bool) -> Result<(), AppEr
     use crate::server::{auth::Caller, orgs, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    orgs::decide_member(&state.db, caller.user()?.id, membership_id, accept).await?;
+    orgs::decide_member(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::MembershipId(membership_id),
+        accept,
+    )
+    .await?;
     leptos_axum::redirect("/compte");
     Ok(())
 }

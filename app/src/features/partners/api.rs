@@ -80,7 +80,14 @@ pub async fn answer_partner_request(
     use crate::server::{auth::Caller, partners, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let is_new = partners::answers::answer(&state.db, &caller, id, org_id, &form).await?;
+    let is_new = partners::answers::answer(
+        &state.db,
+        &caller,
+        crate::domain::ids::RequestId(id),
+        crate::domain::ids::OrgId(org_id),
+        &form,
+    )
+    .await?;
     let r = partners::request_of(&state.db, id).await?;
     let from = caller
         .membership(org_id)

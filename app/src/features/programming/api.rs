@@ -193,7 +193,13 @@ pub async fn remove_plan_lot(id: i32, lot_id: i32) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
-    programming::remove_lot(&state.db, &caller, id, lot_id).await?;
+    programming::remove_lot(
+        &state.db,
+        &caller,
+        crate::domain::ids::PlanId(id),
+        crate::domain::ids::LotId(lot_id),
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/achats/{id}?ok=lot_removed#lots"
     ));
@@ -246,7 +252,12 @@ pub async fn withdraw_interest(id: i32) -> Result<(), AppError> {
     use crate::server::{auth::Caller, programming::interests, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    let plan = interests::withdraw(&state.db, caller.user()?.id, id).await?;
+    let plan = interests::withdraw(
+        &state.db,
+        crate::domain::ids::UserId(caller.user()?.id),
+        crate::domain::ids::InterestId(id),
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/programmation/{plan}?ok=interest_removed#interest"
     ));

@@ -128,7 +128,13 @@ pub async fn add_question(
 pub async fn remove_question(id: i32, question_id: i32) -> Result<(), AppError> {
     use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
-    calls::remove_question(&AppState::get()?.db, &caller, id, question_id).await?;
+    calls::remove_question(
+        &AppState::get()?.db,
+        &caller,
+        crate::domain::ids::CallId(id),
+        crate::domain::ids::QuestionId(question_id),
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/sourcage/appels/{id}?ok=question_removed#questions"
     ));
@@ -163,7 +169,14 @@ pub async fn answer_call(
     use crate::server::{auth::Caller, sourcing::calls, state::AppState};
     let caller = Caller::current().await?;
     let user = caller.user()?;
-    calls::answer(&AppState::get()?.db, user.id, id, org_id, &answers).await?;
+    calls::answer(
+        &AppState::get()?.db,
+        crate::domain::ids::UserId(user.id),
+        crate::domain::ids::CallId(id),
+        crate::domain::ids::OrgId(org_id),
+        &answers,
+    )
+    .await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/sourcage/appels/{id}?ok=answered#answer"
     ));
@@ -231,7 +244,12 @@ pub async fn cancel_registration(registration_id: i32) -> Result<(), AppError> {
     let caller = Caller::current().await?;
     let user = caller.user()?;
     let state = AppState::get()?;
-    let (meeting, promoted) = meetings::cancel(&state.db, user.id, registration_id).await?;
+    let (meeting, promoted) = meetings::cancel(
+        &state.db,
+        crate::domain::ids::UserId(user.id),
+        crate::domain::ids::RegistrationId(registration_id),
+    )
+    .await?;
     if let Some(p) = promoted {
         meetings::tell_promoted(&state.db, &state.mailer, &state.public_url, p).await;
     }

@@ -3,6 +3,7 @@
 //! in memory (`PlanFilters::matches`, the list's own rules) and each owner matched gets one
 //! notification and one email; weekly searches get a digest of the week's new procurements.
 
+use crate::domain::ids::{SavedSearchId, UserId};
 use crate::domain::programming::{
     levers_of, AlertsPage, NotificationView, PlanFacts, PlanFilters, PlanStatus, Planned,
     Precision, SavedSearchView, FREQUENCIES,
@@ -110,7 +111,12 @@ pub async fn save(
     Ok(())
 }
 
-pub async fn remove(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
+pub async fn remove(
+    db: &DatabaseConnection,
+    user_id: UserId,
+    id: SavedSearchId,
+) -> Result<(), AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let gone = saved_searches::Entity::delete_many()
         .filter(saved_searches::Column::Id.eq(id))
         .filter(saved_searches::Column::UserId.eq(user_id))

@@ -1,7 +1,7 @@
 //! The files of evidence attached to an application: who may attach, read and remove them.
 
 use super::*;
-use crate::domain::ids::{ApplicationId, CriterionId, OrgId, UserId};
+use crate::domain::ids::{ApplicationId, CriterionId, EvidenceId, OrgId, UserId};
 
 /// Checks that `user_id` may attach a file to the application (a member, the application open
 /// to changes, under the limit) and, when given, to this criterion (its referential's).
@@ -95,8 +95,9 @@ pub async fn remove_evidence(
     media_dir: &Path,
     user_id: UserId,
     id: ApplicationId,
-    evidence_id: i32,
+    evidence_id: EvidenceId,
 ) -> Result<(), AppError> {
+    let evidence_id = evidence_id.get();
     let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
     member_step(

@@ -2,6 +2,7 @@
 //! manage the label, and the lists that show them.
 
 use super::*;
+use crate::domain::ids::{CriterionId, SchemeId};
 use crate::domain::offer::OfferStatus;
 
 /// Every referential with its counts, drafts first then by name.
@@ -149,9 +150,10 @@ pub async fn add_criterion(
 
 pub async fn remove_criterion(
     db: &DatabaseConnection,
-    scheme_id: i32,
-    criterion_id: i32,
+    scheme_id: SchemeId,
+    criterion_id: CriterionId,
 ) -> Result<(), AppError> {
+    let (scheme_id, criterion_id) = (scheme_id.get(), criterion_id.get());
     let txn = begin_write(db).await?;
     draft_scheme(&txn, scheme_id).await?;
     let gone = label_criteria::Entity::delete_many()

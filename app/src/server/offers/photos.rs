@@ -2,7 +2,7 @@
 //! `<media dir>/offers/`), one row each in `offer_photos`. The upload itself (content checked,
 //! re-encoded) is the server crate's `photos` route; this module keeps the rights and the rows.
 
-use crate::domain::ids::{OfferId, UserId};
+use crate::domain::ids::{OfferId, PhotoId, UserId};
 use crate::domain::offer::PhotoView;
 use crate::error::{AppError, FieldError};
 use crate::server::infra::db::begin_write;
@@ -108,8 +108,9 @@ pub async fn remove(
     media_dir: &Path,
     user_id: UserId,
     offer_id: OfferId,
-    photo_id: i32,
+    photo_id: PhotoId,
 ) -> Result<(), AppError> {
+    let photo_id = photo_id.get();
     let (user_id, offer_id) = (user_id.get(), offer_id.get());
     let txn = begin_write(db).await?;
     crate::server::offers::check_member(&txn, UserId(user_id), OfferId(offer_id)).await?;

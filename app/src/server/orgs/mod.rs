@@ -1,7 +1,6 @@
 //! Organisation queries: create, join, approve members, verify buyers.
 
-use crate::domain::ids::OrgId;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{MembershipId, OrgId, UserId};
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::MembershipStatus;
 use crate::domain::org::{MemberRole, OrgKind};
@@ -306,10 +305,11 @@ pub async fn pending_members(
 /// Accepts (or refuses, deleting the request) a join request; only an owner of that organisation.
 pub async fn decide_member(
     db: &DatabaseConnection,
-    owner_id: i32,
-    membership_id: i32,
+    owner_id: UserId,
+    membership_id: MembershipId,
     accept: bool,
 ) -> Result<(), AppError> {
+    let (owner_id, membership_id) = (owner_id.get(), membership_id.get());
     let txn = begin_write(db).await?;
     let m = memberships::Entity::find_by_id(membership_id)
         .one(&txn)

@@ -2,7 +2,7 @@
 //! wrote it and to the poster: another firm never reads it, nor learns who answered.
 
 use super::{cpv_names, needs_of_one, own_request, request_of, today};
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::{OrgId, RequestId, UserId};
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::MembershipStatus;
 use crate::domain::partners::{
@@ -230,10 +230,11 @@ pub async fn view(
 pub async fn answer(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i32,
-    org_id: i32,
+    id: RequestId,
+    org_id: OrgId,
     form: &AnswerForm,
 ) -> Result<bool, AppError> {
+    let (id, org_id) = (id.get(), org_id.get());
     let user = caller.user()?;
     let txn = begin_write(db).await?;
     member_business(&txn, UserId(user.id), OrgId(org_id)).await?;

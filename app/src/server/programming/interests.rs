@@ -4,8 +4,7 @@
 //! contracts, and download them as CSV.
 
 use crate::domain::contracts::Party;
-use crate::domain::ids::PlanId;
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::{InterestId, OrgId, PlanId, UserId};
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::OrgKind;
 use crate::domain::programming::{InterestOptions, InterestView, PlanStatus, MAX_MESSAGE};
@@ -266,7 +265,12 @@ pub async fn signal(
 }
 
 /// A member of the business withdraws its interest; returns the plan's id.
-pub async fn withdraw(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<i32, AppError> {
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    user_id: UserId,
+    id: InterestId,
+) -> Result<i32, AppError> {
+    let (user_id, id) = (user_id.get(), id.get());
     let txn = begin_write(db).await?;
     let i = plan_interests::Entity::find_by_id(id)
         .one(&txn)

@@ -1,6 +1,7 @@
 //! A planned procurement's lots, added and removed by its buyer's members.
 
 use super::*;
+use crate::domain::ids::{LotId, PlanId};
 
 /// Adds a lot (numbered after the last).
 pub async fn add_lot(
@@ -52,9 +53,10 @@ pub async fn add_lot(
 pub async fn remove_lot(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i32,
-    lot_id: i32,
+    id: PlanId,
+    lot_id: LotId,
 ) -> Result<(), AppError> {
+    let (id, lot_id) = (id.get(), lot_id.get());
     let txn = begin_write(db).await?;
     let p = writable(&txn, caller, id).await?;
     if !PlanStatus::parse(&p.status).is_some_and(|s| s.editable()) {

@@ -4,7 +4,7 @@
 //! then a firm sees only its own answers.
 
 use super::{before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of};
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::{CallId, OrgId, QuestionId, UserId};
 use crate::domain::org::OrgKind;
 use crate::domain::sourcing::{
     accepts_answers, check_answers, check_question, paris_inputs, paris_instant, paris_text,
@@ -181,9 +181,10 @@ pub async fn add_question(
 pub async fn remove_question(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i32,
-    question_id: i32,
+    id: CallId,
+    question_id: QuestionId,
 ) -> Result<(), AppError> {
+    let (id, question_id) = (id.get(), question_id.get());
     let txn = begin_write(db).await?;
     let call = managed(&txn, caller, id).await?;
     if status(&call) != CallStatus::Draft {
@@ -260,11 +261,12 @@ pub async fn publish(
 /// A member of the business `org_id` answers (or answers again, replacing its answers).
 pub async fn answer(
     db: &DatabaseConnection,
-    user_id: i32,
-    id: i32,
-    org_id: i32,
+    user_id: UserId,
+    id: CallId,
+    org_id: OrgId,
     answers: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    let (user_id, id, org_id) = (user_id.get(), id.get(), org_id.get());
     let txn = begin_write(db).await?;
     member_business(&txn, UserId(user_id), OrgId(org_id)).await?;
     let call = call_of(&txn, id).await?;

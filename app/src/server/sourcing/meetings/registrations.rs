@@ -3,7 +3,7 @@
 //! a meeting cancelled by its buyer.
 
 use super::*;
-use crate::domain::ids::{MeetingId, OrgId, UserId};
+use crate::domain::ids::{MeetingId, OrgId, RegistrationId, UserId};
 
 /// The registrations of a meeting that hold a seat or wait, in order.
 pub(super) async fn active(
@@ -85,9 +85,10 @@ pub struct Promoted {
 /// to the first firm waiting. Returns the meeting's id and who was promoted.
 pub async fn cancel(
     db: &DatabaseConnection,
-    user_id: i32,
-    registration_id: i32,
+    user_id: UserId,
+    registration_id: RegistrationId,
 ) -> Result<(i32, Option<Promoted>), AppError> {
+    let (user_id, registration_id) = (user_id.get(), registration_id.get());
     let txn = begin_locking(db).await?;
     let r = meeting_registrations::Entity::find_by_id(registration_id)
         .one(&txn)
