@@ -471,243 +471,306 @@ fn row_names(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// The directory's search, stage by stage: each test runs the stages before the one it names (their checks included) and then its own.
+struct Listed {
+    app: TestApp,
+    bois: i32,
+    esat: i32,
+    ferme: i32,
+    ain: i32,
+}
+
+/// Everything public by name, the private one nowhere; words stemmed and without accents; facets; Lyon with its arrondissements; a distance from a commune.
+async fn listed(backend: &str, url: &str) -> Listed {
+    let app = TestApp::new(url).await;
+    let owner = app.signup("annuaire@exemple.fr").await;
+    let org = |siret: &'static str,
+               name: &'static str,
+               commune: &'static str,
+               naf: &'static str,
+               extra: &'static [(&'static str, &'static str)]| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            let mut fields = vec![
+                ("form[kind]", "business"),
+                ("form[siret]", siret),
+                ("form[name]", name),
+                ("form[commune]", commune),
+                ("form[naf_code]", naf),
+                ("form[is_public]", "on"),
+            ];
+            fields.extend_from_slice(extra);
+            create_org(app, &owner, &fields).await
+        }
+    };
+    let bois = org(
+        "120 027 016 00076",
+        "Atelier Bois Clair (fictif)",
+        "69266",
+        "16.23Z",
+        &[
+            ("form[size]", "micro"),
+            (
+                "form[description]",
+                "Menuiseries sur mesure, escaliers en chêne.",
+            ),
+        ],
+    )
+    .await;
+    let esat = org(
+        "120 027 016 00084",
+        "ESAT du Parc (fictif)",
+        "69383",
+        "81.21Z",
+        &[
+            ("form[inclusive]", "esat"),
+            (
+                "form[description]",
+                "Nettoyage de locaux et entretien d'espaces verts.",
+            ),
+        ],
+    )
+    .await;
+    let ferme = org(
+        "120 027 016 00092",
+        "Ferme des Monts <script>alert(1)</script>(fictive)",
+        "69003",
+        "01.13Z",
+        &[("form[description]", "Légumes bio en circuit court.")],
+    )
+    .await;
+    let ain = org(
+        "120 027 016 00100",
+        "Menuiserie de l'Ain (fictive)",
+        "01053",
+        "16.23Z",
+        &[("form[size]", "small")],
+    )
+    .await;
+    let private = create_org(
+        &app,
+        &owner,
+        &[
+            ("form[kind]", "business"),
+            ("form[siret]", "120 027 016 00118"),
+            ("form[name]", "Menuiserie Discrète (fictive)"),
+            ("form[commune]", "69266"),
+        ],
+    )
+    .await;
+    app.search.sync(&app.db).await.unwrap();
+    let get = |query: &'static str| {
+        let app = &app;
+        async move {
+            let (status, _, page) = app.get(&format!("/annuaire{query}"), None).await;
+            assert_eq!(status.as_u16(), 200, "{backend} {query}");
+            page
+        }
+    };
+
+    // Everything public, by name; the private one nowhere; the name shown as text.
+    let all = get("").await;
+    let names = row_names(&all);
+    assert_eq!(names.len(), 4, "{backend}: {names:?}");
+    assert_eq!(names[0], "Atelier Bois Clair (fictif)", "{backend}");
+    assert_eq!(names[3], "Menuiserie de l'Ain (fictive)", "{backend}");
+    assert!(!all.contains("Discrète") && !all.contains(&format!("/annuaire/{private}\"")));
+    assert!(
+        !all.contains("<script>alert(1)"),
+        "{backend}: name injected"
+    );
+    assert!(all.contains("4 organisations"), "{backend}");
+
+    // Words, stemmed and without accents; with an area.
+    let found = row_names(&get("?q=menuiseries").await);
+    assert_eq!(found.len(), 2, "{backend}: {found:?}");
+    let found = row_names(&get("?q=menuiserie&dep=69M").await);
+    assert_eq!(found, ["Atelier Bois Clair (fictif)"], "{backend}");
+    let found = row_names(&get("?q=legume").await);
+    assert_eq!(found.len(), 1, "{backend}: {found:?}");
+    assert!(found[0].starts_with("Ferme des Monts"), "{backend}");
+
+    // Facets: inclusive structures, NAF division, department outside the Métropole.
+    assert_eq!(
+        row_names(&get("?inclusif=any").await),
+        ["ESAT du Parc (fictif)"]
+    );
+    assert_eq!(
+        row_names(&get("?inclusif=esat").await),
+        ["ESAT du Parc (fictif)"]
+    );
+    assert!(row_names(&get("?inclusif=ea").await).is_empty());
+    assert_eq!(row_names(&get("?naf=16").await).len(), 2, "{backend}");
+    assert_eq!(
+        row_names(&get("?dep=01").await),
+        ["Menuiserie de l'Ain (fictive)"],
+        "{backend}"
+    );
+    assert_eq!(row_names(&get("?taille=micro").await).len(), 1, "{backend}");
+    // Lyon counts with its arrondissements.
+    assert_eq!(
+        row_names(&get("?commune=69123").await),
+        ["ESAT du Parc (fictif)"],
+        "{backend}"
+    );
+
+    // Within 5 km of Villeurbanne: Villeurbanne and Lyon 3e; not Albigny (13 km), not the
+    // Ain.
+    let near = row_names(&get("?pres_de=69266&km=5").await);
+    assert_eq!(
+        near,
+        ["Atelier Bois Clair (fictif)", "ESAT du Parc (fictif)"],
+        "{backend}"
+    );
+    let wide = row_names(&get("?pres_de=69266&km=20").await);
+    assert_eq!(wide.len(), 3, "{backend}: {wide:?}");
+    Listed {
+        app,
+        bois,
+        esat,
+        ferme,
+        ain,
+    }
+}
+
+/// Facets with their counts, each a link adding its filter; the map links the communes with results.
+async fn faceted_and_mapped(backend: &str, st: &Listed) {
+    let app = &st.app;
+    let get = |query: &'static str| async move {
+        let (status, _, page) = app.get(&format!("/annuaire{query}"), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend} {query}");
+        page
+    };
+    let all = get("").await;
+    // Facets with counts, labelled, each a link that adds its filter.
+    assert!(all.contains("Ain (01)"), "{backend}: area facet");
+    assert!(all.contains("Métropole de Lyon"), "{backend}");
+    assert!(
+        all.contains("href=\"/annuaire?naf=16\""),
+        "{backend}: NAF facet link"
+    );
+    assert!(
+        all.contains("href=\"/annuaire?inclusif=esat\""),
+        "{backend}"
+    );
+
+    // The map: a commune with results is a link narrowing to it, labelled with its
+    // count; one without results is not a link; the Ain beside the map.
+    assert!(
+        all.contains(
+            "href=\"/annuaire?commune=69266\" aria-label=\"Villeurbanne : 1 organisation\""
+        ),
+        "{backend}: map link"
+    );
+    assert!(
+        !all.contains("href=\"/annuaire?commune=69029\""),
+        "{backend}: Bron has none"
+    );
+    assert!(
+        all.contains("href=\"/annuaire?dep=01\""),
+        "{backend}: Ain beside the map"
+    );
+    let circle = get("?pres_de=69266&km=5").await;
+    assert!(
+        circle.contains("class=\"dmap__radius\""),
+        "{backend}: distance circle"
+    );
+}
+
+/// Bad values are ignored; an unknown position says why; pages of 20 by name, the last page past the end, newest first.
+async fn paged(backend: &str, st: &Listed) {
+    use app::domain::org::{OrgInput, OrgKind};
+    let app = &st.app;
+    let bois = st.bois;
+    let esat = st.esat;
+    let ferme = st.ferme;
+    let ain = st.ain;
+    let get = |query: &'static str| async move {
+        let (status, _, page) = app.get(&format!("/annuaire{query}"), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend} {query}");
+        page
+    };
+    // Bad values are ignored: the whole directory, never an error.
+    let bad = get("?type=pirate&km=abc&pres_de=%3Cscript%3E&naf=x&page=-4&tri=%22").await;
+    assert_eq!(row_names(&bad).len(), 4, "{backend}");
+    // A distance from a commune whose position is unknown finds nothing, and says why.
+    let unknown = get("?pres_de=01053&km=10").await;
+    assert!(row_names(&unknown).is_empty(), "{backend}");
+    assert!(unknown.contains("position de cette commune"), "{backend}");
+
+    // Pages of 20, by name; the last page holds the rest.
+    let user = app::server::infra::entities::users::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 0..18 {
+        let siret = app::domain::siret::complete_siret(&format!("3000000000{i:03}"))
+            .unwrap()
+            .as_str()
+            .to_string();
+        let input = OrgInput {
+            kind: OrgKind::Business,
+            siret,
+            name: format!("Zinguerie {i:02} (fictive)"),
+            naf_code: None,
+            commune: None,
+            size: None,
+            inclusive: None,
+            capacity_eur: None,
+            website: None,
+            description: None,
+            is_public: true,
+        };
+        app::server::orgs::create(&app.db, user.id, &input)
+            .await
+            .unwrap();
+    }
+    app.search.sync(&app.db).await.unwrap();
+    let first = get("").await;
+    assert_eq!(row_names(&first).len(), 20, "{backend}");
+    assert!(
+        first.contains("href=\"/annuaire?page=2\""),
+        "{backend}: next page"
+    );
+    let second = row_names(&get("?page=2").await);
+    assert_eq!(
+        second,
+        ["Zinguerie 16 (fictive)", "Zinguerie 17 (fictive)"],
+        "{backend}"
+    );
+    // A page past the end shows the last one.
+    assert_eq!(row_names(&get("?page=99").await), second, "{backend}");
+    // Newest first.
+    let newest = row_names(&get("?tri=recent").await);
+    assert_eq!(newest[0], "Zinguerie 17 (fictive)", "{backend}");
+    let _ = (bois, esat, ferme, ain);
+}
+
 both_dbs! {
     "directory_search",
     #[tokio::test]
     async fn the_directory_finds_organisations_by_words_facets_and_distance(backend, url) {
-        use app::domain::org::{OrgInput, OrgKind};
-        let app = TestApp::new(&url).await;
-        let owner = app.signup("annuaire@exemple.fr").await;
-        let org = |siret: &'static str,
-                   name: &'static str,
-                   commune: &'static str,
-                   naf: &'static str,
-                   extra: &'static [(&'static str, &'static str)]| {
-            let app = &app;
-            let owner = owner.clone();
-            async move {
-                let mut fields = vec![
-                    ("form[kind]", "business"),
-                    ("form[siret]", siret),
-                    ("form[name]", name),
-                    ("form[commune]", commune),
-                    ("form[naf_code]", naf),
-                    ("form[is_public]", "on"),
-                ];
-                fields.extend_from_slice(extra);
-                create_org(app, &owner, &fields).await
-            }
-        };
-        let bois = org(
-            "120 027 016 00076",
-            "Atelier Bois Clair (fictif)",
-            "69266",
-            "16.23Z",
-            &[
-                ("form[size]", "micro"),
-                (
-                    "form[description]",
-                    "Menuiseries sur mesure, escaliers en chêne.",
-                ),
-            ],
-        )
-        .await;
-        let esat = org(
-            "120 027 016 00084",
-            "ESAT du Parc (fictif)",
-            "69383",
-            "81.21Z",
-            &[
-                ("form[inclusive]", "esat"),
-                (
-                    "form[description]",
-                    "Nettoyage de locaux et entretien d'espaces verts.",
-                ),
-            ],
-        )
-        .await;
-        let ferme = org(
-            "120 027 016 00092",
-            "Ferme des Monts <script>alert(1)</script>(fictive)",
-            "69003",
-            "01.13Z",
-            &[("form[description]", "Légumes bio en circuit court.")],
-        )
-        .await;
-        let ain = org(
-            "120 027 016 00100",
-            "Menuiserie de l'Ain (fictive)",
-            "01053",
-            "16.23Z",
-            &[("form[size]", "small")],
-        )
-        .await;
-        let private = create_org(
-            &app,
-            &owner,
-            &[
-                ("form[kind]", "business"),
-                ("form[siret]", "120 027 016 00118"),
-                ("form[name]", "Menuiserie Discrète (fictive)"),
-                ("form[commune]", "69266"),
-            ],
-        )
-        .await;
-        app.search.sync(&app.db).await.unwrap();
-        let get = |query: &'static str| {
-            let app = &app;
-            async move {
-                let (status, _, page) = app.get(&format!("/annuaire{query}"), None).await;
-                assert_eq!(status.as_u16(), 200, "{backend} {query}");
-                page
-            }
-        };
+        listed(backend, &url).await;
+    }
+}
 
-        // Everything public, by name; the private one nowhere; the name shown as text.
-        let all = get("").await;
-        let names = row_names(&all);
-        assert_eq!(names.len(), 4, "{backend}: {names:?}");
-        assert_eq!(names[0], "Atelier Bois Clair (fictif)", "{backend}");
-        assert_eq!(names[3], "Menuiserie de l'Ain (fictive)", "{backend}");
-        assert!(!all.contains("Discrète") && !all.contains(&format!("/annuaire/{private}\"")));
-        assert!(
-            !all.contains("<script>alert(1)"),
-            "{backend}: name injected"
-        );
-        assert!(all.contains("4 organisations"), "{backend}");
+both_dbs! {
+    "directory_facets",
+    #[tokio::test]
+    async fn facets_and_the_map_link_to_narrower_lists(backend, url) {
+        let st = listed(backend, &url).await;
+        faceted_and_mapped(backend, &st).await;
+    }
+}
 
-        // Words, stemmed and without accents; with an area.
-        let found = row_names(&get("?q=menuiseries").await);
-        assert_eq!(found.len(), 2, "{backend}: {found:?}");
-        let found = row_names(&get("?q=menuiserie&dep=69M").await);
-        assert_eq!(found, ["Atelier Bois Clair (fictif)"], "{backend}");
-        let found = row_names(&get("?q=legume").await);
-        assert_eq!(found.len(), 1, "{backend}: {found:?}");
-        assert!(found[0].starts_with("Ferme des Monts"), "{backend}");
-
-        // Facets: inclusive structures, NAF division, department outside the Métropole.
-        assert_eq!(
-            row_names(&get("?inclusif=any").await),
-            ["ESAT du Parc (fictif)"]
-        );
-        assert_eq!(
-            row_names(&get("?inclusif=esat").await),
-            ["ESAT du Parc (fictif)"]
-        );
-        assert!(row_names(&get("?inclusif=ea").await).is_empty());
-        assert_eq!(row_names(&get("?naf=16").await).len(), 2, "{backend}");
-        assert_eq!(
-            row_names(&get("?dep=01").await),
-            ["Menuiserie de l'Ain (fictive)"],
-            "{backend}"
-        );
-        assert_eq!(row_names(&get("?taille=micro").await).len(), 1, "{backend}");
-        // Lyon counts with its arrondissements.
-        assert_eq!(
-            row_names(&get("?commune=69123").await),
-            ["ESAT du Parc (fictif)"],
-            "{backend}"
-        );
-
-        // Within 5 km of Villeurbanne: Villeurbanne and Lyon 3e; not Albigny (13 km), not the
-        // Ain.
-        let near = row_names(&get("?pres_de=69266&km=5").await);
-        assert_eq!(
-            near,
-            ["Atelier Bois Clair (fictif)", "ESAT du Parc (fictif)"],
-            "{backend}"
-        );
-        let wide = row_names(&get("?pres_de=69266&km=20").await);
-        assert_eq!(wide.len(), 3, "{backend}: {wide:?}");
-
-        // Facets with counts, labelled, each a link that adds its filter.
-        assert!(all.contains("Ain (01)"), "{backend}: area facet");
-        assert!(all.contains("Métropole de Lyon"), "{backend}");
-        assert!(
-            all.contains("href=\"/annuaire?naf=16\""),
-            "{backend}: NAF facet link"
-        );
-        assert!(
-            all.contains("href=\"/annuaire?inclusif=esat\""),
-            "{backend}"
-        );
-
-        // The map: a commune with results is a link narrowing to it, labelled with its
-        // count; one without results is not a link; the Ain beside the map.
-        assert!(
-            all.contains(
-                "href=\"/annuaire?commune=69266\" aria-label=\"Villeurbanne : 1 organisation\""
-            ),
-            "{backend}: map link"
-        );
-        assert!(
-            !all.contains("href=\"/annuaire?commune=69029\""),
-            "{backend}: Bron has none"
-        );
-        assert!(
-            all.contains("href=\"/annuaire?dep=01\""),
-            "{backend}: Ain beside the map"
-        );
-        let circle = get("?pres_de=69266&km=5").await;
-        assert!(
-            circle.contains("class=\"dmap__radius\""),
-            "{backend}: distance circle"
-        );
-
-        // Bad values are ignored: the whole directory, never an error.
-        let bad = get("?type=pirate&km=abc&pres_de=%3Cscript%3E&naf=x&page=-4&tri=%22").await;
-        assert_eq!(row_names(&bad).len(), 4, "{backend}");
-        // A distance from a commune whose position is unknown finds nothing, and says why.
-        let unknown = get("?pres_de=01053&km=10").await;
-        assert!(row_names(&unknown).is_empty(), "{backend}");
-        assert!(unknown.contains("position de cette commune"), "{backend}");
-
-        // Pages of 20, by name; the last page holds the rest.
-        let user = app::server::infra::entities::users::Entity::find()
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        for i in 0..18 {
-            let siret = app::domain::siret::complete_siret(&format!("3000000000{i:03}"))
-                .unwrap()
-                .as_str()
-                .to_string();
-            let input = OrgInput {
-                kind: OrgKind::Business,
-                siret,
-                name: format!("Zinguerie {i:02} (fictive)"),
-                naf_code: None,
-                commune: None,
-                size: None,
-                inclusive: None,
-                capacity_eur: None,
-                website: None,
-                description: None,
-                is_public: true,
-            };
-            app::server::orgs::create(&app.db, user.id, &input)
-                .await
-                .unwrap();
-        }
-        app.search.sync(&app.db).await.unwrap();
-        let first = get("").await;
-        assert_eq!(row_names(&first).len(), 20, "{backend}");
-        assert!(
-            first.contains("href=\"/annuaire?page=2\""),
-            "{backend}: next page"
-        );
-        let second = row_names(&get("?page=2").await);
-        assert_eq!(
-            second,
-            ["Zinguerie 16 (fictive)", "Zinguerie 17 (fictive)"],
-            "{backend}"
-        );
-        // A page past the end shows the last one.
-        assert_eq!(row_names(&get("?page=99").await), second, "{backend}");
-        // Newest first.
-        let newest = row_names(&get("?tri=recent").await);
-        assert_eq!(newest[0], "Zinguerie 17 (fictive)", "{backend}");
-        let _ = (bois, esat, ferme, ain);
+both_dbs! {
+    "directory_pages",
+    #[tokio::test]
+    async fn bad_values_are_ignored_and_pages_hold_twenty(backend, url) {
+        let st = listed(backend, &url).await;
+        faceted_and_mapped(backend, &st).await;
+        paged(backend, &st).await;
     }
 }
