@@ -27,15 +27,25 @@ pub struct Cli {
 pub enum Command {
     /// Run the web portal (the default): migrates the database, loads the reference data, serves HTTP.
     Serve {
-        /// Also seed the demo territory before serving (idempotent).
+        /// Also seed the demo territory before serving (once; refused into a database that
+        /// holds organisations of its own, unless --into-existing).
         #[arg(long)]
         demo: bool,
+        /// With --demo: seed even though the database holds organisations that are not the demo's.
+        #[arg(long, requires = "demo")]
+        into_existing: bool,
     },
     /// Apply pending database migrations and load the reference data (CPV, NAF, communes), then exit.
     Migrate,
-    /// Seed the demo territory: real public buyers of the Métropole de Lyon, fictitious firms and
-    /// people (password of every demo account: passerelle-demo). Idempotent.
-    SeedDemo,
+    /// Seed the demo territory: real public buyers of the Métropole de Lyon and around it, their
+    /// real past contracts, fictitious firms and people at work in every capability (password of
+    /// every demo account: passerelle-demo). Done once; refused into a database that holds
+    /// organisations of its own, unless --into-existing.
+    SeedDemo {
+        /// Seed even though the database holds organisations that are not the demo's.
+        #[arg(long)]
+        into_existing: bool,
+    },
     /// Create an administrator, or make an existing account administrator. The password is read
     /// from PASSERELLE_ADMIN_PASSWORD, or else from the first line of standard input.
     CreateAdmin {
@@ -80,7 +90,10 @@ pub enum ImportCommand {
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+    match cli.command.unwrap_or(Command::Serve {
+        demo: false,
+        into_existing: false,
+    }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
         Command::Import(ImportCommand::Sirene { file }) => {
             let db = prepare_db(&config).await?;
@@ -99,10 +112,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Reindex => reindex(&config).await,
         #[cfg(feature = "bench-tools")]
         Command::Tools(command) => crate::tools::run(&config, command).await,
-        Command::Serve { demo } => {
+        Command::Serve {
+            demo,
+            into_existing,
+        } => {
             let db = prepare_db(&config).await?;
             if demo {
-                seed(&db).await?;
+                seed(&db, into_existing).await?;
             }
             crate::web::serve(config, db).await
         }
@@ -111,9 +127,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("database migrated, reference data loaded");
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { into_existing } => {
             let db = prepare_db(&config).await?;
-            seed(&db).await
+            seed(&db, into_existing).await
         }
         Command::CreateAdmin { email, name } => {
             let db = prepare_db(&config).await?;
@@ -265,16 +281,25 @@ pub(crate) async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::Datab
     Ok(db)
 }
 
-async fn seed(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
-    let (orgs, users) = app::server::demo::seed(db)
+async fn seed(db: &sea_orm::DatabaseConnection, into_existing: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let report = app::server::demo::seed(db, app::server::demo::Options { into_existing })
         .await
-        .map_err(|e| anyhow::anyhow!("demo seeding failed: {e}"))?;
-    println!("demo territory: {orgs} organisations and {users} accounts created (password: passerelle-demo)");
-    if let Some(run) = app::server::demo::seed_contracts(db).await? {
-        println!(
-            "demo past contracts: {} records imported ({} accepted)",
-            run.records, run.accepted
-        );
+        .map_err(|e| anyhow::anyhow!("demo seeding refused or failed: {e}"))?;
+    if report.already {
+        println!("demo territory: already there, nothing written");
+        return Ok(());
     }
+    for (file, accepted) in &report.contracts {
+        println!("demo past contracts: {file}, {accepted} records accepted");
+    }
+    println!(
+        "demo territory seeded in {:.1} s: {} organisations, {} accounts (password: passerelle-demo), {} offers, {} planned procurements",
+        started.elapsed().as_secs_f64(),
+        report.organisations,
+        report.accounts,
+        report.offers,
+        report.plans
+    );
     Ok(())
 }

@@ -52,6 +52,7 @@ pub fn state(
         public_url: config.public_url.clone(),
         media_dir: config.media_dir(),
         analytics: Default::default(),
+        home: Default::default(),
     })
 }
 

@@ -619,6 +619,7 @@ fn table() -> Table {
         ),
         ("/api/contacts/mine", (vec![], [D, A, A, A, A, A])),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
+        ("/api/home", (vec![], [A, A, A, A, A, A])),
         (
             "/api/alerts/save",
             (

@@ -136,41 +136,6 @@ both_dbs! {
 }
 
 both_dbs! {
-    "demo",
-    #[tokio::test]
-    async fn demo_seed_is_idempotent(backend, url) {
-        let db = app::server::infra::db::connect_and_migrate(&url)
-            .await
-            .unwrap();
-        app::server::infra::reference::load(&db).await.unwrap();
-        let (orgs, people) = app::server::demo::seed(&db).await.unwrap();
-        assert!(orgs >= 8 && people >= 5, "{backend}");
-        assert_eq!(
-            app::server::demo::seed(&db).await.unwrap(),
-            (0, 0),
-            "{backend}"
-        );
-        // The demo's real past contracts, imported once.
-        let run = app::server::demo::seed_contracts(&db)
-            .await
-            .unwrap()
-            .expect("imported");
-        assert_eq!(
-            (run.status.as_str(), run.records, run.rejected),
-            ("done", 218, 0),
-            "{backend}"
-        );
-        assert!(
-            app::server::demo::seed_contracts(&db)
-                .await
-                .unwrap()
-                .is_none(),
-            "{backend}"
-        );
-    }
-}
-
-both_dbs! {
     "failure_migration",
     /// Import runs that failed before the failure had two columns ("key|detail" in one) read as
     /// they did after the migration splits them, and read back joined after it is undone.

@@ -29,6 +29,7 @@ pub mod decp;
 pub mod directory;
 pub mod eforms;
 pub mod geo;
+pub mod home;
 pub mod ids;
 pub mod label;
 pub mod matchmaking;

@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod contracts;
 pub mod demo;
 pub mod directory;
+pub mod home;
 pub mod imports;
 pub mod labels;
 pub mod offers;

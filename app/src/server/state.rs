@@ -21,6 +21,8 @@ pub struct AppState {
     pub media_dir: std::path::PathBuf,
     /// The dashboards' in-memory facts.
     pub analytics: crate::server::analytics::Analytics,
+    /// The home page's public part, reused a little while.
+    pub home: crate::server::home::Cache,
 }
 
 impl AppState {

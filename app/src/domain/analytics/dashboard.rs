@@ -163,6 +163,21 @@ pub struct Dashboard {
     pub map: Vec<Area>,
 }
 
+/// The share of the amount awarded (percent) that went to firms of the Rhône, Métropole
+/// included — what the home page calls the local share; None when nothing was awarded.
+pub fn rhone_share(local: &[LocalShare]) -> Option<f64> {
+    let amount = |keep: &dyn Fn(Zone) -> bool| -> i64 {
+        local
+            .iter()
+            .filter(|l| keep(l.zone))
+            .map(|l| l.amount_cents)
+            .sum()
+    };
+    let whole = amount(&|_| true);
+    let part = amount(&|z| matches!(z, Zone::Metropole | Zone::Rhone | Zone::Dept69));
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
 pub fn pct(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }

@@ -198,3 +198,23 @@ fn medians_from_counts() {
         crate::domain::contracts::median(&mut v)
     );
 }
+
+#[test]
+fn the_home_local_share_is_the_rhone_s_part_of_the_amount_metropole_included() {
+    use super::dashboard::{rhone_share, LocalShare};
+    let share = |zone, amount_cents| LocalShare {
+        zone,
+        awards: 1,
+        amount_cents,
+    };
+    let local = [
+        share(Zone::Metropole, 100),
+        share(Zone::Rhone, 50),
+        share(Zone::Dept69, 50),
+        share(Zone::Region, 300),
+        share(Zone::Unknown, 500),
+    ];
+    assert_eq!(rhone_share(&local), Some(20.0));
+    assert_eq!(rhone_share(&[share(Zone::Unknown, 0)]), None);
+    assert_eq!(rhone_share(&[]), None);
+}

@@ -1,172 +1,285 @@
-//! The demo territory (`passerelle seed-demo`): real public buyers of the Métropole de Lyon (their
-//! SIRETs come from the DECP samples), fictitious firms and people who say they are fictitious.
-//! Idempotent: what already exists is left alone.
+//! The demo territory (`passerelle seed-demo`, `serve --demo`): real public buyers of the
+//! Métropole de Lyon and the countryside around it (names and SIRETs of the DECP data), their
+//! real past contracts, and a community of fictitious firms and people — each saying so — at
+//! work in every capability: offers, planned procurement, sourcing, partners and consortia, the
+//! territorial label, alerts. Drawn from a seeded stream: the same data on every run (dates are
+//! counted from the day of seeding, so that "the next 18 months" stay ahead).
+//!
+//! Seeding is all or nothing (one transaction for the community), done once: a database that
+//! already holds the territory is left alone, and one that holds organisations of its own is
+//! refused unless the operator says so ([`Options::into_existing`]).
 
-use crate::domain::org::MemberRole;
-use crate::domain::org::MembershipStatus;
-use crate::domain::siret::complete_siret;
+mod buyers;
+mod contracts;
+mod core;
+mod firms;
+mod inbox;
+mod labels;
+mod partners;
+mod plans;
+mod sourcing;
+mod trades;
+
 use crate::error::AppError;
 use crate::server::infra::entities::{memberships, organisations, users};
 use crate::server::infra::passwords;
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
+use std::collections::HashMap;
 
 /// Password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "passerelle-demo";
 
-struct DemoOrg {
-    siret: String,
-    name: &'static str,
-    kind: &'static str,
-    commune: &'static str,
-    naf: Option<&'static str>,
-    size: Option<&'static str>,
-    inclusive: Option<&'static str>,
-    /// Declared capacity (euros excluding VAT).
-    capacity: Option<i64>,
-    verified: bool,
-    description: &'static str,
+/// The seed of the territory's stream.
+const SEED: u64 = 2026_0620;
+
+/// The first 5 digits of the generated firms' SIRETs: no real establishment has them (SIREN
+/// 999 is never attributed), so a demo organisation is recognised by its SIRET.
+const FICTITIOUS_PREFIX: &str = "999";
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Seed even though the database holds organisations that are not the demo's.
+    pub into_existing: bool,
 }
 
-fn orgs() -> Vec<DemoOrg> {
-    let fict = |n: &str| {
-        complete_siret(n)
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default()
-    };
-    vec![
-        DemoOrg { siret: "21690123100011".into(), name: "Ville de Lyon", kind: "buyer", commune: "69123", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
-        DemoOrg { siret: "21690256900013".into(), name: "Ville de Vaulx-en-Velin", kind: "buyer", commune: "69256", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
-        DemoOrg { siret: "21690202300011".into(), name: "Ville de Sainte-Foy-lès-Lyon", kind: "buyer", commune: "69202", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
-        DemoOrg { siret: "21690100900011".into(), name: "Commune d'Irigny", kind: "buyer", commune: "69100", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: false, description: "Acheteur public réel, pas encore vérifié dans la démonstration." },
-        DemoOrg { siret: fict("9990000100001"), name: "Menuiserie des Monts (fictive)", kind: "business", commune: "69089", naf: Some("16.23Z"), size: Some("micro"), inclusive: None, capacity: Some(150_000), verified: false, description: "Entreprise fictive de démonstration : menuiserie bois, mobilier scolaire." },
-        DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("siae"), capacity: Some(80_000), verified: false, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
-        DemoOrg { siret: fict("9990000300001"), name: "Électricité Saône Services (fictive)", kind: "business", commune: "69266", naf: Some("43.21A"), size: Some("small"), inclusive: None, capacity: Some(400_000), verified: false, description: "Entreprise fictive de démonstration : électricité du bâtiment, éclairage public." },
-        DemoOrg { siret: fict("9990000400001"), name: "Chambre de démonstration (fictive)", kind: "chamber", commune: "69123", naf: Some("94.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Chambre consulaire fictive de démonstration." },
-    ]
+/// What a seeding did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The territory was there already: nothing was written.
+    pub already: bool,
+    pub organisations: usize,
+    pub accounts: usize,
+    pub offers: usize,
+    pub plans: usize,
+    /// Past contracts imported (records accepted), by file.
+    pub contracts: Vec<(String, i32)>,
 }
 
-/// (email, display name, admin, analyst, SIRET prefix of the organisation owned or None)
-fn people() -> Vec<(&'static str, &'static str, bool, bool, Option<&'static str>)> {
-    vec![
-        (
-            "admin@demo.passerelle.example",
-            "Alice Admin (fictive)",
-            true,
-            false,
-            None,
-        ),
-        (
-            "acheteuse@demo.passerelle.example",
-            "Béatrice Acheteuse (fictive)",
-            false,
-            false,
-            Some("21690123100011"),
-        ),
-        (
-            "menuisier@demo.passerelle.example",
-            "Marc Menuisier (fictif)",
-            false,
-            false,
-            Some("9990000100001"),
-        ),
-        (
-            "maraichere@demo.passerelle.example",
-            "Nadia Maraîchère (fictive)",
-            false,
-            false,
-            Some("9990000200001"),
-        ),
-        (
-            "analyste@demo.passerelle.example",
-            "Claire Analyste (fictive)",
-            false,
-            true,
-            Some("9990000400001"),
-        ),
-    ]
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "the database already holds {count} organisations that are not the demo's (for example \
+         {example}); nothing was written. Seed into it anyway with --into-existing."
+    )]
+    NotEmpty { count: u64, example: String },
+    #[error("the reference data is missing ({0}): run `passerelle migrate` first")]
+    NoReference(&'static str),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
 }
 
-/// Seeds the demo territory; returns how many organisations and users were created.
-pub async fn seed(db: &DatabaseConnection) -> Result<(usize, usize), AppError> {
-    let now = chrono::Utc::now();
-    let mut created_orgs = 0;
-    for o in orgs() {
-        let exists = organisations::Entity::find()
-            .filter(organisations::Column::Siret.eq(&o.siret))
-            .one(db)
-            .await?;
-        if exists.is_some() {
-            continue;
-        }
-        let org = organisations::ActiveModel {
-            kind: Set(o.kind.into()),
-            siret: Set(o.siret.clone()),
-            name: Set(o.name.into()),
-            naf_code: Set(o.naf.map(Into::into)),
-            commune_insee: Set(Some(o.commune.into())),
-            size: Set(o.size.map(Into::into)),
-            inclusive: Set(o.inclusive.map(Into::into)),
-            capacity_eur: Set(o.capacity),
-            website: Set(None),
-            description: Set(Some(o.description.into())),
-            is_public: Set(true),
-            verified_at: Set(o.verified.then_some(now)),
-            verified_by: Set(None),
-            created_by: Set(None),
-            created_at: Set(now),
+impl From<AppError> for DemoError {
+    fn from(e: AppError) -> Self {
+        DemoError::Db(DbErr::Custom(e.to_string()))
+    }
+}
+
+/// An organisation of the demo the later steps refer to.
+#[derive(Clone, Debug)]
+pub(crate) struct OrgRef {
+    pub id: i32,
+    pub name: String,
+    pub commune: String,
+    /// Its owner's account.
+    pub owner: Option<i32>,
+}
+
+/// A fictitious business and its trade (an index in [`trades::TRADES`], None for the core's).
+#[derive(Clone, Debug)]
+pub(crate) struct Firm {
+    pub org: OrgRef,
+    /// Its trade in [`trades::TRADES`].
+    pub tpl: usize,
+    /// The analytics trade it works in.
+    pub trade: &'static str,
+    pub inclusive: Option<&'static str>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct OfferRef {
+    pub id: i32,
+    pub org: i32,
+    pub published: bool,
+}
+
+/// A planned procurement of the demo.
+#[derive(Clone, Debug)]
+pub(crate) struct PlanRef {
+    pub id: i32,
+    pub buyer: &'static str,
+    pub title: &'static str,
+    pub cpv: &'static str,
+    /// Its lots: id and CPV code.
+    pub lots: Vec<(i32, &'static str)>,
+}
+
+/// What the steps share while the territory is written.
+pub(crate) struct Ctx<'a> {
+    pub txn: &'a DatabaseTransaction,
+    pub rng: ChaCha8Rng,
+    pub now: DateTime<Utc>,
+    pub hash: String,
+    pub buyers: HashMap<&'static str, OrgRef>,
+    pub firms: Vec<Firm>,
+    pub offers: Vec<OfferRef>,
+    pub plans: Vec<PlanRef>,
+    /// The core's accounts and organisations by their tour role ("buyer", "joiner", …).
+    pub people: HashMap<&'static str, i32>,
+    pub core_orgs: HashMap<&'static str, i32>,
+    pub accounts: usize,
+}
+
+impl Ctx<'_> {
+    pub fn person(&self, role: &str) -> i32 {
+        self.people[role]
+    }
+
+    /// The firms of an analytics trade.
+    pub fn firms_of(&self, trade: &str) -> Vec<Firm> {
+        self.firms
+            .iter()
+            .filter(|f| f.trade == trade)
+            .cloned()
+            .collect()
+    }
+
+    /// The published offers of an organisation.
+    pub fn offers_of(&self, org: i32) -> Vec<&OfferRef> {
+        self.offers
+            .iter()
+            .filter(|o| o.org == org && o.published)
+            .collect()
+    }
+
+    /// `n` distinct elements of `list`, drawn from the stream (all when fewer).
+    pub fn some<T: Clone>(&mut self, list: &[T], n: usize) -> Vec<T> {
+        use rand::seq::SliceRandom;
+        let mut v = list.to_vec();
+        v.shuffle(&mut self.rng);
+        v.truncate(n);
+        v
+    }
+
+    /// A new account (every demo person signs in with the demo password), owner of `org`.
+    pub async fn account(
+        &mut self,
+        email: String,
+        name: String,
+        org: Option<i32>,
+    ) -> Result<i32, DbErr> {
+        let user = users::ActiveModel {
+            email: Set(email),
+            display_name: Set(name),
+            password_hash: Set(self.hash.clone()),
+            is_admin: Set(false),
+            is_analyst: Set(false),
+            lang: Set("fr".into()),
+            created_at: Set(self.now),
             ..Default::default()
         }
-        .insert(db)
+        .insert(self.txn)
         .await?;
-        crate::server::infra::search::changed::organisation_and_offers(db, org.id).await?;
-        created_orgs += 1;
+        if let Some(org) = org {
+            memberships::ActiveModel {
+                user_id: Set(user.id),
+                organisation_id: Set(org),
+                role: Set(crate::domain::org::MemberRole::Owner.as_str().into()),
+                status: Set(crate::domain::org::MembershipStatus::Active.as_str().into()),
+                created_at: Set(self.now),
+                ..Default::default()
+            }
+            .insert(self.txn)
+            .await?;
+        }
+        self.accounts += 1;
+        Ok(user.id)
+    }
+}
+
+/// Is this SIRET one of the demo's organisations?
+fn is_demo_siret(siret: &str) -> bool {
+    siret.starts_with(FICTITIOUS_PREFIX)
+        || buyers::BUYERS.iter().any(|b| b.siret == siret)
+        || core::sirets().iter().any(|s| s == siret)
+}
+
+/// Seeds the demo territory (see the module's comment).
+pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, DemoError> {
+    let metropole = buyers::BUYERS[0].siret;
+    let present = organisations::Entity::find()
+        .filter(organisations::Column::Siret.eq(metropole))
+        .one(db)
+        .await?
+        .is_some();
+    if present {
+        return Ok(Report {
+            already: true,
+            ..Default::default()
+        });
+    }
+    if !options.into_existing {
+        let sirets: Vec<(String, String)> = organisations::Entity::find()
+            .select_only()
+            .column(organisations::Column::Siret)
+            .column(organisations::Column::Name)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let foreign: Vec<&(String, String)> =
+            sirets.iter().filter(|(s, _)| !is_demo_siret(s)).collect();
+        if let Some((_, name)) = foreign.first() {
+            return Err(DemoError::NotEmpty {
+                count: foreign.len() as u64,
+                example: name.clone(),
+            });
+        }
+    }
+    let reference = crate::server::infra::entities::communes::Entity::find()
+        .filter(crate::server::infra::entities::communes::Column::Insee.eq("69123"))
+        .one(db)
+        .await?;
+    if reference.is_none() {
+        return Err(DemoError::NoReference("communes"));
     }
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;
-    let mut created_users = 0;
-    for (email, name, admin, analyst, org_prefix) in people() {
-        if users::Entity::find()
-            .filter(users::Column::Email.eq(email))
-            .one(db)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        let user = users::ActiveModel {
-            email: Set(email.into()),
-            display_name: Set(name.into()),
-            password_hash: Set(hash.clone()),
-            is_admin: Set(admin),
-            is_analyst: Set(analyst),
-            lang: Set("fr".into()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        created_users += 1;
-        if let Some(prefix) = org_prefix {
-            let org = organisations::Entity::find()
-                .filter(organisations::Column::Siret.starts_with(prefix))
-                .one(db)
-                .await?;
-            if let Some(org) = org {
-                memberships::ActiveModel {
-                    user_id: Set(user.id),
-                    organisation_id: Set(org.id),
-                    role: Set(MemberRole::Owner.as_str().into()),
-                    status: Set(MembershipStatus::Active.as_str().into()),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?;
-            }
-        }
-    }
-    Ok((created_orgs, created_users))
+    let mut report = Report::default();
+    // The past contracts first: the awarded plans link to them. An import is its own run (the
+    // admin's import history shows it), outside the community's transaction.
+    report.contracts = contracts::seed(db).await?;
+    let txn = db.begin().await?;
+    let (orgs, accounts) = core::seed(&txn, &hash).await?;
+    let mut ctx = Ctx {
+        txn: &txn,
+        rng: ChaCha8Rng::seed_from_u64(SEED),
+        now: Utc::now(),
+        hash,
+        buyers: HashMap::new(),
+        firms: Vec::new(),
+        offers: Vec::new(),
+        plans: Vec::new(),
+        people: HashMap::new(),
+        core_orgs: HashMap::new(),
+        accounts,
+    };
+    core::refs(&mut ctx).await?;
+    let buyers = firms::buyers(&mut ctx).await?;
+    let firms = firms::firms(&mut ctx).await?;
+    report.offers = firms::offers(&mut ctx).await?;
+    report.plans = plans::seed(&mut ctx).await?;
+    sourcing::seed(&mut ctx).await?;
+    partners::seed(&mut ctx).await?;
+    labels::seed(&mut ctx).await?;
+    inbox::seed(&mut ctx).await?;
+    report.organisations = orgs + buyers + firms;
+    report.accounts = ctx.accounts;
+    txn.commit().await?;
+    Ok(report)
 }
 
 /// Creates an admin, or makes an existing user admin and sets the password.
@@ -193,34 +306,4 @@ pub async fn create_admin(
             Ok(true)
         }
     }
-}
-
-/// Real past contracts of the Métropole de Lyon (DECP 2019 format), for the demo.
-const DEMO_DECP: &str = include_str!("data/decp_metropole_lyon_2019.json");
-
-/// Imports the demo's real past contracts when the contracts table is empty. Returns the import
-/// run, or None when there were contracts already.
-pub async fn seed_contracts(
-    db: &DatabaseConnection,
-) -> Result<Option<crate::server::infra::entities::imports::Model>, sea_orm::DbErr> {
-    use crate::server::infra::entities::contracts;
-    use sea_orm::PaginatorTrait;
-    if contracts::Entity::find().count(db).await? > 0 {
-        return Ok(None);
-    }
-    let path =
-        std::env::temp_dir().join(format!("passerelle-demo-decp-{}.json", std::process::id()));
-    std::fs::write(&path, DEMO_DECP)
-        .map_err(|e| sea_orm::DbErr::Custom(format!("cannot write {}: {e}", path.display())))?;
-    let run = crate::server::imports::decp::import_file(
-        db,
-        None,
-        &path,
-        "decp_metropole_lyon_2019.json",
-        None,
-        |_| {},
-    )
-    .await;
-    let _ = std::fs::remove_file(&path);
-    run.map(Some)
 }

@@ -1,0 +1,241 @@
+//! The demo territory: every capability has content, each demo account finds its waiting
+//! work, seeding is deterministic, done once, and refused into a database of someone else's.
+
+mod common;
+
+use app::server::demo::{self, DemoError, Options};
+use app::server::infra::entities::{
+    consortia, contracts, cpv_codes, label_applications, label_schemes, meetings, offer_cpv,
+    organisations, partner_requests, plan_lots, plans, sourcing_calls, users,
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use std::collections::BTreeSet;
+
+async fn fresh(url: &str) -> DatabaseConnection {
+    let db = app::server::infra::db::connect_and_migrate(url)
+        .await
+        .unwrap();
+    app::server::infra::reference::load(&db).await.unwrap();
+    db
+}
+
+async fn count_where<E>(db: &DatabaseConnection, f: sea_orm::Condition) -> u64
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    E::find().filter(f).count(db).await.unwrap()
+}
+
+/// What the demo wrote, in a form two runs can compare (ids and dates left out).
+async fn fingerprint(db: &DatabaseConnection) -> Vec<String> {
+    let mut out: Vec<String> = organisations::Entity::find()
+        .order_by_asc(organisations::Column::Siret)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            format!(
+                "{} {} {:?} {:?} {}",
+                o.siret, o.name, o.commune_insee, o.capacity_eur, o.is_public
+            )
+        })
+        .collect();
+    let orgs: std::collections::HashMap<i32, String> = organisations::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.id, o.siret))
+        .collect();
+    let mut offers: Vec<String> = app::server::infra::entities::offers::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            format!(
+                "{} {} {} {:?} {:?}",
+                orgs[&o.organisation_id], o.title, o.status, o.carbon_kg, o.life_years
+            )
+        })
+        .collect();
+    offers.sort();
+    out.extend(offers);
+    out
+}
+
+both_dbs! {
+    "demo_all",
+    /// Every capability has content at the counts, every code a label, and a second
+    /// seeding writes nothing.
+    #[tokio::test]
+    async fn the_demo_puts_every_capability_to_work_once(backend, url) {
+        let db = fresh(&url).await;
+        let report = demo::seed(&db, Options::default()).await.unwrap();
+        assert!(!report.already, "{backend}");
+        assert!(report.offers >= 300 && report.plans >= 25, "{backend}: {report:?}");
+        assert_eq!(
+            report.contracts,
+            vec![
+                ("decp_metropole_lyon_2019.json".to_string(), 218),
+                ("decp_tabular_2024_demo_buyers.csv".to_string(), 344)
+            ],
+            "{backend}"
+        );
+        use sea_orm::Condition as C;
+        let businesses = count_where::<organisations::Entity>(&db, C::all().add(organisations::Column::Kind.eq("business"))).await;
+        assert!(businesses >= 150, "{backend}: {businesses} businesses");
+        let buyers = organisations::Entity::find().filter(organisations::Column::Kind.eq("buyer")).all(&db).await.unwrap();
+        let waiting: Vec<&str> = buyers.iter().filter(|b| b.verified_at.is_none()).map(|b| b.name.as_str()).collect();
+        assert_eq!(waiting, vec!["Commune d'Irigny"], "{backend}: one buyer waits");
+        let rural = buyers.iter().filter(|b| b.commune_insee.as_deref().is_some_and(|c| !c.starts_with("69") || ["69243", "69228", "69009", "69010", "69208"].contains(&c))).count();
+        assert!(buyers.len() >= 15 && rural >= 4, "{backend}: {} buyers, {rural} around", buyers.len());
+        // Plans at every stage, with lots; the awarded ones link to a real past contract.
+        for status in ["planned", "sourcing", "published", "awarded", "draft"] {
+            assert!(count_where::<plans::Entity>(&db, C::all().add(plans::Column::Status.eq(status))).await > 0, "{backend}: {status}");
+        }
+        for p in plans::Entity::find().filter(plans::Column::Status.eq("awarded")).all(&db).await.unwrap() {
+            let c = contracts::Entity::find_by_id(p.contract_id.expect("linked")).one(&db).await.unwrap().unwrap();
+            let buyer = organisations::Entity::find_by_id(p.buyer_id).one(&db).await.unwrap().unwrap();
+            assert_eq!(c.buyer_siret, buyer.siret, "{backend}: {}", p.title);
+        }
+        for p in plans::Entity::find().filter(plans::Column::Status.eq("published")).all(&db).await.unwrap() {
+            assert!(p.tender_url.as_deref().is_some_and(|u| u.starts_with("https://")), "{backend}: {}", p.title);
+        }
+        assert!(plan_lots::Entity::find().count(&db).await.unwrap() >= 20, "{backend}");
+        // Sourcing, partners, consortia, the label.
+        assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("open"))).await, 4, "{backend}");
+        assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("published"))).await, 2, "{backend}");
+        assert_eq!(meetings::Entity::find().count(&db).await.unwrap(), 4, "{backend}");
+        assert!(partner_requests::Entity::find().count(&db).await.unwrap() >= 6, "{backend}");
+        assert_eq!(consortia::Entity::find().count(&db).await.unwrap(), 2, "{backend}");
+        let schemes: BTreeSet<String> = label_schemes::Entity::find().all(&db).await.unwrap().into_iter().map(|s| s.status).collect();
+        assert_eq!(schemes, BTreeSet::from(["draft".to_string(), "open".to_string()]), "{backend}");
+        let states: BTreeSet<String> = label_applications::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.status).collect();
+        for s in ["draft", "submitted", "changes_requested", "granted", "refused", "withdrawn", "expired"] {
+            assert!(states.contains(s), "{backend}: no application {s}");
+        }
+        // Every code the demo uses has its label (the pages show it beside the code).
+        let mut codes: BTreeSet<String> = offer_cpv::Entity::find().all(&db).await.unwrap().into_iter().map(|c| c.cpv_code).collect();
+        codes.extend(plan_lots::Entity::find().all(&db).await.unwrap().into_iter().map(|l| l.cpv));
+        for code in codes {
+            assert!(cpv_codes::Entity::find_by_id(code.clone()).one(&db).await.unwrap().is_some(), "{backend}: CPV {code} unknown");
+        }
+        // Every fictitious firm and person says so.
+        for o in organisations::Entity::find().filter(organisations::Column::Kind.eq("business")).all(&db).await.unwrap() {
+            assert!(o.name.contains("(fictive)") || o.name.contains("(fictifs)"), "{backend}: {}", o.name);
+        }
+        for u in users::Entity::find().all(&db).await.unwrap() {
+            assert!(u.display_name.contains("fictif") || u.display_name.contains("(fictive)"), "{backend}: {}", u.display_name);
+        }
+
+        let again = demo::seed(&db, Options::default()).await.unwrap();
+        assert!(again.already, "{backend}");
+        assert!(again.contracts.is_empty() && again.offers == 0, "{backend}");
+    }
+}
+
+both_dbs! {
+    "demo_same",
+    /// The same seed gives the same territory.
+    #[tokio::test]
+    async fn the_demo_is_the_same_on_every_run(backend, url) {
+        let first = fresh(&url).await;
+        demo::seed(&first, Options::default()).await.unwrap();
+        let second_url = common::database(backend, "demo_same2").await.unwrap();
+        let second = fresh(&second_url).await;
+        demo::seed(&second, Options::default()).await.unwrap();
+        assert_eq!(fingerprint(&first).await, fingerprint(&second).await, "{backend}");
+    }
+}
+
+both_dbs! {
+    "demo_refused",
+    /// Into a database holding someone else's organisation, seeding is refused and writes
+    /// nothing — unless the operator says so.
+    #[tokio::test]
+    async fn the_demo_is_refused_into_a_database_of_someone_else_s(backend, url) {
+        let app = common::TestApp::new(&url).await;
+        let cookie = app.signup("vraie@example.org").await;
+        common::org(&app, &cookie, "business", "732 829 320 00074", "Une vraie entreprise").await;
+        let orgs = organisations::Entity::find().count(&app.db).await.unwrap();
+        let people = users::Entity::find().count(&app.db).await.unwrap();
+        match demo::seed(&app.db, Options::default()).await {
+            Err(DemoError::NotEmpty { count, example }) => {
+                assert_eq!((count, example.as_str()), (1, "Une vraie entreprise"), "{backend}");
+            }
+            other => panic!("{backend}: {other:?}"),
+        }
+        assert_eq!(organisations::Entity::find().count(&app.db).await.unwrap(), orgs, "{backend}");
+        assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), people, "{backend}");
+        assert_eq!(contracts::Entity::find().count(&app.db).await.unwrap(), 0, "{backend}");
+        let message = demo::seed(&app.db, Options::default()).await.unwrap_err().to_string();
+        assert!(message.contains("--into-existing") && message.contains("nothing was written"), "{backend}: {message}");
+
+        let report = demo::seed(&app.db, Options { into_existing: true }).await.unwrap();
+        assert!(!report.already && report.offers >= 300, "{backend}");
+    }
+}
+
+both_dbs! {
+    "demo_work",
+    /// Each demo account signs in to its own waiting work; a visitor sees the territory.
+    #[tokio::test]
+    async fn each_demo_account_lands_on_its_work(backend, url) {
+        use app::server::auth::Caller;
+        let db = fresh(&url).await;
+        demo::seed(&db, Options::default()).await.unwrap();
+        let analytics = app::server::analytics::Analytics::default();
+        let cache = app::server::home::Cache::default();
+        let home_of = |email: &'static str| {
+            let (db, analytics, cache) = (db.clone(), analytics.clone(), cache.clone());
+            async move {
+                let caller = match email {
+                    "" => Caller::anonymous(),
+                    e => {
+                        let u = users::Entity::find().filter(users::Column::Email.eq(e)).one(&db).await.unwrap().unwrap();
+                        Caller::for_user(&db, u.id).await.unwrap()
+                    }
+                };
+                app::server::home::home(&db, &cache, &analytics, &caller, app::i18n::Lang::Fr).await.unwrap()
+            }
+        };
+        let visitor = home_of("").await;
+        let f = &visitor.public.figures;
+        assert!(f.businesses >= 130 && f.offers >= 300 && f.plans >= 25 && f.contracts >= 300, "{backend}: {f:?}");
+        let share = f.local_share.expect("a local share");
+        assert!(share > 20.0 && share < 90.0, "{backend}: {share}");
+        assert_eq!(visitor.public.meetings.len(), 4, "{backend}");
+        assert_eq!(visitor.public.plans.len(), 5, "{backend}");
+        assert_eq!(visitor.public.offers.len(), 5, "{backend}");
+        assert!(visitor.todos.is_empty() && visitor.name.is_none(), "{backend}");
+
+        let titles = |h: &app::domain::home::Home| h.todos.iter().map(|t| t.title.clone()).collect::<Vec<_>>().join("\n");
+        let buyer = titles(&home_of("acheteuse@demo.passerelle.example").await);
+        assert!(buyer.contains("réponse(s) à lire : Questionnaire aux entreprises : Remplacement des menuiseries"), "{backend}: {buyer}");
+        assert!(buyer.contains("signal(aux) d'intérêt récent(s)"), "{backend}: {buyer}");
+        let joiner = titles(&home_of("menuisier@demo.passerelle.example").await);
+        assert!(joiner.contains("Invitation à rejoindre le groupement « Groupement Écoles du 8e (fictif) »"), "{backend}: {joiner}");
+        assert!(joiner.contains("Rencontre réservée : Rendez-vous individuels : Remplacement des menuiseries"), "{backend}: {joiner}");
+        assert!(joiner.contains("Alerte"), "{backend}: {joiner}");
+        let gardener = titles(&home_of("maraichere@demo.passerelle.example").await);
+        assert!(gardener.contains("demande de label vous est renvoyée"), "{backend}: {gardener}");
+        let analyst = titles(&home_of("analyste@demo.passerelle.example").await);
+        assert!(analyst.contains("3 demande(s) de label à instruire"), "{backend}: {analyst}");
+        let admin = titles(&home_of("admin@demo.passerelle.example").await);
+        assert!(admin.contains("1 organisation(s) à vérifier"), "{backend}: {admin}");
+
+        // The full 1:1 meeting has a waiting list behind its six slots.
+        let m = meetings::Entity::find().filter(meetings::Column::SlotMinutes.is_not_null()).order_by_asc(meetings::Column::Id).one(&db).await.unwrap().unwrap();
+        let regs = app::server::infra::entities::meeting_registrations::Entity::find()
+            .filter(app::server::infra::entities::meeting_registrations::Column::MeetingId.eq(m.id))
+            .all(&db).await.unwrap();
+        let confirmed = regs.iter().filter(|r| r.status == "confirmed").count();
+        let waiting = regs.iter().filter(|r| r.status == "waiting").count();
+        assert_eq!((confirmed, waiting), (6, 2), "{backend}");
+    }
+}
