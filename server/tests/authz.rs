@@ -620,6 +620,7 @@ fn table() -> Table {
         ("/api/contacts/mine", (vec![], [D, A, A, A, A, A])),
         ("/api/alerts/mine", (vec![], [D, A, A, A, A, A])),
         ("/api/home", (vec![], [A, A, A, A, A, A])),
+        ("/api/home/work", (vec![], [D, A, A, A, A, A])),
         (
             "/api/alerts/save",
             (

@@ -25,6 +25,31 @@ pub async fn home_data() -> Result<Home, AppError> {
     .await
 }
 
+/// The signed-in person's waiting work (also at the top of their account page).
+#[server(prefix = "/api", endpoint = "home/work", input = GetUrl)]
+pub async fn my_work() -> Result<Vec<Item>, AppError> {
+    use crate::server::{auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    crate::server::home::waiting_work(&state.db, &caller, crate::i18n::request_lang()).await
+}
+
+/// What waits for the person: each line a link to where it is done.
+#[component]
+pub fn WaitingWork(items: Vec<Item>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="todo-h" class="home-todos">
+            <h2 id="todo-h">{t("home.todos")}</h2>
+            {if items.is_empty() {
+                view! { <p class="empty-state">{t("home.todos_none")}</p> }.into_any()
+            } else {
+                view! { <ItemList items test="todos" /> }.into_any()
+            }}
+        </section>
+    }
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| home_data());
@@ -65,19 +90,7 @@ fn HomeView(h: Home) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-        {signed_in.then(|| {
-            let todos = h.todos.clone();
-            view! {
-                <section aria-labelledby="todo-h" class="home-todos">
-                    <h2 id="todo-h">{t("home.todos")}</h2>
-                    {if todos.is_empty() {
-                        view! { <p class="empty-state">{t("home.todos_none")}</p> }.into_any()
-                    } else {
-                        view! { <ItemList items=todos test="todos" /> }.into_any()
-                    }}
-                </section>
-            }
-        })}
+        {signed_in.then(|| view! { <WaitingWork items=h.todos.clone() /> })}
         <section aria-labelledby="figures-h">
             <h2 id="figures-h">{t("home.figures")}</h2>
             <ul class="figures" data-test="figures">

@@ -8,6 +8,7 @@ use crate::components::status::LoadError;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::error::AppError;
 use crate::features::auth::api::{current_user, ChangePassword};
+use crate::features::home::WaitingWork;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     let orgs = Resource::new(|| (), |_| my_organisations());
     let pending = Resource::new(|| (), |_| pending_members());
+    let work = Resource::new(|| (), |_| crate::features::home::my_work());
     let query = use_query_map();
     let ok = move || query.with(|q| q.get("ok"));
     view! {
@@ -38,6 +40,9 @@ pub fn AccountPage() -> impl IntoView {
                 Ok(Some(u)) => view! {
                     <p>{u.display_name} " — " {u.email}</p>
                     <p class="card__links"><a href="/compte/alertes">{t("alert.title")}</a> <a href="/compte/reunions">{t("sourcing.my_meetings")}</a> <a href="/compte/groupements">{t("consortium.mine")}</a> <a href="/compte/contacts">{t("contact.mine")}</a></p>
+                    {move || work.get().and_then(|r| r.ok()).map(|items| view! {
+                        <WaitingWork items />
+                    })}
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
                     {(u.is_analyst || u.is_admin).then(|| view! {
                         <p class="card__links">

@@ -136,7 +136,8 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
     for (i, t) in PLANS.iter().enumerate() {
         let buyer = ctx.buyers[t.buyer].clone();
         let publication = month_from(today, t.months);
-        let created = ctx.now - Duration::days(60 + 5 * i as i64);
+        // Written over the last quarter, buyers interleaved (the home page's "latest" mixes them).
+        let created = ctx.now - Duration::days(3 + (i as i64 * 37) % 90);
         let insertion = (t.levers & INSERTION != 0).then(|| {
             // Hours from the estimate as facilitators size them (≈ 5 % of labour at 30 €/h).
             let hours = t.estimate.1 * 1000 / 2 / 20 / 30;
@@ -229,20 +230,23 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
             .await?;
             lots.push((lot.id, *cpv));
         }
-        for (k, stage) in stages(status).iter().enumerate() {
+        let steps = stages(status);
+        // Each stage reached between the plan's writing and today.
+        let step = (ctx.now - created) / steps.len() as i32;
+        for (k, stage) in steps.iter().enumerate() {
             plan_events::ActiveModel {
                 plan_id: Set(plan.id),
                 actor_id: Set(buyer.owner),
                 status: Set(stage.as_str().into()),
                 note: Set(None),
-                created_at: Set(created + Duration::days(10 * k as i64)),
+                created_at: Set(created + step * k as i32),
                 ..Default::default()
             }
             .insert(ctx.txn)
             .await?;
         }
         if matches!(status, Planned | Sourcing | Published) {
-            interests(ctx, plan.id, t, &lots).await?;
+            interests(ctx, plan.id, created, t, &lots).await?;
         }
         ctx.plans.push(super::PlanRef {
             id: plan.id,
@@ -283,6 +287,7 @@ fn profile(key: &str) -> String {
 async fn interests(
     ctx: &mut Ctx<'_>,
     plan: i32,
+    created: chrono::DateTime<chrono::Utc>,
     t: &PlanTpl,
     lots: &[(i32, &'static str)],
 ) -> Result<(), DbErr> {
@@ -315,7 +320,7 @@ async fn interests(
                 )),
                 offers: Set(offers.join(",")),
                 created_by: Set(firm.org.owner),
-                created_at: Set(ctx.now - Duration::days(days)),
+                created_at: Set((ctx.now - Duration::days(days)).max(created)),
                 ..Default::default()
             }
             .insert(ctx.txn)

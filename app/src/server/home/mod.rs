@@ -75,7 +75,10 @@ pub async fn home(
         }
     };
     let (name, todos) = match &caller.user {
-        Some(u) => (Some(u.display_name.clone()), todos(db, caller, lang).await?),
+        Some(u) => (
+            Some(u.display_name.clone()),
+            waiting_work(db, caller, lang).await?,
+        ),
         None => (None, Vec::new()),
     };
     Ok(Home {
@@ -215,7 +218,7 @@ fn line(lang: Lang, key: &str, n: u64, what: &str, url: String) -> Item {
 
 /// The person's waiting work, most pressing first: invitations, answers and signals to read,
 /// meetings booked, labels sent back or to review, buyers to verify, then unread notifications.
-async fn todos(
+pub async fn waiting_work(
     db: &DatabaseConnection,
     caller: &Caller,
     lang: Lang,
