@@ -47,9 +47,9 @@ test('bad sign-up input gets a message per field', async ({ page }, info) => {
 test('a public buyer is verified by an admin before acting as a buyer', async ({ page }, info) => {
   const email = uniqueEmail(info, 'acheteur');
   await signUp(page, 'Paul Acheteur (fictif)', email);
-  // Real buyers from the DECP samples, one per project: Chassieu, Caluire-et-Cuire.
-  const siret = info.project.name === 'js' ? '21690271800016' : '21690034000011';
-  const name = info.project.name === 'js' ? 'Ville de Chassieu' : 'Ville de Caluire-et-Cuire';
+  // Real buyers from the DECP samples that the demo leaves out, one per project: Dardilly, Chaponost.
+  const siret = info.project.name === 'js' ? '21690072000014' : '21690043100018';
+  const name = info.project.name === 'js' ? 'Ville de Dardilly' : 'Commune de Chaponost';
   await createOrganisation(page, { kind: 'Acheteur public', siret, name });
   await expect(page.locator('[data-test="my-org"]')).toContainText('En attente de vérification');
   await logOut(page);

@@ -51,6 +51,16 @@ test('a visitor tours the home page into every list, none empty', async ({ page 
   await expect(page.locator('[data-test="partner-request"]').first()).toBeVisible();
   await goto(page, '/labels');
   await expect(page.locator('[data-test="label-schemes"]')).toContainText('Fabriqué et employeur dans la Métropole');
+  // A real buyer of the demo leads to its real past contracts.
+  await goto(page, '/annuaire?q=Grandlyon');
+  await page.getByRole('link', { name: 'Grandlyon Habitat' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Grandlyon Habitat');
+  await page.locator('[data-test="org-bought"]').click();
+  await expect(page).toHaveURL(/\/acheteurs\/39989834500018$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('GRANDLYON HABITAT');
+  await page.getByRole('link', { name: 'Voir la liste de ses marchés' }).click();
+  await expect(page.locator('[data-test="contract-row"]').first()).toBeVisible();
+
   // The analytics have signal: a local share mostly known, competition declared, trades ranked.
   await goto(page, '/analyses');
   const local = (await page.locator('[data-test="local-summary"]').first().textContent()) ?? '';
@@ -81,7 +91,7 @@ test('the home page on a phone', async ({ browser }, info) => {
 
 for (const [who, email, work] of [
   ['the buyer', 'acheteuse@demo.passerelle.example', ['réponse(s) à lire : Questionnaire aux entreprises', "signal(aux) d'intérêt récent(s)"]],
-  ['the joiner', 'menuisier@demo.passerelle.example', ['Invitation à rejoindre le groupement « Groupement Écoles du 8e (fictif) »', 'Rencontre réservée : Rendez-vous individuels', 'Alerte « Demandes de partenaires : menuisier »']],
+  ['the joiner', 'menuisier@demo.passerelle.example', ['Invitation à rejoindre le groupement « Groupement Écoles du 8e (fictif) »', 'Rencontre réservée : Rendez-vous individuels', /alerte « Demandes de partenaires : menuisier »/i]],
   ['the market gardener', 'maraichere@demo.passerelle.example', ['Une demande de label vous est renvoyée']],
   ['the analyst', 'analyste@demo.passerelle.example', ['3 demande(s) de label à instruire']],
   ['the admin', 'admin@demo.passerelle.example', ['organisation(s) à vérifier', 'Import des données essentielles terminé']],

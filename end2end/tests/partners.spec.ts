@@ -11,7 +11,8 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   const elecName = `Électricité ${suffix} (fictive)`;
   const elecEmail = uniqueEmail(info, 'electricienne');
 
-  // An electrician of Lyon joins the platform (known by its main activity only).
+  // An electrician of Lyon joins the platform and publishes its offer (among the demo's dozen
+  // electricians, the one next door with the very code asked comes first).
   await signUp(page, 'Élise Électricienne (fictive)', elecEmail);
   await goto(page, '/compte/organisations/nouvelle');
   await page.getByLabel("Type d'organisation").selectOption({ label: 'Entreprise' });
@@ -21,6 +22,17 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await page.getByLabel('Code NAF (APE)').fill('43.21A');
   await page.getByRole('button', { name: "Créer l'organisation" }).click();
   await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Offres (catalogue)' }).click();
+  await page.getByLabel('Titre *').fill(`Installations électriques ${suffix}`);
+  await page.getByLabel("Type d'offre *").selectOption({ label: 'Travaux' });
+  await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+  await expect(page.getByRole('status')).toContainText('Brouillon créé');
+  await page.getByLabel('Chercher un code par mot ou par numéro').fill('45310000');
+  await page.getByRole('button', { name: 'Chercher', exact: true }).click();
+  await page.getByRole('button', { name: "Ajouter 45310000 Travaux d'équipement électrique", exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Codes CPV mis à jour.');
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByRole('status')).toHaveText('Offre publiée.');
   await logOut(page);
 
   // The buyer plans a procurement with an electricity lot.
@@ -75,10 +87,9 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Électricien pour ${title}`);
   const requestUrl = page.url().replace(/\?.*$/, '');
 
-  // Proposed partners, with their reasons: the electrician by its main activity.
+  // Proposed partners, with their reasons: the electrician by its offer, next door.
   const partners = page.locator('[data-test="proposed-partners"]');
-  await expect(partners).toContainText(elecName);
-  await expect(partners).toContainText('activité principale 43.21A');
+  await expect(partners.locator('li').filter({ hasText: elecName })).toContainText('offre publiée sous le code 45310000 ; à 0 km');
   await expect(page.locator('[data-test="proposed-consortia"]')).toContainText('45310000');
   if (js) await expectAccessible(page);
 

@@ -71,6 +71,6 @@ test('the layout fits a phone screen', async ({ page }, info) => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
-  await expect(page.getByText('Menu')).toBeVisible();
+  await expect(page.getByText('Menu', { exact: true })).toBeVisible();
   if (info.project.name !== 'nojs') await expectAccessible(page);
 });

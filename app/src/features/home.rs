@@ -82,11 +82,7 @@ fn HomeView(h: Home) -> impl IntoView {
             {match h.name.clone() {
                 Some(name) => view! { <p>{t("home.hello").replace("%{name}", &name)}</p> }.into_any(),
                 None => view! {
-                    <p class="actions">
-                        <a class="button button--primary" href="/inscription">{t("home.start")}</a>
-                        " "
-                        <a class="button" href="/connexion">{t("nav.login")}</a>
-                    </p>
+                    <a class="button button--primary" href="/inscription">{t("home.start")}</a>
                 }.into_any(),
             }}
         </section>

@@ -106,6 +106,8 @@ fn Profile(
                         <p><a href=format!("/programmation?acheteur={}", p.id)>{t("plan.see_all").replace("%{n}", &p.plans_total.to_string())}</a></p>
                     }.into_any()
                 }}
+                // A buyer's past contracts, by its SIRET in the open data.
+                <p><a data-test="org-bought" href=format!("/acheteurs/{}", p.siret)>{t("directory.bought_all")}</a></p>
             </section>
         })}
         <section aria-labelledby="org-offers">

@@ -227,11 +227,17 @@ pub(super) async fn refs(ctx: &mut super::Ctx<'_>) -> Result<(), DbErr> {
             _ => None,
         };
         if let Some((key, trade)) = firm {
+            // The gardens are an insertion structure: they also keep green spaces (as many
+            // jardins d'insertion do), so their offers are the SIAE trade's.
+            let inclusive = o.inclusive;
             ctx.firms.push(super::Firm {
                 org: reference.clone(),
                 tpl: super::trades::TRADES
                     .iter()
-                    .position(|t| t.analytics == trade)
+                    .position(|t| match inclusive {
+                        Some(kind) => t.inclusive == Some(kind),
+                        None => t.analytics == trade,
+                    })
                     .unwrap_or(0),
                 trade,
                 inclusive: o.inclusive,

@@ -85,15 +85,31 @@ fn history(status: ApplicationStatus) -> Vec<(LabelAction, bool)> {
     v
 }
 
+/// Where an application stands and since when.
+struct Stage<'a> {
+    status: ApplicationStatus,
+    reason: Option<&'a str>,
+    age_days: i64,
+}
+
+const fn stage(status: ApplicationStatus, age_days: i64) -> Stage<'static> {
+    Stage {
+        status,
+        reason: None,
+        age_days,
+    }
+}
+
 async fn application(
     ctx: &mut Ctx<'_>,
     scheme: i32,
     criteria: &[i32],
-    firm: &Firm,
-    offer: Option<i32>,
-    status: ApplicationStatus,
-    reason: Option<&str>,
-    age_days: i64,
+    (firm, offer): (&Firm, Option<i32>),
+    Stage {
+        status,
+        reason,
+        age_days,
+    }: Stage<'_>,
 ) -> Result<(), DbErr> {
     let created = ctx.now - Duration::days(age_days);
     let decided = created + Duration::days(20);
@@ -192,63 +208,34 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
         .collect();
     let picked = ctx.some(&others, 30);
     others = picked;
+    use ApplicationStatus as S;
     for f in others.iter().take(12) {
-        application(
-            ctx,
-            open,
-            &criteria,
-            f,
-            None,
-            ApplicationStatus::Granted,
-            None,
-            120,
-        )
-        .await?;
+        application(ctx, open, &criteria, (f, None), stage(S::Granted, 120)).await?;
     }
     for f in others.iter().skip(12).take(12) {
         let offer = ctx.offers_of(f.org.id).first().map(|o| o.id);
         if offer.is_some() {
-            application(
-                ctx,
-                open,
-                &criteria,
-                f,
-                offer,
-                ApplicationStatus::Granted,
-                None,
-                100,
-            )
-            .await?;
+            application(ctx, open, &criteria, (f, offer), stage(S::Granted, 100)).await?;
         }
     }
     let rest: Vec<Firm> = others.iter().skip(24).cloned().collect();
     let states = [
-        (ApplicationStatus::Submitted, None, 6),
-        (ApplicationStatus::Submitted, None, 4),
-        (ApplicationStatus::Submitted, None, 2),
-        (ApplicationStatus::Draft, None, 1),
-        (
-            ApplicationStatus::Refused,
-            Some("Les sites de production déclarés sont hors du territoire."),
-            90,
-        ),
-        (ApplicationStatus::Withdrawn, None, 60),
+        stage(S::Submitted, 6),
+        stage(S::Submitted, 4),
+        stage(S::Submitted, 2),
+        stage(S::Draft, 1),
+        Stage {
+            reason: Some("Les sites de production déclarés sont hors du territoire."),
+            ..stage(S::Refused, 90)
+        },
+        stage(S::Withdrawn, 60),
     ];
-    for (f, (status, reason, age)) in rest.iter().zip(states) {
-        application(ctx, open, &criteria, f, None, status, reason, age).await?;
+    for (f, s) in rest.iter().zip(states) {
+        application(ctx, open, &criteria, (f, None), s).await?;
     }
     if let Some(f) = others.get(29) {
-        application(
-            ctx,
-            open,
-            &criteria,
-            f,
-            ctx.offers_of(f.org.id).first().map(|o| o.id),
-            ApplicationStatus::Expired,
-            None,
-            800,
-        )
-        .await?;
+        let offer = ctx.offers_of(f.org.id).first().map(|o| o.id);
+        application(ctx, open, &criteria, (f, offer), stage(S::Expired, 800)).await?;
     }
     // The market gardener's own, sent back with a question.
     let gardens = firms
@@ -256,17 +243,11 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
         .find(|f| f.org.id == jardins)
         .cloned()
         .ok_or_else(|| DbErr::RecordNotFound("jardins".into()))?;
-    application(
-        ctx,
-        open,
-        &criteria,
-        &gardens,
-        None,
-        ApplicationStatus::ChangesRequested,
-        Some(
+    let sent_back = Stage {
+        reason: Some(
             "Merci de joindre l'extrait de DSN et de préciser le nombre de salariés en insertion.",
         ),
-        14,
-    )
-    .await
+        ..stage(S::ChangesRequested, 14)
+    };
+    application(ctx, open, &criteria, (&gardens, None), sent_back).await
 }

@@ -248,10 +248,12 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
         return Err(DemoError::NoReference("communes"));
     }
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;
-    let mut report = Report::default();
     // The past contracts first: the awarded plans link to them. An import is its own run (the
     // admin's import history shows it), outside the community's transaction.
-    report.contracts = contracts::seed(db).await?;
+    let mut report = Report {
+        contracts: contracts::seed(db).await?,
+        ..Default::default()
+    };
     let txn = db.begin().await?;
     let (orgs, accounts) = core::seed(&txn, &hash).await?;
     let mut ctx = Ctx {
