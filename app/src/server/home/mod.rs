@@ -120,7 +120,15 @@ async fn public(
     let local_share = crate::domain::analytics::dashboard::rhone_share(&dashboard.local);
 
     let now = Utc::now();
+    // Meetings of procurements still public (not drafts, not cancelled).
+    let public_plans = plans::Entity::find()
+        .select_only()
+        .column(plans::Column::Id)
+        .filter(plans::Column::Status.is_in(upcoming))
+        .as_query()
+        .to_owned();
     let next: Vec<meetings::Model> = meetings::Entity::find()
+        .filter(meetings::Column::PlanId.in_subquery(public_plans))
         .filter(meetings::Column::StartsAt.gt(now))
         .filter(meetings::Column::CancelledAt.is_null())
         .order_by_asc(meetings::Column::StartsAt)
@@ -264,11 +272,16 @@ pub async fn waiting_work(
             )
             .all(db)
             .await?;
+        // One read each for the answers and the recent signals, counted here by call and plan.
+        let answered: Vec<i32> = sourcing_responses::Entity::find()
+            .select_only()
+            .column(sourcing_responses::Column::CallId)
+            .filter(sourcing_responses::Column::CallId.is_in(calls.iter().map(|c| c.id)))
+            .into_tuple()
+            .all(db)
+            .await?;
         for c in calls {
-            let n = sourcing_responses::Entity::find()
-                .filter(sourcing_responses::Column::CallId.eq(c.id))
-                .count(db)
-                .await?;
+            let n = answered.iter().filter(|&&id| id == c.id).count() as u64;
             if n > 0 {
                 out.push(line(
                     lang,
@@ -279,12 +292,16 @@ pub async fn waiting_work(
                 ));
             }
         }
+        let signalled: Vec<i32> = plan_interests::Entity::find()
+            .select_only()
+            .column(plan_interests::Column::PlanId)
+            .filter(plan_interests::Column::PlanId.is_in(plan_ids))
+            .filter(plan_interests::Column::CreatedAt.gt(now - Duration::days(14)))
+            .into_tuple()
+            .all(db)
+            .await?;
         for p in &my_plans {
-            let n = plan_interests::Entity::find()
-                .filter(plan_interests::Column::PlanId.eq(p.id))
-                .filter(plan_interests::Column::CreatedAt.gt(now - Duration::days(14)))
-                .count(db)
-                .await?;
+            let n = signalled.iter().filter(|&&id| id == p.id).count() as u64;
             if n > 0 {
                 out.push(line(
                     lang,
