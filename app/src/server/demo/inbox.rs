@@ -141,7 +141,7 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
         notify(ctx, buyer, "Nouvelles réponses au questionnaire : remplacement des menuiseries de six groupes scolaires".into(), format!("/programmation/{p}"), 5).await?;
     }
     if let Some(p) = plan(ctx, "Fourniture de fruits et légumes") {
-        notify(ctx, buyer, "Trois entreprises ont signalé leur intérêt : fruits et légumes frais pour les cuisines centrales".into(), format!("/programmation/{p}"), 20).await?;
+        notify(ctx, buyer, "Des entreprises ont signalé leur intérêt : fruits et légumes frais pour les cuisines centrales".into(), format!("/programmation/{p}"), 20).await?;
     }
     // The joiner: an invitation, a booked meeting, an alert.
     notify(ctx, joiner, "Électricité Saône Services (fictive) vous invite dans le groupement « Groupement Écoles du 8e (fictif) »".into(), "/compte/groupements".into(), 2).await?;

@@ -9,7 +9,7 @@ use crate::server::infra::entities::{
     sourcing_responses,
 };
 use crate::server::infra::rich_text;
-use chrono::{Duration, NaiveTime, TimeZone};
+use chrono::Duration;
 use rand::Rng;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DbErr};
 
@@ -221,16 +221,11 @@ async fn meeting(
 ) -> Result<(), DbErr> {
     let buyer = ctx.buyers[p.buyer].clone();
     let day = (ctx.now + Duration::days(days)).date_naive();
-    let at = |h: u32| {
-        chrono_tz::Europe::Paris
-            .from_local_datetime(
-                &day.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default()),
-            )
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
+    let at = |time: &str| {
+        crate::domain::sourcing::paris_instant(&day.format("%Y-%m-%d").to_string(), time)
             .unwrap_or(ctx.now)
     };
-    let (starts, ends) = (at(9), at(11));
+    let (starts, ends) = (at("09:00"), at("11:00"));
     let (capacity, slot_minutes) = if slotted { (6, Some(20)) } else { (30, None) };
     let m = meetings::ActiveModel {
         plan_id: Set(p.id),

@@ -8,7 +8,7 @@ use crate::domain::label::ApplicationStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::OrgKind;
 use crate::domain::programming::PlanStatus;
-use crate::domain::sourcing::RegStatus;
+use crate::domain::sourcing::{paris_text, RegStatus};
 use crate::error::AppError;
 use crate::i18n::{tr, Lang};
 use crate::server::auth::Caller;
@@ -51,12 +51,6 @@ const UPCOMING: [PlanStatus; 3] = [
     PlanStatus::Sourcing,
     PlanStatus::Published,
 ];
-
-fn paris(t: chrono::DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
 
 /// The home page for `caller`.
 pub async fn home(
@@ -139,8 +133,8 @@ async fn public(
         .into_iter()
         .map(|m| Item {
             detail: match &m.place {
-                Some(place) => format!("{} — {place}", paris(m.starts_at)),
-                None => paris(m.starts_at),
+                Some(place) => format!("{} — {place}", paris_text(m.starts_at)),
+                None => paris_text(m.starts_at),
             },
             title: m.title,
             url: format!("/sourcage/reunions/{}", m.id),
@@ -337,7 +331,7 @@ pub async fn waiting_work(
             &m.title,
             format!("/sourcage/reunions/{}", m.id),
         );
-        item.detail = paris(m.starts_at);
+        item.detail = paris_text(m.starts_at);
         out.push(item);
     }
 
@@ -400,7 +394,7 @@ pub async fn waiting_work(
     for n in unread {
         out.push(Item {
             title: n.title,
-            detail: paris(n.created_at),
+            detail: paris_text(n.created_at),
             url: n.url,
         });
     }
