@@ -10,7 +10,7 @@ PROFILE ?= debug
 
 run: tools site
 	mkdir -p data
-	./target/passerelle serve --demo
+	PASSERELLE_ENV=development ./target/passerelle serve --demo
 
 test: e2e-tools unit site e2e
 

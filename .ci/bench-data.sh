@@ -9,6 +9,8 @@
 # Usage: .ci/bench-data.sh   (needs wrk: apt-get install wrk; PostgreSQL on 127.0.0.1:5432 for 2b)
 # Data and databases go to $PASSERELLE_BENCH_DIR (default ~/.cache/passerelle-bench, ≈ 15 GB).
 set -euo pipefail
+# A local measurement over plain HTTP without a mail relay: development, asked for.
+export PASSERELLE_ENV=development
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 DIR="${PASSERELLE_BENCH_DIR:-$HOME/.cache/passerelle-bench}"

@@ -9,6 +9,8 @@
 # Usage: .ci/bench.sh   (needs wrk and brotli: apt-get install wrk brotli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A local measurement over plain HTTP with the demo's accounts: development, asked for.
+export PASSERELLE_ENV=development
 for tool in wrk brotli; do
   command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }
 done

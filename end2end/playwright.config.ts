@@ -50,6 +50,8 @@ export default defineConfig({
       reuseExistingServer: false,
       env: {
         DATABASE_URL: 'sqlite://target/e2e/e2e.db?mode=rwc',
+        // Plain HTTP on 127.0.0.1 and the demo's public password: development, asked for.
+        PASSERELLE_ENV: 'development',
         PASSERELLE_ADDR: `127.0.0.1:${PORT}`,
         PASSERELLE_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
         PASSERELLE_PUBLIC_URL: `http://127.0.0.1:${PORT}`,

@@ -34,6 +34,10 @@ pub enum Command {
         /// With --demo: seed even though the database holds organisations that are not the demo's.
         #[arg(long, requires = "demo")]
         into_existing: bool,
+        /// With --demo outside development: create the demo's accounts even so, with their
+        /// public password (a demonstration server that is meant to be open).
+        #[arg(long, requires = "demo")]
+        allow_demo_password: bool,
     },
     /// Apply pending database migrations and load the reference data (CPV, NAF, communes), then exit.
     Migrate,
@@ -45,6 +49,9 @@ pub enum Command {
         /// Seed even though the database holds organisations that are not the demo's.
         #[arg(long)]
         into_existing: bool,
+        /// Outside development: create the demo's accounts even so, with their public password.
+        #[arg(long)]
+        allow_demo_password: bool,
     },
     /// Create an administrator, or make an existing account administrator. The password is read
     /// from PASSERELLE_ADMIN_PASSWORD, or else from the first line of standard input.
@@ -93,6 +100,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve {
         demo: false,
         into_existing: false,
+        allow_demo_password: false,
     }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
         Command::Import(ImportCommand::Sirene { file }) => {
@@ -115,7 +123,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Serve {
             demo,
             into_existing,
+            allow_demo_password,
         } => {
+            if demo {
+                demo_allowed(&config, allow_demo_password)?;
+            }
             let db = prepare_db(&config).await?;
             if demo {
                 seed(&db, into_existing).await?;
@@ -127,7 +139,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("database migrated, reference data loaded");
             Ok(())
         }
-        Command::SeedDemo { into_existing } => {
+        Command::SeedDemo {
+            into_existing,
+            allow_demo_password,
+        } => {
+            demo_allowed(&config, allow_demo_password)?;
             let db = prepare_db(&config).await?;
             seed(&db, into_existing).await
         }
@@ -279,6 +295,18 @@ pub(crate) async fn prepare_db(config: &Config) -> anyhow::Result<sea_orm::Datab
         tracing::info!(?report, "reference data loaded");
     }
     Ok(db)
+}
+
+/// The demo's accounts sign in with a password printed in the README: outside development,
+/// only when the operator says so.
+fn demo_allowed(config: &Config, allow_demo_password: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        config.is_development() || allow_demo_password,
+        "the demo creates accounts whose password is public: refused in `{}`; run it with \
+         PASSERELLE_ENV=development, or add --allow-demo-password for a demonstration server",
+        config.env
+    );
+    Ok(())
 }
 
 async fn seed(db: &sea_orm::DatabaseConnection, into_existing: bool) -> anyhow::Result<()> {

@@ -24,9 +24,22 @@ pub struct Config {
     /// `postgres://…` for PostgreSQL.
     #[serde(default = "default_database_url")]
     pub database_url: String,
-    /// `development` relaxes the Secure cookie flag and logs emails instead of failing without SMTP.
+    /// `production` (the default): Secure cookies, HSTS, mail must be configured.
+    /// `development`, asked for explicitly (`make run` does): cookies over plain HTTP, emails
+    /// written to the log when no SMTP relay is set, the demo's public password allowed.
     #[serde(default = "default_env")]
     pub env: String,
+    /// The header in which the reverse proxy in front of Passerelle gives the client's address
+    /// (`X-Forwarded-For`, `X-Real-IP`); unset, the socket's address is the client's. Set it only
+    /// behind such a proxy: a client reaching Passerelle directly could write any address there.
+    #[serde(default)]
+    pub client_ip_header: Option<String>,
+    /// Hours a session lives without use (14 days by default).
+    #[serde(default = "default_session_idle_hours")]
+    pub session_idle_hours: u64,
+    /// Minutes an administrator's session lives without use (2 hours by default).
+    #[serde(default = "default_admin_idle_minutes")]
+    pub admin_idle_minutes: u64,
     /// SMTP relay for outgoing mail, e.g. `smtp://127.0.0.1:1025` (PASSERELLE_SMTP_URL).
     #[serde(default)]
     pub smtp_url: Option<String>,
@@ -62,7 +75,13 @@ fn default_database_url() -> String {
     "sqlite://data/passerelle.db?mode=rwc".into()
 }
 fn default_env() -> String {
-    "development".into()
+    "production".into()
+}
+fn default_session_idle_hours() -> u64 {
+    14 * 24
+}
+fn default_admin_idle_minutes() -> u64 {
+    120
 }
 fn default_mail_from() -> String {
     "Passerelle <ne-pas-repondre@passerelle.example>".into()
@@ -102,7 +121,9 @@ impl Config {
                     .only(&["DATABASE_URL"])
                     .map(|_| "database-url".into()),
             );
-        Ok(fig.extract()?)
+        let config: Config = fig.extract()?;
+        config.check()?;
+        Ok(config)
     }
 
     pub fn search_dir(&self) -> std::path::PathBuf {
@@ -123,5 +144,33 @@ impl Config {
 
     pub fn is_development(&self) -> bool {
         self.env == "development"
+    }
+
+    /// The environment names this version knows; any other is refused at start (a typo must
+    /// not silently turn development on or off).
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            matches!(self.env.as_str(), "production" | "development"),
+            "env must be `production` or `development`, not `{}`",
+            self.env
+        );
+        if let Some(h) = &self.client_ip_header {
+            axum::http::HeaderName::from_bytes(h.as_bytes())
+                .map_err(|_| anyhow::anyhow!("client-ip-header `{h}` is not a header name"))?;
+        }
+        anyhow::ensure!(
+            self.session_idle_hours >= 1 && self.admin_idle_minutes >= 5,
+            "session-idle-hours must be at least 1 and admin-idle-minutes at least 5"
+        );
+        Ok(())
+    }
+
+    /// How sessions and cookies behave under this configuration.
+    pub fn session_policy(&self) -> app::server::state::SessionPolicy {
+        app::server::state::SessionPolicy {
+            idle: std::time::Duration::from_secs(self.session_idle_hours * 3600),
+            admin_idle: std::time::Duration::from_secs(self.admin_idle_minutes * 60),
+            secure_cookies: !self.is_development(),
+        }
     }
 }

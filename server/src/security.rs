@@ -67,10 +67,30 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// How the site is reached: over HTTPS (everywhere but development), it tells browsers to
+/// come back over HTTPS only.
+#[derive(Clone, Copy)]
+pub struct Transport {
+    pub hsts: bool,
+}
+
+/// Two years, subdomains included: the value hstspreload.org asks for.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 /// Headers every response carries; HTML pages get their own CSP (with the nonce) from the app.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    axum::extract::State(transport): axum::extract::State<Transport>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if transport.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

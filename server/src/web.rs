@@ -53,6 +53,12 @@ pub fn state(
         media_dir: config.media_dir(),
         analytics: Default::default(),
         home: Default::default(),
+        jobs: Default::default(),
+        client_ip_header: config
+            .client_ip_header
+            .as_deref()
+            .and_then(|h| axum::http::HeaderName::from_bytes(h.as_bytes()).ok()),
+        sessions: config.session_policy(),
     })
 }
 
@@ -82,71 +88,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     let state = state(&config, db.clone(), search)?;
     state.analytics.spawn_follower(db.clone());
     let store = DbSessionStore::new(db.clone());
-    // Expired sessions, outbox rows past their retention and labels past their validity are
-    // swept hourly (and at start); weekly alert digests due are sent then, the reminders of
-    // meetings starting within a day, and the alerts of saved catalogue and directory searches.
-    tokio::spawn({
-        let store = store.clone();
-        let (mailer, public_url) = (state.mailer.clone(), state.public_url.clone());
-        let index = state.search.clone();
-        async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                tick.tick().await;
-                if let Err(e) = store.delete_expired().await {
-                    tracing::warn!("session sweep failed: {e}");
-                }
-                let before = chrono::Utc::now() - app::server::infra::search::OUTBOX_RETENTION;
-                match app::server::infra::search::prune_outbox(&db, before).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
-                    Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
-                }
-                match app::server::labels::expire_due(&db).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("territorial label: {n} labels expired"),
-                    Err(e) => tracing::warn!("label expiry failed: {e}"),
-                }
-                match app::server::alerts::weekly_digests(
-                    &db,
-                    &mailer,
-                    &public_url,
-                    chrono::Utc::now(),
-                )
-                .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("alerts: {n} weekly digests sent"),
-                    Err(e) => tracing::warn!("weekly digests failed: {e}"),
-                }
-                match app::server::sourcing::meetings::send_reminders(
-                    &db,
-                    &mailer,
-                    &public_url,
-                    chrono::Utc::now(),
-                )
-                .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("sourcing: {n} meeting reminders sent"),
-                    Err(e) => tracing::warn!("meeting reminders failed: {e}"),
-                }
-                match app::server::alerts::search_digests(
-                    &db,
-                    &index,
-                    &mailer,
-                    &public_url,
-                    chrono::Utc::now(),
-                )
-                .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("alerts: {n} catalogue or directory searches had news"),
-                    Err(e) => tracing::warn!("catalogue and directory alerts failed: {e}"),
-                }
-            }
-        }
-    });
+    spawn_jobs(&state, store.clone());
     let app = router(state, store, &config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Passerelle listening on http://{}", config.addr);
@@ -159,6 +101,76 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The server's periodic work, supervised (`infra::jobs`): a run that panics is logged and
+/// counted, and the next one runs on time.
+fn spawn_jobs(state: &AppState, store: DbSessionStore) {
+    use app::server::infra::jobs;
+    // The login and API throttles forget the clients whose budgets are whole again.
+    jobs::every(
+        "throttle pruning",
+        Duration::from_secs(60),
+        state.jobs.clone(),
+        {
+            let (login, api) = (state.login_limits.clone(), state.api_limits.clone());
+            move || {
+                let (login, api) = (login.clone(), api.clone());
+                async move {
+                    login.prune();
+                    api.prune();
+                }
+            }
+        },
+    );
+    // Hourly (and at start): expired sessions and forgotten devices, outbox rows past their
+    // retention, labels past their validity; weekly alert digests due, the reminders of
+    // meetings starting within a day, and the alerts of saved catalogue and directory searches.
+    jobs::every("hourly", Duration::from_secs(3600), state.jobs.clone(), {
+        let state = state.clone();
+        move || hourly(state.clone(), store.clone())
+    });
+}
+
+async fn hourly(state: AppState, store: DbSessionStore) {
+    let (db, mailer, public_url) = (&state.db, &state.mailer, &state.public_url);
+    let now = chrono::Utc::now();
+    match store.delete_expired().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("sessions: {n} expired sessions deleted"),
+        Err(e) => tracing::warn!("session sweep failed: {e}"),
+    }
+    match app::server::auth::devices::sweep(db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("devices: {n} unused for a year forgotten"),
+        Err(e) => tracing::warn!("device sweep failed: {e}"),
+    }
+    let before = now - app::server::infra::search::OUTBOX_RETENTION;
+    match app::server::infra::search::prune_outbox(db, before).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
+        Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
+    }
+    match app::server::labels::expire_due(db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("territorial label: {n} labels expired"),
+        Err(e) => tracing::warn!("label expiry failed: {e}"),
+    }
+    match app::server::alerts::weekly_digests(db, mailer, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("alerts: {n} weekly digests sent"),
+        Err(e) => tracing::warn!("weekly digests failed: {e}"),
+    }
+    match app::server::sourcing::meetings::send_reminders(db, mailer, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("sourcing: {n} meeting reminders sent"),
+        Err(e) => tracing::warn!("meeting reminders failed: {e}"),
+    }
+    match app::server::alerts::search_digests(db, &state.search, mailer, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("alerts: {n} catalogue or directory searches had news"),
+        Err(e) => tracing::warn!("catalogue and directory alerts failed: {e}"),
+    }
+}
+
 pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let pkg_dir = format!("{}/{}", config.site_root, config.site_pkg_dir);
@@ -167,13 +179,17 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(!config.is_development())
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            config.session_idle_hours as i64,
+        )));
     Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .route("/langue/{code}", get(set_language))
+        .route("/health", get(health))
+        .route("/ready", get(ready))
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)
@@ -203,7 +219,12 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         .layer(middleware::from_fn(security::server_fn_error_status))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
-        .layer(middleware::from_fn(security::security_headers))
+        .layer(middleware::from_fn_with_state(
+            security::Transport {
+                hsts: !config.is_development(),
+            },
+            security::security_headers,
+        ))
         .layer(CatchPanicLayer::custom(security::panic_response))
 }
 
@@ -220,15 +241,16 @@ async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Res
     // Only local paths: never an open redirect.
     let target = back
         .retour
-        .filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.starts_with("/\\"))
-        .unwrap_or_else(|| "/".into());
+        .as_deref()
+        .and_then(app::domain::security::local_path)
+        .unwrap_or("/");
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()
     );
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let (Ok(loc), Ok(c)) = (
-        HeaderValue::from_str(&target),
+        HeaderValue::from_str(target),
         HeaderValue::from_str(&cookie),
     ) {
         res.headers_mut().insert(header::LOCATION, loc);
@@ -237,6 +259,73 @@ async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Res
     res
 }
 
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+/// `/health`: the process is up and answers (for a liveness probe).
+async fn health() -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "status": "ok" })),
+    )
+        .into_response()
+}
+
+/// `/ready`: the database answers and the search index is open (for a readiness probe or a
+/// load balancer): 200, or 503 saying what is not ready. Never the database's own words.
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let database = match tokio::time::timeout(Duration::from_secs(5), state.db.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!("readiness: database unreachable: {e}");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("readiness: database did not answer in 5 s");
+            false
+        }
+    };
+    // The index is opened (and built if new) before the server listens: here it answers.
+    let documents = state.search.num_docs();
+    let ok = database;
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({
+            "status": if ok { "ready" } else { "not ready" },
+            "database": database,
+            "search_index_documents": documents,
+            "job_runs": state.jobs.runs(),
+            "job_failures": state.jobs.panics(),
+        })),
+    )
+        .into_response()
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `systemctl stop`, `docker stop` and Kubernetes send):
+/// the server then stops accepting connections and lets the requests in flight finish.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("SIGTERM handler not installed: {e}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C: finishing the requests in flight, then stopping"),
+        _ = term => tracing::info!("SIGTERM: finishing the requests in flight, then stopping"),
+    }
 }

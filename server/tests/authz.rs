@@ -77,6 +77,12 @@ fn table() -> Table {
                 [A, A, A, A, A, A],
             ),
         ),
+        ("/api/auth/sessions", (vec![], [D, A, A, A, A, A])),
+        ("/api/auth/sign-out-others", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/admin/sign-out-account",
+            (vec![("email", "personne@exemple.fr")], [D, D, D, D, D, A]),
+        ),
         ("/api/orgs/mine", (vec![], [D, A, A, A, A, A])),
         (
             "/api/orgs/create",

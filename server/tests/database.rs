@@ -147,7 +147,11 @@ both_dbs! {
         use sea_orm::ConnectionTrait;
         use sea_orm_migration::MigratorTrait;
         let db = app::server::infra::db::connect(&url).await.unwrap();
-        let before = Migrator::migrations().len() as u32 - 1;
+        // Every migration before the failure's split, whatever came after it.
+        let before = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == "m20261205_000020_import_failure")
+            .expect("the migration is listed") as u32;
         Migrator::up(&db, Some(before)).await.unwrap();
         let joined = [
             "import.error.xml|ligne 3 : balise <marche> non fermée",
@@ -220,7 +224,9 @@ both_dbs! {
             }),
             "{backend}"
         );
-        Migrator::down(&db, Some(1)).await.unwrap();
+        // Down to just before the split (the migrations after it first).
+        let after = Migrator::migrations().len() as u32 - before;
+        Migrator::down(&db, Some(after)).await.unwrap();
         let back = db
             .query_all(
                 &Query::select()

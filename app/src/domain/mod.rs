@@ -40,6 +40,7 @@ pub mod org;
 pub mod partners;
 pub mod programming;
 pub mod query;
+pub mod security;
 pub mod sirene;
 pub mod siret;
 pub mod sourcing;

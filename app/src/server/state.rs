@@ -23,6 +23,33 @@ pub struct AppState {
     pub analytics: crate::server::analytics::Analytics,
     /// The home page's public part, reused a little while.
     pub home: crate::server::home::Cache,
+    /// The header in which a trusted reverse proxy gives the client's address, if any.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// How long a session lives without use, and whether cookies are sent over HTTPS only.
+    pub sessions: SessionPolicy,
+    /// The runs and failures of the background jobs.
+    pub jobs: crate::server::infra::jobs::JobStats,
+}
+
+/// How sessions and cookies behave.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    /// A session unused this long ends.
+    pub idle: std::time::Duration,
+    /// An administrator's session unused this long ends.
+    pub admin_idle: std::time::Duration,
+    /// Cookies carry `Secure` (everywhere but development).
+    pub secure_cookies: bool,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: std::time::Duration::from_secs(14 * 24 * 3600),
+            admin_idle: std::time::Duration::from_secs(2 * 3600),
+            secure_cookies: true,
+        }
+    }
 }
 
 impl AppState {

@@ -65,6 +65,9 @@ pub fn test_config(database_url: &str) -> Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.into(),
         env: "development".into(),
+        client_ip_header: None,
+        session_idle_hours: 14 * 24,
+        admin_idle_minutes: 120,
         smtp_url: None,
         mail_from: "Passerelle <test@passerelle.example>".into(),
         public_url: "http://127.0.0.1".into(),
@@ -95,11 +98,20 @@ pub struct TestApp {
     /// The dashboards' snapshot: tests invalidate it after writing, as the follower would
     /// rebuild it within a minute.
     pub analytics: app::server::analytics::Analytics,
+    /// The configuration it runs under.
+    pub config: Config,
 }
 
 impl TestApp {
     pub async fn new(database_url: &str) -> TestApp {
-        let config = test_config(database_url);
+        Self::configured(database_url, |_| {}).await
+    }
+
+    /// The application under a configuration `change` made to the tests' own (production
+    /// settings, a proxy header, other idle limits).
+    pub async fn configured(database_url: &str, change: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = test_config(database_url);
+        change(&mut config);
         let db = app::server::infra::db::connect_and_migrate(database_url)
             .await
             .expect("database");
@@ -116,13 +128,13 @@ impl TestApp {
             search,
             media_dir: config.media_dir(),
             analytics,
+            config,
         }
     }
 
     /// The same application with other login throttling budgets.
     pub fn with_login_limits(self, per_ip: u32, per_account: u32) -> TestApp {
-        let mut config = test_config("sqlite::memory:");
-        config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
+        let config = self.config.clone();
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
         state.login_limits = app::server::infra::limits::LoginLimits::new(per_ip, per_account);
         let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
@@ -133,13 +145,13 @@ impl TestApp {
             search: self.search,
             media_dir: self.media_dir,
             analytics,
+            config,
         }
     }
 
     /// The same application with another budget of API requests a minute per address.
     pub fn with_api_limit(self, per_minute: u32) -> TestApp {
-        let mut config = test_config("sqlite::memory:");
-        config.media_dir = Some(self.media_dir.to_string_lossy().into_owned());
+        let config = self.config.clone();
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
         state.api_limits = app::server::infra::limits::ApiLimits::new(per_minute);
         let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
@@ -150,6 +162,7 @@ impl TestApp {
             search: self.search,
             media_dir: self.media_dir,
             analytics,
+            config,
         }
     }
 
@@ -170,6 +183,34 @@ impl TestApp {
             .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
                 ip, 40_000,
             ))));
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// POSTs a form as a browser on the same site would, from the client address `ip`, with
+    /// these headers (cookies among them); returns status, headers and body.
+    pub async fn post_from(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        ip: std::net::IpAddr,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req
+            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                ip, 40_000,
+            )));
         let res = self.router.clone().oneshot(req).await.unwrap();
         let (status, headers) = (res.status(), res.headers().clone());
         let body = res.into_body().collect().await.unwrap().to_bytes();
@@ -279,6 +320,16 @@ impl TestApp {
         am.is_analyst = Set(true);
         am.update(&self.db).await.unwrap();
     }
+}
+
+/// The `name=value` part of the cookie `name` that these response headers set.
+pub fn set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
 }
 
 /// A success or a redirection (a server function answers a form with a redirect).

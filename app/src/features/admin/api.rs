@@ -58,3 +58,31 @@ pub async fn set_analyst(email: String, on: String) -> Result<(), AppError> {
     });
     Ok(())
 }
+
+/// Signs the account of `email` out of every session and forgets its devices (a stolen
+/// laptop, a compromised account): its owner signs in again with the password.
+#[server(prefix = "/api", endpoint = "admin/sign-out-account")]
+pub async fn sign_out_account(email: String) -> Result<(), AppError> {
+    use crate::server::{auth, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let admin = caller.require_admin()?;
+    let email = email.trim().to_lowercase();
+    let user = auth::find_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| AppError::field("email", "admin.no_such_account"))?;
+    let n = auth::sign_out_everywhere(&state.db, user.id).await?;
+    tracing::info!(
+        "admin {} signed user {} out of {n} sessions",
+        admin.id,
+        user.id
+    );
+    // An administrator signing themself out everywhere is signed out here too.
+    let to = if user.id == admin.id {
+        "/connexion"
+    } else {
+        "/admin?ok=signed_out#sessions"
+    };
+    leptos_axum::redirect(to);
+    Ok(())
+}

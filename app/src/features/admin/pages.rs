@@ -1,6 +1,8 @@
 //! The admin page: organisations to verify.
 
-use super::api::{list_analysts, pending_organisations, SetAnalyst, VerifyOrganisation};
+use super::api::{
+    list_analysts, pending_organisations, SetAnalyst, SignOutAccount, VerifyOrganisation,
+};
 use crate::components::form::{action_error, FormAlert, TextField};
 use crate::components::status::LoadError;
 use crate::i18n::t;
@@ -23,6 +25,7 @@ pub fn AdminPage() -> impl IntoView {
             let key = match k.as_str() {
                 "analyst_added" => "admin.analyst_added",
                 "analyst_removed" => "admin.analyst_removed",
+                "signed_out" => "admin.signed_out",
                 _ => "admin.verified",
             };
             view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
@@ -63,7 +66,7 @@ pub fn AdminPage() -> impl IntoView {
         </Suspense>
         // Only for whom the page is: a refused visitor already reads why above.
         <Suspense fallback=|| ()>
-            {move || pending.get().map(|r| r.is_ok().then(|| view! { <Analysts /> }))}
+            {move || pending.get().map(|r| r.is_ok().then(|| view! { <Analysts /> <SignOutEverywhere /> }))}
         </Suspense>
     }
 }
@@ -103,6 +106,24 @@ fn Analysts() -> impl IntoView {
                 <input type="hidden" name="on" value="1" />
                 <TextField name="email" label=t("auth.email") input_type="email" required=true error />
                 <div><button type="submit" class="button">{t("admin.analyst_add")}</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Ends every session of an account, by its email.
+#[component]
+fn SignOutEverywhere() -> impl IntoView {
+    let action = ServerAction::<SignOutAccount>::new();
+    let error = action_error(action);
+    view! {
+        <section aria-labelledby="sessions" id="sessions">
+            <h2 id="sessions">{t("admin.sessions")}</h2>
+            <p>{t("admin.sessions_help")}</p>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <TextField name="email" label=t("auth.email") input_type="email" required=true error />
+                <div><button type="submit" class="button">{t("admin.sign_out_account")}</button></div>
             </ActionForm>
         </section>
     }

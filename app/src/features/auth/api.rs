@@ -46,40 +46,72 @@ pub async fn signup(
         c.push("password_confirm", "validation.password_mismatch");
     }
     c.finish()?;
+    // The cheap refusal before the costly hash (create_user checks again in its transaction).
+    if auth::find_by_email(&state.db, &email).await?.is_some() {
+        return Err(AppError::field("email", "validation.email_taken"));
+    }
     let hash = passwords::hash(password).await?;
     let user = auth::create_user(&state.db, &email, &display_name, hash).await?;
-    start_session(user.id).await?;
+    auth::start_session(&user).await?;
     leptos_axum::redirect("/compte");
     Ok(())
 }
 
-/// Signs in. Throttled per client address, and per account on failures (429).
+/// Signs in. Throttled per client address, and per account and client on failures (429): see
+/// `infra::limits` for why nobody can lock an account's owner out.
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{auth, infra::passwords, state::AppState};
+    use crate::server::infra::{client, limits::Client, passwords};
+    use crate::server::{auth, state::AppState};
     let state = AppState::get()?;
     let email = email.trim().to_lowercase();
-    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    // An address too long to be an account's is not worth a hash, nor a throttle key.
+    if email.len() > crate::server::infra::limits::MAX_EMAIL_KEY || password.len() > 1024 {
+        return Err(AppError::field("password", "auth.bad_credentials"));
+    }
+    let ip = client::current_ip().await;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
-        .ok()
-        .map(|ci| ci.0.ip());
-    if !state.login_limits.check(ip, &email) {
+        .unwrap_or_default();
+    let user = auth::find_by_email(&state.db, &email).await?;
+    let device = match &user {
+        Some(u) => auth::devices::known(&state.db, &headers, u.id).await?,
+        None => None,
+    };
+    let who = Client::of(ip, device.clone());
+    if !state.login_limits.check(ip, &who, &email) {
         return Err(AppError::TooManyRequests);
     }
-    let user = auth::find_by_email(&state.db, &email).await?;
     let stored = user
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| passwords::DUMMY_HASH.into());
-    let ok = passwords::verify(password, stored).await;
+    let ok = passwords::verify(password, stored).await?;
     match user {
         Some(user) if ok => {
-            start_session(user.id).await?;
+            auth::start_session(&user).await?;
+            if let Some(token) = auth::devices::remember(&state.db, user.id, device).await? {
+                set_cookie(&auth::devices::set_cookie(
+                    &token,
+                    state.sessions.secure_cookies,
+                ));
+            }
             leptos_axum::redirect("/compte");
             Ok(())
         }
-        _ if state.login_limits.failed(&email) => Err(AppError::TooManyRequests),
+        _ if state.login_limits.failed(&who, &email) => Err(AppError::TooManyRequests),
         _ => Err(AppError::field("password", "auth.bad_credentials")),
+    }
+}
+
+/// Adds a `Set-Cookie` header to the server function's answer.
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(axum::http::header::SET_COOKIE, v);
     }
 }
 
@@ -111,14 +143,50 @@ pub async fn change_password(
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }
-    if !passwords::verify(current, user.password_hash.clone()).await {
-        c.push("current", "auth.wrong_password");
-    }
     c.finish()?;
-    auth::set_password(&state.db, user.id, passwords::hash(password).await?).await?;
-    // A new session id, so a session stolen before the change stops working.
-    start_session(user.id).await?;
+    if !passwords::verify(current, user.password_hash.clone()).await? {
+        return Err(AppError::field("current", "auth.wrong_password"));
+    }
+    let hash = passwords::hash(password).await?;
+    // A new session id, so a session stolen before the change stops working; every other
+    // session of the account ends with the old password.
+    auth::start_session(user).await?;
+    let keep = auth::session().await?.id();
+    auth::set_password(&state.db, user.id, hash, keep).await?;
     leptos_axum::redirect("/compte?ok=password");
+    Ok(())
+}
+
+/// The caller's sessions: how many are live, and after how many hours unused one ends.
+#[server(prefix = "/api", endpoint = "auth/sessions", input = GetUrl)]
+pub async fn my_sessions() -> Result<(u64, u64), AppError> {
+    use crate::server::{auth, infra::sessions::DbSessionStore, state::AppState};
+    let state = AppState::get()?;
+    let caller = auth::Caller::current().await?;
+    let user = caller.user()?;
+    let live = DbSessionStore::count_of(&state.db, user.id).await?;
+    let idle = if user.is_admin {
+        state.sessions.admin_idle
+    } else {
+        state.sessions.idle
+    };
+    // The current session may not be saved yet (its first request): it counts.
+    Ok((live.max(1), (idle.as_secs() / 3600).max(1)))
+}
+
+/// Ends every other session of the caller's account (a phone left somewhere, a shared
+/// computer); this one stays signed in.
+#[server(prefix = "/api", endpoint = "auth/sign-out-others")]
+pub async fn sign_out_others() -> Result<(), AppError> {
+    use crate::server::{auth, infra::sessions::DbSessionStore, state::AppState};
+    let state = AppState::get()?;
+    let caller = auth::Caller::current().await?;
+    let user = caller.user()?;
+    // The current session keeps its rights under a new id; all the others end.
+    auth::start_session(user).await?;
+    let ended = DbSessionStore::end_sessions_of(&state.db, user.id, None).await?;
+    tracing::info!("user {} signed out of {ended} other sessions", user.id);
+    leptos_axum::redirect("/compte?ok=signed_out_others");
     Ok(())
 }
 
@@ -133,7 +201,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let mut c = Checker::new();
     let email = c.email("email", &email);
     c.finish()?;
-    if !state.login_limits.check_every(&format!("reset:{email}")) {
+    let ip = crate::server::infra::client::current_ip().await;
+    if !state.login_limits.check_request(ip, &email) {
         return Err(AppError::TooManyRequests);
     }
     if let Some(user) = auth::find_by_email(&state.db, &email).await? {
@@ -172,26 +241,12 @@ pub async fn reset_password(
         c.push("token", "auth.reset_invalid");
     }
     c.finish()?;
-    let user_id =
-        auth::consume_reset_token(&state.db, token.trim(), passwords::hash(password).await?)
-            .await?;
-    start_session(user_id).await?;
+    // The token first (a read), the costly hash only for a token that can be used.
+    auth::reset_token_user(&state.db, token.trim()).await?;
+    let hash = passwords::hash(password).await?;
+    let user_id = auth::consume_reset_token(&state.db, token.trim(), hash).await?;
+    let user = auth::Caller::for_user(&state.db, user_id).await?;
+    auth::start_session(user.user()?).await?;
     leptos_axum::redirect("/compte?ok=password");
-    Ok(())
-}
-
-/// Signs `user_id` in with a fresh session id (no session fixation).
-#[cfg(feature = "ssr")]
-async fn start_session(user_id: i32) -> Result<(), AppError> {
-    let session = crate::server::auth::session().await?;
-    let fail = |e: tower_sessions::session::Error| {
-        tracing::error!("session: {e}");
-        AppError::Internal
-    };
-    session.cycle_id().await.map_err(fail)?;
-    session
-        .insert(crate::server::auth::USER_ID_KEY, user_id)
-        .await
-        .map_err(fail)?;
     Ok(())
 }

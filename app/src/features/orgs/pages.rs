@@ -7,7 +7,7 @@ use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::status::LoadError;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::error::AppError;
-use crate::features::auth::api::{current_user, ChangePassword};
+use crate::features::auth::api::{current_user, my_sessions, ChangePassword, SignOutOthers};
 use crate::features::home::WaitingWork;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -31,6 +31,7 @@ pub fn AccountPage() -> impl IntoView {
                 "org" => "org.created",
                 "join" => "org.join_sent",
                 "password" => "auth.password_changed",
+                "signed_out_others" => "auth.signed_out_others",
                 _ => "org.saved",
             };
             view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
@@ -148,6 +149,36 @@ fn AccountBody(
             })}
         </Suspense>
         <ChangePasswordForm />
+        <Devices />
+    }
+}
+
+/// How many sessions the account has, and the button that ends all but this one.
+#[component]
+fn Devices() -> impl IntoView {
+    let action = ServerAction::<SignOutOthers>::new();
+    let error = action_error(action);
+    let sessions = Resource::new(|| (), |_| my_sessions());
+    view! {
+        <section aria-labelledby="devices" id="appareils">
+            <h2 id="devices">{t("auth.sessions_title")}</h2>
+            <Suspense fallback=|| ()>
+                {move || sessions.get().and_then(|r| r.ok()).map(|(n, hours)| {
+                    let idle = if hours % 24 == 0 {
+                        t("auth.sessions_idle_days").replace("%{n}", &(hours / 24).to_string())
+                    } else {
+                        t("auth.sessions_idle_hours").replace("%{n}", &hours.to_string())
+                    };
+                    view! {
+                        <p data-test="session-count">{t("auth.sessions_text").replace("%{n}", &n.to_string())} " " {idle}</p>
+                    }
+                })}
+            </Suspense>
+            <ActionForm action attr:class="inline-form">
+                <FormAlert error />
+                <button type="submit" class="button">{t("auth.sign_out_others")}</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -50,36 +50,18 @@ pub async fn analytics_csv(
             None => return Err(AppError::NotFound.into()),
         }
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let head: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| crate::i18n::tr(lang, c))
-        .collect();
-    let mut ok = w.write_record(&head).is_ok();
+    let mut w = crate::server::infra::csv::CsvOut::new();
+    w.row(table.columns.iter().map(|c| crate::i18n::tr(lang, c)));
     for row in &table.rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                // A spreadsheet runs a cell that starts with = + - @: such text gets a quote.
-                Cell::Text(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
-                Cell::Text(s) => s.clone(),
-                Cell::Key(k) => crate::i18n::tr(lang, k),
-                Cell::Count(n) => n.to_string(),
-                Cell::Euros(c) => (c / 100).to_string(),
-                Cell::Percent(p) | Cell::Number(p) => {
-                    p.map(|v| format!("{v:.2}")).unwrap_or_default()
-                }
-            })
-            .collect();
-        ok &= w.write_record(&cells).is_ok();
+        w.row(row.iter().map(|c| match c {
+            Cell::Text(s) => s.clone(),
+            Cell::Key(k) => crate::i18n::tr(lang, k),
+            Cell::Count(n) => n.to_string(),
+            Cell::Euros(c) => (c / 100).to_string(),
+            Cell::Percent(p) | Cell::Number(p) => p.map(|v| format!("{v:.2}")).unwrap_or_default(),
+        }));
     }
-    let body = match (ok, w.into_inner()) {
-        (true, Ok(bytes)) => bytes,
-        _ => return Err(AppError::Internal.into()),
-    };
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out.extend(body);
+    let out = w.text_with_bom()?.into_bytes();
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -300,10 +300,15 @@ pub fn page<T: ToSchema + Serialize>(
 /// address spent its budget. Without a known address (behind a proxy that does not pass it),
 /// every such request shares one budget: the limit still holds.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = req
+    let socket = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|ci| ci.0.ip());
+    let ip = crate::server::infra::client::client_ip(
+        req.headers(),
+        socket,
+        state.client_ip_header.as_ref(),
+    );
     match state.api_limits.check(ip) {
         Ok(()) => next.run(req).await,
         Err(wait) => {

@@ -1,6 +1,7 @@
 //! Accounts on the server: the caller of a request and its rights, the permission helpers of
 //! organisations, user queries, password reset.
 
+pub mod devices;
 mod permissions;
 pub use permissions::member_business;
 
@@ -16,8 +17,11 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
-/// Session key holding the signed-in user's id.
-pub const USER_ID_KEY: &str = "user_id";
+pub use crate::server::infra::sessions::USER_ID_KEY;
+use crate::server::infra::sessions::{DbSessionStore, IDLE_KEY, SEEN_KEY};
+
+/// How often a session in use records that it is (and so slides its idle limit).
+const SEEN_EVERY_SECS: i64 = 300;
 
 /// Who is calling: the user, if signed in, with their active memberships.
 #[derive(Clone, Debug)]
@@ -39,11 +43,21 @@ impl Caller {
     pub async fn current() -> Result<Caller, AppError> {
         let state = AppState::get()?;
         let session = session().await?;
+        Self::of_session(&session, &state).await
+    }
+
+    /// The caller signed in on `session`, whose use it records (see [`touch`]).
+    pub async fn of_session(session: &Session, state: &AppState) -> Result<Caller, AppError> {
         let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
         let Some(user_id) = user_id else {
             return Ok(Caller::anonymous());
         };
-        Self::for_user(&state.db, user_id).await
+        let caller = Self::for_user(&state.db, user_id).await?;
+        if touch(session, caller.user.as_ref(), state.sessions).await {
+            Ok(caller)
+        } else {
+            Ok(Caller::anonymous())
+        }
     }
 
     pub async fn for_user(db: &DatabaseConnection, user_id: i32) -> Result<Caller, AppError> {
@@ -125,12 +139,60 @@ impl axum::extract::FromRequestParts<AppState> for Caller {
                 tracing::error!("session layer missing: {e}");
                 AppError::Internal
             })?;
-        let user_id: Option<i32> = session.get(USER_ID_KEY).await.unwrap_or(None);
-        match user_id {
-            Some(id) => Ok(Caller::for_user(&state.db, id).await?),
-            None => Ok(Caller::anonymous()),
-        }
+        Ok(Caller::of_session(&session, state).await?)
     }
+}
+
+/// Records that a signed-in session is in use, every few minutes (the write slides its idle
+/// limit), gives an administrator's session the administrators' idle limit, and ends a
+/// session idle past its limit or whose account no longer exists: false when it ended.
+async fn touch(
+    session: &Session,
+    user: Option<&users::Model>,
+    policy: crate::server::state::SessionPolicy,
+) -> bool {
+    let Some(user) = user else {
+        let _ = session.flush().await;
+        return false;
+    };
+    let now = chrono::Utc::now().timestamp();
+    let idle: Option<i64> = session.get(IDLE_KEY).await.unwrap_or(None);
+    let seen: Option<i64> = session.get(SEEN_KEY).await.unwrap_or(None);
+    let limit = if user.is_admin {
+        policy.admin_idle
+    } else {
+        policy.idle
+    }
+    .as_secs() as i64;
+    // The store drops a row past its expiry; this also catches a session whose limit became
+    // shorter since its last save (an account made administrator).
+    if seen.is_some_and(|seen| now - seen > limit.min(idle.unwrap_or(limit))) {
+        let _ = session.flush().await;
+        return false;
+    }
+    if idle != Some(limit) {
+        let _ = session.insert(IDLE_KEY, limit).await;
+    }
+    if seen.is_none_or(|seen| now - seen >= SEEN_EVERY_SECS) {
+        let _ = session.insert(SEEN_KEY, now).await;
+    }
+    true
+}
+
+/// Signs `user` in on the current request's session, under a fresh id (no session fixation),
+/// with its idle limit from the start.
+pub async fn start_session(user: &users::Model) -> Result<(), AppError> {
+    let state = AppState::get()?;
+    let session = session().await?;
+    let fail = |e: tower_sessions::session::Error| {
+        tracing::error!("session: {e}");
+        AppError::Internal
+    };
+    session.cycle_id().await.map_err(fail)?;
+    session.insert(USER_ID_KEY, user.id).await.map_err(fail)?;
+    session.remove::<i64>(SEEN_KEY).await.map_err(fail)?;
+    touch(&session, Some(user), state.sessions).await;
+    Ok(())
 }
 
 /// The session of the current request.
@@ -207,19 +269,61 @@ pub async fn set_analyst(db: &DatabaseConnection, email: &str, on: bool) -> Resu
     Ok(())
 }
 
+/// Sets `user_id`'s password and ends what the old one opened: every outstanding reset token
+/// and every session but `keep` (the caller's, when the change is theirs).
 pub async fn set_password(
     db: &DatabaseConnection,
     user_id: i32,
     password_hash: String,
+    keep: Option<tower_sessions::session::Id>,
 ) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
     users::ActiveModel {
         id: Set(user_id),
         password_hash: Set(password_hash),
         ..Default::default()
     }
-    .update(db)
+    .update(&txn)
     .await?;
+    end_reset_tokens(&txn, user_id).await?;
+    DbSessionStore::end_sessions_of(&txn, user_id, keep).await?;
+    txn.commit().await?;
     Ok(())
+}
+
+/// Signs `user_id` out of every session and forgets its devices (an administrator's act on a
+/// compromised account): the number of sessions ended.
+pub async fn sign_out_everywhere(db: &DatabaseConnection, user_id: i32) -> Result<u64, AppError> {
+    let txn = begin_write(db).await?;
+    let n = DbSessionStore::end_sessions_of(&txn, user_id, None).await?;
+    devices::forget_all(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Marks every unused reset token of `user_id` used.
+async fn end_reset_tokens(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i32,
+) -> Result<(), AppError> {
+    password_resets::Entity::update_many()
+        .col_expr(
+            password_resets::Column::UsedAt,
+            Some(chrono::Utc::now()).into(),
+        )
+        .filter(password_resets::Column::UserId.eq(user_id))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// 32 random bytes, hex: reset and device tokens.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// SHA-256 of a reset token, hex: what the database keeps.
@@ -229,10 +333,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// Creates a single-use reset token valid for an hour and returns it (to be emailed).
 pub async fn create_reset_token(db: &DatabaseConnection, user_id: i32) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_token();
     let now = chrono::Utc::now();
     password_resets::ActiveModel {
         user_id: Set(user_id),
@@ -247,25 +348,39 @@ pub async fn create_reset_token(db: &DatabaseConnection, user_id: i32) -> Result
     Ok(token)
 }
 
-/// Uses a reset token: sets the new password hash if the token is known, unused and not expired.
+/// The user of a reset token still usable (known, unused, not expired): checked before the
+/// new password is hashed, so that a made-up token costs the server nothing.
+pub async fn reset_token_user(db: &DatabaseConnection, token: &str) -> Result<i32, AppError> {
+    usable_token(db, token)
+        .await?
+        .map(|row| row.user_id)
+        .ok_or_else(|| AppError::field("token", "auth.reset_invalid"))
+}
+
+async fn usable_token(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+) -> Result<Option<password_resets::Model>, AppError> {
+    Ok(password_resets::Entity::find()
+        .filter(password_resets::Column::TokenHash.eq(token_hash(token)))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(chrono::Utc::now()))
+        .one(db)
+        .await?)
+}
+
+/// Uses a reset token: sets the new password hash if the token is still usable, and ends every
+/// other token, session and device of the account (whoever knew the old password is out).
 pub async fn consume_reset_token(
     db: &DatabaseConnection,
     token: &str,
     password_hash: String,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    let now = chrono::Utc::now();
-    let row = password_resets::Entity::find()
-        .filter(password_resets::Column::TokenHash.eq(token_hash(token)))
-        .filter(password_resets::Column::UsedAt.is_null())
-        .filter(password_resets::Column::ExpiresAt.gt(now))
-        .one(&txn)
+    let row = usable_token(&txn, token)
         .await?
         .ok_or_else(|| AppError::field("token", "auth.reset_invalid"))?;
     let user_id = row.user_id;
-    let mut used: password_resets::ActiveModel = row.into();
-    used.used_at = Set(Some(now));
-    used.update(&txn).await?;
     users::ActiveModel {
         id: Set(user_id),
         password_hash: Set(password_hash),
@@ -273,6 +388,9 @@ pub async fn consume_reset_token(
     }
     .update(&txn)
     .await?;
+    end_reset_tokens(&txn, user_id).await?;
+    DbSessionStore::end_sessions_of(&txn, user_id, None).await?;
+    devices::forget_all(&txn, user_id).await?;
     txn.commit().await?;
     Ok(user_id)
 }

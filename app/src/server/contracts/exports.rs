@@ -46,7 +46,7 @@ pub async fn export_lines(db: &DatabaseConnection, ids: &[i32]) -> Result<String
         c.map(|c| format!("{}.{:02}", c / 100, c % 100))
             .unwrap_or_default()
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::server::infra::csv::CsvOut::new();
     for m in models {
         let line = [
             m.uid.clone(),
@@ -73,12 +73,11 @@ pub async fn export_lines(db: &DatabaseConnection, ids: &[i32]) -> Result<String
             m.offers_received.map(|n| n.to_string()).unwrap_or_default(),
             names.remove(&m.id).unwrap_or_default().join(" | "),
         ];
-        w.write_record(&line)
-            .map_err(|e| DbErr::Custom(format!("csv: {e}")))?;
+        w.row(&line);
     }
     let bytes = w
-        .into_inner()
-        .map_err(|e| DbErr::Custom(format!("csv: {e}")))?;
+        .bytes()
+        .map_err(|_| DbErr::Custom("csv: the export could not be written".into()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

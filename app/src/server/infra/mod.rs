@@ -2,10 +2,13 @@
 //! Capabilities live beside this folder (`server/<capability>/`); nothing here holds a rule of
 //! one capability.
 
+pub mod client;
 pub mod cpv;
+pub mod csv;
 pub mod db;
 pub mod entities;
 pub mod http;
+pub mod jobs;
 pub mod limits;
 pub mod mail;
 pub mod migrations;

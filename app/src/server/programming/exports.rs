@@ -115,26 +115,14 @@ pub const CSV_COLUMNS: [&str; 13] = [
 /// it as UTF-8); text that a spreadsheet would run as a formula gets a leading quote.
 pub fn csv(rows: &[PlanFacts], lang: crate::i18n::Lang) -> Result<Vec<u8>, AppError> {
     use crate::i18n::tr;
-    let safe = |s: &str| {
-        if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        }
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| {
-        tracing::error!("programming CSV failed: {e}");
-        AppError::Internal
-    };
-    w.write_record(CSV_COLUMNS.iter().map(|k| tr(lang, k)))
-        .map_err(fail)?;
+    let mut w = crate::server::infra::csv::CsvOut::new();
+    w.row(CSV_COLUMNS.iter().map(|k| tr(lang, k)));
     for p in rows {
         let number = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-        w.write_record([
+        w.row([
             p.id.to_string(),
-            safe(&p.title),
-            safe(&p.buyer_name),
+            p.title.clone(),
+            p.buyer_name.clone(),
             p.buyer_siret.clone(),
             tr(lang, &p.status.label_key()),
             p.publication.text(),
@@ -145,14 +133,7 @@ pub fn csv(rows: &[PlanFacts], lang: crate::i18n::Lang) -> Result<Vec<u8>, AppEr
             p.lots.len().to_string(),
             p.duration_months.map(|m| m.to_string()).unwrap_or_default(),
             p.url.clone(),
-        ])
-        .map_err(fail)?;
+        ]);
     }
-    let body = w.into_inner().map_err(|e| {
-        tracing::error!("programming CSV failed: {e}");
-        AppError::Internal
-    })?;
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out.extend(body);
-    Ok(out)
+    Ok(w.text_with_bom()?.into_bytes())
 }

@@ -314,8 +314,8 @@ pub const CSV_HEADER: [&str; 10] = [
 
 /// The interested firms as CSV (with a BOM, for spreadsheets).
 pub fn csv(rows: &[InterestView]) -> Result<String, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_HEADER).map_err(|_| AppError::Internal)?;
+    let mut w = crate::server::infra::csv::CsvOut::new();
+    w.row(CSV_HEADER);
     for r in rows {
         let lot = r
             .lot
@@ -328,38 +328,18 @@ pub fn csv(rows: &[InterestView]) -> Result<String, AppError> {
             .map(|(_, t)| t.as_str())
             .collect::<Vec<_>>()
             .join(" ; ");
-        w.write_record([
+        w.row([
             r.siret.as_str(),
-            &csv_safe(&r.org_name),
+            &r.org_name,
             r.place.as_deref().unwrap_or_default(),
             r.inclusive.as_deref().unwrap_or_default(),
-            &csv_safe(&lot),
-            &csv_safe(&r.message),
-            &csv_safe(&offers),
+            &lot,
+            &r.message,
+            &offers,
             &r.won_contracts.to_string(),
             &(r.won_cents / 100).to_string(),
             &r.on,
-        ])
-        .map_err(|_| AppError::Internal)?;
+        ]);
     }
-    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
-}
-
-/// A text a spreadsheet will not take for a formula ("=", "+", "-", "@" first).
-fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(super::csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::csv_safe("Menuiserie"), "Menuiserie");
-    }
+    w.text_with_bom()
 }

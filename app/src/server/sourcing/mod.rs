@@ -133,23 +133,12 @@ pub async fn board(
     })
 }
 
-/// A text a spreadsheet will not take for a formula ("=", "+", "-", "@" first).
-pub(crate) fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// Rows as CSV with a BOM, for spreadsheets.
 pub(crate) fn csv_of(header: &[&str], rows: &[Vec<String>]) -> Result<String, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(|_| AppError::Internal)?;
+    let mut w = crate::server::infra::csv::CsvOut::new();
+    w.row(header);
     for r in rows {
-        w.write_record(r.iter().map(|c| csv_safe(c)))
-            .map_err(|_| AppError::Internal)?;
+        w.row(r);
     }
-    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    w.text_with_bom()
 }

@@ -213,9 +213,7 @@ pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String,
         .order_by_asc(import_rejects::Column::RecordIndex)
         .all(db)
         .await?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    let mut w = crate::server::infra::csv::CsvOut::with_delimiter(b';');
     let header = [
         "enregistrement",
         "champ",
@@ -223,12 +221,12 @@ pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String,
         "valeur trouvée",
         "enregistrement brut",
     ];
-    let _ = w.write_record(header);
+    w.row(header);
     for r in rows {
         let issues: Vec<Issue> = serde_json::from_str(&r.reasons).unwrap_or_default();
         for i in issues {
             let reason = crate::i18n::tr(crate::i18n::Lang::Fr, &i.key);
-            let _ = w.write_record([
+            w.row([
                 r.record_index.to_string().as_str(),
                 &i.field,
                 &reason,
@@ -237,9 +235,9 @@ pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String,
             ]);
         }
     }
-    let bytes = w.into_inner().unwrap_or_default();
     // A BOM, so that spreadsheets read the accents right.
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    w.text_with_bom()
+        .map_err(|_| DbErr::Custom("csv: the rejects could not be written".into()))
 }
 
 enum RunError {

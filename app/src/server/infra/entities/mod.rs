@@ -11,6 +11,7 @@ pub mod contract_modifications;
 pub mod contract_sources;
 pub mod contracts;
 pub mod cpv_codes;
+pub mod devices;
 pub mod import_rejects;
 pub mod imports;
 pub mod label_answers;

@@ -1,0 +1,142 @@
+//! Security rules that need no I/O: where a "go back to" parameter may send someone, how a
+//! spreadsheet cell is kept from running as a formula, how a client address is keyed by the
+//! throttles.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+/// Longest path a "go back to" parameter may hold.
+const MAX_LOCAL_PATH: usize = 2000;
+
+/// `target` when it is a path of this site, none otherwise (never an open redirect).
+///
+/// Browsers drop tabs and line breaks anywhere in a URL and read a backslash as a slash, so
+/// `/\t/evil.example` and `/\evil.example` both become `//evil.example`, another site: any
+/// control character or backslash refuses the target, as does a second slash after the first.
+pub fn local_path(target: &str) -> Option<&str> {
+    let rest = target.strip_prefix('/')?;
+    let refused = target.len() > MAX_LOCAL_PATH
+        || rest.starts_with('/')
+        || target.chars().any(|c| c.is_control() || c == '\\');
+    (!refused).then_some(target)
+}
+
+/// A cell of an exported CSV that a spreadsheet will not run: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading quote (OWASP's advice on CSV
+/// injection). A number stays as it is (a negative amount is not a formula).
+pub fn csv_cell(cell: &str) -> Cow<'_, str> {
+    let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula_like && cell.trim().parse::<f64>().map_or(true, |n| !n.is_finite()) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// The address the throttles count a client by: an IPv4 address itself; an IPv6 address by
+/// its /64 network, since one subscriber is given a whole /64 and could otherwise change
+/// address at every request. An IPv4 address mapped into IPv6 counts as the IPv4 address.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::from([s[0], s[1], s[2], s[3], 0, 0, 0, 0])
+            }
+        },
+    }
+}
+
+/// The client's address as a trusted reverse proxy reports it in `header_value` (the value of
+/// X-Forwarded-For or X-Real-IP): the last address of the list, the one the proxy itself
+/// appended — earlier ones were written by the client and prove nothing.
+pub fn forwarded_client(header_value: &str) -> Option<IpAddr> {
+    header_value
+        .rsplit(',')
+        .next()
+        .and_then(|last| last.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_path_goes_back_where_it_says() {
+        assert_eq!(
+            local_path("/marches?q=voirie#x"),
+            Some("/marches?q=voirie#x")
+        );
+        assert_eq!(local_path("/"), Some("/"));
+    }
+
+    #[test]
+    fn anything_a_browser_could_read_as_another_site_is_refused() {
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/a\u{0}b",
+            "/\u{7f}/evil.example",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(3000))), None);
+    }
+
+    #[test]
+    fn formula_like_cells_are_quoted_numbers_are_not() {
+        for hostile in [
+            "=HYPERLINK(\"http://evil\")",
+            "+33 4 72 00 00 00",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-inf",
+            "-NaN",
+        ] {
+            assert_eq!(csv_cell(hostile), format!("'{hostile}"), "{hostile:?}");
+        }
+        assert_eq!(csv_cell("-12.50"), "-12.50");
+        assert_eq!(csv_cell("Boulangerie du Parc"), "Boulangerie du Parc");
+        assert_eq!(csv_cell(""), "");
+        assert!(matches!(csv_cell("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(other));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(client_key(v4), v4);
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(client_key(mapped), v4);
+    }
+
+    #[test]
+    fn the_proxy_s_own_entry_is_the_client() {
+        assert_eq!(
+            forwarded_client("6.6.6.6, 192.0.2.10"),
+            Some("192.0.2.10".parse().unwrap()),
+            "the first entry was written by the client"
+        );
+        assert_eq!(
+            forwarded_client(" 2001:db8::1 "),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(forwarded_client("garbage"), None);
+        assert_eq!(forwarded_client(""), None);
+    }
+}

@@ -1,0 +1,98 @@
+//! Background jobs under supervision: each run of a periodic job is a task of its own, so a
+//! panic in one run is logged and counted and the next run starts on time — a job never stops
+//! silently.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The runs and panics of the server's jobs, for the logs and `/ready`.
+#[derive(Clone, Default)]
+pub struct JobStats {
+    runs: Arc<AtomicU64>,
+    panics: Arc<AtomicU64>,
+}
+
+impl JobStats {
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
+    pub fn panics(&self) -> u64 {
+        self.panics.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs `job` now and then every `every`, each run in its own task; a run that panics is
+/// logged with the job's `name` and counted, and the schedule goes on.
+pub fn every<F, Fut>(name: &'static str, every: Duration, stats: JobStats, job: F)
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            run_once(name, &stats, job()).await;
+        }
+    });
+}
+
+/// One supervised run: true when it ended without panicking.
+pub async fn run_once(
+    name: &str,
+    stats: &JobStats,
+    run: impl Future<Output = ()> + Send + 'static,
+) -> bool {
+    stats.runs.fetch_add(1, Ordering::Relaxed);
+    match tokio::spawn(run).await {
+        Ok(()) => true,
+        Err(e) => {
+            let n = stats.panics.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::error!(
+                "job {name} failed ({n} failures since start), next run as planned: {e}"
+            );
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_run_is_counted_and_the_next_one_runs() {
+        let stats = JobStats::default();
+        let done = Arc::new(AtomicU64::new(0));
+        let calls = Arc::new(AtomicU64::new(0));
+        let job = {
+            let (done, calls) = (done.clone(), calls.clone());
+            move || {
+                let (done, calls) = (done.clone(), calls.clone());
+                async move {
+                    if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                        panic!("the first run fails");
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        };
+        every("test", Duration::from_millis(10), stats.clone(), job);
+        for _ in 0..500 {
+            if done.load(Ordering::SeqCst) >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(stats.panics(), 1);
+        assert!(
+            done.load(Ordering::SeqCst) >= 2,
+            "runs went on after the panic"
+        );
+        assert!(stats.runs() >= 3);
+    }
+}

@@ -1,0 +1,434 @@
+//! Abuse, tried over HTTP as an attacker would: open redirects, locking an owner out, keeping a
+//! stolen session, the transport headers, costly work for free, and the health endpoints.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::{set_cookie, TestApp};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::net::IpAddr;
+
+const RIGHT: &str = "une phrase de passe";
+const OWNER_IP: [u8; 4] = [192, 0, 2, 10];
+const ATTACKER_IP: [u8; 4] = [203, 0, 113, 66];
+
+/// Logs in from `ip` with these cookies: status, response headers, body.
+async fn login_from(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    ip: impl Into<IpAddr>,
+    cookies: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let headers: Vec<(&str, &str)> = if cookies.is_empty() {
+        vec![]
+    } else {
+        vec![("cookie", cookies)]
+    };
+    app.post_from(
+        "/api/auth/login",
+        &[("email", email), ("password", password)],
+        ip.into(),
+        &headers,
+    )
+    .await
+}
+
+/// Who `cookie` is signed in as (its email), if anyone.
+async fn me(app: &TestApp, cookie: &str) -> Option<String> {
+    let (_, _, body) = app.get("/api/auth/me", Some(cookie)).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    v.get("email").and_then(|e| e.as_str()).map(str::to_string)
+}
+
+/// A second session of `email`, as from another device.
+async fn second_session(app: &TestApp, email: &str) -> String {
+    let (status, cookie, body) = app
+        .post(
+            "/api/auth/login",
+            &[("email", email), ("password", RIGHT)],
+            None,
+        )
+        .await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+    cookie.expect("a session")
+}
+
+#[tokio::test]
+async fn the_language_switch_never_sends_anyone_to_another_site() {
+    let app = TestApp::new(&common::database("sqlite", "sec_redirect").await.unwrap()).await;
+    for (back, expected) in [
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%0A%2Fevil.example", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example", "/"),
+        ("%2Fmarches%3Fq%3Dvoirie", "/marches?q=voirie"),
+    ] {
+        let (status, headers, _) = app
+            .get_from(&format!("/langue/fr?retour={back}"), OWNER_IP, &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            headers.get(header::LOCATION).unwrap().to_str().unwrap(),
+            expected,
+            "retour={back}"
+        );
+    }
+}
+
+both_dbs! {
+    "sec_lockout",
+    #[tokio::test]
+    async fn nobody_can_lock_the_owner_out(backend, url) {
+        let app = TestApp::new(&url).await.with_login_limits(1000, 5);
+        app.signup("admin@exemple.fr").await;
+        // The attacker fails until held…
+        let mut last = StatusCode::OK;
+        for _ in 0..8 {
+            last = login_from(&app, "admin@exemple.fr", "devine", ATTACKER_IP, "").await.0;
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        let (status, _, _) = login_from(&app, "admin@exemple.fr", RIGHT, ATTACKER_IP, "").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{backend}: the failing client is held");
+        // …and the owner, elsewhere, signs in with the right password, and keeps a device.
+        let (status, headers, body) =
+            login_from(&app, "admin@exemple.fr", RIGHT, OWNER_IP, "").await;
+        assert!(status.is_redirection() || status.is_success(), "{backend}: {status} {body}");
+        let device = set_cookie(&headers, "passerelle_device").expect("a device cookie");
+        // Even from the attacker's address (the same office's NAT), the owner's device signs in.
+        let (status, _, body) =
+            login_from(&app, "admin@exemple.fr", RIGHT, ATTACKER_IP, &device).await;
+        assert!(status.is_redirection() || status.is_success(), "{backend}: {status} {body}");
+        // A made-up device cookie is no device: the attacker is still held.
+        let fake = format!("passerelle_device={}", "ab".repeat(32));
+        let (status, _, _) = login_from(&app, "admin@exemple.fr", RIGHT, ATTACKER_IP, &fake).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn an_ipv6_attacker_is_held_across_its_64() {
+    let url = common::database("sqlite", "sec_ipv6").await.unwrap();
+    let app = TestApp::new(&url).await.with_login_limits(1000, 3);
+    app.signup("lea@exemple.fr").await;
+    for i in 1..=4u16 {
+        let ip: IpAddr = format!("2001:db8:aa:bb::{i:x}").parse().unwrap();
+        login_from(&app, "lea@exemple.fr", "devine", ip, "").await;
+    }
+    let next: IpAddr = "2001:db8:aa:bb:1234::9".parse().unwrap();
+    let (status, _, _) = login_from(&app, "lea@exemple.fr", RIGHT, next, "").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let elsewhere: IpAddr = "2001:db8:aa:cc::1".parse().unwrap();
+    let (status, _, _) = login_from(&app, "lea@exemple.fr", RIGHT, elsewhere, "").await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+}
+
+#[tokio::test]
+async fn the_proxy_header_names_the_client_only_when_configured() {
+    let url = common::database("sqlite", "sec_proxy").await.unwrap();
+    // Behind a proxy that writes X-Forwarded-For, two clients of one proxy socket are two.
+    let app = TestApp::configured(&url, |c| {
+        c.client_ip_header = Some("x-forwarded-for".into())
+    })
+    .await
+    .with_api_limit(2);
+    let proxy = [10, 0, 0, 1];
+    let call = |xff: &'static str| {
+        let app = &app;
+        async move {
+            app.get_from("/api/v1/marches", proxy, &[("x-forwarded-for", xff)])
+                .await
+                .0
+        }
+    };
+    assert_eq!(call("198.51.100.1").await, StatusCode::OK);
+    assert_eq!(call("198.51.100.1").await, StatusCode::OK);
+    assert_eq!(call("198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(call("198.51.100.2").await, StatusCode::OK, "another client");
+    // A client prepending a made-up address does not escape: the proxy's entry is last.
+    assert_eq!(
+        call("1.2.3.4, 198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Without the setting, the header is anyone's to write and is ignored.
+    let url = common::database("sqlite", "sec_proxy2").await.unwrap();
+    let app = TestApp::new(&url).await.with_api_limit(2);
+    for xff in ["198.51.100.1", "198.51.100.2"] {
+        app.get_from("/api/v1/marches", proxy, &[("x-forwarded-for", xff)])
+            .await;
+    }
+    let (status, _, _) = app
+        .get_from(
+            "/api/v1/marches",
+            proxy,
+            &[("x-forwarded-for", "198.51.100.3")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+both_dbs! {
+    "sec_pwchange",
+    #[tokio::test]
+    async fn a_password_change_ends_every_other_session_and_reset_link(backend, url) {
+        let app = TestApp::new(&url).await;
+        let here = app.signup("lea@exemple.fr").await;
+        let stolen = second_session(&app, "lea@exemple.fr").await;
+        let user = common::user_id(&app, "lea@exemple.fr").await;
+        let token = app::server::auth::create_reset_token(&app.db, user).await.unwrap();
+        assert_eq!(me(&app, &stolen).await.as_deref(), Some("lea@exemple.fr"));
+        let (status, cookie, body) = app
+            .post(
+                "/api/auth/change-password",
+                &[
+                    ("current", RIGHT),
+                    ("password", "une autre phrase de passe"),
+                    ("password_confirm", "une autre phrase de passe"),
+                ],
+                Some(&here),
+            )
+            .await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let here = cookie.expect("a new session id");
+        assert_eq!(me(&app, &here).await.as_deref(), Some("lea@exemple.fr"), "{backend}");
+        assert_eq!(me(&app, &stolen).await, None, "{backend}: the other session ended");
+        let (status, _, body) = app
+            .post(
+                "/api/auth/reset",
+                &[("token", &token), ("password", "x".repeat(12).as_str()), ("password_confirm", "x".repeat(12).as_str())],
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        assert!(body.contains("auth.reset_invalid"), "{body}");
+    }
+}
+
+both_dbs! {
+    "sec_reset",
+    #[tokio::test]
+    async fn a_reset_ends_every_session_and_every_older_link(backend, url) {
+        let app = TestApp::new(&url).await;
+        let laptop = app.signup("lea@exemple.fr").await;
+        let user = common::user_id(&app, "lea@exemple.fr").await;
+        let first = app::server::auth::create_reset_token(&app.db, user).await.unwrap();
+        let second = app::server::auth::create_reset_token(&app.db, user).await.unwrap();
+        let new = "une nouvelle phrase de passe";
+        let (status, cookie, body) = app
+            .post(
+                "/api/auth/reset",
+                &[("token", &second), ("password", new), ("password_confirm", new)],
+                None,
+            )
+            .await;
+        common::ok(status, &format!("{backend}: {body}"));
+        assert_eq!(me(&app, &cookie.unwrap()).await.as_deref(), Some("lea@exemple.fr"));
+        assert_eq!(me(&app, &laptop).await, None, "{backend}: the old session ended");
+        let (status, _, body) = app
+            .post(
+                "/api/auth/reset",
+                &[("token", &first), ("password", "encore une autre"), ("password_confirm", "encore une autre")],
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+    }
+}
+
+both_dbs! {
+    "sec_others",
+    #[tokio::test]
+    async fn signing_out_other_devices_keeps_this_one(backend, url) {
+        let app = TestApp::new(&url).await;
+        let phone = app.signup("lea@exemple.fr").await;
+        let laptop = second_session(&app, "lea@exemple.fr").await;
+        let (_, _, body) = app.get("/api/auth/sessions", Some(&laptop)).await;
+        assert!(body.starts_with("[2,"), "{backend}: two sessions: {body}");
+        let (status, cookie, body) = app.post("/api/auth/sign-out-others", &[], Some(&laptop)).await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let laptop = cookie.expect("a new session id");
+        assert_eq!(me(&app, &laptop).await.as_deref(), Some("lea@exemple.fr"), "{backend}");
+        assert_eq!(me(&app, &phone).await, None, "{backend}");
+        let (_, _, body) = app.get("/api/auth/sessions", Some(&laptop)).await;
+        assert!(body.starts_with("[1,"), "{backend}: {body}");
+    }
+}
+
+both_dbs! {
+    "sec_everywhere",
+    #[tokio::test]
+    async fn an_admin_signs_an_account_out_everywhere(backend, url) {
+        let app = TestApp::new(&url).await;
+        let admin = app.signup("admin@exemple.fr").await;
+        app.make_admin("admin@exemple.fr").await;
+        let a = app.signup("lea@exemple.fr").await;
+        let b = second_session(&app, "lea@exemple.fr").await;
+        let (status, _, body) = app
+            .post("/api/admin/sign-out-account", &[("email", "Lea@Exemple.fr ")], Some(&admin))
+            .await;
+        common::ok(status, &format!("{backend}: {body}"));
+        assert_eq!(me(&app, &a).await, None, "{backend}");
+        assert_eq!(me(&app, &b).await, None, "{backend}");
+        assert_eq!(me(&app, &admin).await.as_deref(), Some("admin@exemple.fr"));
+        // Not an administrator: refused, and nobody is signed out.
+        let c = second_session(&app, "lea@exemple.fr").await;
+        let (status, _, _) = app
+            .post("/api/admin/sign-out-account", &[("email", "admin@exemple.fr")], Some(&c))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}");
+        assert_eq!(me(&app, &admin).await.as_deref(), Some("admin@exemple.fr"));
+    }
+}
+
+/// Moves the last use of `email`'s sessions `hours` into the past, as if they had been idle.
+async fn idle_for(app: &TestApp, email: &str, hours: i64) {
+    use app::server::infra::entities::sessions;
+    let user = common::user_id(app, email).await;
+    for row in sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user))
+        .all(&app.db)
+        .await
+        .unwrap()
+    {
+        let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+        let seen = data["seen"].as_i64().expect("a session records its use");
+        data["seen"] = (seen - hours * 3600).into();
+        let mut am: sessions::ActiveModel = row.into();
+        am.data = Set(data.to_string());
+        am.update(&app.db).await.unwrap();
+    }
+}
+
+both_dbs! {
+    "sec_idle",
+    #[tokio::test]
+    async fn an_idle_administrator_session_ends_after_two_hours(backend, url) {
+        let app = TestApp::new(&url).await;
+        app.signup("admin@exemple.fr").await;
+        app.make_admin("admin@exemple.fr").await;
+        let admin = second_session(&app, "admin@exemple.fr").await;
+        let person = app.signup("lea@exemple.fr").await;
+        assert!(me(&app, &admin).await.is_some());
+        // The row itself expires within the administrators' limit.
+        let id = admin.trim_start_matches("passerelle_session=");
+        let row = app::server::infra::entities::sessions::Entity::find_by_id(id.to_string())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the admin's session row");
+        assert!(
+            row.expires_at <= chrono::Utc::now() + chrono::Duration::minutes(121),
+            "{backend}: {}",
+            row.expires_at
+        );
+        idle_for(&app, "admin@exemple.fr", 3).await;
+        idle_for(&app, "lea@exemple.fr", 3).await;
+        assert_eq!(me(&app, &admin).await, None, "{backend}: idle 3 h, the admin is signed out");
+        assert!(me(&app, &person).await.is_some(), "{backend}: 3 h is nothing for others");
+        idle_for(&app, "lea@exemple.fr", 15 * 24).await;
+        assert_eq!(me(&app, &person).await, None, "{backend}: 15 days idle");
+    }
+}
+
+#[tokio::test]
+async fn production_sends_hsts_and_secure_cookies_development_does_not() {
+    let url = common::database("sqlite", "sec_prod").await.unwrap();
+    let app = TestApp::configured(&url, |c| {
+        c.env = "production".into();
+        c.smtp_url = Some("smtp://127.0.0.1:2".into());
+    })
+    .await;
+    let (status, headers, _) = app.get_from("/connexion", OWNER_IP, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let hsts = headers
+        .get(header::STRICT_TRANSPORT_SECURITY)
+        .expect("HSTS in production")
+        .to_str()
+        .unwrap();
+    assert!(hsts.contains("max-age=63072000"), "{hsts}");
+    app.signup("lea@exemple.fr").await;
+    let (_, headers, _) = login_from(&app, "lea@exemple.fr", RIGHT, OWNER_IP, "").await;
+    let cookies: Vec<&str> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("passerelle_session="))
+            && cookies.iter().all(|c| c.contains("Secure")),
+        "{cookies:?}"
+    );
+    let dev = TestApp::new(&common::database("sqlite", "sec_dev").await.unwrap()).await;
+    let (_, headers, _) = dev.get_from("/connexion", OWNER_IP, &[]).await;
+    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+}
+
+#[test]
+fn production_is_the_default_and_development_is_asked_for() {
+    // Leptos.toml and the environment of this test process say nothing of `env`.
+    std::env::remove_var("PASSERELLE_ENV");
+    let config = server::config::Config::load(None).unwrap();
+    assert_eq!(config.env, "production");
+    let mut typo = config.clone();
+    typo.env = "dev".into();
+    assert!(typo.check().is_err(), "an unknown environment is refused");
+}
+
+both_dbs! {
+    "sec_cheap",
+    #[tokio::test]
+    async fn made_up_requests_cost_no_password_hash(backend, url) {
+        use app::server::infra::passwords::hashes_started;
+        let app = TestApp::new(&url).await;
+        app.signup("lea@exemple.fr").await;
+        let before = hashes_started();
+        let (status, _, _) = app
+            .post(
+                "/api/auth/signup",
+                &[
+                    ("email", "lea@exemple.fr"),
+                    ("display_name", "Quelqu'un"),
+                    ("password", RIGHT),
+                    ("password_confirm", RIGHT),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: taken");
+        let (status, _, _) = app
+            .post(
+                "/api/auth/reset",
+                &[("token", &"0".repeat(64)), ("password", RIGHT), ("password_confirm", RIGHT)],
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: unknown token");
+        let long = format!("{}@exemple.fr", "a".repeat(5000));
+        let (status, _, _) = app
+            .post("/api/auth/login", &[("email", &long), ("password", RIGHT)], None)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: no such account");
+        assert_eq!(hashes_started(), before, "{backend}: not one hash for these");
+    }
+}
+
+both_dbs! {
+    "sec_health",
+    #[tokio::test]
+    async fn health_and_readiness_answer(backend, url) {
+        let app = TestApp::new(&url).await;
+        let (status, _, body) = app.get("/health", None).await;
+        assert_eq!(status, StatusCode::OK, "{backend}");
+        assert!(body.contains("\"ok\""), "{body}");
+        let (status, _, body) = app.get("/ready", None).await;
+        assert_eq!(status, StatusCode::OK, "{backend}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["database"], true);
+        // A database that stopped answering: not ready, and nothing of the driver's text.
+        app.db.clone().close().await.unwrap();
+        let (status, _, body) = app.get("/ready", None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{backend}: {body}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["database"], false);
+    }
+}
