@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/organisations/:id/offres") view=offers::manage::OrgOffersPage ssr=ASYNC />
                         <Route path=path!("/compte/offres/:id") view=offers::editor::OfferEditorPage ssr=ASYNC />
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
+                        <Route path=path!("/admin/journal") view=admin::journal::JournalPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />

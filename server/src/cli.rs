@@ -161,6 +161,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 }
             };
             let password = c.new_password("password", &password);
+            app::server::infra::passwords::refuse_common(&mut c, "password", &password);
             if !c.is_ok() {
                 anyhow::bail!(
                     "invalid input: {}",

@@ -78,6 +78,10 @@ fn table() -> Table {
             ),
         ),
         ("/api/auth/sessions", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/admin/journal",
+            (vec![("query", "action=org_verified")], [D, D, D, D, D, A]),
+        ),
         ("/api/auth/sign-out-others", (vec![], [D, A, A, A, A, A])),
         (
             "/api/admin/sign-out-account",

@@ -432,3 +432,38 @@ both_dbs! {
         assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["database"], false);
     }
 }
+
+both_dbs! {
+    "sec_common",
+    #[tokio::test]
+    async fn common_passwords_are_refused_saying_why(backend, url) {
+        let app = TestApp::new(&url).await;
+        let (status, _, body) = app
+            .post(
+                "/api/auth/signup",
+                &[
+                    ("email", "lea@exemple.fr"),
+                    ("display_name", "Léa"),
+                    ("password", "Azertyuiop2024!"),
+                    ("password_confirm", "Azertyuiop2024!"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        assert!(body.contains("validation.password_common"), "{body}");
+        assert!(app::server::auth::find_by_email(&app.db, "lea@exemple.fr").await.unwrap().is_none());
+        let cookie = app.signup("lea@exemple.fr").await;
+        let (status, _, body) = app
+            .post(
+                "/api/auth/change-password",
+                &[("current", RIGHT), ("password", "motdepasse123"), ("password_confirm", "motdepasse123")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        assert!(body.contains("validation.password_common"), "{body}");
+        // The message says why, in French first.
+        assert!(app::i18n::tr(app::i18n::Lang::Fr, "validation.password_common").contains("plus courants"));
+    }
+}

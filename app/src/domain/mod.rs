@@ -20,6 +20,7 @@ pub(crate) use stored_form;
 
 pub mod analytics;
 pub mod api;
+pub mod audit;
 pub mod catalogue;
 pub mod consortia;
 pub mod contacts;

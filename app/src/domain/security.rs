@@ -59,9 +59,55 @@ pub fn forwarded_client(header_value: &str) -> Option<IpAddr> {
         .and_then(|last| last.trim().parse().ok())
 }
 
+/// The forms of a new password a guesser tries from a list of common ones: the password
+/// itself, and its core once a few digits or signs are taken off either end ("Soleil2024!"
+/// is "soleil"), lower-cased. Cores shorter than 4 characters are left out.
+pub fn password_cores(password: &str) -> Vec<String> {
+    let lower = password.trim().to_lowercase();
+    let decoration = |c: char| c.is_ascii_digit() || "!?.*@#$%&_-+=~ ".contains(c);
+    let mut core: &str = &lower;
+    for _ in 0..6 {
+        match core.strip_suffix(decoration) {
+            Some(rest) => core = rest,
+            None => break,
+        }
+    }
+    for _ in 0..4 {
+        match core.strip_prefix(decoration) {
+            Some(rest) => core = rest,
+            None => break,
+        }
+    }
+    let mut out = vec![lower.clone()];
+    if core != lower && core.chars().count() >= 4 {
+        out.push(core.to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_tried_with_its_decorations_off() {
+        assert_eq!(password_cores("Soleil2024!"), vec!["soleil2024!", "soleil"]);
+        assert_eq!(password_cores("  AZERTYUIOP "), vec!["azertyuiop"]);
+        assert_eq!(
+            password_cores("1984marseille"),
+            vec!["1984marseille", "marseille"]
+        );
+        assert_eq!(
+            password_cores("une phrase de passe"),
+            vec!["une phrase de passe"]
+        );
+        // Six characters off the end at most: a long number is no decoration.
+        assert_eq!(
+            password_cores("abcd123456789012"),
+            vec!["abcd123456789012", "abcd123456"]
+        );
+        assert_eq!(password_cores("ab12"), vec!["ab12"], "too short a core");
+    }
 
     #[test]
     fn a_local_path_goes_back_where_it_says() {

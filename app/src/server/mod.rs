@@ -9,6 +9,7 @@ pub mod infra;
 pub mod alerts;
 pub mod analytics;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod consortia;
 pub mod contacts;

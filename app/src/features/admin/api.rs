@@ -49,8 +49,9 @@ pub async fn list_analysts() -> Result<Vec<Analyst>, AppError> {
 pub async fn set_analyst(email: String, on: String) -> Result<(), AppError> {
     use crate::server::{auth, auth::Caller, state::AppState};
     let state = AppState::get()?;
-    Caller::current().await?.require_admin()?;
-    auth::set_analyst(&state.db, &email, on == "1").await?;
+    let caller = Caller::current().await?;
+    let admin = caller.require_admin()?;
+    auth::set_analyst(&state.db, admin.id, &email, on == "1").await?;
     leptos_axum::redirect(if on == "1" {
         "/admin?ok=analyst_added#analysts"
     } else {
@@ -71,7 +72,7 @@ pub async fn sign_out_account(email: String) -> Result<(), AppError> {
     let user = auth::find_by_email(&state.db, &email)
         .await?
         .ok_or_else(|| AppError::field("email", "admin.no_such_account"))?;
-    let n = auth::sign_out_everywhere(&state.db, user.id).await?;
+    let n = auth::sign_out_everywhere(&state.db, admin.id, user.id).await?;
     tracing::info!(
         "admin {} signed user {} out of {n} sessions",
         admin.id,
@@ -85,4 +86,14 @@ pub async fn sign_out_account(email: String) -> Result<(), AppError> {
     };
     leptos_axum::redirect(to);
     Ok(())
+}
+
+/// A page of the audit trail, filtered by the query string of `/admin/journal`.
+#[server(prefix = "/api", endpoint = "admin/journal", input = GetUrl)]
+pub async fn audit_journal(query: String) -> Result<crate::domain::audit::Journal, AppError> {
+    use crate::server::{audit, auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    Caller::current().await?.require_admin()?;
+    let filter = crate::domain::audit::Filter::from_query(&query);
+    audit::journal(&state.db, &filter).await
 }

@@ -42,6 +42,7 @@ pub async fn signup(
     let email = c.email("email", &email);
     let display_name = c.required("display_name", &display_name, 120);
     let password = c.new_password("password", &password);
+    crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }
@@ -140,6 +141,7 @@ pub async fn change_password(
     let user = caller.user()?;
     let mut c = Checker::new();
     let password = c.new_password("password", &password);
+    crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }
@@ -234,6 +236,7 @@ pub async fn reset_password(
     let state = AppState::get()?;
     let mut c = Checker::new();
     let password = c.new_password("password", &password);
+    crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }

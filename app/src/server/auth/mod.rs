@@ -5,10 +5,12 @@ pub mod devices;
 mod permissions;
 pub use permissions::member_business;
 
+use crate::domain::audit::Action;
 use crate::domain::org::MemberRole;
 use crate::domain::org::MembershipStatus;
 use crate::domain::org::OrgKind;
 use crate::error::AppError;
+use crate::server::audit::{self, Target};
 use crate::server::infra::entities::{memberships, organisations, password_resets, users};
 use crate::server::{infra::db::begin_write, state::AppState};
 use sea_orm::{
@@ -257,15 +259,34 @@ pub async fn analysts(db: &DatabaseConnection) -> Result<Vec<users::Model>, AppE
         .map_err(AppError::from)
 }
 
-/// Gives or takes the analyst's right to the account of `email` (an administrator's act).
-pub async fn set_analyst(db: &DatabaseConnection, email: &str, on: bool) -> Result<(), AppError> {
+/// Gives or takes the analyst's right to the account of `email` (an act of the administrator
+/// `admin_id`, recorded).
+pub async fn set_analyst(
+    db: &DatabaseConnection,
+    admin_id: i32,
+    email: &str,
+    on: bool,
+) -> Result<(), AppError> {
     let email = email.trim().to_lowercase();
-    let user = find_by_email(db, &email)
+    let txn = begin_write(db).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::field("email", "admin.no_such_account"))?;
-    let mut u: users::ActiveModel = user.into();
-    u.is_analyst = Set(on);
-    u.update(db).await?;
+    let (id, was) = (user.id, user.is_analyst);
+    if was != on {
+        let mut u: users::ActiveModel = user.into();
+        u.is_analyst = Set(on);
+        u.update(&txn).await?;
+        let action = if on {
+            Action::AnalystGiven
+        } else {
+            Action::AnalystTaken
+        };
+        audit::record(&txn, Some(admin_id), action, Target::User(id), "").await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -286,17 +307,39 @@ pub async fn set_password(
     .update(&txn)
     .await?;
     end_reset_tokens(&txn, user_id).await?;
-    DbSessionStore::end_sessions_of(&txn, user_id, keep).await?;
+    let ended = DbSessionStore::end_sessions_of(&txn, user_id, keep).await?;
+    let detail = format!("{ended} other session(s) ended");
+    audit::record(
+        &txn,
+        Some(user_id),
+        Action::PasswordChanged,
+        Target::User(user_id),
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Signs `user_id` out of every session and forgets its devices (an administrator's act on a
 /// compromised account): the number of sessions ended.
-pub async fn sign_out_everywhere(db: &DatabaseConnection, user_id: i32) -> Result<u64, AppError> {
+pub async fn sign_out_everywhere(
+    db: &DatabaseConnection,
+    admin_id: i32,
+    user_id: i32,
+) -> Result<u64, AppError> {
     let txn = begin_write(db).await?;
     let n = DbSessionStore::end_sessions_of(&txn, user_id, None).await?;
     devices::forget_all(&txn, user_id).await?;
+    let detail = format!("{n} session(s) ended");
+    audit::record(
+        &txn,
+        Some(admin_id),
+        Action::SignedOutEverywhere,
+        Target::User(user_id),
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(n)
 }
@@ -389,8 +432,17 @@ pub async fn consume_reset_token(
     .update(&txn)
     .await?;
     end_reset_tokens(&txn, user_id).await?;
-    DbSessionStore::end_sessions_of(&txn, user_id, None).await?;
+    let ended = DbSessionStore::end_sessions_of(&txn, user_id, None).await?;
     devices::forget_all(&txn, user_id).await?;
+    let detail = format!("{ended} session(s) ended");
+    audit::record(
+        &txn,
+        Some(user_id),
+        Action::PasswordReset,
+        Target::User(user_id),
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user_id)
 }

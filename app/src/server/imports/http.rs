@@ -38,6 +38,7 @@ fn stopped(status: StatusCode) -> Refusal {
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
+    crate::server::infra::client::ClientIp(ip): crate::server::infra::client::ClientIp,
     mut multipart: Multipart,
 ) -> Result<Response, Refusal> {
     let admin_id = caller.require_admin().map_err(refused)?.id;
@@ -85,9 +86,10 @@ pub async fn upload(
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let run = crate::server::imports::decp::start(&state.db, &name, size, Some(admin_id))
-            .await
-            .map_err(refused)?;
+        let run =
+            crate::server::imports::decp::start_from(&state.db, &name, size, Some(admin_id), ip)
+                .await
+                .map_err(refused)?;
         let (db, search) = (state.db.clone(), state.search.clone());
         let analytics = state.analytics.clone();
         let run_id = run.id;

@@ -41,6 +41,28 @@ pub async fn current_ip() -> Option<IpAddr> {
     client_ip(&headers, socket, state.client_ip_header.as_ref())
 }
 
+/// The client address of a plain route's request (see [`client_ip`]).
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl axum::extract::FromRequestParts<crate::server::state::AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::server::state::AppState,
+    ) -> Result<ClientIp, Self::Rejection> {
+        let socket = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|ci| ci.0.ip());
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            socket,
+            state.client_ip_header.as_ref(),
+        )))
+    }
+}
+
 /// The value of the cookie `name` in these request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -78,6 +78,30 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
     .await
 }
 
+/// Common passwords from breach corpora (`reference/data/common_passwords.txt`, provenance in
+/// its README): lower-cased, one a line.
+static COMMON: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("reference/data/common_passwords.txt")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect()
+});
+
+/// Whether `password` is a common one, or one with a few digits or signs around it: the
+/// first words a guesser tries, whatever their length.
+pub fn is_common(password: &str) -> bool {
+    crate::domain::security::password_cores(password)
+        .iter()
+        .any(|core| COMMON.contains(core.as_str()))
+}
+
+/// Adds the refusal of a common password to `c` (field `field`), after its length checks.
+pub fn refuse_common(c: &mut crate::domain::validate::Checker, field: &str, password: &str) {
+    if is_common(password) {
+        c.push(field, "validation.password_common");
+    }
+}
+
 /// A hash of a random password, verified against when an email is unknown so that a login for
 /// an unknown account takes as long as one for a known account.
 pub const DUMMY_HASH: &str =
@@ -113,6 +137,26 @@ mod tests {
         let most = most.load(std::sync::atomic::Ordering::SeqCst);
         assert!(most <= permits, "{most} hashes at once, {permits} allowed");
         assert!(most >= 1);
+    }
+
+    #[test]
+    fn common_passwords_are_known_with_their_decorations() {
+        for common in [
+            "azertyuiop",
+            "MotDePasse2024!",
+            "soleil123",
+            "1234567890",
+            "Marseille13",
+        ] {
+            assert!(is_common(common), "{common}");
+        }
+        for fine in [
+            "une phrase de passe",
+            "passerelle-demo",
+            "Vélo rouge sous la pluie",
+        ] {
+            assert!(!is_common(fine), "{fine}");
+        }
     }
 
     #[tokio::test]

@@ -374,6 +374,14 @@ pub async fn decide(
     }
     let a = m.update(&txn).await?;
     record(&txn, id, Some(analyst_id), action, note).await?;
+    crate::server::audit::record(
+        &txn,
+        Some(analyst_id),
+        crate::domain::audit::Action::LabelDecided,
+        crate::server::audit::Target::LabelApplication(id),
+        format!("{} → {}", status.as_str(), to.as_str()),
+    )
+    .await?;
     if matches!(action, LabelAction::Granted | LabelAction::Withdrawn) {
         reindex_holder(&txn, &a).await?;
     }

@@ -1,11 +1,13 @@
 //! Organisation queries: create, join, approve members, verify buyers.
 
+use crate::domain::audit::Action;
 use crate::domain::ids::{MembershipId, OrgId, UserId};
 use crate::domain::offer::OfferStatus;
 use crate::domain::org::MembershipStatus;
 use crate::domain::org::{MemberRole, OrgKind};
 use crate::domain::org::{MyOrg, OrgInput, PendingMember, PendingOrg, PublicProfile};
 use crate::error::AppError;
+use crate::server::audit::{self, Target};
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{communes, memberships, naf_codes, organisations, users};
 use crate::server::infra::places::{commune_label, resolve_commune};
@@ -127,6 +129,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let changed = identity_changes(&org, &input, commune.as_deref());
     let mut org: organisations::ActiveModel = org.into();
     org.name = Set(input.name);
     org.naf_code = Set(input.naf_code);
@@ -138,9 +141,50 @@ pub async fn update(
     org.description = Set(input.description);
     org.is_public = Set(input.is_public);
     org.update(&txn).await?;
+    if !changed.is_empty() {
+        let detail = changed.join(", ");
+        audit::record(
+            &txn,
+            Some(user_id),
+            Action::OrgEdited,
+            Target::Org(org_id),
+            detail,
+        )
+        .await?;
+    }
     crate::server::infra::search::changed::organisation_and_offers(&txn, org_id).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The fields of an organisation's identity that `input` changes: its name, place, activity,
+/// size, inclusive status and website (the rest is its presentation).
+fn identity_changes(
+    org: &organisations::Model,
+    input: &OrgInput,
+    commune: Option<&str>,
+) -> Vec<String> {
+    let mut out = vec![];
+    let mut cmp = |field: &str, before: Option<&str>, after: Option<&str>| {
+        if before != after {
+            out.push(format!(
+                "{field}: « {} » → « {} »",
+                before.unwrap_or_default(),
+                after.unwrap_or_default()
+            ));
+        }
+    };
+    cmp("name", Some(&org.name), Some(&input.name));
+    cmp("commune", org.commune_insee.as_deref(), commune);
+    cmp("naf", org.naf_code.as_deref(), input.naf_code.as_deref());
+    cmp("size", org.size.as_deref(), input.size.as_deref());
+    cmp(
+        "inclusive",
+        org.inclusive.as_deref(),
+        input.inclusive.as_deref(),
+    );
+    cmp("website", org.website.as_deref(), input.website.as_deref());
+    out
 }
 
 /// Creates an organisation with `user_id` as its owner, after the checks that need the database.
@@ -196,6 +240,15 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
+    .await?;
+    let detail = format!("{} {}", input.kind.as_str(), input.siret);
+    audit::record(
+        &txn,
+        Some(user_id),
+        Action::OrgCreated,
+        Target::Org(org.id),
+        detail,
+    )
     .await?;
     crate::server::infra::search::changed::organisation_and_offers(&txn, org.id).await?;
     txn.commit().await?;
@@ -329,6 +382,7 @@ pub async fn decide_member(
     if m.status != MembershipStatus::Pending.as_str() {
         return Err(AppError::NotFound);
     }
+    let (org_id, person) = (m.organisation_id, m.user_id);
     if accept {
         let mut am: memberships::ActiveModel = m.into();
         am.status = Set(MembershipStatus::Active.as_str().into());
@@ -336,6 +390,13 @@ pub async fn decide_member(
     } else {
         memberships::Entity::delete_by_id(m.id).exec(&txn).await?;
     }
+    let action = if accept {
+        Action::MemberAccepted
+    } else {
+        Action::MemberRefused
+    };
+    let detail = format!("user #{person}");
+    audit::record(&txn, Some(owner_id), action, Target::Org(org_id), detail).await?;
     txn.commit().await.map_err(AppError::from)
 }
 
@@ -389,6 +450,14 @@ pub async fn verify(
         am.verified_at = Set(Some(chrono::Utc::now()));
         am.verified_by = Set(Some(admin_id));
         am.update(&txn).await?;
+        audit::record(
+            &txn,
+            Some(admin_id),
+            Action::OrgVerified,
+            Target::Org(org_id),
+            "",
+        )
+        .await?;
     }
     txn.commit().await.map_err(AppError::from)
 }

@@ -53,7 +53,21 @@ pub async fn start(
     bytes_total: u64,
     started_by: Option<i32>,
 ) -> Result<imports::Model, DbErr> {
-    imports::ActiveModel {
+    start_from(db, display_name, bytes_total, started_by, None).await
+}
+
+/// Opens a run started by `started_by` (none: the command line) from the address `ip`, and
+/// records it in the audit trail, both or neither.
+pub async fn start_from(
+    db: &DatabaseConnection,
+    display_name: &str,
+    bytes_total: u64,
+    started_by: Option<i32>,
+    ip: Option<std::net::IpAddr>,
+) -> Result<imports::Model, DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let run = imports::ActiveModel {
         file_name: Set(display_name.chars().take(300).collect()),
         status: Set(ImportStatus::Running.as_str().into()),
         bytes_total: Set(bytes_total as i64),
@@ -63,8 +77,20 @@ pub async fn start(
         heartbeat_at: Set(Some(chrono::Utc::now())),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
+    .await?;
+    crate::server::audit::record_from(
+        &txn,
+        started_by,
+        ip,
+        crate::domain::audit::Action::ImportStarted,
+        crate::server::audit::Target::Import(run.id),
+        format!("{} ({bytes_total} bytes)", run.file_name),
+    )
     .await
+    .map_err(|e| DbErr::Custom(format!("audit: {e:?}")))?;
+    txn.commit().await?;
+    Ok(run)
 }
 
 /// A run without a committed batch for this long has lost its process (a batch takes seconds).

@@ -1,5 +1,6 @@
 //! sea-orm entities, one file a table. They stay on the server: pages get DTOs from `domain`
 //! or the feature's `api` module.
+pub mod audit_events;
 pub mod communes;
 pub mod consortia;
 pub mod consortium_members;

@@ -25,6 +25,7 @@ mod m20261202_000018_sirene;
 mod m20261202_000019_awardee_department;
 mod m20261205_000020_import_failure;
 mod m20261205_000021_account_security;
+mod m20261205_000022_audit;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_awardee_department::Migration),
             Box::new(m20261205_000020_import_failure::Migration),
             Box::new(m20261205_000021_account_security::Migration),
+            Box::new(m20261205_000022_audit::Migration),
         ]
     }
 }
