@@ -158,7 +158,8 @@ fn AccountBody(
 fn Devices() -> impl IntoView {
     let action = ServerAction::<SignOutOthers>::new();
     let error = action_error(action);
-    let sessions = Resource::new(|| (), |_| my_sessions());
+    // Counted again after the others are signed out.
+    let sessions = Resource::new(move || action.version().get(), |_| my_sessions());
     view! {
         <section aria-labelledby="devices" id="appareils">
             <h2 id="devices">{t("auth.sessions_title")}</h2>

@@ -9,6 +9,7 @@
 //! already holds the territory is left alone, and one that holds organisations of its own is
 //! refused unless the operator says so ([`Options::into_existing`]).
 
+mod audit;
 mod buyers;
 mod contracts;
 mod core;
@@ -278,6 +279,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     partners::seed(&mut ctx).await?;
     labels::seed(&mut ctx).await?;
     inbox::seed(&mut ctx).await?;
+    audit::seed(&mut ctx).await?;
     report.organisations = orgs + buyers + firms;
     report.accounts = ctx.accounts;
     txn.commit().await?;
