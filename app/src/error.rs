@@ -55,6 +55,10 @@ pub enum AppError {
     /// A malformed request (missing or undecodable arguments).
     #[error("bad request")]
     BadRequest,
+    /// Someone changed the same thing at the same moment (a serialization failure that
+    /// outlived its retries): trying again will do.
+    #[error("conflicting concurrent change")]
+    Conflict,
     #[error("internal error")]
     Internal,
 }
@@ -73,6 +77,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::TooManyRequests => 429,
             AppError::BadRequest => 400,
+            AppError::Conflict => 409,
             AppError::Internal => 500,
         }
     }
@@ -87,6 +92,7 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::TooManyRequests => "error.too_many",
             AppError::BadRequest => "error.bad_request",
+            AppError::Conflict => "error.conflict",
             AppError::Internal => "error.internal",
         }
     }
@@ -138,6 +144,11 @@ impl From<sea_orm::DbErr> for AppError {
     #[track_caller]
     fn from(e: sea_orm::DbErr) -> Self {
         let at = std::panic::Location::caller();
+        if crate::server::infra::db::is_serialization_failure(&e) {
+            // Expected under concurrency on PostgreSQL: the request is tried again.
+            tracing::info!("serialization conflict at {}:{}: {e}", at.file(), at.line());
+            return AppError::Conflict;
+        }
         tracing::error!("database error at {}:{}: {e}", at.file(), at.line());
         AppError::Internal
     }

@@ -15,7 +15,7 @@ pub mod server;
 use components::layout::Layout;
 use features::{
     accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
-    imports, labels, not_found, offers, opendata, orgs, partners, programming, sourcing,
+    imports, labels, not_found, offers, opendata, orgs, partners, privacy, programming, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />
+                        <Route path=path!("/confidentialite") view=privacy::pages::PrivacyPage ssr=ASYNC />
                         <Route path=path!("/marches") view=contracts::pages::ContractsPage ssr=ASYNC />
                         <Route path=path!("/marches/:id") view=contracts::pages::ContractPage ssr=ASYNC />
                         <Route path=path!("/acheteurs/:siret") view=contracts::pages::BuyerPage ssr=ASYNC />

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto, logIn, signUp, uniqueEmail, DEMO_PASSWORD } from './helpers';
+import fs from 'node:fs';
+import { expectAccessible, goto, logIn, signUp, uniqueEmail, DEMO_PASSWORD, PASSWORD } from './helpers';
 
 test('the administrator gives a right and finds it in the audit trail, filtered', async ({ page }, info) => {
   const js = info.project.name === 'js';
@@ -58,4 +59,40 @@ test('a common password is refused, saying why', async ({ page }, info) => {
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await expect(page.locator('#f-password-error')).toContainText('parmi les plus courants');
   await expect(page).toHaveURL(/\/inscription/);
+});
+
+test('a person downloads their data, then deletes their account', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  const email = uniqueEmail(info, 'partante');
+  await signUp(page, 'Paule Partante (fictive)', email);
+  await goto(page, '/compte');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Télécharger mes données' }).click(),
+  ]);
+  const data = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  expect(data.account.email).toBe(email);
+  expect(data.account.display_name).toBe('Paule Partante (fictive)');
+  expect(JSON.stringify(data)).not.toContain('argon2');
+
+  await page.getByText('Supprimer mon compte').click();
+  if (js) await expectAccessible(page);
+  // Without the box ticked: refused, and said why.
+  await page.getByLabel('Votre mot de passe, pour confirmer').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Supprimer définitivement mon compte' }).click();
+  if (!js) await page.getByText('Supprimer mon compte').click();
+  await expect(page.locator('#f-confirm-error')).toHaveText('Cochez la case pour confirmer la suppression.');
+  await page.getByLabel('Votre mot de passe, pour confirmer').fill(PASSWORD);
+  await page.getByLabel("Je comprends que c'est définitif").check();
+  await page.getByRole('button', { name: 'Supprimer définitivement mon compte' }).click();
+  await expect(page).toHaveURL(/\/confidentialite\?compte=supprime/);
+  await expect(page.getByRole('status')).toHaveText('Votre compte a été supprimé. Vos données personnelles sont effacées.');
+  await expect(page.getByRole('heading', { name: 'Données personnelles' })).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  await goto(page, '/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('incorrect');
 });

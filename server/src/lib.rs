@@ -2,6 +2,7 @@
 //! command-line subcommands. Thin: the application lives in the `app` crate.
 pub mod cli;
 pub mod config;
+pub mod retry;
 pub mod security;
 // The generators' own tests run with every `cargo test`, the feature or not.
 #[cfg(any(test, feature = "bench-tools"))]

@@ -48,7 +48,15 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// server_fn answers every error with 500 and a `serverfnerror` header; give it the status of
 /// the `AppError` it carries (422 for bad input, 401, 403, 404, 429…).
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
     let res = next.run(req).await;
+    // Refused access is a security event (ASVS 16.3.2), whichever route refused it.
+    if matches!(
+        res.status(),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+    ) {
+        tracing::info!(path, status = res.status().as_u16(), "access refused");
+    }
     if !res.headers().contains_key("serverfnerror")
         || res.status() != StatusCode::INTERNAL_SERVER_ERROR
     {
@@ -62,6 +70,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Some(status) = app::server::infra::security::status_of_error_body(&bytes)
         .and_then(|s| StatusCode::from_u16(s).ok())
     {
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            tracing::info!(path, status = status.as_u16(), "access refused");
+        }
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -143,6 +143,11 @@ async fn hourly(state: AppState, store: DbSessionStore) {
         Ok(n) => tracing::info!("devices: {n} unused for a year forgotten"),
         Err(e) => tracing::warn!("device sweep failed: {e}"),
     }
+    match app::server::privacy::sweep(db, now).await {
+        Ok(s) if s == Default::default() => {}
+        Ok(s) => tracing::info!("retention: {s:?} deleted"),
+        Err(e) => tracing::warn!("retention sweep failed: {e:?}"),
+    }
     let before = now - app::server::infra::search::OUTBOX_RETENTION;
     match app::server::infra::search::prune_outbox(db, before).await {
         Ok(0) => {}
@@ -175,7 +180,7 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
     let routes = generate_route_list(App);
     let pkg_dir = format!("{}/{}", config.site_root, config.site_pkg_dir);
     let sessions = SessionManagerLayer::new(store)
-        .with_name("passerelle_session")
+        .with_name(config.session_policy().session_cookie())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(!config.is_development())
@@ -217,6 +222,9 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
             app::server::infra::http::render_refusals,
         ))
         .layer(middleware::from_fn(security::server_fn_error_status))
+        // Outside the status fix-up (it sees the 409) and inside the sessions (a replay keeps
+        // the caller's).
+        .layer(middleware::from_fn(crate::retry::serialization_conflicts))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(

@@ -79,6 +79,14 @@ fn table() -> Table {
         ),
         ("/api/auth/sessions", (vec![], [D, A, A, A, A, A])),
         (
+            "/api/privacy/delete-account",
+            (vec![("delete_password", "faux")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/privacy/leave",
+            (vec![("org_id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
             "/api/admin/journal",
             (vec![("query", "action=org_verified")], [D, D, D, D, D, A]),
         ),
@@ -1004,6 +1012,11 @@ fn plain_table() -> PlainTable {
                 "/labels/pieces/0123456789abcdef0123456789abcdef.pdf",
                 [D, A, A, A, A, A],
             ),
+        ),
+        // A person's own data: signed-in callers, each their own.
+        (
+            ("GET", "/compte/mes-donnees.json"),
+            ("/compte/mes-donnees.json", [D, A, A, A, A, A]),
         ),
         // Administration.
         (

@@ -331,6 +331,42 @@ both_dbs! {
     }
 }
 
+/// Moves the sign-in of `email`'s sessions `hours` into the past (their use stays recent).
+async fn signed_in_ago(app: &TestApp, email: &str, hours: i64) {
+    use app::server::infra::entities::sessions;
+    let user = common::user_id(app, email).await;
+    for row in sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user))
+        .all(&app.db)
+        .await
+        .unwrap()
+    {
+        let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+        data["since"] = (chrono::Utc::now().timestamp() - hours * 3600).into();
+        let mut am: sessions::ActiveModel = row.into();
+        am.data = Set(data.to_string());
+        am.update(&app.db).await.unwrap();
+    }
+}
+
+both_dbs! {
+    "sec_maxlife",
+    #[tokio::test]
+    async fn a_session_in_use_still_ends_after_its_longest_life(backend, url) {
+        let app = TestApp::new(&url).await;
+        let person = app.signup("lea@exemple.fr").await;
+        signed_in_ago(&app, "lea@exemple.fr", 29 * 24).await;
+        assert!(me(&app, &person).await.is_some(), "{backend}: 29 days");
+        signed_in_ago(&app, "lea@exemple.fr", 31 * 24).await;
+        assert_eq!(me(&app, &person).await, None, "{backend}: 31 days, sign in again");
+        app.signup("admin@exemple.fr").await;
+        app.make_admin("admin@exemple.fr").await;
+        let admin = second_session(&app, "admin@exemple.fr").await;
+        signed_in_ago(&app, "admin@exemple.fr", 13).await;
+        assert_eq!(me(&app, &admin).await, None, "{backend}: 13 hours for an administrator");
+    }
+}
+
 #[tokio::test]
 async fn production_sends_hsts_and_secure_cookies_development_does_not() {
     let url = common::database("sqlite", "sec_prod").await.unwrap();
@@ -355,8 +391,15 @@ async fn production_sends_hsts_and_secure_cookies_development_does_not() {
         .map(|v| v.to_str().unwrap())
         .collect();
     assert!(
-        cookies.iter().any(|c| c.starts_with("passerelle_session="))
-            && cookies.iter().all(|c| c.contains("Secure")),
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-passerelle_session="))
+            && cookies
+                .iter()
+                .any(|c| c.starts_with("__Host-passerelle_device="))
+            && cookies
+                .iter()
+                .all(|c| c.contains("Secure") && c.contains("Path=/")),
         "{cookies:?}"
     );
     let dev = TestApp::new(&common::database("sqlite", "sec_dev").await.unwrap()).await;
@@ -465,5 +508,51 @@ both_dbs! {
         assert!(body.contains("validation.password_common"), "{body}");
         // The message says why, in French first.
         assert!(app::i18n::tr(app::i18n::Lang::Fr, "validation.password_common").contains("plus courants"));
+    }
+}
+
+both_dbs! {
+    "sec_retry",
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_writes_are_tried_again_never_a_500(backend, url) {
+        let app = std::sync::Arc::new(TestApp::new(&url).await);
+        let owner = app.signup("patronne@exemple.fr").await;
+        let org = common::org(&app, &owner, "business", "732 829 320 00074", "Atelier (fictif)").await;
+        // Sixteen saves of the same organisation at once: on PostgreSQL (SERIALIZABLE) most
+        // race one another.
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                let (app, owner) = (app.clone(), owner.clone());
+                tokio::spawn(async move {
+                    let description = format!("Version {i}");
+                    let (status, _, body) = app
+                        .post(
+                            "/api/orgs/update",
+                            &[
+                                ("id", &org.to_string()),
+                                ("form[kind]", "business"),
+                                ("form[siret]", "732 829 320 00074"),
+                                ("form[name]", "Atelier (fictif)"),
+                                ("form[description]", &description),
+                            ],
+                            Some(&owner),
+                        )
+                        .await;
+                    (status, body)
+                })
+            })
+            .collect();
+        let mut done = 0;
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{backend}: {body}");
+            if status.is_success() || status.is_redirection() {
+                done += 1;
+            } else {
+                assert_eq!(status, StatusCode::CONFLICT, "{backend}: {body}");
+                assert!(body.contains("Conflict"), "{body}");
+            }
+        }
+        assert!(done >= 8, "{backend}: {done} of 16 saved, the others tried again 3 times");
     }
 }

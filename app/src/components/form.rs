@@ -34,7 +34,8 @@ where
 }
 
 /// The translated message of a field error.
-fn field_message(err: &crate::error::FieldError) -> String {
+/// The message of a field error, its argument in place.
+pub fn field_message(err: &crate::error::FieldError) -> String {
     let text = tr(use_lang(), &err.key);
     match &err.arg {
         Some(arg) => text.replace("%{arg}", arg),

@@ -48,6 +48,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/donnees">{t("footer.opendata")}</a>
                 " · "
                 <a href="/accessibilite">{t("footer.accessibility")}</a>
+                " · "
+                <a href="/confidentialite">{t("footer.privacy")}</a>
             </p>
             <LangSwitcher />
         </footer>

@@ -16,5 +16,6 @@ pub mod offers;
 pub mod opendata;
 pub mod orgs;
 pub mod partners;
+pub mod privacy;
 pub mod programming;
 pub mod sourcing;

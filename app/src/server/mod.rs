@@ -22,6 +22,7 @@ pub mod labels;
 pub mod offers;
 pub mod orgs;
 pub mod partners;
+pub mod privacy;
 pub mod programming;
 pub mod sourcing;
 pub mod state;
@@ -36,6 +37,7 @@ pub fn plain_routes() -> infra::http::Routes {
         .merge(labels::http::routes())
         .merge(programming::http::routes())
         .merge(sourcing::http::routes())
+        .merge(privacy::http::routes())
 }
 
 /// Every capability's uploads, each with its own body limit (mounted after the site's).

@@ -42,6 +42,27 @@ pub struct SessionPolicy {
     pub secure_cookies: bool,
 }
 
+impl SessionPolicy {
+    /// The session cookie's name: over HTTPS with the `__Host-` prefix, which browsers accept
+    /// only from a secure origin, for the whole site, never a sub-domain (ASVS 3.3.1, 3.3.3).
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-passerelle_session"
+        } else {
+            "passerelle_session"
+        }
+    }
+
+    /// The device cookie's name (see `infra::client`), prefixed the same way.
+    pub fn device_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-passerelle_device"
+        } else {
+            crate::server::infra::client::DEVICE_COOKIE
+        }
+    }
+}
+
 impl Default for SessionPolicy {
     fn default() -> Self {
         SessionPolicy {

@@ -235,7 +235,9 @@ impl TestApp {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("passerelle_session="))
+            .find(|c| {
+                c.starts_with("passerelle_session=") || c.starts_with("__Host-passerelle_session=")
+            })
             .map(|c| c.split(';').next().unwrap().to_string());
         let body = res.into_body().collect().await.unwrap().to_bytes();
         (status, cookie, String::from_utf8_lossy(&body).into_owned())

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_location;
 pub fn JournalPage() -> impl IntoView {
     let location = use_location();
     let search = move || location.search.get();
-    let journal = Resource::new(search, |q| audit_journal(q));
+    let journal = Resource::new(search, audit_journal);
     view! {
         <Title text=format!("{} — Passerelle", t("audit.title")) />
         <p><a href="/admin">{t("nav.admin")}</a></p>

@@ -76,7 +76,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .unwrap_or_default();
     let user = auth::find_by_email(&state.db, &email).await?;
     let device = match &user {
-        Some(u) => auth::devices::known(&state.db, &headers, u.id).await?,
+        Some(u) => auth::devices::known(&state.db, state.sessions, &headers, u.id).await?,
         None => None,
     };
     let who = Client::of(ip, device.clone());
@@ -90,18 +90,25 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let ok = passwords::verify(password, stored).await?;
     match user {
         Some(user) if ok => {
+            tracing::info!(user = user.id, ip = ?ip, device = device.is_some(), "login succeeded");
             auth::start_session(&user).await?;
             if let Some(token) = auth::devices::remember(&state.db, user.id, device).await? {
-                set_cookie(&auth::devices::set_cookie(
-                    &token,
-                    state.sessions.secure_cookies,
-                ));
+                set_cookie(&auth::devices::set_cookie(&token, state.sessions));
             }
             leptos_axum::redirect("/compte");
             Ok(())
         }
-        _ if state.login_limits.failed(&who, &email) => Err(AppError::TooManyRequests),
-        _ => Err(AppError::field("password", "auth.bad_credentials")),
+        found => {
+            // The account's id, never the email typed (it may be someone's password).
+            let account = found.map(|u| u.id);
+            if state.login_limits.failed(&who, &email) {
+                tracing::warn!(?account, ip = ?ip, "login failed: this client is now held on this account");
+                Err(AppError::TooManyRequests)
+            } else {
+                tracing::info!(?account, ip = ?ip, "login failed");
+                Err(AppError::field("password", "auth.bad_credentials"))
+            }
+        }
     }
 }
 
@@ -184,8 +191,12 @@ pub async fn sign_out_others() -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = auth::Caller::current().await?;
     let user = caller.user()?;
-    // The current session keeps its rights under a new id; all the others end.
-    auth::start_session(user).await?;
+    // The current session keeps its rights (and its age) under a new id; all the others end.
+    let session = auth::session().await?;
+    session.cycle_id().await.map_err(|e| {
+        tracing::error!("session: {e}");
+        AppError::Internal
+    })?;
     let ended = DbSessionStore::end_sessions_of(&state.db, user.id, None).await?;
     tracing::info!("user {} signed out of {ended} other sessions", user.id);
     leptos_axum::redirect("/compte?ok=signed_out_others");

@@ -32,6 +32,7 @@ pub fn AccountPage() -> impl IntoView {
                 "join" => "org.join_sent",
                 "password" => "auth.password_changed",
                 "signed_out_others" => "auth.signed_out_others",
+                "left" => "privacy.left",
                 _ => "org.saved",
             };
             view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
@@ -93,7 +94,7 @@ fn AccountBody(
                                 };
                                 view! {
                                     <li class="card" data-test="my-org">
-                                        <strong>{o.name}</strong>
+                                        <strong>{o.name.clone()}</strong>
                                         " · " {t(o.kind.label_key())}
                                         " · SIRET " {o.siret}
                                         " " <span class=status.0>{status.1}</span>
@@ -119,6 +120,7 @@ fn AccountBody(
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
                                             })}
                                         </span>
+                                        <crate::features::privacy::pages::LeaveButton org_id=o.id name=o.name.clone() pending=o.pending />
                                     </li>
                                 }
                             }).collect_view()}
@@ -150,6 +152,7 @@ fn AccountBody(
         </Suspense>
         <ChangePasswordForm />
         <Devices />
+        <crate::features::privacy::pages::MyData />
     }
 }
 

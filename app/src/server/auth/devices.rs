@@ -3,8 +3,9 @@
 //! `infra::limits`). The token proves only that this browser signed in to this account once.
 
 use crate::error::AppError;
-use crate::server::infra::client::{cookie, DEVICE_COOKIE};
+use crate::server::infra::client::cookie;
 use crate::server::infra::entities::devices;
+use crate::server::state::SessionPolicy;
 use axum::http::HeaderMap;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -16,10 +17,11 @@ pub const DEVICE_DAYS: i64 = 365;
 /// The hash of the device token these headers carry, when it is one of `user_id`'s devices.
 pub async fn known(
     db: &DatabaseConnection,
+    policy: SessionPolicy,
     headers: &HeaderMap,
     user_id: i32,
 ) -> Result<Option<String>, AppError> {
-    let Some(token) = cookie(headers, DEVICE_COOKIE).filter(|t| t.len() == 64) else {
+    let Some(token) = cookie(headers, policy.device_cookie()).filter(|t| t.len() == 64) else {
         return Ok(None);
     };
     let hash = super::token_hash(&token);
@@ -59,10 +61,15 @@ pub async fn remember(
 }
 
 /// The `Set-Cookie` value of a device token: a year, HTTP only, HTTPS only outside development.
-pub fn set_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+pub fn set_cookie(token: &str, policy: SessionPolicy) -> String {
+    let secure = if policy.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
-        "{DEVICE_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        policy.device_cookie(),
         DEVICE_DAYS * 24 * 3600
     )
 }

@@ -24,6 +24,12 @@ use crate::server::infra::sessions::{DbSessionStore, IDLE_KEY, SEEN_KEY};
 
 /// How often a session in use records that it is (and so slides its idle limit).
 const SEEN_EVERY_SECS: i64 = 300;
+/// Session data key: when the person signed in (Unix seconds).
+const SINCE_KEY: &str = "since";
+/// The longest a session lives, in use or not, before its person signs in again: 30 days, 12
+/// hours for an administrator (ASVS 7.3.2).
+const MAX_LIFE_SECS: i64 = 30 * 24 * 3600;
+const ADMIN_MAX_LIFE_SECS: i64 = 12 * 3600;
 
 /// Who is calling: the user, if signed in, with their active memberships.
 #[derive(Clone, Debug)]
@@ -168,7 +174,15 @@ async fn touch(
     .as_secs() as i64;
     // The store drops a row past its expiry; this also catches a session whose limit became
     // shorter since its last save (an account made administrator).
-    if seen.is_some_and(|seen| now - seen > limit.min(idle.unwrap_or(limit))) {
+    let since: Option<i64> = session.get(SINCE_KEY).await.unwrap_or(None);
+    let max_life = if user.is_admin {
+        ADMIN_MAX_LIFE_SECS
+    } else {
+        MAX_LIFE_SECS
+    };
+    let idle_too_long = seen.is_some_and(|seen| now - seen > limit.min(idle.unwrap_or(limit)));
+    let too_old = since.is_some_and(|since| now - since > max_life);
+    if idle_too_long || too_old {
         let _ = session.flush().await;
         return false;
     }
@@ -192,7 +206,16 @@ pub async fn start_session(user: &users::Model) -> Result<(), AppError> {
     };
     session.cycle_id().await.map_err(fail)?;
     session.insert(USER_ID_KEY, user.id).await.map_err(fail)?;
+    users::Entity::update_many()
+        .col_expr(users::Column::LastLoginAt, Some(chrono::Utc::now()).into())
+        .filter(users::Column::Id.eq(user.id))
+        .exec(&state.db)
+        .await?;
     session.remove::<i64>(SEEN_KEY).await.map_err(fail)?;
+    session
+        .insert(SINCE_KEY, chrono::Utc::now().timestamp())
+        .await
+        .map_err(fail)?;
     touch(&session, Some(user), state.sessions).await;
     Ok(())
 }

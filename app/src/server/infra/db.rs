@@ -69,6 +69,22 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     Ok(db)
 }
 
+/// Whether `e` is PostgreSQL refusing a transaction that raced another (SQLSTATE 40001,
+/// serialization failure, or 40P01, deadlock): the whole transaction may be tried again.
+pub fn is_serialization_failure(e: &DbErr) -> bool {
+    let runtime = match e {
+        DbErr::Exec(r) | DbErr::Query(r) | DbErr::Conn(r) => r,
+        _ => return false,
+    };
+    match runtime {
+        sea_orm::RuntimeErr::SqlxError(sqlx) => sqlx
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|code| code == "40001" || code == "40P01"),
+        _ => false,
+    }
+}
+
 /// Begins a transaction that will write.
 /// - SQLite: IMMEDIATE, which takes the write lock at BEGIN, so two read-then-write transactions
 ///   queue on the busy timeout instead of one failing with "database is locked" when it tries to

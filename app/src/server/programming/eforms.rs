@@ -15,7 +15,13 @@ pub enum PinError {
     NotPin(String),
     #[error("the notice has no subject")]
     Empty,
+    #[error("elements nested deeper than {MAX_DEPTH}")]
+    TooDeep,
 }
+
+/// Deepest nesting read: a real PIN is about 10 deep; a hostile file nested a million deep
+/// would otherwise cost a path copy per closing tag as long as the file (quadratic).
+pub const MAX_DEPTH: usize = 64;
 
 impl PinError {
     /// The i18n key of the message shown to the buyer.
@@ -24,6 +30,7 @@ impl PinError {
             PinError::Xml(_) => "plan.import_not_xml",
             PinError::NotPin(_) => "plan.import_not_pin",
             PinError::Empty => "plan.import_empty",
+            PinError::TooDeep => "plan.import_too_deep",
         }
     }
 }
@@ -110,6 +117,9 @@ pub fn read(bytes: &[u8]) -> Result<PinNotice, PinError> {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if path.is_empty() && name != "PriorInformationNotice" {
                     return Err(PinError::NotPin(name));
+                }
+                if path.len() >= MAX_DEPTH {
+                    return Err(PinError::TooDeep);
                 }
                 let mut a = (None, None, None);
                 for at in e.attributes().flatten() {
@@ -267,6 +277,16 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn a_file_nested_too_deep_is_refused_at_once() {
+        let depth = 200_000;
+        let mut doc = String::from("<PriorInformationNotice>");
+        doc.push_str(&"<a>".repeat(depth));
+        doc.push_str(&"</a>".repeat(depth));
+        doc.push_str("</PriorInformationNotice>");
+        assert!(matches!(read(doc.as_bytes()), Err(PinError::TooDeep)));
     }
 
     #[test]

@@ -57,7 +57,21 @@ pub async fn import(
     let data = data
         .filter(|d| !d.is_empty())
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "plan.import_missing"))?;
-    let notice = eforms::read(&data).map_err(|e| {
+    // Parsed on a blocking thread, within a time limit: a file is the caller's to shape.
+    let parsed = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || eforms::read(&data)),
+    )
+    .await
+    .map_err(|_| {
+        tracing::warn!("PIN import: reading took over 10 s, refused");
+        refuse(StatusCode::UNPROCESSABLE_ENTITY, "plan.import_too_slow")
+    })?
+    .map_err(|e| {
+        tracing::error!("PIN import: the reading task failed: {e}");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+    })?;
+    let notice = parsed.map_err(|e| {
         tracing::info!("PIN import refused: {e}");
         refuse(StatusCode::UNPROCESSABLE_ENTITY, e.key())
     })?;

@@ -13,6 +13,8 @@ pub struct Model {
     pub is_analyst: bool,
     pub lang: String,
     pub created_at: ChronoDateTimeUtc,
+    /// When the account last signed in (none: never since it was created).
+    pub last_login_at: Option<ChronoDateTimeUtc>,
     /// The secret of the person's calendar feed of meetings (`/agenda/{token}.ics`).
     pub calendar_token: Option<String>,
 }

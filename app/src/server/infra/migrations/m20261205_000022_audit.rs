@@ -34,7 +34,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null(AuditEvents::ActorId))
                     .col(string_len_null(AuditEvents::ActorIp, 45))
                     .col(string_len(AuditEvents::Action, 32))
-                    .col(string_len(AuditEvents::TargetKind, 16))
+                    .col(string_len(AuditEvents::TargetKind, 32))
                     .col(integer_null(AuditEvents::TargetId))
                     .col(text(AuditEvents::Detail))
                     .to_owned(),

@@ -26,6 +26,7 @@ mod m20261202_000019_awardee_department;
 mod m20261205_000020_import_failure;
 mod m20261205_000021_account_security;
 mod m20261205_000022_audit;
+mod m20261205_000023_last_login;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_import_failure::Migration),
             Box::new(m20261205_000021_account_security::Migration),
             Box::new(m20261205_000022_audit::Migration),
+            Box::new(m20261205_000023_last_login::Migration),
         ]
     }
 }
