@@ -8,6 +8,7 @@ const PUBLIC_PAGES = [
   '/mot-de-passe-oublie',
   '/reinitialiser?jeton=abc',
   '/accessibilite',
+  '/confidentialite',
   '/marches',
   '/annuaire',
   '/catalogue',
@@ -39,7 +40,7 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
 test('signed-in pages are accessible', async ({ page }, info) => {
   test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
   await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
-  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/labels/gestion', '/labels/instruction']) {
+  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
     await goto(page, path);
     await expectAccessible(page);
   }
