@@ -32,8 +32,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'js', use: { javaScriptEnabled: true } },
-    { name: 'nojs', use: { javaScriptEnabled: false } },
+    // The demo administrator signs in once (password and TOTP code) for the tests that need it.
+    { name: 'setup', testMatch: /admin\.setup\.ts/ },
+    { name: 'js', use: { javaScriptEnabled: true }, dependencies: ['setup'] },
+    { name: 'nojs', use: { javaScriptEnabled: false }, dependencies: ['setup'] },
   ],
   webServer: [
     {

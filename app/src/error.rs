@@ -45,6 +45,13 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// An act in the name of an organisation not verified yet (a firm writing to others,
+    /// joining a consortium).
+    #[error("organisation not verified")]
+    Unverified,
+    /// An administrator's action from a session opened without the second factor.
+    #[error("second factor required")]
+    SecondFactorRequired,
     #[error("not found")]
     NotFound,
     /// A mutating request from another site (Origin / Sec-Fetch-Site).
@@ -73,7 +80,10 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 422,
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden
+            | AppError::CrossSite
+            | AppError::SecondFactorRequired
+            | AppError::Unverified => 403,
             AppError::NotFound => 404,
             AppError::TooManyRequests => 429,
             AppError::BadRequest => 400,
@@ -88,6 +98,8 @@ impl AppError {
             AppError::Invalid(_) => "error.invalid",
             AppError::Unauthenticated => "error.unauthenticated",
             AppError::Forbidden => "error.forbidden",
+            AppError::SecondFactorRequired => "error.second_factor_required",
+            AppError::Unverified => "error.org_unverified",
             AppError::CrossSite => "error.cross_site",
             AppError::NotFound => "error.not_found",
             AppError::TooManyRequests => "error.too_many",

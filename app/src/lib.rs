@@ -84,13 +84,17 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <not_found::NotFound /> }>
                         <Route path=path!("/") view=home::HomePage ssr=ASYNC />
                         <Route path=path!("/connexion") view=auth::pages::LoginPage ssr=ASYNC />
+                        <Route path=path!("/connexion/code") view=auth::second_factor_pages::LoginCodePage ssr=ASYNC />
+                        <Route path=path!("/compte/double-authentification") view=auth::second_factor_pages::SecondFactorPage ssr=ASYNC />
                         <Route path=path!("/inscription") view=auth::pages::SignupPage ssr=ASYNC />
                         <Route path=path!("/mot-de-passe-oublie") view=auth::pages::ForgotPasswordPage ssr=ASYNC />
                         <Route path=path!("/reinitialiser") view=auth::pages::ResetPasswordPage ssr=ASYNC />
                         <Route path=path!("/compte") view=orgs::pages::AccountPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/nouvelle") view=orgs::pages::NewOrganisationPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/rejoindre") view=orgs::pages::JoinOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/revendiquer") view=orgs::verification::ClaimPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id") view=orgs::edit::EditOrganisationPage ssr=ASYNC />
+                        <Route path=path!("/verifications") view=orgs::verification::VerificationsPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id/offres") view=offers::manage::OrgOffersPage ssr=ASYNC />
                         <Route path=path!("/compte/offres/:id") view=offers::editor::OfferEditorPage ssr=ASYNC />
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, goto, logIn, logOut, signUp, uniqueEmail, DEMO_PASSWORD } from './helpers';
+import { asAdmin, createOrganisation, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
 
 test('sign up, create a business, log out, log in and find it again', async ({ page }, info) => {
   const email = uniqueEmail(info, 'artisane');
@@ -54,14 +54,14 @@ test('a public buyer is verified by an admin before acting as a buyer', async ({
   await expect(page.locator('[data-test="my-org"]')).toContainText('En attente de vérification');
   await logOut(page);
 
-  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  await asAdmin(page);
   await goto(page, '/admin');
   const row = page.locator('[data-test="pending-org"]', { hasText: name });
   await expect(row).toBeVisible();
   await row.getByRole('button', { name: `Vérifier ${name}` }).click();
   await expect(page.getByRole('status')).toHaveText('Organisation vérifiée.');
   await expect(page.locator('[data-test="pending-org"]', { hasText: name })).toHaveCount(0);
-  await logOut(page);
+  await page.context().clearCookies();
 
   await logIn(page, email);
   await expect(page.locator('[data-test="my-org"]')).toContainText('Vérifiée');

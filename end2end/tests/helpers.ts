@@ -1,8 +1,49 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const PASSWORD = 'une phrase de passe solide';
 export const DEMO_PASSWORD = 'passerelle-demo';
+export const DEMO_ADMIN = 'admin@demo.passerelle.example';
+/** The demo administrator's TOTP key (README): public, like the demo password. */
+export const DEMO_TOTP_SECRET = 'PASSERELLEDEMOADMINTOTPKEY234567';
+/** The demo administrator's signed-in browser state, made once by admin.setup.ts. */
+export const ADMIN_STATE = path.join(__dirname, '..', '..', 'target', 'e2e', 'admin-state.json');
+/** The last 30-second step whose code a test typed, per key, across projects and workers. */
+const STEPS_FILE = path.join(__dirname, '..', '..', 'target', 'e2e', 'totp-steps.json');
+
+/** The code an authenticator app shows for a base32 `secret` at 30-second `step` (RFC 6238). */
+export function totpAt(secret: string, step: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/\s/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000;
+  return n.toString().padStart(6, '0');
+}
+
+/** A code of `secret` that the server has not seen yet: a code is good once, so a second
+ * sign-in within the same 30 seconds waits for the app's next code, as a person would. */
+export async function freshCode(secret: string): Promise<string> {
+  const steps: Record<string, number> = fs.existsSync(STEPS_FILE) ? JSON.parse(fs.readFileSync(STEPS_FILE, 'utf8')) : {};
+  let step = Math.floor(Date.now() / 30_000);
+  const last = steps[secret] ?? -1;
+  if (step <= last) {
+    await new Promise((r) => setTimeout(r, (last + 1) * 30_000 - Date.now() + 200));
+    step = last + 1;
+  }
+  steps[secret] = step;
+  fs.mkdirSync(path.dirname(STEPS_FILE), { recursive: true });
+  fs.writeFileSync(STEPS_FILE, JSON.stringify(steps));
+  return totpAt(secret, step);
+}
 
 /** An email unique to this test and project (js / nojs). */
 export function uniqueEmail(info: TestInfo, who: string): string {
@@ -35,13 +76,31 @@ export async function signUp(page: Page, name: string, email: string, password =
   await expect(page.getByRole('heading', { name: 'Mon compte' })).toBeVisible();
 }
 
-export async function logIn(page: Page, email: string, password = PASSWORD) {
+/** Signs in through the login page; an account with a second factor (`secret`, the demo
+ * administrator's by default) is asked its code next. */
+export async function logIn(page: Page, email: string, password = PASSWORD, secret?: string) {
   await goto(page, '/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
+  secret ??= email === DEMO_ADMIN ? DEMO_TOTP_SECRET : undefined;
+  if (secret) {
+    await expect(page).toHaveURL(/\/connexion\/code/);
+    await ready(page);
+    await page.getByLabel('Code', { exact: true }).fill(await freshCode(secret));
+    await page.getByRole('button', { name: 'Valider' }).click();
+  }
   await expect(page).toHaveURL(/\/compte/);
   await ready(page);
+}
+
+/** Continues as the demo administrator, signed in with its second factor once for the whole
+ * run (admin.setup.ts): each sign-in would otherwise wait for a new code. Leave with
+ * `clearCookies`, never by logging out (that would end the shared session). */
+export async function asAdmin(page: Page) {
+  const state = JSON.parse(fs.readFileSync(ADMIN_STATE, 'utf8'));
+  await page.context().clearCookies();
+  await page.context().addCookies(state.cookies);
 }
 
 export async function logOut(page: Page) {

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import path from 'path';
-import { expectAccessible, goto, logIn, DEMO_PASSWORD } from './helpers';
+import { asAdmin, expectAccessible, goto, logIn, DEMO_PASSWORD } from './helpers';
 
 test('an administrator imports a DECP file and reads its report', async ({ page }, info) => {
-  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  await asAdmin(page);
   await goto(page, '/admin');
   await page.getByRole('link', { name: 'Import des marchés passés (DECP)' }).click();
   await expect(page.getByRole('heading', { name: 'Import des marchés passés (DECP)' })).toBeVisible();

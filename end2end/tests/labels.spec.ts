@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
+  asAdmin,
   createOrganisation,
-  DEMO_PASSWORD,
   expectAccessible,
   goto,
   logIn,
@@ -24,14 +24,14 @@ test('the territorial label, from the referential to the badge a buyer filters o
   // An analyst's account, given its right by an administrator.
   await signUp(page, 'Claire Analyste (fictive)', analystEmail);
   await logOut(page);
-  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  await asAdmin(page);
   await goto(page, '/admin');
   await page.locator('#analysts').getByLabel('Adresse e-mail').fill(analystEmail);
   await page.getByRole('button', { name: "Donner le droit d'analyste" }).click();
   await expect(page.getByRole('status')).toHaveText("Droit d'analyste donné.");
   await expect(page.locator('[data-test="analysts"]')).toContainText(analystEmail);
   if (js) await expectAccessible(page);
-  await logOut(page);
+  await page.context().clearCookies();
 
   // The analyst writes a referential: a criterion with evidence, then opens it.
   await logIn(page, analystEmail);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { expectAccessible, goto, logIn, signUp, uniqueEmail, DEMO_PASSWORD, PASSWORD } from './helpers';
+import { asAdmin, expectAccessible, freshCode, goto, logIn, logOut, signUp, uniqueEmail, PASSWORD } from './helpers';
 
 test('the administrator gives a right and finds it in the audit trail, filtered', async ({ page }, info) => {
   const js = info.project.name === 'js';
@@ -8,7 +8,7 @@ test('the administrator gives a right and finds it in the audit trail, filtered'
   await signUp(page, 'Claire Analyste (fictive)', email);
   await page.context().clearCookies();
 
-  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
+  await asAdmin(page);
   await goto(page, '/admin');
   await page.locator('#analysts').getByLabel('Adresse e-mail').fill(email);
   await page.getByRole('button', { name: "Donner le droit d'analyste" }).click();
@@ -95,4 +95,51 @@ test('a person downloads their data, then deletes their account', async ({ page 
   await page.getByLabel('Mot de passe').fill(PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page.getByRole('alert').first()).toContainText('incorrect');
+});
+
+test('a person turns the second factor on, then signs in with a recovery code', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  const email = uniqueEmail(info, 'prudente');
+  await signUp(page, 'Prune Prudente (fictive)', email);
+  await page.getByRole('link', { name: 'Gérer la double authentification' }).click();
+  await expect(page.getByRole('heading', { name: 'Double authentification', level: 1 })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Code QR à scanner' })).toBeVisible();
+  if (js) await expectAccessible(page);
+  const secret = (await page.locator('[data-test="totp-secret"]').textContent())!.replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+  // A wrong code first: refused, said why, the same key still offered.
+  await page.getByLabel("Code à 6 chiffres affiché par l'application").fill('12345');
+  await page.getByLabel('Mot de passe actuel').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Activer' }).click();
+  await expect(page.locator('#f-code-error')).toContainText('6 chiffres');
+  expect((await page.locator('[data-test="totp-secret"]').textContent())!.replace(/\s/g, '')).toBe(secret);
+  await page.getByLabel("Code à 6 chiffres affiché par l'application").fill(await freshCode(secret));
+  await page.getByLabel('Mot de passe actuel').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Activer' }).click();
+  const codes = page.locator('[data-test="recovery-codes"] li');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!.trim();
+  expect(recovery).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+  await expect(page.locator('[data-test="second-factor-on"]')).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  // Signing in now asks for a code after the password; a wrong one is refused.
+  await logOut(page);
+  await goto(page, '/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page).toHaveURL(/\/connexion\/code/);
+  await expect(page.getByRole('heading', { name: 'Code de vérification' })).toBeVisible();
+  if (js) await expectAccessible(page);
+  await page.getByLabel('Code', { exact: true }).fill('ZZZZZ-ZZZZZ');
+  await page.getByRole('button', { name: 'Valider' }).click();
+  await expect(page.locator('#f-code-error')).toContainText('Code incorrect');
+  // The phone is lost: a recovery code, once.
+  await page.getByLabel('Code', { exact: true }).fill(recovery.toLowerCase());
+  await page.getByRole('button', { name: 'Valider' }).click();
+  await expect(page).toHaveURL(/\/compte\/double-authentification\?secours=9/);
+  await expect(page.getByRole('status').first()).toContainText('Il vous en reste 9');
+  await expect(page.getByText('Codes de secours encore utilisables : 9.')).toBeVisible();
 });

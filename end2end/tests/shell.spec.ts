@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto, logIn, DEMO_PASSWORD } from './helpers';
+import { asAdmin, expectAccessible, goto } from './helpers';
 
 const PUBLIC_PAGES = [
   '/',
@@ -39,8 +39,8 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
 
 test('signed-in pages are accessible', async ({ page }, info) => {
   test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
-  await logIn(page, 'admin@demo.passerelle.example', DEMO_PASSWORD);
-  for (const path of ['/compte', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
+  await asAdmin(page);
+  for (const path of ['/compte', '/compte/double-authentification', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
     await goto(page, path);
     await expectAccessible(page);
   }

@@ -232,8 +232,18 @@ async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()>
         }
         Err(e) => return Err(e),
     };
+    // SIGTERM or Ctrl-C: the batch being written commits, the run closes as interrupted, and
+    // re-importing the file completes it.
+    tokio::spawn(async {
+        crate::web::shutdown_signal().await;
+        app::server::imports::decp::request_stop();
+    });
     let mut failed = 0;
     for path in files {
+        if app::server::imports::decp::stopping() {
+            failed += 1;
+            continue;
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -96,8 +96,15 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async {
+        shutdown_signal().await;
+        app::server::imports::decp::request_stop();
+    })
     .await?;
+    // An import uploaded before the signal commits its batch and closes its run.
+    if !app::server::imports::decp::wait_idle(std::time::Duration::from_secs(60)).await {
+        tracing::warn!("an import was still writing after 60 s; its run closes as interrupted");
+    }
     Ok(())
 }
 

@@ -287,6 +287,10 @@ both_dbs! {
         )
         .await
         .unwrap();
+        // Administration needs the second factor: refused until it is on.
+        let (status, _, _) = app.get("/api/admin/pending-orgs", Some(&admin)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: an admin without a second factor");
+        app.enrol_second_factor(&admin).await;
         let (_, _, pending) = app.get("/api/admin/pending-orgs", Some(&admin)).await;
         assert!(pending.contains("21690123100011"), "{backend}: {pending}");
         let (status, _, body) = app
@@ -422,5 +426,122 @@ both_dbs! {
             status.is_success() || status.is_redirection(),
             "{backend}: the new password works"
         );
+    }
+}
+
+both_dbs! {
+    "firm_verify",
+    /// A firm is marked "not verified" and cannot write to others nor form a consortium in its
+    /// name until a chamber analyst verifies it; an analyst verifies firms only.
+    #[tokio::test]
+    async fn a_firm_acts_in_its_name_only_once_a_chamber_verified_it(backend, url) {
+        let app = TestApp::new(&url).await;
+        let owner = app.signup("jeanne@menuiserie.example").await;
+        let firm = common::unverified_org(&app, &owner, "business", "732 829 320 00074", "Menuiserie (fictive)").await;
+        let buyer = app.signup("achats@commune.example").await;
+        let town = common::org(&app, &buyer, "buyer", "216 901 231 00011", "Commune test (fictive)").await;
+
+        let (_, _, profile) = app.get(&format!("/api/orgs/profile?id={firm}"), None).await;
+        assert!(profile.contains("\"verified\":false"), "{backend}: {profile}");
+        let (_, _, mine) = app.get("/api/orgs/mine", Some(&owner)).await;
+        assert!(mine.contains("\"needs_verification\":true"), "{backend}: {mine}");
+
+        let contact = [("org_id", firm.to_string()), ("to", town.to_string()), ("message", "Bonjour, nous fabriquons du mobilier scolaire.".into())];
+        let contact: Vec<(&str, &str)> = contact.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, body) = app.post("/api/contacts/request", &contact, Some(&owner)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: {body}");
+        assert!(body.contains("Unverified"), "{backend}: {body}");
+        let firm_s = firm.to_string();
+        let consortium = [("org_id", firm_s.as_str()), ("name", "Groupement test"), ("kind", "conjoint")];
+        let (status, _, body) = app.post("/api/consortia/create", &consortium, Some(&owner)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: {body}");
+
+        // Who may verify: not the owner, not an analyst for a buyer; an analyst for a firm.
+        let analyst = app.signup("analyste@chambre.example").await;
+        app.make_analyst("analyste@chambre.example").await;
+        let (status, _, _) = app.get("/api/orgs/verification-queue", Some(&owner)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, queue) = app.get("/api/orgs/verification-queue", Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {queue}");
+        assert!(queue.contains("Menuiserie (fictive)"), "{backend}: {queue}");
+        assert!(!queue.contains("Commune test"), "{backend}: buyers are the administrators': {queue}");
+        let (status, _, _) = app.post("/api/orgs/verify", &[("org_id", &town.to_string())], Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, _) = app.post("/api/orgs/verify", &[("org_id", &firm_s)], Some(&owner)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = app.post("/api/orgs/verify", &[("org_id", &firm_s)], Some(&analyst)).await;
+        common::ok(status, &format!("{backend}: {body}"));
+
+        let (_, _, profile) = app.get(&format!("/api/orgs/profile?id={firm}"), None).await;
+        assert!(profile.contains("\"verified\":true"), "{backend}: {profile}");
+        let (status, _, body) = app.post("/api/contacts/request", &contact, Some(&owner)).await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let org = organisations::Entity::find_by_id(firm).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(org.verified_by, Some(common::user_id(&app, "analyste@chambre.example").await));
+    }
+}
+
+both_dbs! {
+    "firm_claim",
+    /// A second claimant of a SIRET is not told "taken" and left there: they ask for a review,
+    /// and an analyst who grants it gives them the (unverified) organisation.
+    #[tokio::test]
+    async fn a_second_claimant_of_a_siret_asks_for_review(backend, url) {
+        use app::server::infra::entities::{audit_events, notifications};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let app = TestApp::new(&url).await;
+        let squatter = app.signup("pas-le-gerant@exemple.fr").await;
+        let firm = common::unverified_org(&app, &squatter, "business", "732 829 320 00074", "Menuiserie (fictive)").await;
+        let owner = app.signup("gerante@menuiserie.example").await;
+        let form = [("form[kind]", "business"), ("form[siret]", "73282932000074"), ("form[name]", "Ma menuiserie")];
+        let (status, _, body) = app.post("/api/orgs/create", &form, Some(&owner)).await;
+        assert_eq!(status.as_u16(), 422, "{backend}");
+        assert!(body.contains("validation.siret_taken"), "{backend}: {body}");
+
+        let claim = [("siret", "732 829 320 00074"), ("message", "Gérante depuis 2019, Kbis à l'appui.")];
+        let (status, _, body) = app.post("/api/orgs/claim", &claim, Some(&owner)).await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let (status, _, body) = app.post("/api/orgs/claim", &claim, Some(&owner)).await;
+        assert!(status.as_u16() == 422 && body.contains("claim_pending"), "{backend}: {body}");
+        let (status, _, body) = app.post("/api/orgs/claim", &claim, Some(&squatter)).await;
+        assert!(status.as_u16() == 422 && body.contains("claim_member"), "{backend}: {body}");
+        let (status, _, body) = app.post("/api/orgs/claim", &[("siret", "732 829 320 00074"), ("message", " ")], Some(&owner)).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: an empty message: {body}");
+
+        let analyst = app.signup("analyste@chambre.example").await;
+        app.make_analyst("analyste@chambre.example").await;
+        let (_, _, queue) = app.get("/api/orgs/verification-queue", Some(&analyst)).await;
+        let q: serde_json::Value = serde_json::from_str(&queue).unwrap();
+        let claim_id = q["claims"][0]["id"].as_i64().expect("a claim waiting").to_string();
+        assert_eq!(q["claims"][0]["owners"][0], "pas-le-gerant@exemple.fr", "{backend}");
+        let (status, _, body) = app.post("/api/orgs/decide-claim", &[("claim_id", &claim_id), ("grant", "1")], Some(&analyst)).await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let (status, _, body) = app.post("/api/orgs/decide-claim", &[("claim_id", &claim_id), ("grant", "0")], Some(&analyst)).await;
+        assert!(status.as_u16() == 422 && body.contains("claim_decided"), "{backend}: {body}");
+
+        let owner_id = common::user_id(&app, "gerante@menuiserie.example").await;
+        let members = memberships::Entity::find()
+            .filter(memberships::Column::OrganisationId.eq(firm))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(members.len(), 1, "{backend}: the unproven first claimant lost it");
+        assert_eq!((members[0].user_id, members[0].role.as_str()), (owner_id, "owner"));
+        let org = organisations::Entity::find_by_id(firm).one(&app.db).await.unwrap().unwrap();
+        assert!(org.verified_at.is_some(), "{backend}");
+        let told = notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(owner_id))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(told, 1, "{backend}");
+        for action in ["org_claimed", "claim_granted", "org_verified"] {
+            let n = audit_events::Entity::find()
+                .filter(audit_events::Column::Action.eq(action))
+                .count(&app.db)
+                .await
+                .unwrap();
+            assert_eq!(n, 1, "{backend}: {action}");
+        }
     }
 }

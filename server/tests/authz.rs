@@ -92,6 +92,29 @@ fn table() -> Table {
         ),
         ("/api/auth/sign-out-others", (vec![], [D, A, A, A, A, A])),
         (
+            "/api/auth/login-code",
+            (vec![("code", "123456")], [A, A, A, A, A, A]),
+        ),
+        ("/api/auth/second-factor", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/auth/second-factor/enable",
+            (
+                vec![("code", "123456"), ("password", "faux")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/auth/second-factor/disable",
+            (
+                vec![("off_password", "faux"), ("off_code", "123456")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/auth/second-factor/renew",
+            (vec![("renew_password", "faux")], [D, A, A, A, A, A]),
+        ),
+        (
             "/api/admin/sign-out-account",
             (vec![("email", "personne@exemple.fr")], [D, D, D, D, D, A]),
         ),
@@ -661,6 +684,25 @@ fn table() -> Table {
             "/api/admin/verify-org",
             (vec![("org_id", "999999")], [D, D, D, D, D, A]),
         ),
+        ("/api/orgs/verification-queue", (vec![], [D, D, D, D, A, A])),
+        (
+            "/api/orgs/verify",
+            (vec![("org_id", "999999")], [D, D, D, D, A, A]),
+        ),
+        (
+            "/api/orgs/claim",
+            (
+                vec![("siret", "1"), ("message", "C'est la mienne.")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/orgs/decide-claim",
+            (
+                vec![("claim_id", "999999"), ("grant", "1")],
+                [D, D, D, D, A, A],
+            ),
+        ),
     ])
 }
 
@@ -698,18 +740,7 @@ async fn set_flag(app: &TestApp, email: &str, admin: bool, analyst: bool) {
 }
 
 async fn login(app: &TestApp, email: &str) -> String {
-    let (status, cookie, body) = app
-        .post(
-            "/api/auth/login",
-            &[("email", email), ("password", "une phrase de passe")],
-            None,
-        )
-        .await;
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "login {email}: {status} {body}"
-    );
-    cookie.unwrap()
+    app.sign_in(email, "une phrase de passe").await
 }
 
 /// A site with one account a role (ROLES order, the anonymous one aside) and what the tables'
@@ -726,6 +757,8 @@ async fn populated(url: &str) -> (TestApp, Vec<String>) {
         match *role {
             "business" => {
                 make_org(&app, &cookie, "business", &i.to_string()).await;
+                // Verified, as a chamber would: its acts in its name are allowed.
+                common::verify(&app, 1).await;
                 // Offer 1, of organisation 1: the offers' entries below.
                 let user = app::server::infra::entities::users::Entity::find()
                     .filter(app::server::infra::entities::users::Column::Email.eq(email.as_str()))
@@ -792,7 +825,10 @@ async fn populated(url: &str) -> (TestApp, Vec<String>) {
                 make_org(&app, &cookie, "buyer", &i.to_string()).await
             }
             "analyst" => set_flag(&app, &email, false, true).await,
-            "admin" => set_flag(&app, &email, true, false).await,
+            "admin" => {
+                set_flag(&app, &email, true, false).await;
+                app.enrol_second_factor(&cookie).await;
+            }
             _ => {}
         }
         if *role == "verified_buyer" {

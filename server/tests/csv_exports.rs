@@ -29,18 +29,7 @@ async fn member_of(app: &TestApp, org: i32) -> String {
 }
 
 async fn sign_in(app: &TestApp, email: &str) -> String {
-    let (status, cookie, body) = app
-        .post(
-            "/api/auth/login",
-            &[
-                ("email", email),
-                ("password", app::server::demo::DEMO_PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    common::ok(status, &body);
-    cookie.expect("a session")
+    app.sign_in(email, app::server::demo::DEMO_PASSWORD).await
 }
 
 /// The buyer organisation of a plan.

@@ -11,6 +11,9 @@ both_dbs! {
     "reference",
     #[tokio::test]
     async fn reference_data_loads_once_and_completely(backend, url) {
+        // A database with nothing in it, not the tests' ready-made copy.
+        drop(url);
+        let Some(url) = common::empty_database(backend, "reference_empty").await else { return };
         let db = app::server::infra::db::connect_and_migrate(&url)
             .await
             .unwrap();
@@ -146,6 +149,9 @@ both_dbs! {
         use sea_orm::sea_query::{Alias, Expr, Query};
         use sea_orm::ConnectionTrait;
         use sea_orm_migration::MigratorTrait;
+        // A database with nothing in it: the migrations are run here one by one.
+        drop(url);
+        let Some(url) = common::empty_database(backend, "failure_empty").await else { return };
         let db = app::server::infra::db::connect(&url).await.unwrap();
         // Every migration before the failure's split, whatever came after it.
         let before = Migrator::migrations()

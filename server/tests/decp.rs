@@ -313,8 +313,7 @@ both_dbs! {
             "{backend}"
         );
 
-        let admin = app.signup("admin-import@exemple.fr").await;
-        app.make_admin("admin-import@exemple.fr").await;
+        let admin = app.admin("admin-import@exemple.fr").await;
         let res = app
             .router
             .clone()

@@ -5,7 +5,9 @@ mod common;
 
 use axum::http::{header, StatusCode};
 use common::{set_cookie, TestApp};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use std::net::IpAddr;
 
 const RIGHT: &str = "une phrase de passe";
@@ -260,8 +262,7 @@ both_dbs! {
     #[tokio::test]
     async fn an_admin_signs_an_account_out_everywhere(backend, url) {
         let app = TestApp::new(&url).await;
-        let admin = app.signup("admin@exemple.fr").await;
-        app.make_admin("admin@exemple.fr").await;
+        let admin = app.admin("admin@exemple.fr").await;
         let a = app.signup("lea@exemple.fr").await;
         let b = second_session(&app, "lea@exemple.fr").await;
         let (status, _, body) = app
@@ -554,5 +555,258 @@ both_dbs! {
             }
         }
         assert!(done >= 8, "{backend}: {done} of 16 saved, the others tried again 3 times");
+    }
+}
+
+/// POSTs a server function's form with a session cookie: status, the redirect asked for (if
+/// any), the session cookie set (if any) and the body.
+async fn post_seeing(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, Option<String>, Option<String>, String) {
+    let (status, headers, body) = app
+        .post_from(path, form, IpAddr::from(OWNER_IP), &[("cookie", cookie)])
+        .await;
+    let location = headers
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_string());
+    (
+        status,
+        location,
+        set_cookie(&headers, "passerelle_session"),
+        body,
+    )
+}
+
+/// The code the authenticator app shows now for `secret`.
+fn code(secret: &str) -> String {
+    app::server::auth::second_factor::current_code(secret).unwrap()
+}
+
+both_dbs! {
+    "sec_totp_admin",
+    #[tokio::test]
+    async fn administration_needs_the_second_factor_at_every_sign_in(backend, url) {
+        let app = TestApp::new(&url).await;
+        let admin = app.signup("admin@exemple.fr").await;
+        app.make_admin("admin@exemple.fr").await;
+        let (status, _, body) = app.get("/api/admin/pending-orgs", Some(&admin)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: no factor yet");
+        assert!(body.contains("SecondFactorRequired"), "{backend}: {body}");
+        let secret = app.enrol_second_factor(&admin).await;
+        let (status, _, _) = app.get("/api/admin/pending-orgs", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK, "{backend}: the enrolling session proved it");
+
+        // Another device: the right password alone signs no one in.
+        let (status, location, pending, body) = post_seeing(
+            &app,
+            "/api/auth/login",
+            &[("email", "admin@exemple.fr"), ("password", RIGHT)],
+            "",
+        )
+        .await;
+        common::ok(status, &body);
+        assert_eq!(location.as_deref(), Some("/connexion/code"), "{backend}");
+        let pending = pending.expect("a session waiting for the code");
+        assert_eq!(me(&app, &pending).await, None, "{backend}: not signed in yet");
+        let (status, _, _) = app.get("/api/admin/pending-orgs", Some(&pending)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{backend}");
+
+        // A wrong code, then the right one.
+        let wrong = format!("{:06}", (code(&secret).parse::<u32>().unwrap() + 1) % 1_000_000);
+        let (status, _, _, body) =
+            post_seeing(&app, "/api/auth/login-code", &[("code", &wrong)], &pending).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        assert!(body.contains("second_factor.code_wrong"), "{backend}: {body}");
+        app.next_code_step("admin@exemple.fr").await;
+        let right = code(&secret);
+        let (status, location, signed_in, body) =
+            post_seeing(&app, "/api/auth/login-code", &[("code", &right)], &pending).await;
+        common::ok(status, &body);
+        assert_eq!(location.as_deref(), Some("/compte"), "{backend}");
+        let signed_in = signed_in.expect("a fresh session id");
+        assert_ne!(signed_in, pending, "{backend}: no fixation");
+        assert_eq!(me(&app, &signed_in).await.as_deref(), Some("admin@exemple.fr"));
+        let (status, _, _) = app.get("/api/admin/pending-orgs", Some(&signed_in)).await;
+        assert_eq!(status, StatusCode::OK, "{backend}");
+
+        // The same code again, on a third device, within its 30 seconds: refused (replay).
+        let (_, _, third, _) = post_seeing(
+            &app,
+            "/api/auth/login",
+            &[("email", "admin@exemple.fr"), ("password", RIGHT)],
+            "",
+        )
+        .await;
+        let third = third.unwrap();
+        let (status, _, _, body) =
+            post_seeing(&app, "/api/auth/login-code", &[("code", &right)], &third).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: a code is good once: {body}");
+    }
+}
+
+both_dbs! {
+    "sec_totp_tries",
+    #[tokio::test]
+    async fn five_wrong_codes_send_back_to_the_password(backend, url) {
+        let app = TestApp::new(&url).await;
+        let cookie = app.signup("lea@exemple.fr").await;
+        let secret = app.enrol_second_factor(&cookie).await;
+        let (_, location, pending, _) = post_seeing(
+            &app,
+            "/api/auth/login",
+            &[("email", "lea@exemple.fr"), ("password", RIGHT)],
+            "",
+        )
+        .await;
+        assert_eq!(location.as_deref(), Some("/connexion/code"));
+        let pending = pending.unwrap();
+        let wrong = format!("{:06}", (code(&secret).parse::<u32>().unwrap() + 7) % 1_000_000);
+        for i in 1..=5 {
+            let (status, _, _, body) =
+                post_seeing(&app, "/api/auth/login-code", &[("code", &wrong)], &pending).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: try {i}");
+            let key = if i < 5 { "code_wrong" } else { "start_again" };
+            assert!(body.contains(key), "{backend}: try {i}: {body}");
+        }
+        // Even the right code is too late now: the password again.
+        app.next_code_step("lea@exemple.fr").await;
+        let (status, _, _, body) =
+            post_seeing(&app, "/api/auth/login-code", &[("code", &code(&secret))], &pending).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(body.contains("start_again"), "{backend}: {body}");
+        assert_eq!(me(&app, &pending).await, None);
+        // Without a pending sign-in, a code alone is nothing.
+        let (status, _, _, body) =
+            post_seeing(&app, "/api/auth/login-code", &[("code", &code(&secret))], "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+    }
+}
+
+both_dbs! {
+    "sec_totp_recovery",
+    #[tokio::test]
+    async fn recovery_codes_sign_in_once_each_and_leave_a_trace(backend, url) {
+        use app::server::infra::entities::audit_events;
+        let app = TestApp::new(&url).await;
+        let cookie = app.signup("lea@exemple.fr").await;
+        app.enrol_second_factor(&cookie).await;
+        // Shown once, on the page after turning it on.
+        let (_, _, body) = app.get("/api/auth/second-factor", Some(&cookie)).await;
+        let state: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let codes: Vec<String> = state["fresh_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(codes.len(), 10, "{backend}: {body}");
+        assert_eq!(state["recovery_left"], 10);
+        let (_, _, body) = app.get("/api/auth/second-factor", Some(&cookie)).await;
+        assert!(body.contains("\"fresh_codes\":[]"), "{backend}: shown once: {body}");
+
+        for (attempt, expect_ok) in [(&codes[3], true), (&codes[3], false)] {
+            let (_, _, pending, _) = post_seeing(
+                &app,
+                "/api/auth/login",
+                &[("email", "lea@exemple.fr"), ("password", RIGHT)],
+                "",
+            )
+            .await;
+            // Typed in lower case, without its dash: still read.
+            let typed = attempt.replace('-', "").to_lowercase();
+            let (status, location, signed_in, body) =
+                post_seeing(&app, "/api/auth/login-code", &[("code", &typed)], &pending.unwrap()).await;
+            if expect_ok {
+                common::ok(status, &body);
+                assert_eq!(location.as_deref(), Some("/compte/double-authentification?secours=9"));
+                assert!(me(&app, &signed_in.unwrap()).await.is_some());
+            } else {
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: used up");
+            }
+        }
+        let used = audit_events::Entity::find()
+            .filter(audit_events::Column::Action.eq("recovery_code_used"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(used, 1, "{backend}");
+    }
+}
+
+both_dbs! {
+    "sec_totp_reset",
+    #[tokio::test]
+    async fn a_password_reset_still_asks_for_the_code(backend, url) {
+        let app = TestApp::new(&url).await;
+        let cookie = app.signup("lea@exemple.fr").await;
+        app.enrol_second_factor(&cookie).await;
+        let user = common::user_id(&app, "lea@exemple.fr").await;
+        let token = app::server::auth::create_reset_token(&app.db, user).await.unwrap();
+        let new = "une nouvelle phrase de passe";
+        let (status, location, pending, body) = post_seeing(
+            &app,
+            "/api/auth/reset",
+            &[("token", &token), ("password", new), ("password_confirm", new)],
+            "",
+        )
+        .await;
+        common::ok(status, &body);
+        assert_eq!(location.as_deref(), Some("/connexion/code"), "{backend}");
+        assert_eq!(me(&app, &pending.unwrap()).await, None, "{backend}: a mailbox is not the factor");
+    }
+}
+
+both_dbs! {
+    "sec_totp_off",
+    #[tokio::test]
+    async fn the_factor_changes_only_with_the_password_and_a_code(backend, url) {
+        let app = TestApp::new(&url).await;
+        let earlier = app.signup("lea@exemple.fr").await;
+        let cookie = second_session(&app, "lea@exemple.fr").await;
+        let secret = app.enrol_second_factor(&cookie).await;
+        // A session opened before the factor cannot mint recovery codes that would pass it.
+        let (status, _, body) = app
+            .post("/api/auth/second-factor/renew", &[("renew_password", RIGHT)], Some(&earlier))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: {body}");
+        let (status, _, body) = app
+            .post("/api/auth/second-factor/renew", &[("renew_password", "faux")], Some(&cookie))
+            .await;
+        assert!(body.contains("auth.wrong_password"), "{backend}: {status} {body}");
+        // Off: the right password with a wrong code changes nothing.
+        let wrong = format!("{:06}", (code(&secret).parse::<u32>().unwrap() + 3) % 1_000_000);
+        let (status, _, body) = app
+            .post(
+                "/api/auth/second-factor/disable",
+                &[("off_password", RIGHT), ("off_code", &wrong)],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        let user = app::server::auth::find_by_email(&app.db, "lea@exemple.fr").await.unwrap().unwrap();
+        assert!(user.totp_secret.is_some(), "{backend}");
+        app.next_code_step("lea@exemple.fr").await;
+        let (status, _, body) = app
+            .post(
+                "/api/auth/second-factor/disable",
+                &[("off_password", RIGHT), ("off_code", &code(&secret))],
+                Some(&cookie),
+            )
+            .await;
+        common::ok(status, &body);
+        let user = app::server::auth::find_by_email(&app.db, "lea@exemple.fr").await.unwrap().unwrap();
+        assert!(user.totp_secret.is_none(), "{backend}");
+        // Signing in is one step again.
+        let (_, location, _, _) = post_seeing(
+            &app,
+            "/api/auth/login",
+            &[("email", "lea@exemple.fr"), ("password", RIGHT)],
+            "",
+        )
+        .await;
+        assert_eq!(location.as_deref(), Some("/compte"), "{backend}");
     }
 }

@@ -33,6 +33,7 @@ pub fn LoadError(
     set_status(error.status_code());
     let message = t(key.unwrap_or_else(|| error.message_key()));
     let login = login && error == AppError::Unauthenticated;
+    let factor = error == AppError::SecondFactorRequired;
     view! {
         {title.map(|title| view! {
             <Title text=format!("{title} — Passerelle") />
@@ -40,5 +41,6 @@ pub fn LoadError(
         })}
         <p class="alert alert--error" role="alert">{message}</p>
         {login.then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
+        {factor.then(|| view! { <p><a href="/compte/double-authentification">{t("second_factor.manage")}</a></p> })}
     }
 }

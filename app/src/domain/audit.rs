@@ -48,6 +48,20 @@ pub enum Action {
     SignedOutEverywhere,
     /// A person deleted their account.
     AccountDeleted,
+    /// A person turned a second factor on (or renewed it).
+    SecondFactorOn,
+    /// A person turned their second factor off.
+    SecondFactorOff,
+    /// A person signed in with a recovery code (their authenticator lost, perhaps).
+    RecoveryCodeUsed,
+    /// A person asked for new recovery codes (the old ones stop working).
+    RecoveryCodesRenewed,
+    /// Someone claimed an organisation already registered under its SIRET.
+    OrgClaimed,
+    /// A reviewer gave the organisation to its claimant.
+    ClaimGranted,
+    /// A reviewer refused a claim.
+    ClaimRefused,
 }
 
 crate::domain::stored_form!(Action);

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 pub enum OrgKind {
     /// acheteur public: usable for buyer actions once an admin verified it
     Buyer,
-    /// entreprise, artisan, exploitation, SIAE/ESAT/EA: usable at once
+    /// entreprise, artisan, exploitation, SIAE/ESAT/EA: publishes offers at once; writes to
+    /// others and joins consortia once a chamber analyst verified it
     Business,
     /// CCI, CMA, Chambre d'agriculture
     Chamber,
@@ -34,9 +35,16 @@ impl OrgKind {
         OrgKind::Other,
     ];
 
-    /// Whether an admin must verify the organisation before its members act for it.
+    /// Whether someone must verify the organisation before its members act in its name (an
+    /// administrator for buyers and chambers, a chamber analyst or an administrator for firms).
     pub fn needs_verification(self) -> bool {
-        matches!(self, OrgKind::Buyer | OrgKind::Chamber)
+        matches!(self, OrgKind::Buyer | OrgKind::Chamber | OrgKind::Business)
+    }
+
+    /// Whether chamber analysts verify it (firms; administrators verify the others, and may
+    /// verify firms too).
+    pub fn verified_by_chambers(self) -> bool {
+        self == OrgKind::Business
     }
 
     pub fn label_key(self) -> &'static str {
@@ -269,7 +277,8 @@ pub struct PublicProfile {
     pub name: String,
     pub siret: String,
     pub kind: OrgKind,
-    /// A buyer or chamber verified by an admin (a business needs no verification).
+    /// Verified (a buyer or chamber by an administrator, a firm by a chamber analyst), or of a
+    /// kind that needs none.
     pub verified: bool,
     /// NAF code and its French label.
     pub naf: Option<(String, String)>,
@@ -323,7 +332,8 @@ mod tests {
             assert_eq!(OrgKind::parse(k.as_str()), Some(k));
         }
         assert!(OrgKind::Buyer.needs_verification());
-        assert!(!OrgKind::Business.needs_verification());
+        assert!(OrgKind::Business.needs_verification());
+        assert!(!OrgKind::Other.needs_verification());
         assert_eq!(OrgKind::parse("admin"), None);
     }
 

@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod bench_analytics;
 pub mod bench_match;
+pub mod fuzz;
 pub mod generate;
 pub mod generate_catalogue;
 pub mod generate_plans;
@@ -79,10 +80,32 @@ pub enum ToolCommand {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
+    /// Feed every parser of uploaded or imported files (DECP JSON, XML and CSV, eForms, SIRENE,
+    /// photos) generated inputs — the samples of `fixtures`, then mutations of them — and count
+    /// panics (docs/fuzzing.md). Fails if one panics.
+    Fuzz {
+        /// Inputs per parser.
+        #[arg(long, default_value_t = 1_000_000)]
+        inputs: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The samples' folder (the tests' fixtures).
+        #[arg(long, default_value = "server/tests/fixtures")]
+        fixtures: PathBuf,
+        /// Only this parser (decp-json, decp-xml, decp-csv, eforms-xml, sirene-csv, photo).
+        #[arg(long)]
+        only: Option<String>,
+    },
 }
 
 pub async fn run(config: &Config, command: ToolCommand) -> anyhow::Result<()> {
     match command {
+        ToolCommand::Fuzz {
+            inputs,
+            seed,
+            fixtures,
+            only,
+        } => self::fuzz::run(&fixtures, inputs, seed, only.as_deref()),
         ToolCommand::BenchSearch { rounds } => {
             let (index, fresh) =
                 app::server::infra::search::SearchIndex::open(&config.search_dir())?;

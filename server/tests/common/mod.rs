@@ -12,39 +12,143 @@ use tower::ServiceExt;
 
 /// The database backends to run a test on: ("sqlite", url) and, if configured, ("postgres", url).
 pub async fn backends(test: &str) -> Vec<(&'static str, String)> {
-    let mut out = vec![("sqlite", sqlite_url(test))];
+    let mut out = vec![("sqlite", sqlite_ready_url(test).await)];
     out.extend(postgres_url(test).await.map(|url| ("postgres", url)));
     out
 }
 
-/// A fresh SQLite file for the test (this process's own folder).
+/// A fresh, empty SQLite file for the test (this process's own folder).
 fn sqlite_url(test: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("passerelle-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}/{test}.db?mode=rwc", dir.display())
+    format!("sqlite://{}?mode=rwc", sqlite_path(test).display())
 }
 
-/// A fresh PostgreSQL database for the test when TEST_DATABASE_URL is set; none otherwise, and
-/// a failure then if PASSERELLE_REQUIRE_PG says PostgreSQL must be there.
+fn sqlite_path(test: &str) -> std::path::PathBuf {
+    let tmp = std::env::temp_dir();
+    let dir = tmp.join(format!("passerelle-tests-{}", std::process::id()));
+    if !dir.exists() {
+        remove_finished_dirs(&tmp);
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{test}.db"));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+/// Removes the folders of test processes that have ended (each holds a few databases of
+/// 20 MB): without this, every run would leave gigabytes in the temporary directory.
+fn remove_finished_dirs(tmp: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("passerelle-tests-") else {
+            continue;
+        };
+        if pid
+            .parse::<u32>()
+            .is_ok_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists())
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A fresh SQLite file already migrated and holding the reference data: a copy of a template
+/// made once per schema (as for PostgreSQL, [`pg_template`]), by the first process that needs
+/// it — migrating and loading 45,000 reference rows took each test a few seconds.
+async fn sqlite_ready_url(test: &str) -> String {
+    let tmp = std::env::temp_dir();
+    let template = tmp.join(format!("passerelle-template-{}.db", schema_digest()));
+    let path = sqlite_path(test);
+    if std::fs::copy(&template, &path).is_err() {
+        // Built under this process's own name, then renamed: processes racing to build it each
+        // write a whole one, and a reader never sees half of one.
+        let building = tmp.join(format!(
+            "passerelle-template-{}.{}",
+            schema_digest(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&building);
+        let db = app::server::infra::db::connect_and_migrate(&format!(
+            "sqlite://{}?mode=rwc",
+            path.display()
+        ))
+        .await
+        .expect("template migrated");
+        app::server::infra::reference::load(&db)
+            .await
+            .expect("template's reference data");
+        db.execute_unprepared(&format!("VACUUM INTO '{}'", building.display()))
+            .await
+            .expect("template written");
+        db.close().await.unwrap();
+        std::fs::rename(&building, &template).unwrap();
+        // The templates of other schemas are of no more use.
+        if let Ok(entries) = std::fs::read_dir(&tmp) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with("passerelle-template-")
+                    && name.ends_with(".db")
+                    && e.path() != template
+                {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// A fresh PostgreSQL database for the test when TEST_DATABASE_URL is set, already migrated
+/// and holding the reference data (a copy of a template, see [`pg_template`]); none otherwise,
+/// and a failure then if PASSERELLE_REQUIRE_PG says PostgreSQL must be there.
 async fn postgres_url(test: &str) -> Option<String> {
+    postgres_database(test, true).await
+}
+
+/// A fresh PostgreSQL database, empty (for the tests of migrations and of the reference data's
+/// loading) or a copy of the template.
+async fn postgres_database(test: &str, from_template: bool) -> Option<String> {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("passerelle_test_{}_{}", test, std::process::id());
-            let admin = sea_orm::Database::connect(admin_url.clone())
-                .await
-                .expect("TEST_DATABASE_URL reachable");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
+            // One connection: the advisory lock below belongs to a connection.
+            let admin = sea_orm::Database::connect(
+                sea_orm::ConnectOptions::new(admin_url.clone())
+                    .max_connections(1)
+                    .sqlx_logging(false)
+                    .to_owned(),
+            )
+            .await
+            .expect("TEST_DATABASE_URL reachable");
             let base = admin_url
                 .rsplit_once('/')
                 .map(|(b, _)| b.to_string())
                 .unwrap_or(admin_url);
+            admin
+                .execute_unprepared(&format!("SELECT pg_advisory_lock({TEMPLATE_LOCK})"))
+                .await
+                .unwrap();
+            drop_finished(&admin).await;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .unwrap();
+            let template = if from_template {
+                format!(" TEMPLATE {}", pg_template(&admin, &base).await)
+            } else {
+                String::new()
+            };
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}{template}"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})"))
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
             Some(format!("{base}/{name}"))
         }
         _ => {
@@ -54,6 +158,119 @@ async fn postgres_url(test: &str) -> Option<String> {
             );
             None
         }
+    }
+}
+
+/// The advisory lock under which test processes make, copy and drop databases (PostgreSQL
+/// copies a template only while no one else is connected to it).
+const TEMPLATE_LOCK: i64 = 0x5041_5353_4552;
+
+/// The name of the template database of this schema — migrated, reference data loaded —,
+/// made by the first test process that needs it. Every test used to migrate and load its own
+/// database (≈ 5 s each, the largest part of the suite's time on PostgreSQL); a copy takes a
+/// fraction of a second. The name carries a digest of the migrations and the reference data,
+/// so a changed schema gets a new template (and the others are dropped). Called under the lock.
+async fn pg_template(admin: &DatabaseConnection, base: &str) -> String {
+    let name = format!("passerelle_template_{}", schema_digest());
+    let exists = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .unwrap()
+        .is_some();
+    if !exists {
+        // Built under another name and renamed, so that a process killed half-way leaves no
+        // half-made template behind.
+        let building = format!("{name}_building");
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building}"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {building}"))
+            .await
+            .unwrap();
+        let db = app::server::infra::db::connect_and_migrate(&format!("{base}/{building}"))
+            .await
+            .expect("template migrated");
+        app::server::infra::reference::load(&db)
+            .await
+            .expect("template's reference data");
+        db.close().await.unwrap();
+        admin
+            .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .await
+            .unwrap();
+        for old in database_names(admin, "passerelle_template_%").await {
+            if old != name && !old.ends_with("_building") {
+                // In use by no one: templates are only connected to under the lock.
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {old}"))
+                    .await;
+            }
+        }
+    }
+    name
+}
+
+/// The databases whose name is LIKE `pattern`.
+async fn database_names(admin: &DatabaseConnection, pattern: &str) -> Vec<String> {
+    admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{pattern}'"),
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "datname").ok())
+        .collect()
+}
+
+/// Drops the databases of test processes that have ended (their name ends with the process's
+/// id): without this, each run would leave gigabytes behind on the machine.
+async fn drop_finished(admin: &DatabaseConnection) {
+    for db in database_names(admin, "passerelle_test_%").await {
+        let pid = db.rsplit('_').next().and_then(|p| p.parse::<u32>().ok());
+        let running = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !running {
+            // Refused while someone is still connected: then it stays for a later run.
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {db}"))
+                .await;
+        }
+    }
+}
+
+/// A digest of what makes a new database's content: the migrations and the reference data
+/// (their sources, read from the repository).
+fn schema_digest() -> String {
+    use sha2::{Digest, Sha256};
+    let infra = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/server/infra");
+    let mut files = vec![infra.join("reference.rs")];
+    for dir in ["migrations", "reference/data"] {
+        let mut listed: Vec<_> = std::fs::read_dir(infra.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        listed.sort();
+        files.extend(listed);
+    }
+    let mut hash = Sha256::new();
+    for f in files {
+        hash.update(f.file_name().unwrap().as_encoded_bytes());
+        hash.update(std::fs::read(&f).unwrap());
+    }
+    hex::encode(&hash.finalize()[..6])
+}
+
+/// An empty database of `backend` (no table at all), for the tests of migrations themselves.
+pub async fn empty_database(backend: &str, test: &str) -> Option<String> {
+    match backend {
+        "sqlite" => Some(sqlite_url(test)),
+        _ => postgres_database(test, false).await,
     }
 }
 
@@ -308,6 +525,83 @@ impl TestApp {
         am.update(&self.db).await.unwrap();
     }
 
+    /// Turns the second factor on for the signed-in user of `cookie` through the security
+    /// page's server functions, as a person with an authenticator app would; the base32 secret.
+    /// The session of `cookie` then has the factor.
+    pub async fn enrol_second_factor(&self, cookie: &str) -> String {
+        let (status, _, body) = self.get("/api/auth/second-factor", Some(cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let state: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let secret = state["setup"]["grouped"]
+            .as_str()
+            .expect("a secret offered")
+            .replace(' ', "");
+        let code = app::server::auth::second_factor::current_code(&secret).unwrap();
+        let (status, _, body) = self
+            .post(
+                "/api/auth/second-factor/enable",
+                &[("code", &code), ("password", "une phrase de passe")],
+                Some(cookie),
+            )
+            .await;
+        ok(status, &body);
+        secret
+    }
+
+    /// An administrator's session with its second factor: signs `email` up, makes it
+    /// administrator, turns the factor on. Returns the session cookie.
+    pub async fn admin(&self, email: &str) -> String {
+        let cookie = self.signup(email).await;
+        self.make_admin(email).await;
+        self.enrol_second_factor(&cookie).await;
+        cookie
+    }
+
+    /// Signs `email` in with `password`, and with the authenticator's current code when the
+    /// account has a second factor (the next step's, as a person would wait for it); the cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        use app::server::infra::entities::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let (status, cookie, body) = self
+            .post(
+                "/api/auth/login",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        ok(status, &body);
+        let cookie = cookie.expect("a session");
+        let user = users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("account exists");
+        let Some(secret) = user.totp_secret else {
+            return cookie;
+        };
+        self.next_code_step(email).await;
+        let code = app::server::auth::second_factor::current_code(&secret).unwrap();
+        let (status, next, body) = self
+            .post("/api/auth/login-code", &[("code", &code)], Some(&cookie))
+            .await;
+        ok(status, &body);
+        next.expect("a signed-in session")
+    }
+
+    /// As if the authenticator's clock moved on to the next 30-second step: the last code
+    /// accepted for `email` is forgotten, so that the current one is good again.
+    pub async fn next_code_step(&self, email: &str) {
+        use app::server::infra::entities::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        users::Entity::update_many()
+            .col_expr(users::Column::TotpLastStep, Option::<i64>::None.into())
+            .filter(users::Column::Email.eq(email))
+            .exec(&self.db)
+            .await
+            .unwrap();
+    }
+
     /// Makes an existing account a chamber analyst.
     pub async fn make_analyst(&self, email: &str) {
         use app::server::infra::entities::users;
@@ -343,7 +637,26 @@ pub fn ok(status: StatusCode, body: &str) {
 }
 
 /// Creates a public organisation of `kind` in Villeurbanne as the user of `cookie`; its id.
+///
+/// A business comes out verified, as a chamber analyst would have left it: the capabilities'
+/// tests act in its name (the verification itself is tested in `accounts.rs`); see
+/// [`unverified_org`] for one fresh from the form.
 pub async fn org(app: &TestApp, cookie: &str, kind: &str, siret: &str, name: &str) -> i32 {
+    let id = unverified_org(app, cookie, kind, siret, name).await;
+    if kind == "business" {
+        verify(app, id).await;
+    }
+    id
+}
+
+/// Creates an organisation as [`org`] does, left as the form leaves it (a firm unverified).
+pub async fn unverified_org(
+    app: &TestApp,
+    cookie: &str,
+    kind: &str,
+    siret: &str,
+    name: &str,
+) -> i32 {
     use app::server::infra::entities::organisations;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (status, _, body) = app
@@ -463,12 +776,13 @@ pub async fn offer_of_kind(
     id
 }
 
-/// The database of one backend for a test: `Some(url)` for "sqlite" always, and for
-/// "postgres" when TEST_DATABASE_URL is set (a fresh database each time); `None` otherwise
+/// The database of one backend for a test, migrated and holding the reference data: `Some(url)`
+/// for "sqlite" always, and for "postgres" when TEST_DATABASE_URL is set (a fresh copy of the
+/// template each time); `None` otherwise
 /// (a failure when PASSERELLE_REQUIRE_PG says PostgreSQL must be there).
 pub async fn database(backend: &str, test: &str) -> Option<String> {
     match backend {
-        "sqlite" => Some(sqlite_url(test)),
+        "sqlite" => Some(sqlite_ready_url(test).await),
         _ => postgres_url(test).await,
     }
 }

@@ -13,17 +13,21 @@ pub struct SessionUser {
     pub display_name: String,
     pub is_admin: bool,
     pub is_analyst: bool,
+    /// This session was opened with the second factor.
+    pub second_factor: bool,
 }
 
 #[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let caller = crate::server::auth::Caller::current().await?;
+    let second_factor = caller.second_factor;
     Ok(caller.user.map(|u| SessionUser {
         id: u.id,
         email: u.email,
         display_name: u.display_name,
         is_admin: u.is_admin,
         is_analyst: u.is_analyst,
+        second_factor,
     }))
 }
 
@@ -53,7 +57,7 @@ pub async fn signup(
     }
     let hash = passwords::hash(password).await?;
     let user = auth::create_user(&state.db, &email, &display_name, hash).await?;
-    auth::start_session(&user).await?;
+    auth::start_session(&user, false).await?;
     leptos_axum::redirect("/compte");
     Ok(())
 }
@@ -89,9 +93,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .unwrap_or_else(|| passwords::DUMMY_HASH.into());
     let ok = passwords::verify(password, stored).await?;
     match user {
+        Some(user) if ok && user.totp_secret.is_some() => {
+            tracing::info!(user = user.id, ip = ?ip, "login: password right, second factor asked");
+            auth::hold_for_second_factor(&user).await?;
+            leptos_axum::redirect("/connexion/code");
+            Ok(())
+        }
         Some(user) if ok => {
             tracing::info!(user = user.id, ip = ?ip, device = device.is_some(), "login succeeded");
-            auth::start_session(&user).await?;
+            auth::start_session(&user, false).await?;
             if let Some(token) = auth::devices::remember(&state.db, user.id, device).await? {
                 set_cookie(&auth::devices::set_cookie(&token, state.sessions));
             }
@@ -110,6 +120,63 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             }
         }
     }
+}
+
+/// The second step of signing in, for an account with a second factor: the code of the
+/// authenticator app, or a recovery code. Wrong codes count against the same throttle as wrong
+/// passwords, and after five the password must be typed again.
+#[server(prefix = "/api", endpoint = "auth/login-code")]
+pub async fn login_code(code: String) -> Result<(), AppError> {
+    use crate::server::auth::{self, second_factor, second_factor::Proof};
+    use crate::server::infra::{client, limits::Client};
+    use crate::server::state::AppState;
+    let state = AppState::get()?;
+    let Some(pending) = auth::pending_sign_in().await? else {
+        return Err(AppError::field("code", "second_factor.start_again"));
+    };
+    let caller = auth::Caller::for_user(&state.db, pending.user_id).await?;
+    let Some(user) = caller.user.as_ref() else {
+        return Err(AppError::field("code", "second_factor.start_again"));
+    };
+    let ip = client::current_ip().await;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let device = auth::devices::known(&state.db, state.sessions, &headers, user.id).await?;
+    let who = Client::of(ip, device.clone());
+    if !state.login_limits.check(ip, &who, &user.email) {
+        return Err(AppError::TooManyRequests);
+    }
+    let proof = if code.len() > 64 {
+        None
+    } else {
+        second_factor::check(&state.db, user, &code).await?
+    };
+    let Some(proof) = proof else {
+        tracing::info!(account = user.id, ip = ?ip, "login: wrong second-factor code");
+        let again = auth::wrong_code(pending).await?;
+        if state.login_limits.failed(&who, &user.email) {
+            return Err(AppError::TooManyRequests);
+        }
+        let key = if again {
+            "second_factor.code_wrong"
+        } else {
+            "second_factor.start_again"
+        };
+        return Err(AppError::field("code", key));
+    };
+    tracing::info!(user = user.id, ip = ?ip, ?proof, "login succeeded with the second factor");
+    auth::start_session(user, true).await?;
+    if let Some(token) = auth::devices::remember(&state.db, user.id, device).await? {
+        set_cookie(&auth::devices::set_cookie(&token, state.sessions));
+    }
+    match proof {
+        Proof::Recovery(left) => {
+            leptos_axum::redirect(&format!("/compte/double-authentification?secours={left}"))
+        }
+        Proof::App => leptos_axum::redirect("/compte"),
+    }
+    Ok(())
 }
 
 /// Adds a `Set-Cookie` header to the server function's answer.
@@ -159,7 +226,7 @@ pub async fn change_password(
     let hash = passwords::hash(password).await?;
     // A new session id, so a session stolen before the change stops working; every other
     // session of the account ends with the old password.
-    auth::start_session(user).await?;
+    auth::start_session(user, caller.second_factor).await?;
     let keep = auth::session().await?.id();
     auth::set_password(&state.db, user.id, hash, keep).await?;
     leptos_axum::redirect("/compte?ok=password");
@@ -260,7 +327,14 @@ pub async fn reset_password(
     let hash = passwords::hash(password).await?;
     let user_id = auth::consume_reset_token(&state.db, token.trim(), hash).await?;
     let user = auth::Caller::for_user(&state.db, user_id).await?;
-    auth::start_session(user.user()?).await?;
-    leptos_axum::redirect("/compte?ok=password");
+    let user = user.user()?;
+    // A reset proves the mailbox, not the second factor: it is still asked for.
+    if user.totp_secret.is_some() {
+        auth::hold_for_second_factor(user).await?;
+        leptos_axum::redirect("/connexion/code");
+    } else {
+        auth::start_session(user, false).await?;
+        leptos_axum::redirect("/compte?ok=password");
+    }
     Ok(())
 }

@@ -4,3 +4,4 @@ pub mod api;
 pub mod edit;
 pub mod pages;
 pub mod profile;
+pub mod verification;

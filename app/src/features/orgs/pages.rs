@@ -30,6 +30,7 @@ pub fn AccountPage() -> impl IntoView {
             let key = match k.as_str() {
                 "org" => "org.created",
                 "join" => "org.join_sent",
+                "claim" => "verification.claim_sent",
                 "password" => "auth.password_changed",
                 "signed_out_others" => "auth.signed_out_others",
                 "left" => "privacy.left",
@@ -45,9 +46,16 @@ pub fn AccountPage() -> impl IntoView {
                     {move || work.get().and_then(|r| r.ok()).map(|items| view! {
                         <WaitingWork items />
                     })}
+                    {(u.is_admin && !u.second_factor).then(|| view! {
+                        <p class="alert alert--warn" role="status" data-test="factor-needed">
+                            {t("second_factor.required_admin")} " "
+                            <a href="/compte/double-authentification">{t("second_factor.manage")}</a>
+                        </p>
+                    })}
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
                     {(u.is_analyst || u.is_admin).then(|| view! {
                         <p class="card__links">
+                            <a href="/verifications">{t("verification.queue_link")}</a>
                             <a href="/labels/gestion">{t("label.manage_title")}</a>
                             <a href="/labels/instruction">{t("label.queue_title")}</a>
                         </p>
@@ -120,6 +128,9 @@ fn AccountBody(
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
                                             })}
                                         </span>
+                                        {(o.kind == OrgKind::Business && !o.verified && !o.pending).then(|| view! {
+                                            <p class="field__hint" data-test="unverified-firm">{t("verification.unverified_business")}</p>
+                                        })}
                                         <crate::features::privacy::pages::LeaveButton org_id=o.id name=o.name.clone() pending=o.pending />
                                     </li>
                                 }
@@ -182,6 +193,7 @@ fn Devices() -> impl IntoView {
                 <FormAlert error />
                 <button type="submit" class="button">{t("auth.sign_out_others")}</button>
             </ActionForm>
+            <p><a href="/compte/double-authentification">{t("second_factor.manage")}</a></p>
         </section>
     }
 }
@@ -255,6 +267,10 @@ pub fn NewOrganisationPage() -> impl IntoView {
             <FormAlert error />
             <SelectField name="form[kind]" field="kind" label=t("org.kind_label") options=kinds required=true error />
             <TextField name="form[siret]" field="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
+            // A SIRET already registered: the way to say it is yours.
+            {move || error.get().and_then(|e| e.field_error("siret").cloned()).filter(|e| e.key == "validation.siret_taken").map(|_| view! {
+                <p><a href="/compte/organisations/revendiquer" data-test="claim-link">{t("verification.claim_link")}</a></p>
+            })}
             <TextField name="form[name]" field="name" label=t("org.name") required=true error />
             <TextField name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
             <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
@@ -288,5 +304,6 @@ pub fn JoinOrganisationPage() -> impl IntoView {
             <TextField name="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
             <div><button type="submit" class="button button--primary">{t("org.join_submit")}</button></div>
         </ActionForm>
+        <p><a href="/compte/organisations/revendiquer">{t("verification.claim_link")}</a></p>
     }
 }

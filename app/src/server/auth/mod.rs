@@ -3,7 +3,8 @@
 
 pub mod devices;
 mod permissions;
-pub use permissions::member_business;
+pub mod second_factor;
+pub use permissions::{acting_business, member_business, verified_for_acting};
 
 use crate::domain::audit::Action;
 use crate::domain::org::MemberRole;
@@ -26,6 +27,10 @@ use crate::server::infra::sessions::{DbSessionStore, IDLE_KEY, SEEN_KEY};
 const SEEN_EVERY_SECS: i64 = 300;
 /// Session data key: when the person signed in (Unix seconds).
 const SINCE_KEY: &str = "since";
+/// Session data key: the person gave their second factor when signing in.
+const FACTOR_KEY: &str = "second_factor";
+/// Session data key: a sign-in waiting for its second factor ([`Pending`]).
+const PENDING_KEY: &str = "pending_sign_in";
 /// The longest a session lives, in use or not, before its person signs in again: 30 days, 12
 /// hours for an administrator (ASVS 7.3.2).
 const MAX_LIFE_SECS: i64 = 30 * 24 * 3600;
@@ -36,6 +41,8 @@ const ADMIN_MAX_LIFE_SECS: i64 = 12 * 3600;
 pub struct Caller {
     pub user: Option<users::Model>,
     pub orgs: Vec<(memberships::Model, organisations::Model)>,
+    /// The session was opened with the second factor (required for administrators' actions).
+    pub second_factor: bool,
 }
 
 impl Caller {
@@ -44,6 +51,7 @@ impl Caller {
         Caller {
             user: None,
             orgs: vec![],
+            second_factor: false,
         }
     }
 
@@ -60,8 +68,14 @@ impl Caller {
         let Some(user_id) = user_id else {
             return Ok(Caller::anonymous());
         };
-        let caller = Self::for_user(&state.db, user_id).await?;
+        let mut caller = Self::for_user(&state.db, user_id).await?;
         if touch(session, caller.user.as_ref(), state.sessions).await {
+            // The factor counts only while the account still has one (turned off: gone).
+            caller.second_factor = session.get(FACTOR_KEY).await.unwrap_or(None) == Some(true)
+                && caller
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| u.totp_secret.is_some());
             Ok(caller)
         } else {
             Ok(Caller::anonymous())
@@ -82,26 +96,36 @@ impl Caller {
                 .collect(),
             None => vec![],
         };
-        Ok(Caller { user, orgs })
+        Ok(Caller {
+            user,
+            orgs,
+            second_factor: false,
+        })
     }
 
     pub fn user(&self) -> Result<&users::Model, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
     }
 
+    /// The caller must be an administrator who signed in with their second factor.
     pub fn require_admin(&self) -> Result<&users::Model, AppError> {
         let u = self.user()?;
-        if u.is_admin {
-            Ok(u)
-        } else {
+        if !u.is_admin {
             Err(AppError::Forbidden)
+        } else if !self.second_factor {
+            Err(AppError::SecondFactorRequired)
+        } else {
+            Ok(u)
         }
     }
 
+    /// The caller must be a chamber analyst, or an administrator (with their second factor).
     pub fn require_analyst(&self) -> Result<&users::Model, AppError> {
         let u = self.user()?;
-        if u.is_analyst || u.is_admin {
+        if u.is_analyst {
             Ok(u)
+        } else if u.is_admin {
+            self.require_admin()
         } else {
             Err(AppError::Forbidden)
         }
@@ -110,6 +134,15 @@ impl Caller {
     /// The caller's membership in `org_id`, if active.
     pub fn membership(&self, org_id: i32) -> Option<&(memberships::Model, organisations::Model)> {
         self.orgs.iter().find(|(m, _)| m.organisation_id == org_id)
+    }
+
+    /// The caller must be an active member of `org_id`, an organisation verified if its kind
+    /// needs it: to act in its name towards others (`Unverified` otherwise).
+    pub fn require_acting_for(&self, org_id: i32) -> Result<&organisations::Model, AppError> {
+        self.user()?;
+        let (_, org) = self.membership(org_id).ok_or(AppError::Forbidden)?;
+        verified_for_acting(org)?;
+        Ok(org)
     }
 
     /// The caller must be an owner of `org_id`.
@@ -195,17 +228,24 @@ async fn touch(
     true
 }
 
+fn session_failed(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!("session: {e}");
+    AppError::Internal
+}
+
 /// Signs `user` in on the current request's session, under a fresh id (no session fixation),
-/// with its idle limit from the start.
-pub async fn start_session(user: &users::Model) -> Result<(), AppError> {
+/// with its idle limit from the start; `second_factor` when they gave it.
+pub async fn start_session(user: &users::Model, second_factor: bool) -> Result<(), AppError> {
     let state = AppState::get()?;
     let session = session().await?;
-    let fail = |e: tower_sessions::session::Error| {
-        tracing::error!("session: {e}");
-        AppError::Internal
-    };
+    let fail = session_failed;
     session.cycle_id().await.map_err(fail)?;
+    session.remove::<Pending>(PENDING_KEY).await.map_err(fail)?;
     session.insert(USER_ID_KEY, user.id).await.map_err(fail)?;
+    session
+        .insert(FACTOR_KEY, second_factor)
+        .await
+        .map_err(fail)?;
     users::Entity::update_many()
         .col_expr(users::Column::LastLoginAt, Some(chrono::Utc::now()).into())
         .filter(users::Column::Id.eq(user.id))
@@ -218,6 +258,121 @@ pub async fn start_session(user: &users::Model) -> Result<(), AppError> {
         .map_err(fail)?;
     touch(&session, Some(user), state.sessions).await;
     Ok(())
+}
+
+/// A sign-in past its password, waiting for the second factor: whose, since when, and how
+/// many wrong codes were typed.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Pending {
+    pub user_id: i32,
+    pub since: i64,
+    pub tries: u8,
+}
+
+/// Holds a sign-in whose password was right until its second factor is given: no one is
+/// signed in on this session yet (it gets a fresh id all the same).
+pub async fn hold_for_second_factor(user: &users::Model) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(session_failed)?;
+    session
+        .remove::<i32>(USER_ID_KEY)
+        .await
+        .map_err(session_failed)?;
+    let pending = Pending {
+        user_id: user.id,
+        since: chrono::Utc::now().timestamp(),
+        tries: 0,
+    };
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(session_failed)
+}
+
+/// The sign-in waiting for its second factor on this session, if still in time.
+pub async fn pending_sign_in() -> Result<Option<Pending>, AppError> {
+    let session = session().await?;
+    let pending: Option<Pending> = session.get(PENDING_KEY).await.unwrap_or(None);
+    let now = chrono::Utc::now().timestamp();
+    Ok(pending.filter(|p| now - p.since <= crate::domain::second_factor::PENDING_SECS))
+}
+
+/// Counts a wrong code on the pending sign-in: false once it had its last try (the password
+/// must then be typed again).
+pub async fn wrong_code(mut pending: Pending) -> Result<bool, AppError> {
+    let session = session().await?;
+    pending.tries += 1;
+    if pending.tries >= crate::domain::second_factor::MAX_CODE_TRIES {
+        session
+            .remove::<Pending>(PENDING_KEY)
+            .await
+            .map_err(session_failed)?;
+        Ok(false)
+    } else {
+        session
+            .insert(PENDING_KEY, pending)
+            .await
+            .map_err(session_failed)?;
+        Ok(true)
+    }
+}
+
+/// Session data key: the secret offered to the authenticator app, until the first code.
+const OFFERED_KEY: &str = "offered_totp_secret";
+
+/// The secret this session offers the person to turn the second factor on with: the same on
+/// every visit until it is used (a page reloaded after a wrong code keeps what the app has).
+pub async fn offered_secret() -> Result<String, AppError> {
+    let session = session().await?;
+    if let Some(secret) = session.get::<String>(OFFERED_KEY).await.unwrap_or(None) {
+        return Ok(secret);
+    }
+    let secret = second_factor::new_secret();
+    session
+        .insert(OFFERED_KEY, secret.clone())
+        .await
+        .map_err(session_failed)?;
+    Ok(secret)
+}
+
+/// The secret offered on this session, taken off it (turned on).
+pub async fn take_offered_secret() -> Result<Option<String>, AppError> {
+    session()
+        .await?
+        .remove::<String>(OFFERED_KEY)
+        .await
+        .map_err(session_failed)
+}
+
+/// Session data key: recovery codes just made, shown once on the next page and forgotten.
+const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+
+/// Keeps fresh recovery codes on the session until the page shows them (once).
+pub async fn show_codes_once(codes: Vec<String>) -> Result<(), AppError> {
+    session()
+        .await?
+        .insert(FRESH_CODES_KEY, codes)
+        .await
+        .map_err(session_failed)
+}
+
+/// The recovery codes waiting to be shown, removed from the session.
+pub async fn take_shown_codes() -> Result<Vec<String>, AppError> {
+    Ok(session()
+        .await?
+        .remove::<Vec<String>>(FRESH_CODES_KEY)
+        .await
+        .map_err(session_failed)?
+        .unwrap_or_default())
+}
+
+/// Marks the current session as having given the second factor (just turned on).
+pub async fn mark_second_factor() -> Result<(), AppError> {
+    session()
+        .await?
+        .insert(FACTOR_KEY, true)
+        .await
+        .map_err(session_failed)
 }
 
 /// The session of the current request.

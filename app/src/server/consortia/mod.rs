@@ -11,7 +11,7 @@ use crate::domain::org::OrgKind;
 use crate::domain::partners::ConsortiumKind;
 use crate::domain::validate::Checker;
 use crate::error::AppError;
-use crate::server::auth::member_business;
+use crate::server::auth::acting_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
@@ -141,7 +141,7 @@ pub async fn create(
 ) -> Result<(i32, Vec<i32>), AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, UserId(user.id), OrgId(lead)).await?;
+    acting_business(&txn, UserId(user.id), OrgId(lead)).await?;
     let mut c = Checker::new();
     let name = c.required("name", name, MAX_NAME);
     let kind = ConsortiumKind::parse(kind);
@@ -283,6 +283,9 @@ pub async fn respond(
     if m.status != MemberStatus::Invited.as_str() {
         return Err(AppError::field("decision", "consortium.already_answered"));
     }
+    if accept {
+        caller.require_acting_for(m.organisation_id)?;
+    }
     let cons = consortium_of(&txn, m.consortium_id).await?;
     let mut am: consortium_members::ActiveModel = m.into();
     am.status = Set(if accept {
@@ -379,6 +382,7 @@ pub async fn post(
     if me.status != MemberStatus::Accepted.as_str() {
         return Err(AppError::Forbidden);
     }
+    caller.require_acting_for(me.organisation_id)?;
     consortium_messages::ActiveModel {
         consortium_id: Set(id),
         organisation_id: Set(me.organisation_id),

@@ -51,9 +51,7 @@ pub async fn request(
     message: &str,
 ) -> Result<(i32, String), AppError> {
     let user = caller.user()?;
-    if caller.membership(from).is_none() {
-        return Err(AppError::Forbidden);
-    }
+    caller.require_acting_for(from)?;
     let mut c = Checker::new();
     let message = c.required("message", message, MAX_MESSAGE);
     c.finish()?;
@@ -156,6 +154,7 @@ pub async fn post(
     } else {
         (contact.to_org, contact.from_org)
     };
+    caller.require_acting_for(mine)?;
     contact_messages::ActiveModel {
         contact_id: Set(id),
         organisation_id: Set(mine),

@@ -35,9 +35,9 @@ fn orgs() -> Vec<DemoOrg> {
         DemoOrg { siret: "21690256900013".into(), name: "Ville de Vaulx-en-Velin", kind: "buyer", commune: "69256", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
         DemoOrg { siret: "21690202300011".into(), name: "Ville de Sainte-Foy-lès-Lyon", kind: "buyer", commune: "69202", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
         DemoOrg { siret: "21690100900011".into(), name: "Commune d'Irigny", kind: "buyer", commune: "69100", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: false, description: "Acheteur public réel, pas encore vérifié dans la démonstration." },
-        DemoOrg { siret: fict("9990000100001"), name: "Menuiserie des Monts (fictive)", kind: "business", commune: "69089", naf: Some("16.23Z"), size: Some("micro"), inclusive: None, capacity: Some(150_000), verified: false, description: "Entreprise fictive de démonstration : menuiserie bois, mobilier scolaire." },
-        DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("siae"), capacity: Some(80_000), verified: false, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
-        DemoOrg { siret: fict("9990000300001"), name: "Électricité Saône Services (fictive)", kind: "business", commune: "69266", naf: Some("43.21A"), size: Some("small"), inclusive: None, capacity: Some(400_000), verified: false, description: "Entreprise fictive de démonstration : électricité du bâtiment, éclairage public." },
+        DemoOrg { siret: fict("9990000100001"), name: "Menuiserie des Monts (fictive)", kind: "business", commune: "69089", naf: Some("16.23Z"), size: Some("micro"), inclusive: None, capacity: Some(150_000), verified: true, description: "Entreprise fictive de démonstration : menuiserie bois, mobilier scolaire." },
+        DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("siae"), capacity: Some(80_000), verified: true, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
+        DemoOrg { siret: fict("9990000300001"), name: "Électricité Saône Services (fictive)", kind: "business", commune: "69266", naf: Some("43.21A"), size: Some("small"), inclusive: None, capacity: Some(400_000), verified: true, description: "Entreprise fictive de démonstration : électricité du bâtiment, éclairage public." },
         DemoOrg { siret: fict("9990000400001"), name: "Chambre de démonstration (fictive)", kind: "chamber", commune: "69123", naf: Some("94.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Chambre consulaire fictive de démonstration." },
     ]
 }
@@ -138,6 +138,10 @@ pub(super) async fn seed(db: &impl ConnectionTrait, hash: &str) -> Result<(usize
             is_analyst: Set(analyst),
             lang: Set("fr".into()),
             created_at: Set(now),
+            // The demo's administrator has its second factor on, with a key as public as the
+            // demo password (README), so that administration can be tried at once.
+            totp_secret: Set(admin.then(|| super::DEMO_TOTP_SECRET.to_string())),
+            totp_enabled_at: Set(admin.then_some(now)),
             ..Default::default()
         }
         .insert(db)

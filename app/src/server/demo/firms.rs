@@ -162,7 +162,14 @@ pub(super) async fn firms(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
             m.inclusive = Set(trade.inclusive.map(Into::into));
             m.capacity_eur = Set(Some(capacity));
             // Firms joined over the last year, the newest first in "new" lists.
-            m.created_at = Set(ctx.now - chrono::Duration::days(ctx.rng.random_range(3..365)));
+            let joined = ctx.now - chrono::Duration::days(ctx.rng.random_range(3..365));
+            m.created_at = Set(joined);
+            // The chamber verified those that joined more than a fortnight ago, two days after
+            // they did; the newest wait in its queue (`/verifications`).
+            if ctx.now - joined > chrono::Duration::days(14) {
+                m.verified_at = Set(Some(joined + chrono::Duration::days(2)));
+                m.verified_by = Set(Some(ctx.person("analyst")));
+            }
             let org = m.insert(ctx.txn).await?;
             changed::organisation(ctx.txn, org.id).await.map_err(app)?;
             // One firm in four has a person who signs in (the others are listed only).
@@ -326,4 +333,43 @@ pub(super) async fn offers(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
         }
     }
     Ok(count)
+}
+
+/// A claim waiting for the chamber: a manager says one of the firms still unverified is hers
+/// (its registrant was someone else), so that the reviewers' page shows both queues.
+pub(super) async fn claims(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
+    use crate::domain::verification::ClaimStatus;
+    use crate::server::infra::entities::org_claims;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let unverified = organisations::Entity::find()
+        .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
+        .filter(organisations::Column::VerifiedAt.is_null())
+        .order_by_asc(organisations::Column::Id)
+        .one(ctx.txn)
+        .await?;
+    let Some(firm) = unverified else {
+        return Ok(());
+    };
+    let claimant = ctx
+        .account(
+            "gerante.revendication@demo.passerelle.example".into(),
+            "Gaëlle Gérante (fictive)".into(),
+            None,
+        )
+        .await?;
+    org_claims::ActiveModel {
+        organisation_id: Set(firm.id),
+        user_id: Set(claimant),
+        message: Set(format!(
+            "Je suis la gérante de {} depuis 2019 (fictif). L'organisation a été inscrite par \
+             un ancien salarié ; je peux montrer l'extrait Kbis et ma pièce d'identité.",
+            firm.name
+        )),
+        status: Set(ClaimStatus::Pending.as_str().into()),
+        created_at: Set(ctx.now - chrono::Duration::days(1)),
+        ..Default::default()
+    }
+    .insert(ctx.txn)
+    .await?;
+    Ok(())
 }

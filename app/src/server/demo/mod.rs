@@ -35,6 +35,9 @@ use std::collections::HashMap;
 
 /// Password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "passerelle-demo";
+/// The demo administrator's TOTP key (base32, 160 bits): public like the password, refused with
+/// it outside development.
+pub const DEMO_TOTP_SECRET: &str = "PASSERELLEDEMOADMINTOTPKEY234567";
 
 /// The seed of the territory's stream.
 const SEED: u64 = 2026_0620;
@@ -273,6 +276,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     core::refs(&mut ctx).await?;
     let buyers = firms::buyers(&mut ctx).await?;
     let firms = firms::firms(&mut ctx).await?;
+    firms::claims(&mut ctx).await?;
     report.offers = firms::offers(&mut ctx).await?;
     report.plans = plans::seed(&mut ctx).await?;
     sourcing::seed(&mut ctx).await?;

@@ -371,7 +371,7 @@ pub async fn waiting_work(
                 organisations::Column::Kind.is_in(
                     OrgKind::ALL
                         .iter()
-                        .filter(|k| k.needs_verification())
+                        .filter(|k| k.needs_verification() && !k.verified_by_chambers())
                         .map(|k| k.as_str()),
                 ),
             )
@@ -380,6 +380,48 @@ pub async fn waiting_work(
             .await?;
         if n > 0 {
             out.push(line(lang, "home.todo_verify", n, "", "/admin".into()));
+        }
+    }
+    // The person's own claims, waiting for a chamber.
+    let claims = crate::server::infra::entities::org_claims::Entity::find()
+        .filter(crate::server::infra::entities::org_claims::Column::UserId.eq(user.id))
+        .filter(
+            crate::server::infra::entities::org_claims::Column::Status
+                .eq(crate::domain::verification::ClaimStatus::Pending.as_str()),
+        )
+        .find_also_related(organisations::Entity)
+        .all(db)
+        .await?;
+    for org in claims.into_iter().filter_map(|(_, org)| org) {
+        out.push(line(
+            lang,
+            "home.todo_claim",
+            1,
+            &org.name,
+            "/compte".into(),
+        ));
+    }
+    if user.is_admin || user.is_analyst {
+        let firms = organisations::Entity::find()
+            .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()))
+            .filter(organisations::Column::VerifiedAt.is_null())
+            .count(db)
+            .await?;
+        let claims = crate::server::infra::entities::org_claims::Entity::find()
+            .filter(
+                crate::server::infra::entities::org_claims::Column::Status
+                    .eq(crate::domain::verification::ClaimStatus::Pending.as_str()),
+            )
+            .count(db)
+            .await?;
+        if firms + claims > 0 {
+            out.push(line(
+                lang,
+                "home.todo_verify_firms",
+                firms + claims,
+                "",
+                "/verifications".into(),
+            ));
         }
     }
 

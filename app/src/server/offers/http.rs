@@ -31,7 +31,7 @@ struct Stored {
 }
 
 /// Why a file is not taken, with its status.
-enum Refused {
+pub enum Refused {
     NotAnImage,
     TooBig,
     Io,
@@ -40,26 +40,7 @@ enum Refused {
 /// Reads the picture from its bytes (JPEG, PNG or WebP only, whatever it claims to be), within
 /// limits, then writes a shrunk JPEG re-encoding of it under a new random name.
 fn store(media_dir: &std::path::Path, data: &[u8]) -> Result<Stored, Refused> {
-    let reader = ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .map_err(|_| Refused::NotAnImage)?;
-    if !matches!(
-        reader.format(),
-        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
-    ) {
-        return Err(Refused::NotAnImage);
-    }
-    let mut limits = Limits::default();
-    // 40 megapixels at most: a decoding bomb is refused before it takes the memory.
-    limits.max_image_width = Some(10_000);
-    limits.max_image_height = Some(10_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    let mut reader = reader;
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => Refused::TooBig,
-        _ => Refused::NotAnImage,
-    })?;
+    let picture = decode_photo(data)?;
     let picture = if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
         picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Lanczos3)
     } else {
@@ -79,6 +60,32 @@ fn store(media_dir: &std::path::Path, data: &[u8]) -> Result<Stored, Refused> {
         width: rgb.width(),
         height: rgb.height(),
         bytes: out.len(),
+    })
+}
+
+/// Decodes a photo from its bytes: JPEG, PNG or WebP only (read from the bytes, whatever the
+/// name says), at most 10,000 pixels a side and 256 MiB of memory (the fuzzing command feeds
+/// it mutated pictures).
+pub fn decode_photo(data: &[u8]) -> Result<image::DynamicImage, Refused> {
+    let reader = ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|_| Refused::NotAnImage)?;
+    if !matches!(
+        reader.format(),
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
+    ) {
+        return Err(Refused::NotAnImage);
+    }
+    let mut limits = Limits::default();
+    // 40 megapixels at most: a decoding bomb is refused before it takes the memory.
+    limits.max_image_width = Some(10_000);
+    limits.max_image_height = Some(10_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = reader;
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => Refused::TooBig,
+        _ => Refused::NotAnImage,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Organisation queries: create, join, approve members, verify buyers.
 
+pub mod verification;
+
 use crate::domain::audit::Action;
 use crate::domain::ids::{MembershipId, OrgId, UserId};
 use crate::domain::offer::OfferStatus;
@@ -400,11 +402,12 @@ pub async fn decide_member(
     txn.commit().await.map_err(AppError::from)
 }
 
-/// Organisations an admin must verify before their members can act for them.
+/// Buyers and chambers an admin must verify before their members can act for them (firms are
+/// on the reviewers' page, `verification::queue`).
 pub async fn pending_verification(db: &DatabaseConnection) -> Result<Vec<PendingOrg>, AppError> {
     let kinds: Vec<&str> = OrgKind::ALL
         .iter()
-        .filter(|k| k.needs_verification())
+        .filter(|k| k.needs_verification() && !k.verified_by_chambers())
         .map(|k| k.as_str())
         .collect();
     let rows = organisations::Entity::find()

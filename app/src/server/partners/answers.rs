@@ -10,7 +10,7 @@ use crate::domain::partners::{
     RequestView,
 };
 use crate::error::AppError;
-use crate::server::auth::member_business;
+use crate::server::auth::acting_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
@@ -237,7 +237,7 @@ pub async fn answer(
     let (id, org_id) = (id.get(), org_id.get());
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, UserId(user.id), OrgId(org_id)).await?;
+    acting_business(&txn, UserId(user.id), OrgId(org_id)).await?;
     let r = request_of(&txn, id).await?;
     if r.organisation_id == org_id {
         return Err(AppError::field("org_id", "partners.own_request"));

@@ -123,7 +123,7 @@ pub async fn create(
 ) -> Result<i32, AppError> {
     let user = caller.user()?;
     let txn = begin_write(db).await?;
-    member_business(&txn, UserId(user.id), OrgId(org_id)).await?;
+    crate::server::auth::acting_business(&txn, UserId(user.id), OrgId(org_id)).await?;
     let (input, commune, names) = resolve(&txn, form).await?;
     let now = Utc::now();
     let mut m = partner_requests::ActiveModel {

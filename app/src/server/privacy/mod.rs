@@ -86,6 +86,8 @@ pub async fn export(db: &DatabaseConnection, user_id: i32) -> Result<Value, AppE
             "administrator": user.is_admin,
             "chamber_analyst": user.is_analyst,
             "calendar_feed": user.calendar_token.is_some(),
+            // Whether it is on, never the secret itself (a file may leak; the app still has it).
+            "second_factor_since": user.totp_enabled_at,
         },
         "memberships": memberships,
         "consortium_messages": rows_of!(db, consortium_messages, UserId, user_id),
@@ -252,6 +254,7 @@ async fn erase(txn: &impl ConnectionTrait, user_id: i32) -> Result<(), AppError>
     am.calendar_token = Set(None);
     am.last_login_at = Set(None);
     am.update(txn).await?;
+    crate::server::auth::second_factor::forget(txn, user_id).await?;
     Ok(())
 }
 

@@ -14,12 +14,56 @@ use crate::server::infra::search::SearchIndex;
 use read::{read_records, ReadError};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use store::{Item, Refs, Writer};
 
 /// Records read ahead of the normalisation (the reader thread runs this far in front).
 const READ_AHEAD: usize = 8_000;
+
+/// The process was asked to stop (SIGTERM, Ctrl-C): imports commit the batch being written,
+/// read no further, and close as interrupted (a re-import completes them).
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Imports running in this process.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Asks the imports of this process to stop after the batch they are writing.
+pub fn request_stop() {
+    STOPPING.store(true, Ordering::SeqCst);
+}
+
+/// Whether the process was asked to stop.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// Waits until no import of this process runs, at most `limit`: true if none does.
+pub async fn wait_idle(limit: std::time::Duration) -> bool {
+    let until = tokio::time::Instant::now() + limit;
+    while RUNNING.load(Ordering::SeqCst) > 0 {
+        if tokio::time::Instant::now() >= until {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    true
+}
+
+/// Counts an import as running while it lives.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// What the progress bar and the admin page show while an import runs.
 #[derive(Clone, Copy, Debug)]
@@ -147,6 +191,7 @@ pub async fn execute_via(
     display_name: &str,
     on_progress: impl Fn(Progress),
 ) -> Result<imports::Model, DbErr> {
+    let _running = Running::start();
     let outcome = run_import(db, writer, search, run_id, path, display_name, &on_progress).await;
     let mut done: imports::ActiveModel = imports::Entity::find_by_id(run_id)
         .one(db)
@@ -174,6 +219,11 @@ pub async fn execute_via(
             done.status = Set(ImportStatus::Failed.as_str().into());
             record_failure(&mut done, RunFailure::Database);
             tracing::error!("import {run_id} failed on the database: {e}");
+        }
+        Err(RunError::Stopped) => {
+            done.status = Set(ImportStatus::Failed.as_str().into());
+            record_failure(&mut done, RunFailure::Interrupted);
+            tracing::warn!("import {run_id} stopped with the process after its last batch");
         }
     }
     done.update(db).await
@@ -269,6 +319,8 @@ pub async fn rejects_csv(db: &DatabaseConnection, run_id: i32) -> Result<String,
 enum RunError {
     Read(Option<read::Format>, ReadError),
     Db(DbErr),
+    /// The process is stopping: the batches committed stay, the rest is for a re-import.
+    Stopped,
 }
 
 async fn run_import(
@@ -341,7 +393,12 @@ async fn read_and_write(
     let mut records = 0u64;
     let mut db_error = None;
     let mut writing: Option<tokio::task::JoinHandle<Result<(), DbErr>>> = None;
+    let mut stopped = false;
     while let Some(rec) = rx.recv().await {
+        if STOPPING.load(Ordering::Relaxed) {
+            stopped = true;
+            break;
+        }
         records += 1;
         let source = rec
             .value
@@ -410,6 +467,11 @@ async fn read_and_write(
     if let Some(e) = db_error {
         let _ = reader.await;
         return Err(RunError::Db(e));
+    }
+    if stopped {
+        // The batch being written is committed; the one being gathered is not begun.
+        let _ = reader.await;
+        return Err(RunError::Stopped);
     }
     if !batch.is_empty() {
         let read = bytes.load(Ordering::Relaxed) as i64;

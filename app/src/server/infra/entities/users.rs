@@ -17,6 +17,11 @@ pub struct Model {
     pub last_login_at: Option<ChronoDateTimeUtc>,
     /// The secret of the person's calendar feed of meetings (`/agenda/{token}.ics`).
     pub calendar_token: Option<String>,
+    /// The authenticator app's TOTP secret (base32), when the person turned a second factor on.
+    pub totp_secret: Option<String>,
+    /// The time step of the last code accepted: a code is good once (RFC 6238 §5.2).
+    pub totp_last_step: Option<i64>,
+    pub totp_enabled_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

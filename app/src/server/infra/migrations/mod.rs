@@ -27,6 +27,8 @@ mod m20261205_000020_import_failure;
 mod m20261205_000021_account_security;
 mod m20261205_000022_audit;
 mod m20261205_000023_last_login;
+mod m20261206_000024_second_factor;
+mod m20261206_000025_org_claims;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -76,6 +78,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_account_security::Migration),
             Box::new(m20261205_000022_audit::Migration),
             Box::new(m20261205_000023_last_login::Migration),
+            Box::new(m20261206_000024_second_factor::Migration),
+            Box::new(m20261206_000025_org_claims::Migration),
         ]
     }
 }

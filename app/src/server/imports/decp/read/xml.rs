@@ -6,6 +6,9 @@ use super::*;
 /// (or a file holding one `<marche>`),
 /// turning each record element into the JSON shape of the same record (elements become keys,
 /// repeated elements lists, leaf text strings).
+/// The deepest nesting read (a DECP record nests about five levels).
+const MAX_DEPTH: usize = 64;
+
 pub(super) fn read_xml(reader: impl Read, emit: &mut Emit<'_>) -> Result<(), ReadError> {
     use quick_xml::events::Event;
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
@@ -25,6 +28,14 @@ pub(super) fn read_xml(reader: impl Read, emit: &mut Emit<'_>) -> Result<(), Rea
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 depth += 1;
+                // A DECP record nests a few levels; thousands would only build a deep value
+                // whose recursive drop can overflow the stack.
+                if depth > MAX_DEPTH {
+                    return Err(ReadError::Xml(format!(
+                        "more than {MAX_DEPTH} nested elements (byte {})",
+                        xml.buffer_position()
+                    )));
+                }
                 if depth == 1 {
                     seen_root = true;
                     record_depth = match name.as_str() {
