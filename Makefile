@@ -6,7 +6,7 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-data
+.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-data fuzz load
 
 run: tools site
 	mkdir -p data
@@ -56,3 +56,12 @@ bench:
 # National-scale data: 1M/2M generated contracts, import, search and explorer figures (≈ 15 GB).
 bench-data:
 	bash .ci/bench-data.sh
+
+# Every parser of uploaded or imported files over 10^6 generated inputs each (docs/fuzzing.md).
+fuzz:
+	cargo build --release -p server --features bench-tools
+	$${CARGO_TARGET_DIR:-target}/release/passerelle fuzz --inputs $${FUZZ_INPUTS:-1000000}
+
+# 200 clients for 60 s: pages, searches, wrong passwords (docs/benchmarks.md; needs wrk).
+load:
+	bash .ci/load.sh

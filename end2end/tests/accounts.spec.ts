@@ -11,7 +11,9 @@ test('sign up, create a business, log out, log in and find it again', async ({ p
   await expect(page.getByRole('status')).toHaveText('Organisation créée.');
   const org = page.locator('[data-test="my-org"]');
   await expect(org).toContainText(`Atelier Jeanne ${info.project.name} (fictif)`);
-  await expect(org).toContainText('Active');
+  // A new firm waits for a chamber's verification, and says what it may not do until then.
+  await expect(org).toContainText('En attente de vérification');
+  await expect(org.locator('[data-test="unverified-firm"]')).toContainText('Vous pouvez déjà publier des offres');
 
   await logOut(page);
   await goto(page, '/compte', 401);

@@ -35,6 +35,13 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await expect(page.getByRole('status')).toHaveText('Offre publiée.');
   await logOut(page);
 
+  // The chamber verifies the new firm: until then it could not join a consortium in its name.
+  await logIn(page, 'analyste@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/verifications');
+  await page.locator('[data-test="to-verify"]', { hasText: elecName }).getByRole('button', { name: `Vérifier ${elecName}` }).click();
+  await expect(page.getByRole('status')).toHaveText('Organisation vérifiée.');
+  await logOut(page);
+
   // The buyer plans a procurement with an electricity lot.
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();

@@ -4,6 +4,7 @@ import { asAdmin, expectAccessible, goto } from './helpers';
 const PUBLIC_PAGES = [
   '/',
   '/connexion',
+  '/connexion/code',
   '/inscription',
   '/mot-de-passe-oublie',
   '/reinitialiser?jeton=abc',
@@ -40,7 +41,7 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
 test('signed-in pages are accessible', async ({ page }, info) => {
   test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
   await asAdmin(page);
-  for (const path of ['/compte', '/compte/double-authentification', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
+  for (const path of ['/compte', '/compte/double-authentification', '/verifications', '/compte/organisations/revendiquer', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
     await goto(page, path);
     await expectAccessible(page);
   }
