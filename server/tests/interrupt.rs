@@ -39,7 +39,7 @@ fn decp_csv(dir: &Path, rows: usize) -> PathBuf {
 /// SQLite, 2,000 through the ORM on PostgreSQL), so that the process is caught mid-file.
 fn rows_for(backend: &str) -> (usize, u64) {
     match backend {
-        "sqlite" => (150_000, 30_000),
+        "sqlite" => (70_000, 30_000),
         _ => (16_000, 2_000),
     }
 }

@@ -509,6 +509,25 @@ both_dbs! {
         assert!(body.contains("validation.password_common"), "{body}");
         // The message says why, in French first.
         assert!(app::i18n::tr(app::i18n::Lang::Fr, "validation.password_common").contains("plus courants"));
+        // Words of the site, of the territory and of the person are refused too (ASVS 6.2.11).
+        for (email, name, password) in [
+            ("paul@exemple.fr", "Paul", "Passerelle2026!"),
+            ("jeanne.dupont@exemple.fr", "Jeanne Dupont", "jeanne-dupont-99"),
+        ] {
+            let form = [("email", email), ("display_name", name), ("password", password), ("password_confirm", password)];
+            let (status, _, body) = app.post("/api/auth/signup", &form, None).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {password}: {body}");
+            assert!(body.contains("validation.password_context"), "{password}: {body}");
+        }
+        let (status, _, body) = app
+            .post(
+                "/api/auth/change-password",
+                &[("current", RIGHT), ("password", "Lea-exemple-2026"), ("password_confirm", "Lea-exemple-2026")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {body}");
+        assert!(body.contains("validation.password_context"), "{body}");
     }
 }
 

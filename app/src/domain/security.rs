@@ -85,9 +85,69 @@ pub fn password_cores(password: &str) -> Vec<String> {
     out
 }
 
+/// Words of Passerelle's context that make a password easy to guess (ASVS 6.2.11): the site's
+/// name, the territory's, public procurement's.
+pub const CONTEXT_WORDS: &[&str] = &[
+    "passerelle",
+    "metropole",
+    "grandlyon",
+    "lyon",
+    "rhone",
+    "marchepublic",
+    "marchespublics",
+    "commandepublique",
+    "acheteur",
+];
+
+/// Whether `password` is mostly a word of the context or of the person (`personal`: their
+/// email and name, whose parts of 4 letters or more count): such a word makes at least half
+/// of its letters, decorations off. A long passphrase that only mentions Lyon is not refused.
+pub fn leans_on_context(password: &str, personal: &[&str]) -> bool {
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .map(|c| match c {
+                'à' | 'â' | 'ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'î' | 'ï' => 'i',
+                'ô' | 'ö' => 'o',
+                'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                c => c,
+            })
+            .collect()
+    };
+    let mut words: Vec<String> = CONTEXT_WORDS.iter().map(|w| w.to_string()).collect();
+    for p in personal {
+        words.extend(
+            p.split(|c: char| !c.is_alphanumeric())
+                .map(letters)
+                .filter(|w| w.chars().count() >= 4),
+        );
+    }
+    password_cores(password).iter().any(|core| {
+        let core = letters(core);
+        words
+            .iter()
+            .any(|w| core.contains(w.as_str()) && w.chars().count() * 2 >= core.chars().count())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_made_of_the_context_or_the_person_are_caught() {
+        let me = ["jeanne.dupont@menuiserie.example", "Jeanne Dupont"];
+        for weak in ["Passerelle2026!", "passerelle-lyon", "Métropole69!!", "jeanne-dupont-99", "DupontDupont1", "menuiserie2024"] {
+            assert!(leans_on_context(weak, &me), "{weak}");
+        }
+        for fine in ["un pont de bois sur la Saône", "cheval correct agrafe pile", "Lyon m'a vu naître en hiver"] {
+            assert!(!leans_on_context(fine, &me), "{fine}");
+        }
+    }
 
     #[test]
     fn a_password_is_tried_with_its_decorations_off() {

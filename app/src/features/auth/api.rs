@@ -47,6 +47,12 @@ pub async fn signup(
     let display_name = c.required("display_name", &display_name, 120);
     let password = c.new_password("password", &password);
     crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
+    crate::server::infra::passwords::refuse_context(
+        &mut c,
+        "password",
+        &password,
+        &[&email, &display_name],
+    );
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }
@@ -216,6 +222,12 @@ pub async fn change_password(
     let mut c = Checker::new();
     let password = c.new_password("password", &password);
     crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
+    crate::server::infra::passwords::refuse_context(
+        &mut c,
+        "password",
+        &password,
+        &[&user.email, &user.display_name],
+    );
     if password != password_confirm {
         c.push("password_confirm", "validation.password_mismatch");
     }
@@ -323,7 +335,17 @@ pub async fn reset_password(
     }
     c.finish()?;
     // The token first (a read), the costly hash only for a token that can be used.
-    auth::reset_token_user(&state.db, token.trim()).await?;
+    let user_id = auth::reset_token_user(&state.db, token.trim()).await?;
+    if let Some(user) = auth::Caller::for_user(&state.db, user_id).await?.user {
+        let mut c = Checker::new();
+        crate::server::infra::passwords::refuse_context(
+            &mut c,
+            "password",
+            &password,
+            &[&user.email, &user.display_name],
+        );
+        c.finish()?;
+    }
     let hash = passwords::hash(password).await?;
     let user_id = auth::consume_reset_token(&state.db, token.trim(), hash).await?;
     let user = auth::Caller::for_user(&state.db, user_id).await?;

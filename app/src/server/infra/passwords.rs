@@ -102,6 +102,19 @@ pub fn refuse_common(c: &mut crate::domain::validate::Checker, field: &str, pass
     }
 }
 
+/// Adds the refusal of a password made of the site's, the territory's or the person's own words
+/// (`personal`: their email, their name).
+pub fn refuse_context(
+    c: &mut crate::domain::validate::Checker,
+    field: &str,
+    password: &str,
+    personal: &[&str],
+) {
+    if crate::domain::security::leans_on_context(password, personal) {
+        c.push(field, "validation.password_context");
+    }
+}
+
 /// A hash of a random password, verified against when an email is unknown so that a login for
 /// an unknown account takes as long as one for a known account.
 pub const DUMMY_HASH: &str =
