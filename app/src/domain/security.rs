@@ -141,10 +141,21 @@ mod tests {
     #[test]
     fn passwords_made_of_the_context_or_the_person_are_caught() {
         let me = ["jeanne.dupont@menuiserie.example", "Jeanne Dupont"];
-        for weak in ["Passerelle2026!", "passerelle-lyon", "Métropole69!!", "jeanne-dupont-99", "DupontDupont1", "menuiserie2024"] {
+        for weak in [
+            "Passerelle2026!",
+            "passerelle-lyon",
+            "Métropole69!!",
+            "jeanne-dupont-99",
+            "DupontDupont1",
+            "menuiserie2024",
+        ] {
             assert!(leans_on_context(weak, &me), "{weak}");
         }
-        for fine in ["un pont de bois sur la Saône", "cheval correct agrafe pile", "Lyon m'a vu naître en hiver"] {
+        for fine in [
+            "un pont de bois sur la Saône",
+            "cheval correct agrafe pile",
+            "Lyon m'a vu naître en hiver",
+        ] {
             assert!(!leans_on_context(fine, &me), "{fine}");
         }
     }
