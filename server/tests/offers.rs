@@ -360,6 +360,17 @@ async fn published_archived_deleted(backend: &str, st: &Drafted) {
         offer_labels::Entity::find().count(&app.db).await.unwrap(),
         0
     );
+    // Who deleted it stays in the audit trail.
+    let trace = app::server::infra::entities::audit_events::Entity::find()
+        .filter(app::server::infra::entities::audit_events::Column::Action.eq("offer_deleted"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the deletion is audited");
+    assert!(
+        trace.actor_id.is_some() && trace.detail.contains(&format!("offer {id}")),
+        "{backend}: {trace:?}"
+    );
     assert_eq!(offer_areas::Entity::find().count(&app.db).await.unwrap(), 0);
 }
 

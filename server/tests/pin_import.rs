@@ -319,6 +319,12 @@ async fn published(backend: &str, st: &Watched) {
         .await;
     ok(status, &body);
     assert_eq!(plan_count(app).await, 1, "{backend}");
+    let traced = app::server::infra::entities::audit_events::Entity::find()
+        .filter(app::server::infra::entities::audit_events::Column::Action.eq("plan_deleted"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(traced, 1, "{backend}: the deletion is audited");
     let (status, _, body) = app
         .post(
             "/api/plans/draft/delete",

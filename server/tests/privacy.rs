@@ -54,6 +54,28 @@ both_dbs! {
         assert!(!body.contains(&hash) && !body.contains("password_hash") && !body.contains("token_hash"), "{backend}: no secret");
         // Nobody else's: another account's memberships are not in it.
         assert!(!body.contains("acheteuse@demo"), "{backend}");
+
+        // A claim on a firm is the claimant's data: in her archive, erased with her account.
+        let claimant = "gerante.revendication@demo.passerelle.example";
+        let cookie = demo_login(&app, claimant).await;
+        let (_, _, body) = app.get("/compte/mes-donnees.json", Some(&cookie)).await;
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let claims = v["organisation_claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 1, "{backend}: {body}");
+        assert!(claims[0]["message"].as_str().unwrap().contains("Kbis"), "{backend}");
+        let (status, _, body) = app
+            .post(
+                "/api/privacy/delete-account",
+                &[("delete_password", app::server::demo::DEMO_PASSWORD), ("confirm", "oui")],
+                Some(&cookie),
+            )
+            .await;
+        common::ok(status, &format!("{backend}: {body}"));
+        let left = app::server::infra::entities::org_claims::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{backend}: the claim went with the account");
     }
 }
 

@@ -62,6 +62,10 @@ pub enum Action {
     ClaimGranted,
     /// A reviewer refused a claim.
     ClaimRefused,
+    /// A member deleted an offer of the catalogue (with its photos and label applications).
+    OfferDeleted,
+    /// A buyer deleted a draft of a planned procurement.
+    PlanDeleted,
 }
 
 crate::domain::stored_form!(Action);

@@ -250,6 +250,14 @@ pub async fn delete(
     offers::Entity::delete_by_id(offer.id).exec(&txn).await?;
     changed::offer(&txn, offer_id).await?;
     changed::organisation(&txn, org.id).await?;
+    crate::server::audit::record(
+        &txn,
+        Some(user_id),
+        crate::domain::audit::Action::OfferDeleted,
+        crate::server::audit::Target::Org(org.id),
+        format!("offer {offer_id}: {}", offer.title),
+    )
+    .await?;
     txn.commit().await?;
     crate::server::offers::photos::remove_files(media_dir, photos.iter().map(String::as_str));
     crate::server::labels::remove_files(media_dir, evidence.iter().map(String::as_str));

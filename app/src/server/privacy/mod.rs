@@ -17,8 +17,8 @@ use crate::server::audit::{self, Target};
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     audit_events, consortium_messages, contact_messages, devices, meeting_registrations,
-    memberships, notifications, organisations, partner_answers, partner_requests, password_resets,
-    plan_interests, saved_searches, sessions, sourcing_responses, users,
+    memberships, notifications, org_claims, organisations, partner_answers, partner_requests,
+    password_resets, plan_interests, saved_searches, sessions, sourcing_responses, users,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -98,6 +98,7 @@ pub async fn export(db: &DatabaseConnection, user_id: i32) -> Result<Value, AppE
         "interests_in_planned_procurements": rows_of!(db, plan_interests, CreatedBy, user_id),
         "meeting_registrations": rows_of!(db, meeting_registrations, UserId, user_id),
         "saved_searches": rows_of!(db, saved_searches, UserId, user_id),
+        "organisation_claims": rows_of!(db, org_claims, UserId, user_id),
         "notifications": rows_of!(db, notifications, UserId, user_id),
         "devices": devices,
         "live_sessions": live_sessions,
@@ -225,6 +226,11 @@ async fn erase(txn: &impl ConnectionTrait, user_id: i32) -> Result<(), AppError>
         .await?;
     saved_searches::Entity::delete_many()
         .filter(saved_searches::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    // A claim says who the person is and why: theirs only (its decision is in the audit trail).
+    org_claims::Entity::delete_many()
+        .filter(org_claims::Column::UserId.eq(user_id))
         .exec(txn)
         .await?;
     notifications::Entity::delete_many()

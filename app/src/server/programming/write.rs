@@ -216,6 +216,14 @@ pub async fn delete_draft(
     }
     let buyer = p.buyer_id;
     plans::Entity::delete_by_id(id).exec(&txn).await?;
+    crate::server::audit::record(
+        &txn,
+        caller.user.as_ref().map(|u| u.id),
+        crate::domain::audit::Action::PlanDeleted,
+        crate::server::audit::Target::Org(buyer),
+        format!("plan {id}: {}", p.title),
+    )
+    .await?;
     txn.commit().await?;
     Ok(buyer)
 }
