@@ -33,7 +33,9 @@ if [ "$PROFILE" = release ]; then
     --enable-reference-types -o "$SITE/pkg/$NAME.opt.wasm" "$SITE/pkg/$NAME.wasm"
   mv "$SITE/pkg/$NAME.opt.wasm" "$SITE/pkg/$NAME.wasm"
 fi
-cat style/*.css > "$SITE/pkg/$NAME.css"
+# The stylesheet: thaw's component CSS (from the thaw crate in use), thaw's theme on the site's
+# tokens, then the site's own CSS (docs/decisions.md, "thaw's styles").
+{ python3 .ci/thaw-css.py; "$BIN" theme-css; cat style/*.css; } > "$SITE/pkg/$NAME.css"
 cp -r public/. "$SITE/"
 # Pre-compressed copies, served by ServeDir when the browser accepts them.
 for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css"; do
@@ -41,5 +43,8 @@ for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css"; do
   if command -v brotli >/dev/null; then brotli -f -q 11 "$f"; fi
 done
 mkdir -p target
-ln -sf "$(realpath "$BIN")" target/passerelle
+# A copy, not a link into the shared cargo target directory: another checkout's build must not
+# swap the binary under this one's tests.
+rm -f target/passerelle
+cp "$BIN" target/passerelle
 echo "site built in $SITE ($PROFILE); server binary: target/passerelle"

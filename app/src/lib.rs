@@ -11,6 +11,7 @@ pub mod features;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod theme;
 
 use components::layout::Layout;
 use features::{
@@ -29,8 +30,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::request_lang();
     #[cfg(feature = "ssr")]
     server::infra::security::provide_csp_nonce();
-    // No thaw SSRMountStyleProvider: it panics under SsrMode::Async (it looks for <head> in a
-    // buffer that no longer holds it). thaw mounts its styles in the browser instead.
+    // thaw's component styles are in the stylesheet (built from the thaw crate): an empty style
+    // element per id tells thaw in the browser they are there, so it mounts none (and the CSP
+    // needs no 'unsafe-inline'). thaw's SSRMountStyleProvider would put them in every page and
+    // panics under SsrMode::Async anyway. docs/decisions.md, "thaw's styles".
+    let nonce = leptos::nonce::use_nonce();
     view! {
             <!DOCTYPE html>
             <html lang=lang.code()>
@@ -39,6 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     <meta name="viewport" content="width=device-width, initial-scale=1" />
                     <HydrationScripts options />
                     <MetaTags />
+                    {theme::built_in_styles().map(|id| view! {
+                        <style id=format!("thaw-id-{id}") nonce=nonce.clone()></style>
+                    }).collect_view()}
                 </head>
                 <body>
                     <App />
@@ -76,9 +83,7 @@ pub fn App() -> impl IntoView {
         // `</title><script>` would become markup. The server escapes it; the browser sets
         // `document.title` as text, so it gets the title unchanged.
         <Title text="Passerelle" formatter=title_text />
-        // A fixed theme id: thaw's default is a random uuid, which differs between the server's
-        // HTML and the client's hydration, so the client's theme style would match nothing.
-        <thaw::ConfigProvider theme_id="passerelle">
+        <thaw::ConfigProvider theme=RwSignal::new(theme::theme()) theme_id=theme::THEME_ID>
             <Router>
                 <Layout>
                     <Routes fallback=|| view! { <not_found::NotFound /> }>

@@ -127,3 +127,20 @@ export async function expectAccessible(page: Page) {
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
 }
+
+/** Chooses a CPV code by words in the picker `#pickerId`, as a person would: types the words,
+ * (without JavaScript) asks for the matches, ticks the one whose label and code are given. */
+export async function chooseCpv(page: Page, pickerId: string, words: string, labelAndCode: string) {
+  const picker = page.locator(`#${pickerId}`);
+  await picker.getByLabel('Chercher par mots (métier, produit, prestation)').fill(words);
+  if (test.info().project.name === 'nojs') {
+    await picker.getByRole('button', { name: 'Chercher', exact: true }).click();
+  }
+  await picker.getByLabel(labelAndCode, { exact: true }).check();
+  if (test.info().project.name === 'nojs') {
+    await expect(picker.getByLabel(labelAndCode, { exact: true })).toBeChecked();
+  } else {
+    // With JavaScript the ticked code becomes a chip at once.
+    await expect(picker.locator('.cpv-picker__chosen')).toContainText(labelAndCode.replace(/ \d{8}$/, ''));
+  }
+}

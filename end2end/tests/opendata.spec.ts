@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
 import * as fs from 'fs';
 
 test('a reuser finds the downloads and the API from the footer, and the API answers', async ({ page, request }, info) => {
@@ -35,7 +35,7 @@ test('the programming downloads as CSV and as OCDS with its filters', async ({ p
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
   await page.getByLabel("Objet de l'achat *").fill(title);
-  await page.getByLabel('Codes CPV').fill('77310000');
+  await chooseCpv(page, 'plan-cpv', 'entretien espaces verts', "Réalisation et entretien d'espaces verts 77310000");
   await page.getByLabel('Montant estimé minimum (€ HT)').fill('80 000');
   await page.getByLabel('Montant estimé maximum (€ HT)').fill('120 000');
   await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });

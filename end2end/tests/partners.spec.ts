@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
 test('a firm opens a partner request on a lot, sees proposed partners with reasons, accepts an answer, invites two firms, they accept and the consortium is formed; two firms get in direct contact', async ({ page, request }, info) => {
@@ -51,7 +51,7 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await page.getByLabel('Intitulé du lot *').fill('Électricité');
-  await page.locator('#f-lot_cpv').fill('45310000');
+  await chooseCpv(page, 'lot-cpv', 'équipement électrique', "Travaux d'équipement électrique 45310000");
   await page.getByRole('button', { name: 'Ajouter un lot' }).click();
   await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
   const planId = page.url().match(/\/compte\/achats\/(\d+)/)![1];
@@ -72,9 +72,12 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publier une recherche de partenaires');
   // The form starts from the lot: its title and code, the buyer's commune.
   await expect(page.getByLabel('Titre *')).toHaveValue('Lot 1 — Électricité');
-  await expect(page.getByLabel('Compétences recherchées (codes CPV)')).toHaveValue('45310000');
-  // The joiner also wants the school's green spaces kept during the works.
-  await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000, 77310000');
+  const skills = page.locator('#partner-cpv .cpv-picker__chosen');
+  await expect(skills).toContainText("Travaux d'équipement électrique");
+  await expect(skills).toContainText('45310000');
+  // The joiner also wants the school's green spaces kept during the works: chosen by words.
+  await chooseCpv(page, 'partner-cpv', 'entretien espaces verts', "Réalisation et entretien d'espaces verts 77310000");
+  await expect(page.getByLabel('Titre *')).toHaveValue('Lot 1 — Électricité');
   await expect(page.getByLabel("Lieu d'intervention (commune)")).toHaveValue(/Lyon/);
   if (js) await expectAccessible(page);
   // A deadline already passed is explained and nothing is published.
@@ -85,7 +88,8 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   if (!js) {
     // Without JavaScript the refused form comes back empty (known, app-wide): type it again.
     await page.getByLabel('Titre *').fill(`Électricien pour ${title}`);
-    await page.getByLabel('Compétences recherchées (codes CPV)').fill('45310000, 77310000');
+    await chooseCpv(page, 'partner-cpv', 'équipement électrique', "Travaux d'équipement électrique 45310000");
+    await chooseCpv(page, 'partner-cpv', 'entretien espaces verts', "Réalisation et entretien d'espaces verts 77310000");
     await page.getByLabel("Lieu d'intervention (commune)").fill('Lyon');
   }
   await page.getByLabel('Date limite des réponses *').fill('2027-09-30');

@@ -1,10 +1,12 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
 async function fillPlan(page: Page, title: string, publication: string) {
   await page.getByLabel("Objet de l'achat *").fill(title);
-  await page.getByLabel('Codes CPV').fill('55523100');
+  // Chosen by words: without JavaScript the search sends the form back, the title kept.
+  await chooseCpv(page, 'plan-cpv', 'restauration scolaire', 'Services de restauration scolaire 55523100');
+  await expect(page.getByLabel("Objet de l'achat *")).toHaveValue(title);
   await page.getByLabel('Montant estimé minimum (€ HT)').fill('200 000');
   await page.getByLabel('Montant estimé maximum (€ HT)').fill('350 000');
   await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
@@ -51,6 +53,17 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
     await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
   }
   await expect(page.locator('[data-test="edit-lots"] li')).toHaveCount(2);
+
+  // A lot's CPV codes are chosen by words: "menuiserie", never 45421000 typed. Without
+  // JavaScript the search sends the form back to the page, what was typed still in it.
+  await page.getByLabel('Intitulé du lot *').fill('Menuiseries des écoles');
+  await chooseCpv(page, 'lot-cpv', 'menuiserie', 'Travaux de menuiserie 45421000');
+  if (!js) await expect(page.getByLabel('Intitulé du lot *')).toHaveValue('Menuiseries des écoles');
+  if (js) await expectAccessible(page);
+  await page.getByRole('button', { name: 'Ajouter un lot' }).click();
+  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  await expect(page.locator('[data-test="edit-lots"] li')).toHaveCount(3);
+  await expect(page.locator('[data-test="edit-lots"] li').last()).toContainText('45421000');
   if (js) await expectAccessible(page);
   await logOut(page);
 
@@ -82,7 +95,7 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
   await expect(page.getByRole('heading', { name: /2027 T2/ })).toBeVisible();
   await page.locator('[data-test="plan-row"]').filter({ hasText: title }).getByRole('link', { name: title }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-  await expect(page.locator('[data-test="plan-lots"] li')).toHaveCount(2);
+  await expect(page.locator('[data-test="plan-lots"] li')).toHaveCount(3);
   await expect(page.locator('[data-test="plan-levers"]')).toContainText('1500 heures');
   if (js) await expectAccessible(page);
   const plan = page.url();

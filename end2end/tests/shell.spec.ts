@@ -76,3 +76,37 @@ test('the layout fits a phone screen', async ({ page }, info) => {
   await expect(page.getByText('Menu', { exact: true })).toBeVisible();
   if (info.project.name !== 'nojs') await expectAccessible(page);
 });
+
+// thaw's component CSS and theme are in the stylesheet, so a page looks the same before and
+// after hydration and without JavaScript; thaw finds its styles there and injects none, so the
+// CSP holds without 'unsafe-inline' (docs/decisions.md, "thaw's styles").
+test("thaw's styles come with the page, and the CSP refuses nothing", async ({ page }, info) => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
+  const res = await page.goto('/programmation');
+  const csp = res?.headers()['content-security-policy'] ?? '';
+  expect(csp).toMatch(/style-src 'self' 'nonce-[^']+'/);
+  expect(csp).not.toContain('unsafe-inline');
+  await goto(page, '/programmation');
+  // The theme's variables apply from the stylesheet alone, on the site's tokens: thaw's brand
+  // colour is the site's --brand-80 (#0b5cad), not thaw's own blue (#0f6cbd).
+  const brand = await page.locator('.thaw-config-provider').evaluate((e) =>
+    getComputedStyle(e).getPropertyValue('--colorBrandBackground').trim(),
+  );
+  expect(brand).toBe('#0b5cad');
+  // Every style element in the head is one of the page's own (with its nonce): none injected.
+  const styles = await page.locator('head style').evaluateAll((els) =>
+    els.map((e) => `${e.id}:${(e as HTMLStyleElement).nonce ? 'nonce' : 'none'}`),
+  );
+  expect(styles.length).toBeGreaterThan(0);
+  for (const s of styles) expect(s).toMatch(/^thaw-id-[a-z-]+:nonce$/);
+  if (info.project.name === 'js') {
+    // thaw's theme style is filled in the browser (allowed by its nonce), the rest stay empty.
+    const text = (id: string) => page.locator(`head style#${id}`).evaluate((e) => e.textContent ?? '');
+    await expect.poll(() => text('thaw-id-passerelle')).toContain('--colorBrandBackground');
+    expect(await text('thaw-id-badge')).toBe('');
+  }
+  expect(refused).toEqual([]);
+});

@@ -73,6 +73,10 @@ pub enum Command {
     /// default beside the SQLite file). Stop the server of this index first: a running server
     /// keeps its index up to date by itself.
     Reindex,
+    /// Print thaw's theme as CSS variables on the site's design tokens (the site build puts it
+    /// into the stylesheet: .ci/build-site.sh).
+    #[command(hide = true)]
+    ThemeCss,
 }
 
 #[derive(Subcommand)]
@@ -118,6 +122,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => reindex(&config).await,
+        Command::ThemeCss => {
+            println!("{}", app::theme::theme_css());
+            Ok(())
+        }
         #[cfg(feature = "bench-tools")]
         Command::Tools(command) => crate::tools::run(&config, command).await,
         Command::Serve {

@@ -190,6 +190,7 @@ fn table() -> Table {
             "/api/cpv/pick",
             (vec![("q", "pain"), ("parent", "")], [A, A, A, A, A, A]),
         ),
+        ("/api/cpv/find", (vec![("q", "pain")], [A, A, A, A, A, A])),
         ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
         (
             "/api/offers/photo/delete",

@@ -427,6 +427,26 @@ both_dbs! {
             .await;
         assert_eq!(status.as_u16(), 403, "{backend}: a buyer has no catalogue");
 
+        // The pickers of forms and filters: words find labelled codes; the chosen ones come
+        // back with their labels and leave the matches; nonsense finds nothing and says so.
+        let (status, _, body) = app.get("/api/cpv/find?q=menuiserie", None).await;
+        assert_eq!(status.as_u16(), 200);
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let codes = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_string()).collect()
+        };
+        assert!(codes(&found["found"]).contains(&"45421000".to_string()), "{body}");
+        assert!(found["found"].as_array().unwrap().len() <= 15);
+        let (_, _, body) = app
+            .get("/api/cpv/find?q=menuiserie&chosen[0]=45421000&chosen[1]=99999999", None)
+            .await;
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(codes(&found["chosen"]), ["45421000"], "{body}");
+        assert_eq!(found["chosen"][0]["label"], "Travaux de menuiserie");
+        assert!(!codes(&found["found"]).contains(&"45421000".to_string()), "{body}");
+        let (_, _, body) = app.get("/api/cpv/find?q=zzzqqq", None).await;
+        assert!(body.contains("\"nothing\":true"), "{body}");
+
         // The picker: stemmed words, digits, the tree.
         let (status, _, body) = app.get("/api/cpv/pick?q=menuiseries&parent=", None).await;
         assert_eq!(status.as_u16(), 200);

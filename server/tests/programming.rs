@@ -308,24 +308,31 @@ async fn published(backend: &str, st: &Written) {
     )
     .await;
     assert_eq!(status.as_u16(), 403, "{backend}");
-    for (t, c) in [
-        ("Repas des écoles", "55523100"),
-        ("Fruits et légumes bio", "03221000"),
-    ] {
-        let (status, _, body) = post(
-            "/api/plans/lot/add",
-            lot(t, c, "100000", "150000"),
-            Some(buyer.clone()),
-        )
-        .await;
-        ok(status, &body);
-    }
+    // A typed list (the API's way) and the picker's ticked boxes (`cpv[]` once a code).
+    let (status, _, body) = post(
+        "/api/plans/lot/add",
+        lot("Repas des écoles", "55523100", "100000", "150000"),
+        Some(buyer.clone()),
+    )
+    .await;
+    ok(status, &body);
+    let mut ticked = lot("Fruits et légumes bio", "", "100000", "150000");
+    ticked.retain(|(k, _)| *k != "cpv");
+    ticked.push(("cpv[]", "03221000".to_string()));
+    ticked.push(("cpv[]", "03222000".to_string()));
+    let (status, _, body) = post("/api/plans/lot/add", ticked, Some(buyer.clone())).await;
+    ok(status, &body);
     let lots = plan_lots::Entity::find()
         .order_by_asc(plan_lots::Column::Number)
         .all(&app.db)
         .await
         .unwrap();
     assert_eq!(lots.iter().map(|l| l.number).collect::<Vec<_>>(), [1, 2]);
+    assert!(
+        lots[1].cpv.contains("03221000") && lots[1].cpv.contains("03222000"),
+        "{backend}: both ticked codes kept: {}",
+        lots[1].cpv
+    );
 
     // The public list and its filters.
     let found = |q: &'static str| {

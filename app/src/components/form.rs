@@ -33,7 +33,27 @@ where
     form
 }
 
-/// The translated message of a field error.
+/// A form sent back to its own page by GET — the pickers' search button without JavaScript —
+/// read from the URL's query (`form[title]=…&form[cpv][]=…`) as its server function would read
+/// it; `None` unless the query holds `marker` (the picker's words) and the fields parse.
+pub fn typed_form<T: serde::de::DeserializeOwned>(query: &str, marker: &str) -> Option<T> {
+    #[derive(serde::Deserialize)]
+    struct Sent<T> {
+        form: T,
+    }
+    let query = query.trim_start_matches('?');
+    let marked = query
+        .split('&')
+        .any(|kv| kv.split('=').next() == Some(marker));
+    if !marked {
+        return None;
+    }
+    serde_qs::Config::new(5, false)
+        .deserialize_str::<Sent<T>>(query)
+        .ok()
+        .map(|s| s.form)
+}
+
 /// The message of a field error, its argument in place.
 pub fn field_message(err: &crate::error::FieldError) -> String {
     let text = tr(use_lang(), &err.key);

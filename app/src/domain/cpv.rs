@@ -43,9 +43,80 @@ pub struct CpvPicker {
     pub path: Vec<CpvChoice>,
 }
 
+/// The CPV codes a form submits: the picker's ticked boxes (`cpv[]=…&cpv[]=…`, one per code),
+/// or — from the API and older clients — one text with the codes separated by commas or spaces.
+/// Validation stays with the feature that receives them (`joined` gives it the text it parses).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CpvCodes(pub Vec<String>);
+
+impl CpvCodes {
+    /// The codes as one text, separated by commas, as typed lists were.
+    pub fn joined(&self) -> String {
+        self.0.join(", ")
+    }
+}
+
+impl From<&str> for CpvCodes {
+    /// Codes typed in one text, separated by commas, semicolons or spaces.
+    fn from(text: &str) -> Self {
+        CpvCodes(
+            text.split([',', ';', ' ', '\n'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect(),
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CpvCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Codes;
+        impl<'de> serde::de::Visitor<'de> for Codes {
+            type Value = CpvCodes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("CPV codes: a list, or a text separated by commas")
+            }
+            fn visit_unit<E>(self) -> Result<CpvCodes, E> {
+                Ok(CpvCodes::default())
+            }
+            fn visit_str<E>(self, v: &str) -> Result<CpvCodes, E> {
+                Ok(CpvCodes::from(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CpvCodes, A::Error> {
+                let mut codes = Vec::new();
+                while let Some(code) = seq.next_element::<String>()? {
+                    // A form cannot repeat a code the picker shows once, but a URL can.
+                    let code = code.trim().to_string();
+                    if !code.is_empty() && !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                }
+                Ok(CpvCodes(codes))
+            }
+        }
+        d.deserialize_any(Codes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_come_as_a_list_or_as_a_text() {
+        let list: CpvCodes =
+            serde_json::from_str(r#"["45421000", " 45422000 ", "45421000"]"#).unwrap();
+        assert_eq!(list.0, vec!["45421000", "45422000"]);
+        let text: CpvCodes = serde_json::from_str(r#""45421000, 45422000-1""#).unwrap();
+        assert_eq!(text.0, vec!["45421000", "45422000-1"]);
+        assert_eq!(text.joined(), "45421000, 45422000-1");
+        let none: CpvCodes = serde_json::from_str("null").unwrap();
+        assert!(none.0.is_empty());
+    }
 
     #[test]
     fn levels_follow_trailing_zeros() {

@@ -114,7 +114,7 @@ impl PinNotice {
         let form = PlanForm {
             title: cut(&title, MAX_TITLE),
             description: cut(&self.description, MAX_DESCRIPTION),
-            cpv: self.cpv.join(", "),
+            cpv: super::cpv::CpvCodes(self.cpv.clone()),
             estimate_min: euros(self.estimate),
             estimate_max: euros(self.estimate),
             procedure: procedure_of(self.procedure.as_deref()).as_str().into(),

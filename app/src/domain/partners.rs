@@ -107,8 +107,8 @@ pub const MAX_DAYS_OPEN: i64 = 366;
 pub struct RequestForm {
     pub title: String,
     pub description: String,
-    /// CPV codes, separated by commas or spaces.
-    pub cpv: String,
+    /// CPV codes: the picker's ticked boxes, or a text separated by commas or spaces.
+    pub cpv: super::cpv::CpvCodes,
     /// `labels[rge]=on`, one checkbox a label.
     pub labels: std::collections::BTreeMap<String, String>,
     pub capacity: String,
@@ -169,7 +169,7 @@ impl RequestForm {
         let description = c
             .optional("description", &self.description, MAX_DESCRIPTION)
             .unwrap_or_default();
-        let cpv = super::programming::cpv_list(&mut c, "cpv", &self.cpv);
+        let cpv = super::programming::cpv_list(&mut c, "cpv", &self.cpv.joined());
         if cpv.len() > MAX_CPV {
             c.push("cpv", "partners.too_many_cpv");
         }
@@ -245,12 +245,7 @@ impl RequestForm {
         RequestForm {
             title: v.title.clone(),
             description: v.description.clone(),
-            cpv: v
-                .cpv
-                .iter()
-                .map(|(c, _)| c.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
+            cpv: super::cpv::CpvCodes(v.cpv.iter().map(|(c, _)| c.clone()).collect()),
             labels: v
                 .labels
                 .iter()
@@ -688,7 +683,7 @@ mod tests {
         f.deadline = "demain".into();
         assert!(keys(f).contains(&("deadline".into(), "partners.deadline_format".into())));
         let mut f = form();
-        f.cpv = String::new();
+        f.cpv = Default::default();
         f.labels.clear();
         assert!(keys(f).contains(&("cpv".into(), "partners.need_something".into())));
         let mut f = form();

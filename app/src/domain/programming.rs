@@ -292,8 +292,8 @@ pub const MAX_ESTIMATE: i64 = 10_000_000_000;
 pub struct PlanForm {
     pub title: String,
     pub description: String,
-    /// CPV codes, separated by commas or spaces.
-    pub cpv: String,
+    /// CPV codes: the picker's ticked boxes, or a text separated by commas or spaces.
+    pub cpv: super::cpv::CpvCodes,
     /// Euros, excluding VAT.
     pub estimate_min: String,
     pub estimate_max: String,
@@ -382,7 +382,7 @@ impl PlanForm {
         let description = c
             .optional("description", &self.description, MAX_DESCRIPTION)
             .unwrap_or_default();
-        let cpv = cpv_list(&mut c, "cpv", &self.cpv);
+        let cpv = cpv_list(&mut c, "cpv", &self.cpv.joined());
         let (estimate_min, estimate_max) =
             estimate(&mut c, "", &self.estimate_min, &self.estimate_max);
         let procedure = Procedure::parse(&self.procedure);

@@ -18,4 +18,5 @@ pub mod orgs;
 pub mod partners;
 pub mod privacy;
 pub mod programming;
+pub mod reference;
 pub mod sourcing;

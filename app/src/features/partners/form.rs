@@ -2,18 +2,21 @@
 //! its lots with `?achat=ID&lot=ID`) and edit (`/groupements/{id}/modifier`).
 
 use super::api::{partner_form_context, CreatePartnerRequest, UpdatePartnerRequest};
-use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::form::{
+    action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
+};
 use crate::components::status::LoadError;
 use crate::domain::offer::LABELS;
 use crate::domain::partners::{
-    ConsortiumKind, FormContext, PartnerRole, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
+    ConsortiumKind, FormContext, PartnerRole, RequestForm, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
 };
 use crate::error::AppError;
+use crate::features::reference::cpv_picker::CpvPicker;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 fn error_view(e: AppError) -> AnyView {
     view! { <LoadError error=e login=true /> }.into_any()
@@ -22,9 +25,17 @@ fn error_view(e: AppError) -> AnyView {
 #[component]
 pub fn NewPartnerRequestPage() -> impl IntoView {
     let query = use_query_map();
-    let num = move |k: &str| query.with(|q| q.get(k).and_then(|v| v.parse::<i32>().ok()));
+    // `achat` and `lot` from a plan's link; `form[…]` when the CPV search (without JavaScript)
+    // sent the form back here.
+    let num = move |k: &str, typed: &str| {
+        query.with(|q| {
+            q.get(k)
+                .or_else(|| q.get(typed))
+                .and_then(|v| v.parse::<i32>().ok())
+        })
+    };
     let data = Resource::new(
-        move || (num("achat"), num("lot")),
+        move || (num("achat", "form[plan_id]"), num("lot", "form[lot_id]")),
         |(plan, lot)| partner_form_context(plan, lot, None),
     );
     view! {
@@ -38,7 +49,7 @@ pub fn NewPartnerRequestPage() -> impl IntoView {
                 Ok(ctx) if ctx.orgs.is_empty() => view! {
                     <p class="empty-state">{t("partners.no_business")} " " <a href="/compte/organisations/nouvelle">{t("partners.no_business_link")}</a></p>
                 }.into_any(),
-                Ok(ctx) => view! { <RequestFormView ctx /> }.into_any(),
+                Ok(ctx) => view! { <RequestFormView ctx search_action="/groupements/nouvelle" /> }.into_any(),
             })}
         </Suspense>
     }
@@ -64,7 +75,7 @@ pub fn EditPartnerRequestPage() -> impl IntoView {
                     view! {
                         <p><a href=back>{t("partners.back_to_request")}</a></p>
                         <h1>{t("partners.edit")}</h1>
-                        <RequestFormView ctx />
+                        <RequestFormView ctx search_action=format!("/groupements/{}/modifier", id().unwrap_or_default()) />
                     }.into_any()
                 }
             })}
@@ -73,7 +84,15 @@ pub fn EditPartnerRequestPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestFormView(ctx: FormContext) -> impl IntoView {
+fn RequestFormView(ctx: FormContext, #[prop(into)] search_action: String) -> impl IntoView {
+    let query = use_query_map();
+    let (words, org) =
+        query.with_untracked(|q| (q.get("cpv_q").unwrap_or_default(), q.get("org_id")));
+    let mut ctx = ctx;
+    if let Some(typed) = typed_form::<RequestForm>(&use_location().search.get_untracked(), "cpv_q")
+    {
+        ctx.form = typed;
+    }
     let create = ServerAction::<CreatePartnerRequest>::new();
     let update = ServerAction::<UpdatePartnerRequest>::new();
     let create_error = action_error(create);
@@ -106,7 +125,8 @@ fn RequestFormView(ctx: FormContext) -> impl IntoView {
         })}
         <TextField name="form[title]" field="title" label=t("partners.f_title") hint=t("partners.f_title_hint") required=true value=f.title.clone() maxlength=MAX_TITLE error />
         <TextAreaField name="form[description]" field="description" label=t("partners.f_description") hint=t("partners.f_description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
-        <TextField name="form[cpv]" field="cpv" label=t("partners.f_cpv") hint=t("partners.f_cpv_hint") value=f.cpv.clone() error />
+        <CpvPicker name="form[cpv][]" words_name="cpv_q" id="partner-cpv" label=t("partners.f_cpv") hint=t("cpv_picker.partner_hint")
+            words=words chosen=f.cpv.0.clone() search_action=search_action field="cpv" error />
         <fieldset>
             <legend>{t("partners.f_labels")}</legend>
             <div class="checks">
@@ -141,7 +161,7 @@ fn RequestFormView(ctx: FormContext) -> impl IntoView {
             let orgs: Vec<(String, String)> = ctx.orgs.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
             view! {
                 <ActionForm action=create attr:class="form" attr:novalidate="">
-                    <SelectField name="org_id" field="org_id" label=t("partners.f_org") options=orgs required=true error />
+                    <SelectField name="org_id" field="org_id" label=t("partners.f_org") options=orgs selected=org.unwrap_or_default() required=true error />
                     {fields}
                     <div><button type="submit" class="button button--primary">{t("partners.publish")}</button></div>
                 </ActionForm>

@@ -165,7 +165,7 @@ pub async fn delete_draft(id: i32, #[server(default)] confirm: String) -> Result
 pub async fn add_plan_lot(
     id: i32,
     title: String,
-    #[server(default)] cpv: String,
+    #[server(default)] cpv: crate::domain::cpv::CpvCodes,
     #[server(default)] estimate_min: String,
     #[server(default)] estimate_max: String,
 ) -> Result<(), AppError> {
@@ -178,7 +178,7 @@ pub async fn add_plan_lot(
         &caller,
         id,
         &title,
-        &cpv,
+        &cpv.joined(),
         &estimate_min,
         &estimate_max,
     )

@@ -13,6 +13,7 @@ use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
 use crate::error::AppError;
+use crate::features::reference::cpv_picker::CpvPicker;
 use crate::features::sourcing::buyer::PlanSourcingTools;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -187,6 +188,11 @@ fn LotsPanel(p: PlanEdit) -> impl IntoView {
     let error = action_error(add);
     let editable = p.status.editable();
     let id = p.id;
+    // Without JavaScript the CPV search sends the lot form back here by GET: what was typed
+    // returns in the URL and fills the form again.
+    let query = use_query_map();
+    let typed = move |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let typed_all = move |k: &str| query.with_untracked(|q| q.get_all(k)).unwrap_or_default();
     view! {
         <section aria-labelledby="lots-h" id="lots">
             <h2 id="lots-h">{t("plan.lots")}</h2>
@@ -217,11 +223,12 @@ fn LotsPanel(p: PlanEdit) -> impl IntoView {
                 <ActionForm action=add attr:class="form" attr:novalidate="">
                     <FormAlert error />
                     <input type="hidden" name="id" value=id />
-                    <TextField name="title" field="lot_title" label=t("plan.lot_title") required=true maxlength=MAX_TITLE error />
-                    <TextField name="cpv" field="lot_cpv" label=t("plan.cpv") hint=t("plan.cpv_field_hint") error />
+                    <TextField name="title" field="lot_title" label=t("plan.lot_title") required=true maxlength=MAX_TITLE value=typed("title") error />
+                    <CpvPicker name="cpv[]" words_name="lot_cpv_q" id="lot-cpv" label=t("cpv_picker.lot_label") hint=t("cpv_picker.lot_hint")
+                        words=typed("lot_cpv_q") chosen=typed_all("cpv[]") search_action=format!("/compte/achats/{id}#lots") field="lot_cpv" error />
                     <div class="filters__grid">
-                        <TextField name="estimate_min" field="lot_estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") error />
-                        <TextField name="estimate_max" field="lot_estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") error />
+                        <TextField name="estimate_min" field="lot_estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") value=typed("estimate_min") error />
+                        <TextField name="estimate_max" field="lot_estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") value=typed("estimate_max") error />
                     </div>
                     <div><button type="submit" class="button">{t("plan.add_lot")}</button></div>
                 </ActionForm>
@@ -242,7 +249,7 @@ fn FieldsPanel(p: PlanEdit) -> impl IntoView {
                     <ActionForm action attr:class="form" attr:novalidate="">
                         <FormAlert error />
                         <input type="hidden" name="id" value=p.id />
-                        <PlanFields form=p.form.clone() error />
+                        <PlanFields form=p.form.clone() search_action=format!("/compte/achats/{}#plan-fields", p.id) error />
                         <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
                     </ActionForm>
                 }.into_any()

@@ -4,16 +4,19 @@
 
 use super::api::{my_buyer_plans, BuyerProgramme, CreatePlan};
 use super::list::Row;
-use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::form::{
+    action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
+};
 use crate::components::status::LoadError;
 use crate::domain::offer::LABELS;
 use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
 use crate::error::AppError;
+use crate::features::reference::cpv_picker::CpvPicker;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 #[component]
 pub fn BuyerProgrammePage() -> impl IntoView {
@@ -80,16 +83,26 @@ fn Programme(p: BuyerProgramme) -> impl IntoView {
             <ActionForm action attr:class="form" attr:novalidate="">
                 <FormAlert error />
                 <input type="hidden" name="org_id" value=p.org_id />
-                <PlanFields form=PlanForm::default() error />
+                <PlanFields form=PlanForm::default() search_action=format!("/compte/organisations/{}/programmation#new-plan", p.org_id) error />
                 <div><button type="submit" class="button button--primary">{t("plan.create")}</button></div>
             </ActionForm>
         </section>
     }
 }
 
-/// Every field of a planned procurement, filled with `form`.
+/// Every field of a planned procurement, filled with `form` — or with what was typed, when the
+/// CPV search (without JavaScript) sent the form back to `search_action` by GET.
 #[component]
-pub fn PlanFields(form: PlanForm, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn PlanFields(
+    form: PlanForm,
+    #[prop(into)] search_action: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let search = use_location().search.get_untracked();
+    let form = typed_form::<PlanForm>(&search, "plan_cpv_q").unwrap_or(form);
+    let words = use_query_map()
+        .with_untracked(|q| q.get("plan_cpv_q"))
+        .unwrap_or_default();
     let procedures: Vec<(String, String)> = Procedure::ALL
         .iter()
         .map(|p| (p.as_str().to_string(), t(&p.label_key())))
@@ -112,7 +125,8 @@ pub fn PlanFields(form: PlanForm, error: Signal<Option<AppError>>) -> impl IntoV
     view! {
         <TextField name="form[title]" field="title" label=t("plan.title_field") required=true maxlength=MAX_TITLE value=form.title.clone() error />
         <TextAreaField name="form[description]" field="description" label=t("plan.description") maxlength=MAX_DESCRIPTION value=form.description.clone() error />
-        <TextField name="form[cpv]" field="cpv" label=t("plan.cpv") hint=t("plan.cpv_field_hint") value=form.cpv.clone() error />
+        <CpvPicker name="form[cpv][]" words_name="plan_cpv_q" id="plan-cpv" label=t("plan.cpv") hint=t("cpv_picker.plan_hint")
+            words chosen=form.cpv.0.clone() search_action field="cpv" error />
         <div class="filters__grid">
             <TextField name="form[estimate_min]" field="estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") value=form.estimate_min.clone() error />
             <TextField name="form[estimate_max]" field="estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") value=form.estimate_max.clone() error />

@@ -132,3 +132,9 @@ pub fn label_of(code: &str) -> Option<&'static str> {
     let t = tree();
     t.by_code.get(code).map(|i| t.codes[*i].label.as_str())
 }
+
+/// A code as the picker shows it (normalised, 8 digits), if the vocabulary has it.
+pub fn choice_of(code: &str) -> Option<CpvChoice> {
+    let t = tree();
+    t.by_code.get(code).map(|i| choice(t, &t.codes[*i]))
+}

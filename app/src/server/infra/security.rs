@@ -6,7 +6,8 @@ use axum::http::{header, HeaderValue};
 use leptos::prelude::*;
 
 /// Gives the page a fresh nonce (used by leptos' hydration scripts) and sends the matching CSP.
-/// thaw injects `<style>` elements without a nonce, hence 'unsafe-inline' for styles only.
+/// Styles: the stylesheet, and the page's own empty `<style>` elements that stand for thaw's
+/// (they carry the nonce: thaw fills its theme's one in the browser) — no 'unsafe-inline'.
 pub fn provide_csp_nonce() {
     leptos::nonce::provide_nonce();
     let Some(nonce) = leptos::nonce::use_nonce() else {
@@ -17,7 +18,7 @@ pub fn provide_csp_nonce() {
     };
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {

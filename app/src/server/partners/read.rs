@@ -369,7 +369,7 @@ pub async fn form_context(
                 }
                 None => plan_codes,
             };
-            form.cpv = codes.join(", ");
+            form.cpv = codes.join(", ").as_str().into();
             form.labels = plan_labels::Entity::find()
                 .filter(plan_labels::Column::PlanId.eq(p.id))
                 .all(db)

@@ -60,7 +60,7 @@ pub async fn for_edit(
     let form = PlanForm {
         title: p.title.clone(),
         description: p.description.clone(),
-        cpv: cpv.join(", "),
+        cpv: crate::domain::cpv::CpvCodes(cpv),
         estimate_min: num(p.estimate_min),
         estimate_max: num(p.estimate_max),
         procedure: p.procedure.clone(),

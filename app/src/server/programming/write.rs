@@ -140,13 +140,14 @@ pub async fn import_notice(
         .map(|c| c.code)
         .collect();
     let dropped = all.iter().filter(|c| !known.contains(*c)).count();
-    draft.form.cpv = notice
-        .cpv
-        .iter()
-        .filter(|c| known.contains(*c))
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
+    draft.form.cpv = crate::domain::cpv::CpvCodes(
+        notice
+            .cpv
+            .iter()
+            .filter(|c| known.contains(*c))
+            .cloned()
+            .collect(),
+    );
     for l in &mut draft.lots {
         l.cpv.retain(|c| known.contains(c));
     }

@@ -1,0 +1,55 @@
+//! Server functions of the pickers: public reads of the reference vocabularies.
+
+use crate::domain::cpv::{CpvChoice, CpvCodes};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// What a CPV picker shows: the chosen codes with their labels, and the codes matching the words.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpvFound {
+    pub chosen: Vec<CpvChoice>,
+    /// Matches of the words, the chosen ones left out; empty without words.
+    pub found: Vec<CpvChoice>,
+    /// Words were given and nothing matched them.
+    pub nothing: bool,
+}
+
+/// Codes shown at most under the search field: enough to choose among, short on a phone.
+pub const SHOWN: usize = 15;
+
+/// The CPV codes whose label holds the words `q` (stemmed, a word's beginning is enough), and the
+/// labels of the codes already `chosen` (unknown codes are left out).
+#[server(prefix = "/api", endpoint = "cpv/find", input = GetUrl)]
+pub async fn find_cpv(
+    q: String,
+    #[server(default)] chosen: CpvCodes,
+) -> Result<CpvFound, AppError> {
+    use crate::server::{infra::cpv, state::AppState};
+    let state = AppState::get()?;
+    let chosen: Vec<CpvChoice> = chosen
+        .0
+        .iter()
+        .take(50)
+        .filter_map(|c| crate::domain::cpv::normalise(c))
+        .filter_map(|c| cpv::choice_of(&c))
+        .collect();
+    let q: String = q.chars().take(100).collect();
+    let found: Vec<CpvChoice> = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        cpv::pick(&state.db, &q, "")
+            .await?
+            .choices
+            .into_iter()
+            .filter(|c| !chosen.iter().any(|k| k.code == c.code))
+            .take(SHOWN)
+            .collect()
+    };
+    Ok(CpvFound {
+        nothing: !q.trim().is_empty() && found.is_empty(),
+        chosen,
+        found,
+    })
+}
