@@ -25,6 +25,18 @@ pub fn normalise(input: &str) -> Option<String> {
     (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// The prefix a list filters by for a code: its significant digits (at least the division's
+/// two), cut to `depth` digits. "45421000" → "45421"; at depth 3 → "454"; "03000000" → "03".
+pub fn prefix_of(code: &str, depth: usize) -> String {
+    let significant = code.trim_end_matches('0').len().max(2);
+    code[..significant.min(depth).min(code.len())].to_string()
+}
+
+/// The 8-digit code that stands for a prefix: "454" → "45400000".
+pub fn prefix_code(prefix: &str) -> String {
+    format!("{prefix:0<8}")
+}
+
 /// A CPV code as the picker shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CpvChoice {
@@ -105,6 +117,16 @@ impl<'de> serde::Deserialize<'de> for CpvCodes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_cut_codes_to_their_depth() {
+        assert_eq!(prefix_of("45421000", 8), "45421");
+        assert_eq!(prefix_of("45421000", 3), "454");
+        assert_eq!(prefix_of("03000000", 5), "03");
+        assert_eq!(prefix_of("45000000", 2), "45");
+        assert_eq!(prefix_code("454"), "45400000");
+        assert_eq!(prefix_code("03"), "03000000");
+    }
 
     #[test]
     fn codes_come_as_a_list_or_as_a_text() {

@@ -331,7 +331,7 @@ impl BoardFilters {
         let get = |k: &str| first(&p, k);
         BoardFilters {
             q: clean(get("q"), 200),
-            cpv: super::query::digits(get("cpv"), &[2]),
+            cpv: super::query::digits(get("cpv"), &[2, 3, 4, 5, 6, 7, 8]),
             label: clean(get("label"), 32).filter(|l| super::offer::label_name(l).is_some()),
             role: get("role").and_then(|r| PartnerRole::parse(&r)),
             kind: get("type").and_then(|r| ConsortiumKind::parse(&r)),

@@ -460,6 +460,20 @@ impl PlanForm {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_lot_shows_each_code_with_its_label() {
+        let lot = LotView {
+            id: 1,
+            number: 1,
+            title: "Menuiseries".into(),
+            cpv: vec!["45421000".into(), "99999999".into()],
+            cpv_labels: vec!["Travaux de menuiserie".into(), String::new()],
+            estimate_min: None,
+            estimate_max: None,
+        };
+        assert_eq!(lot.cpv_text(), "Travaux de menuiserie (45421000), 99999999");
+    }
+
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
@@ -599,8 +613,32 @@ pub struct LotView {
     pub number: i32,
     pub title: String,
     pub cpv: Vec<String>,
+    /// The French label of each code of `cpv`, in the same order ("" when unknown).
+    pub cpv_labels: Vec<String>,
     pub estimate_min: Option<i64>,
     pub estimate_max: Option<i64>,
+}
+
+impl LotView {
+    /// "Travaux de menuiserie (45421000), …": every code with its label.
+    pub fn cpv_text(&self) -> String {
+        self.cpv
+            .iter()
+            .zip(
+                self.cpv_labels
+                    .iter()
+                    .chain(std::iter::repeat(&String::new())),
+            )
+            .map(|(code, label)| {
+                if label.is_empty() {
+                    code.clone()
+                } else {
+                    format!("{label} ({code})")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A stage reached, as shown in the procurement's history.
@@ -739,7 +777,7 @@ impl PlanFilters {
         let get = |k: &str| first(&p, k);
         PlanFilters {
             buyer: id(get("acheteur")),
-            cpv: digits(get("cpv"), &[2]),
+            cpv: digits(get("cpv"), &[2, 3, 4, 5, 6, 7, 8]),
             quarter: clean(get("trimestre"), 8)
                 .filter(|q| quarter_bounds(q).is_some())
                 .map(|q| q.to_uppercase()),

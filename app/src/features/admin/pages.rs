@@ -4,6 +4,7 @@ use super::api::{
     list_analysts, pending_organisations, SetAnalyst, SignOutAccount, VerifyOrganisation,
 };
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -28,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
                 "signed_out" => "admin.signed_out",
                 _ => "admin.verified",
             };
-            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+            view! { <Notice>{t(key)}</Notice> }
         })}
         <h2>{t("admin.to_verify")}</h2>
         <Suspense fallback=|| ()>

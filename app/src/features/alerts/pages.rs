@@ -3,6 +3,7 @@
 
 use super::api::{my_alerts, MarkNotificationsRead, RemoveSearch, SaveSearch};
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::programming::AlertsPage;
 use crate::i18n::t;
@@ -27,7 +28,7 @@ pub fn AlertsPageView() -> impl IntoView {
                 "removed" => "alert.removed",
                 _ => "alert.all_read",
             };
-            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+            view! { <Notice>{t(key)}</Notice> }
         })}
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {

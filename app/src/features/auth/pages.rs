@@ -2,6 +2,7 @@
 
 use super::api::{Login, RequestPasswordReset, ResetPassword, Signup};
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::notice::Notice;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -98,7 +99,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </div>
             </ActionForm>
         }>
-            <p class="alert alert--ok" role="status">{t("auth.forgot_sent")}</p>
+            <Notice>{t("auth.forgot_sent")}</Notice>
         </Show>
     }
 }

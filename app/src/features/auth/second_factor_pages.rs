@@ -7,6 +7,7 @@ use super::second_factor::{
     Setup,
 };
 use crate::components::form::{action_error, field_message, FormAlert, TextField};
+use crate::components::notice::{Notice, Tone};
 use crate::components::status::LoadError;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -131,7 +132,7 @@ fn SecondFactorBody(
         view! {
             <section class="card" aria-labelledby="fresh-codes">
                 <h2 id="fresh-codes">{t("second_factor.codes_title")}</h2>
-                <p class="alert alert--ok" role="status">{t("second_factor.codes_text")}</p>
+                <Notice>{t("second_factor.codes_text")}</Notice>
                 <ul class="recovery-codes" data-test="recovery-codes">
                     {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                 </ul>
@@ -192,7 +193,7 @@ fn TurnOn(
     };
     view! {
         {required.then(|| view! {
-            <p class="alert alert--warn" role="status">{t("second_factor.required_admin")}</p>
+            <Notice tone=Tone::Warning>{t("second_factor.required_admin")}</Notice>
         })}
         <section aria-labelledby="turn-on">
             <h2 id="turn-on">{t("second_factor.on_title")}</h2>

@@ -7,6 +7,7 @@ use super::api::{
     SetConsortiumStage, SetMemberShare,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::consortia::{
     ConsortiumView, MemberRole, MemberStatus, MemberView, MAX_MESSAGE, MAX_SHARE,
@@ -107,7 +108,7 @@ fn Workspace(v: ConsortiumView) -> impl IntoView {
         <Title text=format!("{} — Passerelle", v.name) />
         <p><a href="/compte/groupements">{t("consortium.mine")}</a></p>
         <h1>{v.name.clone()}</h1>
-        {move || ok().map(|m| view! { <p class="alert alert--ok" role="status">{m}</p> })}
+        {move || ok().map(|m| view! { <Notice>{m}</Notice> })}
         <p class="lead">
             <span class="badge" data-test="consortium-stage">{t(&v.stage.label_key())}</span>
             " · " {t(&v.kind.label_key())}

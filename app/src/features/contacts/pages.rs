@@ -5,6 +5,7 @@ use super::api::{contact_get, my_contacts, DecideContact, PostContactMessage, Re
 use crate::components::form::{
     action_error, reset_on_success, FormAlert, SelectField, TextAreaField,
 };
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::contacts::{ContactStatus, ContactView, MAX_MESSAGE};
 use crate::error::AppError;
@@ -135,7 +136,7 @@ fn Thread(v: ContactView) -> impl IntoView {
         <Title text=format!("{title} — Passerelle") />
         <p><a href="/compte/contacts">{t("contact.mine")}</a></p>
         <h1>{title.clone()}</h1>
-        {move || ok().map(|m| view! { <p class="alert alert--ok" role="status">{m}</p> })}
+        {move || ok().map(|m| view! { <Notice>{m}</Notice> })}
         <p class="lead"><span class=status_badge(v.status) data-test="contact-status">{t(&v.status.label_key())}</span></p>
         <section class="card" aria-labelledby="first-h">
             <h2 id="first-h">{t("contact.first").replace("%{org}", &v.from.1)}</h2>

@@ -9,6 +9,7 @@ use crate::domain::contracts::{
     Facets, Party, PartyStats, Sort,
 };
 use crate::domain::decp::{Nature, Procedure};
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,11 +79,7 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="f-cpv">{t("contracts.cpv")}</label>
-                    <input id="f-cpv" name="cpv" inputmode="numeric" pattern="[0-9]{2,3}" maxlength="3" value=f.cpv.clone().unwrap_or_default() aria-describedby="f-cpv-hint" />
-                    <p class="field__hint" id="f-cpv-hint">{t("contracts.cpv_hint")}</p>
-                </div>
+                <CpvFilter id="f-cpv" label=t("cpv_picker.filter_label") hint=t("cpv_picker.filter_hint") words=filter_words() chosen=f.cpv.clone() depth=3 />
                 <div class="field">
                     <label for="f-dep">{t("contracts.dep")}</label>
                     <input id="f-dep" name="dep" maxlength="3" value=f.dep.clone().unwrap_or_default() />

@@ -6,11 +6,13 @@ use super::map::{count_text, DirectoryMap};
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
 };
+use crate::components::notice::{Notice, Tone};
 use crate::components::status::LoadError;
 use crate::domain::contracts::FacetValue;
 use crate::domain::directory::{DirectoryFilters, DirectoryPage, DirectoryRow, DirectorySort};
 use crate::domain::org::{OrgKind, INCLUSIVE, SIZES};
 use crate::features::alerts::pages::SaveSearchForm;
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,7 +56,11 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
         || f.size.is_some()
         || f.area.is_some()
         || f.near.is_some()
-        || f.sort != DirectorySort::default_for(f.q.is_some());
+        || f.sort != DirectorySort::default_for(f.q.is_some())
+        || f.cpv.is_some();
+    // Words for the CPV filter open the criteria, so its choices show.
+    let words = filter_words();
+    let more_set = more_set || !words.is_empty();
     let near_unknown = f.near.is_some()
         && !page
             .places
@@ -101,6 +107,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
                     </select>
                 </div>
                 <PlaceFields prefix="d" area=f.area.clone() near=f.near.clone() km=f.km places=page.places.clone() />
+                <CpvFilter id="d-cpv" label=t("cpv_picker.filter_label") hint=t("cpv_picker.filter_hint") words=words.clone() chosen=f.cpv.clone() depth=2 />
                 <div class="field">
                     <label for="d-tri">{t("directory.sort")}</label>
                     // The first choice is the default order: by relevance when words are
@@ -116,7 +123,6 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
             </details>
             {f.naf.clone().map(|n| view! { <input type="hidden" name="naf" value=n /> })}
             {f.commune.clone().map(|c| view! { <input type="hidden" name="commune" value=c /> })}
-            {f.cpv.clone().map(|c| view! { <input type="hidden" name="cpv" value=c /> })}
             {f.label.clone().map(|l| view! { <input type="hidden" name="label" value=l /> })}
             {f.tlabel.clone().map(|l| view! { <input type="hidden" name="label_territorial" value=l /> })}
             {f.has_offers.then(|| view! { <input type="hidden" name="avec_offres" value="1" /> })}
@@ -165,7 +171,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
                 {f.is_narrowed().then(|| view! { <a class="filters__reset" href="/annuaire">{t("directory.reset")}</a> })}
             </p>
         </form>
-        {near_unknown.then(|| view! { <p class="alert alert--info" role="status">{t("directory.near_unknown")}</p> })}
+        {near_unknown.then(|| view! { <Notice tone=Tone::Info>{t("directory.near_unknown")}</Notice> })}
         <p role="status" data-test="result-count">{count_text(page.total)}</p>
         <SaveSearchForm query=f.to_query(1) kind="orgs" />
         <div class="explorer explorer--directory">

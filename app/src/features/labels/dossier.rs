@@ -8,6 +8,7 @@ use super::api::{
 };
 use super::apply::status_class;
 use crate::components::form::{action_error, FormAlert};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::label::{ApplicationStatus, Dossier, DossierCriterion, MAX_ANSWER, MAX_REASON};
 use crate::error::AppError;
@@ -67,7 +68,7 @@ pub fn DossierPage() -> impl IntoView {
                             "refused" => "label.decided_refused",
                             _ => "org.saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                        view! { <Notice>{t(key)}</Notice> }
                     })}
                     <DossierView d />
                 }.into_any(),

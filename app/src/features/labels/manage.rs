@@ -6,6 +6,7 @@ use super::api::{
     RemoveLabelCriterion, SetLabelSchemeStatus, UpdateLabelScheme,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::label::{
     ApplicationStatus, LabelTarget, SchemeStatus, SchemeView, MAX_DESCRIPTION, MAX_EVIDENCE,
@@ -142,7 +143,7 @@ pub fn SchemeEditPage() -> impl IntoView {
                             "criterion_removed" => "label.criterion_removed",
                             _ => "org.saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                        view! { <Notice>{t(key)}</Notice> }
                     })}
                     <StatusPanel s=s.clone() />
                     <CriteriaPanel s=s.clone() />

@@ -13,6 +13,7 @@ use crate::domain::catalogue::{
 use crate::domain::contracts::{format_euros, FacetValue};
 use crate::domain::offer::{OfferKind, LABELS};
 use crate::features::alerts::pages::SaveSearchForm;
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,6 +72,9 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
         || f.near.is_some()
         || f.sort != CatalogueSort::default_for(f.q.is_some());
     let default_sort = CatalogueSort::default_for(f.q.is_some());
+    // Words for the CPV filter open the criteria, so its choices show.
+    let words = filter_words();
+    let more_set = more_set || !words.is_empty();
     view! {
         <form class="filters card" method="get" action="/catalogue" role="search">
             <div class="field">
@@ -90,11 +94,7 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="c-cpv">{t("catalogue.cpv")}</label>
-                    <input id="c-cpv" name="cpv" inputmode="numeric" maxlength="5" value=f.cpv.clone().unwrap_or_default() aria-describedby="c-cpv-hint" />
-                    <p class="field__hint" id="c-cpv-hint">{t("catalogue.cpv_hint")}</p>
-                </div>
+                <CpvFilter id="c-cpv" label=t("cpv_picker.filter_label") hint=t("cpv_picker.filter_hint") words=words.clone() chosen=f.cpv.clone() depth=5 />
                 <div class="field">
                     <label for="c-label">{t("catalogue.label")}</label>
                     <select id="c-label" name="label">

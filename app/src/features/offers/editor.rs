@@ -7,6 +7,7 @@ use super::api::{
     SetOfferStatus, UpdateOffer,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::cpv::CpvPicker;
 use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, LABELS, MAX_DESCRIPTION, MAX_TITLE};
@@ -54,7 +55,7 @@ pub fn OfferEditorPage() -> impl IntoView {
                             "photo_removed" => "offer.photo_removed",
                             _ => "org.saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                        view! { <Notice>{t(key)}</Notice> }
                     })}
                     <StatusPanel o=o.clone() />
                     <CpvPanel o=o.clone() />

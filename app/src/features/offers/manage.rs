@@ -3,6 +3,7 @@
 
 use super::api::{org_offers, CreateOffer, OrgCatalogue};
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::offer::{OfferKind, OfferStatus, MAX_TITLE};
 use crate::i18n::t;
@@ -27,7 +28,7 @@ pub fn OrgOffersPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("offer.my_offers")) />
         <p><a href="/compte">{t("offer.back_account")}</a></p>
         <h1>{t("offer.my_offers")}</h1>
-        {move || deleted().then(|| view! { <p class="alert alert--ok" role="status">{t("offer.deleted")}</p> })}
+        {move || deleted().then(|| view! { <Notice>{t("offer.deleted")}</Notice> })}
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),

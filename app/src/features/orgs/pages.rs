@@ -4,6 +4,7 @@ use super::api::{
     my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::error::AppError;
@@ -36,7 +37,7 @@ pub fn AccountPage() -> impl IntoView {
                 "left" => "privacy.left",
                 _ => "org.saved",
             };
-            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+            view! { <Notice>{t(key)}</Notice> }
         })}
         <Suspense fallback=|| ()>
             {move || user.get().map(|u| match u {

@@ -3,6 +3,7 @@
 //! sends instead of being told "taken".
 
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::verification::{registry_link, ClaimToDecide, Queue, ToVerify};
 use crate::error::AppError;
@@ -102,7 +103,7 @@ pub fn VerificationsPage() -> impl IntoView {
                 "refused" => "verification.refused",
                 _ => "verification.verified",
             };
-            view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+            view! { <Notice>{t(key)}</Notice> }
         })}
         <p>{t("verification.intro")}</p>
         <Suspense fallback=|| ()>

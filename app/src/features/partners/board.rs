@@ -4,12 +4,14 @@
 
 use super::api::{my_partner_requests, partners_board};
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::offer::label_name;
 use crate::domain::partners::{
     BoardFilters, BoardPage, ConsortiumKind, PartnerRole, RequestSummary,
 };
 use crate::features::alerts::pages::SaveSearchForm;
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -204,11 +206,7 @@ fn Board(page: BoardPage, filters: BoardFilters) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="g-cpv">{t("catalogue.cpv_division")}</label>
-                    <input id="g-cpv" name="cpv" inputmode="numeric" maxlength="2" value=f.cpv.clone().unwrap_or_default() aria-describedby="g-cpv-hint" />
-                    <p class="field__hint" id="g-cpv-hint">{t("plan.cpv_hint")}</p>
-                </div>
+                <CpvFilter id="g-cpv" label=t("cpv_picker.filter_label") hint=t("cpv_picker.filter_hint") words=filter_words() chosen=f.cpv.clone() depth=8 />
             </div>
             <div class="filters__checks">
                 <label><input type="checkbox" name="avec_achat" value="oui" checked=f.with_plan /> {t("partners.with_plan")}</label>
@@ -297,7 +295,7 @@ pub fn MyPartnerRequestsPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("partners.mine")) />
         <h1>{t("partners.mine")}</h1>
         {move || (query.with(|q| q.get("ok")).as_deref() == Some("declined")).then(|| view! {
-            <p class="alert alert--ok" role="status">{t("consortium.ok_declined")}</p>
+            <Notice>{t("consortium.ok_declined")}</Notice>
         })}
         <crate::features::consortia::pages::MyConsortia />
         <h2>{t("partners.requests_mine")}</h2>

@@ -7,6 +7,7 @@ use super::api::{
 };
 use super::proposals::{FormAs, Proposals};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField};
+use crate::components::notice::Notice;
 use crate::components::status::set_status;
 use crate::domain::offer::label_name;
 use crate::domain::partners::{AnswerStatus, AnswerView, ProposalsView, RequestView, MAX_MESSAGE};
@@ -70,7 +71,7 @@ fn Request(v: RequestView) -> impl IntoView {
         <Title text=format!("{} — Passerelle", v.title) />
         <p><a href="/groupements">{t("partners.title")}</a></p>
         <h1>{v.title.clone()}</h1>
-        {move || ok_text().map(|m| view! { <p class="alert alert--ok" role="status">{m}</p> })}
+        {move || ok_text().map(|m| view! { <Notice>{m}</Notice> })}
         <p class="lead">
             <span class="badge" data-test="request-status">{t(if v.open { "partners.status_open" } else { "partners.status_closed" })}</span>
             " · " {t(&v.role.label_key())} " · " {t(&v.kind.label_key())}

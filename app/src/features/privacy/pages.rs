@@ -2,6 +2,7 @@
 
 use super::api::{DeleteAccount, LeaveOrganisation};
 use crate::components::form::{action_error, field_message, FormAlert, TextField};
+use crate::components::notice::Notice;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ pub fn PrivacyPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("privacy.title")) />
         <section class="notice-page">
             {move || query.with(|q| q.get("compte")).filter(|v| v == "supprime").map(|_| view! {
-                <p class="alert alert--ok" role="status">{t("privacy.deleted")}</p>
+                <Notice>{t("privacy.deleted")}</Notice>
             })}
             <h1>{t("privacy.title")}</h1>
             <p>{t("privacy.intro")}</p>

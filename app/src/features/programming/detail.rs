@@ -114,7 +114,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                     {p.lots.iter().map(|l| view! {
                         <li>
                             <strong>{l.title.clone()}</strong>
-                            {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv.join(", ")))}
+                            {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv_text()))}
                             {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
                             {open_to_partners.then(|| view! {
                                 " · " <a href=format!("/groupements/nouvelle?achat={}&lot={}", s.id, l.id)>{t("partners.find_for_lot")}</a>

@@ -10,6 +10,7 @@ use super::interest::InterestedFirms;
 use super::list::status_class;
 use super::manage::PlanFields;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
 use crate::error::AppError;
@@ -63,7 +64,7 @@ pub fn PlanEditorPage() -> impl IntoView {
                             "contract" => "plan.award_saved",
                             _ => "plan.status_saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }.into_any()
+                        view! { <Notice>{t(key)}</Notice> }.into_any()
                     })}
                     <StatusPanel p=p.clone() />
                     {(p.status == PlanStatus::Awarded).then(|| view! { <AwardPanel id=p.id /> })}
@@ -204,7 +205,7 @@ fn LotsPanel(p: PlanEdit) -> impl IntoView {
                         {p.lots.clone().into_iter().map(|l| view! {
                             <li>
                                 <strong>{l.title.clone()}</strong>
-                                {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv.join(", ")))}
+                                {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv_text()))}
                                 {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
                                 {editable.then(move || view! {
                                     <ActionForm action=remove attr:class="inline-form">

@@ -4,6 +4,7 @@
 
 use super::api::{interest_options, plan_interests, SignalInterest, WithdrawInterest};
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField};
+use crate::components::notice::Notice;
 use crate::domain::contracts::format_euros;
 use crate::domain::programming::{InterestOptions, InterestView, LotView, MAX_MESSAGE};
 use crate::i18n::t;
@@ -24,7 +25,7 @@ pub fn InterestPanel(plan_id: i32, lots: Vec<LotView>) -> impl IntoView {
         <section class="card" aria-labelledby="interest-h" id="interest">
             <h2 id="interest-h">{t("plan.interest_title")}</h2>
             {move || ok().filter(|k| k.starts_with("interest")).map(|k| view! {
-                <p class="alert alert--ok" role="status">{t(if k == "interest" { "plan.interest_sent" } else { "plan.interest_removed" })}</p>
+                <Notice>{t(if k == "interest" { "plan.interest_sent" } else { "plan.interest_removed" })}</Notice>
             })}
             <Suspense fallback=|| ()>
                 {move || options.get().map(|r| match r {

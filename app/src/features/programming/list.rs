@@ -9,6 +9,7 @@ use crate::domain::programming::{
     estimate_text, next_quarters, PlanFilters, PlanPage, PlanStatus, PlanSummary, AMOUNTS, LEVERS,
 };
 use crate::features::alerts::pages::SaveSearchForm;
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,11 +105,7 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
                         <p class="field__hint">{t("plan.buyers_more").replace("%{n}", &page.buyers.len().to_string()).replace("%{total}", &page.buyers_total.to_string())}</p>
                     })}
                 </div>
-                <div class="field">
-                    <label for="p-cpv">{t("catalogue.cpv_division")}</label>
-                    <input id="p-cpv" name="cpv" inputmode="numeric" maxlength="2" value=f.cpv.clone().unwrap_or_default() aria-describedby="p-cpv-hint" />
-                    <p class="field__hint" id="p-cpv-hint">{t("plan.cpv_hint")}</p>
-                </div>
+                <CpvFilter id="p-cpv" label=t("cpv_picker.filter_label") hint=t("cpv_picker.filter_hint") words=filter_words() chosen=f.cpv.clone() depth=8 />
                 {select("p-trimestre", "trimestre", t("plan.quarter"), f.quarter.clone(),
                     quarters.into_iter().map(|q| (q.clone(), q.replace('-', " "))).collect())}
                 {select("p-montant", "montant", t("plan.amount"), f.amount.clone(),

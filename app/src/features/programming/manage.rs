@@ -7,6 +7,7 @@ use super::list::Row;
 use crate::components::form::{
     action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
 };
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::offer::LABELS;
 use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
@@ -53,7 +54,7 @@ fn Programme(p: BuyerProgramme) -> impl IntoView {
     view! {
         <p class="lead">{p.org_name.clone()}</p>
         {move || (ok().as_deref() == Some("draft_deleted")).then(|| view! {
-            <p class="alert alert--ok" role="status">{t("plan.draft_deleted")}</p>
+            <Notice>{t("plan.draft_deleted")}</Notice>
         })}
         {if p.plans.is_empty() {
             view! { <p class="empty-state">{t("plan.none_yet")}</p> }.into_any()

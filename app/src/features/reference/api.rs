@@ -53,3 +53,43 @@ pub async fn find_cpv(
         found,
     })
 }
+
+/// A list filter's CPV choices: the codes matching the words, cut to the finest prefix the list
+/// filters by (`depth` digits, 2 to 8: a division, a group…), one choice a prefix; and the label
+/// of the prefix already `chosen`. The choice's `code` is the prefix itself.
+#[server(prefix = "/api", endpoint = "cpv/filter", input = GetUrl)]
+pub async fn cpv_filter_choices(
+    q: String,
+    #[server(default)] chosen: String,
+    depth: u8,
+) -> Result<CpvFound, AppError> {
+    use crate::domain::cpv::{prefix_code, prefix_of};
+    use crate::server::{infra::cpv, state::AppState};
+    let state = AppState::get()?;
+    let depth = usize::from(depth.clamp(2, 8));
+    let labelled = |prefix: &str| {
+        cpv::choice_of(&prefix_code(prefix)).map(|c| CpvChoice {
+            code: prefix.to_string(),
+            ..c
+        })
+    };
+    let chosen: Vec<CpvChoice> = crate::domain::query::digits(Some(chosen), &[2, 3, 4, 5, 6, 7, 8])
+        .and_then(|p| labelled(&p))
+        .into_iter()
+        .collect();
+    let q: String = q.chars().take(100).collect();
+    let mut found: Vec<CpvChoice> = Vec::new();
+    if !q.trim().is_empty() {
+        for c in cpv::pick(&state.db, &q, "").await?.choices {
+            let prefix = prefix_of(&c.code, depth);
+            if found.len() < SHOWN && !found.iter().chain(&chosen).any(|k| k.code == prefix) {
+                found.extend(labelled(&prefix));
+            }
+        }
+    }
+    Ok(CpvFound {
+        nothing: !q.trim().is_empty() && found.is_empty(),
+        chosen,
+        found,
+    })
+}

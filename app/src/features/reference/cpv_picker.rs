@@ -5,7 +5,7 @@
 //! chips (thaw `Tag`) holding a ticked checkbox — untick to remove — with the code beside the
 //! label. Every box is a native checkbox: keyboard and screen readers need nothing more.
 
-use super::api::{find_cpv, CpvFound};
+use super::api::{cpv_filter_choices, find_cpv, CpvFound};
 use crate::components::form::field_message;
 use crate::domain::cpv::{CpvChoice, CpvCodes};
 use crate::error::AppError;
@@ -197,4 +197,108 @@ fn matches(
         </ul>
     }
     .into_any()
+}
+
+/// A list's CPV filter, chosen by words: one code prefix (submitted as `cpv`) as deep as the list
+/// filters (`depth` digits), each choice shown by its label with the code beside it. The words
+/// (`cpv_q`) go with the filter form: without JavaScript its own button returns the choices;
+/// with it they follow the typing. The choices are one native radio group (arrow keys move in
+/// it), the current filter first, then "every code" to lift it.
+#[component]
+pub fn CpvFilter(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(into)] hint: String,
+    /// The words searched (the URL's `cpv_q`).
+    #[prop(optional)]
+    words: String,
+    /// The prefix filtered by (the URL's `cpv`).
+    chosen: Option<String>,
+    depth: u8,
+) -> impl IntoView {
+    let words = RwSignal::new(words);
+    let chosen = chosen.unwrap_or_default();
+    let found = Resource::new(
+        move || words.get(),
+        move |q| cpv_filter_choices(q, chosen.clone(), depth),
+    );
+    let (q_id, hint_id, found_id, all_id) = (
+        format!("{id}-q"),
+        format!("{id}-hint"),
+        format!("{id}-found"),
+        format!("{id}-all"),
+    );
+    let radio = |c: CpvChoice, checked: bool| {
+        view! {
+            <li>
+                <label class="cpv-picker__choice">
+                    <input type="radio" name="cpv" value=c.code.clone() checked=checked />
+                    <span>{c.label}</span>
+                    " "
+                    <span class="cpv-code">{c.code}</span>
+                </label>
+            </li>
+        }
+    };
+    view! {
+        <fieldset class="cpv-picker cpv-picker--filter" id=id.clone() data-test="cpv-filter">
+            <legend>{label}</legend>
+            <p class="field__hint" id=hint_id.clone()>{hint}</p>
+            <Transition fallback=|| ()>
+                {move || found.get().and_then(Result::ok).map(|f| {
+                    let current = f.chosen.into_iter().next();
+                    current.map(|c| view! {
+                        <ul class="cpv-picker__found" aria-label=t("cpv_picker.current")>
+                            {radio(c, true)}
+                            <li>
+                                <label class="cpv-picker__choice" for=all_id.clone()>
+                                    <input type="radio" id=all_id.clone() name="cpv" value="" />
+                                    <span>{t("cpv_picker.every_code")}</span>
+                                </label>
+                            </li>
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <div class="field cpv-picker__search">
+                <label for=q_id.clone()>{t("cpv_picker.search")}</label>
+                <input
+                    id=q_id
+                    type="search"
+                    name="cpv_q"
+                    autocomplete="off"
+                    maxlength="100"
+                    prop:value=move || words.get()
+                    aria-describedby=format!("{hint_id} {found_id}")
+                    aria-controls=found_id.clone()
+                    on:input=move |ev| words.set(event_target_value(&ev))
+                />
+            </div>
+            <div id=found_id aria-live="polite">
+                <Transition fallback=|| ()>
+                    {move || found.get().and_then(Result::ok).map(|f| {
+                        if f.nothing {
+                            return view! { <p class="empty-state">{t("cpv_picker.nothing")}</p> }.into_any();
+                        }
+                        if f.found.is_empty() {
+                            return ().into_any();
+                        }
+                        view! {
+                            <p class="cpv-picker__count">{t("cpv_picker.found_one").replace("%{n}", &f.found.len().to_string())}</p>
+                            <ul class="cpv-picker__found" data-test="cpv-found">
+                                {f.found.into_iter().map(|c| radio(c, false)).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
+                </Transition>
+            </div>
+        </fieldset>
+    }
+}
+
+/// The words of a list's CPV filter, from the page's URL (`cpv_q`).
+pub fn filter_words() -> String {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("cpv_q"))
+        .unwrap_or_default()
 }

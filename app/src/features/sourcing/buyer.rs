@@ -11,6 +11,7 @@ use super::public::{CallRow, MeetingFacts, MeetingRow};
 use crate::components::form::{
     action_error, reset_on_success, FormAlert, SelectField, TextAreaField, TextField,
 };
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::sourcing::{
     CallEdit, CallStatus, MeetingAdmin, QuestionKind, RegStatus, MAX_QUESTION, MAX_TEXT, MAX_TITLE,
@@ -167,7 +168,7 @@ pub fn CallEditorPage() -> impl IntoView {
                             "published" => "sourcing.summary_published",
                             _ => "org.saved",
                         };
-                        view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                        view! { <Notice>{t(key)}</Notice> }
                     })}
                     <CallEditor c />
                 }.into_any(),
@@ -335,7 +336,7 @@ pub fn MeetingAdminPage() -> impl IntoView {
                     <p><a href=format!("/compte/organisations/{}/sourcage", a.meeting.summary.buyer_id)>{t("sourcing.board")}</a></p>
                     <h1>{a.meeting.summary.title.clone()}</h1>
                     {ok().map(|k| view! {
-                        <p class="alert alert--ok" role="status">{t(if k == "created" { "sourcing.meeting_created" } else { "sourcing.meeting_cancelled" })}</p>
+                        <Notice>{t(if k == "created" { "sourcing.meeting_created" } else { "sourcing.meeting_cancelled" })}</Notice>
                     })}
                     <Attendees a />
                 }.into_any(),

@@ -8,6 +8,7 @@ use super::api::{
     RegisterMeeting,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::sourcing::{
     answer_field, CallStatus, CallSummary, CallView, MeetingSummary, MeetingView, QuestionKind,
@@ -237,7 +238,7 @@ fn Call(c: CallView) -> impl IntoView {
         <section class="card" aria-labelledby="answer-h" id="answer">
             <h2 id="answer-h">{t("sourcing.your_answer")}</h2>
             {move || (ok().as_deref() == Some("answered")).then(|| view! {
-                <p class="alert alert--ok" role="status">{t("sourcing.answer_saved")}</p>
+                <Notice>{t("sourcing.answer_saved")}</Notice>
             })}
             <AnswerPanel c=c.clone() />
         </section>
@@ -381,7 +382,7 @@ fn Meeting(m: MeetingView) -> impl IntoView {
                     "waiting" => "sourcing.registered_waiting",
                     _ => "sourcing.registration_cancelled",
                 };
-                view! { <p class="alert alert--ok" role="status">{t(key)}</p> }
+                view! { <Notice>{t(key)}</Notice> }
             })}
             <RegistrationPanel m=m.clone() />
         </section>

@@ -17,18 +17,29 @@ pub(super) async fn lots_of(db: &impl ConnectionTrait, id: i32) -> Result<Vec<Lo
         .all(db)
         .await?
         .into_iter()
-        .map(|l| LotView {
-            id: l.id,
-            number: l.number,
-            title: l.title,
-            cpv: l
+        .map(|l| {
+            let cpv: Vec<String> = l
                 .cpv
                 .split(',')
                 .filter(|s| !s.is_empty())
                 .map(String::from)
-                .collect(),
-            estimate_min: l.estimate_min,
-            estimate_max: l.estimate_max,
+                .collect();
+            LotView {
+                id: l.id,
+                number: l.number,
+                title: l.title,
+                cpv_labels: cpv
+                    .iter()
+                    .map(|c| {
+                        crate::server::infra::cpv::label_of(c)
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                    .collect(),
+                cpv,
+                estimate_min: l.estimate_min,
+                estimate_max: l.estimate_max,
+            }
         })
         .collect())
 }
