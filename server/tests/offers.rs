@@ -444,6 +444,15 @@ both_dbs! {
         assert_eq!(codes(&found["chosen"]), ["45421000"], "{body}");
         assert_eq!(found["chosen"][0]["label"], "Travaux de menuiserie");
         assert!(!codes(&found["found"]).contains(&"45421000".to_string()), "{body}");
+        // A whole word outranks the beginning of longer ones: "portes" lists doors, not
+        // "Structures porteuses"; two words narrow to the joiner's trade.
+        let (_, _, body) = app.get("/api/cpv/pick?q=portes&parent=", None).await;
+        assert!(
+            body.contains("44221000") && !body.contains("34950000"),
+            "{backend}: {body}"
+        );
+        let (_, _, body) = app.get("/api/cpv/find?q=pose%20de%20portes", None).await;
+        assert!(body.contains("45421100"), "{backend}: {body}");
         let (_, _, body) = app.get("/api/cpv/find?q=zzzqqq", None).await;
         assert!(body.contains("\"nothing\":true"), "{body}");
 

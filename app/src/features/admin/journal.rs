@@ -32,7 +32,7 @@ pub fn JournalPage() -> impl IntoView {
                             view! { <p class="empty-state">{t("audit.none")}</p> }.into_any()
                         } else {
                             view! {
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                                     <table class="data" data-test="journal">
                                         <caption class="visually-hidden">{t("audit.title")}</caption>
                                         <thead>

@@ -37,7 +37,7 @@ pub fn AdminPage() -> impl IntoView {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="empty-state">{t("admin.none")}</p> }.into_any(),
                 Ok(list) => view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                         <table class="data">
                             <caption class="visually-hidden">{t("admin.to_verify")}</caption>
                             <thead>

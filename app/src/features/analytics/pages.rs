@@ -196,7 +196,7 @@ pub(super) fn DataTable(table: Table, filters: Filters) -> impl IntoView {
     view! {
         <details class="analytics__data">
             <summary>{t("analytics.data")}</summary>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                 <table class="data" data-test=format!("table-{}", table.name)>
                     <thead><tr>{table.columns.iter().map(|c| view! { <th scope="col">{t(c)}</th> }).collect_view()}</tr></thead>
                     <tbody>

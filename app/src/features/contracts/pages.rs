@@ -376,7 +376,7 @@ fn Detail(c: ContractDetail) -> impl IntoView {
         }}
         {(!c.modifications.is_empty()).then(|| view! {
             <h2>{t("contracts.modifications")}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                 <table class="data">
                     <caption class="visually-hidden">{t("contracts.modifications")}</caption>
                     <thead><tr>
@@ -476,7 +476,7 @@ fn PartyFigures(s: PartyStats) -> impl IntoView {
                  rows: Vec<Breakdown>,
                  href: Option<fn(&str) -> String>| {
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                 <table class="data">
                     <caption>{caption}</caption>
                     <thead><tr>

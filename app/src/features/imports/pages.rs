@@ -53,7 +53,7 @@ fn RunTable(runs: Vec<ImportRun>) -> impl IntoView {
         return view! { <p class="empty-state">{t("import.none")}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
             <table class="data">
                 <caption class="visually-hidden">{t("import.recent")}</caption>
                 <thead>
@@ -178,7 +178,7 @@ fn RunDetail(run: ImportRun) -> impl IntoView {
             view! { <p class="empty-state">{t("import.no_reasons")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                     <table class="data">
                         <caption class="visually-hidden">{t("import.reasons")}</caption>
                         <thead>

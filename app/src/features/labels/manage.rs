@@ -47,7 +47,7 @@ pub fn SchemesAdminPage() -> impl IntoView {
                         view! { <p class="empty-state">{t("label.none_yet")}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                                 <table class="data" data-test="schemes-table">
                                     <caption class="visually-hidden">{t("label.manage_title")}</caption>
                                     <thead>

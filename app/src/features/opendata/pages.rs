@@ -106,7 +106,7 @@ fn Endpoint(op: Operation) -> impl IntoView {
             {(count > 0).then(|| view! {
                 <details>
                     <summary>{t("opendata.parameters").replace("%{n}", &count.to_string())}</summary>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                         <table class="data">
                             <thead>
                                 <tr>

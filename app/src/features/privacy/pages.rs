@@ -32,7 +32,7 @@ pub fn PrivacyPage() -> impl IntoView {
             })}
             <h1>{t("privacy.title")}</h1>
             <p>{t("privacy.intro")}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                 <table class="data">
                     <caption>{t("privacy.table_caption")}</caption>
                     <thead>

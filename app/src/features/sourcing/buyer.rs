@@ -361,7 +361,7 @@ fn Attendees(a: MeetingAdmin) -> impl IntoView {
             } else {
                 view! {
                     <p><a class="button" href=format!("/compte/sourcage/reunions/{id}/inscrits.csv") download="">{t("sourcing.attendees_csv")}</a></p>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("list.table_region")>
                         <table data-test="attendees">
                             <thead><tr>
                                 <th scope="col">{t("plan.interest_org")}</th>

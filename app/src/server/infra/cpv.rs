@@ -93,8 +93,15 @@ pub async fn pick(_db: &DatabaseConnection, q: &str, parent: &str) -> Result<Cpv
                             .all(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
                 })
                 .collect();
-            // The broadest codes first: a buyer's vocabulary, then the detail.
-            found.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
+            // Whole words before beginnings of words ("portes" is a door before a port), then
+            // the broadest codes first: a buyer's vocabulary, then the detail.
+            let whole = |c: &Code| wanted.iter().filter(|w| c.stems.contains(*w)).count();
+            found.sort_by(|a, b| {
+                whole(b)
+                    .cmp(&whole(a))
+                    .then_with(|| a.level.cmp(&b.level))
+                    .then_with(|| a.code.cmp(&b.code))
+            });
             found
                 .into_iter()
                 .take(SHOWN)
