@@ -6,7 +6,7 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-data fuzz load
+.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-compare bench-data fuzz load
 
 run: tools site
 	mkdir -p data
@@ -52,6 +52,10 @@ lint:
 # Benchmarks (release build, wrk): see docs/benchmarks.md.
 bench:
 	bash .ci/bench.sh
+
+# Before and after in one run: WASM sizes and SSR throughput of a base revision and this checkout.
+bench-compare:
+	bash .ci/bench-compare.sh $(BASE)
 
 # National-scale data: 1M/2M generated contracts, import, search and explorer figures (≈ 15 GB).
 bench-data:

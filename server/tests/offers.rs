@@ -453,6 +453,9 @@ both_dbs! {
         );
         let (_, _, body) = app.get("/api/cpv/find?q=pose%20de%20portes", None).await;
         assert!(body.contains("45421100"), "{backend}: {body}");
+        // No label holds both words: the codes holding most of them, bread first.
+        let (_, _, body) = app.get("/api/cpv/find?q=pain%20bio", None).await;
+        assert!(body.contains("15811100"), "{backend}: {body}");
         let (_, _, body) = app.get("/api/cpv/find?q=zzzqqq", None).await;
         assert!(body.contains("\"nothing\":true"), "{body}");
 

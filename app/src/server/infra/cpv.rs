@@ -83,22 +83,30 @@ pub async fn pick(_db: &DatabaseConnection, q: &str, parent: &str) -> Result<Cpv
                 .collect()
         } else if !q.is_empty() {
             let wanted = stems(q);
+            // How many of the words a label holds, whole or as the beginning of one of its words.
+            let held = |c: &Code| {
+                wanted
+                    .iter()
+                    .filter(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
+                    .count()
+            };
             let mut found: Vec<&Code> = t
                 .codes
                 .iter()
-                .filter(|c| {
-                    !wanted.is_empty()
-                        && wanted
-                            .iter()
-                            .all(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
-                })
+                .filter(|c| !wanted.is_empty() && held(c) == wanted.len())
                 .collect();
-            // Whole words before beginnings of words ("portes" is a door before a port), then
-            // the broadest codes first: a buyer's vocabulary, then the detail.
+            if found.is_empty() && wanted.len() > 1 {
+                // No label holds every word ("pain bio": the vocabulary has no "bio"): the codes
+                // holding most of them rather than nothing.
+                found = t.codes.iter().filter(|c| held(c) > 0).collect();
+            }
+            // Most words held, whole words before beginnings of words ("portes" is a door
+            // before a port), then the broadest codes first: a buyer's vocabulary, then the detail.
             let whole = |c: &Code| wanted.iter().filter(|w| c.stems.contains(*w)).count();
             found.sort_by(|a, b| {
-                whole(b)
-                    .cmp(&whole(a))
+                held(b)
+                    .cmp(&held(a))
+                    .then_with(|| whole(b).cmp(&whole(a)))
                     .then_with(|| a.level.cmp(&b.level))
                     .then_with(|| a.code.cmp(&b.code))
             });
