@@ -54,7 +54,18 @@ export function uniqueEmail(info: TestInfo, who: string): string {
 export async function ready(page: Page) {
   if (test.info().project.name !== 'nojs') {
     await page.waitForFunction(() => (window as any).__passerelle_hydrated === true, null, { timeout: 15_000 });
+    await expectNoInjectedStyle(page);
   }
+}
+
+/** thaw found every style it uses in the stylesheet: no style element but the page's own (they
+ * carry the nonce) was added — one would be refused by the CSP and leave its component bare.
+ * A thaw component whose id is missing from style/thaw-components.txt fails here. */
+export async function expectNoInjectedStyle(page: Page) {
+  const injected = await page.evaluate(() =>
+    [...document.head.querySelectorAll('style')].filter((s) => !(s as HTMLStyleElement).nonce).map((s) => s.id),
+  );
+  expect(injected, `styles injected on ${page.url()}`).toEqual([]);
 }
 
 /** Opens a page of the site and checks the status it answered with (200 unless the page is
@@ -140,7 +151,8 @@ export async function chooseCpv(page: Page, pickerId: string, words: string, lab
   if (test.info().project.name === 'nojs') {
     await expect(picker.getByLabel(labelAndCode, { exact: true })).toBeChecked();
   } else {
-    // With JavaScript the ticked code becomes a chip at once.
+    // With JavaScript the ticked code becomes a chip at once (a thaw Tag, styled already).
     await expect(picker.locator('.cpv-picker__chosen')).toContainText(labelAndCode.replace(/ \d{8}$/, ''));
+    await expectNoInjectedStyle(page);
   }
 }

@@ -106,7 +106,7 @@ test("thaw's styles come with the page, and the CSP refuses nothing", async ({ p
     // thaw's theme style is filled in the browser (allowed by its nonce), the rest stay empty.
     const text = (id: string) => page.locator(`head style#${id}`).evaluate((e) => e.textContent ?? '');
     await expect.poll(() => text('thaw-id-passerelle')).toContain('--colorBrandBackground');
-    expect(await text('thaw-id-badge')).toBe('');
+    expect(await text('thaw-id-tag')).toBe('');
   }
   expect(refused).toEqual([]);
 });
