@@ -27,14 +27,17 @@ site:
 # Unit tests and database tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 # With cargo-nextest (on this machine kind): one process a test, a hung test stopped (.config/nextest.toml).
 # A test that passes only when tried again (nextest says FLAKY) fails the run: a race or a hang
-# must be found, never land green.
+# must be found, never land green. A failed test fails it too: its status is kept across the
+# FLAKY check (without that, a red test run went on to a green CI).
 unit:
 	set -o pipefail; \
 	if cargo nextest --version >/dev/null 2>&1; then \
 	  mkdir -p target; \
 	  cargo nextest run --workspace --no-fail-fast 2>&1 | tee target/nextest.log; \
+	  status=$$?; \
 	  if grep -E '^ +FLAKY ' target/nextest.log; then \
 	    echo "== a test passed only on retry (FLAKY above): failing the run"; exit 1; fi; \
+	  exit $$status; \
 	else cargo test --workspace; fi
 
 e2e:

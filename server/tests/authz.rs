@@ -191,6 +191,10 @@ fn table() -> Table {
             (vec![("q", "pain"), ("parent", "")], [A, A, A, A, A, A]),
         ),
         ("/api/cpv/find", (vec![("q", "pain")], [A, A, A, A, A, A])),
+        (
+            "/api/cpv/filter",
+            (vec![("q", "pain"), ("depth", "5")], [A, A, A, A, A, A]),
+        ),
         ("/api/offers/get", (vec![("id", "1")], [A, A, A, A, A, A])),
         (
             "/api/offers/photo/delete",
