@@ -20,8 +20,10 @@ MOUNT = re.compile(r'mount_style\(\s*"([^"]+)"\s*,\s*include_str!\(\s*"([^"]+)"\
 
 
 def crate_dirs():
+    # Not --offline: cargo metadata wants every package of the lock file, those of other
+    # platforms too (android_system_properties…), which a fresh machine's build never fetched.
     meta = json.loads(subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--offline"],
+        ["cargo", "metadata", "--format-version", "1", "--locked"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout)
     found = {}
     for p in meta["packages"]:
