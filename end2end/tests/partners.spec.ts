@@ -19,7 +19,7 @@ test('a firm opens a partner request on a lot, sees proposed partners with reaso
   await page.getByLabel('SIRET').fill(js ? '120 027 016 00183' : '120 027 016 00191');
   await page.getByLabel('Nom *').fill(elecName);
   await page.getByLabel('Commune').fill('Lyon');
-  await page.getByLabel('Code NAF (APE)').fill('43.21A');
+  await page.getByLabel('Activité principale (NAF/APE)').fill('43.21A');
   await page.getByRole('button', { name: "Créer l'organisation" }).click();
   await expect(page.getByRole('status')).toHaveText('Organisation créée.');
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Offres (catalogue)' }).click();

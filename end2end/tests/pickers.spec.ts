@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto } from './helpers';
+import { expectAccessible, goto, signUp, uniqueEmail } from './helpers';
 
 // Lists are filtered by a field of activity chosen by words, never by typing a CPV code: the
 // words give choices (live with JavaScript, by the form's own button without it), each with its
@@ -31,4 +31,52 @@ test('words that match no code say so', async ({ page }, info) => {
   await goto(page, '/programmation?cpv_q=zzzqqq');
   await expect(page.locator('#p-cpv')).toContainText('Aucun code ne contient ces mots');
   if (info.project.name === 'js') await expectAccessible(page);
+});
+
+// A firm says where it is and what it does by words: "Lyon 3", "boulangerie". With JavaScript
+// the fields suggest (a combobox: arrows and Enter, or a tap); without it the server reads the
+// words back, and when they designate several its message lists them to write one of.
+test('a firm gives its commune and its activity by words, never by an INSEE or NAF code', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await signUp(page, 'Bérénice Boulangère (fictive)', uniqueEmail(info, 'boulangere'));
+  await goto(page, '/compte/organisations/nouvelle');
+  await page.getByLabel("Type d'organisation").selectOption({ label: 'Entreprise' });
+  await page.getByLabel('SIRET').fill(js ? '120 027 016 00126' : '120 027 016 00134');
+  await page.getByLabel('Nom *').fill(`Fournil des Pentes ${js ? 'A' : 'B'} (fictif)`);
+  const commune = page.getByRole(js ? 'combobox' : 'textbox', { name: 'Commune', exact: true });
+  const activity = page.getByRole(js ? 'combobox' : 'textbox', { name: 'Activité principale (NAF/APE)' });
+  if (js) {
+    await commune.fill('lyon 3');
+    const options = page.getByRole('listbox', { name: 'Suggestions' }).getByRole('option');
+    await expect(options.first()).toHaveText('Lyon 3e Arrondissement 69003 · Métropole de Lyon');
+    await expectAccessible(page);
+    // By the keyboard alone: down to the first suggestion, Enter chooses it (not the form).
+    await commune.press('ArrowDown');
+    await expect(options.first()).toHaveAttribute('aria-selected', 'true');
+    await commune.press('Enter');
+    await expect(commune).toHaveValue('Lyon 3e Arrondissement (69383)');
+    await expect(page.getByRole('listbox')).toHaveCount(0);
+    // By a tap: the activity among those the word suggests, its code beside its label.
+    await activity.fill('boulangerie');
+    await page.getByRole('option', { name: /^Boulangerie et boulangerie-pâtisserie 10\.71C$/ }).click();
+    await expect(activity).toHaveValue('Boulangerie et boulangerie-pâtisserie (10.71C)');
+  } else {
+    await commune.fill('Saint-Priest');
+    await activity.fill('boulangerie');
+    await page.getByRole('button', { name: "Créer l'organisation" }).click();
+    // Several communes bear the name, several activities hold the word: each message lists them.
+    await expect(page.locator('#f-commune-error')).toContainText('Saint-Priest (69290)');
+    await expect(page.locator('#f-naf_code-error')).toContainText('Boulangerie et boulangerie-pâtisserie (10.71C)');
+    await page.getByLabel("Type d'organisation").selectOption({ label: 'Entreprise' });
+    await page.getByLabel('SIRET').fill('120 027 016 00134');
+    await page.getByLabel('Nom *').fill('Fournil des Pentes B (fictif)');
+    await commune.fill('Saint-Priest (69290)');
+    await activity.fill('Boulangerie et boulangerie-pâtisserie (10.71C)');
+  }
+  await page.getByRole('button', { name: "Créer l'organisation" }).click();
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+  // Its edit form shows both by their names, the code beside.
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Modifier' }).first().click();
+  await expect(page.getByLabel('Commune', { exact: true })).toHaveValue(js ? 'Lyon 3e Arrondissement (69383)' : 'Saint-Priest (69290)');
+  await expect(page.getByLabel('Activité principale (NAF/APE)')).toHaveValue('Boulangerie et boulangerie-pâtisserie (10.71C)');
 });

@@ -191,11 +191,12 @@ both_dbs! {
             .await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");
         assert!(
-            body.contains("validation.unknown_commune") && body.contains("validation.unknown_naf"),
+            body.contains("validation.unknown_commune_named") && body.contains("validation.unknown_naf"),
             "{body}"
         );
         assert_eq!(count_orgs(&app).await, before);
 
+        // Words that designate several communes or activities: the message lists them.
         let (status, _, body) = app
             .post(
                 "/api/orgs/create",
@@ -203,8 +204,35 @@ both_dbs! {
                     ("form[kind]", "business"),
                     ("form[siret]", "120 027 016 00001"),
                     ("form[name]", "Atelier (fictif)"),
-                    ("form[commune]", "Villeurbanne"),
-                    ("form[naf_code]", "43.21a"),
+                    ("form[commune]", "saint priest"),
+                    ("form[naf_code]", "boulangerie"),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(
+            body.contains("validation.commune_homonyms")
+                && body.contains("Saint-Priest (69290)")
+                && body.contains("validation.naf_did_you_mean")
+                && body.contains("(10.71C)"),
+            "{body}"
+        );
+        assert_eq!(count_orgs(&app).await, before);
+
+        // Words only one commune holds, and an activity's label as a chosen suggestion writes it.
+        let (status, _, body) = app
+            .post(
+                "/api/orgs/create",
+                &[
+                    ("form[kind]", "business"),
+                    ("form[siret]", "120 027 016 00001"),
+                    ("form[name]", "Atelier (fictif)"),
+                    ("form[commune]", "Lyon 3e"),
+                    (
+                        "form[naf_code]",
+                        "Travaux d'installation électrique dans tous locaux (43.21A)",
+                    ),
                     ("form[is_public]", "on"),
                 ],
                 Some(&cookie),
@@ -221,6 +249,26 @@ both_dbs! {
             "{backend}: {mine}"
         );
         assert_eq!(memberships::Entity::find().count(&app.db).await.unwrap(), 1);
+        let org = organisations::Entity::find().one(&app.db).await.unwrap().unwrap();
+        assert_eq!(
+            (org.commune_insee.as_deref(), org.naf_code.as_deref()),
+            (Some("69383"), Some("43.21A")),
+            "{backend}: stored as codes"
+        );
+
+        // The suggestions under those fields: the likeliest first, the code beside the name.
+        let (status, _, body) = app.get("/api/suggest?kind=commune&q=lyon%203", None).await;
+        assert_eq!(status.as_u16(), 200, "{body}");
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(found[0]["value"], "Lyon 3e Arrondissement (69383)", "{body}");
+        assert_eq!(found[0]["note"], "69003 · Métropole de Lyon", "{body}");
+        let (_, _, body) = app.get("/api/suggest?kind=naf&q=menuiserie", None).await;
+        assert!(body.contains("(43.32A)"), "{body}");
+        let (status, _, body) = app.get("/api/suggest?kind=siret&q=lyon", None).await;
+        assert_eq!(status.as_u16(), 400, "an unknown vocabulary: {body}");
+        let long = "a".repeat(10_000);
+        let (status, _, body) = app.get(&format!("/api/suggest?kind=commune&q={long}"), None).await;
+        assert_eq!((status.as_u16(), body.as_str()), (200, "[]"), "long words find nothing, quickly");
 
         // The same SIRET twice is refused.
         let (status, _, body) = app

@@ -192,6 +192,10 @@ fn table() -> Table {
         ),
         ("/api/cpv/find", (vec![("q", "pain")], [A, A, A, A, A, A])),
         (
+            "/api/suggest",
+            (vec![("kind", "commune"), ("q", "lyon")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/cpv/filter",
             (vec![("q", "pain"), ("depth", "5")], [A, A, A, A, A, A]),
         ),

@@ -535,7 +535,7 @@ async fn listed(backend: &str, url: &str) -> Listed {
     let ferme = org(
         "120 027 016 00092",
         "Ferme des Monts <script>alert(1)</script>(fictive)",
-        "69003",
+        "Albigny-sur-Saône (69003)",
         "01.13Z",
         &[("form[description]", "Légumes bio en circuit court.")],
     )

@@ -46,5 +46,6 @@ pub mod security;
 pub mod sirene;
 pub mod siret;
 pub mod sourcing;
+pub mod suggest;
 pub mod validate;
 pub mod verification;

@@ -167,14 +167,11 @@ impl OrgForm {
             }
         };
         let name = c.required("name", &self.name, 200);
+        // A code in any written form, or the words of an activity: the server reads them back
+        // against the NAF list (`infra::naf::resolve_naf`).
         let naf_code = c
-            .optional("naf_code", &self.naf_code, 6)
-            .map(|n| n.to_uppercase());
-        if let Some(n) = &naf_code {
-            if !is_naf_shape(n) {
-                c.push("naf_code", "validation.unknown_naf");
-            }
-        }
+            .optional("naf_code", &self.naf_code, 300)
+            .map(|n| crate::domain::suggest::naf_code(&n).unwrap_or(n));
         let commune = c.optional("commune", &self.commune, 100);
         let size = c.optional("size", &self.size, 16);
         if size.as_deref().is_some_and(|s| !SIZES.contains(&s)) {
@@ -208,18 +205,6 @@ impl OrgForm {
             is_public: self.is_public.is_some(),
         })
     }
-}
-
-/// "43.21A": two digits, a dot, two digits, a capital letter.
-pub fn is_naf_shape(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 6
-        && b[0].is_ascii_digit()
-        && b[1].is_ascii_digit()
-        && b[2] == b'.'
-        && b[3].is_ascii_digit()
-        && b[4].is_ascii_digit()
-        && b[5].is_ascii_uppercase()
 }
 
 /// An http(s) URL with a dotted host and no spaces.

@@ -11,7 +11,9 @@ use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::cpv::CpvPicker;
 use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, LABELS, MAX_DESCRIPTION, MAX_TITLE};
+use crate::domain::suggest::SuggestKind;
 use crate::error::AppError;
+use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -256,10 +258,10 @@ fn OfferFields(o: OfferEdit) -> impl IntoView {
                 <TextAreaField name="form[description]" field="description" label=t("offer.description") hint=t("offer.description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
                 <fieldset>
                     <legend>{t("offer.delivery_title")}</legend>
-                    <TextField name="form[delivery_communes]" field="delivery_communes" label=t("offer.delivery_communes") hint=t("offer.delivery_communes_hint") value=f.delivery_communes.clone() error />
+                    <SuggestField kind=SuggestKind::Commune list=true name="form[delivery_communes]" field="delivery_communes" label=t("offer.delivery_communes") hint=t("offer.delivery_communes_hint") value=f.delivery_communes.clone() error />
                     <TextField name="form[delivery_departments]" field="delivery_departments" label=t("offer.delivery_departments") hint=t("offer.delivery_departments_hint") value=f.delivery_departments.clone() error />
                     <TextField name="form[delivery_radius_km]" field="delivery_radius_km" label=t("offer.delivery_radius") hint=t("offer.delivery_radius_hint") input_type="text" value=f.delivery_radius_km.clone() error />
-                    <TextField name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
+                    <SuggestField kind=SuggestKind::Commune name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
                 </fieldset>
                 <fieldset>
                     <legend>{t("offer.price_title")}</legend>

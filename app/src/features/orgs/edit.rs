@@ -6,6 +6,8 @@ use super::pages::size_and_inclusive_options;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::status::LoadError;
 use crate::domain::org::OrgEdit;
+use crate::domain::suggest::SuggestKind;
+use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -50,8 +52,8 @@ fn EditForm(o: OrgEdit) -> impl IntoView {
             <input type="hidden" name="form[kind]" value=o.kind.as_str() />
             <input type="hidden" name="form[siret]" value=o.siret.clone() />
             <TextField name="form[name]" field="name" label=t("org.name") required=true value=o.name.clone() error />
-            <TextField name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") value=text(&o.naf_code) error />
-            <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") value=text(&o.commune) error />
+            <SuggestField kind=SuggestKind::Naf name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") value=text(&o.naf_code) error />
+            <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") value=text(&o.commune) error />
             <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes selected=text(&o.size) error />
             <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive selected=text(&o.inclusive) error />
             <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") value=o.capacity_eur.map(|n| n.to_string()).unwrap_or_default() error />

@@ -7,9 +7,11 @@ use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
+use crate::domain::suggest::SuggestKind;
 use crate::error::AppError;
 use crate::features::auth::api::{current_user, my_sessions, ChangePassword, SignOutOthers};
 use crate::features::home::WaitingWork;
+use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -273,8 +275,8 @@ pub fn NewOrganisationPage() -> impl IntoView {
                 <p><a href="/compte/organisations/revendiquer" data-test="claim-link">{t("verification.claim_link")}</a></p>
             })}
             <TextField name="form[name]" field="name" label=t("org.name") required=true error />
-            <TextField name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
-            <TextField name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
+            <SuggestField kind=SuggestKind::Naf name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
+            <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
             <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes error />
             <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive error />
             <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") error />

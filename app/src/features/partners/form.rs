@@ -10,8 +10,10 @@ use crate::domain::offer::LABELS;
 use crate::domain::partners::{
     ConsortiumKind, FormContext, PartnerRole, RequestForm, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
 };
+use crate::domain::suggest::SuggestKind;
 use crate::error::AppError;
 use crate::features::reference::cpv_picker::CpvPicker;
+use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -144,7 +146,7 @@ fn RequestFormView(ctx: FormContext, #[prop(into)] search_action: String) -> imp
         <TextField name="form[capacity]" field="capacity" label=t("partners.f_capacity") hint=t("partners.f_capacity_hint") value=f.capacity.clone() maxlength=MAX_CAPACITY error />
         <SelectField name="form[role]" field="role" label=t("partners.role") options=roles selected=f.role.clone() hint=t("partners.role_hint") required=true error />
         <SelectField name="form[kind]" field="kind" label=t("partners.kind") options=kinds selected=f.kind.clone() hint=t("partners.kind_hint") required=true error />
-        <TextField name="form[commune]" field="commune" label=t("partners.f_commune") hint=t("partners.f_commune_hint") value=f.commune.clone() error />
+        <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("partners.f_commune") hint=t("partners.f_commune_hint") value=f.commune.clone() error />
         <TextField name="form[radius_km]" field="radius_km" label=t("partners.f_radius") value=f.radius_km.clone() error />
         <TextField name="form[deadline]" field="deadline" label=t("partners.f_deadline") hint=t("partners.f_deadline_hint") input_type="date" required=true value=f.deadline.clone() error />
     };

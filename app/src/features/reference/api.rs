@@ -1,6 +1,7 @@
 //! Server functions of the pickers: public reads of the reference vocabularies.
 
 use crate::domain::cpv::{CpvChoice, CpvCodes};
+use crate::domain::suggest::{SuggestKind, Suggestion};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -91,5 +92,17 @@ pub async fn cpv_filter_choices(
         nothing: !q.trim().is_empty() && found.is_empty(),
         chosen,
         found,
+    })
+}
+
+/// The suggestions under a field filled by words (a commune, an activity): at most
+/// `infra::places::SUGGESTED`, the likeliest first. Nothing for fewer than two letters or digits.
+#[server(prefix = "/api", endpoint = "suggest", input = GetUrl)]
+pub async fn suggest(kind: SuggestKind, q: String) -> Result<Vec<Suggestion>, AppError> {
+    use crate::server::infra::{naf, places};
+    let q: String = q.chars().take(100).collect();
+    Ok(match kind {
+        SuggestKind::Commune => places::suggest_communes(&q),
+        SuggestKind::Naf => naf::suggest_naf(&q),
     })
 }

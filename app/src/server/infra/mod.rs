@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod limits;
 pub mod mail;
 pub mod migrations;
+pub mod naf;
 pub mod notifications;
 pub mod passwords;
 pub mod places;

@@ -12,9 +12,11 @@ use sea_orm::{
 use std::collections::HashMap;
 
 pub const CPV_CSV: &str = include_str!("reference/data/cpv_2008_fr.csv");
-const NAF_CSV: &str = include_str!("reference/data/naf_rev2_sous_classes.csv");
+pub const NAF_CSV: &str = include_str!("reference/data/naf_rev2_sous_classes.csv");
 pub const COMMUNES_CSV: &str = include_str!("reference/data/cog_communes_insee.csv");
-const METROPOLE_CSV: &str = include_str!("reference/data/metropole_lyon_communes_2024.csv");
+pub const METROPOLE_CSV: &str = include_str!("reference/data/metropole_lyon_communes_2024.csv");
+pub const POSTAL_CSV: &str =
+    include_str!("reference/data/laposte_codes_postaux_metropole_lyon_2020.csv");
 
 /// Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL.
 const BATCH: usize = 500;

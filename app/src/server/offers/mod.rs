@@ -23,7 +23,7 @@ use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     communes, cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations,
 };
-use crate::server::infra::places::resolve_commune;
+use crate::server::infra::places::{commune_error, resolve_commune};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,

@@ -56,11 +56,7 @@ pub(super) async fn resolve_places(
             Some(c) if !delivery.contains(&c.insee) => delivery.push(c.insee),
             Some(_) => {}
             None => {
-                errors.push(FieldError::with_arg(
-                    "delivery_communes",
-                    "validation.unknown_commune_named",
-                    name,
-                ));
+                errors.push(commune_error("delivery_communes", name));
                 break;
             }
         }
@@ -69,10 +65,7 @@ pub(super) async fn resolve_places(
         Some(name) => match resolve_commune(db, name).await? {
             Some(c) => Some(c.insee),
             None => {
-                errors.push(FieldError::new(
-                    "production_commune",
-                    "validation.unknown_commune",
-                ));
+                errors.push(commune_error("production_commune", name));
                 None
             }
         },

@@ -12,39 +12,31 @@ use crate::error::AppError;
 use crate::server::audit::{self, Target};
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{communes, memberships, naf_codes, organisations, users};
-use crate::server::infra::places::{commune_label, resolve_commune};
+use crate::server::infra::naf::resolve_naf;
+use crate::server::infra::places::{commune_error, commune_label, resolve_commune};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder,
 };
 
-/// The checks of a form that need the database: a known NAF code, a commune found. Returns the
-/// commune's INSEE code.
+/// The checks of a form that need the reference lists: the activity read back as a NAF code
+/// (written in place of the words typed), the commune found. Returns the commune's INSEE code.
 async fn check_references(
     db: &impl ConnectionTrait,
-    input: &OrgInput,
+    input: &mut OrgInput,
     errors: &mut Vec<crate::error::FieldError>,
 ) -> Result<Option<String>, AppError> {
     if let Some(naf) = &input.naf_code {
-        if naf_codes::Entity::find_by_id(naf.clone())
-            .one(db)
-            .await?
-            .is_none()
-        {
-            errors.push(crate::error::FieldError::new(
-                "naf_code",
-                "validation.unknown_naf",
-            ));
+        match resolve_naf("naf_code", naf) {
+            Ok(code) => input.naf_code = Some(code),
+            Err(e) => errors.push(e),
         }
     }
     Ok(match &input.commune {
         Some(c) => match resolve_commune(db, c).await? {
             Some(c) => Some(c.insee),
             None => {
-                errors.push(crate::error::FieldError::new(
-                    "commune",
-                    "validation.unknown_commune",
-                ));
+                errors.push(commune_error("commune", c));
                 None
             }
         },
@@ -98,7 +90,13 @@ pub async fn for_edit(
         kind: OrgKind::parse(&org.kind).unwrap_or(OrgKind::Other),
         siret: org.siret,
         name: org.name,
-        naf_code: org.naf_code,
+        // The activity as its field shows it: the label, the code beside it.
+        naf_code: org
+            .naf_code
+            .map(|code| match crate::server::infra::naf::label_of(&code) {
+                Some(label) => format!("{label} ({code})"),
+                None => code,
+            }),
         commune,
         size: org.size,
         inclusive: org.inclusive,
@@ -125,9 +123,9 @@ pub async fn update(
         siret: org.siret.clone(),
         ..form
     };
-    let input = form.check()?;
+    let mut input = form.check()?;
     let mut errors = vec![];
-    let commune = check_references(&txn, &input, &mut errors).await?;
+    let commune = check_references(&txn, &mut input, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -208,7 +206,8 @@ pub async fn create(
             "validation.siret_taken",
         ));
     }
-    let commune = check_references(&txn, input, &mut errors).await?;
+    let mut input = input.clone();
+    let commune = check_references(&txn, &mut input, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

@@ -26,7 +26,11 @@ pub(super) async fn resolve(
         Some(typed) => Some(
             crate::server::infra::places::resolve_commune(db, typed)
                 .await?
-                .ok_or_else(|| AppError::field("commune", "validation.unknown_commune"))?,
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![crate::server::infra::places::commune_error(
+                        "commune", typed,
+                    )])
+                })?,
         ),
     };
     if let Some(plan_id) = input.plan_id {

@@ -23,8 +23,7 @@ pub struct Refs {
     postal: HashMap<String, String>,
 }
 
-const POSTAL_CSV: &str =
-    include_str!("../../../infra/reference/data/laposte_codes_postaux_metropole_lyon_2020.csv");
+use crate::server::infra::reference::POSTAL_CSV;
 
 impl Refs {
     pub async fn load(db: &DatabaseConnection) -> Result<Refs, DbErr> {
