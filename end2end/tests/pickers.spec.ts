@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto, signUp, uniqueEmail } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, logIn, signUp, uniqueEmail } from './helpers';
 
 // Lists are filtered by a field of activity chosen by words, never by typing a CPV code: the
 // words give choices (live with JavaScript, by the form's own button without it), each with its
@@ -79,4 +79,44 @@ test('a firm gives its commune and its activity by words, never by an INSEE or N
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Modifier' }).first().click();
   await expect(page.getByLabel('Commune', { exact: true })).toHaveValue(js ? 'Lyon 3e Arrondissement (69383)' : 'Saint-Priest (69290)');
   await expect(page.getByLabel('Activité principale (NAF/APE)')).toHaveValue('Boulangerie et boulangerie-pâtisserie (10.71C)');
+});
+
+// A planned date is a quarter, a month or a day. The field is text (it works without
+// JavaScript); with JavaScript, buttons for the coming quarters and the browser's month and day
+// pickers fill it in its own words.
+test('a buyer plans a publication by choosing a quarter, a month or a day', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  const publication = page.getByRole('textbox', { name: 'Publication prévue *' });
+  const choices = page.getByRole('group', { name: 'Choisir : Publication prévue' });
+  if (!js) {
+    await expect(choices).toHaveCount(0);
+    await publication.fill('mai 2027');
+  } else {
+    const quarters = choices.getByRole('button');
+    await expect(quarters).toHaveCount(6);
+    const second = quarters.nth(1);
+    const quarter = (await second.textContent())!;
+    expect(quarter).toMatch(/^T[1-4] 20\d\d$/);
+    await second.click();
+    await expect(publication).toHaveValue(quarter);
+    await expect(second).toHaveAttribute('aria-pressed', 'true');
+    await choices.getByLabel('ou un jour :').fill('2027-03-15');
+    await expect(publication).toHaveValue('15/03/2027');
+    await expect(second).toHaveAttribute('aria-pressed', 'false');
+    await choices.getByLabel('ou un mois :').fill('2027-05');
+    await expect(publication).toHaveValue('mai 2027');
+    // Typed by hand, the month picker follows.
+    await publication.fill('06/2027');
+    await expect(choices.getByLabel('ou un mois :')).toHaveValue('2027-06');
+    await publication.fill('mai 2027');
+    await expectAccessible(page);
+  }
+  const title = `Fournitures de bureau ${js ? 'A' : 'B'} (planifié par les choix)`;
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: 'Procédure adaptée (MAPA)' });
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.getByRole('textbox', { name: 'Publication prévue *' })).toHaveValue('mai 2027');
 });

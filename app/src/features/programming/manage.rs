@@ -4,6 +4,7 @@
 
 use super::api::{my_buyer_plans, BuyerProgramme, CreatePlan};
 use super::list::Row;
+use super::planned_field::PlannedField;
 use crate::components::form::{
     action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
 };
@@ -134,8 +135,8 @@ pub fn PlanFields(
         </div>
         <SelectField name="form[procedure]" field="procedure" label=t("plan.procedure_label") options=procedures selected=form.procedure.clone() required=true error />
         <div class="filters__grid">
-            <TextField name="form[publication]" field="publication" label=t("plan.publication") hint=t("plan.date_hint") required=true value=form.publication.clone() error />
-            <TextField name="form[start]" field="start" label=t("plan.start") hint=t("plan.date_hint") value=form.start.clone() error />
+            <PlannedField name="form[publication]" field="publication" label=t("plan.publication") hint=t("plan.date_hint") required=true value=form.publication.clone() error />
+            <PlannedField name="form[start]" field="start" label=t("plan.start") hint=t("plan.date_hint") value=form.start.clone() error />
             <TextField name="form[duration_months]" field="duration_months" label=t("plan.duration_field") input_type="number" value=form.duration_months.clone() error />
         </div>
         <TextField name="form[contact]" field="contact" label=t("plan.contact") hint=t("plan.contact_hint") maxlength=MAX_CONTACT value=form.contact.clone() error />

@@ -7,3 +7,4 @@ pub mod guide;
 pub mod interest;
 pub mod list;
 pub mod manage;
+pub mod planned_field;

@@ -155,7 +155,7 @@ pub fn SuggestField(
                     }
                     aria-activedescendant={
                         let option_id = option_id.clone();
-                        move || active.get().map(|i| option_id(i))
+                        move || active.get().map(&option_id)
                     }
                     aria-invalid=move || message.get().is_some().then_some("true")
                     aria-describedby=described
