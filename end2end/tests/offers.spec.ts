@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, expectAccessible, goto, signUp, uniqueEmail } from './helpers';
+import { createOrganisation, expectAccessible, goto, ready, signUp, uniqueEmail } from './helpers';
 
 /** A 4×4 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEUlEQVR4nGM4MS0KjhiI4wAA0jIbgV6DX0IAAAAASUVORK5CYII=';
@@ -76,4 +76,52 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
   await expect(page.locator('[data-test="offer-row"]')).toHaveCount(1);
   await expect(page.locator('[data-test="offer-row"]').getByRole('link', { name: title })).toBeVisible();
   if (js) await expectAccessible(page);
+});
+
+// A deletion cannot be undone: it is asked twice. With JavaScript a modal dialog says what is
+// lost, Cancel is focused first and Escape keeps everything; without it, a box to tick.
+test('deleting an offer asks first: a dialog with JavaScript, a box to tick without it', async ({ page }, info) => {
+  const js = info.project.name === 'js';
+  await signUp(page, 'Denis Débarras (fictif)', uniqueEmail(info, 'suppression'));
+  await createOrganisation(page, {
+    kind: 'Entreprise',
+    siret: js ? '120 027 016 00142' : '120 027 016 00159',
+    name: `Atelier Éphémère ${js ? 'A' : 'B'} (fictif)`,
+  });
+  await expect(page.getByRole('status')).toHaveText('Organisation créée.');
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Offres (catalogue)' }).click();
+  const title = `Offre à supprimer ${js ? 'A' : 'B'}`;
+  await page.getByLabel('Titre *').fill(title);
+  await page.getByLabel("Type d'offre *").selectOption({ label: 'Services' });
+  await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const remove = page.getByRole('button', { name: 'Supprimer définitivement' });
+  if (js) {
+    await expect(page.getByLabel('Je confirme vouloir supprimer définitivement cette offre')).toHaveCount(0);
+    await remove.click();
+    const dialog = page.getByRole('dialog', { name: 'Supprimer définitivement cette offre ?' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('La suppression est définitive');
+    await expect(dialog.getByRole('button', { name: 'Annuler' })).toBeFocused();
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(remove).toBeFocused();
+    await remove.click();
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await expect(dialog).toBeHidden();
+    await page.reload();
+    await ready(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    await remove.click();
+    await dialog.getByRole('button', { name: 'Supprimer définitivement' }).click();
+  } else {
+    await remove.click();
+    await expect(page.getByText('Cochez la case pour confirmer la suppression.')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    await page.getByLabel('Je confirme vouloir supprimer définitivement cette offre').check();
+    await remove.click();
+  }
+  await expect(page.getByRole('status')).toHaveText('Offre supprimée.');
+  await expect(page.getByText(title)).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 //! Shared UI pieces: the page layout, form fields, lists, and a page's status and error.
+pub mod confirm;
 pub mod form;
 pub mod layout;
 pub mod lists;

@@ -7,6 +7,7 @@ use super::api::{
     SubmitLabelApplication, WithdrawLabelApplication,
 };
 use super::apply::status_class;
+use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{action_error, FormAlert};
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
@@ -290,11 +291,11 @@ fn WithdrawPanel(id: i32, granted: bool) -> impl IntoView {
                     <label for="w-reason">{t("label.withdraw_reason")}</label>
                     <textarea id="w-reason" name="reason" maxlength=MAX_REASON></textarea>
                 </div>
-                <div class="field" class:field--error=move || confirm_error().is_some()>
-                    <label><input type="checkbox" name="confirm" value="yes" /> {t("label.withdraw_confirm")}</label>
-                    {move || confirm_error().map(|m| view! { <p class="field__error">{m}</p> })}
-                </div>
-                <div><button type="submit" class="button button--danger">{t(if granted { "label.renounce" } else { "label.withdraw" })}</button></div>
+                <ConfirmSubmit id="withdraw" name="confirm" value="yes" check_label=t("label.withdraw_confirm")
+                    button=t(if granted { "label.renounce" } else { "label.withdraw" })
+                    question=t(if granted { "label.renounce_question" } else { "label.withdraw_question" })
+                    consequence=t(if granted { "label.renounce_consequence" } else { "label.withdraw_consequence" })
+                    message=Signal::derive(confirm_error) />
             </ActionForm>
         </section>
     }

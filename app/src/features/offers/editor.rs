@@ -6,6 +6,7 @@ use super::api::{
     offer_for_edit, pick_cpv, AddOfferCpv, DeleteOffer, DeleteOfferPhoto, RemoveOfferCpv,
     SetOfferStatus, UpdateOffer,
 };
+use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
@@ -323,12 +324,9 @@ fn DeletePanel(id: i32) -> impl IntoView {
             <p>{t("offer.delete_help")}</p>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="id" value=id />
-                <div class="field field--check" class:field--error=move || message().is_some()>
-                    <input type="checkbox" id="f-confirm" name="confirm" aria-describedby=move || message().map(|_| "f-confirm-error") />
-                    <label for="f-confirm">{t("offer.delete_confirm")}</label>
-                </div>
-                {move || message().map(|m| view! { <p class="field__error" id="f-confirm-error" role="alert">{m}</p> })}
-                <div><button type="submit" class="button button--danger">{t("offer.delete")}</button></div>
+                <ConfirmSubmit id="offer-delete" name="confirm" value="on" check_label=t("offer.delete_confirm")
+                    button=t("offer.delete") question=t("offer.delete_question") consequence=t("offer.delete_help")
+                    message=Signal::derive(message) />
             </ActionForm>
         </section>
     }

@@ -9,6 +9,7 @@ use super::api::{
 use super::interest::InterestedFirms;
 use super::list::status_class;
 use super::manage::PlanFields;
+use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
@@ -170,14 +171,9 @@ fn DeleteDraftForm(id: i32) -> impl IntoView {
         <ActionForm action attr:class="form" attr:novalidate="">
             <FormAlert error />
             <input type="hidden" name="id" value=id />
-            <div class="field field--check">
-                <input type="checkbox" id="f-confirm" name="confirm" />
-                <label for="f-confirm">{t("plan.confirm_delete_label")}</label>
-            </div>
-            {move || error.get().and_then(|e| e.field_error("confirm").cloned()).map(|_| view! {
-                <p class="field__error">{t("plan.confirm_delete")}</p>
-            })}
-            <div><button type="submit" class="button button--danger">{t("plan.delete_draft")}</button></div>
+            <ConfirmSubmit id="draft-delete" name="confirm" value="on" check_label=t("plan.confirm_delete_label")
+                button=t("plan.delete_draft") question=t("plan.delete_draft_question") consequence=t("plan.delete_draft_consequence")
+                message=Signal::derive(move || error.get().and_then(|e| e.field_error("confirm").cloned()).map(|_| t("plan.confirm_delete"))) />
         </ActionForm>
     }
 }
