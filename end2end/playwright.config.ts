@@ -1,11 +1,34 @@
 // End-to-end tests in Debian's Chromium (never a downloaded browser), against the real
 // `passerelle` binary on a fresh SQLite database, with a real SMTP server (mail-sink.mjs).
-// Every spec runs twice: with JavaScript (hydrated) and without (server-rendered forms).
+// Every spec runs three times: with JavaScript (hydrated), without (server-rendered forms), and
+// on a phone (390 × 844, touch, JavaScript). The phone project has its own server and database,
+// reached as `localhost` so that the cookies of the two servers never mix: it runs the very
+// journeys of the js project, with the same data, without colliding with them.
 import { defineConfig } from '@playwright/test';
 
 const PORT = 3100;
+const PHONE_PORT = 3200;
 const SMTP_PORT = 2525;
 export const MAIL_URL = 'http://127.0.0.1:2580/messages';
+
+/** A `passerelle serve --demo` on a fresh database of its own, in `target/<dir>`. */
+function server(port: number, dir: string, publicHost: string) {
+  return {
+    command: `rm -rf ../target/${dir} && mkdir -p ../target/${dir} && cd .. && ./target/passerelle serve --demo`,
+    url: `http://127.0.0.1:${port}/`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    env: {
+      DATABASE_URL: `sqlite://target/${dir}/e2e.db?mode=rwc`,
+      // Plain HTTP on 127.0.0.1 and the demo's public password: development, asked for.
+      PASSERELLE_ENV: 'development',
+      PASSERELLE_ADDR: `127.0.0.1:${port}`,
+      PASSERELLE_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+      PASSERELLE_PUBLIC_URL: `http://${publicHost}:${port}`,
+      RUST_LOG: 'warn',
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -36,6 +59,19 @@ export default defineConfig({
     { name: 'setup', testMatch: /admin\.setup\.ts/ },
     { name: 'js', use: { javaScriptEnabled: true }, dependencies: ['setup'] },
     { name: 'nojs', use: { javaScriptEnabled: false }, dependencies: ['setup'] },
+    { name: 'setup-phone', testMatch: /admin\.setup\.ts/, use: { baseURL: `http://localhost:${PHONE_PORT}` } },
+    {
+      name: 'phone',
+      use: {
+        baseURL: `http://localhost:${PHONE_PORT}`,
+        javaScriptEnabled: true,
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+      },
+      dependencies: ['setup-phone'],
+    },
   ],
   webServer: [
     {
@@ -43,22 +79,7 @@ export default defineConfig({
       url: MAIL_URL,
       reuseExistingServer: false,
     },
-    {
-      // A fresh database for every run: seeded with the demo territory.
-      command:
-        'rm -rf ../target/e2e && mkdir -p ../target/e2e && cd .. && ./target/passerelle serve --demo',
-      url: `http://127.0.0.1:${PORT}/`,
-      timeout: 120_000,
-      reuseExistingServer: false,
-      env: {
-        DATABASE_URL: 'sqlite://target/e2e/e2e.db?mode=rwc',
-        // Plain HTTP on 127.0.0.1 and the demo's public password: development, asked for.
-        PASSERELLE_ENV: 'development',
-        PASSERELLE_ADDR: `127.0.0.1:${PORT}`,
-        PASSERELLE_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-        PASSERELLE_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-        RUST_LOG: 'warn',
-      },
-    },
+    server(PORT, 'e2e', '127.0.0.1'),
+    server(PHONE_PORT, 'e2e-phone', 'localhost'),
   ],
 });

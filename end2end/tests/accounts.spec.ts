@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { asAdmin, createOrganisation, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { asAdmin, createOrganisation, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 
 test('sign up, create a business, log out, log in and find it again', async ({ page }, info) => {
   const email = uniqueEmail(info, 'artisane');
   await signUp(page, 'Jeanne Artisane (fictive)', email);
   await expect(page.getByText("Vous n'êtes membre d'aucune organisation")).toBeVisible();
 
-  const siret = info.project.name === 'js' ? '120 027 016 00019' : '120 027 016 00027';
+  const siret = hasJs(info) ? '120 027 016 00019' : '120 027 016 00027';
   await createOrganisation(page, { kind: 'Entreprise', siret, name: `Atelier Jeanne ${info.project.name} (fictif)`, commune: 'Villeurbanne' });
   await expect(page.getByRole('status')).toHaveText('Organisation créée.');
   const org = page.locator('[data-test="my-org"]');
@@ -50,8 +50,8 @@ test('a public buyer is verified by an admin before acting as a buyer', async ({
   const email = uniqueEmail(info, 'acheteur');
   await signUp(page, 'Paul Acheteur (fictif)', email);
   // Real buyers from the DECP samples that the demo leaves out, one per project: Dardilly, Chaponost.
-  const siret = info.project.name === 'js' ? '21690072000014' : '21690043100018';
-  const name = info.project.name === 'js' ? 'Ville de Dardilly' : 'Commune de Chaponost';
+  const siret = hasJs(info) ? '21690072000014' : '21690043100018';
+  const name = hasJs(info) ? 'Ville de Dardilly' : 'Commune de Chaponost';
   await createOrganisation(page, { kind: 'Acheteur public', siret, name });
   await expect(page.locator('[data-test="my-org"]')).toContainText('En attente de vérification');
   await logOut(page);

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, goto, signUp, uniqueEmail } from './helpers';
+import { expectAccessible, goto, hasJs, signUp, uniqueEmail } from './helpers';
 
 test('a search of the catalogue or the directory is saved with its alert', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await signUp(page, 'Alice Veille (fictive)', uniqueEmail(info, 'veille-catalogue'));
   for (const [path, name] of [
     ['/catalogue?q=pain', 'Pain près de chez nous'],

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut } from './helpers';
 import * as fs from 'fs';
 
 test('an analyst opens the shortage view, filters a trade and downloads the CSV', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await logIn(page, 'analyste@demo.passerelle.example', DEMO_PASSWORD);
   await goto(page, '/analyses');
   await page.getByRole('navigation', { name: 'Analyses du territoire' }).getByRole('link', { name: 'Tensions par métier' }).click();
@@ -35,7 +35,7 @@ test('an analyst opens the shortage view, filters a trade and downloads the CSV'
 });
 
 test('the dashboards filter by the URL, show their data, and keep the finer views for analysts', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await goto(page, '/analyses');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Analyses du territoire');
   const summary = page.locator('[data-test="analytics-summary"]');

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, expectAccessible, goto, signUp, uniqueEmail } from './helpers';
+import { createOrganisation, expectAccessible, goto, hasJs, signUp, uniqueEmail } from './helpers';
 
 test('a public organisation has a profile page reached from the account page', async ({ page }, info) => {
   await signUp(page, 'Paul Menuisier (fictif)', uniqueEmail(info, 'profil'));
-  const siret = info.project.name === 'js' ? '120 027 016 00035' : '120 027 016 00043';
+  const siret = hasJs(info) ? '120 027 016 00035' : '120 027 016 00043';
   const name = `Menuiserie Paul ${info.project.name} (fictive)`;
   await createOrganisation(page, { kind: 'Entreprise', siret, name, commune: 'Villeurbanne' });
   await expect(page.getByRole('status')).toHaveText('Organisation créée.');
@@ -14,7 +14,7 @@ test('a public organisation has a profile page reached from the account page', a
   await expect(page.locator('[data-test="org-identity"]')).toContainText(siret.replace(/ /g, ''));
   await expect(page.locator('[data-test="org-won"]')).toContainText('Aucun marché public remporté');
   await expect(page).toHaveTitle(`${name} — Passerelle`);
-  if (info.project.name === 'js') await expectAccessible(page);
+  if (hasJs(info)) await expectAccessible(page);
 
   // The owner edits the profile; the directory shows the change.
   await goto(page, '/compte');
@@ -38,7 +38,7 @@ test('a public organisation has a profile page reached from the account page', a
 
 test('a buyer finds a firm in the directory by a French word, a facet and the map', async ({ page }, info) => {
   await signUp(page, 'Zoé Traiteur (fictive)', uniqueEmail(info, 'annuaire'));
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const siret = js ? '120 027 016 00050' : '120 027 016 00068';
   // A word of its own per project: both projects share one database.
   const word = js ? 'Zébulon' : 'Zéphyrin';

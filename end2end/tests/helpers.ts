@@ -10,7 +10,22 @@ export const DEMO_ADMIN = 'admin@demo.passerelle.example';
 /** The demo administrator's TOTP key (README): public, like the demo password. */
 export const DEMO_TOTP_SECRET = 'PASSERELLEDEMOADMINTOTPKEY234567';
 /** The demo administrator's signed-in browser state, made once by admin.setup.ts. */
-export const ADMIN_STATE = path.join(__dirname, '..', '..', 'target', 'e2e', 'admin-state.json');
+/** Where the demo administrator's signed-in session is kept for the run, one per server (the
+ * phone project has its own server and database). */
+export function adminState(info: TestInfo = test.info()): string {
+  const port = new URL(String(info.project.use.baseURL)).port;
+  return path.join(__dirname, '..', '..', 'target', 'e2e', `admin-state-${port}.json`);
+}
+
+/** Whether the project runs with JavaScript (js, phone) or without (nojs). */
+export function hasJs(info: TestInfo = test.info()): boolean {
+  return info.project.use.javaScriptEnabled !== false;
+}
+
+/** Whether the project is the phone's (390 × 844, touch). */
+export function onPhone(info: TestInfo = test.info()): boolean {
+  return info.project.use.isMobile === true;
+}
 /** The last 30-second step whose code a test typed, per key, across projects and workers. */
 const STEPS_FILE = path.join(__dirname, '..', '..', 'target', 'e2e', 'totp-steps.json');
 
@@ -52,10 +67,80 @@ export function uniqueEmail(info: TestInfo, who: string): string {
 
 /** With JavaScript, waits until the page is hydrated, so clicks go through the client. */
 export async function ready(page: Page) {
-  if (test.info().project.name !== 'nojs') {
+  if (hasJs()) {
     await page.waitForFunction(() => (window as any).__passerelle_hydrated === true, null, { timeout: 15_000 });
     await expectNoInjectedStyle(page);
   }
+  if (onPhone()) await expectFitsPhone(page);
+}
+
+/** On the phone, nothing is wider than the screen: a wider element makes the browser zoom the
+ * whole page out (the layout viewport grows to it), and every tap lands beside its target. */
+export async function expectFitsPhone(page: Page) {
+  const width = page.viewportSize()!.width;
+  const wide = await page.evaluate((width) => {
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > width) {
+      // What sticks out, leaving aside what a scrolling box (a table's) keeps inside itself.
+      const clipped = (el: Element) => {
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+        }
+        return false;
+      };
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > width + 1 && r.width > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el)) {
+          out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(r.right)} px)`);
+        }
+      }
+      // A word longer than its line (an email address) sticks out of a box that does not.
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        const host = n.parentElement;
+        if (r.right > width + 1 && host && getComputedStyle(host).overflowX === 'visible' && !clipped(host)) {
+          out.push(`text "${(n.textContent || '').trim().slice(0, 40)}" (${Math.round(r.right)} px)`);
+        }
+      }
+      if (out.length === 0) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    return out.slice(0, 5);
+  }, width);
+  expect(wide, `wider than the phone on ${page.url()}`).toEqual([]);
+}
+
+/** On the phone, every control is at least 44 × 44 CSS pixels to the finger (buttons, fields,
+ * menus, the main menu's links; a checkbox or radio counts with its label, which taps it too). */
+export async function expectTapTargets(page: Page) {
+  const small = await page.evaluate(() => {
+    const out: string[] = [];
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const controls = document.querySelectorAll(
+      'main button, header button, main select, main textarea, summary, nav a, ' +
+        'main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])',
+    );
+    for (const el of controls) {
+      if (!visible(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.height < 44 || r.width < 44) {
+        out.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('name') || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      }
+    }
+    for (const el of document.querySelectorAll('main input[type=checkbox], main input[type=radio]')) {
+      if (!visible(el)) continue;
+      const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+      const r = (label || el).getBoundingClientRect();
+      if (r.height < 44) out.push(`${el.getAttribute('type')} "${(label?.textContent || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return [...new Set(out)];
+  });
+  expect(small, `tap targets under 44 px on ${page.url()}`).toEqual([]);
 }
 
 /** thaw found every style it uses in the stylesheet: no style element but the page's own (they
@@ -109,7 +194,7 @@ export async function logIn(page: Page, email: string, password = PASSWORD, secr
  * run (admin.setup.ts): each sign-in would otherwise wait for a new code. Leave with
  * `clearCookies`, never by logging out (that would end the shared session). */
 export async function asAdmin(page: Page) {
-  const state = JSON.parse(fs.readFileSync(ADMIN_STATE, 'utf8'));
+  const state = JSON.parse(fs.readFileSync(adminState(), 'utf8'));
   await page.context().clearCookies();
   await page.context().addCookies(state.cookies);
 }
@@ -134,6 +219,7 @@ export async function createOrganisation(
 
 /** axe-core on the current page: no WCAG 2.1 A/AA violation. */
 export async function expectAccessible(page: Page) {
+  if (onPhone()) await expectTapTargets(page);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
@@ -144,11 +230,11 @@ export async function expectAccessible(page: Page) {
 export async function chooseCpv(page: Page, pickerId: string, words: string, labelAndCode: string) {
   const picker = page.locator(`#${pickerId}`);
   await picker.getByLabel('Chercher par mots (métier, produit, prestation)').fill(words);
-  if (test.info().project.name === 'nojs') {
+  if (!hasJs()) {
     await picker.getByRole('button', { name: 'Chercher', exact: true }).click();
   }
   await picker.getByLabel(labelAndCode, { exact: true }).check();
-  if (test.info().project.name === 'nojs') {
+  if (!hasJs()) {
     await expect(picker.getByLabel(labelAndCode, { exact: true })).toBeChecked();
   } else {
     // With JavaScript the ticked code becomes a chip at once (a thaw Tag, styled already).

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn } from './helpers';
 
 // The demo territory seen as a newcomer would: the home page shows the community at work, and
 // every figure and list on it leads to a list that is not empty. These read the demo's content
 // (its names, never its counts: other specs add their own data to the same database).
 
 test('a visitor tours the home page into every list, none empty', async ({ page }, info) => {
-  const js = info.project.name !== 'nojs';
+  const js = hasJs(info);
   await goto(page, '/');
   await expect(page.getByRole('heading', { name: 'Le territoire en chiffres' })).toBeVisible();
   const figures = page.locator('[data-test="figures"] li');
@@ -75,7 +75,7 @@ test('the home page on a phone', async ({ browser }, info) => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
-    javaScriptEnabled: info.project.name !== 'nojs',
+    javaScriptEnabled: hasJs(info),
     locale: 'fr-FR',
   });
   const page = await context.newPage();
@@ -84,7 +84,7 @@ test('the home page on a phone', async ({ browser }, info) => {
   // Nothing wider than the screen.
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(390);
-  if (info.project.name !== 'nojs') await expectAccessible(page);
+  if (hasJs(info)) await expectAccessible(page);
   await page.screenshot({ path: info.outputPath(`home-phone-${info.project.name}.png`), fullPage: true });
   await context.close();
 });
@@ -104,7 +104,7 @@ for (const [who, email, work] of [
       const todos = page.locator('[data-test="todos"]');
       for (const line of work) await expect(todos).toContainText(line);
     }
-    if (info.project.name !== 'nojs') await expectAccessible(page);
+    if (hasJs(info)) await expectAccessible(page);
     // Each line leads where the work is done.
     await page.locator('[data-test="todos"] li a').first().click();
     await expect(page).not.toHaveURL(/\/$/);
@@ -113,7 +113,7 @@ for (const [who, email, work] of [
 }
 
 test('a first visit in English gets English; the chosen language still wins', async ({ browser }, info) => {
-  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: info.project.name !== 'nojs' });
+  const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: hasJs(info) });
   const page = await context.newPage();
   await goto(page, '/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');

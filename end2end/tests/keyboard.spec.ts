@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, ready } from './helpers';
+import { DEMO_PASSWORD, hasJs, ready } from './helpers';
 
 /** Presses Tab until the focused element matches the CSS `selector` (and has the `text`, when
  * given) — at most 150 times, as a person without a mouse moves through the page. */
@@ -22,7 +22,7 @@ async function tabTo(page: Page, selector: string, text?: string) {
 // codes by words ("menuiserie", "pose de portes") and publishes it. Every control is reached by Tab and
 // used with Enter, the arrow keys or typing.
 test('a joiner publishes an offer with two CPV codes chosen by words, keyboard only', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const title = `Escaliers sur mesure ${js ? 'chêne' : 'frêne'}`;
   await page.goto('/connexion');
   await ready(page);

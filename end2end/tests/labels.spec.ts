@@ -1,20 +1,11 @@
 import { expect, test } from '@playwright/test';
-import {
-  asAdmin,
-  createOrganisation,
-  expectAccessible,
-  goto,
-  logIn,
-  logOut,
-  signUp,
-  uniqueEmail,
-} from './helpers';
+import { asAdmin, createOrganisation, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 
 /** The smallest PDF a chamber would read. */
 const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
 
 test('the territorial label, from the referential to the badge a buyer filters on', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   // Names of their own per project: both projects share one database.
   const word = js ? 'Verveine' : 'Sarriette';
   const labelName = `Saveurs du Lyonnais ${word}`;

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, expectAccessible, goto, ready, signUp, uniqueEmail } from './helpers';
+import { createOrganisation, expectAccessible, goto, hasJs, ready, signUp, uniqueEmail } from './helpers';
 
 /** A 4×4 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEUlEQVR4nGM4MS0KjhiI4wAA0jIbgV6DX0IAAAAASUVORK5CYII=';
 
 test('a business publishes an offer and a buyer finds it by a French word and a facet', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   // Words of their own per project: both projects share one database.
   const word = js ? 'Arbousier' : 'Amandier';
   await signUp(page, 'Lucie Boulangère (fictive)', uniqueEmail(info, 'offre'));
@@ -81,7 +81,7 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
 // A deletion cannot be undone: it is asked twice. With JavaScript a modal dialog says what is
 // lost, Cancel is focused first and Escape keeps everything; without it, a box to tick.
 test('deleting an offer asks first: a dialog with JavaScript, a box to tick without it', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await signUp(page, 'Denis Débarras (fictif)', uniqueEmail(info, 'suppression'));
   await createOrganisation(page, {
     kind: 'Entreprise',

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut } from './helpers';
 import * as fs from 'fs';
 
 test('a reuser finds the downloads and the API from the footer, and the API answers', async ({ page, request }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await goto(page, '/');
   await page.getByRole('contentinfo').getByRole('link', { name: 'Données ouvertes et API' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Données ouvertes et API');
@@ -29,7 +29,7 @@ test('a reuser finds the downloads and the API from the footer, and the API answ
 });
 
 test('the programming downloads as CSV and as OCDS with its filters', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const title = `Entretien des espaces verts ${js ? 'Gerland' : 'Parilly'}`;
   // A buyer publishes a planned procurement.
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);

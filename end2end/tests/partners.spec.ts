@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
 test('a firm opens a partner request on a lot, sees proposed partners with reasons, accepts an answer, invites two firms, they accept and the consortium is formed; two firms get in direct contact', async ({ page, request }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   // A hydration that fails says why in the run's log (it once timed out in CI, not reproduced).
   page.on('pageerror', (e) => console.log(`PAGEERROR ${page.url()}: ${e.message}`));
   const suffix = js ? 'Gerland' : 'Croix-Rousse';
@@ -198,5 +198,5 @@ test('the board and a procurement’s possible consortia are public and accessib
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recherches de partenaires');
   await goto(page, '/groupements/999999', 404);
   await expect(page.getByRole('alert')).toBeVisible();
-  if (info.project.name === 'js') await expectAccessible(page);
+  if (hasJs(info)) await expectAccessible(page);
 });

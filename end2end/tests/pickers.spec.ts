@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, signUp, uniqueEmail } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, signUp, uniqueEmail } from './helpers';
 
 // Lists are filtered by a field of activity chosen by words, never by typing a CPV code: the
 // words give choices (live with JavaScript, by the form's own button without it), each with its
 // label and its code.
 test('the catalogue is filtered by a field of activity found by the word "menuiserie"', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await goto(page, '/catalogue');
   await page.locator('details.filters__more summary').click();
   const filter = page.locator('#c-cpv');
@@ -30,14 +30,14 @@ test('the catalogue is filtered by a field of activity found by the word "menuis
 test('words that match no code say so', async ({ page }, info) => {
   await goto(page, '/programmation?cpv_q=zzzqqq');
   await expect(page.locator('#p-cpv')).toContainText('Aucun code ne contient ces mots');
-  if (info.project.name === 'js') await expectAccessible(page);
+  if (hasJs(info)) await expectAccessible(page);
 });
 
 // A firm says where it is and what it does by words: "Lyon 3", "boulangerie". With JavaScript
 // the fields suggest (a combobox: arrows and Enter, or a tap); without it the server reads the
 // words back, and when they designate several its message lists them to write one of.
 test('a firm gives its commune and its activity by words, never by an INSEE or NAF code', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await signUp(page, 'Bérénice Boulangère (fictive)', uniqueEmail(info, 'boulangere'));
   await goto(page, '/compte/organisations/nouvelle');
   await page.getByLabel("Type d'organisation").selectOption({ label: 'Entreprise' });
@@ -85,7 +85,7 @@ test('a firm gives its commune and its activity by words, never by an INSEE or N
 // JavaScript); with JavaScript, buttons for the coming quarters and the browser's month and day
 // pickers fill it in its own words.
 test('a buyer plans a publication by choosing a quarter, a month or a day', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
   const publication = page.getByRole('textbox', { name: 'Publication prévue *' });

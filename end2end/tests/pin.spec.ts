@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import path from 'path';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut } from './helpers';
 
 test('a buyer imports a prior information notice as a draft, reviews it and publishes it', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
   await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
   const programme = page.url();

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 import { MAIL_URL } from '../playwright.config';
 
 async function fillPlan(page: Page, title: string, publication: string) {
@@ -17,7 +17,7 @@ async function fillPlan(page: Page, title: string, publication: string) {
 }
 
 test('a buyer publishes a planned procurement with lots and levers, and a firm finds it', async ({ page, request }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const title = `Restauration scolaire ${js ? 'Bellecour' : 'Terreaux'}`;
 
   // A firm's user saves a search of the programming with an instant alert.

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { asAdmin, expectAccessible, freshCode, goto, logIn, logOut, signUp, uniqueEmail, PASSWORD } from './helpers';
+import { asAdmin, expectAccessible, freshCode, goto, hasJs, logIn, logOut, PASSWORD, signUp, uniqueEmail } from './helpers';
 
 test('the administrator gives a right and finds it in the audit trail, filtered', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const email = uniqueEmail(info, 'analyste');
   await signUp(page, 'Claire Analyste (fictive)', email);
   await page.context().clearCookies();
@@ -31,7 +31,7 @@ test('the administrator gives a right and finds it in the audit trail, filtered'
 });
 
 test('signing out the other devices ends the session left on another browser', async ({ page, browser }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const email = uniqueEmail(info, 'nomade');
   await signUp(page, 'Nora Nomade (fictive)', email);
   const other = await browser.newContext({ javaScriptEnabled: js });
@@ -62,7 +62,7 @@ test('a common password is refused, saying why', async ({ page }, info) => {
 });
 
 test('a person downloads their data, then deletes their account', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const email = uniqueEmail(info, 'partante');
   await signUp(page, 'Paule Partante (fictive)', email);
   await goto(page, '/compte');
@@ -98,7 +98,7 @@ test('a person downloads their data, then deletes their account', async ({ page 
 });
 
 test('a person turns the second factor on, then signs in with a recovery code', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const email = uniqueEmail(info, 'prudente');
   await signUp(page, 'Prune Prudente (fictive)', email);
   await page.getByRole('link', { name: 'Gérer la double authentification' }).click();

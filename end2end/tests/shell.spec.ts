@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { asAdmin, expectAccessible, goto } from './helpers';
+import { asAdmin, expectAccessible, goto, hasJs } from './helpers';
 
 const PUBLIC_PAGES = [
   '/',
@@ -28,7 +28,7 @@ const PUBLIC_PAGES = [
 const AXE_NEEDS_JS = 'axe-core needs JavaScript in the page';
 
 test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page }, info) => {
-  test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
+  test.skip(!hasJs(info), AXE_NEEDS_JS);
   for (const path of PUBLIC_PAGES) {
     await goto(page, path);
     await expectAccessible(page);
@@ -39,7 +39,7 @@ test('every public page is accessible (axe-core, WCAG 2.1 AA)', async ({ page },
 });
 
 test('signed-in pages are accessible', async ({ page }, info) => {
-  test.skip(info.project.name === 'nojs', AXE_NEEDS_JS);
+  test.skip(!hasJs(info), AXE_NEEDS_JS);
   await asAdmin(page);
   for (const path of ['/compte', '/compte/double-authentification', '/verifications', '/compte/organisations/revendiquer', '/compte/organisations/nouvelle', '/compte/organisations/rejoindre', '/admin', '/admin/journal', '/labels/gestion', '/labels/instruction']) {
     await goto(page, path);
@@ -74,7 +74,7 @@ test('the layout fits a phone screen', async ({ page }, info) => {
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
   await expect(page.getByText('Menu', { exact: true })).toBeVisible();
-  if (info.project.name !== 'nojs') await expectAccessible(page);
+  if (hasJs(info)) await expectAccessible(page);
 });
 
 // thaw's component CSS and theme are in the stylesheet, so a page looks the same before and
@@ -102,7 +102,7 @@ test("thaw's styles come with the page, and the CSP refuses nothing", async ({ p
   );
   expect(styles.length).toBeGreaterThan(0);
   for (const s of styles) expect(s).toMatch(/^thaw-id-[a-z-]+:nonce$/);
-  if (info.project.name === 'js') {
+  if (hasJs(info)) {
     // thaw's theme style is filled in the browser (allowed by its nonce), the rest stay empty.
     const text = (id: string) => page.locator(`head style#${id}`).evaluate((e) => e.textContent ?? '');
     await expect.poll(() => text('thaw-id-passerelle')).toContain('--colorBrandBackground');

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, goto, logIn, logOut } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut } from './helpers';
 
 test('a buyer runs sourcing: a call with questions and a meeting with slots; a firm answers and books; the summary is published', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const suffix = js ? 'Part-Dieu' : 'Confluence';
   const title = `Entretien des espaces verts ${suffix}`;
   const call = `Appel au marché ${suffix}`;

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, expectAccessible, goto, logIn, logOut, signUp, uniqueEmail, DEMO_PASSWORD } from './helpers';
+import { createOrganisation, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 
 // A firm is "not verified" until a chamber checks it; a second claimant of its SIRET asks for a
 // review, and the chamber's analyst gives them the organisation. One firm per project.
 test('a second claimant asks for review and a chamber analyst gives them the firm', async ({ page }, info) => {
-  const js = info.project.name === 'js';
+  const js = hasJs(info);
   const siret = js ? '44100000100004' : '44100000200002';
   const name = `Ébénisterie Claude ${info.project.name} (fictive)`;
 

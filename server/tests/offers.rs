@@ -456,6 +456,12 @@ both_dbs! {
         // No label holds both words: the codes holding most of them, bread first.
         let (_, _, body) = app.get("/api/cpv/find?q=pain%20bio", None).await;
         assert!(body.contains("15811100"), "{backend}: {body}");
+        // A trade named by its people's word, which no label holds: its codes first.
+        let (_, _, body) = app.get("/api/cpv/find?q=plombier", None).await;
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(codes(&found["found"])[0], "45330000", "{backend}: {body}");
+        let (_, _, body) = app.get("/api/suggest?kind=naf&q=maraicher", None).await;
+        assert!(body.starts_with("[{\"value\":\"Culture de légumes"), "{backend}: {body}");
         let (_, _, body) = app.get("/api/cpv/find?q=zzzqqq", None).await;
         assert!(body.contains("\"nothing\":true"), "{body}");
 
@@ -822,6 +828,17 @@ both_dbs! {
             firms[0].contains("Aucun marché public de ce type"),
             "{backend}"
         );
+
+        // The code as the filter chooses it, by words: a prefix standing for its 8 digits,
+        // shown with its label.
+        let (status, _, by_prefix) = app.get("/catalogue/fournisseurs?cpv=50711", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert_eq!(
+            by_prefix.split("data-test=\"supplier\"").count(),
+            firms.len() + 1,
+            "{backend}"
+        );
+        assert!(by_prefix.contains("50711000 — "), "{backend}: the code and its label");
 
         // Not a CPV code: said so, with a 404.
         let (status, _, page) = app.get("/catalogue/fournisseurs?cpv=pain", None).await;

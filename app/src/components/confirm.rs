@@ -54,7 +54,7 @@ pub fn ConfirmSubmit(
         } else {
             let err_id = err_for_box.clone();
             view! {
-                <div class="field field--check" class:field--error=move || message.get().is_some()>
+                <div class="field field--check confirm__box" class:field--error=move || message.get().is_some()>
                     <input type="checkbox" id=check_id.clone() name=name.clone() value=value
                         aria-describedby=move || message.get().map(|_| err_id.clone()) />
                     <label for=check_id.clone()>{check_label.clone()}</label>

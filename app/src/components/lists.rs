@@ -136,3 +136,40 @@ pub fn TerritorialBadges(badges: Vec<crate::domain::label::LabelBadge>) -> impl 
         })
         .collect_view()
 }
+
+/// The submit handler of a list's GET filter form: with JavaScript the search navigates on the
+/// client, so the list is replaced in place (the page is not loaded again, nor scrolled to the
+/// top) and the URL still carries every filter — a link shares the view. Without JavaScript the
+/// form is sent as usual. Called while the form is rendered (it needs the router).
+pub fn in_place() -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+    let navigate = leptos_router::hooks::use_navigate();
+    move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+                return;
+            };
+            let action = form.get_attribute("action").unwrap_or_default();
+            ev.prevent_default();
+            navigate(
+                &format!("{action}?{}", String::from(params.to_string())),
+                leptos_router::NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&ev, &navigate);
+    }
+}

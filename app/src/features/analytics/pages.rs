@@ -3,6 +3,7 @@
 
 use super::api::{get_dashboard, AnalyticsView};
 use super::charts::{Bar, BarChart, CommuneChoropleth};
+use crate::components::lists::in_place;
 use crate::components::status::LoadError;
 use crate::domain::analytics::dashboard::{pct, Dashboard, Filters, Spend};
 use crate::domain::analytics::tables::{self, Cell, Table};
@@ -66,12 +67,12 @@ pub fn AnalyticsPage() -> impl IntoView {
         <h1>{t("analytics.title")}</h1>
         <AnalyticsNav current="overview" />
         <p class="lead">{t("analytics.lead")}</p>
-        <Suspense fallback=|| view! { <p>{t("analytics.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("analytics.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(v) => view! { <Dashboards v /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -144,7 +145,7 @@ fn FilterForm(v: AnalyticsView) -> impl IntoView {
         .map(|p| view! { <option value=p.code() selected=f.procedure.as_deref() == Some(p.code())>{t(&p.label_key())}</option> })
         .collect_view();
     view! {
-        <form class="filters card" method="get" action="/analyses" role="search" aria-label=t("analytics.filters")>
+        <form class="filters card" method="get" action="/analyses" role="search" aria-label=t("analytics.filters") on:submit=in_place()>
             <div class="filters__grid">
                 <div class="field">
                     <label for="f-de">{t("analytics.from")}</label>

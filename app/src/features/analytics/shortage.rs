@@ -4,6 +4,7 @@
 use super::api::{get_shortage, ShortageView};
 use super::charts::{Bar, BarChart};
 use super::pages::{fill, number, percent, AnalyticsNav, DataTable};
+use crate::components::lists::in_place;
 use crate::components::status::LoadError;
 use crate::domain::analytics::dashboard::{pct, Filters};
 use crate::domain::analytics::shortage::{Reason, Tension};
@@ -24,12 +25,12 @@ pub fn ShortagePage() -> impl IntoView {
         <h1>{t("analytics.shortage.title")}</h1>
         <AnalyticsNav current="shortage" />
         <p class="lead">{t("analytics.shortage.lead")}</p>
-        <Suspense fallback=|| view! { <p>{t("analytics.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("analytics.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(v) => view! { <Shortage v /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -101,7 +102,7 @@ fn Shortage(v: ShortageView) -> impl IntoView {
         .map(|(i, tr)| view! { <option value=tr.code selected=v.trade.as_deref() == Some(tr.code)>{trades::label(i, english)}</option> })
         .collect_view();
     view! {
-        <form class="filters card" method="get" action="/analyses/tensions" role="search" aria-label=t("analytics.filters")>
+        <form class="filters card" method="get" action="/analyses/tensions" role="search" aria-label=t("analytics.filters") on:submit=in_place()>
             <div class="filters__grid">
                 <div class="field">
                     <label for="f-metier">{t("analytics.trade")}</label>

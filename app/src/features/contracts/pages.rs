@@ -2,6 +2,7 @@
 //! and the buyer and awardee pages (`/acheteurs/{siret}`, `/titulaires/{id}`).
 
 use super::api::{get_contract, search_contracts, Explorer};
+use crate::components::lists::in_place;
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
 use crate::components::status::LoadError;
 use crate::domain::contracts::{
@@ -28,7 +29,7 @@ pub fn ContractsPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.contracts")) />
         <h1>{t("contracts.title")}</h1>
         <p class="lead">{t("contracts.lead")}</p>
-        <Suspense fallback=|| view! { <p>{t("contracts.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("contracts.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(explorer) => {
@@ -36,7 +37,7 @@ pub fn ContractsPage() -> impl IntoView {
                     view! { <Explorer explorer filters /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -46,7 +47,7 @@ fn Explorer(explorer: Explorer, filters: ContractFilters) -> impl IntoView {
     let f = filters.clone();
     let selected = |a: Option<&str>, b: &str| a == Some(b);
     view! {
-        <form class="filters card" method="get" action="/marches" role="search">
+        <form class="filters card" method="get" action="/marches" role="search" on:submit=in_place()>
             <div class="field">
                 <label for="f-q">{t("contracts.q")}</label>
                 <input id="f-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" />

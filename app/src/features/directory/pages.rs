@@ -3,6 +3,7 @@
 
 use super::api::search_directory;
 use super::map::{count_text, DirectoryMap};
+use crate::components::lists::in_place;
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
 };
@@ -27,7 +28,7 @@ pub fn DirectoryPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.directory")) />
         <h1>{t("directory.title")}</h1>
         <p class="lead">{t("directory.lead")}</p>
-        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
@@ -35,7 +36,7 @@ pub fn DirectoryPage() -> impl IntoView {
                     view! { <Directory page filters /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -67,7 +68,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
             .iter()
             .any(|p| Some(&p.insee) == f.near.as_ref());
     view! {
-        <form class="filters card" method="get" action="/annuaire" role="search">
+        <form class="filters card" method="get" action="/annuaire" role="search" on:submit=in_place()>
             <div class="field">
                 <label for="d-q">{t("directory.q")}</label>
                 <input id="d-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" aria-describedby="d-q-hint" />

@@ -3,6 +3,7 @@
 //! search is a URL.
 
 use super::api::search_catalogue;
+use crate::components::lists::in_place;
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
 };
@@ -46,7 +47,7 @@ pub fn CataloguePage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.catalogue")) />
         <h1>{t("catalogue.title")}</h1>
         <p class="lead">{t("catalogue.lead")}</p>
-        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
@@ -54,7 +55,7 @@ pub fn CataloguePage() -> impl IntoView {
                     view! { <Catalogue page filters /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -76,7 +77,7 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
     let words = filter_words();
     let more_set = more_set || !words.is_empty();
     view! {
-        <form class="filters card" method="get" action="/catalogue" role="search">
+        <form class="filters card" method="get" action="/catalogue" role="search" on:submit=in_place()>
             <div class="field">
                 <label for="c-q">{t("catalogue.q")}</label>
                 <input id="c-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" aria-describedby="c-q-hint" />

@@ -6,7 +6,9 @@ use crate::components::lists::TerritorialBadges;
 use crate::components::status::LoadError;
 use crate::domain::catalogue::Suppliers;
 use crate::domain::contracts::format_euros;
+use crate::domain::cpv::{prefix_code, prefix_of};
 use crate::error::AppError;
+use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,24 +18,32 @@ use leptos_router::hooks::use_query_map;
 pub fn SuppliersPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.with(|q| q.get("cpv")).unwrap_or_default();
-    let data = Resource::new(code, |code| async move {
-        if code.trim().is_empty() {
+    // A prefix chosen in the filter ("45421") stands for its 8-digit code; anything else is
+    // asked as typed (a code from a link, with its check digit; or not a code: said so).
+    let asked = move || {
+        let c = code().trim().to_string();
+        if (2..8).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) {
+            prefix_code(&c)
+        } else {
+            c
+        }
+    };
+    let data = Resource::new(asked, |code| async move {
+        if code.is_empty() {
             Ok(None)
         } else {
             cpv_suppliers(code).await.map(Some)
         }
     });
+    // The filter shows the code asked by its label, cut at its last significant digit.
+    let chosen = crate::domain::cpv::normalise(&asked()).map(|c| prefix_of(&c, 8));
     view! {
         <Title text=format!("{} — Passerelle", t("suppliers.title")) />
         <p><a href="/catalogue">{t("offer.back_catalogue")}</a></p>
         <h1>{t("suppliers.title")}</h1>
         <p class="lead">{t("suppliers.lead")}</p>
         <form method="get" action="/catalogue/fournisseurs" role="search" class="cpv-search card">
-            <div class="field">
-                <label for="s-cpv">{t("suppliers.cpv")}</label>
-                <input id="s-cpv" name="cpv" inputmode="numeric" maxlength="10" value=code aria-describedby="s-cpv-hint" />
-                <p class="field__hint" id="s-cpv-hint">{t("suppliers.cpv_hint")}</p>
-            </div>
+            <CpvFilter id="s-cpv" label=t("suppliers.cpv") hint=t("cpv_picker.filter_hint") words=filter_words() chosen depth=8 />
             <button type="submit" class="button button--primary">{t("suppliers.submit")}</button>
         </form>
         <Suspense fallback=|| ()>

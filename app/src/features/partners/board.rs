@@ -3,6 +3,7 @@
 //! (`/compte/groupements`).
 
 use super::api::{my_partner_requests, partners_board};
+use crate::components::lists::in_place;
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
@@ -39,7 +40,7 @@ pub fn PartnersBoardPage() -> impl IntoView {
             <a class="button button--primary" href="/groupements/nouvelle">{t("partners.new")}</a>
             " " <a href="/compte/groupements">{t("partners.mine")}</a>
         </p>
-        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
@@ -47,7 +48,7 @@ pub fn PartnersBoardPage() -> impl IntoView {
                     view! { <Board page filters /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -181,7 +182,7 @@ fn Board(page: BoardPage, filters: BoardFilters) -> impl IntoView {
             .collect(),
     );
     view! {
-        <form class="filters card" method="get" action="/groupements" role="search">
+        <form class="filters card" method="get" action="/groupements" role="search" on:submit=in_place()>
             <div class="field">
                 <label for="g-q">{t("partners.q")}</label>
                 <input id="g-q" type="search" name="q" value=f.q.clone().unwrap_or_default() maxlength="200" aria-describedby="g-q-hint" />

@@ -3,6 +3,7 @@
 //! quarter, amount, lever and stage — every state a URL; the form works without JavaScript.
 
 use super::api::plans_list;
+use crate::components::lists::in_place;
 use crate::components::lists::Pagination;
 use crate::components::status::LoadError;
 use crate::domain::programming::{
@@ -44,7 +45,7 @@ pub fn ProgrammingPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
         <h1>{t("plan.title")}</h1>
         <p class="lead">{t("plan.lead")} " " <a href="/programmation/guide">{t("plan.guide_link")}</a></p>
-        <Suspense fallback=|| view! { <p>{t("directory.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                 Ok(page) => {
@@ -52,7 +53,7 @@ pub fn ProgrammingPage() -> impl IntoView {
                     view! { <Programme page filters /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -96,7 +97,7 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
     };
     let timeline = f.timeline;
     view! {
-        <form class="filters card" method="get" action="/programmation" role="search">
+        <form class="filters card" method="get" action="/programmation" role="search" on:submit=in_place()>
             <div class="filters__grid">
                 <div>
                     {select("p-acheteur", "acheteur", t("plan.buyer"), f.buyer.clone(),

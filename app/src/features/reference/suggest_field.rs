@@ -53,7 +53,12 @@ pub fn SuggestField(
         words.trim().to_string()
     });
     let found = LocalResource::new(move || {
-        let q = words.get();
+        // Nothing is asked while the list is closed (after a choice, on leaving the field).
+        let q = if open.get() {
+            words.get()
+        } else {
+            String::new()
+        };
         async move {
             if q.chars().filter(char::is_ascii_alphanumeric).count() < MIN_WORDS {
                 return Vec::new();

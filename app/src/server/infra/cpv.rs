@@ -110,7 +110,14 @@ pub async fn pick(_db: &DatabaseConnection, q: &str, parent: &str) -> Result<Cpv
                     .then_with(|| a.level.cmp(&b.level))
                     .then_with(|| a.code.cmp(&b.code))
             });
-            found
+            // The codes of a trade named by its people's word ("plombier") come first.
+            let mut trade: Vec<&Code> = super::synonyms::cpv_codes(&wanted)
+                .into_iter()
+                .filter_map(|c| t.by_code.get(c).map(|&i| &t.codes[i]))
+                .collect();
+            found.retain(|c| !trade.iter().any(|k| k.code == c.code));
+            trade.extend(found);
+            trade
                 .into_iter()
                 .take(SHOWN)
                 .map(|c| choice(t, c))

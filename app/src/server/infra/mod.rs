@@ -22,3 +22,4 @@ pub mod rich_text;
 pub mod search;
 pub mod security;
 pub mod sessions;
+pub mod synonyms;

@@ -7,6 +7,7 @@ use crate::error::FieldError;
 use crate::server::infra::places::SUGGESTED;
 use crate::server::infra::reference::NAF_CSV;
 use crate::server::infra::search::schema::{fold, stems};
+use crate::server::infra::synonyms;
 
 struct Activity {
     code: String,
@@ -96,7 +97,14 @@ fn found(typed: &str) -> Vec<&'static Activity> {
             .filter(|a| held(&a.division_stems) == wanted.len())
             .collect();
     }
-    found
+    // The activities of a trade named by its people's word ("plombier") come first.
+    let mut trade: Vec<&Activity> = synonyms::naf_codes(&wanted)
+        .into_iter()
+        .filter_map(|c| index().iter().find(|a| a.code == c))
+        .collect();
+    found.retain(|a| !trade.iter().any(|k| k.code == a.code));
+    trade.extend(found);
+    trade
 }
 
 /// What a person typed for an activity, read back as a NAF code: a code in any written form, a
@@ -177,6 +185,8 @@ mod tests {
         let e = resolve_naf("naf", "boulangerie").unwrap_err();
         assert_eq!(e.key, "validation.naf_did_you_mean");
         assert!(e.arg.unwrap().contains("(10.71C)"));
+        // A trade's word that the labels do not hold: "plombier".
+        assert_eq!(resolve_naf("naf", "plombier").as_deref(), Ok("43.22A"));
         let e = resolve_naf("naf", "zzzyx").unwrap_err();
         assert_eq!(e.key, "validation.unknown_naf_words");
     }
