@@ -46,6 +46,38 @@ test('bad sign-up input gets a message per field', async ({ page }, info) => {
   await expect(page).toHaveURL(/\/inscription/);
 });
 
+test('the sign-up form checks each field once left, with the messages the server gives', async ({ page }, info) => {
+  const js = hasJs(info);
+  await goto(page, '/inscription');
+  const email = page.getByLabel('Adresse e-mail');
+  const emailError = page.locator('#f-email-error');
+  await email.fill('marie@exemple');
+  // Nothing under the first letters of an address.
+  await expect(emailError).toHaveCount(0);
+  await email.press('Tab');
+  if (!js) {
+    // Without JavaScript the server is the one to say it, when the form is sent.
+    await expect(emailError).toHaveCount(0);
+    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  }
+  await expect(emailError).toHaveText('Adresse e-mail invalide (exemple : nom@domaine.fr).');
+  await expect(page.getByLabel('Adresse e-mail')).toHaveAttribute('aria-invalid', 'true');
+  if (!js) return;
+  // Mended as the person types: the message goes without leaving the field.
+  await email.pressSequentially('.fr');
+  await expect(emailError).toHaveCount(0);
+  await expect(email).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Mot de passe *', { exact: true }).fill('une phrase de passe solide');
+  const confirm = page.getByLabel('Confirmez le mot de passe');
+  await confirm.fill('une phrase de passe');
+  await confirm.press('Tab');
+  await expect(page.locator('#f-password_confirm-error')).toHaveText('Les deux mots de passe ne sont pas identiques.');
+  // The server still decides: a name left empty is refused when the form is sent.
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await expect(page.locator('#f-display_name-error')).toBeVisible();
+  await expect(page).toHaveURL(/\/inscription/);
+});
+
 test('a public buyer is verified by an admin before acting as a buyer', async ({ page }, info) => {
   const email = uniqueEmail(info, 'acheteur');
   await signUp(page, 'Paul Acheteur (fictif)', email);

@@ -29,12 +29,31 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
   if (js) await expectAccessible(page);
 
   // A bad value is explained; then the facts and labels.
-  await page.getByLabel("Nombre d'intermédiaires").fill('trois');
+  const intermediaries = page.getByLabel("Nombre d'intermédiaires");
+  const intermediariesError = page.locator('#f-intermediaries-error');
+  await intermediaries.fill('trois');
+  await intermediaries.press('Tab');
+  // With JavaScript the field is checked once left, by the server's rules and words; without
+  // it, when the form is sent.
+  await expect(intermediariesError).toHaveCount(js ? 1 : 0);
   await page.getByRole('button', { name: "Enregistrer l'offre" }).click();
-  await expect(page.getByLabel("Nombre d'intermédiaires")).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('Saisissez un nombre')).toBeVisible();
-  await page.getByLabel("Nombre d'intermédiaires").fill('0');
+  await expect(intermediaries).toHaveAttribute('aria-invalid', 'true');
+  await expect(intermediariesError).toHaveText('Saisissez un nombre (exemple : 12,50).');
+  await intermediaries.fill('0');
+  // Mended: with JavaScript the message goes as the person types.
+  await expect(intermediariesError).toHaveCount(js ? 0 : 1);
   await page.getByLabel('Description', { exact: true }).fill('Miches et baguettes **bio**, livrées chaque matin.');
+  // Departments by their names: chosen among suggestions with JavaScript, typed without it.
+  const departments = page.getByRole(js ? 'combobox' : 'textbox', { name: 'Départements desservis' });
+  if (js) {
+    await departments.fill('rhô');
+    await page.getByRole('option', { name: 'Rhône 69', exact: true }).click();
+    await expect(departments).toHaveValue('Rhône (69), ');
+    await departments.pressSequentially('isè');
+    await page.getByRole('option', { name: 'Isère 38', exact: true }).click();
+  } else {
+    await departments.fill('Rhône, isere');
+  }
   await page.getByLabel('Agriculture biologique (AB)').check();
   await page.getByRole('button', { name: "Enregistrer l'offre" }).click();
   await expect(page.getByRole('status')).toHaveText('Enregistré.');
@@ -61,6 +80,8 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
   await expect(page.locator('[data-test="offer-badges"]')).toContainText('Agriculture biologique (AB)');
   await expect(page.locator('[data-test="offer-badges"]')).toContainText('Circuit court');
   await expect(page.locator('[data-test="offer-description"] strong')).toHaveText('bio');
+  await expect(page.getByText('Rhône (69)')).toBeVisible();
+  await expect(page.getByText('Isère (38)')).toBeVisible();
   await expect(page.getByRole('img', { name: 'Une miche de pain au levain' })).toBeVisible();
   if (js) await expectAccessible(page);
 

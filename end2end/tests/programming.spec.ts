@@ -39,6 +39,12 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
 
   // A date that cannot be read is explained; then the plan is published.
   await fillPlan(page, title, 'bientôt');
+  // What a lever is, read in place (with or without JavaScript, by tap or keyboard).
+  const explained = page.getByText("un circuit court compte au plus un intermédiaire");
+  await expect(explained).toBeHidden();
+  await page.getByLabel("C'est quoi ? Circuit court", { exact: true }).click();
+  await expect(explained).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Base juridique et détails' })).toHaveAttribute('href', '/programmation/guide#short_chain');
   await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
   await expect(page.getByLabel('Publication prévue *')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('Date non reconnue')).toBeVisible();

@@ -149,7 +149,8 @@ async fn drafted(backend: &str, url: &str) -> Drafted {
                 // A name shared by several communes is told by its code, as the form
                 // shows it back.
                 ("form[delivery_communes]", "Saint-Priest (69290); 69029"),
-                ("form[delivery_departments]", "69, 01"),
+                // Departments by name or number, as people say them.
+                ("form[delivery_departments]", "Rhône, 01, ain"),
                 ("form[production_commune]", "Vénissieux"),
                 ("form[price]", "4,20"),
                 ("form[price_unit]", "le kg"),
@@ -196,6 +197,27 @@ async fn drafted(backend: &str, url: &str) -> Drafted {
         edit.contains("Saint-Priest (69290)") && edit.contains("Bron (69029)"),
         "{backend}: {edit}"
     );
+    assert!(edit.contains("Ain (01), Rhône (69)"), "{backend}: {edit}");
+    // A department's name that names none, or several, is said; nothing changes.
+    for (typed, said) in [
+        ("Rhône, Atlantide", "Atlantide"),
+        ("Haute", "Haute-Loire (43)"),
+    ] {
+        let (status, _, body) = app
+            .post(
+                "/api/offers/update",
+                &[
+                    ("id", id.as_str()),
+                    ("form[title]", "Pain"),
+                    ("form[kind]", "supply"),
+                    ("form[delivery_departments]", typed),
+                ],
+                Some(&member),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {typed}");
+        assert!(body.contains(said), "{backend}: {body}");
+    }
     let (status, _, _) = app
         .post(
             "/api/offers/update",

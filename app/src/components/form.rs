@@ -2,6 +2,7 @@
 //! action's last result, which leptos also restores after a no-JS redirect) is tied to the
 //! input with aria-describedby, and a summary alert above the form.
 
+use crate::components::live_check::field_error_signal;
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use leptos::prelude::*;
@@ -54,6 +55,14 @@ pub fn typed_form<T: serde::de::DeserializeOwned>(query: &str, marker: &str) -> 
         .map(|s| s.form)
 }
 
+/// A form's fields as the browser would send them by GET (`a=1&form%5Bb%5D=2`).
+#[cfg(feature = "hydrate")]
+pub fn query_of(form: &web_sys::HtmlFormElement) -> Option<String> {
+    let data = web_sys::FormData::new_with_form(form).ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+    Some(String::from(params.to_string()))
+}
+
 /// The message of a field error, its argument in place.
 pub fn field_message(err: &crate::error::FieldError) -> String {
     let text = tr(use_lang(), &err.key);
@@ -82,11 +91,8 @@ pub fn TextField(
     let id = format!("f-{field}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(&field).map(field_message))
-    });
+    let found = field_error_signal(field.clone(), error);
+    let message = Signal::derive(move || found.get().as_ref().map(field_message));
     let message = move || message.get();
     let has_hint = hint.is_some();
     let described = {
@@ -152,11 +158,8 @@ pub fn SelectField(
 ) -> impl IntoView {
     let id = format!("f-{field}");
     let err_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(&field).map(field_message))
-    });
+    let found = field_error_signal(field.clone(), error);
+    let message = Signal::derive(move || found.get().as_ref().map(field_message));
     let message = move || message.get();
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
@@ -204,11 +207,8 @@ pub fn TextAreaField(
     let id = format!("f-{field}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(&field).map(field_message))
-    });
+    let found = field_error_signal(field.clone(), error);
+    let message = Signal::derive(move || found.get().as_ref().map(field_message));
     let message = move || message.get();
     let has_hint = hint.is_some();
     view! {
@@ -226,6 +226,25 @@ pub fn TextAreaField(
                 }
             >{value.unwrap_or_default()}</textarea>
             {move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The quality labels (organic, Label Rouge…) as boxes to tick, named `form[labels][CODE]` as
+/// the offer and partner-request forms read them; `chosen` holds the ticked codes.
+#[component]
+pub fn QualityLabelChecks(chosen: std::collections::BTreeMap<String, String>) -> impl IntoView {
+    view! {
+        <div class="checks">
+            {crate::domain::offer::LABELS.iter().map(|(code, name)| {
+                let id = format!("f-label-{code}");
+                view! {
+                    <div class="field field--check">
+                        <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=chosen.contains_key(*code) />
+                        <label for=id>{*name}</label>
+                    </div>
+                }
+            }).collect_view()}
         </div>
     }
 }

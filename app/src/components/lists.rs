@@ -153,16 +153,13 @@ pub fn in_place() -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
             else {
                 return;
             };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-                return;
-            };
-            let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+            let Some(query) = crate::components::form::query_of(&form) else {
                 return;
             };
             let action = form.get_attribute("action").unwrap_or_default();
             ev.prevent_default();
             navigate(
-                &format!("{action}?{}", String::from(params.to_string())),
+                &format!("{action}?{query}"),
                 leptos_router::NavigateOptions {
                     scroll: false,
                     ..Default::default()

@@ -278,6 +278,13 @@ pub struct SchemeInput {
     pub validity_months: i32,
 }
 
+/// The same checks in the browser, as the person types.
+impl crate::domain::validate::LiveChecked for SchemeForm {
+    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check())
+    }
+}
+
 impl SchemeForm {
     pub fn check(&self) -> Result<SchemeInput, crate::error::AppError> {
         let mut c = Checker::new();

@@ -190,6 +190,38 @@ pub struct OfferInput {
     pub labels: Vec<String>,
 }
 
+/// The departments typed in one field: separated by commas ("Rhône, Isère (38)"), or numbers
+/// separated by spaces as well ("69 01 38").
+pub fn department_items(s: &str) -> Vec<String> {
+    split_list(s)
+        .into_iter()
+        .flat_map(|item| {
+            let numbers: Vec<&str> = item.split_whitespace().collect();
+            if numbers.len() > 1
+                && numbers
+                    .iter()
+                    .all(|n| super::decp::record::normalise_departement(n).is_some())
+            {
+                numbers.into_iter().map(str::to_string).collect()
+            } else {
+                vec![item]
+            }
+        })
+        .collect()
+}
+
+/// A department as typed: its number ("69", "069", "2A"), or a name with its number in
+/// parentheses ("Rhône (69)", as a chosen suggestion writes it), gives the number; a name alone
+/// ("Rhône") stays as typed, for the server to find among the names; a wrong number is None.
+pub fn department_code(typed: &str) -> Option<String> {
+    let code = super::suggest::code_in_parentheses(typed).unwrap_or(typed.trim());
+    if let Some(code) = super::decp::record::normalise_departement(code) {
+        return Some(code);
+    }
+    let is_number = code.len() <= 3 && code.bytes().any(|b| b.is_ascii_digit());
+    (!is_number && code == typed.trim()).then(|| typed.trim().to_string())
+}
+
 /// Splits a list typed in one field ("Villeurbanne, Bron; 69259").
 pub fn split_list(s: &str) -> Vec<String> {
     let mut out: Vec<String> = s
@@ -199,6 +231,13 @@ pub fn split_list(s: &str) -> Vec<String> {
         .collect();
     out.dedup();
     out
+}
+
+/// The same checks in the browser, as the person types.
+impl crate::domain::validate::LiveChecked for OfferForm {
+    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check())
+    }
 }
 
 impl OfferForm {
@@ -217,14 +256,16 @@ impl OfferForm {
         if delivery_communes.len() > 100 || self.delivery_communes.len() > 4000 {
             c.push("delivery_communes", "validation.too_long_list");
         }
-        let mut delivery_departments = Vec::new();
-        for d in self
-            .delivery_departments
-            .split([',', ';', ' ', '\n'])
-            .filter(|d| !d.trim().is_empty())
-        {
-            match super::decp::record::normalise_departement(d) {
-                Some(d) if !delivery_departments.contains(&d) => delivery_departments.push(d),
+        let mut delivery_departments: Vec<String> = Vec::new();
+        let departments = department_items(&self.delivery_departments);
+        if departments.len() > 100 || self.delivery_departments.len() > 4000 {
+            c.push("delivery_departments", "validation.too_long_list");
+        }
+        for d in departments {
+            match department_code(&d) {
+                Some(code) if !delivery_departments.contains(&code) => {
+                    delivery_departments.push(code)
+                }
                 Some(_) => {}
                 None => {
                     c.push("delivery_departments", "validation.unknown_department");
@@ -424,7 +465,7 @@ mod tests {
         f.carbon_kg = "1,25".into();
         f.carbon_method = "ACV simplifiée".into();
         f.carbon_source = "Base Empreinte ADEME".into();
-        f.delivery_departments = "69, 01 ;038".into();
+        f.delivery_departments = "69 01, 038 ; Isère (38), Haute-Savoie".into();
         f.delivery_communes = "Villeurbanne; Bron,\nBron".into();
         f.labels.insert("ab".into(), "on".into());
         f.inclusive_production = Some("on".into());
@@ -435,7 +476,8 @@ mod tests {
         assert_eq!(i.repairability_tenths, Some(75));
         assert_eq!(i.recycled_percent, Some(40));
         assert_eq!(i.carbon_kg, Some(1.25));
-        assert_eq!(i.delivery_departments, ["69", "01", "38"]);
+        // Names are the server's to find (`infra::places::resolve_department`).
+        assert_eq!(i.delivery_departments, ["69", "01", "38", "Haute-Savoie"]);
         assert_eq!(i.delivery_communes, ["Villeurbanne", "Bron"]);
         assert_eq!(i.labels, ["ab"]);
         assert!(i.inclusive_production);
@@ -448,7 +490,7 @@ mod tests {
         f.recycled_percent = "140".into();
         f.repairability = "7,55".into();
         f.carbon_kg = "2".into();
-        f.delivery_departments = "69, 999".into();
+        f.delivery_departments = "69, Narnia (99)".into();
         f.labels.insert("<script>".into(), "on".into());
         f.price = "gratuit".into();
         let crate::error::AppError::Invalid(errors) = f.check().unwrap_err() else {

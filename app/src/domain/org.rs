@@ -145,6 +145,13 @@ pub const MAX_CAPACITY_EUR: i64 = 10_000_000_000;
 
 pub const MAX_DESCRIPTION: usize = 4000;
 
+/// The same checks in the browser, as the person types.
+impl crate::domain::validate::LiveChecked for OrgForm {
+    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check())
+    }
+}
+
 impl OrgForm {
     /// Checks every field, collecting one message per faulty field.
     pub fn check(&self) -> Result<OrgInput, crate::error::AppError> {

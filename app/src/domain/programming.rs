@@ -375,6 +375,13 @@ pub fn estimate(c: &mut Checker, prefix: &str, min: &str, max: &str) -> (Option<
     (lo, hi)
 }
 
+/// The same checks in the browser, as the person types.
+impl crate::domain::validate::LiveChecked for PlanForm {
+    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check())
+    }
+}
+
 impl PlanForm {
     pub fn check(&self) -> Result<PlanInput, crate::error::AppError> {
         let mut c = Checker::new();

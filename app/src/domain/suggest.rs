@@ -13,6 +13,8 @@ pub enum SuggestKind {
     Commune,
     /// NAF rév. 2 activities, by the words of their labels.
     Naf,
+    /// French departments, by name or number.
+    Department,
 }
 
 /// One suggestion under a field.

@@ -144,6 +144,103 @@ impl Checker {
     }
 }
 
+/// A form whose rules also run in the browser as the person types (`components::live_check`):
+/// the checks of the domain, those that need no database, with the server's very messages.
+pub trait LiveChecked: serde::de::DeserializeOwned {
+    /// One error per faulty field, as the server's check would give them.
+    fn field_errors(&self) -> Vec<FieldError>;
+}
+
+/// The errors of a form sent as one struct named `form` (`form[title]=…`), the way the server
+/// functions that take a `form` argument receive it; `None` when the query does not parse.
+pub fn errors_in_form<T: LiveChecked>(query: &str) -> Option<Vec<FieldError>> {
+    #[derive(serde::Deserialize)]
+    struct Sent<T> {
+        form: T,
+    }
+    serde_qs::Config::new(5, false)
+        .deserialize_str::<Sent<T>>(query)
+        .ok()
+        .map(|s| s.form.field_errors())
+}
+
+/// The errors of a form whose fields are the server function's arguments (`email=…&password=…`).
+pub fn errors_in_fields<T: LiveChecked>(query: &str) -> Option<Vec<FieldError>> {
+    serde_qs::Config::new(5, false)
+        .deserialize_str::<T>(query)
+        .ok()
+        .map(|t| t.field_errors())
+}
+
+/// The field errors of a check's result (none when it passed or failed otherwise).
+pub fn field_errors_of<T>(result: Result<T, crate::error::AppError>) -> Vec<FieldError> {
+    match result {
+        Err(crate::error::AppError::Invalid(errors)) => errors,
+        _ => vec![],
+    }
+}
+
+/// A new password and its confirmation, as the sign-up, reset and change forms send them.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewPassword {
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl NewPassword {
+    /// The domain's rules (length, the confirmation); the lists of common passwords and the
+    /// account's own words are refused on the server after these.
+    pub fn check_into(&self, c: &mut Checker) -> String {
+        let password = c.new_password("password", &self.password);
+        if password != self.password_confirm {
+            c.push("password_confirm", "validation.password_mismatch");
+        }
+        password
+    }
+}
+
+impl LiveChecked for NewPassword {
+    fn field_errors(&self) -> Vec<FieldError> {
+        let mut c = Checker::new();
+        self.check_into(&mut c);
+        c.errors
+    }
+}
+
+/// The sign-up form.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewAccount {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl NewAccount {
+    /// The e-mail address (lower-cased), the name and the password, checked by the domain's rules.
+    pub fn check_into(&self, c: &mut Checker) -> (String, String, String) {
+        let email = c.email("email", &self.email);
+        let display_name = c.required("display_name", &self.display_name, MAX_DISPLAY_NAME);
+        let password = NewPassword {
+            password: self.password.clone(),
+            password_confirm: self.password_confirm.clone(),
+        }
+        .check_into(c);
+        (email, display_name, password)
+    }
+}
+
+impl LiveChecked for NewAccount {
+    fn field_errors(&self) -> Vec<FieldError> {
+        let mut c = Checker::new();
+        self.check_into(&mut c);
+        c.errors
+    }
+}
+
+pub const MAX_DISPLAY_NAME: usize = 120;
 pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 128;
 
@@ -164,6 +261,37 @@ pub fn is_plausible_email(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_checks_read_the_form_as_the_server_does() {
+        let errors = errors_in_fields::<NewAccount>(
+            "display_name=&email=marie%40exemple&password=court&password_confirm=autre",
+        )
+        .unwrap();
+        let keys: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.key.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("email", "validation.email"),
+                ("display_name", "validation.required"),
+                ("password", "validation.password_short"),
+                ("password_confirm", "validation.password_mismatch"),
+            ]
+        );
+        let fine = "display_name=Marie&email=marie%40exemple.fr&password=une+longue+phrase&password_confirm=une+longue+phrase";
+        assert_eq!(errors_in_fields::<NewAccount>(fine), Some(vec![]));
+        // Fields missing from the query are empty, as an empty input sends them.
+        assert_eq!(
+            errors_in_fields::<NewPassword>("password=une+longue+phrase").unwrap(),
+            [FieldError::new(
+                "password_confirm",
+                "validation.password_mismatch"
+            )]
+        );
+    }
 
     #[test]
     fn required_trims_and_limits() {

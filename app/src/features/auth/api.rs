@@ -39,13 +39,18 @@ pub async fn signup(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::domain::validate::Checker;
+    use crate::domain::validate::{Checker, NewAccount};
     use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let mut c = Checker::new();
-    let email = c.email("email", &email);
-    let display_name = c.required("display_name", &display_name, 120);
-    let password = c.new_password("password", &password);
+    let form = NewAccount {
+        email,
+        display_name,
+        password,
+        password_confirm,
+    };
+    // The rules the browser also runs as the person types, then those that need the lists.
+    let (email, display_name, password) = form.check_into(&mut c);
     crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     crate::server::infra::passwords::refuse_context(
         &mut c,
@@ -53,9 +58,6 @@ pub async fn signup(
         &password,
         &[&email, &display_name],
     );
-    if password != password_confirm {
-        c.push("password_confirm", "validation.password_mismatch");
-    }
     c.finish()?;
     // The cheap refusal before the costly hash (create_user checks again in its transaction).
     if auth::find_by_email(&state.db, &email).await?.is_some() {
@@ -214,13 +216,17 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::domain::validate::Checker;
+    use crate::domain::validate::{Checker, NewPassword};
     use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let caller = auth::Caller::current().await?;
     let user = caller.user()?;
     let mut c = Checker::new();
-    let password = c.new_password("password", &password);
+    let password = NewPassword {
+        password,
+        password_confirm,
+    }
+    .check_into(&mut c);
     crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     crate::server::infra::passwords::refuse_context(
         &mut c,
@@ -228,9 +234,6 @@ pub async fn change_password(
         &password,
         &[&user.email, &user.display_name],
     );
-    if password != password_confirm {
-        c.push("password_confirm", "validation.password_mismatch");
-    }
     c.finish()?;
     if !passwords::verify(current, user.password_hash.clone()).await? {
         return Err(AppError::field("current", "auth.wrong_password"));
@@ -321,15 +324,16 @@ pub async fn reset_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::domain::validate::Checker;
+    use crate::domain::validate::{Checker, NewPassword};
     use crate::server::{auth, infra::passwords, state::AppState};
     let state = AppState::get()?;
     let mut c = Checker::new();
-    let password = c.new_password("password", &password);
-    crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
-    if password != password_confirm {
-        c.push("password_confirm", "validation.password_mismatch");
+    let password = NewPassword {
+        password,
+        password_confirm,
     }
+    .check_into(&mut c);
+    crate::server::infra::passwords::refuse_common(&mut c, "password", &password);
     if token.len() > 200 {
         c.push("token", "auth.reset_invalid");
     }

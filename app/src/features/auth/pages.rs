@@ -2,7 +2,9 @@
 
 use super::api::{Login, RequestPasswordReset, ResetPassword, Signup};
 use crate::components::form::{action_error, FormAlert, TextField};
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
+use crate::domain::validate::{errors_in_fields, NewAccount, NewPassword, MAX_DISPLAY_NAME};
 use crate::i18n::t;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -47,34 +49,20 @@ pub fn SignupPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — Passerelle", t("auth.signup_title")) />
         <h1>{t("auth.signup_title")}</h1>
-        <ActionForm action attr:class="form" attr:novalidate="">
-            <FormAlert error />
-            <TextField name="display_name" label=t("auth.display_name") autocomplete="name" required=true maxlength=120 error />
-            <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
-            <TextField
-                name="password"
-                label=t("auth.password")
-                input_type="password"
-                autocomplete="new-password"
-                hint=t("auth.password_hint")
-                required=true
-                error
-            />
-            <TextField
-                name="password_confirm"
-                label=t("auth.password_confirm")
-                input_type="password"
-                autocomplete="new-password"
-                required=true
-                error
-            />
-            <div>
-                <button type="submit" class="button button--primary">{t("auth.signup_submit")}</button>
-            </div>
-            <p>
-                {t("auth.have_account")} " " <a href="/connexion">{t("auth.login_title")}</a>
-            </p>
-        </ActionForm>
+        <LiveCheck check={errors_in_fields::<NewAccount>}>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <TextField name="display_name" label=t("auth.display_name") autocomplete="name" required=true maxlength=MAX_DISPLAY_NAME error />
+                <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
+                <NewPasswordFields label=t("auth.password") error />
+                <div>
+                    <button type="submit" class="button button--primary">{t("auth.signup_submit")}</button>
+                </div>
+                <p>
+                    {t("auth.have_account")} " " <a href="/connexion">{t("auth.login_title")}</a>
+                </p>
+            </ActionForm>
+        </LiveCheck>
     }
 }
 
@@ -119,29 +107,43 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 {t("auth.reset_invalid")} " " <a href="/mot-de-passe-oublie">{t("auth.forgot_title")}</a>
             </p>
         })}
-        <ActionForm action attr:class="form" attr:novalidate="">
-            <FormAlert error />
-            <input type="hidden" name="token" value=token />
-            <TextField
-                name="password"
-                label=t("auth.password_new")
-                input_type="password"
-                autocomplete="new-password"
-                hint=t("auth.password_hint")
-                required=true
-                error
-            />
-            <TextField
-                name="password_confirm"
-                label=t("auth.password_confirm")
-                input_type="password"
-                autocomplete="new-password"
-                required=true
-                error
-            />
-            <div>
-                <button type="submit" class="button button--primary">{t("auth.reset_submit")}</button>
-            </div>
-        </ActionForm>
+        <LiveCheck check={errors_in_fields::<NewPassword>}>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                <NewPasswordFields label=t("auth.password_new") error />
+                <div>
+                    <button type="submit" class="button button--primary">{t("auth.reset_submit")}</button>
+                </div>
+            </ActionForm>
+        </LiveCheck>
+    }
+}
+
+/// A new password and its confirmation (sign-up, reset), checked as they are typed by the
+/// enclosing `LiveCheck` with `NewPassword`'s rules.
+#[component]
+fn NewPasswordFields(
+    #[prop(into)] label: String,
+    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            name="password"
+            label=label
+            input_type="password"
+            autocomplete="new-password"
+            hint=t("auth.password_hint")
+            required=true
+            error
+        />
+        <TextField
+            name="password_confirm"
+            label=t("auth.password_confirm")
+            input_type="password"
+            autocomplete="new-password"
+            required=true
+            error
+        />
     }
 }

@@ -3,6 +3,7 @@
 
 use super::api::search_directory;
 use super::map::{count_text, DirectoryMap};
+use crate::components::badge::{Badge, BadgeTone, Badges};
 use crate::components::lists::in_place;
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
@@ -345,11 +346,11 @@ fn Row(row: DirectoryRow) -> impl IntoView {
             </p>
             {row.naf.clone().map(|(code, label)| view! { <p class="result__meta">{format!("{code} — {label}")}</p> })}
             {(!row.tlabels.is_empty() || row.inclusive.is_some() || !row.verified).then(|| view! {
-                <p class="badges">
+                <Badges>
                     <TerritorialBadges badges=row.tlabels.clone() />
-                    {row.inclusive.as_deref().map(|i| view! { <span class="badge badge--inclusive">{t(&format!("org.inclusive.{i}"))}</span> })}
-                    {(!row.verified).then(|| view! { <span class="badge">{t("org.status_unverified")}</span> })}
-                </p>
+                    {row.inclusive.as_deref().map(|i| view! { <Badge tone=BadgeTone::Inclusive text=t(&format!("org.inclusive.{i}")) /> })}
+                    {(!row.verified).then(|| view! { <Badge tone=BadgeTone::Neutral text=t("org.status_unverified") /> })}
+                </Badges>
             })}
             {row.excerpt.clone().map(|e| view! { <p class="result__excerpt">{e}</p> })}
         </li>

@@ -6,12 +6,15 @@ use super::api::{
     RemoveLabelCriterion, SetLabelSchemeStatus, UpdateLabelScheme,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
+use crate::domain::label::SchemeForm;
 use crate::domain::label::{
     ApplicationStatus, LabelTarget, SchemeStatus, SchemeView, MAX_DESCRIPTION, MAX_EVIDENCE,
     MAX_NAME, MAX_QUESTION,
 };
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -77,11 +80,13 @@ pub fn SchemesAdminPage() -> impl IntoView {
                     <section aria-labelledby="new-scheme">
                         <h2 id="new-scheme">{t("label.new_title")}</h2>
                         <p>{t("label.new_intro")}</p>
-                        <ActionForm action=create attr:class="form" attr:novalidate="">
-                            <FormAlert error />
-                            <SchemeFields s=None error />
-                            <div><button type="submit" class="button button--primary">{t("label.create")}</button></div>
-                        </ActionForm>
+                        <LiveCheck check={errors_in_form::<SchemeForm>}>
+                            <ActionForm action=create attr:class="form" attr:novalidate="">
+                                <FormAlert error />
+                                <SchemeFields s=None error />
+                                <div><button type="submit" class="button button--primary">{t("label.create")}</button></div>
+                            </ActionForm>
+                        </LiveCheck>
                     </section>
                 }.into_any(),
             })}
@@ -245,12 +250,14 @@ fn EditPanel(s: SchemeView) -> impl IntoView {
     view! {
         <section aria-labelledby="scheme-edit">
             <h2 id="scheme-edit">{t("label.edit_title")}</h2>
-            <ActionForm action attr:class="form" attr:novalidate="">
-                <FormAlert error />
-                <input type="hidden" name="id" value=id />
-                <SchemeFields s=Some(s) error />
-                <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
-            </ActionForm>
+            <LiveCheck check={errors_in_form::<SchemeForm>}>
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="id" value=id />
+                    <SchemeFields s=Some(s) error />
+                    <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
+                </ActionForm>
+            </LiveCheck>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! search is a URL.
 
 use super::api::search_catalogue;
+use crate::components::badge::{Badge, BadgeTone, Badges};
 use crate::components::lists::in_place;
 use crate::components::lists::{
     area_text, FacetGroup, FacetLink, Pagination, PlaceFields, TerritorialBadges,
@@ -295,12 +296,12 @@ fn Row(row: OfferRow) -> impl IntoView {
                 {format!(" · {}", meta.join(" · "))}
             </p>
             {(!row.tlabels.is_empty() || !row.labels.is_empty() || row.short_chain || row.inclusive).then(|| view! {
-                <p class="badges">
+                <Badges>
                     <TerritorialBadges badges=row.tlabels.clone() />
-                    {row.labels.iter().map(|l| view! { <span class="badge badge--label">{l.clone()}</span> }).collect_view()}
-                    {row.short_chain.then(|| view! { <span class="badge badge--ok">{t("offer.short_chain")}</span> })}
-                    {row.inclusive.then(|| view! { <span class="badge badge--inclusive">{t("offer.inclusive_badge")}</span> })}
-                </p>
+                    {row.labels.iter().map(|l| view! { <Badge tone=BadgeTone::Quality text=l.clone() /> }).collect_view()}
+                    {row.short_chain.then(|| view! { <Badge tone=BadgeTone::Quality text=t("offer.short_chain") /> })}
+                    {row.inclusive.then(|| view! { <Badge tone=BadgeTone::Inclusive text=t("offer.inclusive_badge") /> })}
+                </Badges>
             })}
             {row.excerpt.clone().map(|e| view! { <p class="result__excerpt">{e}</p> })}
             {(!row.cpv.is_empty()).then(|| view! {

@@ -7,12 +7,17 @@ use super::api::{
     SetOfferStatus, UpdateOffer,
 };
 use crate::components::confirm::ConfirmSubmit;
-use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
+use crate::components::form::{
+    action_error, FormAlert, QualityLabelChecks, SelectField, TextAreaField, TextField,
+};
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::cpv::CpvPicker;
-use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, LABELS, MAX_DESCRIPTION, MAX_TITLE};
+use crate::domain::offer::OfferForm;
+use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, MAX_DESCRIPTION, MAX_TITLE};
 use crate::domain::suggest::SuggestKind;
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
@@ -251,60 +256,52 @@ fn OfferFields(o: OfferEdit) -> impl IntoView {
     view! {
         <section aria-labelledby="offer-fields">
             <h2 id="offer-fields">{t("offer.fields_title")}</h2>
-            <ActionForm action attr:class="form" attr:novalidate="">
-                <FormAlert error />
-                <input type="hidden" name="id" value=o.id />
-                <TextField name="form[title]" field="title" label=t("offer.title") required=true maxlength=MAX_TITLE value=f.title.clone() error />
-                <SelectField name="form[kind]" field="kind" label=t("offer.kind_label") options=kinds selected=f.kind.clone() required=true error />
-                <TextAreaField name="form[description]" field="description" label=t("offer.description") hint=t("offer.description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
-                <fieldset>
-                    <legend>{t("offer.delivery_title")}</legend>
-                    <SuggestField kind=SuggestKind::Commune list=true name="form[delivery_communes]" field="delivery_communes" label=t("offer.delivery_communes") hint=t("offer.delivery_communes_hint") value=f.delivery_communes.clone() error />
-                    <TextField name="form[delivery_departments]" field="delivery_departments" label=t("offer.delivery_departments") hint=t("offer.delivery_departments_hint") value=f.delivery_departments.clone() error />
-                    <TextField name="form[delivery_radius_km]" field="delivery_radius_km" label=t("offer.delivery_radius") hint=t("offer.delivery_radius_hint") input_type="text" value=f.delivery_radius_km.clone() error />
-                    <SuggestField kind=SuggestKind::Commune name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
-                </fieldset>
-                <fieldset>
-                    <legend>{t("offer.price_title")}</legend>
-                    <TextField name="form[price]" field="price" label=t("offer.price") hint=t("offer.price_hint") value=f.price.clone() error />
-                    <TextField name="form[price_unit]" field="price_unit" label=t("offer.price_unit") hint=t("offer.price_unit_hint") value=f.price_unit.clone() error />
-                    <TextField name="form[min_order]" field="min_order" label=t("offer.min_order") hint=t("offer.min_order_hint") value=f.min_order.clone() error />
-                </fieldset>
-                <fieldset>
-                    <legend>{t("offer.facts_title")}</legend>
-                    <p class="field__hint">{t("offer.facts_intro")}</p>
-                    <TextField name="form[intermediaries]" field="intermediaries" label=t("offer.intermediaries") hint=t("offer.intermediaries_hint") value=f.intermediaries.clone() error />
-                    <TextField name="form[life_years]" field="life_years" label=t("offer.life_years") hint=t("offer.life_years_hint") value=f.life_years.clone() error />
-                    <TextField name="form[repairability]" field="repairability" label=t("offer.repairability") hint=t("offer.repairability_hint") value=f.repairability.clone() error />
-                    <TextField name="form[spare_parts_years]" field="spare_parts_years" label=t("offer.spare_parts") hint=t("offer.spare_parts_hint") value=f.spare_parts_years.clone() error />
-                    <TextField name="form[recycled_percent]" field="recycled_percent" label=t("offer.recycled") hint=t("offer.recycled_hint") value=f.recycled_percent.clone() error />
-                    <TextAreaField name="form[end_of_life]" field="end_of_life" label=t("offer.end_of_life") hint=t("offer.end_of_life_hint") value=f.end_of_life.clone() maxlength=1000 error />
-                    <TextField name="form[carbon_kg]" field="carbon_kg" label=t("offer.carbon") hint=t("offer.carbon_hint") value=f.carbon_kg.clone() error />
-                    <TextField name="form[carbon_method]" field="carbon_method" label=t("offer.carbon_method") value=f.carbon_method.clone() error />
-                    <TextField name="form[carbon_source]" field="carbon_source" label=t("offer.carbon_source") value=f.carbon_source.clone() error />
-                    <div class="field field--check">
-                        <input type="checkbox" id="f-inclusive_production" name="form[inclusive_production]" checked=f.inclusive_production.is_some() aria-describedby="f-inclusive_production-hint" />
-                        <label for="f-inclusive_production">{t("offer.inclusive")}</label>
-                    </div>
-                    <p class="field__hint" id="f-inclusive_production-hint">{t("offer.inclusive_hint")}</p>
-                </fieldset>
-                <fieldset>
-                    <legend>{t("offer.labels_title")}</legend>
-                    <p class="field__hint">{t("offer.labels_hint")}</p>
-                    <div class="checks">
-                        {LABELS.iter().map(|(code, name)| {
-                            let id = format!("f-label-{code}");
-                            view! {
-                                <div class="field field--check">
-                                    <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=f.labels.contains_key(*code) />
-                                    <label for=id>{*name}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <div><button type="submit" class="button button--primary">{t("offer.save")}</button></div>
-            </ActionForm>
+            <LiveCheck check={errors_in_form::<OfferForm>}>
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="id" value=o.id />
+                    <TextField name="form[title]" field="title" label=t("offer.title") required=true maxlength=MAX_TITLE value=f.title.clone() error />
+                    <SelectField name="form[kind]" field="kind" label=t("offer.kind_label") options=kinds selected=f.kind.clone() required=true error />
+                    <TextAreaField name="form[description]" field="description" label=t("offer.description") hint=t("offer.description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
+                    <fieldset>
+                        <legend>{t("offer.delivery_title")}</legend>
+                        <SuggestField kind=SuggestKind::Commune list=true name="form[delivery_communes]" field="delivery_communes" label=t("offer.delivery_communes") hint=t("offer.delivery_communes_hint") value=f.delivery_communes.clone() error />
+                        <SuggestField kind=SuggestKind::Department list=true name="form[delivery_departments]" field="delivery_departments" label=t("offer.delivery_departments") hint=t("offer.delivery_departments_hint") value=f.delivery_departments.clone() error />
+                        <TextField name="form[delivery_radius_km]" field="delivery_radius_km" label=t("offer.delivery_radius") hint=t("offer.delivery_radius_hint") input_type="text" value=f.delivery_radius_km.clone() error />
+                        <SuggestField kind=SuggestKind::Commune name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
+                    </fieldset>
+                    <fieldset>
+                        <legend>{t("offer.price_title")}</legend>
+                        <TextField name="form[price]" field="price" label=t("offer.price") hint=t("offer.price_hint") value=f.price.clone() error />
+                        <TextField name="form[price_unit]" field="price_unit" label=t("offer.price_unit") hint=t("offer.price_unit_hint") value=f.price_unit.clone() error />
+                        <TextField name="form[min_order]" field="min_order" label=t("offer.min_order") hint=t("offer.min_order_hint") value=f.min_order.clone() error />
+                    </fieldset>
+                    <fieldset>
+                        <legend>{t("offer.facts_title")}</legend>
+                        <p class="field__hint">{t("offer.facts_intro")}</p>
+                        <TextField name="form[intermediaries]" field="intermediaries" label=t("offer.intermediaries") hint=t("offer.intermediaries_hint") value=f.intermediaries.clone() error />
+                        <TextField name="form[life_years]" field="life_years" label=t("offer.life_years") hint=t("offer.life_years_hint") value=f.life_years.clone() error />
+                        <TextField name="form[repairability]" field="repairability" label=t("offer.repairability") hint=t("offer.repairability_hint") value=f.repairability.clone() error />
+                        <TextField name="form[spare_parts_years]" field="spare_parts_years" label=t("offer.spare_parts") hint=t("offer.spare_parts_hint") value=f.spare_parts_years.clone() error />
+                        <TextField name="form[recycled_percent]" field="recycled_percent" label=t("offer.recycled") hint=t("offer.recycled_hint") value=f.recycled_percent.clone() error />
+                        <TextAreaField name="form[end_of_life]" field="end_of_life" label=t("offer.end_of_life") hint=t("offer.end_of_life_hint") value=f.end_of_life.clone() maxlength=1000 error />
+                        <TextField name="form[carbon_kg]" field="carbon_kg" label=t("offer.carbon") hint=t("offer.carbon_hint") value=f.carbon_kg.clone() error />
+                        <TextField name="form[carbon_method]" field="carbon_method" label=t("offer.carbon_method") value=f.carbon_method.clone() error />
+                        <TextField name="form[carbon_source]" field="carbon_source" label=t("offer.carbon_source") value=f.carbon_source.clone() error />
+                        <div class="field field--check">
+                            <input type="checkbox" id="f-inclusive_production" name="form[inclusive_production]" checked=f.inclusive_production.is_some() aria-describedby="f-inclusive_production-hint" />
+                            <label for="f-inclusive_production">{t("offer.inclusive")}</label>
+                        </div>
+                        <p class="field__hint" id="f-inclusive_production-hint">{t("offer.inclusive_hint")}</p>
+                    </fieldset>
+                    <fieldset>
+                        <legend>{t("offer.labels_title")}</legend>
+                        <p class="field__hint">{t("offer.labels_hint")}</p>
+                        <QualityLabelChecks chosen=f.labels.clone() />
+                    </fieldset>
+                    <div><button type="submit" class="button button--primary">{t("offer.save")}</button></div>
+                </ActionForm>
+            </LiveCheck>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! the facts buyers use for the legal levers, each explained.
 
 use super::api::get_offer;
+use crate::components::badge::{Badge, BadgeTone, Badges};
 use crate::components::lists::TerritorialBadges;
 use crate::components::status::LoadError;
 use crate::domain::contracts::format_euros;
@@ -95,18 +96,18 @@ fn Offer(o: PublicOffer) -> impl IntoView {
             {o.organisation_place.clone().map(|(name, dep)| format!(" · {name} ({dep})"))}
         </p>
         {(!o.organisation_tlabels.is_empty()).then(|| view! {
-            <p class="badges" data-test="offer-org-tlabels">
+            <Badges test="offer-org-tlabels">
                 <span>{t("label.firm_holds")}</span> " "
                 <TerritorialBadges badges=o.organisation_tlabels.clone() />
-            </p>
+            </Badges>
         })}
         {(!o.tlabels.is_empty() || !o.labels.is_empty() || o.inclusive_production || is_short_chain(o.intermediaries)).then(|| view! {
-            <p class="badges" data-test="offer-badges">
+            <Badges test="offer-badges">
                 <TerritorialBadges badges=o.tlabels.clone() />
-                {o.labels.iter().map(|l| view! { <span class="badge badge--label">{l.clone()}</span> }).collect_view()}
-                {is_short_chain(o.intermediaries).then(|| view! { <span class="badge badge--ok">{t("offer.short_chain")}</span> })}
-                {o.inclusive_production.then(|| view! { <span class="badge badge--inclusive">{t("offer.inclusive_badge")}</span> })}
-            </p>
+                {o.labels.iter().map(|l| view! { <Badge tone=BadgeTone::Quality text=l.clone() /> }).collect_view()}
+                {is_short_chain(o.intermediaries).then(|| view! { <Badge tone=BadgeTone::Quality text=t("offer.short_chain") /> })}
+                {o.inclusive_production.then(|| view! { <Badge tone=BadgeTone::Inclusive text=t("offer.inclusive_badge") /> })}
+            </Badges>
         })}
         {(!o.photos.is_empty()).then(|| view! {
             <ul class="photos photos--public" data-test="offer-photos">

@@ -4,10 +4,13 @@ use super::api::{
     my_organisations, pending_members, CreateOrganisation, DecideMember, JoinOrganisation,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
+use crate::domain::org::OrgForm;
 use crate::domain::org::{MyOrg, OrgKind, PendingMember, INCLUSIVE, SIZES};
 use crate::domain::suggest::SuggestKind;
+use crate::domain::validate::{errors_in_fields, errors_in_form, NewPassword};
 use crate::error::AppError;
 use crate::features::auth::api::{current_user, my_sessions, ChangePassword, SignOutOthers};
 use crate::features::home::WaitingWork;
@@ -221,13 +224,15 @@ fn ChangePasswordForm() -> impl IntoView {
     view! {
         <section>
             <h2>{t("auth.change_title")}</h2>
-            <ActionForm action attr:class="form" attr:novalidate="">
-                <FormAlert error />
-                <TextField name="current" label=t("auth.password_current") input_type="password" autocomplete="current-password" required=true error />
-                <TextField name="password" label=t("auth.password_new") input_type="password" autocomplete="new-password" hint=t("auth.password_hint") required=true error />
-                <TextField name="password_confirm" label=t("auth.password_confirm") input_type="password" autocomplete="new-password" required=true error />
-                <div><button type="submit" class="button">{t("auth.change_submit")}</button></div>
-            </ActionForm>
+            <LiveCheck check={errors_in_fields::<NewPassword>}>
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <TextField name="current" label=t("auth.password_current") input_type="password" autocomplete="current-password" required=true error />
+                    <TextField name="password" label=t("auth.password_new") input_type="password" autocomplete="new-password" hint=t("auth.password_hint") required=true error />
+                    <TextField name="password_confirm" label=t("auth.password_confirm") input_type="password" autocomplete="new-password" required=true error />
+                    <div><button type="submit" class="button">{t("auth.change_submit")}</button></div>
+                </ActionForm>
+            </LiveCheck>
         </section>
     }
 }
@@ -266,31 +271,33 @@ pub fn NewOrganisationPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("org.create_title")) />
         <h1>{t("org.create_title")}</h1>
         <p>{t("org.create_intro")}</p>
-        <ActionForm action attr:class="form" attr:novalidate="">
-            <FormAlert error />
-            <SelectField name="form[kind]" field="kind" label=t("org.kind_label") options=kinds required=true error />
-            <TextField name="form[siret]" field="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
-            // A SIRET already registered: the way to say it is yours.
-            {move || error.get().and_then(|e| e.field_error("siret").cloned()).filter(|e| e.key == "validation.siret_taken").map(|_| view! {
-                <p><a href="/compte/organisations/revendiquer" data-test="claim-link">{t("verification.claim_link")}</a></p>
-            })}
-            <TextField name="form[name]" field="name" label=t("org.name") required=true error />
-            <SuggestField kind=SuggestKind::Naf name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
-            <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
-            <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes error />
-            <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive error />
-            <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") error />
-            <TextField name="form[website]" field="website" label=t("org.website") input_type="url" error />
-            <div class="field">
-                <label for="f-description">{t("org.description")}</label>
-                <textarea id="f-description" name="form[description]" maxlength=crate::domain::org::MAX_DESCRIPTION></textarea>
-            </div>
-            <div class="field field--check">
-                <input type="checkbox" id="f-is_public" name="form[is_public]" checked=true />
-                <label for="f-is_public">{t("org.is_public")}</label>
-            </div>
-            <div><button type="submit" class="button button--primary">{t("org.create_submit")}</button></div>
-        </ActionForm>
+        <LiveCheck check={errors_in_form::<OrgForm>}>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <SelectField name="form[kind]" field="kind" label=t("org.kind_label") options=kinds required=true error />
+                <TextField name="form[siret]" field="siret" label=t("org.siret") hint=t("org.siret_hint") required=true error />
+                // A SIRET already registered: the way to say it is yours.
+                {move || error.get().and_then(|e| e.field_error("siret").cloned()).filter(|e| e.key == "validation.siret_taken").map(|_| view! {
+                    <p><a href="/compte/organisations/revendiquer" data-test="claim-link">{t("verification.claim_link")}</a></p>
+                })}
+                <TextField name="form[name]" field="name" label=t("org.name") required=true error />
+                <SuggestField kind=SuggestKind::Naf name="form[naf_code]" field="naf_code" label=t("org.naf") hint=t("org.naf_hint") error />
+                <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("org.commune") hint=t("org.commune_hint") error />
+                <SelectField name="form[size]" field="size" label=t("org.size_label") options=sizes error />
+                <SelectField name="form[inclusive]" field="inclusive" label=t("org.inclusive_label") options=inclusive error />
+                <TextField name="form[capacity]" field="capacity" label=t("org.capacity") hint=t("org.capacity_hint") error />
+                <TextField name="form[website]" field="website" label=t("org.website") input_type="url" error />
+                <div class="field">
+                    <label for="f-description">{t("org.description")}</label>
+                    <textarea id="f-description" name="form[description]" maxlength=crate::domain::org::MAX_DESCRIPTION></textarea>
+                </div>
+                <div class="field field--check">
+                    <input type="checkbox" id="f-is_public" name="form[is_public]" checked=true />
+                    <label for="f-is_public">{t("org.is_public")}</label>
+                </div>
+                <div><button type="submit" class="button button--primary">{t("org.create_submit")}</button></div>
+            </ActionForm>
+        </LiveCheck>
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`/compte/groupements`).
 
 use super::api::{my_partner_requests, partners_board};
+use crate::components::badge::{Badge, BadgeTone, Badges};
 use crate::components::lists::in_place;
 use crate::components::lists::{FacetGroup, FacetLink, Pagination};
 use crate::components::notice::Notice;
@@ -273,7 +274,7 @@ pub fn RequestRow(r: RequestSummary, #[prop(optional)] manage: bool) -> impl Int
                 <p class="result__meta">{r.cpv.iter().map(|(c, l)| format!("{c} {l}")).collect::<Vec<_>>().join(" · ")}</p>
             })}
             {(!r.labels.is_empty()).then(|| view! {
-                <p class="badges">{r.labels.iter().map(|l| view! { <span class="badge badge--label">{label_name(l).unwrap_or(l).to_string()}</span> }).collect_view()}</p>
+                <Badges>{r.labels.iter().map(|l| view! { <Badge tone=BadgeTone::Quality text=label_name(l).unwrap_or(l).to_string() /> }).collect_view()}</Badges>
             })}
             <p class="result__meta">
                 {if r.open {

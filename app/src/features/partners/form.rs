@@ -3,10 +3,9 @@
 
 use super::api::{partner_form_context, CreatePartnerRequest, UpdatePartnerRequest};
 use crate::components::form::{
-    action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
+    action_error, typed_form, FormAlert, QualityLabelChecks, SelectField, TextAreaField, TextField,
 };
 use crate::components::status::LoadError;
-use crate::domain::offer::LABELS;
 use crate::domain::partners::{
     ConsortiumKind, FormContext, PartnerRole, RequestForm, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
 };
@@ -131,17 +130,7 @@ fn RequestFormView(ctx: FormContext, #[prop(into)] search_action: String) -> imp
             words=words chosen=f.cpv.0.clone() search_action=search_action field="cpv" error />
         <fieldset>
             <legend>{t("partners.f_labels")}</legend>
-            <div class="checks">
-                {LABELS.iter().map(|(code, name)| {
-                    let id = format!("f-label-{code}");
-                    view! {
-                        <div class="field field--check">
-                            <input type="checkbox" id=id.clone() name=format!("form[labels][{code}]") checked=f.labels.contains_key(*code) />
-                            <label for=id>{*name}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
+            <QualityLabelChecks chosen=f.labels.clone() />
         </fieldset>
         <TextField name="form[capacity]" field="capacity" label=t("partners.f_capacity") hint=t("partners.f_capacity_hint") value=f.capacity.clone() maxlength=MAX_CAPACITY error />
         <SelectField name="form[role]" field="role" label=t("partners.role") options=roles selected=f.role.clone() hint=t("partners.role_hint") required=true error />

@@ -11,9 +11,12 @@ use super::list::status_class;
 use super::manage::PlanFields;
 use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{action_error, FormAlert, SelectField, TextField};
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
+use crate::domain::programming::PlanForm;
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::features::reference::cpv_picker::CpvPicker;
 use crate::features::sourcing::buyer::PlanSourcingTools;
@@ -243,12 +246,14 @@ fn FieldsPanel(p: PlanEdit) -> impl IntoView {
             <h2 id="plan-fields">{t("plan.fields_title")}</h2>
             {if p.status.editable() {
                 view! {
-                    <ActionForm action attr:class="form" attr:novalidate="">
-                        <FormAlert error />
-                        <input type="hidden" name="id" value=p.id />
-                        <PlanFields form=p.form.clone() search_action=format!("/compte/achats/{}#plan-fields", p.id) error />
-                        <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
-                    </ActionForm>
+                    <LiveCheck check={errors_in_form::<PlanForm>}>
+                        <ActionForm action attr:class="form" attr:novalidate="">
+                            <FormAlert error />
+                            <input type="hidden" name="id" value=p.id />
+                            <PlanFields form=p.form.clone() search_action=format!("/compte/achats/{}#plan-fields", p.id) error />
+                            <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
+                        </ActionForm>
+                    </LiveCheck>
                 }.into_any()
             } else {
                 view! { <p>{t("plan.frozen")}</p> }.into_any()

@@ -8,10 +8,13 @@ use super::planned_field::PlannedField;
 use crate::components::form::{
     action_error, typed_form, FormAlert, SelectField, TextAreaField, TextField,
 };
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
+use crate::components::toggletip::WhatIsIt;
 use crate::domain::offer::LABELS;
 use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::features::reference::cpv_picker::CpvPicker;
 use crate::i18n::t;
@@ -82,12 +85,14 @@ fn Programme(p: BuyerProgramme) -> impl IntoView {
         <section aria-labelledby="new-plan">
             <h2 id="new-plan">{t("plan.new_title")}</h2>
             <p>{t("plan.new_intro")}</p>
-            <ActionForm action attr:class="form" attr:novalidate="">
-                <FormAlert error />
-                <input type="hidden" name="org_id" value=p.org_id />
-                <PlanFields form=PlanForm::default() search_action=format!("/compte/organisations/{}/programmation#new-plan", p.org_id) error />
-                <div><button type="submit" class="button button--primary">{t("plan.create")}</button></div>
-            </ActionForm>
+            <LiveCheck check={errors_in_form::<PlanForm>}>
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="org_id" value=p.org_id />
+                    <PlanFields form=PlanForm::default() search_action=format!("/compte/organisations/{}/programmation#new-plan", p.org_id) error />
+                    <div><button type="submit" class="button button--primary">{t("plan.create")}</button></div>
+                </ActionForm>
+            </LiveCheck>
         </section>
     }
 }
@@ -120,7 +125,7 @@ pub fn PlanFields(
             <div class="field field--check">
                 <input type="checkbox" id=id.clone() name=name checked=on />
                 <label for=id>{t(&format!("plan.levers.{key}"))}</label>
-                " " <a href=format!("/programmation/guide#{key}") class="field__hint" aria-label=format!("{} : {}", t("plan.what_is_it"), t(&format!("plan.levers.{key}")))>{t("plan.what_is_it")}</a>
+                <WhatIsIt subject=t(&format!("plan.levers.{key}")) text=t(&format!("plan.guide.{key}")) more=format!("/programmation/guide#{key}") />
             </div>
         }
     };

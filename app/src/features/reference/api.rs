@@ -95,7 +95,7 @@ pub async fn cpv_filter_choices(
     })
 }
 
-/// The suggestions under a field filled by words (a commune, an activity): at most
+/// The suggestions under a field filled by words (a commune, an activity, a department): at most
 /// `infra::places::SUGGESTED`, the likeliest first. Nothing for fewer than two letters or digits.
 #[server(prefix = "/api", endpoint = "suggest", input = GetUrl)]
 pub async fn suggest(kind: SuggestKind, q: String) -> Result<Vec<Suggestion>, AppError> {
@@ -104,5 +104,6 @@ pub async fn suggest(kind: SuggestKind, q: String) -> Result<Vec<Suggestion>, Ap
     Ok(match kind {
         SuggestKind::Commune => places::suggest_communes(&q),
         SuggestKind::Naf => naf::suggest_naf(&q),
+        SuggestKind::Department => places::suggest_departments(&q),
     })
 }

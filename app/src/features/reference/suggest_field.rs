@@ -1,14 +1,16 @@
 //! A text field filled by words with suggestions: a commune (by name, "Lyon 3e", or postal code),
-//! an activity (by the words of its NAF label). Without JavaScript it is a plain text field: the
-//! server reads the words back (`infra::places::resolve_commune`, `infra::naf::resolve_naf`) and,
-//! when they designate several, its message lists them to choose from. With JavaScript it becomes
-//! a WAI-ARIA combobox: the suggestions follow the typing, arrow keys move among them, Enter or a
+//! an activity (by the words of its NAF label), a department (by name or number). Without
+//! JavaScript it is a plain text field: the server reads the words back
+//! (`infra::places::resolve_commune`, `resolve_department`, `infra::naf::resolve_naf`) and, when
+//! they designate several, its message lists them to choose from. With JavaScript it becomes a
+//! WAI-ARIA combobox: the suggestions follow the typing, arrow keys move among them, Enter or a
 //! tap chooses, Escape closes. A chosen suggestion writes its label with its code in parentheses,
 //! which the server reads back whatever the name's homonyms. With `list`, the field holds several
 //! items separated by commas and the suggestions follow the last one.
 
 use super::api::suggest;
 use crate::components::form::field_message;
+use crate::components::live_check::field_error_signal;
 use crate::domain::suggest::{last_item, with_last_item, SuggestKind, Suggestion, MIN_WORDS};
 use crate::error::AppError;
 use crate::i18n::t;
@@ -36,39 +38,39 @@ pub fn SuggestField(
         format!("{id}-list"),
         format!("{id}-status"),
     );
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(&field).map(field_message))
-    });
+    let found = field_error_signal(field.clone(), error);
+    let message = Signal::derive(move || found.get().as_ref().map(field_message));
     let text = RwSignal::new(value.unwrap_or_default());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     // Combobox semantics only once hydrated: without JavaScript this is a plain text field.
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
-    let words = Memo::new(move |_| {
-        let text = text.get();
-        let words = if list { last_item(&text).1 } else { &text };
-        words.trim().to_string()
-    });
-    let found = LocalResource::new(move || {
-        // Nothing is asked while the list is closed (after a choice, on leaving the field).
-        let q = if open.get() {
-            words.get()
-        } else {
-            String::new()
-        };
-        async move {
-            if q.chars().filter(char::is_ascii_alphanumeric).count() < MIN_WORDS {
-                return Vec::new();
-            }
-            suggest(kind, q).await.unwrap_or_default()
+    // The suggestions of the latest words asked. Not a resource: the field sits inside pages'
+    // `<Suspense>`, which would take the page away (and the focus out of the field) while each
+    // answer is on its way.
+    let suggestions = RwSignal::new(Vec::<Suggestion>::new());
+    let asked = StoredValue::new(0u64);
+    let ask = move |text: &str| {
+        let words = if list { last_item(text).1 } else { text };
+        let q = words.trim().to_string();
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        if q.chars().filter(char::is_ascii_alphanumeric).count() < MIN_WORDS {
+            suggestions.set(Vec::new());
+            return;
         }
-    });
+        leptos::task::spawn_local(async move {
+            let found = suggest(kind, q).await.unwrap_or_default();
+            // An answer to words typed since is dropped.
+            if asked.get_value() == this {
+                suggestions.set(found);
+            }
+        });
+    };
     let shown = move || -> Vec<Suggestion> {
         if open.get() {
-            found.get().unwrap_or_default()
+            suggestions.get()
         } else {
             Vec::new()
         }
@@ -91,6 +93,7 @@ pub fn SuggestField(
                 ev.prevent_default();
                 if !open.get_untracked() {
                     open.set(true);
+                    ask(&text.get_untracked());
                     return;
                 }
                 if items.is_empty() {
@@ -165,7 +168,9 @@ pub fn SuggestField(
                     aria-invalid=move || message.get().is_some().then_some("true")
                     aria-describedby=described
                     on:input=move |ev| {
-                        text.set(event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        ask(&value);
+                        text.set(value);
                         open.set(true);
                         active.set(None);
                     }

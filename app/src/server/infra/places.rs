@@ -259,6 +259,99 @@ pub(crate) fn within(placed: &[communes::Model], origin: &str, km: u32) -> Vec<S
     out
 }
 
+/// A department typed by its name ("Rhône", "haute savoie", "Ardeche"): its number. The name
+/// whole first (so "Savoie" is not Haute-Savoie, nor "Loire" Haute-Loire), else the one
+/// department whose name's words begin with the typed words ("h savoie"). None when none or
+/// several do: `department_error` says which.
+pub fn resolve_department(typed: &str) -> Option<String> {
+    match department_candidates(typed).as_slice() {
+        [(code, _)] => Some(code.to_string()),
+        _ => None,
+    }
+}
+
+fn department_candidates(typed: &str) -> Vec<(&'static str, &'static str)> {
+    let (whole, wanted) = folded(typed);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    let names = crate::server::infra::reference::department_names();
+    let mut exact: Vec<(&str, &str)> = names
+        .iter()
+        .filter(|(_, name)| folded(name).0 == whole)
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
+    if !exact.is_empty() {
+        exact.sort();
+        return exact;
+    }
+    let mut found: Vec<(&str, &str)> = names
+        .iter()
+        .filter(|(_, name)| {
+            let (_, words) = folded(name);
+            wanted
+                .iter()
+                .all(|w| words.iter().any(|n| n.starts_with(w.as_str())))
+        })
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Why a department typed by name was not found: none bears it, or several (listed, in the form
+/// the field accepts).
+pub fn department_error(field: &str, typed: &str) -> FieldError {
+    let found = department_candidates(typed);
+    if found.len() > 1 {
+        let list: Vec<String> = found
+            .iter()
+            .take(SUGGESTED)
+            .map(|(code, name)| format!("{name} ({code})"))
+            .collect();
+        FieldError::with_arg(field, "validation.department_homonyms", list.join(", "))
+    } else {
+        FieldError::with_arg(field, "validation.unknown_department_named", typed.trim())
+    }
+}
+
+/// The departments a field's words suggest: by the words of their names, or by their number's
+/// beginning; nothing under two letters or digits.
+pub fn suggest_departments(typed: &str) -> Vec<Suggestion> {
+    let typed = typed.trim();
+    if fold(typed)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .count()
+        < MIN_WORDS
+    {
+        return Vec::new();
+    }
+    let names = crate::server::infra::reference::department_names();
+    let mut found: Vec<(&str, &str)> = if typed.bytes().all(|b| b.is_ascii_alphanumeric())
+        && typed.bytes().any(|b| b.is_ascii_digit())
+    {
+        let code = typed.to_uppercase();
+        names
+            .iter()
+            .filter(|(c, _)| c.starts_with(&code) || c.trim_start_matches('0') == code)
+            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .collect()
+    } else {
+        department_candidates(typed)
+    };
+    found.sort();
+    found
+        .into_iter()
+        .take(SUGGESTED)
+        .map(|(code, name)| Suggestion {
+            value: format!("{name} ({code})"),
+            label: name.to_string(),
+            note: code.to_string(),
+        })
+        .collect()
+}
+
 /// The name of an area: a department's, or the Métropole's and the rest of the Rhône's.
 pub fn area_label(code: &str) -> Option<String> {
     match code {
@@ -391,5 +484,26 @@ mod tests {
         assert_eq!(within(&placed, "69266", 20).len(), 12);
         // A commune whose position is not known gives nothing.
         assert!(within(&placed, "01001", 30).is_empty());
+    }
+
+    #[test]
+    fn departments_by_their_names() {
+        assert_eq!(resolve_department("Rhône").as_deref(), Some("69"));
+        assert_eq!(resolve_department("rhone").as_deref(), Some("69"));
+        // The name whole wins over the names that hold it.
+        assert_eq!(resolve_department("Savoie").as_deref(), Some("73"));
+        assert_eq!(resolve_department("loire").as_deref(), Some("42"));
+        assert_eq!(resolve_department("haute sav").as_deref(), Some("74"));
+        assert_eq!(resolve_department("Ardeche").as_deref(), Some("07"));
+        assert_eq!(resolve_department("Narnia"), None);
+        let e = department_error("d", "haute");
+        assert_eq!(e.key, "validation.department_homonyms");
+        assert!(e.arg.unwrap().contains("Haute-Loire (43)"));
+        let e = department_error("d", "Narnia");
+        assert_eq!(e.key, "validation.unknown_department_named");
+        let s = suggest_departments("is");
+        assert_eq!(s[0].value, "Isère (38)");
+        assert_eq!(suggest_departments("69")[0].label, "Rhône");
+        assert!(suggest_departments("r").is_empty());
     }
 }

@@ -130,10 +130,16 @@ pub async fn for_edit(
             .map(|a| name_of(&a.code))
             .collect::<Vec<_>>()
             .join(", "),
+        // By name, with the number the server reads back.
         delivery_departments: areas
             .iter()
             .filter(|a| a.kind == AreaKind::Department.as_str())
-            .map(|a| a.code.clone())
+            .map(
+                |a| match crate::server::infra::reference::department_names().get(&a.code) {
+                    Some(name) => format!("{name} ({})", a.code),
+                    None => a.code.clone(),
+                },
+            )
             .collect::<Vec<_>>()
             .join(", "),
         delivery_radius_km: o

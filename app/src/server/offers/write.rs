@@ -43,13 +43,20 @@ pub async fn create(
     Ok(offer.id)
 }
 
-/// Resolves the communes typed in the form (names or INSEE codes); one message per field that
-/// names an unknown commune.
+/// The places an offer names, read back as codes.
+pub(super) struct Places {
+    delivery: Vec<String>,
+    departments: Vec<String>,
+    production: Option<String>,
+}
+
+/// Resolves the communes typed in the form (names or INSEE codes) and the departments typed by
+/// name; one message per field that names an unknown one.
 pub(super) async fn resolve_places(
     db: &impl ConnectionTrait,
     input: &OfferInput,
     errors: &mut Vec<FieldError>,
-) -> Result<(Vec<String>, Option<String>), AppError> {
+) -> Result<Places, AppError> {
     let mut delivery = Vec::new();
     for name in &input.delivery_communes {
         match resolve_commune(db, name).await? {
@@ -71,7 +78,31 @@ pub(super) async fn resolve_places(
         },
         None => None,
     };
-    Ok((delivery, production))
+    let mut departments = Vec::new();
+    for typed in &input.delivery_departments {
+        // The domain's check left numbers as numbers, names as typed.
+        let code = if typed.bytes().any(|b| b.is_ascii_digit()) {
+            Some(typed.clone())
+        } else {
+            crate::server::infra::places::resolve_department(typed)
+        };
+        match code {
+            Some(code) if !departments.contains(&code) => departments.push(code),
+            Some(_) => {}
+            None => {
+                errors.push(crate::server::infra::places::department_error(
+                    "delivery_departments",
+                    typed,
+                ));
+                break;
+            }
+        }
+    }
+    Ok(Places {
+        delivery,
+        departments,
+        production,
+    })
 }
 
 /// A member saves the offer's fields (not its status or CPV codes, which have their own
@@ -87,7 +118,11 @@ pub async fn update(
     let (offer, org) = offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
     let input = form.check()?;
     let mut errors = Vec::new();
-    let (delivery, production) = resolve_places(&txn, &input, &mut errors).await?;
+    let Places {
+        delivery,
+        departments,
+        production,
+    } = resolve_places(&txn, &input, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -134,8 +169,7 @@ pub async fn update(
         .iter()
         .map(|c| (AreaKind::Commune.as_str(), c))
         .chain(
-            input
-                .delivery_departments
+            departments
                 .iter()
                 .map(|d| (AreaKind::Department.as_str(), d)),
         );
