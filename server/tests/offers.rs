@@ -201,6 +201,7 @@ async fn drafted(backend: &str, url: &str) -> Drafted {
     // A department's name that names none, or several, is said; nothing changes.
     for (typed, said) in [
         ("Rhône, Atlantide", "Atlantide"),
+        ("Rhône 2", "Rhône 2"),
         ("Haute", "Haute-Loire (43)"),
     ] {
         let (status, _, body) = app

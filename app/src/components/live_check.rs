@@ -2,9 +2,9 @@
 //! of the whole form (`domain::validate::LiveChecked`) runs in the browser on the form as it
 //! stands. A field is checked once the person has changed it and left it (no message under the
 //! first letters of an address); from then on, and for a field the server found wrong, its
-//! message follows each keystroke, so it goes as soon as the mistake is mended. The server checks everything again on submission, and its
-//! answer replaces these messages. Without JavaScript nothing here runs: the server's messages
-//! are the only ones, as before.
+//! message follows each keystroke, so it goes as soon as the mistake is mended. The server
+//! checks everything again on submission, and its answer replaces these messages. Without
+//! JavaScript nothing here runs: the server's messages are the only ones, as before.
 
 use crate::error::FieldError;
 use leptos::context::Provider;

@@ -62,9 +62,10 @@ pub fn SuggestField(
         }
         leptos::task::spawn_local(async move {
             let found = suggest(kind, q).await.unwrap_or_default();
-            // An answer to words typed since is dropped.
-            if asked.get_value() == this {
-                suggestions.set(found);
+            // An answer to words typed since is dropped; so is one that arrives after the
+            // field has gone (the person moved on to another page).
+            if asked.try_get_value() == Some(this) {
+                suggestions.try_set(found);
             }
         });
     };

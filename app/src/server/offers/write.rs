@@ -81,11 +81,8 @@ pub(super) async fn resolve_places(
     let mut departments = Vec::new();
     for typed in &input.delivery_departments {
         // The domain's check left numbers as numbers, names as typed.
-        let code = if typed.bytes().any(|b| b.is_ascii_digit()) {
-            Some(typed.clone())
-        } else {
-            crate::server::infra::places::resolve_department(typed)
-        };
+        let code = crate::domain::decp::record::normalise_departement(typed)
+            .or_else(|| crate::server::infra::places::resolve_department(typed));
         match code {
             Some(code) if !departments.contains(&code) => departments.push(code),
             Some(_) => {}
