@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createOrganisation, expectAccessible, goto, hasJs, ready, signUp, uniqueEmail } from './helpers';
+import { chooseCpv, createOrganisation, expectAccessible, goto, hasJs, ready, signUp, uniqueEmail } from './helpers';
 
 /** A 4×4 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEUlEQVR4nGM4MS0KjhiI4wAA0jIbgV6DX0IAAAAASUVORK5CYII=';
@@ -58,14 +58,16 @@ test('a business publishes an offer and a buyer finds it by a French word and a 
   await page.getByRole('button', { name: "Enregistrer l'offre" }).click();
   await expect(page.getByRole('status')).toHaveText('Enregistré.');
 
-  // Publishing needs a CPV code: found in the tree by a word.
+  // Publishing needs a CPV code: chosen by a word in the picker, then saved.
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByRole('alert')).toContainText('Ajoutez au moins un code CPV');
-  await page.getByLabel('Chercher un code par mot ou par numéro').fill('pain');
-  await page.getByRole('button', { name: 'Chercher', exact: true }).click();
-  await page.getByRole('button', { name: 'Ajouter 15811100 Pain', exact: true }).click();
+  await chooseCpv(page, 'offer-cpv', 'pain', 'Pain 15811100');
+  if (js) await expect(page.getByText('Codes modifiés, pas encore enregistrés')).toBeVisible();
+  if (js) await expectAccessible(page);
+  await page.getByRole('button', { name: 'Enregistrer les codes' }).click();
   await expect(page.getByRole('status')).toHaveText('Codes CPV mis à jour.');
-  await expect(page.locator('[data-test="offer-cpv"]')).toContainText('15811100 — Pain');
+  await expect(page.locator('#offer-cpv .cpv-picker__chosen')).toContainText('Pain 15811100');
+  await expect(page.getByText('Codes modifiés, pas encore enregistrés')).toBeHidden();
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByRole('status')).toHaveText('Offre publiée.');
 

@@ -49,6 +49,9 @@ pub fn state(
         mailer,
         login_limits: LoginLimits::default(),
         api_limits: Default::default(),
+        lookup_limits: app::server::infra::limits::ApiLimits::new(
+            app::server::infra::limits::LOOKUPS_PER_MINUTE,
+        ),
         public_url: config.public_url.clone(),
         media_dir: config.media_dir(),
         analytics: Default::default(),
@@ -118,12 +121,17 @@ fn spawn_jobs(state: &AppState, store: DbSessionStore) {
         Duration::from_secs(60),
         state.jobs.clone(),
         {
-            let (login, api) = (state.login_limits.clone(), state.api_limits.clone());
+            let (login, api, lookups) = (
+                state.login_limits.clone(),
+                state.api_limits.clone(),
+                state.lookup_limits.clone(),
+            );
             move || {
-                let (login, api) = (login.clone(), api.clone());
+                let (login, api, lookups) = (login.clone(), api.clone(), lookups.clone());
                 async move {
                     login.prune();
                     api.prune();
+                    lookups.prune();
                 }
             }
         },
@@ -219,6 +227,10 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         // Each capability's plain HTTP routes: downloads, feeds, files.
         .merge(app::server::plain_routes().router())
         .merge(app::server::api::routes(state.clone()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::server::api::limit_lookups,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Added after the 1 MiB limit, so only these routes take large bodies (each its own).
         .merge(app::server::upload_routes().router())

@@ -179,16 +179,8 @@ fn table() -> Table {
             (vec![("id", "1")], [D, A, D, D, D, D]),
         ),
         (
-            "/api/offers/cpv/add",
-            (vec![("id", "1"), ("code", "03000000")], [D, A, D, D, D, D]),
-        ),
-        (
-            "/api/offers/cpv/remove",
-            (vec![("id", "1"), ("code", "03000000")], [D, A, D, D, D, D]),
-        ),
-        (
-            "/api/cpv/pick",
-            (vec![("q", "pain"), ("parent", "")], [A, A, A, A, A, A]),
+            "/api/offers/cpv/set",
+            (vec![("id", "1"), ("cpv[]", "03000000")], [D, A, D, D, D, D]),
         ),
         ("/api/cpv/find", (vec![("q", "pain")], [A, A, A, A, A, A])),
         (

@@ -4,9 +4,11 @@
 
 mod common;
 
-use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
+use app::server::infra::entities::{
+    cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations,
+};
 use common::TestApp;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
@@ -284,33 +286,64 @@ async fn published_archived_deleted(backend: &str, st: &Drafted) {
         .await;
     assert_eq!(status.as_u16(), 422, "{backend}");
     assert!(body.contains("cpv_needed"), "{body}");
-    let (status, _, _) = app
-        .post(
-            "/api/offers/cpv/add",
-            &[("id", id.as_str()), ("code", "99999999")],
-            Some(&member),
-        )
-        .await;
-    assert_eq!(status.as_u16(), 422, "{backend}: unknown CPV");
-    let (status, _, body) = app
-        .post(
-            "/api/offers/cpv/add",
-            &[("id", id.as_str()), ("code", "15612500-6")],
-            Some(&member),
-        )
-        .await;
-    ok(status, &body);
-    let codes = offer_cpv::Entity::find()
-        .filter(offer_cpv::Column::OfferId.eq(offer.id))
+    // The codes are saved as the picker sends them, every ticked box at once.
+    let codes = |app: &TestApp| {
+        let db = app.db.clone();
+        let offer = offer.id;
+        async move {
+            offer_cpv::Entity::find()
+                .filter(offer_cpv::Column::OfferId.eq(offer))
+                .order_by_asc(offer_cpv::Column::CpvCode)
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.cpv_code)
+                .collect::<Vec<_>>()
+        }
+    };
+    let (status, body) = set_codes(app, &member, &id, &["15612500", "99999999"]).await;
+    assert_eq!(status, 422, "{backend}: unknown CPV");
+    assert!(body.contains("unknown_cpv"), "{body}");
+    assert!(codes(app).await.is_empty(), "{backend}: nothing saved");
+    let (status, body) =
+        set_codes(app, &member, &id, &["15612500-6", "45421000", "45421000"]).await;
+    assert!(status < 400, "{backend}: {body}");
+    assert_eq!(codes(app).await, ["15612500", "45421000"], "{backend}");
+    // Unticking one and ticking another replaces the set.
+    let (status, body) = set_codes(app, &member, &id, &["15612500", "15811100"]).await;
+    assert!(status < 400, "{backend}: {body}");
+    assert_eq!(codes(app).await, ["15612500", "15811100"], "{backend}");
+    // More codes than an offer carries: refused, nothing changed.
+    let many: Vec<String> = cpv_codes::Entity::find()
+        .order_by_asc(cpv_codes::Column::Code)
+        .limit(21)
         .all(&app.db)
         .await
-        .unwrap();
-    assert_eq!(codes.len(), 1);
-    assert_eq!(codes[0].cpv_code, "15612500", "{backend}");
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let (status, body) = set_codes(app, &member, &id, &many).await;
+    assert_eq!(status, 422, "{backend}: {body}");
+    assert!(body.contains("too_many_cpv"), "{body}");
+    assert_eq!(codes(app).await, ["15612500", "15811100"], "{backend}");
+    // Someone else's offer: refused, nothing changed.
+    let (status, _) = set_codes(app, &stranger, &id, &["03000000"]).await;
+    assert_eq!(status, 403, "{backend}: a stranger sets no codes");
+    assert_eq!(codes(app).await, ["15612500", "15811100"], "{backend}");
+    let (status, body) = set_codes(app, &member, &id, &["15612500"]).await;
+    assert!(status < 400, "{backend}: {body}");
     let (status, _, body) = app
         .post("/api/offers/status", &publish, Some(&member))
         .await;
     ok(status, &body);
+    // Published, it keeps at least one code: unticking the last is refused, nothing changed.
+    let (status, body) = set_codes(app, &member, &id, &[]).await;
+    assert_eq!(status, 422, "{backend}: {body}");
+    assert!(body.contains("cpv_keep_one"), "{body}");
+    assert_eq!(codes(app).await, ["15612500"], "{backend}");
 
     // Published: the page shows the facts, and every text as text.
     let (status, _, page) = app.get(&format!("/catalogue/{id}"), None).await;
@@ -469,7 +502,7 @@ both_dbs! {
         assert!(!codes(&found["found"]).contains(&"45421000".to_string()), "{body}");
         // A whole word outranks the beginning of longer ones: "portes" lists doors, not
         // "Structures porteuses"; two words narrow to the joiner's trade.
-        let (_, _, body) = app.get("/api/cpv/pick?q=portes&parent=", None).await;
+        let (_, _, body) = app.get("/api/cpv/find?q=portes", None).await;
         assert!(
             body.contains("44221000") && !body.contains("34950000"),
             "{backend}: {body}"
@@ -488,22 +521,13 @@ both_dbs! {
         let (_, _, body) = app.get("/api/cpv/find?q=zzzqqq", None).await;
         assert!(body.contains("\"nothing\":true"), "{body}");
 
-        // The picker: stemmed words, digits, the tree.
-        let (status, _, body) = app.get("/api/cpv/pick?q=menuiseries&parent=", None).await;
+        // The picker: stemmed words, digits.
+        let (status, _, body) = app.get("/api/cpv/find?q=menuiseries", None).await;
         assert_eq!(status.as_u16(), 200);
         assert!(body.contains("45421000"), "{backend}: {body}");
-        let (_, _, body) = app.get("/api/cpv/pick?q=4542&parent=", None).await;
+        let (_, _, body) = app.get("/api/cpv/find?q=4542", None).await;
         assert!(
             body.contains("45421000") && !body.contains("\"03000000\""),
-            "{body}"
-        );
-        let (_, _, body) = app.get("/api/cpv/pick?q=&parent=", None).await;
-        assert!(
-            body.contains("45000000") && body.contains("03000000") && !body.contains("45421000")
-        );
-        let (_, _, body) = app.get("/api/cpv/pick?q=&parent=45420000", None).await;
-        assert!(
-            body.contains("45421000") && body.contains("\"path\""),
             "{body}"
         );
     }
@@ -542,8 +566,8 @@ async fn published(
     ok(status, &body);
     let (status, _, body) = app
         .post(
-            "/api/offers/cpv/add",
-            &[("id", id_s.as_str()), ("code", cpv)],
+            "/api/offers/cpv/set",
+            &[("id", id_s.as_str()), ("cpv[]", cpv)],
             Some(cookie),
         )
         .await;
@@ -560,6 +584,14 @@ async fn published(
 }
 
 /// The titles of a catalogue page, in order.
+/// Saves an offer's CPV codes as its picker sends them (`cpv[]` once a ticked box).
+async fn set_codes(app: &TestApp, cookie: &str, id: &str, codes: &[&str]) -> (u16, String) {
+    let mut form = vec![("id", id)];
+    form.extend(codes.iter().map(|c| ("cpv[]", *c)));
+    let (status, _, body) = app.post("/api/offers/cpv/set", &form, Some(cookie)).await;
+    (status.as_u16(), body)
+}
+
 fn titles(page: &str) -> Vec<String> {
     page.split("data-test=\"offer-row\"")
         .skip(1)

@@ -170,6 +170,46 @@ async fn the_proxy_header_names_the_client_only_when_configured() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+#[tokio::test]
+async fn the_pickers_lookups_are_throttled_per_address() {
+    // Asked at each keystroke by anyone: a script asking thousands is refused, a person is not,
+    // and nothing else counts on their budget.
+    let url = common::database("sqlite", "sec_lookups").await.unwrap();
+    let app = TestApp::new(&url).await.with_lookup_limit(3);
+    let (flood, person) = ([192, 0, 2, 10], [192, 0, 2, 11]);
+    for path in [
+        "/api/suggest?kind=commune&q=lyon",
+        "/api/cpv/find?q=pain",
+        "/api/cpv/filter?q=pain&depth=5",
+    ] {
+        let (status, _, body) = app.get_from(path, flood, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+    let (status, headers, body) = app
+        .get_from(
+            "/api/suggest?kind=commune&q=lyo",
+            flood,
+            &[("accept-language", "fr")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(headers.contains_key("retry-after"));
+    assert!(
+        body.contains("au plus 3 par minute"),
+        "a message in French: {body}"
+    );
+    let (status, _, _) = app.get_from("/api/cpv/find?q=pain", person, &[]).await;
+    assert_eq!(status, StatusCode::OK, "another address has its own budget");
+    let (status, _, _) = app.get_from("/catalogue", flood, &[]).await;
+    assert_eq!(status, StatusCode::OK, "the pages are not counted");
+    let (status, _, _) = app.get_from("/api/v1/marches", flood, &[]).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "nor the open data API, which has its own"
+    );
+}
+
 both_dbs! {
     "sec_pwchange",
     #[tokio::test]

@@ -6,6 +6,7 @@
 //! checks everything again on submission, and its answer replaces these messages. Without
 //! JavaScript nothing here runs: the server's messages are the only ones, as before.
 
+use crate::domain::validate::Clock;
 use crate::error::FieldError;
 use leptos::context::Provider;
 use leptos::prelude::*;
@@ -55,7 +56,14 @@ pub fn field_of(name: &str) -> &str {
 /// `check` reads the form as its server function would (`errors_in_form::<OfferForm>` for a
 /// `form: OfferForm` argument, `errors_in_fields::<NewAccount>` for separate arguments).
 #[component]
-pub fn LiveCheck(check: fn(&str) -> Option<Vec<FieldError>>, children: Children) -> impl IntoView {
+pub fn LiveCheck(
+    check: fn(&str, &Clock) -> Option<Vec<FieldError>>,
+    /// Put before each field's name, as the server function does (`AppError::prefixed`) when
+    /// two forms of one page share field names.
+    #[prop(optional)]
+    prefix: &'static str,
+    children: Children,
+) -> impl IntoView {
     let live = LiveErrors {
         checked: RwSignal::new(BTreeSet::new()),
         errors: RwSignal::new(vec![]),
@@ -72,7 +80,11 @@ pub fn LiveCheck(check: fn(&str) -> Option<Vec<FieldError>>, children: Children)
             else {
                 return;
             };
-            let field = field_of(&input.get_attribute("name").unwrap_or_default()).to_string();
+            let name = input.get_attribute("name").unwrap_or_default();
+            let field = match field_of(&name) {
+                "" => String::new(),
+                f => format!("{prefix}{f}"),
+            };
             // A keystroke checks a field already checked, or one the server found wrong (its
             // message goes as soon as the value is mended).
             let follows = live.checked.with_untracked(|c| c.contains(&field))
@@ -91,15 +103,23 @@ pub fn LiveCheck(check: fn(&str) -> Option<Vec<FieldError>>, children: Children)
             let Some(query) = crate::components::form::query_of(&form) else {
                 return;
             };
-            if let Some(errors) = check(&query) {
-                live.errors.set(errors);
+            if let Some(errors) = check(&query, &browser_clock()) {
+                live.errors.set(
+                    errors
+                        .into_iter()
+                        .map(|mut e| {
+                            e.field = format!("{prefix}{}", e.field);
+                            e
+                        })
+                        .collect(),
+                );
                 live.checked.update(|c| {
                     c.insert(field);
                 });
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&ev, left, check);
+        let _ = (&ev, left, check, prefix);
     };
     view! {
         <div
@@ -114,6 +134,19 @@ pub fn LiveCheck(check: fn(&str) -> Option<Vec<FieldError>>, children: Children)
             <Provider value=live>{children()}</Provider>
         </div>
     }
+}
+
+/// The browser's clock: the instant, and the day on the person's calendar (the browser's time
+/// zone — in France, the server's day too). chrono reads no clock in WASM without its
+/// `wasmbind` feature: the JavaScript `Date` gives both.
+#[cfg(feature = "hydrate")]
+fn browser_clock() -> Clock {
+    let d = js_sys::Date::new_0();
+    let now = chrono::DateTime::from_timestamp_millis(d.get_time() as i64).unwrap_or_default();
+    let today =
+        chrono::NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+            .unwrap_or_else(|| now.date_naive());
+    Clock { now, today }
 }
 
 #[cfg(test)]

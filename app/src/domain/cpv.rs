@@ -44,15 +44,6 @@ pub struct CpvChoice {
     pub label: String,
     /// 1 (division) to 5.
     pub level: u8,
-    pub has_children: bool,
-}
-
-/// What the CPV picker shows: the codes found by words, or the children of a code (the
-/// divisions when neither is given), and the path to that code.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CpvPicker {
-    pub choices: Vec<CpvChoice>,
-    pub path: Vec<CpvChoice>,
 }
 
 /// The CPV codes a form submits: the picker's ticked boxes (`cpv[]=…&cpv[]=…`, one per code),

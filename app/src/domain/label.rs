@@ -280,7 +280,7 @@ pub struct SchemeInput {
 
 /// The same checks in the browser, as the person types.
 impl crate::domain::validate::LiveChecked for SchemeForm {
-    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+    fn field_errors(&self, _: &crate::domain::validate::Clock) -> Vec<crate::error::FieldError> {
         crate::domain::validate::field_errors_of(self.check())
     }
 }

@@ -111,6 +111,31 @@ pub const MAX_TITLE: usize = 160;
 /// Photos an offer can have.
 pub const MAX_PHOTOS: u64 = 6;
 pub const MAX_DESCRIPTION: usize = 8000;
+/// CPV codes an offer carries at most: enough for a firm's trades, few enough to stay a
+/// description (and the partner requests' limit).
+pub const MAX_CPV: usize = 20;
+
+/// The CPV codes chosen for an offer, as sent (the picker's ticked boxes): each normalised to 8
+/// digits, repeats dropped. A published offer keeps at least one — buyers find it by them — so
+/// it is archived before its last code goes. Whether each code exists is the server's to check.
+pub fn chosen_cpv(
+    codes: &super::cpv::CpvCodes,
+    published: bool,
+) -> Result<Vec<String>, crate::error::AppError> {
+    let mut c = Checker::new();
+    let cpv = super::programming::cpv_list(&mut c, "cpv", &codes.joined());
+    if cpv.len() > MAX_CPV {
+        c.errors.push(crate::error::FieldError::with_arg(
+            "cpv",
+            "validation.too_many_cpv",
+            MAX_CPV,
+        ));
+    }
+    if published && cpv.is_empty() && c.is_ok() {
+        c.push("cpv", "offer.cpv_keep_one");
+    }
+    c.finish().map(|_| cpv)
+}
 
 /// The offer form as a browser sends it (every field a string).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,7 +260,7 @@ pub fn split_list(s: &str) -> Vec<String> {
 
 /// The same checks in the browser, as the person types.
 impl crate::domain::validate::LiveChecked for OfferForm {
-    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+    fn field_errors(&self, _: &crate::domain::validate::Clock) -> Vec<crate::error::FieldError> {
         crate::domain::validate::field_errors_of(self.check())
     }
 }
@@ -438,6 +463,47 @@ mod tests {
             kind: "supply".into(),
             ..Default::default()
         }
+    }
+
+    fn keys(r: Result<Vec<String>, crate::error::AppError>) -> Vec<String> {
+        match r {
+            Err(crate::error::AppError::Invalid(errors)) => {
+                errors.into_iter().map(|e| e.key).collect()
+            }
+            other => panic!("expected refused codes, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_offers_codes_are_normalised_counted_and_kept_when_published() {
+        use crate::domain::cpv::CpvCodes;
+        // The check digit is dropped, as the nomenclature's codes are stored without it.
+        let codes = CpvCodes(vec!["45421000".into(), "15811100-7".into()]);
+        assert_eq!(
+            chosen_cpv(&codes, true).unwrap(),
+            vec!["45421000".to_string(), "15811100".into()]
+        );
+        let twice = CpvCodes(vec!["45421000".into(), "45421000-4".into()]);
+        assert_eq!(chosen_cpv(&twice, false).unwrap().len(), 1);
+        // A draft may have none; a published offer keeps one.
+        assert_eq!(
+            chosen_cpv(&CpvCodes::default(), false).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            keys(chosen_cpv(&CpvCodes::default(), true)),
+            ["offer.cpv_keep_one"]
+        );
+        assert_eq!(
+            keys(chosen_cpv(&CpvCodes(vec!["menuiserie".into()]), false)),
+            ["validation.unknown_cpv"]
+        );
+        let many = CpvCodes(
+            (0..=MAX_CPV)
+                .map(|i| format!("{}", 45000000 + i * 100))
+                .collect(),
+        );
+        assert_eq!(keys(chosen_cpv(&many, false)), ["validation.too_many_cpv"]);
     }
 
     #[test]

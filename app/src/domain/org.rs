@@ -147,7 +147,7 @@ pub const MAX_DESCRIPTION: usize = 4000;
 
 /// The same checks in the browser, as the person types.
 impl crate::domain::validate::LiveChecked for OrgForm {
-    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+    fn field_errors(&self, _: &crate::domain::validate::Clock) -> Vec<crate::error::FieldError> {
         crate::domain::validate::field_errors_of(self.check())
     }
 }

@@ -161,6 +161,15 @@ fn optional_id(c: &mut Checker, field: &str, s: &str) -> Option<i32> {
     }
 }
 
+impl crate::domain::validate::LiveChecked for RequestForm {
+    fn field_errors(
+        &self,
+        clock: &crate::domain::validate::Clock,
+    ) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check(clock.today))
+    }
+}
+
 impl RequestForm {
     /// Checks the form as of `today` (the deadline is today or later, within a year).
     pub fn check(&self, today: NaiveDate) -> Result<RequestInput, crate::error::AppError> {
@@ -171,7 +180,11 @@ impl RequestForm {
             .unwrap_or_default();
         let cpv = super::programming::cpv_list(&mut c, "cpv", &self.cpv.joined());
         if cpv.len() > MAX_CPV {
-            c.push("cpv", "partners.too_many_cpv");
+            c.errors.push(crate::error::FieldError::with_arg(
+                "cpv",
+                "validation.too_many_cpv",
+                MAX_CPV,
+            ));
         }
         let mut labels = Vec::new();
         for code in self.labels.keys() {

@@ -377,7 +377,7 @@ pub fn estimate(c: &mut Checker, prefix: &str, min: &str, max: &str) -> (Option<
 
 /// The same checks in the browser, as the person types.
 impl crate::domain::validate::LiveChecked for PlanForm {
-    fn field_errors(&self) -> Vec<crate::error::FieldError> {
+    fn field_errors(&self, _: &crate::domain::validate::Clock) -> Vec<crate::error::FieldError> {
         crate::domain::validate::field_errors_of(self.check())
     }
 }

@@ -415,6 +415,12 @@ pub fn is_web_url(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+impl crate::domain::validate::LiveChecked for MeetingForm {
+    fn field_errors(&self, clock: &crate::domain::validate::Clock) -> Vec<FieldError> {
+        crate::domain::validate::field_errors_of(self.check(clock.now))
+    }
+}
+
 impl MeetingForm {
     /// Checks the form; `now` is when it is sent (a meeting is in the future).
     pub fn check(&self, now: DateTime<Utc>) -> Result<MeetingInput, AppError> {

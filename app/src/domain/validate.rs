@@ -144,16 +144,24 @@ impl Checker {
     }
 }
 
+/// When a form is checked in the browser: the instant, and the day on the person's calendar
+/// (a deadline "today or later", a meeting "in the future").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clock {
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub today: chrono::NaiveDate,
+}
+
 /// A form whose rules also run in the browser as the person types (`components::live_check`):
 /// the checks of the domain, those that need no database, with the server's very messages.
 pub trait LiveChecked: serde::de::DeserializeOwned {
-    /// One error per faulty field, as the server's check would give them.
-    fn field_errors(&self) -> Vec<FieldError>;
+    /// One error per faulty field, as the server's check would give them at `clock`.
+    fn field_errors(&self, clock: &Clock) -> Vec<FieldError>;
 }
 
 /// The errors of a form sent as one struct named `form` (`form[title]=…`), the way the server
 /// functions that take a `form` argument receive it; `None` when the query does not parse.
-pub fn errors_in_form<T: LiveChecked>(query: &str) -> Option<Vec<FieldError>> {
+pub fn errors_in_form<T: LiveChecked>(query: &str, clock: &Clock) -> Option<Vec<FieldError>> {
     #[derive(serde::Deserialize)]
     struct Sent<T> {
         form: T,
@@ -161,15 +169,15 @@ pub fn errors_in_form<T: LiveChecked>(query: &str) -> Option<Vec<FieldError>> {
     serde_qs::Config::new(5, false)
         .deserialize_str::<Sent<T>>(query)
         .ok()
-        .map(|s| s.form.field_errors())
+        .map(|s| s.form.field_errors(clock))
 }
 
 /// The errors of a form whose fields are the server function's arguments (`email=…&password=…`).
-pub fn errors_in_fields<T: LiveChecked>(query: &str) -> Option<Vec<FieldError>> {
+pub fn errors_in_fields<T: LiveChecked>(query: &str, clock: &Clock) -> Option<Vec<FieldError>> {
     serde_qs::Config::new(5, false)
         .deserialize_str::<T>(query)
         .ok()
-        .map(|t| t.field_errors())
+        .map(|t| t.field_errors(clock))
 }
 
 /// The field errors of a check's result (none when it passed or failed otherwise).
@@ -201,7 +209,7 @@ impl NewPassword {
 }
 
 impl LiveChecked for NewPassword {
-    fn field_errors(&self) -> Vec<FieldError> {
+    fn field_errors(&self, _: &Clock) -> Vec<FieldError> {
         let mut c = Checker::new();
         self.check_into(&mut c);
         c.errors
@@ -233,7 +241,7 @@ impl NewAccount {
 }
 
 impl LiveChecked for NewAccount {
-    fn field_errors(&self) -> Vec<FieldError> {
+    fn field_errors(&self, _: &Clock) -> Vec<FieldError> {
         let mut c = Checker::new();
         self.check_into(&mut c);
         c.errors
@@ -262,10 +270,21 @@ pub fn is_plausible_email(v: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn clock() -> Clock {
+        let now = chrono::DateTime::parse_from_rfc3339("2027-03-16T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        Clock {
+            now,
+            today: now.date_naive(),
+        }
+    }
+
     #[test]
     fn live_checks_read_the_form_as_the_server_does() {
         let errors = errors_in_fields::<NewAccount>(
             "display_name=&email=marie%40exemple&password=court&password_confirm=autre",
+            &clock(),
         )
         .unwrap();
         let keys: Vec<(&str, &str)> = errors
@@ -282,10 +301,10 @@ mod tests {
             ]
         );
         let fine = "display_name=Marie&email=marie%40exemple.fr&password=une+longue+phrase&password_confirm=une+longue+phrase";
-        assert_eq!(errors_in_fields::<NewAccount>(fine), Some(vec![]));
+        assert_eq!(errors_in_fields::<NewAccount>(fine, &clock()), Some(vec![]));
         // Fields missing from the query are empty, as an empty input sends them.
         assert_eq!(
-            errors_in_fields::<NewPassword>("password=une+longue+phrase").unwrap(),
+            errors_in_fields::<NewPassword>("password=une+longue+phrase", &clock()).unwrap(),
             [FieldError::new(
                 "password_confirm",
                 "validation.password_mismatch"

@@ -15,6 +15,9 @@ pub struct AppState {
     pub login_limits: LoginLimits,
     /// The open data API's budget per client address.
     pub api_limits: ApiLimits,
+    /// The pickers' lookups' budget per client address (`api::limit_lookups`).
+    #[from_ref(skip)]
+    pub lookup_limits: ApiLimits,
     /// Public base URL, for links in emails.
     pub public_url: String,
     /// Where uploaded media (offers' photos) are stored.

@@ -351,26 +351,30 @@ impl TestApp {
 
     /// The same application with other login throttling budgets.
     pub fn with_login_limits(self, per_ip: u32, per_account: u32) -> TestApp {
-        let config = self.config.clone();
-        let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
-        state.login_limits = app::server::infra::limits::LoginLimits::new(per_ip, per_account);
-        let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
-        let analytics = state.analytics.clone();
-        TestApp {
-            router: server::web::router(state, store, &config),
-            db: self.db,
-            search: self.search,
-            media_dir: self.media_dir,
-            analytics,
-            config,
-        }
+        self.rebuilt(|state| {
+            state.login_limits = app::server::infra::limits::LoginLimits::new(per_ip, per_account)
+        })
     }
 
     /// The same application with another budget of API requests a minute per address.
     pub fn with_api_limit(self, per_minute: u32) -> TestApp {
+        self.rebuilt(|state| {
+            state.api_limits = app::server::infra::limits::ApiLimits::new(per_minute)
+        })
+    }
+
+    /// The same application with another budget of the pickers' lookups a minute per address.
+    pub fn with_lookup_limit(self, per_minute: u32) -> TestApp {
+        self.rebuilt(|state| {
+            state.lookup_limits = app::server::infra::limits::ApiLimits::new(per_minute)
+        })
+    }
+
+    /// The same application and database, its state changed by `change`.
+    fn rebuilt(self, change: impl FnOnce(&mut app::server::state::AppState)) -> TestApp {
         let config = self.config.clone();
         let mut state = server::web::state(&config, self.db.clone(), self.search.clone()).unwrap();
-        state.api_limits = app::server::infra::limits::ApiLimits::new(per_minute);
+        change(&mut state);
         let store = app::server::infra::sessions::DbSessionStore::new(self.db.clone());
         let analytics = state.analytics.clone();
         TestApp {
@@ -759,8 +763,8 @@ pub async fn offer_of_kind(
     let id_s = id.to_string();
     let (status, _, body) = app
         .post(
-            "/api/offers/cpv/add",
-            &[("id", &id_s), ("code", cpv)],
+            "/api/offers/cpv/set",
+            &[("id", &id_s), ("cpv[]", cpv)],
             Some(cookie),
         )
         .await;

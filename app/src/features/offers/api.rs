@@ -1,7 +1,6 @@
 //! Server functions of the catalogue. Writes are for active members of the offer's business;
 //! reads of published offers are public.
 
-use crate::domain::cpv::CpvPicker;
 use crate::domain::offer::{OfferEdit, OfferForm, OfferSummary, PublicOffer};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -116,46 +115,24 @@ pub async fn delete_offer(id: i32, confirm: Option<String>) -> Result<(), AppErr
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "offers/cpv/add")]
-pub async fn add_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
+/// Sets the offer's CPV codes to the `cpv` chosen in its picker (every ticked box, one list).
+#[server(prefix = "/api", endpoint = "offers/cpv/set")]
+pub async fn set_offer_cpv(
+    id: i32,
+    #[server(default)] cpv: crate::domain::cpv::CpvCodes,
+) -> Result<(), AppError> {
     use crate::server::{auth::Caller, offers, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    offers::add_cpv(
+    offers::set_cpv(
         &state.db,
         crate::domain::ids::UserId(caller.user()?.id),
         crate::domain::ids::OfferId(id),
-        &code,
+        &cpv,
     )
     .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
     Ok(())
-}
-
-#[server(prefix = "/api", endpoint = "offers/cpv/remove")]
-pub async fn remove_offer_cpv(id: i32, code: String) -> Result<(), AppError> {
-    use crate::server::{auth::Caller, offers, state::AppState};
-    let state = AppState::get()?;
-    let caller = Caller::current().await?;
-    offers::remove_cpv(
-        &state.db,
-        crate::domain::ids::UserId(caller.user()?.id),
-        crate::domain::ids::OfferId(id),
-        &code,
-    )
-    .await?;
-    crate::server::infra::redirect::redirect_fresh(&format!("/compte/offres/{id}?ok=cpv#cpv"));
-    Ok(())
-}
-
-/// The CPV picker: codes whose label holds every word of `q`, or the children of `parent`.
-#[server(prefix = "/api", endpoint = "cpv/pick", input = GetUrl)]
-pub async fn pick_cpv(q: String, parent: String) -> Result<CpvPicker, AppError> {
-    use crate::server::{infra::cpv, state::AppState};
-    let state = AppState::get()?;
-    cpv::pick(&state.db, &q, &parent)
-        .await
-        .map_err(AppError::from)
 }
 
 /// A published offer (anyone).

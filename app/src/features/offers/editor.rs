@@ -1,10 +1,9 @@
-//! The offer editor (`/compte/offres/{id}`), for the business's members: status, CPV codes (a
-//! searchable tree), every field and fact, deletion. Each part is its own form, so each works
+//! The offer editor (`/compte/offres/{id}`), for the business's members: status, CPV codes
+//! (chosen by words in the shared picker), every field and fact, deletion. Each part is its own form, so each works
 //! without JavaScript.
 
 use super::api::{
-    offer_for_edit, pick_cpv, AddOfferCpv, DeleteOffer, DeleteOfferPhoto, RemoveOfferCpv,
-    SetOfferStatus, UpdateOffer,
+    offer_for_edit, DeleteOffer, DeleteOfferPhoto, SetOfferCpv, SetOfferStatus, UpdateOffer,
 };
 use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{
@@ -13,12 +12,12 @@ use crate::components::form::{
 use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
-use crate::domain::cpv::CpvPicker;
 use crate::domain::offer::OfferForm;
 use crate::domain::offer::{OfferEdit, OfferKind, OfferStatus, MAX_DESCRIPTION, MAX_TITLE};
 use crate::domain::suggest::SuggestKind;
 use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
+use crate::features::reference::cpv_picker::CpvPicker;
 use crate::features::reference::suggest_field::SuggestField;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -113,86 +112,53 @@ fn StatusPanel(o: OfferEdit) -> impl IntoView {
 
 #[component]
 fn CpvPanel(o: OfferEdit) -> impl IntoView {
-    let add = ServerAction::<AddOfferCpv>::new();
-    let remove = ServerAction::<RemoveOfferCpv>::new();
-    let add_error = action_error(add);
-    let query = use_query_map();
-    let words = move || query.with(|q| q.get("cpv_q")).unwrap_or_default();
-    let parent = move || query.with(|q| q.get("cpv_parent")).unwrap_or_default();
-    let picker = Resource::new(move || (words(), parent()), |(q, p)| pick_cpv(q, p));
+    let action = ServerAction::<SetOfferCpv>::new();
+    let error = action_error(action);
+    // Without JavaScript the picker's search sends this form back here by GET: the words and
+    // the boxes ticked so far return in the URL, with the form's own `id` (which tells a form
+    // sent back from a link holding only words). Otherwise the picker opens on the saved codes.
+    let (words, sent_back, sent) = use_query_map()
+        .with_untracked(|q| (q.get("cpv_q"), q.get("id").is_some(), q.get_all("cpv[]")));
+    let chosen = if sent_back {
+        sent.unwrap_or_default()
+    } else {
+        o.cpv.iter().map(|(code, _)| code.clone()).collect()
+    };
+    // With JavaScript a box ticked or unticked is not saved yet: say so beside the button.
+    let unsaved = RwSignal::new(false);
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let ticked = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.type_() == "checkbox");
+            if ticked {
+                unsaved.set(true);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&ev, unsaved);
+    };
     let id = o.id;
     view! {
         <section class="card" id="cpv" aria-labelledby="cpv-title">
             <h2 id="cpv-title">{t("offer.cpv_title")}</h2>
             <p>{t("offer.cpv_help")}</p>
-            {if o.cpv.is_empty() {
-                view! { <p class="empty-state">{t("offer.cpv_none")}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="chosen-list" data-test="offer-cpv">
-                        {o.cpv.clone().into_iter().map(|(code, label)| view! {
-                            <li>
-                                <span>{format!("{code} — {label}")}</span>
-                                <ActionForm action=remove attr:class="inline-form">
-                                    <input type="hidden" name="id" value=id />
-                                    <input type="hidden" name="code" value=code.clone() />
-                                    <button type="submit" class="button button--small" aria-label=format!("{} {code}", t("offer.cpv_remove"))>{t("offer.cpv_remove")}</button>
-                                </ActionForm>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-            <form method="get" action=format!("/compte/offres/{id}#cpv") role="search" class="cpv-search">
-                <div class="field">
-                    <label for="cpv-q">{t("offer.cpv_search")}</label>
-                    <input id="cpv-q" type="search" name="cpv_q" value=words maxlength="100" />
+            <div on:change=on_change>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="id" value=id />
+                <CpvPicker name="cpv[]" words_name="cpv_q" id="offer-cpv" label=t("offer.cpv_label") hint=t("cpv_picker.offer_hint")
+                    words=words.unwrap_or_default() chosen search_action=format!("/compte/offres/{id}#cpv") field="cpv" error />
+                <div class="actions">
+                    <button type="submit" class="button button--primary">{t("offer.cpv_save")}</button>
+                    <p aria-live="polite" class="field__hint">{move || unsaved.get().then(|| t("offer.cpv_unsaved"))}</p>
                 </div>
-                <button type="submit" class="button">{t("offer.cpv_search_submit")}</button>
-            </form>
-            <FormAlert error=add_error />
-            <Suspense fallback=|| ()>
-                {move || picker.get().map(|r| match r {
-                    Ok(p) => view! { <CpvChoices p id add words=words() /> }.into_any(),
-                    Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
-                })}
-            </Suspense>
+            </ActionForm>
+            </div>
         </section>
-    }
-}
-
-#[component]
-fn CpvChoices(
-    p: CpvPicker,
-    id: i32,
-    add: ServerAction<AddOfferCpv>,
-    words: String,
-) -> impl IntoView {
-    let browse = |code: &str| format!("/compte/offres/{id}?cpv_parent={code}#cpv");
-    view! {
-        {(!p.path.is_empty()).then(|| view! {
-            <nav aria-label=t("offer.cpv_path") class="cpv-path">
-                <a href=format!("/compte/offres/{id}#cpv")>{t("offer.cpv_divisions")}</a>
-                {p.path.iter().map(|c| view! { <span>" › "</span> <a href=browse(&c.code)>{format!("{} {}", c.code, c.label)}</a> }).collect_view()}
-            </nav>
-        })}
-        {(p.choices.is_empty() && !words.is_empty()).then(|| view! { <p class="empty-state">{t("offer.cpv_nothing")}</p> })}
-        <ul class="cpv-choices" data-test="cpv-choices">
-            {p.choices.into_iter().map(|c| view! {
-                <li>
-                    <span class="cpv-choices__code">{c.code.clone()}</span>
-                    <span class="cpv-choices__label">{c.label.clone()}</span>
-                    <span class="cpv-choices__actions">
-                        {c.has_children.then(|| view! { <a href=browse(&c.code) aria-label=format!("{} {}", t("offer.cpv_open"), c.label)>{t("offer.cpv_open")}</a> })}
-                        <ActionForm action=add attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <input type="hidden" name="code" value=c.code.clone() />
-                            <button type="submit" class="button button--small" aria-label=format!("{} {} {}", t("offer.cpv_add"), c.code, c.label)>{t("offer.cpv_add")}</button>
-                        </ActionForm>
-                    </span>
-                </li>
-            }).collect_view()}
-        </ul>
     }
 }
 

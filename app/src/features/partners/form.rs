@@ -5,11 +5,13 @@ use super::api::{partner_form_context, CreatePartnerRequest, UpdatePartnerReques
 use crate::components::form::{
     action_error, typed_form, FormAlert, QualityLabelChecks, SelectField, TextAreaField, TextField,
 };
+use crate::components::live_check::LiveCheck;
 use crate::components::status::LoadError;
 use crate::domain::partners::{
     ConsortiumKind, FormContext, PartnerRole, RequestForm, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE,
 };
 use crate::domain::suggest::SuggestKind;
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::features::reference::cpv_picker::CpvPicker;
 use crate::features::reference::suggest_field::SuggestField;
@@ -115,47 +117,54 @@ fn RequestFormView(ctx: FormContext, #[prop(into)] search_action: String) -> imp
             format!("{} {n} — {title} ({cpv})", t("plan.lot")),
         )
     }));
-    let fields = view! {
-        <FormAlert error />
-        {ctx.plan.clone().map(|(id, title)| view! {
-            <p class="alert alert--info">{t("partners.for_plan")} " " <a href=format!("/programmation/{id}")>{title}</a></p>
-            <input type="hidden" name="form[plan_id]" value=id />
-        })}
-        {(!ctx.lots.is_empty()).then(|| view! {
-            <SelectField name="form[lot_id]" field="lot_id" label=t("plan.lot") options=lots.clone() selected=f.lot_id.clone() error />
-        })}
-        <TextField name="form[title]" field="title" label=t("partners.f_title") hint=t("partners.f_title_hint") required=true value=f.title.clone() maxlength=MAX_TITLE error />
-        <TextAreaField name="form[description]" field="description" label=t("partners.f_description") hint=t("partners.f_description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
-        <CpvPicker name="form[cpv][]" words_name="cpv_q" id="partner-cpv" label=t("partners.f_cpv") hint=t("cpv_picker.partner_hint")
-            words=words chosen=f.cpv.0.clone() search_action=search_action field="cpv" error />
-        <fieldset>
-            <legend>{t("partners.f_labels")}</legend>
-            <QualityLabelChecks chosen=f.labels.clone() />
-        </fieldset>
-        <TextField name="form[capacity]" field="capacity" label=t("partners.f_capacity") hint=t("partners.f_capacity_hint") value=f.capacity.clone() maxlength=MAX_CAPACITY error />
-        <SelectField name="form[role]" field="role" label=t("partners.role") options=roles selected=f.role.clone() hint=t("partners.role_hint") required=true error />
-        <SelectField name="form[kind]" field="kind" label=t("partners.kind") options=kinds selected=f.kind.clone() hint=t("partners.kind_hint") required=true error />
-        <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("partners.f_commune") hint=t("partners.f_commune_hint") value=f.commune.clone() error />
-        <TextField name="form[radius_km]" field="radius_km" label=t("partners.f_radius") value=f.radius_km.clone() error />
-        <TextField name="form[deadline]" field="deadline" label=t("partners.f_deadline") hint=t("partners.f_deadline_hint") input_type="date" required=true value=f.deadline.clone() error />
+    // Built inside each form's `LiveCheck`, whose context its fields read when they are made.
+    let fields = move || {
+        view! {
+            <FormAlert error />
+            {ctx.plan.clone().map(|(id, title)| view! {
+                <p class="alert alert--info">{t("partners.for_plan")} " " <a href=format!("/programmation/{id}")>{title}</a></p>
+                <input type="hidden" name="form[plan_id]" value=id />
+            })}
+            {(!ctx.lots.is_empty()).then(|| view! {
+                <SelectField name="form[lot_id]" field="lot_id" label=t("plan.lot") options=lots.clone() selected=f.lot_id.clone() error />
+            })}
+            <TextField name="form[title]" field="title" label=t("partners.f_title") hint=t("partners.f_title_hint") required=true value=f.title.clone() maxlength=MAX_TITLE error />
+            <TextAreaField name="form[description]" field="description" label=t("partners.f_description") hint=t("partners.f_description_hint") value=f.description.clone() maxlength=MAX_DESCRIPTION error />
+            <CpvPicker name="form[cpv][]" words_name="cpv_q" id="partner-cpv" label=t("partners.f_cpv") hint=t("cpv_picker.partner_hint")
+                words=words chosen=f.cpv.0.clone() search_action=search_action field="cpv" error />
+            <fieldset>
+                <legend>{t("partners.f_labels")}</legend>
+                <QualityLabelChecks chosen=f.labels.clone() />
+            </fieldset>
+            <TextField name="form[capacity]" field="capacity" label=t("partners.f_capacity") hint=t("partners.f_capacity_hint") value=f.capacity.clone() maxlength=MAX_CAPACITY error />
+            <SelectField name="form[role]" field="role" label=t("partners.role") options=roles selected=f.role.clone() hint=t("partners.role_hint") required=true error />
+            <SelectField name="form[kind]" field="kind" label=t("partners.kind") options=kinds selected=f.kind.clone() hint=t("partners.kind_hint") required=true error />
+            <SuggestField kind=SuggestKind::Commune name="form[commune]" field="commune" label=t("partners.f_commune") hint=t("partners.f_commune_hint") value=f.commune.clone() error />
+            <TextField name="form[radius_km]" field="radius_km" label=t("partners.f_radius") value=f.radius_km.clone() error />
+            <TextField name="form[deadline]" field="deadline" label=t("partners.f_deadline") hint=t("partners.f_deadline_hint") input_type="date" required=true value=f.deadline.clone() error />
+        }
     };
     match ctx.editing.clone() {
         Some((id, org)) => view! {
-            <ActionForm action=update attr:class="form" attr:novalidate="">
-                <input type="hidden" name="id" value=id />
-                <p>{t("partners.posted_by")} " " <strong>{org}</strong></p>
-                {fields}
-                <div><button type="submit" class="button button--primary">{t("partners.save")}</button></div>
-            </ActionForm>
+            <LiveCheck check={errors_in_form::<RequestForm>}>
+                <ActionForm action=update attr:class="form" attr:novalidate="">
+                    <input type="hidden" name="id" value=id />
+                    <p>{t("partners.posted_by")} " " <strong>{org}</strong></p>
+                    {fields()}
+                    <div><button type="submit" class="button button--primary">{t("partners.save")}</button></div>
+                </ActionForm>
+            </LiveCheck>
         }.into_any(),
         None => {
             let orgs: Vec<(String, String)> = ctx.orgs.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
             view! {
-                <ActionForm action=create attr:class="form" attr:novalidate="">
-                    <SelectField name="org_id" field="org_id" label=t("partners.f_org") options=orgs selected=org.unwrap_or_default() required=true error />
-                    {fields}
-                    <div><button type="submit" class="button button--primary">{t("partners.publish")}</button></div>
-                </ActionForm>
+                <LiveCheck check={errors_in_form::<RequestForm>}>
+                    <ActionForm action=create attr:class="form" attr:novalidate="">
+                        <SelectField name="org_id" field="org_id" label=t("partners.f_org") options=orgs selected=org.unwrap_or_default() required=true error />
+                        {fields()}
+                        <div><button type="submit" class="button button--primary">{t("partners.publish")}</button></div>
+                    </ActionForm>
+                </LiveCheck>
             }.into_any()
         }
     }

@@ -27,8 +27,7 @@ pub async fn find_cpv(
     q: String,
     #[server(default)] chosen: CpvCodes,
 ) -> Result<CpvFound, AppError> {
-    use crate::server::{infra::cpv, state::AppState};
-    let state = AppState::get()?;
+    use crate::server::infra::cpv;
     let chosen: Vec<CpvChoice> = chosen
         .0
         .iter()
@@ -40,9 +39,7 @@ pub async fn find_cpv(
     let found: Vec<CpvChoice> = if q.trim().is_empty() {
         Vec::new()
     } else {
-        cpv::pick(&state.db, &q, "")
-            .await?
-            .choices
+        cpv::find(&q)
             .into_iter()
             .filter(|c| !chosen.iter().any(|k| k.code == c.code))
             .take(SHOWN)
@@ -65,8 +62,7 @@ pub async fn cpv_filter_choices(
     depth: u8,
 ) -> Result<CpvFound, AppError> {
     use crate::domain::cpv::{prefix_code, prefix_of};
-    use crate::server::{infra::cpv, state::AppState};
-    let state = AppState::get()?;
+    use crate::server::infra::cpv;
     let depth = usize::from(depth.clamp(2, 8));
     let labelled = |prefix: &str| {
         cpv::choice_of(&prefix_code(prefix)).map(|c| CpvChoice {
@@ -81,7 +77,7 @@ pub async fn cpv_filter_choices(
     let q: String = q.chars().take(100).collect();
     let mut found: Vec<CpvChoice> = Vec::new();
     if !q.trim().is_empty() {
-        for c in cpv::pick(&state.db, &q, "").await?.choices {
+        for c in cpv::find(&q) {
             let prefix = prefix_of(&c.code, depth);
             if found.len() < SHOWN && !found.iter().chain(&chosen).any(|k| k.code == prefix) {
                 found.extend(labelled(&prefix));

@@ -7,6 +7,7 @@
 
 use super::api::{cpv_filter_choices, find_cpv, CpvFound};
 use crate::components::form::field_message;
+use crate::components::live_check::field_error_signal;
 use crate::domain::cpv::{CpvChoice, CpvCodes};
 use crate::error::AppError;
 use crate::i18n::t;
@@ -50,11 +51,9 @@ pub fn CpvPicker(
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
     let search = NodeRef::<leptos::html::Input>::new();
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_error(&field).map(field_message))
-    });
+    // The server's message, or the live check's once the codes were changed (in a `LiveCheck`).
+    let found_error = field_error_signal(field, error);
+    let message = Signal::derive(move || found_error.get().as_ref().map(field_message));
     let (q_id, hint_id, err_id, found_id) = (
         format!("{id}-q"),
         format!("{id}-hint"),

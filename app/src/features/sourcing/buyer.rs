@@ -11,11 +11,14 @@ use super::public::{CallRow, MeetingFacts, MeetingRow};
 use crate::components::form::{
     action_error, reset_on_success, FormAlert, SelectField, TextAreaField, TextField,
 };
+use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::sourcing::{
-    CallEdit, CallStatus, MeetingAdmin, QuestionKind, RegStatus, MAX_QUESTION, MAX_TEXT, MAX_TITLE,
+    CallEdit, CallStatus, MeetingAdmin, MeetingForm, QuestionKind, RegStatus, MAX_QUESTION,
+    MAX_TEXT, MAX_TITLE,
 };
+use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -107,28 +110,30 @@ pub fn PlanSourcingTools(plan_id: i32, buyer_id: i32, open: bool) -> impl IntoVi
                     <details class="card">
                         <summary>{t("sourcing.new_meeting")}</summary>
                         <p>{t("sourcing.new_meeting_help")}</p>
-                        <ActionForm action=meeting attr:class="form" attr:novalidate="">
-                            <FormAlert error=meeting_error />
-                            <input type="hidden" name="plan_id" value=plan_id />
-                            <TextField name="form[title]" field="m_title" label=t("sourcing.meeting_title") required=true maxlength=MAX_TITLE error=meeting_error />
-                            <TextAreaField name="form[description]" field="m_description" label=t("sourcing.description") maxlength=MAX_TEXT error=meeting_error />
-                            <div class="filters__grid">
-                                <TextField name="form[day]" field="m_day" label=t("sourcing.day") input_type="date" required=true error=meeting_error />
-                                <TextField name="form[start]" field="m_start" label=t("sourcing.start") input_type="time" required=true error=meeting_error />
-                                <TextField name="form[end]" field="m_end" label=t("sourcing.end") input_type="time" required=true error=meeting_error />
-                            </div>
-                            <TextField name="form[place]" field="m_place" label=t("sourcing.place") hint=t("sourcing.place_hint") error=meeting_error />
-                            <TextField name="form[online_url]" field="m_online_url" label=t("sourcing.online_url") input_type="url" error=meeting_error />
-                            <div class="filters__grid">
-                                <TextField name="form[capacity]" field="m_capacity" label=t("sourcing.capacity") hint=t("sourcing.capacity_hint") input_type="number" error=meeting_error />
-                                <TextField name="form[slot_minutes]" field="m_slot_minutes" label=t("sourcing.slot_minutes") hint=t("sourcing.slot_minutes_hint") input_type="number" error=meeting_error />
-                            </div>
-                            <div class="filters__grid">
-                                <TextField name="form[deadline_day]" field="m_deadline_day" label=t("sourcing.registration_day") input_type="date" required=true error=meeting_error />
-                                <TextField name="form[deadline_time]" field="m_deadline_time" label=t("sourcing.registration_time") input_type="time" value="18:00" required=true error=meeting_error />
-                            </div>
-                            <div><button type="submit" class="button button--primary">{t("sourcing.create_meeting")}</button></div>
-                        </ActionForm>
+                        <LiveCheck check={errors_in_form::<MeetingForm>} prefix="m_">
+                            <ActionForm action=meeting attr:class="form" attr:novalidate="">
+                                <FormAlert error=meeting_error />
+                                <input type="hidden" name="plan_id" value=plan_id />
+                                <TextField name="form[title]" field="m_title" label=t("sourcing.meeting_title") required=true maxlength=MAX_TITLE error=meeting_error />
+                                <TextAreaField name="form[description]" field="m_description" label=t("sourcing.description") maxlength=MAX_TEXT error=meeting_error />
+                                <div class="filters__grid">
+                                    <TextField name="form[day]" field="m_day" label=t("sourcing.day") input_type="date" required=true error=meeting_error />
+                                    <TextField name="form[start]" field="m_start" label=t("sourcing.start") input_type="time" required=true error=meeting_error />
+                                    <TextField name="form[end]" field="m_end" label=t("sourcing.end") input_type="time" required=true error=meeting_error />
+                                </div>
+                                <TextField name="form[place]" field="m_place" label=t("sourcing.place") hint=t("sourcing.place_hint") error=meeting_error />
+                                <TextField name="form[online_url]" field="m_online_url" label=t("sourcing.online_url") input_type="url" error=meeting_error />
+                                <div class="filters__grid">
+                                    <TextField name="form[capacity]" field="m_capacity" label=t("sourcing.capacity") hint=t("sourcing.capacity_hint") input_type="number" error=meeting_error />
+                                    <TextField name="form[slot_minutes]" field="m_slot_minutes" label=t("sourcing.slot_minutes") hint=t("sourcing.slot_minutes_hint") input_type="number" error=meeting_error />
+                                </div>
+                                <div class="filters__grid">
+                                    <TextField name="form[deadline_day]" field="m_deadline_day" label=t("sourcing.registration_day") input_type="date" required=true error=meeting_error />
+                                    <TextField name="form[deadline_time]" field="m_deadline_time" label=t("sourcing.registration_time") input_type="time" value="18:00" required=true error=meeting_error />
+                                </div>
+                                <div><button type="submit" class="button button--primary">{t("sourcing.create_meeting")}</button></div>
+                            </ActionForm>
+                        </LiveCheck>
                     </details>
                 }.into_any()
             }}

@@ -300,6 +300,33 @@ pub fn page<T: ToSchema + Serialize>(
 /// address spent its budget. Without a known address (behind a proxy that does not pass it),
 /// every such request shares one budget: the limit still holds.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match spend(&state, &state.api_limits, &req) {
+        None => next.run(req).await,
+        Some(refused) => refused,
+    }
+}
+
+/// The pickers' lookups, asked by anyone at each keystroke (`/api/suggest`, `/api/cpv/find`,
+/// `/api/cpv/filter`): each scans a vocabulary in memory, cheap once, not by the million. They
+/// are counted per client address on their own budget (`limits::LOOKUPS_PER_MINUTE`: a person
+/// typing fast asks a few a second); every other request passes untouched.
+pub async fn limit_lookups(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    const LOOKUPS: [&str; 3] = ["/api/suggest", "/api/cpv/find", "/api/cpv/filter"];
+    if !LOOKUPS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    match spend(&state, &state.lookup_limits, &req) {
+        None => next.run(req).await,
+        Some(refused) => refused,
+    }
+}
+
+/// Counts `req` on its client's budget in `limits`: the refusal to send when it is spent.
+fn spend(
+    state: &AppState,
+    limits: &crate::server::infra::limits::ApiLimits,
+    req: &Request,
+) -> Option<Response> {
     let socket = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
@@ -309,23 +336,20 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
         socket,
         state.client_ip_header.as_ref(),
     );
-    match state.api_limits.check(ip) {
-        Ok(()) => next.run(req).await,
-        Err(wait) => {
-            let message = tr(lang(req.headers()), "api.error.too_many")
-                .replace("%{n}", &state.api_limits.per_minute().to_string());
-            let mut res = error_saying(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                message,
-                None,
-            );
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            res
+    limits.check(ip).err().map(|wait| {
+        let message = tr(lang(req.headers()), "api.error.too_many")
+            .replace("%{n}", &limits.per_minute().to_string());
+        let mut res = error_saying(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            message,
+            None,
+        );
+        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
-    }
+        res
+    })
 }
 
 /// `GET /api/v1/openapi.json`.

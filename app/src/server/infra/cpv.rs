@@ -1,10 +1,10 @@
-//! The CPV picker: browse the hierarchy from the divisions down, or find codes by the words of
-//! their labels (stemmed, without accents; a word's beginning is enough) or by their digits.
+//! The CPV vocabulary in memory: find codes by the words of their labels (stemmed, without
+//! accents; a word's beginning is enough; a trade's own word, from the synonyms) or by their
+//! digits, and a code's label.
 
-use crate::domain::cpv::{CpvChoice, CpvPicker};
+use crate::domain::cpv::CpvChoice;
 use crate::server::infra::search::schema::stems;
-use sea_orm::{DatabaseConnection, DbErr};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Results shown at most.
@@ -13,7 +13,6 @@ const SHOWN: usize = 40;
 struct Code {
     code: String,
     label: String,
-    parent: Option<String>,
     level: u8,
     stems: Vec<String>,
 }
@@ -21,7 +20,6 @@ struct Code {
 struct Tree {
     codes: Vec<Code>,
     by_code: HashMap<String, usize>,
-    parents: HashSet<String>,
 }
 
 /// Read once from the reference file the database is loaded from.
@@ -37,7 +35,6 @@ fn tree() -> &'static Tree {
             let label = rec.get(1).unwrap_or_default().to_string();
             codes.push(Code {
                 level: crate::domain::cpv::level(&code),
-                parent: rec.get(2).and_then(crate::domain::cpv::normalise),
                 stems: stems(&label),
                 label,
                 code,
@@ -49,104 +46,92 @@ fn tree() -> &'static Tree {
             .enumerate()
             .map(|(i, c)| (c.code.clone(), i))
             .collect();
-        let parents = codes.iter().filter_map(|c| c.parent.clone()).collect();
-        Tree {
-            codes,
-            by_code,
-            parents,
-        }
+        Tree { codes, by_code }
     })
 }
 
-fn choice(t: &Tree, c: &Code) -> CpvChoice {
+fn choice(c: &Code) -> CpvChoice {
     CpvChoice {
         code: c.code.clone(),
         label: c.label.clone(),
         level: c.level,
-        has_children: t.parents.contains(&c.code),
     }
 }
 
-/// `q`: words or digits; `parent`: a code whose children to list. Neither: the divisions.
-pub async fn pick(_db: &DatabaseConnection, q: &str, parent: &str) -> Result<CpvPicker, DbErr> {
+/// The codes whose label holds the words `q`, or whose code begins with the digits `q`; the
+/// likeliest first, at most `SHOWN`.
+pub fn find(q: &str) -> Vec<CpvChoice> {
     let t = tree();
     let q = q.trim();
     let digits: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut path = Vec::new();
-    let choices: Vec<CpvChoice> =
-        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            t.codes
-                .iter()
-                .filter(|c| c.code.starts_with(&digits))
-                .take(SHOWN)
-                .map(|c| choice(t, c))
-                .collect()
-        } else if !q.is_empty() {
-            let wanted = stems(q);
-            // How many of the words a label holds, whole or as the beginning of one of its words.
-            let held = |c: &Code| {
-                wanted
-                    .iter()
-                    .filter(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
-                    .count()
-            };
-            let mut found: Vec<&Code> = t
-                .codes
-                .iter()
-                .filter(|c| !wanted.is_empty() && held(c) == wanted.len())
-                .collect();
-            if found.is_empty() && wanted.len() > 1 {
-                // No label holds every word ("pain bio": the vocabulary has no "bio"): the codes
-                // holding most of them rather than nothing.
-                found = t.codes.iter().filter(|c| held(c) > 0).collect();
-            }
-            // Most words held, whole words before beginnings of words ("portes" is a door
-            // before a port), then the broadest codes first: a buyer's vocabulary, then the detail.
-            let whole = |c: &Code| wanted.iter().filter(|w| c.stems.contains(*w)).count();
-            found.sort_by(|a, b| {
-                held(b)
-                    .cmp(&held(a))
-                    .then_with(|| whole(b).cmp(&whole(a)))
-                    .then_with(|| a.level.cmp(&b.level))
-                    .then_with(|| a.code.cmp(&b.code))
-            });
-            // The codes of a trade named by its people's word ("plombier") come first.
-            let mut trade: Vec<&Code> = super::synonyms::cpv_codes(&wanted)
-                .into_iter()
-                .filter_map(|c| t.by_code.get(c).map(|&i| &t.codes[i]))
-                .collect();
-            found.retain(|c| !trade.iter().any(|k| k.code == c.code));
-            trade.extend(found);
-            trade
-                .into_iter()
-                .take(SHOWN)
-                .map(|c| choice(t, c))
-                .collect()
-        } else if let Some(&i) = crate::domain::cpv::normalise(parent)
-            .as_ref()
-            .and_then(|p| t.by_code.get(p))
-        {
-            let mut at = Some(i);
-            while let Some(i) = at {
-                let c = &t.codes[i];
-                path.push(choice(t, c));
-                at = c.parent.as_ref().and_then(|p| t.by_code.get(p)).copied();
-            }
-            path.reverse();
-            let code = &t.codes[i].code;
-            t.codes
-                .iter()
-                .filter(|c| c.parent.as_deref() == Some(code))
-                .map(|c| choice(t, c))
-                .collect()
-        } else {
-            t.codes
-                .iter()
-                .filter(|c| c.level == 1)
-                .map(|c| choice(t, c))
-                .collect()
-        };
-    Ok(CpvPicker { choices, path })
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .codes
+            .iter()
+            .filter(|c| c.code.starts_with(&digits))
+            .take(SHOWN)
+            .map(choice)
+            .collect();
+    }
+    let wanted = stems(q);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    // How many of the words a label holds, whole or as the beginning of one of its words.
+    let held = |c: &Code| {
+        wanted
+            .iter()
+            .filter(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
+            .count()
+    };
+    let mut found: Vec<&Code> = t.codes.iter().filter(|c| held(c) == wanted.len()).collect();
+    if found.is_empty() && wanted.len() > 1 {
+        // No label holds every word ("pain bio": the vocabulary has no "bio"): the codes
+        // holding most of them rather than nothing.
+        found = t.codes.iter().filter(|c| held(c) > 0).collect();
+    }
+    // Most words held, whole words before beginnings of words ("portes" is a door
+    // before a port), then the broadest codes first: a buyer's vocabulary, then the detail.
+    let whole = |c: &Code| wanted.iter().filter(|w| c.stems.contains(*w)).count();
+    found.sort_by(|a, b| {
+        held(b)
+            .cmp(&held(a))
+            .then_with(|| whole(b).cmp(&whole(a)))
+            .then_with(|| a.level.cmp(&b.level))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    // The codes of a trade named by its people's word ("plombier") come first.
+    let mut trade: Vec<&Code> = super::synonyms::cpv_codes(&wanted)
+        .into_iter()
+        .filter_map(|c| t.by_code.get(c).map(|&i| &t.codes[i]))
+        .collect();
+    found.retain(|c| !trade.iter().any(|k| k.code == c.code));
+    trade.extend(found);
+    trade.into_iter().take(SHOWN).map(choice).collect()
+}
+
+/// Refuses, on `field`, codes that the CPV reference in the database does not hold.
+pub async fn known(
+    db: &impl sea_orm::ConnectionTrait,
+    field: &str,
+    codes: &[String],
+) -> Result<(), crate::error::AppError> {
+    use crate::server::infra::entities::cpv_codes;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let found = cpv_codes::Entity::find()
+        .filter(cpv_codes::Column::Code.is_in(codes.to_vec()))
+        .count(db)
+        .await?;
+    if found as usize != codes.len() {
+        return Err(crate::error::AppError::field(
+            field,
+            "validation.unknown_cpv",
+        ));
+    }
+    Ok(())
 }
 
 /// The French label of a CPV code (normalised, 8 digits).
@@ -158,5 +143,5 @@ pub fn label_of(code: &str) -> Option<&'static str> {
 /// A code as the picker shows it (normalised, 8 digits), if the vocabulary has it.
 pub fn choice_of(code: &str) -> Option<CpvChoice> {
     let t = tree();
-    t.by_code.get(code).map(|i| choice(t, &t.codes[*i]))
+    t.by_code.get(code).map(|i| choice(&t.codes[*i]))
 }

@@ -232,6 +232,10 @@ impl ApiLimits {
     }
 }
 
+/// The pickers' lookups a minute per address: ten a second, far above a person typing (a word
+/// asks one a keystroke), far below a flood.
+pub const LOOKUPS_PER_MINUTE: u32 = 600;
+
 impl Default for ApiLimits {
     fn default() -> Self {
         Self::new(API_PER_MINUTE)

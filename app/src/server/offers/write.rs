@@ -288,54 +288,54 @@ pub async fn delete(
     Ok(org.id)
 }
 
-/// Adds a CPV code (a known one) to the offer.
-pub async fn add_cpv(
+/// Sets the offer's CPV codes to those `chosen` (the picker's ticked boxes), in one write: the
+/// codes are checked against the nomenclature; a published offer keeps at least one.
+pub async fn set_cpv(
     db: &DatabaseConnection,
     user_id: UserId,
     offer_id: OfferId,
-    code: &str,
+    chosen: &crate::domain::cpv::CpvCodes,
 ) -> Result<(), AppError> {
-    let (user_id, offer_id) = (user_id.get(), offer_id.get());
-    let unknown = || AppError::Invalid(vec![FieldError::new("cpv", "validation.unknown_cpv")]);
+    let offer_id = offer_id.get();
     let txn = begin_write(db).await?;
-    offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
-    let code = crate::domain::cpv::normalise(code).ok_or_else(unknown)?;
-    cpv_codes::Entity::find_by_id(code.clone())
-        .one(&txn)
+    let (offer, _) = offer_of_member(&txn, user_id, OfferId(offer_id)).await?;
+    let published = offer.status == OfferStatus::Published.as_str();
+    let codes = crate::domain::offer::chosen_cpv(chosen, published)?;
+    crate::server::infra::cpv::known(&txn, "cpv", &codes).await?;
+    let before: Vec<String> = offer_cpv::Entity::find()
+        .filter(offer_cpv::Column::OfferId.eq(offer_id))
+        .all(&txn)
         .await?
-        .ok_or_else(unknown)?;
-    let present = offer_cpv::Entity::find_by_id((offer_id, code.clone()))
-        .one(&txn)
-        .await?;
-    if present.is_none() {
-        offer_cpv::ActiveModel {
+        .into_iter()
+        .map(|r| r.cpv_code)
+        .collect();
+    let gone: Vec<String> = before
+        .iter()
+        .filter(|c| !codes.contains(c))
+        .cloned()
+        .collect();
+    let new: Vec<offer_cpv::ActiveModel> = codes
+        .iter()
+        .filter(|c| !before.contains(c))
+        .map(|c| offer_cpv::ActiveModel {
             offer_id: Set(offer_id),
-            cpv_code: Set(code),
-        }
-        .insert(&txn)
-        .await?;
-        touch(&txn, offer_id).await?;
+            cpv_code: Set(c.clone()),
+        })
+        .collect();
+    if gone.is_empty() && new.is_empty() {
+        return Ok(());
     }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Removes a CPV code from the offer.
-pub async fn remove_cpv(
-    db: &DatabaseConnection,
-    user_id: UserId,
-    offer_id: OfferId,
-    code: &str,
-) -> Result<(), AppError> {
-    let (user_id, offer_id) = (user_id.get(), offer_id.get());
-    let txn = begin_write(db).await?;
-    offer_of_member(&txn, UserId(user_id), OfferId(offer_id)).await?;
-    if let Some(code) = crate::domain::cpv::normalise(code) {
-        offer_cpv::Entity::delete_by_id((offer_id, code))
+    if !gone.is_empty() {
+        offer_cpv::Entity::delete_many()
+            .filter(offer_cpv::Column::OfferId.eq(offer_id))
+            .filter(offer_cpv::Column::CpvCode.is_in(gone))
             .exec(&txn)
             .await?;
-        touch(&txn, offer_id).await?;
     }
+    if !new.is_empty() {
+        offer_cpv::Entity::insert_many(new).exec(&txn).await?;
+    }
+    touch(&txn, offer_id).await?;
     txn.commit().await?;
     Ok(())
 }

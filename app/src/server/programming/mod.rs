@@ -25,6 +25,7 @@ use crate::domain::programming::{
 use crate::domain::validate::Checker;
 use crate::error::{AppError, FieldError};
 use crate::server::auth::Caller;
+use crate::server::infra::cpv::known as known_cpv;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     cpv_codes, organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans,
@@ -58,25 +59,6 @@ async fn writable(
     let p = plan_of(db, id).await?;
     verified(caller, p.buyer_id)?;
     Ok(p)
-}
-
-/// Codes that are not in the CPV reference are refused.
-async fn known_cpv(
-    db: &impl ConnectionTrait,
-    field: &str,
-    codes: &[String],
-) -> Result<(), AppError> {
-    if codes.is_empty() {
-        return Ok(());
-    }
-    let found = cpv_codes::Entity::find()
-        .filter(cpv_codes::Column::Code.is_in(codes.to_vec()))
-        .count(db)
-        .await?;
-    if found as usize != codes.len() {
-        return Err(AppError::field(field, "validation.unknown_cpv"));
-    }
-    Ok(())
 }
 
 fn fill(m: &mut plans::ActiveModel, input: &PlanInput) {
