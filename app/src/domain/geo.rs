@@ -16,6 +16,17 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
 }
 
+/// The department of a commune by its INSEE code: its first two characters ("69", "2A"), three
+/// overseas ("974").
+pub fn department_of_commune(insee: &str) -> &str {
+    let n = if insee.starts_with("97") || insee.starts_with("98") {
+        3
+    } else {
+        2
+    };
+    insee.get(..n).unwrap_or(insee)
+}
+
 /// The radii offered by the "distance from a commune" filter, in km.
 pub const RADII_KM: [u32; 6] = [2, 5, 10, 15, 20, 30];
 
@@ -125,6 +136,14 @@ pub fn shade(count: u64, max: u64) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_communes_department_is_read_from_its_code() {
+        assert_eq!(department_of_commune("69256"), "69");
+        assert_eq!(department_of_commune("2A004"), "2A");
+        assert_eq!(department_of_commune("97411"), "974");
+        assert_eq!(department_of_commune("6"), "6");
+    }
 
     /// Writes each ring as a path of whole map units, dropping points that round onto the last.
     fn project_outlines(geojson: &str) -> String {
