@@ -1,6 +1,6 @@
 //! The offer editor (`/compte/offres/{id}`), for the business's members: status, CPV codes
-//! (chosen by words in the shared picker), every field and fact, deletion. Each part is its own form, so each works
-//! without JavaScript.
+//! (chosen by words in the shared picker), every field and fact, deletion. Each part is its own
+//! form, so each works without JavaScript.
 
 use super::api::{
     offer_for_edit, DeleteOffer, DeleteOfferPhoto, SetOfferCpv, SetOfferStatus, UpdateOffer,
@@ -147,16 +147,16 @@ fn CpvPanel(o: OfferEdit) -> impl IntoView {
             <h2 id="cpv-title">{t("offer.cpv_title")}</h2>
             <p>{t("offer.cpv_help")}</p>
             <div on:change=on_change>
-            <ActionForm action attr:class="form" attr:novalidate="">
-                <FormAlert error />
-                <input type="hidden" name="id" value=id />
-                <CpvPicker name="cpv[]" words_name="cpv_q" id="offer-cpv" label=t("offer.cpv_label") hint=t("cpv_picker.offer_hint")
-                    words=words.unwrap_or_default() chosen search_action=format!("/compte/offres/{id}#cpv") field="cpv" error />
-                <div class="actions">
-                    <button type="submit" class="button button--primary">{t("offer.cpv_save")}</button>
-                    <p aria-live="polite" class="field__hint">{move || unsaved.get().then(|| t("offer.cpv_unsaved"))}</p>
-                </div>
-            </ActionForm>
+                <ActionForm action attr:class="form" attr:novalidate="">
+                    <FormAlert error />
+                    <input type="hidden" name="id" value=id />
+                    <CpvPicker name="cpv[]" words_name="cpv_q" id="offer-cpv" label=t("offer.cpv_label") hint=t("cpv_picker.offer_hint")
+                        words=words.unwrap_or_default() chosen search_action=format!("/compte/offres/{id}#cpv") field="cpv" error />
+                    <div class="actions">
+                        <button type="submit" class="button button--primary">{t("offer.cpv_save")}</button>
+                        <p aria-live="polite" class="field__hint">{move || unsaved.get().then(|| t("offer.cpv_unsaved"))}</p>
+                    </div>
+                </ActionForm>
             </div>
         </section>
     }
