@@ -171,6 +171,70 @@ async fn the_proxy_header_names_the_client_only_when_configured() {
 }
 
 #[tokio::test]
+async fn the_pickers_lookups_cut_what_they_are_sent() {
+    // Public and asked by anyone: a huge list of codes or words is cut, never scanned whole.
+    let url = common::database("sqlite", "sec_lookup_sizes")
+        .await
+        .unwrap();
+    let app = TestApp::new(&url).await;
+    // 200 real codes, as one text separated by commas (as the API may send them).
+    use app::server::infra::entities::cpv_codes;
+    use sea_orm::QuerySelect;
+    let chosen: Vec<String> = cpv_codes::Entity::find()
+        .limit(200)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    assert_eq!(chosen.len(), 200);
+    let words = "menuiserie ".repeat(2_000);
+    let (status, _, body) = app
+        .get(
+            &format!(
+                "/api/cpv/find?q={}&chosen={}",
+                words.replace(' ', "+"),
+                chosen.join("%2C")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let kept = found["chosen"].as_array().unwrap().len();
+    assert_eq!(kept, 50, "the first 50 chosen codes read, the rest dropped");
+    assert!(found["found"].as_array().unwrap().len() <= 15);
+    // A filter's depth outside 2–8 is brought back into it.
+    for (depth, longest) in [("99", 8), ("0", 2)] {
+        let (status, _, body) = app
+            .get(&format!("/api/cpv/filter?q=menuiserie&depth={depth}"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let codes: Vec<&str> = found["found"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c.len() <= longest),
+            "{codes:?}"
+        );
+    }
+    let (status, _, body) = app
+        .get(
+            &format!("/api/suggest?kind=commune&q={}", "lyon+".repeat(3_000)),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let suggested: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(suggested.as_array().unwrap().len() <= 8);
+}
+
+#[tokio::test]
 async fn the_pickers_lookups_are_throttled_per_address() {
     // Asked at each keystroke by anyone: a script asking thousands is refused, a person is not,
     // and nothing else counts on their budget.
