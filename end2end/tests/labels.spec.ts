@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { asAdmin, createOrganisation, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
+import { asAdmin, chooseCpv, createOrganisation, expectAccessible, goto, hasJs, logIn, logOut, signUp, uniqueEmail } from './helpers';
 
 /** The smallest PDF a chamber would read. */
 const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
@@ -64,9 +64,8 @@ test('the territorial label, from the referential to the badge a buyer filters o
   await page.getByLabel("Type d'offre *").selectOption({ label: 'Fournitures' });
   await page.getByRole('button', { name: 'Créer le brouillon' }).click();
   await expect(page.getByRole('status')).toContainText('Brouillon créé');
-  await page.getByLabel('Chercher un code par mot ou par numéro').fill('03221000');
-  await page.getByRole('button', { name: 'Chercher', exact: true }).click();
-  await page.getByRole('button', { name: /^Ajouter 03221000/ }).click();
+  await chooseCpv(page, 'offer-cpv', 'légumes', 'Légumes 03221000');
+  await page.getByRole('button', { name: 'Enregistrer les codes' }).click();
   await expect(page.getByRole('status')).toHaveText('Codes CPV mis à jour.');
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByRole('status')).toHaveText('Offre publiée.');
