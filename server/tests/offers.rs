@@ -4,11 +4,9 @@
 
 mod common;
 
-use app::server::infra::entities::{
-    cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations,
-};
+use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
 use common::TestApp;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
@@ -315,15 +313,7 @@ async fn published_archived_deleted(backend: &str, st: &Drafted) {
     assert!(status < 400, "{backend}: {body}");
     assert_eq!(codes(app).await, ["15612500", "15811100"], "{backend}");
     // More codes than an offer carries: refused, nothing changed.
-    let many: Vec<String> = cpv_codes::Entity::find()
-        .order_by_asc(cpv_codes::Column::Code)
-        .limit(21)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
+    let many = common::cpv_codes(app, 21).await;
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     let (status, body) = set_codes(app, &member, &id, &many).await;
     assert_eq!(status, 422, "{backend}: {body}");

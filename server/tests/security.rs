@@ -178,16 +178,7 @@ async fn the_pickers_lookups_cut_what_they_are_sent() {
         .unwrap();
     let app = TestApp::new(&url).await;
     // 200 real codes, as one text separated by commas (as the API may send them).
-    use app::server::infra::entities::cpv_codes;
-    use sea_orm::QuerySelect;
-    let chosen: Vec<String> = cpv_codes::Entity::find()
-        .limit(200)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
+    let chosen = common::cpv_codes(&app, 200).await;
     assert_eq!(chosen.len(), 200);
     let words = "menuiserie ".repeat(2_000);
     let (status, _, body) = app

@@ -701,6 +701,21 @@ pub async fn verify(app: &TestApp, id: i32) {
 }
 
 /// The id of the account of `email`.
+/// The first `n` codes of the CPV nomenclature in the test database, in code order.
+pub async fn cpv_codes(app: &TestApp, n: u64) -> Vec<String> {
+    use app::server::infra::entities::cpv_codes;
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    cpv_codes::Entity::find()
+        .order_by_asc(cpv_codes::Column::Code)
+        .limit(n)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect()
+}
+
 pub async fn user_id(app: &TestApp, email: &str) -> i32 {
     use app::server::infra::entities::users;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
