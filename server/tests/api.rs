@@ -393,7 +393,7 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
     );
     assert_eq!(documented("/api/v1/annuaire"), with_page(d.to_query(1)));
     let o = catalogue::CatalogueFilters::from_query(
-        "q=a&type=works&cpv=45&label=rge&label_territorial=1&circuit_court=1&cycle_de_vie=1&carbone=1&inclusif=1&dep=69&pres_de=69266&km=10&tri=distance",
+        "q=a&type=works&cpv=45&label=rge&label_territorial=1&circuit_court=1&cycle_de_vie=1&carbone=1&inclusif=1&dep=69&pres_de=69266&km=10&mois=3&egalim=bio&livre_a=69256&tri=distance",
     );
     assert_eq!(documented("/api/v1/catalogue"), with_page(o.to_query(1)));
     // Each answer's schema is in the document.

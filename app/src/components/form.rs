@@ -231,12 +231,16 @@ pub fn TextAreaField(
 }
 
 /// The quality labels (organic, Label Rouge…) as boxes to tick, named `form[labels][CODE]` as
-/// the offer and partner-request forms read them; `chosen` holds the ticked codes.
+/// the offer and partner-request forms read them; `chosen` holds the ticked codes. `except`:
+/// codes ticked elsewhere in the form (a food offer's signs of quality have their own group).
 #[component]
-pub fn QualityLabelChecks(chosen: std::collections::BTreeMap<String, String>) -> impl IntoView {
+pub fn QualityLabelChecks(
+    chosen: std::collections::BTreeMap<String, String>,
+    #[prop(optional)] except: Vec<&'static str>,
+) -> impl IntoView {
     view! {
         <div class="checks">
-            {crate::domain::offer::LABELS.iter().map(|(code, name)| {
+            {crate::domain::offer::LABELS.iter().filter(|(code, _)| !except.contains(code)).map(|(code, name)| {
                 let id = format!("f-label-{code}");
                 view! {
                     <div class="field field--check">
@@ -246,5 +250,57 @@ pub fn QualityLabelChecks(chosen: std::collections::BTreeMap<String, String>) ->
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// A group of boxes to tick under one legend, each sent as `{name}[{value}]=on`; the group's
+/// error (looked up by `field`) under its legend. `options`: (value, label, ticked).
+#[component]
+pub fn CheckGroup(
+    #[prop(into)] name: String,
+    #[prop(into)] field: String,
+    #[prop(into)] legend: String,
+    #[prop(optional, into)] hint: Option<String>,
+    options: Vec<(String, String, bool)>,
+    /// Extra class of the boxes' list ("checks--months" lays twelve out as a calendar).
+    #[prop(optional)]
+    class: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{field}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let found = field_error_signal(field.clone(), error);
+    let message = Signal::derive(move || found.get().as_ref().map(field_message));
+    let message = move || message.get();
+    let has_hint = hint.is_some();
+    view! {
+        <fieldset
+            id=id.clone()
+            class="field check-group"
+            class:field--error=move || message().is_some()
+            aria-describedby={
+                let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+                move || described(has_hint.then(|| hint_id.clone()), message().map(|_| err_id.clone()))
+            }
+        >
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            {
+                let err_id = err_id.clone();
+                move || message().map(|m| view! { <p class="field__error" id=err_id.clone()>{m}</p> })
+            }
+            <div class=format!("checks {class}")>
+                {options.into_iter().map(|(value, label, ticked)| {
+                    let box_id = format!("{id}-{value}");
+                    view! {
+                        <div class="field field--check">
+                            <input type="checkbox" id=box_id.clone() name=format!("{name}[{value}]") checked=ticked />
+                            <label for=box_id>{label}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
     }
 }

@@ -74,9 +74,18 @@ pub struct CatalogueFilters {
     /// Within `km` of this commune (its position must be known).
     pub near: Option<String>,
     pub km: Option<u32>,
+    /// Food available in this month (1–12).
+    pub month: Option<u32>,
+    /// Counts for EGalim: "qualite" (any sign that counts) or "bio" (organic).
+    pub egalim: Option<String>,
+    /// Delivered to this commune (INSEE code): named, in a department or within a radius.
+    pub delivers: Option<String>,
     pub sort: CatalogueSort,
     pub page: u64,
 }
+
+/// The values of the EGalim filter: "qualite" counts every sign that counts, "bio" the organic.
+pub const EGALIM_FILTERS: [&str; 2] = ["qualite", "bio"];
 
 impl CatalogueFilters {
     /// Reads the filters from a query string; values that cannot be right are ignored.
@@ -111,6 +120,11 @@ impl CatalogueFilters {
             area: clean(get("dep"), 3).and_then(|d| normalise_area(&d)),
             near,
             km,
+            month: number(get("mois"))
+                .filter(|m| (1..=12).contains(m))
+                .map(|m| m as u32),
+            egalim: clean(get("egalim"), 8).filter(|e| EGALIM_FILTERS.contains(&e.as_str())),
+            delivers: commune(get("livre_a")),
             sort,
             page: page(get("page")),
         }
@@ -132,6 +146,9 @@ impl CatalogueFilters {
         w.push("dep", self.area.clone());
         w.push("pres_de", self.near.clone());
         w.push("km", self.km.map(|k| k.to_string()));
+        w.push("mois", self.month.map(|m| m.to_string()));
+        w.push("egalim", self.egalim.clone());
+        w.push("livre_a", self.delivers.clone());
         w.push(
             "tri",
             (self.sort != CatalogueSort::default_for(self.q.is_some()))
@@ -186,6 +203,10 @@ pub struct CatalogueFacets {
     /// Counts of the offers with each fact: short chain, life cycle, carbon, inclusive.
     pub facts: Vec<FacetValue>,
     pub areas: Vec<FacetValue>,
+    /// Food offers available in each month (value "1" to "12").
+    pub months: Vec<FacetValue>,
+    /// Offers that count for EGalim (value "qualite": any sign; "bio": organic).
+    pub egalim: Vec<FacetValue>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -264,10 +285,23 @@ mod tests {
             area: Some("69M".into()),
             near: Some("69266".into()),
             km: Some(10),
+            month: Some(3),
+            egalim: Some("bio".into()),
+            delivers: Some("69256".into()),
             sort: CatalogueSort::Distance,
             page: 2,
         };
         assert_eq!(CatalogueFilters::from_query(&f.to_query(2)), f);
+    }
+
+    #[test]
+    fn food_filters_that_cannot_be_right_are_dropped() {
+        let f = CatalogueFilters::from_query("mois=13&egalim=tout&livre_a=Vaulx");
+        assert_eq!((f.month, f.egalim, f.delivers), (None, None, None));
+        let f = CatalogueFilters::from_query("mois=12&egalim=qualite&livre_a=69256");
+        assert_eq!(f.month, Some(12));
+        assert_eq!(f.egalim.as_deref(), Some("qualite"));
+        assert!(f.is_narrowed());
     }
 
     #[test]

@@ -86,6 +86,188 @@ impl Months {
     }
 }
 
+impl Months {
+    /// The runs of consecutive months, each as (first, last), a run across the new year kept
+    /// whole ("November to February"); every month is one run (12, 11) starting where the
+    /// year's gap would be — callers say "all year" for [`Months::ALL`] first.
+    pub fn spans(self) -> Vec<(u32, u32)> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        if self.0 & 0x0fff == 0x0fff {
+            return vec![(1, 12)];
+        }
+        // Start after a month without: a run then never wraps past the start.
+        let start = (1..=12).find(|m| !self.contains(*m)).unwrap_or(1);
+        let mut out = Vec::new();
+        let mut run: Option<(u32, u32)> = None;
+        for k in 0..12 {
+            let m = (start - 1 + k) % 12 + 1;
+            match (self.contains(m), run) {
+                (true, None) => run = Some((m, m)),
+                (true, Some((first, _))) => run = Some((first, m)),
+                (false, Some(r)) => {
+                    out.push(r);
+                    run = None;
+                }
+                (false, None) => {}
+            }
+        }
+        out.extend(run);
+        out
+    }
+
+    /// For a form or a database column: the bits, or none when no month is held.
+    pub fn bits(self) -> i32 {
+        i32::from(self.0 & 0x0fff)
+    }
+}
+
+/// The French name of a month (1–12), lower case as in a sentence.
+pub fn month_name(m: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    NAMES
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
+
+/// The season in words: "toute l'année", "de septembre à avril", "en mai", "de mars à mai et
+/// de septembre à octobre".
+pub fn season_words(months: Months) -> String {
+    if months.0 & 0x0fff == 0x0fff {
+        return "toute l'année".into();
+    }
+    let parts: Vec<String> = months
+        .spans()
+        .into_iter()
+        .map(|(a, b)| {
+            if a == b {
+                format!("en {}", month_name(a))
+            } else {
+                let de = if matches!(month_name(a).chars().next(), Some('a' | 'o')) {
+                    "d'"
+                } else {
+                    "de "
+                };
+                format!("{de}{} à {}", month_name(a), month_name(b))
+            }
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} et {last}", init.join(", ")),
+    }
+}
+
+/// The unit a food product is sold and asked for in.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Unit {
+    Kg,
+    Piece,
+    Litre,
+    Portion,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 4] = [Unit::Kg, Unit::Piece, Unit::Litre, Unit::Portion];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+
+    /// The translation key of its short name ("kg", "pièce").
+    pub fn label_key(self) -> String {
+        format!("food.unit.{}", self.as_str())
+    }
+}
+
+/// The days of the week a supplier delivers: bit 0 is Monday, bit 6 Sunday.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Weekdays(pub u8);
+
+impl Weekdays {
+    /// From day numbers, Monday 1 to Sunday 7; others are ignored.
+    pub fn of(days: impl IntoIterator<Item = u32>) -> Self {
+        Weekdays(
+            days.into_iter()
+                .filter(|d| (1..=7).contains(d))
+                .fold(0, |bits, d| bits | 1 << (d - 1)),
+        )
+    }
+
+    pub fn contains(self, day: u32) -> bool {
+        (1..=7).contains(&day) && self.0 & (1 << (day - 1)) != 0
+    }
+
+    pub fn list(self) -> Vec<u32> {
+        (1..=7).filter(|d| self.contains(*d)).collect()
+    }
+}
+
+/// The French name of a day of the week, Monday 1 to Sunday 7.
+pub fn day_name(d: u32) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ];
+    NAMES
+        .get((d as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
+
+/// What a food offer says besides the facts of every offer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FoodFacts {
+    /// The months it is available in (at least one).
+    pub months: Months,
+    pub unit: Option<Unit>,
+    pub days: Weekdays,
+    /// Whether its business receives the quick consultations for it by email.
+    pub quote_alerts: bool,
+}
+
+/// A food offer's facts as its public page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FoodView {
+    /// None: never said.
+    pub season: Option<Months>,
+    pub unit: Option<Unit>,
+    pub days: Weekdays,
+    /// What a purchase of it counts for today, by its signs.
+    pub egalim: Egalim,
+}
+
 // ---------------------------------------------------------------------------------------------
 // EGalim's signs of quality
 
@@ -102,6 +284,17 @@ pub enum Egalim {
     Organic,
 }
 
+impl Egalim {
+    /// The translation key of what it counts for.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Egalim::None => "food.egalim.none",
+            Egalim::Quality => "food.egalim.quality",
+            Egalim::Organic => "food.egalim.organic",
+        }
+    }
+}
+
 /// A sign of quality that counts for EGalim, from `data/egalim_signs.csv` (its source beside it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sign {
@@ -114,32 +307,36 @@ pub struct Sign {
 
 const SIGNS_CSV: &str = include_str!("data/egalim_signs.csv");
 
-/// The legal list, in the file's order. Its fields hold no comma (a unit test checks the file).
-pub fn signs() -> Vec<Sign> {
-    SIGNS_CSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|line| {
-            let mut f = line.split(',');
-            let (code, name, category, until) = (f.next()?, f.next()?, f.next()?, f.next());
-            Some(Sign {
-                code,
-                name,
-                counts_for: match category {
-                    "organic" => Egalim::Organic,
-                    "quality" => Egalim::Quality,
-                    _ => return None,
-                },
-                until: until.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
+/// The legal list, in the file's order, read once. Its fields hold no comma (a unit test checks
+/// the file).
+pub fn signs() -> &'static [Sign] {
+    static SIGNS: std::sync::LazyLock<Vec<Sign>> = std::sync::LazyLock::new(|| {
+        SIGNS_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(|line| {
+                let mut f = line.split(',');
+                let (code, name, category, until) = (f.next()?, f.next()?, f.next()?, f.next());
+                Some(Sign {
+                    code,
+                    name,
+                    counts_for: match category {
+                        "organic" => Egalim::Organic,
+                        "quality" => Egalim::Quality,
+                        _ => return None,
+                    },
+                    until: until.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
+                })
             })
-        })
-        .collect()
+            .collect()
+    });
+    &SIGNS
 }
 
 /// The name of a sign, by its code.
 pub fn sign_name(code: &str) -> Option<&'static str> {
-    signs().into_iter().find(|s| s.code == code).map(|s| s.name)
+    signs().iter().find(|s| s.code == code).map(|s| s.name)
 }
 
 /// What a purchase of a product bearing `signs` counts for, bought on `day`: the best of its
@@ -280,6 +477,33 @@ mod tests {
         assert_eq!(Months::range(5, 5).list(), [5]);
         assert_eq!(Months::range(0, 13), Months(0));
         assert_eq!(Months::of([1, 13, 0, 12]).list(), [1, 12]);
+    }
+
+    #[test]
+    fn a_season_in_words() {
+        assert_eq!(season_words(Months::ALL), "toute l'année");
+        assert_eq!(season_words(Months::range(9, 4)), "de septembre à avril");
+        assert_eq!(Months::range(9, 4).spans(), [(9, 4)]);
+        assert_eq!(season_words(Months::of([5])), "en mai");
+        assert_eq!(
+            season_words(Months::of([3, 4, 5, 8, 10, 11])),
+            "de mars à mai, en août et d'octobre à novembre"
+        );
+        assert_eq!(season_words(Months::range(11, 2)), "de novembre à février");
+        assert_eq!(season_words(Months(0)), "");
+        assert_eq!(Months::of([1, 12]).spans(), [(12, 1)]);
+    }
+
+    #[test]
+    fn units_and_days() {
+        assert_eq!(Unit::parse("kg"), Some(Unit::Kg));
+        assert_eq!(Unit::parse("piece").map(Unit::as_str), Some("piece"));
+        assert_eq!(Unit::parse("tonne"), None);
+        let d = Weekdays::of([1, 4, 9]);
+        assert_eq!(d.list(), [1, 4]);
+        assert_eq!(day_name(4), "jeudi");
+        assert_eq!(day_name(0), "");
+        assert_eq!(month_name(13), "");
     }
 
     #[test]

@@ -99,8 +99,14 @@ pub const LABELS: [(&str, &str); 9] = [
     ("esus", "ESUS (entreprise solidaire d'utilité sociale)"),
 ];
 
+/// The name of a label an offer may hold: one of [`LABELS`], or a sign of quality that counts
+/// for EGalim (`domain::food::signs`, offered to food products).
 pub fn label_name(code: &str) -> Option<&'static str> {
-    LABELS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    LABELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+        .or_else(|| super::food::sign_name(code))
 }
 
 /// A short supply chain ("circuit court") has at most one intermediary between producer and
@@ -187,6 +193,22 @@ pub struct OfferForm {
     /// One checkbox per label: `labels[ab]=on`.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Sent by the food part of the form (an offer with a food product code): only then are
+    /// the fields below read and saved.
+    #[serde(default)]
+    pub food: Option<String>,
+    /// One checkbox per month: `months[3]=on` for March.
+    #[serde(default)]
+    pub months: BTreeMap<String, String>,
+    /// `domain::food::Unit`, or empty.
+    #[serde(default)]
+    pub unit: String,
+    /// One checkbox per delivery day: `days[1]=on` for Monday.
+    #[serde(default)]
+    pub days: BTreeMap<String, String>,
+    /// A checkbox: receive the quick consultations for this product by email.
+    #[serde(default)]
+    pub quote_alerts: Option<String>,
 }
 
 /// A checked offer form; the checks that need the database (communes) come after.
@@ -213,6 +235,8 @@ pub struct OfferInput {
     pub carbon_source: Option<String>,
     pub inclusive_production: bool,
     pub labels: Vec<String>,
+    /// When the form held its food part.
+    pub food: Option<super::food::FoodFacts>,
 }
 
 /// The departments typed in one field: separated by commas ("Rhône, Isère (38)"), or numbers
@@ -331,6 +355,7 @@ impl OfferForm {
                 break;
             }
         }
+        let food = self.food.is_some().then(|| self.food_facts(&mut c));
         c.finish()?;
         Ok(OfferInput {
             title,
@@ -354,7 +379,48 @@ impl OfferForm {
             carbon_source,
             inclusive_production: self.inclusive_production.is_some(),
             labels,
+            food,
         })
+    }
+
+    /// The food part: months (one at least: a product never available is archived instead),
+    /// unit, delivery days, alerts.
+    fn food_facts(&self, c: &mut Checker) -> super::food::FoodFacts {
+        use super::food::{Months, Unit, Weekdays};
+        let numbers = |c: &mut Checker, field: &str, keys: &BTreeMap<String, String>, max| {
+            let mut out = Vec::new();
+            for k in keys.keys() {
+                match k.parse::<u32>() {
+                    Ok(n) if (1..=max).contains(&n) => out.push(n),
+                    _ => {
+                        c.push(field, "validation.unknown_choice");
+                        break;
+                    }
+                }
+            }
+            out
+        };
+        let months = Months::of(numbers(c, "months", &self.months, 12));
+        if months.is_empty() && !c.errors.iter().any(|e| e.field == "months") {
+            c.push("months", "food.months_none");
+        }
+        let days = Weekdays::of(numbers(c, "days", &self.days, 7));
+        let unit = match self.unit.trim() {
+            "" => None,
+            u => {
+                let unit = Unit::parse(u);
+                if unit.is_none() {
+                    c.push("unit", "validation.unknown_choice");
+                }
+                unit
+            }
+        };
+        super::food::FoodFacts {
+            months,
+            unit,
+            days,
+            quote_alerts: self.quote_alerts.is_some(),
+        }
     }
 }
 
@@ -430,6 +496,8 @@ pub struct PublicOffer {
     pub organisation_tlabels: Vec<super::label::LabelBadge>,
     pub published_on: Option<String>,
     pub photos: Vec<PhotoView>,
+    /// For an offer of a food product: its season, unit, delivery days and EGalim category.
+    pub food: Option<super::food::FoodView>,
 }
 
 /// Whether the supply chain is short ("circuit court"): at most one intermediary.

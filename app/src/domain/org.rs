@@ -287,6 +287,8 @@ pub struct PublicProfile {
     pub won: Option<crate::domain::contracts::PartyStats>,
     /// Its published offers: (id, title, territorial labels in force), newest first.
     pub offers: Vec<(i32, String, Vec<super::label::LabelBadge>)>,
+    /// Its published food offers whose season is said: (id, title, months), for its calendar.
+    pub seasons: Vec<(i32, String, super::food::Months)>,
     /// Territorial labels in force, its own.
     pub tlabels: Vec<super::label::LabelBadge>,
     /// A buyer's planned procurements still to come (the first page), and how many in all.

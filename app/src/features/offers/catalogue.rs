@@ -10,9 +10,10 @@ use crate::components::lists::{
 };
 use crate::components::status::LoadError;
 use crate::domain::catalogue::{
-    CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow,
+    CatalogueFacets, CatalogueFilters, CataloguePage, CatalogueSort, OfferRow, EGALIM_FILTERS,
 };
 use crate::domain::contracts::{format_euros, FacetValue};
+use crate::domain::food::month_name;
 use crate::domain::offer::{OfferKind, LABELS};
 use crate::features::alerts::pages::SaveSearchForm;
 use crate::features::reference::cpv_picker::{filter_words, CpvFilter};
@@ -72,6 +73,9 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
         || f.inclusive
         || f.area.is_some()
         || f.near.is_some()
+        || f.month.is_some()
+        || f.egalim.is_some()
+        || f.delivers.is_some()
         || f.sort != CatalogueSort::default_for(f.q.is_some());
     let default_sort = CatalogueSort::default_for(f.q.is_some());
     // Words for the CPV filter open the criteria, so its choices show.
@@ -107,6 +111,34 @@ fn Catalogue(page: CataloguePage, filters: CatalogueFilters) -> impl IntoView {
                     </select>
                 </div>
                 <PlaceFields prefix="c" area=f.area.clone() near=f.near.clone() km=f.km places=page.places.clone() />
+                <div class="field">
+                    <label for="c-livre">{t("catalogue.delivers")}</label>
+                    <select id="c-livre" name="livre_a" aria-describedby="c-livre-hint">
+                        <option value="">{t("directory.near_none")}</option>
+                        {page.places.iter().map(|p| view! {
+                            <option value=p.insee.clone() selected=f.delivers.as_ref() == Some(&p.insee)>{p.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field__hint" id="c-livre-hint">{t("catalogue.delivers_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="c-mois">{t("catalogue.month")}</label>
+                    <select id="c-mois" name="mois">
+                        <option value="">{t("catalogue.month_any")}</option>
+                        {(1..=12u32).map(|m| view! {
+                            <option value=m.to_string() selected=f.month == Some(m)>{month_name(m)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="c-egalim">{t("catalogue.egalim")}</label>
+                    <select id="c-egalim" name="egalim">
+                        <option value="">{t("directory.all")}</option>
+                        {EGALIM_FILTERS.iter().map(|e| view! {
+                            <option value=*e selected=f.egalim.as_deref() == Some(*e)>{t(&format!("catalogue.egalim_{e}"))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="field">
                     <label for="c-tri">{t("directory.sort")}</label>
                     <select id="c-tri" name="tri">
@@ -185,6 +217,8 @@ enum Facet {
     TLabel,
     Fact,
     Area,
+    Month,
+    Egalim,
 }
 
 impl Facet {
@@ -195,6 +229,8 @@ impl Facet {
             Facet::Label => f.label.as_deref() == Some(value),
             Facet::TLabel => f.tlabel.as_deref() == Some(value),
             Facet::Area => f.area.as_deref() == Some(value),
+            Facet::Month => f.month.map(|m| m.to_string()).as_deref() == Some(value),
+            Facet::Egalim => f.egalim.as_deref() == Some(value),
             Facet::Fact => match value {
                 "short_chain" => f.short_chain,
                 "life" => f.life,
@@ -217,6 +253,8 @@ impl Facet {
             Facet::Label => f.label = v,
             Facet::TLabel => f.tlabel = v,
             Facet::Area => f.area = v,
+            Facet::Month => f.month = v.and_then(|m| m.parse().ok()),
+            Facet::Egalim => f.egalim = v,
             Facet::Fact => match value {
                 "short_chain" => f.short_chain = on,
                 "life" => f.life = on,
@@ -239,6 +277,8 @@ impl Facet {
             },
             Facet::Label | Facet::TLabel => v.label.clone().unwrap_or_else(|| v.value.clone()),
             Facet::Area => area_text(v),
+            Facet::Month => v.label.clone().unwrap_or_else(|| v.value.clone()),
+            Facet::Egalim => t(&format!("catalogue.egalim_{}", v.value)),
         }
     }
 }
@@ -255,6 +295,8 @@ fn Facets(facets: CatalogueFacets, filters: CatalogueFilters) -> impl IntoView {
             t("catalogue.cpv_division"),
             facets.cpv_divisions,
         ),
+        (Facet::Egalim, t("catalogue.egalim"), facets.egalim),
+        (Facet::Month, t("catalogue.month"), facets.months),
         (Facet::Area, t("directory.area"), facets.areas),
     ];
     view! {

@@ -5,6 +5,7 @@
 use super::api::{
     offer_for_edit, DeleteOffer, DeleteOfferPhoto, SetOfferCpv, SetOfferStatus, UpdateOffer,
 };
+use super::food::FoodFields;
 use crate::components::confirm::ConfirmSubmit;
 use crate::components::form::{
     action_error, FormAlert, QualityLabelChecks, SelectField, TextAreaField, TextField,
@@ -215,6 +216,16 @@ fn OfferFields(o: OfferEdit) -> impl IntoView {
     let action = ServerAction::<UpdateOffer>::new();
     let error = action_error(action);
     let f = o.form.clone();
+    let food = o.cpv.iter().any(|(c, _)| crate::domain::food::is_food(c));
+    // A food offer ticks its signs of quality in its own group, with what each counts for.
+    let except: Vec<&'static str> = if food {
+        crate::domain::food::signs()
+            .iter()
+            .map(|s| s.code)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let kinds: Vec<(String, String)> = OfferKind::ALL
         .iter()
         .map(|k| (k.as_str().to_string(), t(&k.label_key())))
@@ -236,6 +247,7 @@ fn OfferFields(o: OfferEdit) -> impl IntoView {
                         <TextField name="form[delivery_radius_km]" field="delivery_radius_km" label=t("offer.delivery_radius") hint=t("offer.delivery_radius_hint") input_type="text" value=f.delivery_radius_km.clone() error />
                         <SuggestField kind=SuggestKind::Commune name="form[production_commune]" field="production_commune" label=t("offer.production") hint=t("offer.production_hint") value=f.production_commune.clone() error />
                     </fieldset>
+                    {food.then(|| view! { <FoodFields f=f.clone() error /> })}
                     <fieldset>
                         <legend>{t("offer.price_title")}</legend>
                         <TextField name="form[price]" field="price" label=t("offer.price") hint=t("offer.price_hint") value=f.price.clone() error />
@@ -263,7 +275,7 @@ fn OfferFields(o: OfferEdit) -> impl IntoView {
                     <fieldset>
                         <legend>{t("offer.labels_title")}</legend>
                         <p class="field__hint">{t("offer.labels_hint")}</p>
-                        <QualityLabelChecks chosen=f.labels.clone() />
+                        <QualityLabelChecks chosen=f.labels.clone() except />
                     </fieldset>
                     <div><button type="submit" class="button button--primary">{t("offer.save")}</button></div>
                 </ActionForm>

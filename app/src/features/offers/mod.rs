@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod editor;
+pub mod food;
 pub mod manage;
 pub mod public;
 pub mod suppliers;

@@ -2,6 +2,7 @@
 //! the facts buyers use for the legal levers, each explained.
 
 use super::api::get_offer;
+use super::food::FoodFacts;
 use crate::components::badge::{Badge, BadgeTone, Badges};
 use crate::components::lists::TerritorialBadges;
 use crate::components::status::LoadError;
@@ -45,7 +46,14 @@ fn Offer(o: PublicOffer) -> impl IntoView {
             }
         })
     };
-    let price = o.price_cents.map(|c| match &o.price_unit {
+    // A food offer's unit says what the price is for when its own words do not.
+    let unit = o.price_unit.clone().or_else(|| {
+        o.food
+            .as_ref()
+            .and_then(|f| f.unit)
+            .map(|u| format!("/ {}", t(&u.label_key())))
+    });
+    let price = o.price_cents.map(|c| match &unit {
         Some(u) => format!("{} {u}", format_euros(c)),
         None => format_euros(c),
     });
@@ -131,6 +139,7 @@ fn Offer(o: PublicOffer) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        {o.food.clone().map(|food| view! { <FoodFacts food /> })}
         <section aria-labelledby="offer-terms">
             <h2 id="offer-terms">{t("offer.terms_title")}</h2>
             <dl class="facts">

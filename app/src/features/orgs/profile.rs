@@ -7,6 +7,7 @@ use crate::components::status::LoadError;
 use crate::domain::contracts::format_euros;
 use crate::domain::org::PublicProfile;
 use crate::features::directory::map::CommuneMiniMap;
+use crate::features::offers::food::SeasonCalendar;
 use crate::features::programming::list::Row;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -127,6 +128,19 @@ fn Profile(
                 }.into_any()
             }}
         </section>
+        {(!p.seasons.is_empty()).then(|| view! {
+            <section aria-labelledby="org-seasons">
+                <h2 id="org-seasons">{t("food.season_title")}</h2>
+                <ul class="seasons" data-test="org-seasons">
+                    {p.seasons.iter().map(|(id, title, months)| view! {
+                        <li>
+                            <a href=format!("/catalogue/{id}")>{title.clone()}</a>
+                            <SeasonCalendar months=*months />
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section aria-labelledby="won">
             <h2 id="won">{t("directory.won_title")}</h2>
             {match p.won.clone() {

@@ -46,6 +46,13 @@ pub struct OfferParams {
     pres_de: Option<String>,
     /// Rayon en km autour de `pres_de` : 2, 5, 10, 15, 20 ou 30.
     km: Option<u32>,
+    /// Produits alimentaires disponibles ce mois-là (1 à 12).
+    mois: Option<u32>,
+    /// Objectifs EGalim : `qualite` (tout signe qui compte, bio compris) ou `bio`.
+    egalim: Option<String>,
+    /// Livré dans cette commune (code INSEE) : nommée par l'offre, dans un de ses départements
+    /// ou dans son rayon de livraison.
+    livre_a: Option<String>,
     /// Ordre : `pertinence` (avec des mots), `recent` (par défaut sans mots), `distance`
     /// (avec `pres_de`).
     tri: Option<String>,
@@ -125,6 +132,24 @@ pub struct OfferRecord {
     pub territorial_labels: Vec<TerritorialLabel>,
     pub published_on: Option<String>,
     pub photos: Vec<OfferPhoto>,
+    /// For an offer of a food product (CPV 03, 15, 55): season, unit, delivery days, EGalim.
+    pub food: Option<FoodFacts>,
+}
+
+/// What a food offer says besides the facts of every offer.
+#[derive(Serialize, ToSchema)]
+pub struct FoodFacts {
+    /// Months of availability, 1 (January) to 12; every month when never said.
+    pub months: Vec<u32>,
+    /// Whether the months were said (false: read as all year).
+    pub season_said: bool,
+    /// `kg`, `piece`, `litre`, `portion`.
+    pub unit: Option<String>,
+    /// Delivery days, 1 (Monday) to 7.
+    pub delivery_days: Vec<u32>,
+    /// What a purchase of it counts for under EGalim today, by its signs: `none`, `quality`,
+    /// `organic`.
+    pub egalim: String,
 }
 
 /// Offres du catalogue (`/catalogue`).
@@ -250,5 +275,17 @@ pub async fn one(
                 height: p.height,
             })
             .collect(),
+        food: o.food.map(|f| FoodFacts {
+            months: f.season.unwrap_or(crate::domain::food::Months::ALL).list(),
+            season_said: f.season.is_some(),
+            unit: f.unit.map(|u| u.as_str().to_string()),
+            delivery_days: f.days.list(),
+            egalim: match f.egalim {
+                crate::domain::food::Egalim::None => "none",
+                crate::domain::food::Egalim::Quality => "quality",
+                crate::domain::food::Egalim::Organic => "organic",
+            }
+            .to_string(),
+        }),
     }))
 }

@@ -4,6 +4,7 @@
 use super::buyers::{AROUND_COMMUNES, BUYERS, METRO_COMMUNES};
 use super::trades::{Facts, SURNAMES, TRADES};
 use super::{Ctx, Firm, OfferRef, OrgRef};
+use crate::domain::food::{Months, Unit, Weekdays};
 use crate::domain::offer::{AreaKind, OfferStatus};
 use crate::domain::org::OrgKind;
 use crate::server::infra::entities::{
@@ -204,6 +205,18 @@ pub(super) async fn firms(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
     Ok(n)
 }
 
+/// The unit a template's price is given in, as a food offer's unit.
+fn demo_unit(unit: &str) -> Option<&'static str> {
+    let unit = match unit {
+        "kg" => Unit::Kg,
+        "pièce" => Unit::Piece,
+        "litre" => Unit::Litre,
+        "portion" => Unit::Portion,
+        _ => return None,
+    };
+    Some(unit.as_str())
+}
+
 /// Two or three offers a firm, written from its trade's templates, with the levers' facts at the
 /// trade's rates; most published, a few drafts and archived ones.
 pub(super) async fn offers(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
@@ -262,6 +275,16 @@ pub(super) async fn offers(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
                     m.intermediaries = Set(Some(i16::from(ctx.rng.random_bool(0.2))));
                     m.delivery_radius_km =
                         Set(Some([30, 40, 50, 60, 80][ctx.rng.random_range(0..5)]));
+                    // The seasonal calendar, the unit of the price, one to three delivery days.
+                    let season = tpl
+                        .season
+                        .map_or(Months::ALL, |(first, last)| Months::range(first, last));
+                    m.season = Set(Some(season.bits()));
+                    m.unit = Set(tpl.price.and_then(|(u, _)| demo_unit(u)).map(String::from));
+                    let days: Vec<u32> = (0..ctx.rng.random_range(1..=3))
+                        .map(|_| ctx.rng.random_range(1..=5))
+                        .collect();
+                    m.delivery_days = Set(Some(i16::from(Weekdays::of(days).0)));
                     if tpl.price.is_some() {
                         m.min_order = Set(Some(
                             ["20 kg", "50 kg", "10 caisses", "100 pièces", "une tournée"]

@@ -13,6 +13,19 @@ pub struct OfferTpl {
     pub text: &'static str,
     /// Indicative price: unit and cents.
     pub price: Option<(&'static str, i64)>,
+    /// A food product's season, first and last month (November to February runs across the
+    /// new year); none: all year.
+    pub season: Option<(u32, u32)>,
+}
+
+impl OfferTpl {
+    /// The same offer, available from month `first` to month `last`.
+    const fn seasonal(self, first: u32, last: u32) -> Self {
+        OfferTpl {
+            season: Some((first, last)),
+            ..self
+        }
+    }
 }
 
 /// What the offers of a trade say about the levers.
@@ -59,6 +72,7 @@ const fn o(
         kind,
         text,
         price: None,
+        season: None,
     }
 }
 
@@ -75,6 +89,7 @@ const fn priced(
         kind: OfferKind::Supply,
         text,
         price: Some((unit, cents)),
+        season: None,
     }
 }
 
@@ -204,11 +219,11 @@ pub const TRADES: &[Trade] = &[
         pitch: "Exploitation agricole des monts du Lyonnais et de la plaine de l'Ain, vente directe aux cantines.",
         around: 0.8,
         facts: Facts::Food,
-        labels: &[("ab", 0.45), ("hve", 0.25)],
+        labels: &[("ab", 0.45), ("hve", 0.25), ("fermier", 0.2)],
         offers: &[
-            priced("Légumes de saison pour la restauration scolaire", &["03221000", "15331100"], "Carottes, poireaux, courges, salades selon la saison ; légumes lavés sur demande. Livraison deux fois par semaine à la cuisine centrale.", "kg", 240),
-            priced("Pommes et poires de nos vergers", &["03222000"], "Fruits calibrés pour les goûters et les desserts, de septembre à avril, en caisses consignées.", "kg", 220),
-            priced("Pommes de terre de plein champ", &["03212100"], "Variétés à chair ferme et farineuse, stockées à la ferme et livrées tout l'hiver.", "kg", 110),
+            priced("Légumes de saison pour la restauration scolaire", &["03221000", "15331100"], "Carottes, poireaux, courges, salades selon la saison ; légumes lavés sur demande. Livraison deux fois par semaine à la cuisine centrale.", "kg", 240).seasonal(9, 4),
+            priced("Pommes et poires de nos vergers", &["03222000"], "Fruits calibrés pour les goûters et les desserts, de septembre à avril, en caisses consignées.", "kg", 220).seasonal(9, 4),
+            priced("Pommes de terre de plein champ", &["03212100"], "Variétés à chair ferme et farineuse, stockées à la ferme et livrées tout l'hiver.", "kg", 110).seasonal(8, 3),
             priced("Œufs de poules élevées en plein air", &["03142500"], "Œufs extra-frais, calibre moyen, livrés en plateaux de trente.", "pièce", 32),
             priced("Légumes prêts à cuisiner (légumerie)", &["15331100", "15330000"], "Légumes épluchés et coupés dans notre légumerie partagée, prêts pour les cuisines sans légumerie.", "kg", 390),
         ],
@@ -224,7 +239,7 @@ pub const TRADES: &[Trade] = &[
         pitch: "Lait de nos vaches transformé à la ferme : yaourts, fromages blancs, tommes.",
         around: 0.9,
         facts: Facts::Food,
-        labels: &[("ab", 0.4), ("aop", 0.2), ("label_rouge", 0.1)],
+        labels: &[("ab", 0.4), ("aop", 0.2), ("label_rouge", 0.1), ("fermier", 0.5)],
         offers: &[
             priced("Yaourts fermiers nature et aux fruits", &["15551300"], "Yaourts au lait entier en pots de 125 g, consignés ; livraison hebdomadaire en camion frigorifique.", "pièce", 38),
             priced("Lait cru et lait pasteurisé", &["15511000"], "Lait de notre troupeau, en bidons pour les cuisines centrales.", "litre", 120),

@@ -58,6 +58,15 @@ pub async fn search(
         ),
     ];
     let areas = take("areas");
+    let mut months = facet(take("months"), |m| {
+        m.parse()
+            .ok()
+            .map(|m| crate::domain::food::month_name(m).to_string())
+    });
+    // In the year's order, not by count: "available in March" is found where March is.
+    months.sort_by_key(|v| v.value.parse::<u32>().unwrap_or(13));
+    let mut egalim = facet(take("egalim"), |_| None);
+    egalim.sort_by_key(|v| v.value != "qualite");
     let division_labels = crate::server::infra::reference::cpv_labels(
         db,
         divisions
@@ -84,6 +93,8 @@ pub async fn search(
             })
             .collect(),
         areas: facet(areas, area_label),
+        months,
+        egalim,
     };
     Ok(CataloguePage {
         rows,

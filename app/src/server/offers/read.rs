@@ -1,6 +1,7 @@
 //! Reading offers: a business's own list, an offer for its editor, and its public page.
 
 use super::*;
+use crate::domain::food::{Months, Weekdays};
 use crate::domain::ids::{OfferId, OrgId, UserId};
 use crate::domain::offer::AreaKind;
 
@@ -168,6 +169,22 @@ pub async fn for_edit(
         carbon_source: o.carbon_source.clone().unwrap_or_default(),
         inclusive_production: o.inclusive_production.then(|| "on".into()),
         labels: labels.into_iter().map(|l| (l, "on".into())).collect(),
+        food: None,
+        // A season never said opens on every month: a farm unticks the months without.
+        months: o
+            .season
+            .map_or(Months::ALL, |bits| Months(bits as u16))
+            .list()
+            .into_iter()
+            .map(|m| (m.to_string(), "on".into()))
+            .collect(),
+        unit: o.unit.clone().unwrap_or_default(),
+        days: Weekdays(o.delivery_days.unwrap_or(0) as u8)
+            .list()
+            .into_iter()
+            .map(|d| (d.to_string(), "on".into()))
+            .collect(),
+        quote_alerts: o.quote_alerts.then(|| "on".into()),
     };
     let photos = crate::server::offers::photos::of_offer(&txn, offer_id).await?;
     Ok(OfferEdit {
@@ -226,8 +243,26 @@ pub async fn public(
         .await?
         .remove(&org.id)
         .unwrap_or_default();
+    let cpv = cpv_of(db, vec![offer_id])
+        .await?
+        .remove(&offer_id)
+        .unwrap_or_default();
+    let food = cpv
+        .iter()
+        .any(|(c, _)| crate::domain::food::is_food(c))
+        .then(|| crate::domain::food::FoodView {
+            season: o.season.map(|bits| Months(bits as u16)),
+            unit: o.unit.as_deref().and_then(crate::domain::food::Unit::parse),
+            days: Weekdays(o.delivery_days.unwrap_or(0) as u8),
+            egalim: crate::domain::food::egalim_of(
+                labels.iter().map(String::as_str),
+                chrono::Utc::now().date_naive(),
+            ),
+        });
     Ok(Some(PublicOffer {
         photos,
+        food,
+        cpv,
         tlabels,
         organisation_tlabels,
         id: o.id,
@@ -242,10 +277,6 @@ pub async fn public(
             .and_then(|c| names.get(c))
             .map(|c| (c.name.clone(), c.department.clone())),
         organisation_inclusive: org.inclusive,
-        cpv: cpv_of(db, vec![offer_id])
-            .await?
-            .remove(&offer_id)
-            .unwrap_or_default(),
         delivery_communes: areas
             .iter()
             .filter(|a| a.kind == AreaKind::Commune.as_str())

@@ -144,6 +144,14 @@ pub async fn update(
     o.carbon_method = Set(input.carbon_method.clone());
     o.carbon_source = Set(input.carbon_source.clone());
     o.inclusive_production = Set(input.inclusive_production);
+    // A form without its food part (an offer of no food product) leaves the food facts as
+    // they are.
+    if let Some(food) = &input.food {
+        o.season = Set(Some(food.months.bits()));
+        o.unit = Set(food.unit.map(|u| u.as_str().to_string()));
+        o.delivery_days = Set((food.days.0 != 0).then_some(i16::from(food.days.0)));
+        o.quote_alerts = Set(food.quote_alerts);
+    }
     o.updated_at = Set(chrono::Utc::now());
     o.update(&txn).await?;
     offer_labels::Entity::delete_many()

@@ -510,6 +510,24 @@ pub async fn public_profile(
         .await?;
     let ids: Vec<i32> = offers.iter().map(|o| o.id).collect();
     let mut badges = crate::server::labels::offer_badges(db, &ids).await?;
+    // The seasonal calendar: its food offers whose months are said.
+    let food_ids: std::collections::HashSet<i32> =
+        crate::server::infra::entities::offer_cpv::Entity::find()
+            .filter(crate::server::infra::entities::offer_cpv::Column::OfferId.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|c| crate::domain::food::is_food(&c.cpv_code))
+            .map(|c| c.offer_id)
+            .collect();
+    let seasons = offers
+        .iter()
+        .filter(|o| food_ids.contains(&o.id))
+        .filter_map(|o| {
+            let months = crate::domain::food::Months(o.season? as u16);
+            (!months.is_empty()).then(|| (o.id, o.title.clone(), months))
+        })
+        .collect();
     let offers = offers
         .into_iter()
         .map(|o| (o.id, o.title, badges.remove(&o.id).unwrap_or_default()))
@@ -531,6 +549,7 @@ pub async fn public_profile(
     };
     Ok(Some(PublicProfile {
         offers,
+        seasons,
         tlabels,
         plans,
         plans_total,

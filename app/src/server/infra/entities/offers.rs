@@ -31,6 +31,14 @@ pub struct Model {
     pub carbon_method: Option<String>,
     pub carbon_source: Option<String>,
     pub inclusive_production: bool,
+    /// Food offers (see `domain::food`): the months' bits, null when never said (all year).
+    pub season: Option<i32>,
+    /// `domain::food::Unit`
+    pub unit: Option<String>,
+    /// The delivery days' bits (Monday bit 0).
+    pub delivery_days: Option<i16>,
+    /// Whether its business receives the quick consultations for it by email.
+    pub quote_alerts: bool,
     pub created_by: Option<i32>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,

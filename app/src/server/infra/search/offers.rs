@@ -4,12 +4,14 @@
 use super::contracts::{any_of, ids_of, number, paged, term, top, words_clauses, Counts};
 use super::{Fields, SearchError, SearchIndex};
 use crate::domain::catalogue::{CatalogueFilters, CatalogueSort, PER_PAGE};
+use crate::domain::food;
 use crate::domain::geo;
-use crate::domain::offer::{is_short_chain, OfferStatus};
+use crate::domain::offer::{is_short_chain, AreaKind, OfferStatus};
 use crate::domain::org::INCLUSIVE;
 use crate::server::infra::entities::{
-    communes, cpv_codes, offer_cpv, offer_labels, offers, organisations,
+    communes, cpv_codes, offer_areas, offer_cpv, offer_labels, offers, organisations,
 };
+use crate::server::infra::places;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -53,6 +55,10 @@ struct Around<'a> {
     tlabels: &'a [i32],
     /// The offer's place: where it is produced, or its business's commune.
     place: Option<&'a communes::Model>,
+    /// Whether one of its codes is a food product's.
+    food: bool,
+    /// Where it is delivered: communes (with the parts of a city named) and "dep:NN".
+    serves: Vec<String>,
 }
 
 /// The documents of these offers; one not in the catalogue (draft, archived, private business,
@@ -102,6 +108,15 @@ pub async fn documents(
             labels.entry(l.offer_id).or_default().push(l.label);
         }
         let tlabels = super::labels::in_force_of_offers(db, chunk).await?;
+        let mut areas: HashMap<i32, Vec<offer_areas::Model>> = HashMap::new();
+        for a in offer_areas::Entity::find()
+            .filter(offer_areas::Column::OfferId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            areas.entry(a.offer_id).or_default().push(a);
+        }
+        let placed = crate::server::infra::places::placed_communes(db).await?;
         let places: HashMap<String, communes::Model> = communes::Entity::find()
             .filter(
                 communes::Column::Insee.is_in(
@@ -125,12 +140,19 @@ pub async fn documents(
                     .as_ref()
                     .or(org.commune_insee.as_ref())
                     .and_then(|c| places.get(c));
+                let codes = cpv.get(&id).map(Vec::as_slice).unwrap_or(&[]);
                 let around = Around {
                     org,
-                    cpv: cpv.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                    cpv: codes,
                     labels: labels.get(&id).map(Vec::as_slice).unwrap_or(&[]),
                     tlabels: tlabels.get(&id).map(Vec::as_slice).unwrap_or(&[]),
                     place,
+                    food: codes.iter().any(|(c, _)| food::is_food(c)),
+                    serves: served(
+                        areas.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                        place.zip(o.delivery_radius_km),
+                        &placed,
+                    ),
                 };
                 Some(document(f, &o, &around))
             });
@@ -138,6 +160,43 @@ pub async fn documents(
         }
     }
     Ok(out)
+}
+
+/// Where an offer is delivered, as the index's `serves` terms: the communes it names (a city
+/// with its arrondissements), its departments, and the communes within its radius of its place
+/// (when that place's position is known).
+fn served(
+    areas: &[offer_areas::Model],
+    radius: Option<(&communes::Model, i32)>,
+    placed: &[communes::Model],
+) -> Vec<String> {
+    let mut out: Vec<String> = areas
+        .iter()
+        .flat_map(|a| {
+            if a.kind == AreaKind::Department.as_str() {
+                vec![format!("dep:{}", a.code)]
+            } else {
+                geo::commune_and_parts(&a.code)
+            }
+        })
+        .collect();
+    if let Some((place, km)) = radius {
+        out.extend(places::within(placed, &place.insee, km.max(0) as u32));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `serves` terms an offer delivered to `insee` holds one of.
+pub(crate) fn serving_terms(insee: &str) -> Vec<String> {
+    let mut out = vec![
+        insee.to_string(),
+        geo::whole_commune(insee).to_string(),
+        format!("dep:{}", geo::department_of_commune(insee)),
+    ];
+    out.dedup();
+    out
 }
 
 fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
@@ -199,11 +258,32 @@ fn document(f: &Fields, o: &offers::Model, a: &Around) -> TantivyDocument {
         );
     }
     d.add_i64(f.org_id, i64::from(a.org.id));
+    for s in &a.serves {
+        d.add_text(f.serves, s);
+    }
+    if a.food {
+        // A season never said is read as all year.
+        let months = o
+            .season
+            .map_or(food::Months::ALL, |b| food::Months(b as u16));
+        for m in months.list() {
+            d.add_text(f.months, m.to_string());
+        }
+        let today = chrono::Utc::now().date_naive();
+        match food::egalim_of(a.labels.iter().map(String::as_str), today) {
+            food::Egalim::Organic => {
+                d.add_text(f.egalim, "qualite");
+                d.add_text(f.egalim, "bio");
+            }
+            food::Egalim::Quality => d.add_text(f.egalim, "qualite"),
+            food::Egalim::None => {}
+        }
+    }
     d
 }
 
 /// The catalogue's facets: name, field, number of values.
-const FACETS: [(&str, &str, u32); 9] = [
+const FACETS: [(&str, &str, u32); 11] = [
     ("kinds", "offer_kind", 5),
     ("tlabels", "tlabels", 50),
     ("cpv_divisions", "cpv_division", 60),
@@ -213,6 +293,8 @@ const FACETS: [(&str, &str, u32); 9] = [
     ("carbon", "carbon", 2),
     ("inclusive", "inclusive", 5),
     ("areas", "area", 120),
+    ("months", "months", 12),
+    ("egalim", "egalim", 2),
 ];
 
 /// One page of the catalogue from the index.
@@ -270,6 +352,15 @@ fn query(index: &SearchIndex, f: &CatalogueFilters, near: Option<&[String]>) -> 
     }
     if let Some(communes) = near {
         filter(any_of(fields.commune, communes));
+    }
+    if let Some(m) = f.month {
+        filter(term(fields.months, &m.to_string()));
+    }
+    if let Some(e) = &f.egalim {
+        filter(term(fields.egalim, e));
+    }
+    if let Some(c) = &f.delivers {
+        filter(any_of(fields.serves, &serving_terms(c)));
     }
     BooleanQuery::new(clauses)
 }

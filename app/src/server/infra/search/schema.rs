@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 pub const FRENCH: &str = "fr";
 
 /// Bumped when the fields or the analyzer change: an index of another version is rebuilt.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Accent folding comes after the stop words (the French list is accented: "à", "été") and before
 /// the stemmer, so that a word typed without its accents ("electricite") and the published one
@@ -126,6 +126,13 @@ pub struct Fields {
     pub tlabels: Field,
     /// 1 when an organisation has published offers.
     pub has_offers: Field,
+    /// A food offer's months of availability ("1" to "12").
+    pub months: Field,
+    /// What a food offer counts for under EGalim ("quality", "organic"), by its signs.
+    pub egalim: Field,
+    /// Where an offer is delivered: communes (INSEE codes, named or within its radius) and
+    /// departments ("dep:69").
+    pub serves: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -167,7 +174,10 @@ pub fn build() -> (Schema, Fields) {
         cpv_class: s.add_text_field("cpv_class", keyword.clone()),
         cpv_category: s.add_text_field("cpv_category", keyword.clone()),
         labels: s.add_text_field("labels", keyword.clone()),
-        tlabels: s.add_text_field("tlabels", keyword),
+        tlabels: s.add_text_field("tlabels", keyword.clone()),
+        months: s.add_text_field("months", keyword.clone()),
+        egalim: s.add_text_field("egalim", keyword.clone()),
+        serves: s.add_text_field("serves", keyword),
         short_chain: s.add_i64_field("short_chain", number.clone()),
         life_facts: s.add_i64_field("life_facts", number.clone()),
         carbon: s.add_i64_field("carbon", number.clone()),
