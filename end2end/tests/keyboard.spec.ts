@@ -54,8 +54,15 @@ test('a joiner publishes an offer with two CPV codes chosen by words, keyboard o
   for (const [words, code] of [['menuiserie', '45421000'], ['pose de portes', '45421100']]) {
     await tabTo(page, '#offer-cpv-q');
     await page.keyboard.press('Control+A');
+    // With JavaScript each key asks again: the list is read once the answer to the last words
+    // came (a person waits for the list to stop changing before tabbing into it; an earlier
+    // list replaced under the focus would swallow the space bar).
+    const settled = js
+      ? page.waitForResponse((r) => r.url().includes('/api/cpv/find') && new URL(r.url()).searchParams.get('q') === words)
+      : null;
     await page.keyboard.type(words);
     if (!js) await page.keyboard.press('Enter');
+    if (settled) await settled;
     const box = `[data-test="cpv-found"] input[value="${code}"]`;
     await expect(page.locator(box)).toBeVisible();
     await ready(page);
