@@ -30,6 +30,7 @@ mod m20261205_000023_last_login;
 mod m20261206_000024_second_factor;
 mod m20261206_000025_org_claims;
 mod m20261206_000026_food_offers;
+mod m20261207_000027_quotes;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_second_factor::Migration),
             Box::new(m20261206_000025_org_claims::Migration),
             Box::new(m20261206_000026_food_offers::Migration),
+            Box::new(m20261207_000027_quotes::Migration),
         ]
     }
 }
