@@ -16,7 +16,8 @@ pub mod theme;
 use components::layout::Layout;
 use features::{
     accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
-    imports, labels, not_found, offers, opendata, orgs, partners, privacy, programming, sourcing,
+    imports, labels, not_found, offers, opendata, orgs, partners, privacy, programming, quotes,
+    sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -146,6 +147,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/contacts") view=contacts::pages::ContactsPage ssr=ASYNC />
                         <Route path=path!("/compte/contacts/:id") view=contacts::pages::ContactPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id/groupements") view=partners::proposals::PlanProposalsPage ssr=ASYNC />
+                        <Route path=path!("/demandes-de-devis") view=quotes::list::QuotesPage ssr=ASYNC />
+                        <Route path=path!("/demandes-de-devis/nouvelle") view=quotes::form::NewQuotePage ssr=ASYNC />
+                        <Route path=path!("/demandes-de-devis/:id") view=quotes::detail::QuotePage ssr=ASYNC />
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
                         <Route path=path!("/donnees") view=opendata::pages::OpenDataPage ssr=ASYNC />

@@ -564,6 +564,34 @@ fn table() -> Table {
                 [D, A, D, D, D, D],
             ),
         ),
+        ("/api/quotes/list", (vec![], [A, A, A, A, A, A])),
+        (
+            "/api/quotes/get",
+            (vec![("id", "999999")], [A, A, A, A, A, A]),
+        ),
+        ("/api/quotes/buyers", (vec![], [D, A, A, A, A, A])),
+        (
+            "/api/quotes/create",
+            (
+                vec![("org_id", "3"), ("form[title]", "")],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            "/api/quotes/answer",
+            (
+                vec![("id", "999999"), ("org_id", "1"), ("form[decline]", "on")],
+                [D, A, D, D, D, D],
+            ),
+        ),
+        (
+            "/api/quotes/close",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/quotes/award",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
         (
             "/api/partners/decide",
             (

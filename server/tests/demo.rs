@@ -6,7 +6,7 @@ mod common;
 use app::server::demo::{self, DemoError, Options};
 use app::server::infra::entities::{
     consortia, contracts, cpv_codes, label_applications, label_schemes, meetings, offer_cpv,
-    organisations, partner_requests, plan_lots, plans, sourcing_calls, users,
+    organisations, partner_requests, plan_lots, plans, quote_invitations, sourcing_calls, users,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -118,6 +118,26 @@ both_dbs! {
         let states: BTreeSet<String> = label_applications::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.status).collect();
         for s in ["draft", "submitted", "changes_requested", "granted", "refused", "withdrawn", "expired"] {
             assert!(states.contains(s), "{backend}: no application {s}");
+        }
+        // Quick consultations: open ones the tour's gardens were sent (the farm of the Dombes,
+        // delivering the Ain only, never), one waiting for its award, awarded ones with amounts.
+        let gardens = organisations::Entity::find().filter(organisations::Column::Name.eq("Les Jardins du Val (fictifs)")).one(&db).await.unwrap().unwrap().id;
+        let dombes = organisations::Entity::find().filter(organisations::Column::Name.eq("Ferme des Dombes (fictive)")).one(&db).await.unwrap().unwrap().id;
+        let caller = app::server::auth::Caller::anonymous();
+        let list = app::server::quotes::view::list(&db, &caller, 1, false).await.unwrap();
+        let stages: BTreeSet<String> = list.items.iter().map(|q| format!("{:?}", q.stage)).collect();
+        // (A past one nobody could answer in its season is given up: the seasons follow the
+        // seeding day.)
+        for stage in ["Open", "Closed", "Awarded"] {
+            assert!(stages.contains(stage), "{backend}: no consultation {stage}: {stages:?}");
+        }
+        let tour = list.items.iter().find(|q| q.title == "Légumes de saison pour les cantines de Vaulx-en-Velin").expect("the tour's consultation");
+        let sent: Vec<i32> = quote_invitations::Entity::find().filter(quote_invitations::Column::RequestId.eq(tour.id)).all(&db).await.unwrap().into_iter().map(|i| i.organisation_id).collect();
+        assert!(sent.contains(&gardens) && !sent.contains(&dombes) && sent.len() >= 5, "{backend}: {sent:?}");
+        let awarded: Vec<_> = list.items.iter().filter(|q| q.stage == app::domain::quotes::Stage::Awarded).collect();
+        assert!(awarded.len() >= 2, "{backend}");
+        for q in awarded {
+            assert!(q.awarded_cents.unwrap_or(0) > 0, "{backend}: {} awarded for nothing", q.title);
         }
         // Every code the demo uses has its label (the pages show it beside the code).
         let mut codes: BTreeSet<String> = offer_cpv::Entity::find().all(&db).await.unwrap().into_iter().map(|c| c.cpv_code).collect();

@@ -924,3 +924,33 @@ both_dbs! {
         assert_eq!(location.as_deref(), Some("/compte"), "{backend}");
     }
 }
+
+/// The sign-in page sent from a page that needs an account (a quick consultation's link in an
+/// email) goes back there; any other target, another site above all, gives the account page.
+#[tokio::test]
+async fn signing_in_goes_back_to_a_page_of_this_site_only() {
+    let app = TestApp::new(&common::database("sqlite", "sec_login_next").await.unwrap()).await;
+    app.signup("fournisseur@exemple.fr").await;
+    for (next, expected) in [
+        ("/demandes-de-devis/3", "/demandes-de-devis/3"),
+        ("//evil.example", "/compte"),
+        ("https://evil.example", "/compte"),
+        ("/\\evil.example", "/compte"),
+        ("/\t/evil.example", "/compte"),
+        ("", "/compte"),
+    ] {
+        let (status, location, _, body) = post_seeing(
+            &app,
+            "/api/auth/login",
+            &[
+                ("email", "fournisseur@exemple.fr"),
+                ("password", RIGHT),
+                ("next", next),
+            ],
+            "",
+        )
+        .await;
+        common::ok(status, &body);
+        assert_eq!(location.as_deref(), Some(expected), "next={next:?}");
+    }
+}

@@ -8,12 +8,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// The capability areas shown in the main navigation: (path, i18n key).
-pub const AREAS: [(&str, &str); 7] = [
+pub const AREAS: [(&str, &str); 8] = [
     ("/marches", "nav.contracts"),
     ("/annuaire", "nav.directory"),
     ("/catalogue", "nav.catalogue"),
     ("/programmation", "nav.pipeline"),
     ("/sourcage", "nav.sourcing"),
+    ("/demandes-de-devis", "nav.quotes"),
     ("/groupements", "nav.consortia"),
     ("/analyses", "nav.analytics"),
 ];
@@ -161,6 +162,6 @@ fn LangSwitcher() -> impl IntoView {
 }
 
 /// Percent-encodes a path for use in a query string.
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

@@ -40,7 +40,22 @@ pub fn LoadError(
             <h1>{heading.unwrap_or(title)}</h1>
         })}
         <p class="alert alert--error" role="alert">{message}</p>
-        {login.then(|| view! { <p><a href="/connexion">{t("nav.login")}</a></p> })}
+        {login.then(|| view! { <p><a href=login_href()>{t("nav.login")}</a></p> })}
         {factor.then(|| view! { <p><a href="/compte/double-authentification">{t("second_factor.manage")}</a></p> })}
     }
+}
+
+/// The sign-in page, asked to come back here once signed in (a link in an email to a page
+/// that needs an account).
+pub fn login_href() -> String {
+    let here = leptos_router::hooks::use_location();
+    let path = format!(
+        "{}{}",
+        here.pathname.get_untracked(),
+        here.search.get_untracked()
+    );
+    format!(
+        "/connexion?retour={}",
+        crate::components::layout::urlencode(&path)
+    )
 }

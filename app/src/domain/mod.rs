@@ -42,6 +42,7 @@ pub mod org;
 pub mod partners;
 pub mod programming;
 pub mod query;
+pub mod quote_views;
 pub mod quotes;
 pub mod second_factor;
 pub mod security;

@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 
 pub const MAX_TITLE: usize = 160;
 pub const MAX_TEXT: usize = 2000;
+/// A product's words.
+pub const MAX_PRODUCT: usize = 200;
 /// Products in one consultation: a kitchen's order, not a tender's lots.
 pub const MAX_LINES: usize = 5;
 /// A quantity at most (in its unit), with three decimals.
@@ -88,9 +90,10 @@ impl Quality {
 /// One product asked for, as the form sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineForm {
-    /// A CPV code, chosen by words in the picker.
+    /// The product by its words ("Carottes"), or as the suggestions write it
+    /// ("Carottes (03221112)"); the server finds its CPV code.
     #[serde(default)]
-    pub cpv: String,
+    pub product: String,
     /// "200", "12,5".
     #[serde(default)]
     pub quantity: String,
@@ -127,6 +130,11 @@ pub struct QuoteForm {
 /// One product asked for, checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
+    /// The row's key in the form, for the server's messages on it ("lines.{key}.product").
+    pub key: String,
+    /// The words the buyer typed.
+    pub product: String,
+    /// The CPV code: the one in parentheses when the row holds one, else found by the server.
     pub cpv: String,
     /// Thousandths of the unit.
     pub quantity_milli: i64,
@@ -225,15 +233,15 @@ impl QuoteForm {
         rows.sort_by_key(|(k, _)| *k);
         let mut out = Vec::new();
         for (k, l) in rows {
-            let blank = l.cpv.trim().is_empty() && l.quantity.trim().is_empty();
+            let blank = l.product.trim().is_empty() && l.quantity.trim().is_empty();
             if blank {
                 continue;
             }
             let field = |name: &str| format!("lines.{k}.{name}");
-            let cpv = super::cpv::normalise(l.cpv.trim());
-            if cpv.is_none() {
-                c.push(&field("cpv"), "quotes.line_product");
-            }
+            let product = c.required(&field("product"), &l.product, MAX_PRODUCT);
+            let cpv = super::suggest::code_in_parentheses(&product)
+                .and_then(super::cpv::normalise)
+                .unwrap_or_default();
             let quantity = c.decimal(&field("quantity"), &l.quantity, 3, 1, MAX_QUANTITY_MILLI);
             if l.quantity.trim().is_empty() {
                 c.push(&field("quantity"), "validation.required");
@@ -242,8 +250,10 @@ impl QuoteForm {
             if unit.is_none() {
                 c.push(&field("unit"), "validation.unknown_choice");
             }
-            if let (Some(cpv), Some(q), Some(u)) = (cpv, quantity, unit) {
+            if let (false, Some(q), Some(u)) = (product.is_empty(), quantity, unit) {
                 out.push(Line {
+                    key: k.to_string(),
+                    product,
                     cpv,
                     quantity_milli: q,
                     unit: u,
@@ -260,6 +270,12 @@ impl QuoteForm {
             c.push("lines", "quotes.no_line");
         }
         out
+    }
+}
+
+impl crate::domain::validate::LiveChecked for QuoteForm {
+    fn field_errors(&self, clock: &Clock) -> Vec<crate::error::FieldError> {
+        crate::domain::validate::field_errors_of(self.check(clock))
     }
 }
 
@@ -364,35 +380,100 @@ pub struct AnswerInput {
 }
 
 impl AnswerForm {
+    fn is_blank(&self) -> bool {
+        self.price.trim().is_empty() && self.quantity.trim().is_empty() && self.signs.is_empty()
+    }
+
     /// Checks the answer to a product asked in `asked_milli` of its unit: a price, a quantity
-    /// no larger than asked (a part is welcome), known signs.
-    pub fn check(&self, asked_milli: i64) -> Result<AnswerInput, AppError> {
-        let mut c = Checker::new();
-        let price = c.decimal("price", &self.price, 2, 1, MAX_UNIT_PRICE_CENTS);
+    /// no larger than asked (a part is welcome), known signs. `field` names a field's error.
+    fn check_into(
+        &self,
+        c: &mut Checker,
+        field: impl Fn(&str) -> String,
+        asked_milli: i64,
+    ) -> Option<AnswerInput> {
+        let price = c.decimal(&field("price"), &self.price, 2, 1, MAX_UNIT_PRICE_CENTS);
         if self.price.trim().is_empty() {
-            c.push("price", "validation.required");
+            c.push(&field("price"), "validation.required");
         }
-        let quantity = c.decimal("quantity", &self.quantity, 3, 1, asked_milli.max(1));
+        let quantity = c.decimal(&field("quantity"), &self.quantity, 3, 1, asked_milli.max(1));
         if self.quantity.trim().is_empty() {
-            c.push("quantity", "validation.required");
+            c.push(&field("quantity"), "validation.required");
         }
         let mut signs = Vec::new();
         for code in self.signs.keys() {
             if super::food::sign_name(code).is_some() {
                 signs.push(code.clone());
             } else {
-                c.push("signs", "validation.unknown_choice");
+                c.push(&field("signs"), "validation.unknown_choice");
                 break;
             }
         }
-        let comment = c.optional("comment", &self.comment, MAX_TEXT);
-        c.finish()?;
-        Ok(AnswerInput {
-            unit_price_cents: price.unwrap_or_default(),
-            quantity_milli: quantity.unwrap_or_default(),
+        let comment = c.optional(&field("comment"), &self.comment, MAX_TEXT);
+        Some(AnswerInput {
+            unit_price_cents: price?,
+            quantity_milli: quantity?,
             signs,
             comment,
         })
+    }
+
+    /// Checks one answer alone (fields named "price", "quantity"…).
+    pub fn check(&self, asked_milli: i64) -> Result<AnswerInput, AppError> {
+        let mut c = Checker::new();
+        let input = self.check_into(&mut c, str::to_string, asked_milli);
+        c.finish()?;
+        input.ok_or(AppError::Internal)
+    }
+}
+
+/// A supplier's answer to a whole consultation in one step, as the form sends it: a row a
+/// product (`lines[LINE_ID][price]`…), a row left blank for a product it does not offer; or
+/// `decline` ticked, a "no" on every product.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerSheet {
+    #[serde(default)]
+    pub lines: BTreeMap<String, AnswerForm>,
+    #[serde(default)]
+    pub decline: String,
+}
+
+/// What a supplier says on one product: an offer, or that it declines.
+pub type Reply = Option<AnswerInput>;
+
+impl AnswerSheet {
+    pub fn declines(&self) -> bool {
+        !self.decline.trim().is_empty()
+    }
+
+    /// The replies by line id; `asked`: line id → quantity asked. One product answered at
+    /// least, unless the supplier declines; a row naming no product asked is refused.
+    pub fn check(&self, asked: &BTreeMap<i32, i64>) -> Result<BTreeMap<i32, Reply>, AppError> {
+        if self.declines() {
+            return Ok(asked.keys().map(|id| (*id, None)).collect());
+        }
+        let mut c = Checker::new();
+        let mut out = BTreeMap::new();
+        for (key, row) in &self.lines {
+            if row.is_blank() {
+                continue;
+            }
+            let Some((id, asked)) = key
+                .parse::<i32>()
+                .ok()
+                .and_then(|id| asked.get(&id).map(|q| (id, *q)))
+            else {
+                c.push("lines", "quotes.answer_unknown_line");
+                continue;
+            };
+            if let Some(input) = row.check_into(&mut c, |f| format!("lines.{key}.{f}"), asked) {
+                out.insert(id, Some(input));
+            }
+        }
+        if out.is_empty() && c.is_ok() {
+            c.push("lines", "quotes.answer_empty");
+        }
+        c.finish().map(|_| out)
     }
 }
 
@@ -513,6 +594,24 @@ impl Purchases {
     }
 }
 
+/// How an award's EGalim category is stored: none, quality, organic.
+pub fn egalim_code(e: Egalim) -> &'static str {
+    match e {
+        Egalim::None => "none",
+        Egalim::Quality => "quality",
+        Egalim::Organic => "organic",
+    }
+}
+
+/// An award's EGalim category as stored; anything else counts for nothing.
+pub fn egalim_from_code(code: &str) -> Egalim {
+    match code {
+        "organic" => Egalim::Organic,
+        "quality" => Egalim::Quality,
+        _ => Egalim::None,
+    }
+}
+
 /// "52,3 %" from tenths of a percent.
 pub fn permille_text(p: u32) -> String {
     format!("{},{} %", p / 10, p % 10)
@@ -546,7 +645,7 @@ mod tests {
             lines: [(
                 "0".to_string(),
                 LineForm {
-                    cpv: "03221112".into(),
+                    product: "Carottes (03221112)".into(),
                     quantity: "200".into(),
                     unit: "kg".into(),
                 },
@@ -568,6 +667,8 @@ mod tests {
         assert_eq!(q.lines.len(), 1);
         assert_eq!(q.lines[0].quantity_milli, 200_000);
         assert_eq!(q.lines[0].unit, Unit::Kg);
+        // The code chosen among the suggestions is read from the words.
+        assert_eq!(q.lines[0].cpv, "03221112");
         assert_eq!(q.quality, Quality::PreferOrganic);
         // 12:00 in Paris in March (winter time) is 11:00 UTC.
         assert_eq!(
@@ -620,7 +721,7 @@ mod tests {
         let mut f = carrots();
         f.deadline_day = "2027-03-23".into();
         assert_eq!(fields(f.check(&at)), ["deadline_day"]);
-        // No product; a product half filled; an unknown unit; a quantity of nothing.
+        // No product; a quantity without its product; an unknown unit; a quantity of nothing.
         let mut f = carrots();
         f.lines.clear();
         assert_eq!(fields(f.check(&at)), ["lines"]);
@@ -628,14 +729,22 @@ mod tests {
         f.lines.insert(
             "1".into(),
             LineForm {
-                cpv: "pommes".into(),
+                product: " ".into(),
                 quantity: "0".into(),
                 unit: "tonne".into(),
             },
         );
         assert_eq!(
             fields(f.check(&at)),
-            ["lines.1.cpv", "lines.1.quantity", "lines.1.unit"]
+            ["lines.1.product", "lines.1.quantity", "lines.1.unit"]
+        );
+        // Words without a code are the server's to read ("pommes" is no error here).
+        let mut f = carrots();
+        f.lines.get_mut("0").unwrap().product = "pommes".into();
+        let q = f.check(&at).unwrap();
+        assert_eq!(
+            (q.lines[0].product.as_str(), q.lines[0].cpv.as_str()),
+            ("pommes", "")
         );
         // Empty rows are ignored; more than five products are refused.
         let mut f = carrots();
@@ -694,6 +803,7 @@ mod tests {
             ..form.clone()
         };
         assert!(too_much.check(200_000).is_err());
+        assert!(too_much.check(300_000).is_ok());
         let no_price = AnswerForm {
             price: String::new(),
             ..form.clone()
@@ -701,9 +811,37 @@ mod tests {
         assert!(no_price.check(200_000).is_err());
         let odd_sign = AnswerForm {
             signs: [("bio_maison".to_string(), "on".to_string())].into(),
-            ..form
+            ..form.clone()
         };
         assert!(odd_sign.check(200_000).is_err());
+        // A sheet: a product left blank is not answered; nothing at all is refused; declining
+        // says no on every product.
+        let asked: BTreeMap<i32, i64> = [(7, 200_000), (8, 50_000)].into();
+        let mut sheet = AnswerSheet {
+            lines: [
+                ("7".to_string(), form.clone()),
+                ("8".to_string(), AnswerForm::default()),
+            ]
+            .into(),
+            decline: String::new(),
+        };
+        let replies = sheet.check(&asked).unwrap();
+        assert_eq!(replies.keys().copied().collect::<Vec<_>>(), [7]);
+        assert_eq!(replies[&7].as_ref().map(|a| a.unit_price_cents), Some(120));
+        sheet.lines.insert("8".into(), too_much.clone());
+        match sheet.check(&asked) {
+            Err(AppError::Invalid(e)) => assert_eq!(e[0].field, "lines.8.quantity"),
+            other => panic!("{other:?}"),
+        }
+        sheet.lines.clear();
+        assert!(sheet.check(&asked).is_err());
+        sheet.lines.insert("99".into(), form.clone());
+        assert!(
+            sheet.check(&asked).is_err(),
+            "a product of another consultation"
+        );
+        sheet.decline = "on".into();
+        assert_eq!(sheet.check(&asked).unwrap(), [(7, None), (8, None)].into());
         // 0,333 kg at 1,25 €: 0,41625 € → 42 cents.
         assert_eq!(amount_cents(125, 333), 42);
     }

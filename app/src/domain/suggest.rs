@@ -15,6 +15,8 @@ pub enum SuggestKind {
     Naf,
     /// French departments, by name or number.
     Department,
+    /// Food products (CPV divisions 03, 15, 55), by the words of their labels.
+    Food,
 }
 
 /// One suggestion under a field.

@@ -18,5 +18,6 @@ pub mod orgs;
 pub mod partners;
 pub mod privacy;
 pub mod programming;
+pub mod quotes;
 pub mod reference;
 pub mod sourcing;

@@ -24,6 +24,7 @@ pub mod orgs;
 pub mod partners;
 pub mod privacy;
 pub mod programming;
+pub mod quotes;
 pub mod sourcing;
 pub mod state;
 

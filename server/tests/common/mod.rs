@@ -700,7 +700,6 @@ pub async fn verify(app: &TestApp, id: i32) {
     am.update(&app.db).await.unwrap();
 }
 
-/// The id of the account of `email`.
 /// The first `n` codes of the CPV nomenclature in the test database, in code order.
 pub async fn cpv_codes(app: &TestApp, n: u64) -> Vec<String> {
     use app::server::infra::entities::cpv_codes;
@@ -716,6 +715,7 @@ pub async fn cpv_codes(app: &TestApp, n: u64) -> Vec<String> {
         .collect()
 }
 
+/// The id of the account of `email`.
 pub async fn user_id(app: &TestApp, email: &str) -> i32 {
     use app::server::infra::entities::users;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -73,7 +73,13 @@ pub async fn signup(
 /// Signs in. Throttled per client address, and per account and client on failures (429): see
 /// `infra::limits` for why nobody can lock an account's owner out.
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+/// `next`: the page to go back to once signed in, a path of this site (anything else: the
+/// account page).
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
     use crate::server::infra::{client, limits::Client, passwords};
     use crate::server::{auth, state::AppState};
     let state = AppState::get()?;
@@ -113,7 +119,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             if let Some(token) = auth::devices::remember(&state.db, user.id, device).await? {
                 set_cookie(&auth::devices::set_cookie(&token, state.sessions));
             }
-            leptos_axum::redirect("/compte");
+            leptos_axum::redirect(crate::domain::security::local_path(&next).unwrap_or("/compte"));
             Ok(())
         }
         found => {

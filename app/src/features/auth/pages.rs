@@ -15,11 +15,17 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let error = action_error(action);
+    // Where to go once signed in: a path of this site only (never an open redirect).
+    let next = use_query_map().with_untracked(|q| {
+        q.get("retour")
+            .filter(|r| crate::domain::security::local_path(r).is_some())
+    });
     view! {
         <Title text=format!("{} — Passerelle", t("auth.login_title")) />
         <h1>{t("auth.login_title")}</h1>
         <ActionForm action attr:class="form" attr:novalidate="">
             <FormAlert error />
+            {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
             <TextField name="email" label=t("auth.email") input_type="email" autocomplete="email" required=true error />
             <TextField
                 name="password"

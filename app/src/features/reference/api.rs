@@ -101,5 +101,6 @@ pub async fn suggest(kind: SuggestKind, q: String) -> Result<Vec<Suggestion>, Ap
         SuggestKind::Commune => places::suggest_communes(&q),
         SuggestKind::Naf => naf::suggest_naf(&q),
         SuggestKind::Department => places::suggest_departments(&q),
+        SuggestKind::Food => crate::server::infra::cpv::suggest_food(&q),
     })
 }

@@ -38,6 +38,7 @@ fn orgs() -> Vec<DemoOrg> {
         DemoOrg { siret: fict("9990000100001"), name: "Menuiserie des Monts (fictive)", kind: "business", commune: "69089", naf: Some("16.23Z"), size: Some("micro"), inclusive: None, capacity: Some(150_000), verified: true, description: "Entreprise fictive de démonstration : menuiserie bois, mobilier scolaire." },
         DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("siae"), capacity: Some(80_000), verified: true, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
         DemoOrg { siret: fict("9990000300001"), name: "Électricité Saône Services (fictive)", kind: "business", commune: "69266", naf: Some("43.21A"), size: Some("small"), inclusive: None, capacity: Some(400_000), verified: true, description: "Entreprise fictive de démonstration : électricité du bâtiment, éclairage public." },
+        DemoOrg { siret: fict("9990000500001"), name: "Ferme des Dombes (fictive)", kind: "business", commune: "01443", naf: Some("01.50Z"), size: Some("micro"), inclusive: None, capacity: Some(60_000), verified: true, description: "Exploitation fictive de démonstration : légumes de plein champ et élevage, livre les cantines de l'Ain." },
         DemoOrg { siret: fict("9990000400001"), name: "Chambre de démonstration (fictive)", kind: "chamber", commune: "69123", naf: Some("94.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Chambre consulaire fictive de démonstration." },
     ]
 }
@@ -72,6 +73,20 @@ fn people() -> Vec<(&'static str, &'static str, bool, bool, Option<&'static str>
             false,
             false,
             Some("9990000200001"),
+        ),
+        (
+            "cuisine@demo.passerelle.example",
+            "Karim Cuisinier (fictif)",
+            false,
+            false,
+            Some("21690256900013"),
+        ),
+        (
+            "ferme-dombes@demo.passerelle.example",
+            "Paul Fermier (fictif)",
+            false,
+            false,
+            Some("9990000500001"),
         ),
         (
             "analyste@demo.passerelle.example",

@@ -18,6 +18,7 @@ mod inbox;
 mod labels;
 mod partners;
 mod plans;
+mod quotes;
 mod sourcing;
 mod trades;
 
@@ -281,6 +282,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     report.plans = plans::seed(&mut ctx).await?;
     sourcing::seed(&mut ctx).await?;
     partners::seed(&mut ctx).await?;
+    quotes::seed(&mut ctx).await?;
     labels::seed(&mut ctx).await?;
     inbox::seed(&mut ctx).await?;
     audit::seed(&mut ctx).await?;

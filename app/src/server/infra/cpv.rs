@@ -145,3 +145,90 @@ pub fn choice_of(code: &str) -> Option<CpvChoice> {
     let t = tree();
     t.by_code.get(code).map(|i| choice(&t.codes[*i]))
 }
+
+/// The food products (CPV divisions 03, 15 and 55) whose label holds the words `typed`, the
+/// likeliest first: what a catering buyer picks a product from.
+fn find_food(typed: &str) -> Vec<CpvChoice> {
+    let t = tree();
+    let wanted = stems(typed);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let held = |c: &Code| {
+        wanted
+            .iter()
+            .filter(|w| c.stems.iter().any(|s| s.starts_with(w.as_str())))
+            .count()
+    };
+    let whole = |c: &Code| wanted.iter().filter(|w| c.stems.contains(*w)).count();
+    let mut found: Vec<&Code> = t
+        .codes
+        .iter()
+        .filter(|c| crate::domain::food::is_food(&c.code) && held(c) == wanted.len())
+        .collect();
+    // Whole words first, then the broadest products ("Carottes" before a variety of them).
+    found.sort_by(|a, b| {
+        whole(b)
+            .cmp(&whole(a))
+            .then_with(|| a.level.cmp(&b.level))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    found.into_iter().take(SHOWN).map(choice).collect()
+}
+
+/// A product as the field writes it once chosen: "Carottes (03221112)".
+fn food_suggestion(c: &CpvChoice) -> crate::domain::suggest::Suggestion {
+    crate::domain::suggest::Suggestion {
+        value: format!("{} ({})", c.label, c.code),
+        label: c.label.clone(),
+        note: c.code.clone(),
+    }
+}
+
+/// The suggestions under a product field: food products by their words.
+pub fn suggest_food(typed: &str) -> Vec<crate::domain::suggest::Suggestion> {
+    if typed.trim().chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Vec::new();
+    }
+    find_food(typed)
+        .iter()
+        .take(crate::server::infra::places::SUGGESTED)
+        .map(food_suggestion)
+        .collect()
+}
+
+/// The food product a buyer named on `field`: the code it was chosen with, the product whose
+/// label is the words, or the only one holding them; else a message listing the likeliest.
+pub fn resolve_food(field: &str, typed: &str) -> Result<String, crate::error::FieldError> {
+    use crate::error::FieldError;
+    if let Some(code) =
+        crate::domain::suggest::code_in_parentheses(typed).and_then(crate::domain::cpv::normalise)
+    {
+        return if crate::domain::food::is_food(&code) && label_of(&code).is_some() {
+            Ok(code)
+        } else {
+            Err(FieldError::new(field, "quotes.not_food"))
+        };
+    }
+    let found = find_food(typed);
+    let folded = crate::server::infra::search::schema::fold(typed.trim());
+    if let Some(c) = found
+        .iter()
+        .find(|c| crate::server::infra::search::schema::fold(&c.label) == folded)
+    {
+        return Ok(c.code.clone());
+    }
+    match found.as_slice() {
+        [only] => Ok(only.code.clone()),
+        [] => Err(FieldError::new(field, "quotes.product_unknown")),
+        many => Err(FieldError::with_arg(
+            field,
+            "quotes.product_did_you_mean",
+            many.iter()
+                .take(crate::server::infra::places::SUGGESTED)
+                .map(|c| food_suggestion(c).value)
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        )),
+    }
+}
