@@ -354,9 +354,10 @@ fn Comparison(v: QuoteView, line: LineView, deciding: bool) -> impl IntoView {
                                 <td>{sign_names(&a.signs)}</td>
                                 <td>{t(a.egalim.label_key())}</td>
                                 {(deciding && a.unit_price_cents.is_some()).then(|| view! {
+                                    // Named by aria-label: a hidden label, absolutely placed, would
+                                    // escape the table's scrolling box and widen a phone's page.
                                     <td>
-                                        <label class="visually-hidden" for=field_id.clone()>{label}</label>
-                                        <input id=field_id type="text" inputmode="decimal" size="6" name=format!("award[{}]", a.id) />
+                                        <input id=field_id type="text" inputmode="decimal" size="6" aria-label=label name=format!("award[{}]", a.id) />
                                     </td>
                                 })}
                                 {(deciding && a.unit_price_cents.is_none()).then(|| view! { <td></td> })}
