@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/demandes-de-devis") view=quotes::list::QuotesPage ssr=ASYNC />
                         <Route path=path!("/demandes-de-devis/nouvelle") view=quotes::form::NewQuotePage ssr=ASYNC />
                         <Route path=path!("/demandes-de-devis/:id") view=quotes::detail::QuotePage ssr=ASYNC />
+                        <Route path=path!("/compte/organisations/:id/egalim") view=quotes::egalim::EgalimPage ssr=ASYNC />
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
                         <Route path=path!("/donnees") view=opendata::pages::OpenDataPage ssr=ASYNC />

@@ -138,4 +138,16 @@ test('a kitchen asks for carrots, the market gardener answers from the email, th
 
   // The respondent is told.
   await expect.poll(async () => (await mails(page)).some((m) => m.to.includes(GARDENER) && m.subject.includes(`Devis retenu : ${title}`))).toBe(true);
+
+  // The kitchen's EGalim panel counts the purchase as organic, and says how it computes.
+  await goto(page, '/compte');
+  await page.getByRole('link', { name: 'Tableau EGalim' }).first().click();
+  await ready(page);
+  const counted = page.locator('[data-test="egalim-awards"] li', { hasText: title });
+  await expect(counted).toContainText('240');
+  await expect(counted).toContainText('Compte comme produit biologique');
+  await page.getByText('Comment ces parts sont calculées').click();
+  await expect(page.locator('[data-test="egalim-computation"]')).toContainText('Part bio');
+  await expect(page.locator('[data-test="egalim-total"]')).toBeVisible();
+  if (js) await expectAccessible(page);
 });

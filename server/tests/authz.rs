@@ -571,6 +571,17 @@ fn table() -> Table {
         ),
         ("/api/quotes/buyers", (vec![], [D, A, A, A, A, A])),
         (
+            "/api/egalim/panel",
+            (vec![("org_id", "3")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/egalim/declare",
+            (
+                vec![("org_id", "3"), ("form[family]", "")],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
             "/api/quotes/create",
             (
                 vec![("org_id", "3"), ("form[title]", "")],
@@ -1057,6 +1068,10 @@ fn plain_table() -> PlainTable {
         (
             ("GET", "/compte/achats/{id}/interesses.csv"),
             ("/compte/achats/1/interesses.csv", [D, D, D, A, D, D]),
+        ),
+        (
+            ("GET", "/compte/organisations/{id}/egalim.csv"),
+            ("/compte/organisations/3/egalim.csv", [D, D, D, A, D, D]),
         ),
         (
             ("GET", "/compte/sourcage/appels/{id}/reponses.csv"),

@@ -194,6 +194,42 @@ both_dbs! {
         // Deciding twice is refused.
         let (status, _, _) = app.post("/api/quotes/award", &[("id", id_s.as_str()), (a1.as_str(), "10")], Some(&cook)).await;
         assert_eq!(status.as_u16(), 422, "{backend}");
+
+        // The college's EGalim panel counts the 232 € of organic carrots; with 768 € of
+        // vegetables bought elsewhere without a sign, 23,2 % of its purchases are organic.
+        let panel = |cookie: String| {
+            let app = &app;
+            async move {
+                let (status, _, body) = app.get(&format!("/api/egalim/panel?org_id={college}"), Some(&cookie)).await;
+                (status.as_u16(), body)
+            }
+        };
+        let (status, body) = panel(cook.clone()).await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["families"]["Fruileg"]["awarded"]["organic_cents"], 23_200, "{backend}: {body}");
+        assert_eq!(v["awards"].as_array().unwrap().len(), 2, "{backend}");
+        let (status, _) = panel(gardener_c.clone()).await;
+        assert_eq!(status, 403, "{backend}: a supplier does not read a buyer's panel");
+        let year = app::server::quotes::egalim::this_year().to_string();
+        let declare = |total: &'static str, quality: &'static str| {
+            let (app, cook, college_s, year) = (&app, cook.clone(), college_s.clone(), year.clone());
+            async move {
+                app.post("/api/egalim/declare", &[
+                    ("org_id", college_s.as_str()), ("form[year]", year.as_str()), ("form[family]", "fruileg"),
+                    ("form[total]", total), ("form[quality]", quality), ("form[organic]", ""),
+                ], Some(&cook)).await
+            }
+        };
+        let (status, _, body) = declare("768", "800").await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("egalim.quality_over_total"), "{backend}: {body}");
+        let (status, _, body) = declare("768", "").await;
+        common::ok(status, &body);
+        let (status, _, csv) = app.get(&format!("/compte/organisations/{college}/egalim.csv?annee={year}"), Some(&cook)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {csv}");
+        assert!(csv.contains(&format!("{year},fruileg,1000.00,232.00,232.00,23.2,23.2")), "{backend}: {csv}");
+        assert!(csv.contains(&format!("{year},total,1000.00,232.00,232.00,23.2,23.2")), "{backend}: {csv}");
     }
 }
 

@@ -29,6 +29,7 @@ pub mod cpv;
 pub mod decp;
 pub mod directory;
 pub mod eforms;
+pub mod egalim;
 pub mod food;
 pub mod geo;
 pub mod home;

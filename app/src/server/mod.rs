@@ -38,6 +38,7 @@ pub fn plain_routes() -> infra::http::Routes {
         .merge(labels::http::routes())
         .merge(programming::http::routes())
         .merge(sourcing::http::routes())
+        .merge(quotes::http::routes())
         .merge(privacy::http::routes())
 }
 

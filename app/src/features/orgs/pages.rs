@@ -130,6 +130,9 @@ fn AccountBody(
                                             {(o.kind == OrgKind::Buyer && !o.pending && o.verified).then(|| view! {
                                                 <a href=format!("/compte/organisations/{}/sourcage", o.id)>{t("sourcing.board")}</a>
                                             })}
+                                            {(o.kind == OrgKind::Buyer && !o.pending).then(|| view! {
+                                                <a href=format!("/compte/organisations/{}/egalim", o.id)>{t("egalim.title")}</a>
+                                            })}
                                             {o.public.then(|| view! {
                                                 <a href=format!("/annuaire/{}", o.id)>{t("directory.profile_link")}</a>
                                             })}

@@ -93,3 +93,29 @@ pub async fn award_quote(
     crate::server::infra::redirect::redirect_fresh(&format!("{}?ok=awarded", quotes::url_of(id)));
     Ok(())
 }
+
+/// Buyer `org_id`'s EGalim panel for `year` (this year when none), for its members.
+#[server(prefix = "/api", endpoint = "egalim/panel", input = GetUrl)]
+pub async fn egalim_panel(
+    org_id: i32,
+    #[server(default)] year: Option<i32>,
+) -> Result<crate::domain::egalim::Panel, AppError> {
+    use crate::server::{auth::Caller, quotes, state::AppState};
+    let caller = Caller::current().await?;
+    quotes::egalim::panel(&AppState::get()?.db, &caller, org_id, year).await
+}
+
+/// A verified member declares the amounts of a year and family bought through other channels.
+#[server(prefix = "/api", endpoint = "egalim/declare")]
+pub async fn declare_egalim(
+    org_id: i32,
+    form: crate::domain::egalim::DeclaredForm,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, quotes, state::AppState};
+    let caller = Caller::current().await?;
+    let year = quotes::egalim::declare(&AppState::get()?.db, &caller, org_id, &form).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/compte/organisations/{org_id}/egalim?annee={year}&ok=declared"
+    ));
+    Ok(())
+}

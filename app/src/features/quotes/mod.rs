@@ -3,5 +3,6 @@
 //! step; the buyer compares and awards all or part.
 pub mod api;
 pub mod detail;
+pub mod egalim;
 pub mod form;
 pub mod list;

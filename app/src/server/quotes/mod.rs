@@ -4,6 +4,8 @@
 //! is told the same words (equal treatment).
 
 pub mod answers;
+pub mod egalim;
+pub mod http;
 pub mod matching;
 pub mod view;
 

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub buyer_id: i32,
     pub year: i16,
-    /// A product family (CPV group, 3 digits) or "all".
+    /// A product family (`domain::egalim::Family`).
     pub family: String,
     pub total_cents: i64,
     pub quality_cents: i64,
