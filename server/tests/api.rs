@@ -336,6 +336,8 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
             "/api/v1/annuaire/{id}",
             "/api/v1/catalogue",
             "/api/v1/catalogue/{id}",
+            "/api/v1/demandes-de-devis",
+            "/api/v1/demandes-de-devis/{id}",
             "/api/v1/marches",
             "/api/v1/marches/{id}",
             "/api/v1/programmation",
@@ -396,6 +398,10 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
         "q=a&type=works&cpv=45&label=rge&label_territorial=1&circuit_court=1&cycle_de_vie=1&carbone=1&inclusif=1&dep=69&pres_de=69266&km=10&mois=3&egalim=bio&livre_a=69256&tri=distance",
     );
     assert_eq!(documented("/api/v1/catalogue"), with_page(o.to_query(1)));
+    assert_eq!(
+        documented("/api/v1/demandes-de-devis"),
+        ["ouvertes", "page"]
+    );
     // Each answer's schema is in the document.
     for schema in [
         "ContractItem",
@@ -406,6 +412,7 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
         "OrgRecord",
         "OfferItem",
         "OfferRecord",
+        "QuoteItem",
         "ApiError",
     ] {
         assert!(

@@ -1039,6 +1039,10 @@ fn plain_table() -> PlainTable {
             ("/programmation/calendrier.ics", [A, A, A, A, A, A]),
         ),
         (
+            ("GET", "/demandes-de-devis/export.ocds.json"),
+            ("/demandes-de-devis/export.ocds.json", [A, A, A, A, A, A]),
+        ),
+        (
             ("GET", "/programmation/export.ocds.json"),
             ("/programmation/export.ocds.json", [A, A, A, A, A, A]),
         ),

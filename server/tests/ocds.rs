@@ -347,3 +347,61 @@ both_dbs! {
         assert!(!csv.contains("durand@"));
     }
 }
+
+both_dbs! {
+    "ocds_quotes",
+    #[tokio::test]
+    async fn quick_consultations_are_open_data_without_their_answers(backend, url) {
+        let validator = validator();
+        let app = common::TestApp::new(&url).await;
+        app::server::demo::seed(&app.db, Default::default()).await.unwrap();
+        // Every consultation, as a valid package: tender always, award once decided.
+        let (status, _, body) = app.get("/demandes-de-devis/export.ocds.json", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let package: Value = serde_json::from_str(&body).unwrap();
+        assert_valid(&validator, &package, backend);
+        let releases = package["releases"].as_array().unwrap();
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let count = app::server::infra::entities::quote_requests::Entity::find().count(&app.db).await.unwrap();
+        assert_eq!(releases.len() as u64, count, "{backend}");
+        let awarded: Vec<&Value> = releases.iter().filter(|r| r["tender"]["status"] == "complete").collect();
+        assert!(!awarded.is_empty(), "{backend}");
+        for r in &awarded {
+            assert_eq!(r["tag"], serde_json::json!(["tender", "award"]), "{backend}");
+            let awards = r["awards"].as_array().unwrap();
+            assert!(awards.iter().all(|a| a["value"]["amount"].as_f64().unwrap() > 0.0), "{backend}");
+        }
+        for r in releases.iter().filter(|r| r["tender"]["status"] == "active") {
+            assert!(r.get("awards").is_none(), "{backend}: an undecided one shows no award");
+        }
+        // Only the parts awarded appear, never the other answers: as many award items as
+        // parts awarded, fewer than the answers given.
+        let items: usize = awarded.iter().flat_map(|r| r["awards"].as_array().unwrap()).map(|a| a["items"].as_array().unwrap().len()).sum();
+        let parts = app::server::infra::entities::quote_awards::Entity::find().count(&app.db).await.unwrap();
+        let answers = app::server::infra::entities::quote_answers::Entity::find().count(&app.db).await.unwrap();
+        assert_eq!(items as u64, parts, "{backend}");
+        assert!(answers > parts, "{backend}: the demo has answers not awarded");
+        // The open ones only.
+        let (_, _, body) = app.get("/demandes-de-devis/export.ocds.json?ouvertes=1", None).await;
+        let open: Value = serde_json::from_str(&body).unwrap();
+        assert_valid(&validator, &open, backend);
+        assert!(open["releases"].as_array().unwrap().iter().all(|r| r["tender"]["status"] == "active"), "{backend}");
+
+        // The API: pages, the open ones, one record with its awards; a typo is a 400.
+        let (status, _, body) = app.get("/api/v1/demandes-de-devis", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let list: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(list["total"].as_u64(), Some(count), "{backend}");
+        assert!(!body.contains("comment") && !body.contains("declined"), "{backend}: no answer in the API");
+        let decided = list["data"].as_array().unwrap().iter().find(|q| q["status"] == "awarded").unwrap();
+        let (status, _, body) = app.get(&format!("/api/v1/demandes-de-devis/{}", decided["id"]), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let one: Value = serde_json::from_str(&body).unwrap();
+        assert!(!one["awards"].as_array().unwrap().is_empty(), "{backend}");
+        assert_eq!(one["products"][0]["label"].as_str().map(|s| !s.is_empty()), Some(true), "{backend}");
+        let (status, _, _) = app.get("/api/v1/demandes-de-devis?ouverte=1", None).await;
+        assert_eq!(status.as_u16(), 400, "{backend}");
+        let (status, _, _) = app.get("/api/v1/demandes-de-devis/999999", None).await;
+        assert_eq!(status.as_u16(), 404, "{backend}");
+    }
+}

@@ -38,6 +38,7 @@ pub mod label;
 pub mod matchmaking;
 pub mod ocds;
 pub mod ocds_planning;
+pub mod ocds_quotes;
 pub mod offer;
 pub mod org;
 pub mod partners;

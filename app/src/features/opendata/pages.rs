@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// (i18n key of the list, [(format key, address)]).
-const DOWNLOADS: [(&str, &[(&str, &str)]); 2] = [
+const DOWNLOADS: [(&str, &[(&str, &str)]); 3] = [
     (
         "opendata.contracts",
         &[
@@ -25,9 +25,22 @@ const DOWNLOADS: [(&str, &[(&str, &str)]); 2] = [
             ("opendata.format_ics", "/programmation/calendrier.ics"),
         ],
     ),
+    (
+        "opendata.quotes",
+        &[(
+            "opendata.format_ocds",
+            "/demandes-de-devis/export.ocds.json",
+        )],
+    ),
 ];
 
-const TAGS: [&str; 4] = ["marches", "programmation", "annuaire", "catalogue"];
+const TAGS: [&str; 5] = [
+    "marches",
+    "programmation",
+    "annuaire",
+    "catalogue",
+    "demandes-de-devis",
+];
 
 #[component]
 pub fn OpenDataPage() -> impl IntoView {

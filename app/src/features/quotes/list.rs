@@ -76,6 +76,7 @@ fn List(list: QuoteList) -> impl IntoView {
             } else {
                 view! { <a href=href(1, true)>{t("quotes.show_open")}</a> }.into_any()
             }}
+            " · " <a href="/demandes-de-devis/export.ocds.json">{t("opendata.format_ocds")}</a>
         </p>
         <p data-test="quotes-count">{t("quotes.count").replace("%{n}", &list.total.to_string())}</p>
         {if list.items.is_empty() {

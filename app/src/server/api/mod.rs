@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod offers;
 pub mod orgs;
 pub mod plans;
+pub mod quotes;
 
 use crate::domain::api as rules;
 use crate::error::AppError;
@@ -37,7 +38,7 @@ pub const PREFIX: &str = "/api/v1";
         title = "Passerelle — API des données ouvertes",
         version = "1.0.0",
         description = "Les listes publiques de Passerelle en JSON : marchés passés (DECP), \
-programmation des achats, annuaire des organisations et catalogue des offres. Champs publics \
+programmation des achats, annuaire des organisations, catalogue des offres et demandes de devis. Champs publics \
 seulement. Les paramètres sont ceux des adresses des pages du site (`/marches?annee=2024` → \
 `/api/v1/marches?annee=2024`), lus strictement : un paramètre inconnu ou une valeur que la liste \
 ne connaît pas donne une erreur 400 qui le nomme. Pages de 20 à 25 éléments, liens `next` et \
@@ -57,12 +58,15 @@ Données sous Licence Ouverte 2.0 (Etalab).",
         orgs::one,
         offers::list,
         offers::one,
+        quotes::list,
+        quotes::one,
     ),
     tags(
         (name = "marches", description = "Marchés passés : données essentielles de la commande publique importées (DECP)."),
         (name = "programmation", description = "Achats à venir publiés par les acheteurs (hors brouillons)."),
         (name = "annuaire", description = "Organisations qui ont choisi de figurer dans l'annuaire."),
         (name = "catalogue", description = "Offres publiées des entreprises de l'annuaire."),
+        (name = "demandes-de-devis", description = "Demandes de devis des cuisines publiques (achats alimentaires de faible montant) : produits, lieu, dates et, une fois décidées, attributions. Jamais les réponses des fournisseurs."),
     )
 )]
 pub struct ApiDoc;
@@ -370,6 +374,11 @@ pub fn routes(state: AppState) -> axum::Router<AppState> {
         .route(&format!("{PREFIX}/annuaire/{{id}}"), get(orgs::one))
         .route(&format!("{PREFIX}/catalogue"), get(offers::list))
         .route(&format!("{PREFIX}/catalogue/{{id}}"), get(offers::one))
+        .route(&format!("{PREFIX}/demandes-de-devis"), get(quotes::list))
+        .route(
+            &format!("{PREFIX}/demandes-de-devis/{{id}}"),
+            get(quotes::one),
+        )
         .layer(axum::middleware::from_fn(json_refusals))
         .layer(axum::middleware::from_fn_with_state(state, rate_limit))
 }

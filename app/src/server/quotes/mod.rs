@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod egalim;
+pub mod exports;
 pub mod http;
 pub mod matching;
 pub mod view;
