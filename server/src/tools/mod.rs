@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod bench_analytics;
 pub mod bench_match;
+pub mod bench_quotes;
 pub mod fuzz;
 pub mod generate;
 pub mod generate_catalogue;
@@ -74,6 +75,19 @@ pub enum ToolCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Measure quick consultations' matching (issue 23): write N food suppliers and offers into
+    /// this instance's database (a fresh one), then time the matching of generated
+    /// consultations (docs/benchmarks.md).
+    BenchQuotes {
+        #[arg(long, default_value_t = 5_000)]
+        suppliers: u64,
+        #[arg(long, default_value_t = 20_000)]
+        offers: u64,
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Measure the dashboards on this instance's database: the snapshot's build, then each
     /// dashboard for a set of filters and the shortage ranking (docs/benchmarks.md).
     BenchAnalytics {
@@ -131,6 +145,15 @@ pub async fn run(config: &Config, command: ToolCommand) -> anyhow::Result<()> {
         } => {
             self::bench_match::run(firms, rounds, seed);
             Ok(())
+        }
+        ToolCommand::BenchQuotes {
+            suppliers,
+            offers,
+            rounds,
+            seed,
+        } => {
+            let db = prepare_db(config).await?;
+            self::bench_quotes::run(&db, suppliers, offers, rounds, seed).await
         }
         ToolCommand::BenchAnalytics { rounds } => {
             let db = prepare_db(config).await?;

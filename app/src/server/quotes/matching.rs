@@ -10,8 +10,8 @@ use crate::error::AppError;
 use crate::server::infra::entities::{
     communes, offer_areas, offer_cpv, offer_labels, offers, organisations,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::{BTreeMap, HashMap};
 
 /// A supplier to send a consultation to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,24 +29,24 @@ pub async fn suppliers(
     if needs.is_empty() {
         return Ok(Vec::new());
     }
-    // The offers with a code of the needs' divisions, then the same product either way.
-    let divisions: BTreeSet<String> = needs
-        .iter()
-        .filter_map(|n| n.cpv.get(..2).map(str::to_string))
-        .collect();
+    // The offers of the same product either way: a code under the need's (its significant
+    // digits as a prefix), or one of the codes holding it (its prefixes padded with zeros).
+    let mut wanted = Condition::any();
+    for n in needs {
+        let significant = crate::domain::cpv::prefix_of(&n.cpv, 8);
+        wanted = wanted.add(offer_cpv::Column::CpvCode.starts_with(significant.as_str()));
+        let holding: Vec<String> = (2..significant.len())
+            .map(|k| crate::domain::cpv::prefix_code(&significant[..k]))
+            .collect();
+        wanted = wanted.add(offer_cpv::Column::CpvCode.is_in(holding));
+    }
     let mut codes: HashMap<i32, Vec<String>> = HashMap::new();
-    for d in &divisions {
-        for c in offer_cpv::Entity::find()
-            .filter(offer_cpv::Column::CpvCode.starts_with(d.as_str()))
-            .all(db)
-            .await?
+    for c in offer_cpv::Entity::find().filter(wanted).all(db).await? {
+        if needs
+            .iter()
+            .any(|n| food::same_product(&c.cpv_code, &n.cpv))
         {
-            if needs
-                .iter()
-                .any(|n| food::same_product(&c.cpv_code, &n.cpv))
-            {
-                codes.entry(c.offer_id).or_default().push(c.cpv_code);
-            }
+            codes.entry(c.offer_id).or_default().push(c.cpv_code);
         }
     }
     let ids: Vec<i32> = codes.keys().copied().collect();
