@@ -10,6 +10,15 @@ use serde::{Deserialize, Serialize};
 /// Consultations on a page of the public list.
 pub const PAGE_SIZE: u64 = 20;
 
+/// The query that keeps the consultations still taking answers (the list, its OCDS package and
+/// the API read the same one).
+pub const OPEN_ONLY: &str = "ouvertes=1";
+
+/// Whether `query` (a URL's, without `?`) keeps only the open consultations.
+pub fn open_only_in(query: &str) -> bool {
+    query.split('&').any(|p| p == OPEN_ONLY)
+}
+
 /// A consultation in the public list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteSummary {
@@ -209,5 +218,6 @@ mod tests {
         assert_eq!(v.best_price(10), Some(120));
         assert_eq!(v.best_price(12), None);
         assert_eq!(quantity_text(12_500, "kg"), "12,5 kg");
+        assert!(open_only_in("page=2&ouvertes=1") && !open_only_in("ouvertes=10"));
     }
 }

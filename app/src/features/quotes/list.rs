@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 fn href(page: u64, open_only: bool) -> String {
     let mut q = Vec::new();
     if open_only {
-        q.push("ouvertes=1".to_string());
+        q.push(crate::domain::quote_views::OPEN_ONLY.to_string());
     }
     if page > 1 {
         q.push(format!("page={page}"));

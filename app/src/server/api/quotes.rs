@@ -140,8 +140,12 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Refusal> {
     let raw = raw.unwrap_or_default();
-    let open_only = raw.split('&').any(|p| p == "ouvertes=1");
-    let kept = if open_only { "ouvertes=1" } else { "" };
+    let open_only = crate::domain::quote_views::open_only_in(&raw);
+    let kept = if open_only {
+        crate::domain::quote_views::OPEN_ONLY
+    } else {
+        ""
+    };
     let asked = check_query(PATH, &raw, kept, |_, _| false)?;
     let mut selection = Selection {
         open_only,

@@ -70,13 +70,7 @@ pub async fn panel(
         .filter(quote_awards::Column::AnswerId.is_in(answers.keys().copied()))
         .all(db)
         .await?;
-    let suppliers: HashMap<i32, String> = organisations::Entity::find()
-        .filter(organisations::Column::Id.is_in(answers.values().map(|a| a.organisation_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let suppliers = super::view::names(db, answers.values().map(|a| a.organisation_id)).await?;
     let declared = egalim_declared::Entity::find()
         .filter(egalim_declared::Column::BuyerId.eq(org_id))
         .all(db)
@@ -114,7 +108,7 @@ pub async fn panel(
                 .to_string(),
             supplier: suppliers
                 .get(&a.organisation_id)
-                .cloned()
+                .map(|o| o.name.clone())
                 .unwrap_or_default(),
             amount_cents: w.amount_cents,
             egalim,

@@ -6,9 +6,7 @@ use crate::domain::food::Unit;
 use crate::domain::ocds_quotes::{AwardFacts, LineFacts, QuoteFacts};
 use crate::domain::quotes::{Quality, Stage};
 use crate::error::AppError;
-use crate::server::infra::entities::{
-    communes, organisations, quote_answers, quote_awards, quote_lines, quote_requests,
-};
+use crate::server::infra::entities::{quote_answers, quote_awards, quote_lines, quote_requests};
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -93,28 +91,16 @@ pub async fn facts(
             }
         }
     }
-    let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
-        .filter(
-            organisations::Column::Id.is_in(
-                requests
-                    .iter()
-                    .map(|r| r.buyer_id)
-                    .chain(awards.values().flatten().map(|(a, _)| a.organisation_id))
-                    .collect::<Vec<_>>(),
-            ),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    let places: HashMap<String, String> = communes::Entity::find()
-        .filter(communes::Column::Insee.is_in(requests.iter().map(|r| r.commune_insee.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.insee, c.name))
-        .collect();
+    let orgs = super::view::names(
+        db,
+        requests
+            .iter()
+            .map(|r| r.buyer_id)
+            .chain(awards.values().flatten().map(|(a, _)| a.organisation_id)),
+    )
+    .await?;
+    let places =
+        super::view::communes_of(db, requests.iter().map(|r| r.commune_insee.clone())).await?;
     let org = |id: i32| {
         orgs.get(&id)
             .map(|o| (o.siret.clone(), o.name.clone()))
@@ -133,7 +119,7 @@ pub async fn facts(
                 buyer_name,
                 commune: places
                     .get(&r.commune_insee)
-                    .cloned()
+                    .map(|c| c.name.clone())
                     .unwrap_or_else(|| r.commune_insee.clone()),
                 quality: Quality::parse(&r.quality).unwrap_or_default(),
                 stage,

@@ -46,7 +46,7 @@ pub async fn quotes_ocds(
     use crate::domain::ocds::{package_head, PackageMeta, PACKAGE_TAIL};
     use crate::domain::ocds_quotes::quote_release;
     let query = query.unwrap_or_default();
-    let open_only = query.split('&').any(|p| p == "ouvertes=1");
+    let open_only = crate::domain::quote_views::open_only_in(&query);
     let selection = super::exports::Selection {
         open_only,
         ..Default::default()
@@ -59,9 +59,14 @@ pub async fn quotes_ocds(
     }
     let meta = PackageMeta {
         uri: format!(
-            "{}/demandes-de-devis/export.ocds.json{}",
+            "{}/demandes-de-devis/export.ocds.json{}{}",
             state.public_url.trim_end_matches('/'),
-            if open_only { "?ouvertes=1" } else { "" }
+            if open_only { "?" } else { "" },
+            if open_only {
+                crate::domain::quote_views::OPEN_ONLY
+            } else {
+                ""
+            }
         ),
         published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         publisher_name: "Passerelle".into(),

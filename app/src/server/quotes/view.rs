@@ -21,8 +21,8 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// Names of organisations by id.
-async fn names(
+/// Organisations by id.
+pub(super) async fn names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, organisations::Model>, AppError> {
@@ -40,7 +40,7 @@ async fn names(
 }
 
 /// Communes by INSEE code.
-async fn communes_of(
+pub(super) async fn communes_of(
     db: &impl ConnectionTrait,
     codes: impl IntoIterator<Item = String>,
 ) -> Result<HashMap<String, communes::Model>, AppError> {
