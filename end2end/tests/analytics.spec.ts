@@ -36,6 +36,34 @@ test('an analyst opens the shortage view, filters a trade and downloads the CSV'
   expect(lines[1]).toContain(`,${trade},`);
 });
 
+test('an analyst reads the territory\'s food purchases against EGalim and the products nobody offered', async ({ page }, info) => {
+  const js = hasJs(info);
+  await logIn(page, 'analyste@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/analyses/tensions');
+  await page.getByRole('navigation', { name: 'Analyses du territoire' }).getByRole('link', { name: 'Alimentation et EGalim' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Alimentation : EGalim et produits demandés');
+  // Each buyer with its shares: Lyon meets both targets.
+  const lyon = page.locator('[data-test="food-buyers"] tbody tr', { hasText: 'Ville de Lyon' });
+  await expect(lyon).toContainText('Objectif atteint');
+  await expect(page.locator('[data-test="food-meeting"]')).toContainText(/\d+ acheteur\(s\) sur \d+ atteignent les deux objectifs/);
+  // The territory's shares, and how they are computed.
+  await expect(page.locator('[data-test="egalim-quality"]')).toHaveText(/\d+,\d %/);
+  // The lentils nobody offered, in words, leading to the trades' tension.
+  await expect(page.locator('[data-test="food-least"] li', { hasText: 'Lentilles' })).toContainText('sans offre');
+  await expect(page.locator('[data-test="food-products"] tbody tr').first()).toBeVisible();
+  if (js) await expectAccessible(page);
+  await page.getByRole('link', { name: 'Voir les tensions des métiers de l\'alimentation' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tensions par métier');
+  await expect(page.locator('[data-test="tensions"] > li[data-trade="agriculture"]')).toContainText('demande de devis');
+
+  // A buyer is told the page is the chamber's.
+  await logOut(page);
+  await logIn(page, 'cuisine@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/analyses/alimentation', 403);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.locator('[data-test="food-buyers"]')).toHaveCount(0);
+});
+
 test('the dashboards filter by the URL, show their data, and keep the finer views for analysts', async ({ page }, info) => {
   const js = hasJs(info);
   await goto(page, '/analyses');

@@ -248,6 +248,8 @@ fn table() -> Table {
             "/api/analytics/shortage",
             (vec![("query", "metier=menuiserie")], [A, A, A, A, A, A]),
         ),
+        // Every buyer's EGalim figures: the chambers' analysts (and admins) only.
+        ("/api/analytics/food", (vec![], [D, D, D, D, A, A])),
         // The open data page's reference of the API: public.
         ("/api/opendata/reference", (vec![], [A, A, A, A, A, A])),
         (

@@ -139,6 +139,17 @@ both_dbs! {
         for q in awarded {
             assert!(q.awarded_cents.unwrap_or(0) > 0, "{backend}: {} awarded for nothing", q.title);
         }
+        // The chamber's food view: three catering buyers with a year of purchases, Lyon
+        // meeting both EGalim targets, the products asked with the yoghurts nobody offered.
+        let analyst = users::Entity::find().filter(users::Column::Email.eq("analyste@demo.passerelle.example")).one(&db).await.unwrap().unwrap();
+        let analyst = app::server::auth::Caller::for_user(&db, analyst.id).await.unwrap();
+        let food = app::server::quotes::territory::territory(&db, &analyst, None).await.unwrap();
+        assert!(food.buyers.len() >= 3, "{backend}: {:?}", food.buyers);
+        let lyon = food.buyers.iter().find(|b| b.name.starts_with("Ville de Lyon")).expect("Lyon's purchases");
+        assert!(lyon.purchases.meets_targets(), "{backend}: {lyon:?}");
+        assert!(food.buyers_meeting() < food.buyers.len(), "{backend}: some buyers are short of the targets");
+        assert!(food.products.len() >= 3, "{backend}: {:?}", food.products);
+        assert!(food.least_answered().iter().any(|p| p.label == "Lentilles"), "{backend}: {:?}", food.products);
         // Every code the demo uses has its label (the pages show it beside the code).
         let mut codes: BTreeSet<String> = offer_cpv::Entity::find().all(&db).await.unwrap().into_iter().map(|c| c.cpv_code).collect();
         codes.extend(plan_lots::Entity::find().all(&db).await.unwrap().into_iter().map(|l| l.cpv));

@@ -230,6 +230,50 @@ both_dbs! {
         assert_eq!(status.as_u16(), 200, "{backend}: {csv}");
         assert!(csv.contains(&format!("{year},fruileg,1000.00,232.00,232.00,23.2,23.2")), "{backend}: {csv}");
         assert!(csv.contains(&format!("{year},total,1000.00,232.00,232.00,23.2,23.2")), "{backend}: {csv}");
+
+        // Plain yoghurt, asked then closed early: nobody offered it.
+        let (status, _, body) = app.post("/api/quotes/create", &[
+            ("org_id", college_s.as_str()), ("form[title]", "Yaourts"), ("form[commune]", "Vaulx-en-Velin"),
+            ("form[from]", from.as_str()), ("form[to]", to.as_str()),
+            ("form[deadline_day]", deadline.as_str()), ("form[deadline_time]", "12:00"), ("form[quality]", "any"),
+            ("form[lines][0][product]", "yaourt nature"), ("form[lines][0][quantity]", "300"), ("form[lines][0][unit]", "piece"),
+        ], Some(&cook)).await;
+        common::ok(status, &body);
+        let yoghurt = quote_requests::Entity::find()
+            .filter(quote_requests::Column::Title.eq("Yaourts"))
+            .one(&app.db).await.unwrap().unwrap();
+        let (status, _, body) = app.post("/api/quotes/close", &[("id", yoghurt.id.to_string().as_str())], Some(&cook)).await;
+        common::ok(status, &body);
+        // The chamber's view: the territory's totals, each buyer, the products asked and the one
+        // left without an offer. Analysts only.
+        let (status, _, body) = app.get("/api/analytics/food", Some(&cook)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: a buyer does not read every buyer's figures: {body}");
+        let (status, _, _) = app.get("/api/analytics/food", None).await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+        let analyst = app.signup("cci@exemple.fr").await;
+        app.make_analyst("cci@exemple.fr").await;
+        let (status, _, body) = app.get(&format!("/api/analytics/food?year={year}"), Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["families"]["Fruileg"]["awarded"]["organic_cents"], 23_200, "{backend}: {body}");
+        assert_eq!(v["families"]["Fruileg"]["declared"]["total_cents"], 76_800, "{backend}: {body}");
+        assert_eq!(v["buyers"][0]["name"], "Collège fictif", "{backend}: {body}");
+        assert_eq!(v["buyers"][0]["purchases"]["total_cents"], 100_000, "{backend}: {body}");
+        let products: Vec<(String, u64, u64, u64)> = v["products"].as_array().unwrap().iter()
+            .map(|p| (p["cpv"].as_str().unwrap().to_string(), p["consultations"].as_u64().unwrap(), p["priced"].as_u64().unwrap(), p["unanswered"].as_u64().unwrap()))
+            .collect();
+        assert!(products.contains(&("03221112".into(), 1, 2, 0)), "{backend}: two priced answers, the decline not counted: {products:?}");
+        assert!(products.contains(&("15551310".into(), 1, 0, 1)), "{backend}: {products:?}");
+        // …and the food trade's tension reads it.
+        let (status, _, body) = app.get("/api/analytics/shortage?query=metier%3Dalimentation", Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let inputs = &v["tensions"][0]["inputs"];
+        assert_eq!((inputs["quick_asked"].as_u64(), inputs["quick_unanswered"].as_u64()), (Some(1), Some(1)), "{backend}: {body}");
+        assert!(v["tensions"][0]["score"].is_u64(), "{backend}: a product nobody offered is judged: {body}");
+        let (status, _, page) = app.get(&format!("/analyses/alimentation?annee={year}"), Some(&analyst)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(page.contains("Yaourt nature : 1 demande(s) sur 1 sans offre (100 %)"), "{backend}: the least supplied, in words");
     }
 }
 

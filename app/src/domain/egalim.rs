@@ -184,6 +184,18 @@ impl FamilyLine {
     }
 }
 
+/// Every family's purchases together.
+pub fn total_of(families: &BTreeMap<Family, FamilyLine>) -> Purchases {
+    let mut all = Purchases::default();
+    for l in families.values() {
+        let t = l.total();
+        all.total_cents += t.total_cents;
+        all.quality_cents += t.quality_cents;
+        all.organic_cents += t.organic_cents;
+    }
+    all
+}
+
 /// A buyer's panel for a year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Panel {
@@ -212,14 +224,7 @@ pub struct AwardLine {
 impl Panel {
     /// Every family together.
     pub fn total(&self) -> Purchases {
-        let mut all = Purchases::default();
-        for l in self.families.values() {
-            let t = l.total();
-            all.total_cents += t.total_cents;
-            all.quality_cents += t.quality_cents;
-            all.organic_cents += t.organic_cents;
-        }
-        all
+        total_of(&self.families)
     }
 
     /// The yearly declaration as CSV: one row a family, then the total; amounts in euros with a

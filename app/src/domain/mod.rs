@@ -31,6 +31,7 @@ pub mod directory;
 pub mod eforms;
 pub mod egalim;
 pub mod food;
+pub mod food_demand;
 pub mod geo;
 pub mod home;
 pub mod ids;

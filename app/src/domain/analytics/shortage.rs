@@ -30,6 +30,12 @@ pub struct TradeInputs {
     /// Requirements of upcoming planned procurements that no local firm covers (the matchmaking
     /// engine's shortage signal).
     pub uncovered: u64,
+    /// Products asked by quick consultations of the last 12 months (and those still open).
+    #[serde(default)]
+    pub quick_asked: u64,
+    /// Of those, the ones whose consultation ended with nobody offering them.
+    #[serde(default)]
+    pub quick_unanswered: u64,
 }
 
 /// One reason, as an i18n key and its values.
@@ -81,7 +87,9 @@ fn reason(key: &str, values: &[(&str, String)]) -> Reason {
 
 /// The tension of one trade.
 pub fn tension(i: &TradeInputs) -> Tension {
-    let demand = i.yearly_contracts + i.planned as f64;
+    // A product asked by a quick consultation is demand like a contract; one nobody offered is
+    // a requirement no local supplier covers.
+    let demand = i.yearly_contracts + i.planned as f64 + i.quick_asked as f64;
     let suppliers = i.platform_firms + i.local_awardees;
     let pressure = (demand / suppliers.max(1) as f64 / FULL_PRESSURE).min(1.0);
     let single = if i.with_offers > 0 {
@@ -94,9 +102,9 @@ pub fn tension(i: &TradeInputs) -> Tension {
         .median_offers
         .map(|m| ((4.0 - m) / 3.0).clamp(0.0, 1.0))
         .unwrap_or(0.0);
-    let uncovered = (i.uncovered as f64 / 2.0).min(1.0);
+    let uncovered = ((i.uncovered + i.quick_unanswered) as f64 / 2.0).min(1.0);
     let parts = [pressure, single, low_median, uncovered];
-    let judged = demand >= MIN_DEMAND || i.uncovered > 0;
+    let judged = demand >= MIN_DEMAND || i.uncovered + i.quick_unanswered > 0;
     let score = judged.then(|| {
         let s: f64 = parts.iter().zip(WEIGHTS).map(|(p, w)| p * w).sum();
         (s * 100.0).round() as u32
@@ -141,6 +149,15 @@ pub fn tension(i: &TradeInputs) -> Tension {
     ));
     if i.uncovered > 0 {
         reasons.push(reason("uncovered", &[("n", i.uncovered.to_string())]));
+    }
+    if i.quick_asked > 0 {
+        reasons.push(reason(
+            "quick",
+            &[
+                ("n", i.quick_asked.to_string()),
+                ("unanswered", i.quick_unanswered.to_string()),
+            ],
+        ));
     }
     if !judged {
         reasons.push(reason("too_little", &[]));
@@ -218,6 +235,35 @@ mod tests {
             .reasons
             .iter()
             .any(|r| r.key == "analytics.shortage.why_uncovered"));
+    }
+
+    #[test]
+    fn food_products_nobody_offered_in_quick_consultations_raise_the_tension() {
+        let base = tension(&inputs(0)).score.unwrap();
+        let mut asked = inputs(0);
+        asked.quick_asked = 4;
+        let answered = tension(&asked);
+        assert!(
+            answered.score.unwrap() > base,
+            "more demand for the same suppliers"
+        );
+        asked.quick_unanswered = 2;
+        let unanswered = tension(&asked);
+        assert!(unanswered.score.unwrap() > answered.score.unwrap());
+        assert_eq!(unanswered.parts[3], 1.0);
+        let why = unanswered
+            .reasons
+            .iter()
+            .find(|r| r.key == "analytics.shortage.why_quick")
+            .unwrap();
+        assert!(why.values.contains(&("unanswered".into(), "2".into())));
+        // A trade with no contract but one product nobody offered is judged.
+        let quiet = TradeInputs {
+            quick_asked: 1,
+            quick_unanswered: 1,
+            ..Default::default()
+        };
+        assert!(tension(&quiet).score.is_some());
     }
 
     #[test]

@@ -66,3 +66,15 @@ pub async fn get_shortage(query: String) -> Result<ShortageView, AppError> {
         built_at: snapshot.built_at.to_rfc3339(),
     })
 }
+
+/// The territory's food purchases of `year` against the EGalim targets, and the products the
+/// quick consultations asked for (analysts and admins).
+#[server(prefix = "/api", endpoint = "analytics/food", input = GetUrl)]
+pub async fn get_food(
+    year: Option<i32>,
+) -> Result<crate::domain::food_demand::Territory, AppError> {
+    use crate::server::{auth::Caller, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    crate::server::quotes::territory::territory(&state.db, &caller, year).await
+}

@@ -2,5 +2,6 @@
 //! share, map) with their tables and CSV downloads.
 pub mod api;
 pub mod charts;
+pub mod food;
 pub mod pages;
 pub mod shortage;

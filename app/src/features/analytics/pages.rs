@@ -87,6 +87,7 @@ pub(super) fn AnalyticsNav(current: &'static str) -> impl IntoView {
             <ul>
                 {link("overview", "/analyses", "analytics.nav_overview")}
                 {link("shortage", "/analyses/tensions", "analytics.nav_shortage")}
+                {link("food", "/analyses/alimentation", "analytics.nav_food")}
             </ul>
         </nav>
     }

@@ -45,7 +45,7 @@ pub fn EgalimPage() -> impl IntoView {
     }
 }
 
-fn share(p: Option<u32>) -> String {
+pub(crate) fn share(p: Option<u32>) -> String {
     p.map(permille_text).unwrap_or_else(|| "—".into())
 }
 
@@ -54,9 +54,6 @@ fn PanelView(p: Panel) -> impl IntoView {
     let query = use_query_map();
     let declared_ok = move || query.with(|q| q.get("ok")).is_some_and(|k| k == "declared");
     let total = p.total();
-    let (target_q, target_o) = targets();
-    let met_q = total.quality_permille().is_some_and(|q| q >= target_q * 10);
-    let met_o = total.organic_permille().is_some_and(|o| o >= target_o * 10);
     let org = p.buyer_id;
     let year = p.year;
     view! {
@@ -75,32 +72,12 @@ fn PanelView(p: Panel) -> impl IntoView {
                 }).collect_view()}
             </p>
         </nav>
-        <dl class="stats" data-test="egalim-shares">
-            <div>
-                <dt>{t("egalim.quality_share").replace("%{n}", &target_q.to_string())}</dt>
-                <dd data-test="egalim-quality">{share(total.quality_permille())}</dd>
-                <dd class="stats__note">{t(if met_q { "egalim.met" } else { "egalim.not_met" })}</dd>
-            </div>
-            <div>
-                <dt>{t("egalim.organic_share").replace("%{n}", &target_o.to_string())}</dt>
-                <dd data-test="egalim-organic">{share(total.organic_permille())}</dd>
-                <dd class="stats__note">{t(if met_o { "egalim.met" } else { "egalim.not_met" })}</dd>
-            </div>
-        </dl>
-        <details class="card" data-test="egalim-how">
-            <summary>{t("egalim.how_title")}</summary>
-            <p>{t("egalim.how_text")}</p>
-            <p data-test="egalim-computation">{format!(
-                "{} : {} / {} = {} ; {} : {} / {} = {}",
-                t("egalim.quality_short"), format_euros(total.quality_cents), format_euros(total.total_cents), share(total.quality_permille()),
-                t("egalim.organic_short"), format_euros(total.organic_cents), format_euros(total.total_cents), share(total.organic_permille()),
-            )}</p>
-        </details>
+        <Shares total how=t("egalim.how_text") />
         <h2>{t("egalim.by_family")}</h2>
         {if p.families.is_empty() {
             view! { <p class="empty-state">{t("egalim.none")}</p> }.into_any()
         } else {
-            view! { <FamilyTable p=p.clone() /> }.into_any()
+            view! { <FamilyTable families=p.families.clone() /> }.into_any()
         }}
         <p><a href=format!("/compte/organisations/{org}/egalim.csv?annee={year}") download="">{t("egalim.csv")}</a></p>
         {(!p.awards.is_empty()).then(|| view! {
@@ -116,7 +93,39 @@ fn PanelView(p: Panel) -> impl IntoView {
     }
 }
 
-fn row(name: String, p: Purchases, awarded: i64, test: &'static str) -> impl IntoView {
+/// Both shares of `total` against the targets, and how they are computed (`how`, then the
+/// figures).
+#[component]
+pub(crate) fn Shares(total: Purchases, how: String) -> impl IntoView {
+    let (target_q, target_o) = targets();
+    let met_q = total.quality_permille().is_some_and(|q| q >= target_q * 10);
+    let met_o = total.organic_permille().is_some_and(|o| o >= target_o * 10);
+    view! {
+        <dl class="stats" data-test="egalim-shares">
+            <div>
+                <dt>{t("egalim.quality_share").replace("%{n}", &target_q.to_string())}</dt>
+                <dd data-test="egalim-quality">{share(total.quality_permille())}</dd>
+                <dd class="stats__note">{t(if met_q { "egalim.met" } else { "egalim.not_met" })}</dd>
+            </div>
+            <div>
+                <dt>{t("egalim.organic_share").replace("%{n}", &target_o.to_string())}</dt>
+                <dd data-test="egalim-organic">{share(total.organic_permille())}</dd>
+                <dd class="stats__note">{t(if met_o { "egalim.met" } else { "egalim.not_met" })}</dd>
+            </div>
+        </dl>
+        <details class="card" data-test="egalim-how">
+            <summary>{t("egalim.how_title")}</summary>
+            <p>{how}</p>
+            <p data-test="egalim-computation">{format!(
+                "{} : {} / {} = {} ; {} : {} / {} = {}",
+                t("egalim.quality_short"), format_euros(total.quality_cents), format_euros(total.total_cents), share(total.quality_permille()),
+                t("egalim.organic_short"), format_euros(total.organic_cents), format_euros(total.total_cents), share(total.organic_permille()),
+            )}</p>
+        </details>
+    }
+}
+
+pub(crate) fn row(name: String, p: Purchases, awarded: i64, test: &'static str) -> impl IntoView {
     view! {
         <tr data-test=test>
             <th scope="row">{name}</th>
@@ -131,9 +140,11 @@ fn row(name: String, p: Purchases, awarded: i64, test: &'static str) -> impl Int
 }
 
 #[component]
-fn FamilyTable(p: Panel) -> impl IntoView {
-    let total = p.total();
-    let awarded: i64 = p.families.values().map(|l| l.awarded.total_cents).sum();
+pub(crate) fn FamilyTable(
+    families: std::collections::BTreeMap<Family, crate::domain::egalim::FamilyLine>,
+) -> impl IntoView {
+    let total = crate::domain::egalim::total_of(&families);
+    let awarded: i64 = families.values().map(|l| l.awarded.total_cents).sum();
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label=t("egalim.by_family")>
             <table class="data" data-test="egalim-families">
@@ -147,7 +158,7 @@ fn FamilyTable(p: Panel) -> impl IntoView {
                     <th scope="col">{t("egalim.organic_short")}</th>
                 </tr></thead>
                 <tbody>
-                    {p.families.iter().map(|(f, l)| row(t(&f.label_key()), l.total(), l.awarded.total_cents, "egalim-family")).collect_view()}
+                    {families.iter().map(|(f, l)| row(t(&f.label_key()), l.total(), l.awarded.total_cents, "egalim-family")).collect_view()}
                     {row(t("egalim.all"), total, awarded, "egalim-total")}
                 </tbody>
             </table>

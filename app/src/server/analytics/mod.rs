@@ -15,8 +15,8 @@ use crate::domain::analytics::trades;
 use crate::domain::decp::vocab::Procedure;
 use crate::domain::geo;
 use crate::server::infra::entities::{
-    communes, contract_awardees, contracts, imports, offers, organisations, plans,
-    sirene_establishments,
+    communes, contract_awardees, contracts, imports, offers, organisations, plans, quote_answers,
+    quote_requests, sirene_establishments,
 };
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -42,6 +42,8 @@ pub struct Stamp {
     sirene: i64,
     plans: (Option<i32>, i64),
     offers: (Option<i32>, i64),
+    /// Quick consultations and their answers (the food trades' demand).
+    quotes: (Option<i32>, i64),
 }
 
 pub struct Snapshot {
@@ -205,6 +207,23 @@ async fn stamp(db: &DatabaseConnection) -> Result<Stamp, DbErr> {
         .await?
         .map(|r| (r.max, r.n))
         .unwrap_or_default();
+    let quotes = (
+        quote_requests::Entity::find()
+            .select_only()
+            .expr_as(Func::max(Expr::col(quote_requests::Column::Id)), "max")
+            .into_model::<Max>()
+            .one(db)
+            .await?
+            .and_then(|r| r.max),
+        quote_answers::Entity::find()
+            .select_only()
+            .expr_as(Func::count(Expr::col(quote_answers::Column::Id)), "n")
+            .into_model::<Count>()
+            .one(db)
+            .await?
+            .map(|r| r.n)
+            .unwrap_or(0),
+    );
     Ok(Stamp {
         imports,
         contracts,
@@ -212,6 +231,7 @@ async fn stamp(db: &DatabaseConnection) -> Result<Stamp, DbErr> {
         sirene,
         plans,
         offers,
+        quotes,
     })
 }
 
@@ -532,6 +552,7 @@ pub fn tensions(
                 || i.yearly_contracts > 0.0
                 || i.platform_firms > 0
                 || i.uncovered > 0
+                || i.quick_asked > 0
         })
         .collect()
 }

@@ -1,7 +1,8 @@
 //! The inputs of the shortage indicator, trade by trade, gathered when the snapshot is built:
 //! past contracts of the last three years (from the facts), planned procurements of the next
-//! 12 months, the platform's firms with published offers, and the requirements the matchmaking
-//! engine finds no local firm for.
+//! 12 months, the platform's firms with published offers, the requirements the matchmaking
+//! engine finds no local firm for, and the food products quick consultations asked for (and
+//! nobody offered).
 
 use crate::domain::analytics::facts::{Facts, Zone, NO_FIRM, NO_YEAR};
 use crate::domain::analytics::shortage::window;
@@ -143,6 +144,15 @@ pub async fn inputs(
     }
     let mut soonest = upcoming;
     soonest.sort_by_key(|p| (p.publication_date, p.id));
+    // Food products asked by quick consultations over the last 12 months, and still open.
+    let now = chrono::Utc::now();
+    let since = now.checked_sub_months(Months::new(12)).unwrap_or(now);
+    let until = now.checked_add_months(Months::new(12)).unwrap_or(now);
+    for l in crate::server::quotes::territory::asked_lines(db, since, until, now).await? {
+        let t = &mut out[trades::of_cpv(&l.cpv)];
+        t.quick_asked += 1;
+        t.quick_unanswered += u64::from(l.unanswered());
+    }
     for p in soonest.iter().take(MAX_PLANS_MATCHED) {
         let uncovered = crate::server::partners::matching::uncovered_cpv(db, p)
             .await

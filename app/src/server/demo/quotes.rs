@@ -1,19 +1,21 @@
 //! Quick consultations in the demo territory (issue 23): the market gardens of the tour grow
 //! organic carrots from September to April and deliver Vaulx-en-Velin; a farm of the Dombes
 //! delivers only the Ain; the catering buyers have open consultations (answered or not), one
-//! closed waiting for its award, and a year of awarded ones for the EGalim panel. Written as the
+//! closed waiting for its award, a year of awarded ones and of amounts declared for the EGalim
+//! panels. Written as the
 //! application writes them (suppliers matched by the same code), dated from the seeding day.
 
 use super::Ctx;
+use crate::domain::egalim::Family;
 use crate::domain::food::{egalim_of, Months, Place, Unit, Weekdays};
 use crate::domain::offer::{AreaKind, OfferStatus};
 use crate::domain::quotes::{amount_cents, egalim_code, Quality, Stage};
 use crate::server::infra::entities::{
-    communes, offer_areas, offer_cpv, offer_labels, offers, organisations, quote_answers,
-    quote_awards, quote_invitations, quote_lines, quote_requests,
+    communes, egalim_declared, offer_areas, offer_cpv, offer_labels, offers, organisations,
+    quote_answers, quote_awards, quote_invitations, quote_lines, quote_requests,
 };
 use crate::server::infra::{rich_text, search::changed};
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rand::Rng;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -125,6 +127,7 @@ const QUOTES: &[QuoteTpl] = &[
     QuoteTpl { buyer: "vaulx", title: "Pommes de terre d'automne", details: "Chair ferme pour les purées et les gratins.", commune: "69256", lines: &[("03212100", 500, Unit::Kg)], quality: Quality::Any, created: -70, deadline: -63, delivery: -60, award: true },
     QuoteTpl { buyer: "lyon", title: "Légumes d'hiver pour les cuisines centrales", details: "Courges, poireaux et carottes pour les menus de décembre.", commune: "69123", lines: &[("03221000", 900, Unit::Kg), ("03222000", 300, Unit::Kg)], quality: Quality::PreferOrganic, created: -40, deadline: -33, delivery: -30, award: true },
     QuoteTpl { buyer: "sainte_foy", title: "Fruits pour la restauration scolaire", details: "Fruits de saison pour les desserts.", commune: "69202", lines: &[("03222000", 250, Unit::Kg)], quality: Quality::PreferOrganic, created: -80, deadline: -73, delivery: -70, award: true },
+    QuoteTpl { buyer: "sainte_foy", title: "Lentilles vertes pour les menus végétariens", details: "Lentilles vertes sèches, en sacs de 5 kg, pour le menu végétarien hebdomadaire.", commune: "69202", lines: &[("03212211", 120, Unit::Kg)], quality: Quality::Any, created: -30, deadline: -23, delivery: -20, award: true },
     QuoteTpl { buyer: "vaulx", title: "Légumes de printemps", details: "Salades, radis et carottes nouvelles.", commune: "69256", lines: &[("03221000", 400, Unit::Kg)], quality: Quality::Organic, created: -250, deadline: -243, delivery: -240, award: true },
 ];
 
@@ -166,6 +169,40 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
     .await?;
     for q in QUOTES {
         consultation(ctx, q).await?;
+    }
+    declared(ctx).await
+}
+
+/// What the catering buyers bought this year through their other channels (framework
+/// agreements, wholesalers), declared for their EGalim panels: buyer, family, total, of which
+/// sustainable and quality, of which organic (euros excluding VAT). Vaulx-en-Velin is close to
+/// the targets, Lyon meets them, Sainte-Foy-lès-Lyon is far from them.
+const DECLARED: &[(&str, Family, i64, i64, i64)] = &[
+    ("vaulx", Family::Fruileg, 48_000, 26_500, 11_800),
+    ("vaulx", Family::Lait, 22_000, 9_000, 4_200),
+    ("vaulx", Family::Viande, 61_000, 27_000, 3_100),
+    ("lyon", Family::Fruileg, 410_000, 236_000, 118_000),
+    ("lyon", Family::Viande, 520_000, 265_000, 70_000),
+    ("lyon", Family::Pain, 95_000, 61_000, 30_000),
+    ("sainte_foy", Family::Fruileg, 31_000, 8_000, 2_500),
+    ("sainte_foy", Family::Autre, 18_000, 2_000, 0),
+];
+
+async fn declared(ctx: &Ctx<'_>) -> Result<(), DbErr> {
+    let year = ctx.now.with_timezone(&chrono_tz::Europe::Paris).year() as i16;
+    for (buyer, family, total, quality, organic) in DECLARED {
+        egalim_declared::ActiveModel {
+            buyer_id: Set(ctx.buyers[*buyer].id),
+            year: Set(year),
+            family: Set(family.as_str().into()),
+            total_cents: Set(total * 100),
+            quality_cents: Set(quality * 100),
+            organic_cents: Set(organic * 100),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        }
+        .insert(ctx.txn)
+        .await?;
     }
     Ok(())
 }

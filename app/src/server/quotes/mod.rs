@@ -8,6 +8,7 @@ pub mod egalim;
 pub mod exports;
 pub mod http;
 pub mod matching;
+pub mod territory;
 pub mod view;
 
 use crate::domain::food::Place;
