@@ -151,3 +151,35 @@ test('a kitchen asks for carrots, the market gardener answers from the email, th
   await expect(page.locator('[data-test="egalim-total"]')).toBeVisible();
   if (js) await expectAccessible(page);
 });
+
+test('a market gardener short of the quantity forms a producers\' grouping from the consultation', async ({ page }, info) => {
+  const js = hasJs(info);
+  await logIn(page, GARDENER, DEMO_PASSWORD);
+  await goto(page, '/demandes-de-devis');
+  await page.getByRole('link', { name: 'Légumes de saison pour les cantines de Vaulx-en-Velin' }).click();
+  await ready(page);
+  const panel = page.locator('[data-test="groupings"]');
+  await expect(panel.getByRole('heading', { name: 'Répondre à plusieurs producteurs' })).toBeVisible();
+  // The other producers the consultation was sent to, by name, to tick.
+  const partners = panel.getByRole('group', { name: 'Producteurs à qui la demande a aussi été envoyée' });
+  const first = partners.getByRole('checkbox').first();
+  await expect(first).toBeVisible();
+  const partner = (await partners.locator('label').first().textContent())!.trim();
+  expect(partner).not.toContain('Jardins du Val');
+  if (js) await expectAccessible(page);
+  await first.check();
+  await panel.getByRole('button', { name: 'Former le groupement' }).click();
+  // The grouping's page: led by the gardens, the partner invited, tied to the consultation.
+  await expect(page).toHaveURL(/\/compte\/groupements\/\d+\?ok=created$/);
+  await ready(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Producteurs associés — Légumes de saison pour les cantines de Vaulx-en-Velin');
+  await expect(page.getByRole('main').getByRole('link', { name: 'Légumes de saison pour les cantines de Vaulx-en-Velin' })).toBeVisible();
+  await expect(page.locator('[data-test="consortium-members"]')).toContainText(partner);
+  if (js) await expectAccessible(page);
+  // Back on the consultation: the grouping is listed, waiting for the partner.
+  await page.getByRole('main').getByRole('link', { name: 'Légumes de saison pour les cantines de Vaulx-en-Velin' }).click();
+  await ready(page);
+  await expect(page.locator('[data-test="my-groupings"]')).toContainText(`${partner} (en attente d'acceptation)`);
+  // Until the partner accepts, the answer form offers no grouping to answer for.
+  await expect(page.locator('#repondre').getByLabel('Répondre au nom de')).toHaveCount(0);
+});

@@ -598,6 +598,10 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/quotes/group",
+            (vec![("id", "999999"), ("org_id", "1")], [D, A, D, D, D, D]),
+        ),
+        (
             "/api/quotes/close",
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),

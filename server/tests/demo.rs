@@ -112,7 +112,13 @@ both_dbs! {
         assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("published"))).await, 2, "{backend}");
         assert_eq!(meetings::Entity::find().count(&db).await.unwrap(), 4, "{backend}");
         assert!(partner_requests::Entity::find().count(&db).await.unwrap() >= 6, "{backend}");
-        assert_eq!(consortia::Entity::find().count(&db).await.unwrap(), 2, "{backend}");
+        // Two consortia for tenders, one producers' grouping answering the apples' consultation.
+        assert_eq!(consortia::Entity::find().count(&db).await.unwrap(), 3, "{backend}");
+        let grouping = consortia::Entity::find().filter(consortia::Column::QuoteId.is_not_null()).one(&db).await.unwrap().expect("a producers' grouping");
+        let grouped = app::server::infra::entities::quote_answers::Entity::find()
+            .filter(app::server::infra::entities::quote_answers::Column::ConsortiumId.eq(grouping.id))
+            .one(&db).await.unwrap().expect("its answer");
+        assert_eq!(grouped.organisation_id, grouping.lead_id, "{backend}");
         let schemes: BTreeSet<String> = label_schemes::Entity::find().all(&db).await.unwrap().into_iter().map(|s| s.status).collect();
         assert_eq!(schemes, BTreeSet::from(["draft".to_string(), "open".to_string()]), "{backend}");
         let states: BTreeSet<String> = label_applications::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.status).collect();

@@ -426,3 +426,110 @@ both_dbs! {
         assert_eq!(list["total"], 0, "{backend}");
     }
 }
+
+both_dbs! {
+    "quotes_groupings",
+    #[tokio::test]
+    async fn producers_answer_together_when_none_alone_has_the_quantity(backend, url) {
+        let app = TestApp::new(&url).await;
+        let cook = app.signup("cuisine@exemple.fr").await;
+        let college = common::org(&app, &cook, "buyer", "120 027 016 00019", "Collège fictif").await;
+        common::verify(&app, college).await;
+        // Two market gardens that sell carrots delivered to Vaulx-en-Velin, and a third firm.
+        let mut farms = Vec::new();
+        for (email, siret, name) in [
+            ("a@exemple.fr", "120 027 016 00027", "Jardins A fictifs"),
+            ("b@exemple.fr", "120 027 016 00035", "Jardins B fictifs"),
+        ] {
+            let c = app.signup(email).await;
+            let org = common::org(&app, &c, "business", siret, name).await;
+            let offer = common::offer_of_kind(&app, &c, org, "Carottes", "supply", "03221112").await;
+            let mut facts = vec![("form[delivery_communes]", "Vaulx-en-Velin"), ("form[quote_alerts]", "on")];
+            facts.extend_from_slice(&ALL_YEAR);
+            food_facts(&app, &c, offer, &facts).await;
+            farms.push((c, org));
+        }
+        let [(a_c, a), (b_c, b)] = [farms[0].clone(), farms[1].clone()];
+        let other_c = app.signup("c@exemple.fr").await;
+        let other = common::org(&app, &other_c, "business", "120 027 016 00043", "Ferme C fictive").await;
+        let (from, to, deadline) = (days_from_now(14), days_from_now(18), days_from_now(7));
+        let college_s = college.to_string();
+        let (status, _, body) = app.post("/api/quotes/create", &[
+            ("org_id", college_s.as_str()), ("form[title]", "Carottes pour trois collèges"), ("form[commune]", "Vaulx-en-Velin"),
+            ("form[from]", from.as_str()), ("form[to]", to.as_str()),
+            ("form[deadline_day]", deadline.as_str()), ("form[deadline_time]", "12:00"), ("form[quality]", "any"),
+            ("form[lines][0][product]", "carottes"), ("form[lines][0][quantity]", "600"), ("form[lines][0][unit]", "kg"),
+        ], Some(&cook)).await;
+        common::ok(status, &body);
+        let request = quote_requests::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let line = app::server::infra::entities::quote_lines::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let (id_s, a_s, b_s) = (request.id.to_string(), a.to_string(), b.to_string());
+        let (price_f, quantity_f) = (format!("form[lines][{}][price]", line.id), format!("form[lines][{}][quantity]", line.id));
+
+        // A sees B among the producers the consultation was also sent to.
+        let v = read(&app, request.id, Some(&a_c)).await;
+        let partners: Vec<i64> = v["partners"].as_array().unwrap().iter().map(|p| p[0].as_i64().unwrap()).collect();
+        assert_eq!(partners, [i64::from(b)], "{backend}: {v}");
+        // Nobody forms a grouping in another firm's name.
+        let (status, _, _) = app.post("/api/quotes/group", &[("id", id_s.as_str()), ("org_id", a_s.as_str())], Some(&other_c)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        // A forms one, inviting B; B is told.
+        let invite_b = format!("invite[{b}]");
+        let (status, _, body) = app.post("/api/quotes/group", &[("id", id_s.as_str()), ("org_id", a_s.as_str()), (invite_b.as_str(), "on")], Some(&a_c)).await;
+        assert!(status.is_redirection() || status.is_success(), "{backend}: {status} {body}");
+        let grouping = app::server::infra::entities::consortia::Entity::find().one(&app.db).await.unwrap().unwrap();
+        assert_eq!((grouping.quote_id, grouping.lead_id), (Some(request.id), a), "{backend}");
+        assert!(common::notified(&app, "b@exemple.fr").await.iter().any(|t| t.contains("Répondre ensemble")), "{backend}");
+        let g_s = grouping.id.to_string();
+        let answer = |cookie: String, org: String, grouping: String| {
+            let (app, id_s, price_f, quantity_f) = (&app, id_s.clone(), price_f.clone(), quantity_f.clone());
+            async move {
+                app.post("/api/quotes/answer", &[
+                    ("id", id_s.as_str()), ("org_id", org.as_str()), ("form[grouping]", grouping.as_str()),
+                    (price_f.as_str(), "1,10"), (quantity_f.as_str(), "600"),
+                ], Some(&cookie)).await
+            }
+        };
+        // Before B accepts, the grouping cannot answer; nothing is written.
+        let (status, _, body) = answer(a_c.clone(), a_s.clone(), g_s.clone()).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("quotes.grouping_not_ready"), "{backend}: {body}");
+        assert_eq!(app::server::infra::entities::quote_answers::Entity::find().all(&app.db).await.unwrap().len(), 0, "{backend}");
+        // B accepts.
+        let member = app::server::infra::entities::consortium_members::Entity::find()
+            .filter(app::server::infra::entities::consortium_members::Column::OrganisationId.eq(b))
+            .one(&app.db).await.unwrap().unwrap();
+        let (status, _, body) = app.post("/api/consortia/respond", &[("member_id", member.id.to_string().as_str()), ("decision", "accept")], Some(&b_c)).await;
+        assert!(status.is_redirection() || status.is_success(), "{backend}: {status} {body}");
+        // Only the lead answers in its name: B (a member) and C (a stranger) cannot.
+        let (status, _, body) = answer(b_c.clone(), b_s.clone(), g_s.clone()).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (status, _, body) = answer(other_c.clone(), other.to_string(), g_s.clone()).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        let (status, _, body) = answer(a_c.clone(), a_s.clone(), g_s.clone()).await;
+        common::ok(status, &body);
+        let answers = app::server::infra::entities::quote_answers::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(answers.len(), 1, "{backend}");
+        assert_eq!(answers[0].consortium_id, Some(grouping.id), "{backend}");
+        // B reads the answer given in its grouping's name; C does not; the buyer sees who is in.
+        assert_eq!(answer_orgs(&read(&app, request.id, Some(&b_c)).await), [i64::from(a)], "{backend}");
+        assert!(answer_orgs(&read(&app, request.id, Some(&other_c)).await).is_empty(), "{backend}");
+        let v = read(&app, request.id, Some(&cook)).await;
+        let members: Vec<&str> = v["answers"][0]["grouping"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+        assert_eq!(members, ["Jardins A fictifs", "Jardins B fictifs"], "{backend}: {v}");
+        // Awarded: both producers are told they won, and the public award names the grouping.
+        let (status, _, body) = app.post("/api/quotes/close", &[("id", id_s.as_str())], Some(&cook)).await;
+        common::ok(status, &body);
+        let award_f = format!("award[{}]", answers[0].id);
+        let (status, _, body) = app.post("/api/quotes/award", &[("id", id_s.as_str()), (award_f.as_str(), "600")], Some(&cook)).await;
+        common::ok(status, &body);
+        for email in ["a@exemple.fr", "b@exemple.fr"] {
+            assert!(common::notified(&app, email).await.iter().any(|t| t.starts_with("Devis retenu")), "{backend}: {email}");
+        }
+        let v = read(&app, request.id, None).await;
+        assert_eq!(v["awards"][0]["grouping"].as_array().map(Vec::len), Some(2), "{backend}: {v}");
+        // A consultation no longer taking answers gets no new grouping.
+        let (status, _, body) = app.post("/api/quotes/group", &[("id", id_s.as_str()), ("org_id", a_s.as_str())], Some(&a_c)).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+    }
+}

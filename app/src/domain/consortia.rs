@@ -180,6 +180,9 @@ pub struct ConsortiumView {
     pub stage: Stage,
     pub plan: Option<(i32, String)>,
     pub request: Option<(i32, String)>,
+    /// The quick consultation a producers' grouping answers.
+    #[serde(default)]
+    pub quote: Option<(i32, String)>,
     pub lead_id: i32,
     pub members: Vec<MemberView>,
     /// Only for accepted members.

@@ -189,9 +189,7 @@ pub fn total_of(families: &BTreeMap<Family, FamilyLine>) -> Purchases {
     let mut all = Purchases::default();
     for l in families.values() {
         let t = l.total();
-        all.total_cents += t.total_cents;
-        all.quality_cents += t.quality_cents;
-        all.organic_cents += t.organic_cents;
+        all.add_amounts(t.total_cents, t.quality_cents, t.organic_cents);
     }
     all
 }

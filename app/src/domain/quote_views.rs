@@ -79,6 +79,10 @@ pub struct AnswerView {
     pub distance_km: Option<u32>,
     /// The quantity awarded to it, once decided.
     pub awarded_milli: Option<i64>,
+    /// Given in the name of a producers' grouping: its producers who accepted, the lead first,
+    /// with their shares (empty when the supplier answered alone).
+    #[serde(default)]
+    pub grouping: Vec<GroupMember>,
 }
 
 /// A part awarded, public once decided.
@@ -90,6 +94,39 @@ pub struct AwardView {
     pub quantity_milli: i64,
     pub amount_cents: i64,
     pub egalim: Egalim,
+    /// Awarded to a producers' grouping: its producers (empty for one supplier).
+    #[serde(default)]
+    pub grouping: Vec<GroupMember>,
+}
+
+/// A producer of a grouping: its name, its share in words, whether it accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub org_id: i32,
+    pub name: String,
+    pub share: String,
+    pub lead: bool,
+    pub accepted: bool,
+}
+
+/// A producers' grouping the reader's business is in (or invited to) for this consultation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupingView {
+    pub id: i32,
+    pub name: String,
+    pub lead_id: i32,
+    /// The reader is a member of its lead (answers in its name).
+    pub led: bool,
+    pub members: Vec<GroupMember>,
+}
+
+/// A grouping answers once two producers at least (the lead included) accepted.
+pub const GROUPING_MIN: usize = 2;
+
+impl GroupingView {
+    pub fn ready(&self) -> bool {
+        self.members.iter().filter(|m| m.accepted).count() >= GROUPING_MIN
+    }
 }
 
 /// A supplier the consultation was sent to (the buyer's members see them).
@@ -128,6 +165,13 @@ pub struct QuoteView {
     pub awards: Vec<AwardView>,
     /// The reader is signed in (else the page offers to sign in to answer).
     pub signed_in: bool,
+    /// The reader's producers' groupings for this consultation.
+    #[serde(default)]
+    pub groupings: Vec<GroupingView>,
+    /// Other public suppliers told of it, whom the reader may ask to answer together (only
+    /// while it may answer).
+    #[serde(default)]
+    pub partners: Vec<(i32, String)>,
 }
 
 impl QuoteView {
@@ -183,7 +227,29 @@ mod tests {
             comment: None,
             distance_km: None,
             awarded_milli: None,
+            grouping: vec![],
         }
+    }
+
+    #[test]
+    fn a_grouping_answers_once_two_producers_accepted() {
+        let member = |org_id: i32, lead: bool, accepted: bool| GroupMember {
+            org_id,
+            name: format!("Ferme {org_id}"),
+            share: String::new(),
+            lead,
+            accepted,
+        };
+        let mut g = GroupingView {
+            id: 1,
+            name: "Producteurs associés".into(),
+            lead_id: 1,
+            led: true,
+            members: vec![member(1, true, true), member(2, false, false)],
+        };
+        assert!(!g.ready(), "the invited producer has not accepted yet");
+        g.members[1].accepted = true;
+        assert!(g.ready());
     }
 
     #[test]
@@ -212,6 +278,8 @@ mod tests {
             answer_as: vec![],
             awards: vec![],
             signed_in: true,
+            groupings: vec![],
+            partners: vec![],
         };
         let order: Vec<i32> = v.answers_on(10).iter().map(|a| a.id).collect();
         assert_eq!(order, [3, 1, 2]);

@@ -436,6 +436,9 @@ pub struct AnswerSheet {
     pub lines: BTreeMap<String, AnswerForm>,
     #[serde(default)]
     pub decline: String,
+    /// In the name of this producers' grouping (its id), when the lead answers for it.
+    #[serde(default)]
+    pub grouping: String,
 }
 
 /// What a supplier says on one product: an offer, or that it declines.
@@ -444,6 +447,17 @@ pub type Reply = Option<AnswerInput>;
 impl AnswerSheet {
     pub fn declines(&self) -> bool {
         !self.decline.trim().is_empty()
+    }
+
+    /// The grouping answered for: none when blank, an id, else a refusal.
+    pub fn grouping_id(&self) -> Result<Option<i32>, AppError> {
+        let g = self.grouping.trim();
+        if g.is_empty() {
+            return Ok(None);
+        }
+        g.parse()
+            .map(Some)
+            .map_err(|_| AppError::field("grouping", "validation.unknown_choice"))
     }
 
     /// The replies by line id; `asked`: line id → quantity asked. One product answered at
@@ -568,6 +582,13 @@ impl Purchases {
         if egalim == Egalim::Organic {
             self.organic_cents += cents;
         }
+    }
+
+    /// Adds amounts already split by category (declared from other channels, or totals).
+    pub fn add_amounts(&mut self, total_cents: i64, quality_cents: i64, organic_cents: i64) {
+        self.total_cents += total_cents;
+        self.quality_cents += quality_cents;
+        self.organic_cents += organic_cents;
     }
 
     /// Share of the total, in tenths of a percent (none when nothing was bought).
@@ -824,7 +845,9 @@ mod tests {
             ]
             .into(),
             decline: String::new(),
+            grouping: String::new(),
         };
+        assert_eq!(sheet.grouping_id().unwrap(), None);
         let replies = sheet.check(&asked).unwrap();
         assert_eq!(replies.keys().copied().collect::<Vec<_>>(), [7]);
         assert_eq!(replies[&7].as_ref().map(|a| a.unit_price_cents), Some(120));

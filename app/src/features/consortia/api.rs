@@ -47,7 +47,7 @@ pub async fn create_consortium(
         &caller,
         org_id,
         (&name, &kind),
-        (plan_id, request_id),
+        (plan_id, request_id, None),
         &ids,
     )
     .await?;

@@ -114,6 +114,7 @@ fn Workspace(v: ConsortiumView) -> impl IntoView {
             " · " {t(&v.kind.label_key())}
             {v.plan.clone().map(|(id, title)| view! { " · " <a href=format!("/programmation/{id}")>{title}</a> })}
             {v.request.clone().map(|(id, title)| view! { " · " <a href=format!("/groupements/{id}")>{title}</a> })}
+            {v.quote.clone().map(|(id, title)| view! { " · " {t("quotes.grouping_for")} " " <a href=format!("/demandes-de-devis/{id}")>{title}</a> })}
         </p>
         <p class="alert alert--info">{t("consortium.private")}</p>
         {invited.then(|| me.clone().map(|m| view! { <Invitation m /> }))}

@@ -63,6 +63,45 @@ pub async fn answer_quote(id: i32, org_id: i32, form: AnswerSheet) -> Result<(),
     Ok(())
 }
 
+/// Business `org_id` forms a producers' grouping for consultation `id`, inviting the producers
+/// ticked (`invite[ID]=on`); each is told, and the lead lands on the grouping's page.
+#[server(prefix = "/api", endpoint = "quotes/group")]
+pub async fn group_for_quote(
+    id: i32,
+    org_id: i32,
+    #[server(default)] invite: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, quotes, state::AppState};
+    let caller = Caller::current().await?;
+    let state = AppState::get()?;
+    let ids = invite
+        .keys()
+        .map(|k| k.parse::<i32>())
+        .collect::<Result<Vec<i32>, _>>()
+        .map_err(|_| AppError::field("invite", "validation.unknown_choice"))?;
+    let (grouping, invited) =
+        quotes::groupings::create(&state.db, &caller, id, org_id, &ids).await?;
+    let lead = caller
+        .membership(org_id)
+        .map(|(_, o)| o.name.clone())
+        .unwrap_or_default();
+    let title = quotes::request_of(&state.db, id).await?.title;
+    for org in invited {
+        crate::server::partners::answers::tell_members(
+            &state.db,
+            &state.mailer,
+            &state.public_url,
+            org,
+            &format!("Répondre ensemble : {title}"),
+            &format!("/compte/groupements/{grouping}"),
+            &format!("{lead} vous propose de répondre ensemble à la demande de devis « {title} » : chacun livre sa part. Acceptez ou déclinez, et indiquez votre part :"),
+        )
+        .await;
+    }
+    leptos_axum::redirect(&format!("/compte/groupements/{grouping}?ok=created"));
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "quotes/close")]
 pub async fn close_quote(id: i32) -> Result<(), AppError> {
     use crate::server::{auth::Caller, quotes, state::AppState};

@@ -3,14 +3,14 @@
 //! buyer's members, who was told, the answers side by side (price, quantity, distance, signs,
 //! EGalim category), closing early and the award; for everyone, the award once decided.
 
-use super::api::{get_quote, AnswerQuote, AwardQuote, CloseQuote};
+use super::api::{get_quote, AnswerQuote, AwardQuote, CloseQuote, GroupForQuote};
 use super::list::stage_text;
 use crate::components::form::{action_error, field_message, FormAlert};
 use crate::components::notice::Notice;
 use crate::components::status::{login_href, set_status};
 use crate::domain::contracts::format_euros;
 use crate::domain::food::signs;
-use crate::domain::quote_views::{quantity_text, AnswerView, LineView, QuoteView};
+use crate::domain::quote_views::{quantity_text, AnswerView, GroupMember, LineView, QuoteView};
 use crate::domain::quotes::{amount_cents, Stage, MAX_TEXT};
 use crate::domain::sourcing::paris_text;
 use crate::error::AppError;
@@ -145,7 +145,8 @@ fn Awards(v: QuoteView) -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{line.as_ref().map(|l| l.label.clone())}</td>
-                                <td><a href=format!("/annuaire/{}", a.org_id)>{a.org_name.clone()}</a></td>
+                                <td><a href=format!("/annuaire/{}", a.org_id)>{a.org_name.clone()}</a>
+                                    {grouping_text(&a.grouping).map(|g| view! { <br /><small data-test="award-grouping">{g}</small> })}</td>
                                 <td>{line.as_ref().map(|l| quantity(a.quantity_milli, l))}</td>
                                 <td>{format_euros(a.amount_cents)}</td>
                                 <td>{t(a.egalim.label_key())}</td>
@@ -174,7 +175,11 @@ fn OwnAnswers(v: QuoteView) -> impl IntoView {
                         (None, Some(l)) => format!("{} : {}", l.label, t("quotes.declined")),
                         _ => String::new(),
                     };
-                    view! { <li>{format!("{} — {text}", a.org_name)}</li> }
+                    let who = match grouping_text(&a.grouping) {
+                        Some(g) => format!("{} ({g})", a.org_name),
+                        None => a.org_name.clone(),
+                    };
+                    view! { <li>{format!("{who} — {text}")}</li> }
                 }).collect_view()}
             </ul>
         </section>
@@ -193,6 +198,14 @@ fn AnswerPanel(v: QuoteView) -> impl IntoView {
             .and_then(|e| e.field_error("answer").map(field_message))
     });
     let org = v.answer_as[0].0;
+    // The groupings the reader leads that may answer now.
+    let ready: Vec<(i32, String)> = v
+        .groupings
+        .iter()
+        .filter(|g| g.led && g.ready())
+        .map(|g| (g.id, g.name.clone()))
+        .collect();
+    let groupings = v.clone();
     let own = v.answers.clone();
     let existing = move |line: i32| {
         own.iter()
@@ -217,6 +230,11 @@ fn AnswerPanel(v: QuoteView) -> impl IntoView {
                     let options: Vec<(String, String)> = v.answer_as.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
                     view! { <crate::components::form::SelectField name="org_id" field="org_id" label=t("quotes.answering_as") options required=true error /> }.into_any()
                 }}
+                {(!ready.is_empty()).then(|| {
+                    let mut options: Vec<(String, String)> = vec![(String::new(), t("quotes.grouping_alone"))];
+                    options.extend(ready.iter().map(|(id, n)| (id.to_string(), n.clone())));
+                    view! { <crate::components::form::SelectField name="form[grouping]" field="grouping" label=t("quotes.grouping_as") options error /> }
+                })}
                 {v.lines.iter().map(|l| {
                     let before: Option<AnswerView> = existing(l.id);
                     let k = l.id;
@@ -243,6 +261,78 @@ fn AnswerPanel(v: QuoteView) -> impl IntoView {
                     <label for="f-decline">{t("quotes.decline")}</label>
                 </div>
                 <div><button type="submit" class="button button--primary">{t("quotes.send_answer")}</button></div>
+            </ActionForm>
+        </section>
+        <Groupings v=groupings />
+    }
+}
+
+/// "Producteur (mandataire), Producteur — its share, …": who answers in a grouping's name.
+fn grouping_text(members: &[GroupMember]) -> Option<String> {
+    (!members.is_empty()).then(|| {
+        let names: Vec<String> = members
+            .iter()
+            .map(|m| {
+                let mut s = m.name.clone();
+                if m.lead {
+                    s.push_str(&format!(" ({})", t("quotes.grouping_lead_mark")));
+                }
+                if !m.share.is_empty() {
+                    s.push_str(&format!(" — {}", m.share));
+                }
+                s
+            })
+            .collect();
+        format!("{} : {}", t("quotes.grouping_answer"), names.join(", "))
+    })
+}
+
+/// Producers answering together: the reader's groupings for this consultation, and forming one
+/// with the other producers it was sent to.
+#[component]
+fn Groupings(v: QuoteView) -> impl IntoView {
+    let action = ServerAction::<GroupForQuote>::new();
+    let error = action_error(action);
+    let org = v.answer_as[0].0;
+    view! {
+        <section class="card" aria-labelledby="group-h" data-test="groupings">
+            <h2 id="group-h">{t("quotes.grouping_title")}</h2>
+            {(!v.groupings.is_empty()).then(|| view! {
+                <h3>{t("quotes.grouping_mine")}</h3>
+                <ul data-test="my-groupings">
+                    {v.groupings.iter().map(|g| {
+                        let names: Vec<String> = g.members.iter().map(|m| if m.accepted {
+                            m.name.clone()
+                        } else {
+                            format!("{} ({})", m.name, t("quotes.grouping_waiting"))
+                        }).collect();
+                        view! {
+                            <li>
+                                <a href=format!("/compte/groupements/{}", g.id)>{g.name.clone()}</a>
+                                {g.ready().then(|| view! { " " <span class="badge">{t("quotes.grouping_ready")}</span> })}
+                                <br /><small>{t("quotes.grouping_members").replace("%{names}", &names.join(", "))}</small>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            <p>{t("quotes.grouping_lead")}</p>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="id" value=v.id />
+                {if v.answer_as.len() == 1 {
+                    view! { <input type="hidden" name="org_id" value=org /> }.into_any()
+                } else {
+                    let options: Vec<(String, String)> = v.answer_as.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
+                    view! { <crate::components::form::SelectField name="org_id" field="group_org_id" label=t("quotes.answering_as") options required=true error /> }.into_any()
+                }}
+                {if v.partners.is_empty() {
+                    view! { <p class="empty-state">{t("quotes.grouping_none")}</p> }.into_any()
+                } else {
+                    let options: Vec<(String, String, bool)> = v.partners.iter().map(|(id, n)| (id.to_string(), n.clone(), false)).collect();
+                    view! { <crate::components::form::CheckGroup name="invite" field="invite" legend=t("quotes.grouping_partners") options error /> }.into_any()
+                }}
+                <div><button type="submit" class="button">{t("quotes.grouping_create")}</button></div>
             </ActionForm>
         </section>
     }
@@ -341,6 +431,7 @@ fn Comparison(v: QuoteView, line: LineView, deciding: bool) -> impl IntoView {
                         view! {
                             <tr>
                                 <th scope="row"><a href=format!("/annuaire/{}", a.org_id)>{a.org_name.clone()}</a>
+                                    {grouping_text(&a.grouping).map(|g| view! { <br /><small data-test="answer-grouping">{g}</small> })}
                                     {a.comment.clone().map(|c| view! { <br /><small>{c}</small> })}</th>
                                 {match a.unit_price_cents {
                                     Some(p) => view! {

@@ -16,7 +16,7 @@ use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     consortia, consortium_members, consortium_messages, organisations, partner_requests, plans,
-    users,
+    quote_requests, users,
 };
 use chrono::Utc;
 use sea_orm::{
@@ -128,15 +128,16 @@ async fn add_invitation(
     Ok(())
 }
 
-/// A firm's member creates a consortium led by that firm, for a planned procurement and from a
-/// partner request (`from`, both optional), inviting `invite` (firm ids) as co-contractors.
+/// A firm's member creates a consortium led by that firm, for a planned procurement, from a
+/// partner request, or for a quick consultation (a producers' grouping, checked by
+/// `quotes::groupings`) — all optional — inviting `invite` (firm ids) as co-contractors.
 /// Returns its id and the firms invited.
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
     lead: i32,
     (name, kind): (&str, &str),
-    (plan_id, request_id): (Option<i32>, Option<i32>),
+    (plan_id, request_id, quote_id): (Option<i32>, Option<i32>, Option<i32>),
     invite: &[i32],
 ) -> Result<(i32, Vec<i32>), AppError> {
     let user = caller.user()?;
@@ -173,6 +174,7 @@ pub async fn create(
         status: Set(Stage::Forming.as_str().into()),
         plan_id: Set(plan_id),
         request_id: Set(request_id),
+        quote_id: Set(quote_id),
         lead_id: Set(lead),
         created_by: Set(Some(user.id)),
         created_at: Set(now),
@@ -479,6 +481,13 @@ pub async fn view(
             .map(|r| (r.id, r.title)),
         None => None,
     };
+    let quote = match cons.quote_id {
+        Some(q) => quote_requests::Entity::find_by_id(q)
+            .one(db)
+            .await?
+            .map(|q| (q.id, q.title)),
+        None => None,
+    };
     let stage = Stage::parse(&cons.status).unwrap_or(Stage::Forming);
     let is_lead = caller.membership(cons.lead_id).is_some();
     Ok(ConsortiumView {
@@ -488,6 +497,7 @@ pub async fn view(
         stage,
         plan,
         request,
+        quote,
         lead_id: cons.lead_id,
         members: rows
             .iter()

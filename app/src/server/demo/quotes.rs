@@ -11,8 +11,9 @@ use crate::domain::food::{egalim_of, Months, Place, Unit, Weekdays};
 use crate::domain::offer::{AreaKind, OfferStatus};
 use crate::domain::quotes::{amount_cents, egalim_code, Quality, Stage};
 use crate::server::infra::entities::{
-    communes, egalim_declared, offer_areas, offer_cpv, offer_labels, offers, organisations,
-    quote_answers, quote_awards, quote_invitations, quote_lines, quote_requests,
+    communes, consortia, consortium_members, egalim_declared, offer_areas, offer_cpv, offer_labels,
+    offers, organisations, quote_answers, quote_awards, quote_invitations, quote_lines,
+    quote_requests,
 };
 use crate::server::infra::{rich_text, search::changed};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -170,7 +171,96 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
     for q in QUOTES {
         consultation(ctx, q).await?;
     }
+    grouping(ctx).await?;
     declared(ctx).await
+}
+
+/// Two orchards the apples' consultation was sent to answer it together: the first leads the
+/// producers' grouping and answers for the whole quantity in its name, the second accepted
+/// and delivers its share.
+async fn grouping(ctx: &Ctx<'_>) -> Result<(), DbErr> {
+    use crate::domain::consortia::{MemberRole, MemberStatus, Stage as GroupStage};
+    let Some(request) = quote_requests::Entity::find()
+        .filter(quote_requests::Column::Title.starts_with("Pommes pour les goûters"))
+        .one(ctx.txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut told: Vec<i32> = quote_invitations::Entity::find()
+        .filter(quote_invitations::Column::RequestId.eq(request.id))
+        .all(ctx.txn)
+        .await?
+        .into_iter()
+        .map(|i| i.organisation_id)
+        .collect();
+    told.sort_unstable();
+    let [lead, partner, ..] = told[..] else {
+        return Ok(());
+    };
+    let at = request.created_at + Duration::hours(20);
+    let group = consortia::ActiveModel {
+        name: Set(format!("Producteurs associés — {}", request.title)),
+        kind: Set(crate::domain::partners::ConsortiumKind::Joint
+            .as_str()
+            .into()),
+        status: Set(GroupStage::Formed.as_str().into()),
+        quote_id: Set(Some(request.id)),
+        lead_id: Set(lead),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(ctx.txn)
+    .await?;
+    for (org, role, share) in [
+        (lead, MemberRole::Lead, "250 kg de pommes"),
+        (partner, MemberRole::CoContractor, "150 kg de pommes"),
+    ] {
+        consortium_members::ActiveModel {
+            consortium_id: Set(group.id),
+            organisation_id: Set(org),
+            role: Set(role.as_str().into()),
+            status: Set(MemberStatus::Accepted.as_str().into()),
+            share: Set(share.into()),
+            invited_at: Set(at),
+            answered_at: Set(Some(at)),
+            ..Default::default()
+        }
+        .insert(ctx.txn)
+        .await?;
+    }
+    let Some(line) = quote_lines::Entity::find()
+        .filter(quote_lines::Column::RequestId.eq(request.id))
+        .one(ctx.txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let existing = quote_answers::Entity::find()
+        .filter(quote_answers::Column::LineId.eq(line.id))
+        .filter(quote_answers::Column::OrganisationId.eq(lead))
+        .one(ctx.txn)
+        .await?;
+    let mut answer: quote_answers::ActiveModel = match existing {
+        Some(a) => a.into(),
+        None => quote_answers::ActiveModel {
+            line_id: Set(line.id),
+            organisation_id: Set(lead),
+            created_at: Set(at),
+            ..Default::default()
+        },
+    };
+    answer.unit_price_cents = Set(Some(165));
+    answer.quantity_milli = Set(line.quantity_milli);
+    answer.signs = Set("hve".into());
+    answer.comment = Set(Some(
+        "Deux vergers, une seule livraison : 250 kg et 150 kg.".into(),
+    ));
+    answer.consortium_id = Set(Some(group.id));
+    answer.updated_at = Set(at);
+    answer.save(ctx.txn).await?;
+    Ok(())
 }
 
 /// What the catering buyers bought this year through their other channels (framework

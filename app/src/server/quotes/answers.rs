@@ -16,12 +16,13 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A member of business `org_id` answers consultation `request_id` in one step, every product
 /// at once (again: its answers are replaced, a product left blank keeps its earlier answer).
 /// Any business may answer, invited or not (a supplier outside the matching set finds the
-/// consultation in the public list); a late answer is refused.
+/// consultation in the public list); a late answer is refused. The lead of a producers'
+/// grouping formed for it may answer in the grouping's name (`sheet.grouping`).
 pub async fn answer(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -49,6 +50,10 @@ pub async fn answer(
         .map(|l| (l.id, l.quantity_milli))
         .collect();
     let replies = sheet.check(&asked)?;
+    let grouping = sheet.grouping_id()?;
+    if let Some(g) = grouping {
+        super::groupings::check_answering(&txn, g, request_id, org_id).await?;
+    }
     for (line_id, reply) in replies {
         let existing = quote_answers::Entity::find()
             .filter(quote_answers::Column::LineId.eq(line_id))
@@ -78,6 +83,7 @@ pub async fn answer(
         a.quantity_milli = Set(quantity);
         a.signs = Set(signs);
         a.comment = Set(comment);
+        a.consortium_id = Set(grouping);
         a.updated_at = Set(now);
         a.save(&txn).await?;
     }
@@ -164,13 +170,25 @@ pub async fn award(
     r.decided_at = Set(Some(now));
     r.update(&txn).await?;
     txn.commit().await?;
-    // Every respondent learns the outcome: its own part, or that it was not chosen.
-    let respondents: BTreeSet<i32> = answers.iter().map(|a| a.organisation_id).collect();
-    let url = super::url_of(request_id);
-    for org_id in respondents {
-        let won = answers
+    // Every respondent learns the outcome: its own part, or that it was not chosen; the
+    // producers of a grouping that answered, with their lead.
+    let groupings = super::groupings::of_request(db, request_id).await?;
+    let mut respondents: BTreeMap<i32, bool> = BTreeMap::new();
+    for a in &answers {
+        let won = parts.contains_key(&a.id);
+        let mut orgs = vec![a.organisation_id];
+        if let Some(g) = groupings
             .iter()
-            .any(|a| a.organisation_id == org_id && parts.contains_key(&a.id));
+            .find(|g| Some(g.consortium.id) == a.consortium_id)
+        {
+            orgs.extend(g.accepted().map(|m| m.organisation_id));
+        }
+        for org in orgs {
+            *respondents.entry(org).or_default() |= won;
+        }
+    }
+    let url = super::url_of(request_id);
+    for (org_id, won) in respondents {
         let (title, body) = if won {
             (
                 format!("Devis retenu : {}", request.title),

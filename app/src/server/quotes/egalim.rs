@@ -118,10 +118,11 @@ pub async fn panel(
         let Some(family) = crate::domain::egalim::Family::parse(&d.family) else {
             continue;
         };
-        let line = &mut families.entry(family).or_default().declared;
-        line.total_cents += d.total_cents;
-        line.quality_cents += d.quality_cents;
-        line.organic_cents += d.organic_cents;
+        families.entry(family).or_default().declared.add_amounts(
+            d.total_cents,
+            d.quality_cents,
+            d.organic_cents,
+        );
     }
     counted.sort_by(|a, b| a.title.cmp(&b.title).then(a.supplier.cmp(&b.supplier)));
     Ok(Panel {

@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod egalim;
 pub mod exports;
+pub mod groupings;
 pub mod http;
 pub mod matching;
 pub mod territory;

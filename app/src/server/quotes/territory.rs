@@ -174,9 +174,7 @@ pub async fn territory(
             &mut families.entry(family).or_default().declared,
             by_buyer.entry(d.buyer_id).or_default(),
         ] {
-            p.total_cents += d.total_cents;
-            p.quality_cents += d.quality_cents;
-            p.organic_cents += d.organic_cents;
+            p.add_amounts(d.total_cents, d.quality_cents, d.organic_cents);
         }
     }
     let names = super::view::names(db, by_buyer.keys().copied()).await?;

@@ -1,6 +1,7 @@
 //! What a reader may see of quick consultations: the public list (their existence, products,
 //! place, dates and, once decided, the amount awarded) and one consultation. Answers are
-//! private: the buyer's members read them all, a supplier's members their own only.
+//! private: the buyer's members read them all, a supplier's members their own only (and those
+//! given in the name of a producers' grouping it accepted to join).
 
 use super::{lines_of, request_of, stage_of};
 use crate::domain::food::{egalim_of, Unit};
@@ -199,12 +200,43 @@ pub async fn detail(
         .into_iter()
         .map(|a| (a.answer_id, a))
         .collect();
+    // The reader's producers' groupings for it: those where one of its businesses is invited
+    // or in; it reads the answers given in the name of those it accepted to join.
+    let groupings = super::groupings::of_request(db, id).await?;
+    let joined: Vec<i32> = groupings
+        .iter()
+        .filter(|g| {
+            g.accepted()
+                .any(|m| caller.membership(m.organisation_id).is_some())
+        })
+        .map(|g| g.consortium.id)
+        .collect();
+    let grouping_of = |a: &quote_answers::Model| {
+        a.consortium_id
+            .and_then(|c| groupings.iter().find(|g| g.consortium.id == c))
+    };
     // Private: the buyer's members read every answer, a supplier's members their own.
     let readable: Vec<&quote_answers::Model> = all_answers
         .iter()
-        .filter(|a| mine || caller.membership(a.organisation_id).is_some())
+        .filter(|a| {
+            mine || caller.membership(a.organisation_id).is_some()
+                || a.consortium_id.is_some_and(|c| joined.contains(&c))
+        })
         .collect();
-    let invitations = if mine {
+    let answer_as: Vec<(i32, String)> = if stage == Stage::Open {
+        caller
+            .orgs
+            .iter()
+            .filter(|(_, o)| o.kind == OrgKind::Business.as_str() && o.id != r.buyer_id)
+            .filter(|(_, o)| caller.require_acting_for(o.id).is_ok())
+            .map(|(_, o)| (o.id, o.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Who was told: the buyer sees them; a supplier that may answer sees the other public
+    // ones, to ask them to answer together.
+    let invitations = if mine || !answer_as.is_empty() {
         quote_invitations::Entity::find()
             .filter(quote_invitations::Column::RequestId.eq(id))
             .all(db)
@@ -212,11 +244,25 @@ pub async fn detail(
     } else {
         Vec::new()
     };
+    let mine_groupings: Vec<&super::groupings::Grouping> = groupings
+        .iter()
+        .filter(|g| {
+            g.members
+                .iter()
+                .any(|m| caller.membership(m.organisation_id).is_some())
+        })
+        .collect();
+    // Collected before the await: an iterator of closures over borrowed rows is not Send.
+    let grouped: Vec<i32> = groupings
+        .iter()
+        .flat_map(|g| g.members.iter().map(|m| m.organisation_id))
+        .collect();
     let orgs = names(
         db,
         std::iter::once(r.buyer_id)
             .chain(readable.iter().map(|a| a.organisation_id))
             .chain(invitations.iter().map(|i| i.organisation_id))
+            .chain(grouped.iter().copied())
             .chain(
                 all_answers
                     .iter()
@@ -226,6 +272,17 @@ pub async fn detail(
     )
     .await?;
     let name = |id: i32| orgs.get(&id).map(|o| o.name.clone()).unwrap_or_default();
+    // The producers who accepted, for an answer given in a grouping's name.
+    let producers = |a: &quote_answers::Model| {
+        grouping_of(a)
+            .map(|g| {
+                g.view_members(&orgs)
+                    .into_iter()
+                    .filter(|m| m.accepted)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let places = communes_of(
         db,
         std::iter::once(r.commune_insee.clone()).chain(
@@ -264,6 +321,7 @@ pub async fn detail(
                     .zip(delivery)
                     .map(|(a, b)| crate::domain::geo::distance_km(a, b).round() as u32),
                 awarded_milli: awards.get(&a.id).map(|w| w.quantity_milli),
+                grouping: producers(a),
             }
         })
         .collect();
@@ -280,23 +338,31 @@ pub async fn detail(
                     quantity_milli: w.quantity_milli,
                     amount_cents: w.amount_cents,
                     egalim: crate::domain::quotes::egalim_from_code(&w.egalim),
+                    grouping: producers(a),
                 })
             })
             .collect()
     } else {
         Vec::new()
     };
-    let answer_as = if stage == Stage::Open {
-        caller
-            .orgs
-            .iter()
-            .filter(|(_, o)| o.kind == OrgKind::Business.as_str() && o.id != r.buyer_id)
-            .filter(|(_, o)| caller.require_acting_for(o.id).is_ok())
-            .map(|(_, o)| (o.id, o.name.clone()))
-            .collect()
-    } else {
+    let partners: Vec<(i32, String)> = if answer_as.is_empty() {
         Vec::new()
+    } else {
+        let mut p: Vec<(i32, String)> = invitations
+            .iter()
+            .filter(|i| !answer_as.iter().any(|(o, _)| *o == i.organisation_id))
+            .filter_map(|i| orgs.get(&i.organisation_id))
+            .filter(|o| o.is_public)
+            .map(|o| (o.id, o.name.clone()))
+            .collect();
+        p.sort_by(|a, b| a.1.cmp(&b.1));
+        p
     };
+    let groupings_view = mine_groupings
+        .iter()
+        .map(|g| g.view(caller, &orgs))
+        .collect();
+    let invitations = if mine { invitations } else { Vec::new() };
     let mut invited: Vec<Invited> = invitations
         .iter()
         .map(|i| Invited {
@@ -336,6 +402,8 @@ pub async fn detail(
         answer_as,
         awards,
         signed_in: caller.user.is_some(),
+        groupings: groupings_view,
+        partners,
         title: r.title,
     })
 }

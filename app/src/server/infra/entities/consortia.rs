@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     pub plan_id: Option<i32>,
     pub request_id: Option<i32>,
+    /// A producers' grouping answering this quick consultation.
+    pub quote_id: Option<i32>,
     /// The mandataire.
     pub lead_id: i32,
     pub created_by: Option<i32>,

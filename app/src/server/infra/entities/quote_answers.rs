@@ -15,6 +15,8 @@ pub struct Model {
     /// Sign codes, comma-separated.
     pub signs: String,
     pub comment: Option<String>,
+    /// Given in the name of this producers' grouping (its lead answers).
+    pub consortium_id: Option<i32>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

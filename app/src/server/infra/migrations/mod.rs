@@ -31,6 +31,7 @@ mod m20261206_000024_second_factor;
 mod m20261206_000025_org_claims;
 mod m20261206_000026_food_offers;
 mod m20261207_000027_quotes;
+mod m20261208_000028_producer_groupings;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_org_claims::Migration),
             Box::new(m20261206_000026_food_offers::Migration),
             Box::new(m20261207_000027_quotes::Migration),
+            Box::new(m20261208_000028_producer_groupings::Migration),
         ]
     }
 }
