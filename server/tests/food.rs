@@ -193,6 +193,21 @@ both_dbs! {
         assert_eq!(saved.unit.as_deref(), Some("kg"));
         assert_eq!(saved.delivery_days, Some(i16::from(Weekdays::of([2, 5]).0)));
         assert!(!saved.quote_alerts, "{backend}");
+        // A radius counts from a placed commune: from the farm's Villeurbanne, yes; from a
+        // production commune whose position Passerelle does not know, refused in words, and
+        // nothing changes.
+        let mut radius = winter.clone();
+        radius.push(("form[delivery_radius_km]", "30"));
+        let (status, _, body) = save(radius.clone(), "farmer").await;
+        ok(status, &body);
+        radius.push(("form[production_commune]", "Villars-les-Dombes"));
+        let (status, _, body) = save(radius, "farmer").await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("offer.radius_unplaced") && body.contains("\"delivery_radius_km\""), "{backend}: {body}");
+        let kept = offers::Entity::find_by_id(carrots).one(&app.db).await.unwrap().unwrap();
+        assert_eq!((kept.delivery_radius_km, kept.production_commune), (Some(30), None), "{backend}");
+        let (status, _, body) = save(winter.clone(), "farmer").await;
+        ok(status, &body);
         let mut labels: Vec<String> = offer_labels::Entity::find()
             .filter(offer_labels::Column::OfferId.eq(carrots))
             .all(&app.db)

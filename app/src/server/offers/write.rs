@@ -120,6 +120,24 @@ pub async fn update(
         departments,
         production,
     } = resolve_places(&txn, &input, &mut errors).await?;
+    // A radius counts from where the offer is produced, else the business's commune: one
+    // whose position is unknown (outside the Métropole for now) cannot serve a radius.
+    if input.delivery_radius_km.is_some() {
+        let from = production.clone().or(org.commune_insee.clone());
+        let placed = match from {
+            Some(insee) => crate::server::infra::entities::communes::Entity::find_by_id(insee)
+                .one(&txn)
+                .await?
+                .is_some_and(|c| c.lat.is_some() && c.lon.is_some()),
+            None => false,
+        };
+        if !placed {
+            errors.push(crate::error::FieldError::new(
+                "delivery_radius_km",
+                "offer.radius_unplaced",
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
