@@ -740,6 +740,31 @@ both_dbs! {
             post_seeing(&app, "/api/auth/login-code", &[("code", &right)], &pending).await;
         common::ok(status, &body);
         assert_eq!(location.as_deref(), Some("/compte"), "{backend}");
+        // From a link (`retour`): the second step keeps where the sign-in was going — a path of
+        // this site only, never another site.
+        for (next, code_page, landing) in [
+            ("/demandes-de-devis/7", "/connexion/code?retour=%2Fdemandes%2Dde%2Ddevis%2F7", "/demandes-de-devis/7"),
+            ("//evil.example", "/connexion/code", "/compte"),
+        ] {
+            let (_, location, pending, _) = post_seeing(
+                &app,
+                "/api/auth/login",
+                &[("email", "admin@exemple.fr"), ("password", RIGHT), ("next", next)],
+                "",
+            )
+            .await;
+            assert_eq!(location.as_deref(), Some(code_page), "{backend}");
+            app.next_code_step("admin@exemple.fr").await;
+            let (status, location, _, body) = post_seeing(
+                &app,
+                "/api/auth/login-code",
+                &[("code", &code(&secret)), ("next", next)],
+                &pending.unwrap(),
+            )
+            .await;
+            common::ok(status, &body);
+            assert_eq!(location.as_deref(), Some(landing), "{backend}");
+        }
         let signed_in = signed_in.expect("a fresh session id");
         assert_ne!(signed_in, pending, "{backend}: no fixation");
         assert_eq!(me(&app, &signed_in).await.as_deref(), Some("admin@exemple.fr"));

@@ -110,7 +110,14 @@ pub async fn login(
         Some(user) if ok && user.totp_secret.is_some() => {
             tracing::info!(user = user.id, ip = ?ip, "login: password right, second factor asked");
             auth::hold_for_second_factor(&user).await?;
-            leptos_axum::redirect("/connexion/code");
+            // Where it was going, kept through the second step.
+            match crate::domain::security::local_path(&next) {
+                Some(next) => leptos_axum::redirect(&format!(
+                    "/connexion/code?retour={}",
+                    crate::components::layout::urlencode(next)
+                )),
+                None => leptos_axum::redirect("/connexion/code"),
+            }
             Ok(())
         }
         Some(user) if ok => {
@@ -139,8 +146,9 @@ pub async fn login(
 /// The second step of signing in, for an account with a second factor: the code of the
 /// authenticator app, or a recovery code. Wrong codes count against the same throttle as wrong
 /// passwords, and after five the password must be typed again.
+/// `next`: where to go once signed in (a path of this site only, as for the password).
 #[server(prefix = "/api", endpoint = "auth/login-code")]
-pub async fn login_code(code: String) -> Result<(), AppError> {
+pub async fn login_code(code: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::server::auth::{self, second_factor, second_factor::Proof};
     use crate::server::infra::{client, limits::Client};
     use crate::server::state::AppState;
@@ -188,7 +196,9 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
         Proof::Recovery(left) => {
             leptos_axum::redirect(&format!("/compte/double-authentification?secours={left}"))
         }
-        Proof::App => leptos_axum::redirect("/compte"),
+        Proof::App => {
+            leptos_axum::redirect(crate::domain::security::local_path(&next).unwrap_or("/compte"))
+        }
     }
     Ok(())
 }

@@ -20,6 +20,11 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginCodePage() -> impl IntoView {
     let action = ServerAction::<LoginCode>::new();
     let error = action_error(action);
+    // Where the sign-in was going (a path of this site only).
+    let next = StoredValue::new(use_query_map().with_untracked(|q| {
+        q.get("retour")
+            .filter(|r| crate::domain::security::local_path(r).is_some())
+    }));
     let start_again = move || {
         error
             .get()
@@ -33,6 +38,7 @@ pub fn LoginCodePage() -> impl IntoView {
             <ActionForm action attr:class="form" attr:novalidate="">
                 <p>{t("second_factor.login_text")}</p>
                 <FormAlert error />
+                {next.get_value().map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <div class="field">
                     <label for="f-code">{t("second_factor.code_label")}</label>
                     <p class="field__hint" id="f-code-hint">{t("second_factor.code_hint")}</p>
