@@ -528,6 +528,13 @@ both_dbs! {
         }
         let v = read(&app, request.id, None).await;
         assert_eq!(v["awards"][0]["grouping"].as_array().map(Vec::len), Some(2), "{backend}: {v}");
+        // The open data names both producers as the award's suppliers.
+        let (status, _, body) = app.get("/demandes-de-devis/export.ocds.json", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let package: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let suppliers: Vec<&str> = package["releases"][0]["awards"][0]["suppliers"].as_array().unwrap().iter()
+            .map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(suppliers, ["Jardins A fictifs", "Jardins B fictifs"], "{backend}: {body}");
         // A consultation no longer taking answers gets no new grouping.
         let (status, _, body) = app.post("/api/quotes/group", &[("id", id_s.as_str()), ("org_id", a_s.as_str())], Some(&a_c)).await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");

@@ -32,6 +32,9 @@ pub struct AwardFacts {
     pub line_id: i32,
     pub supplier_siret: String,
     pub supplier_name: String,
+    /// The other producers of the grouping the supplier answered for (SIRET, name), if any:
+    /// suppliers of the award too.
+    pub partners: Vec<(String, String)>,
     pub quantity_milli: i64,
     pub unit_price_cents: i64,
     pub amount_cents: i64,
@@ -179,7 +182,21 @@ pub fn quote_release(q: &QuoteFacts) -> Value {
             .filter(|a| a.supplier_siret == *siret)
             .collect();
         let name = parts[0].supplier_name.as_str();
-        parties.push(party(Some(name), "SIRET", siret, "supplier"));
+        let mut award_suppliers = vec![reference(Some(name), format!("FR-RCS-{siret}-supplier"))];
+        let add_party = |parties: &mut Vec<Value>, name: &str, siret: &str| {
+            let p = party(Some(name), "SIRET", siret, "supplier");
+            if !parties.iter().any(|q| q["id"] == p["id"]) {
+                parties.push(p);
+            }
+        };
+        add_party(&mut parties, name, siret);
+        for (partner_siret, partner_name) in &parts[0].partners {
+            add_party(&mut parties, partner_name, partner_siret);
+            award_suppliers.push(reference(
+                Some(partner_name),
+                format!("FR-RCS-{partner_siret}-supplier"),
+            ));
+        }
         let items: Vec<Value> = parts
             .iter()
             .filter_map(|a| {
@@ -191,7 +208,7 @@ pub fn quote_release(q: &QuoteFacts) -> Value {
             "id": format!("{ocid}-award-{}", n + 1),
             "status": "active",
             "value": euros(parts.iter().map(|a| a.amount_cents).sum()),
-            "suppliers": [reference(Some(name), format!("FR-RCS-{siret}-supplier"))],
+            "suppliers": award_suppliers,
             "items": items,
         });
         if let Some(d) = q.decided_at {
@@ -251,6 +268,7 @@ mod tests {
                     line_id: 1,
                     supplier_siret: "99900002000011".into(),
                     supplier_name: "Jardins".into(),
+                    partners: vec![],
                     quantity_milli: 120_000,
                     unit_price_cents: 120,
                     amount_cents: 14_400,
@@ -259,6 +277,7 @@ mod tests {
                     line_id: 1,
                     supplier_siret: "99900003000011".into(),
                     supplier_name: "Ferme".into(),
+                    partners: vec![],
                     quantity_milli: 80_000,
                     unit_price_cents: 110,
                     amount_cents: 8_800,
@@ -274,6 +293,19 @@ mod tests {
         assert_eq!(r["awards"].as_array().unwrap().len(), 2);
         assert_eq!(r["awards"][0]["value"]["amount"], 144.0);
         assert_eq!(r["awards"][1]["items"][0]["unit"]["value"]["amount"], 1.1);
+        assert_eq!(r["parties"].as_array().unwrap().len(), 3);
+        // Awarded to a producers' grouping led by the Jardins, with the Ferme in it: both are
+        // suppliers of that award, and the Ferme is a party once.
+        let mut grouped = q.clone();
+        grouped.awards[0].partners = vec![("99900003000011".into(), "Ferme".into())];
+        let r = quote_release(&grouped);
+        let names: Vec<&str> = r["awards"][0]["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Jardins", "Ferme"]);
         assert_eq!(r["parties"].as_array().unwrap().len(), 3);
         let open = QuoteFacts {
             stage: Stage::Open,

@@ -2,11 +2,14 @@
 //! package and the API. Awards appear once decided.
 
 use super::stage_of;
+use crate::domain::consortia::MemberStatus;
 use crate::domain::food::Unit;
 use crate::domain::ocds_quotes::{AwardFacts, LineFacts, QuoteFacts};
 use crate::domain::quotes::{Quality, Stage};
 use crate::error::AppError;
-use crate::server::infra::entities::{quote_answers, quote_awards, quote_lines, quote_requests};
+use crate::server::infra::entities::{
+    consortium_members, quote_answers, quote_awards, quote_lines, quote_requests,
+};
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -91,12 +94,35 @@ pub async fn facts(
             }
         }
     }
+    // The other producers of a grouping that won a part (those who accepted).
+    let mut partners_of: HashMap<i32, Vec<i32>> = HashMap::new();
+    let groupings: Vec<i32> = awards
+        .values()
+        .flatten()
+        .filter_map(|(a, _)| a.consortium_id)
+        .collect();
+    if !groupings.is_empty() {
+        for m in consortium_members::Entity::find()
+            .filter(consortium_members::Column::ConsortiumId.is_in(groupings))
+            .filter(consortium_members::Column::Status.eq(MemberStatus::Accepted.as_str()))
+            .order_by_asc(consortium_members::Column::Id)
+            .all(db)
+            .await?
+        {
+            partners_of
+                .entry(m.consortium_id)
+                .or_default()
+                .push(m.organisation_id);
+        }
+    }
+    let partner_ids: Vec<i32> = partners_of.values().flatten().copied().collect();
     let orgs = super::view::names(
         db,
         requests
             .iter()
             .map(|r| r.buyer_id)
-            .chain(awards.values().flatten().map(|(a, _)| a.organisation_id)),
+            .chain(awards.values().flatten().map(|(a, _)| a.organisation_id))
+            .chain(partner_ids),
     )
     .await?;
     let places =
@@ -153,6 +179,14 @@ pub async fn facts(
                                 line_id: a.line_id,
                                 supplier_siret,
                                 supplier_name,
+                                partners: a
+                                    .consortium_id
+                                    .and_then(|c| partners_of.get(&c))
+                                    .into_iter()
+                                    .flatten()
+                                    .filter(|o| **o != a.organisation_id)
+                                    .map(|o| org(*o))
+                                    .collect(),
                                 quantity_milli: w.quantity_milli,
                                 unit_price_cents: a.unit_price_cents.unwrap_or(0),
                                 amount_cents: w.amount_cents,
