@@ -7,15 +7,8 @@ mod common;
 
 use app::domain::food::{Months, Weekdays};
 use app::server::infra::entities::{offer_labels, offers, organisations};
-use common::TestApp;
+use common::{ok, titles, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-fn ok(status: axum::http::StatusCode, body: &str) {
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "{status} {body}"
-    );
-}
 
 /// A public business of the member's, in `commune`; its id.
 async fn business(app: &TestApp, cookie: &str, siret: &str, name: &str, commune: &str) -> i32 {
@@ -96,17 +89,6 @@ fn ticked(page: &str, id: &str) -> bool {
     let start = page[..at].rfind('<').unwrap();
     let end = at + page[at..].find('>').unwrap();
     page[start..end].contains(" checked")
-}
-
-fn titles(page: &str) -> Vec<String> {
-    page.split("data-test=\"offer-row\"")
-        .skip(1)
-        .filter_map(|row| {
-            let link = row.split("<a href=\"/catalogue/").nth(1)?;
-            let name = link.split_once('>')?.1.split("</a>").next()?;
-            Some(name.replace("<!>", "").replace("&#x27;", "'"))
-        })
-        .collect()
 }
 
 both_dbs! {

@@ -5,7 +5,7 @@
 mod common;
 
 use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
-use common::TestApp;
+use common::{ok, titles, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 const XSS: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
@@ -35,13 +35,6 @@ async fn business(app: &TestApp, cookie: &str, siret: &str, name: &str) -> i32 {
         .unwrap()
         .unwrap()
         .id
-}
-
-fn ok(status: axum::http::StatusCode, body: &str) {
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "{status} {body}"
-    );
 }
 
 /// An offer, stage by stage: each test runs the stages before the one it names (their checks included) and then its own.
@@ -573,24 +566,12 @@ async fn published(
     id
 }
 
-/// The titles of a catalogue page, in order.
 /// Saves an offer's CPV codes as its picker sends them (`cpv[]` once a ticked box).
 async fn set_codes(app: &TestApp, cookie: &str, id: &str, codes: &[&str]) -> (u16, String) {
     let mut form = vec![("id", id)];
     form.extend(codes.iter().map(|c| ("cpv[]", *c)));
     let (status, _, body) = app.post("/api/offers/cpv/set", &form, Some(cookie)).await;
     (status.as_u16(), body)
-}
-
-fn titles(page: &str) -> Vec<String> {
-    page.split("data-test=\"offer-row\"")
-        .skip(1)
-        .filter_map(|row| {
-            let link = row.split("<a href=\"/catalogue/").nth(1)?;
-            let name = link.split_once('>')?.1.split("</a>").next()?;
-            Some(name.replace("<!>", "").replace("&#x27;", "'"))
-        })
-        .collect()
 }
 
 both_dbs! {

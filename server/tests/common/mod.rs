@@ -640,6 +640,18 @@ pub fn ok(status: StatusCode, body: &str) {
     );
 }
 
+/// The offers' titles of a catalogue page, in their order.
+pub fn titles(page: &str) -> Vec<String> {
+    page.split("data-test=\"offer-row\"")
+        .skip(1)
+        .filter_map(|row| {
+            let link = row.split("<a href=\"/catalogue/").nth(1)?;
+            let name = link.split_once('>')?.1.split("</a>").next()?;
+            Some(name.replace("<!>", "").replace("&#x27;", "'"))
+        })
+        .collect()
+}
+
 /// Creates a public organisation of `kind` in Villeurbanne as the user of `cookie`; its id.
 ///
 /// A business comes out verified, as a chamber analyst would have left it: the capabilities'
