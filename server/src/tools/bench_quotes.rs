@@ -16,11 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::time::{Duration, Instant};
 
-const BATCH: usize = 1_000;
-
-fn pick<'a, T>(rng: &mut ChaCha8Rng, list: &'a [T]) -> &'a T {
-    &list[rng.random_range(0..list.len())]
-}
+use super::generate_catalogue::{pick, BATCH};
 
 pub async fn run(
     db: &DatabaseConnection,

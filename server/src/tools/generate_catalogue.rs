@@ -75,9 +75,10 @@ const SENTENCES: &[&str] = &[
 ];
 
 /// Orgs and offers written per insert.
-const BATCH: usize = 1_000;
+pub(super) const BATCH: usize = 1_000;
 
-fn pick<'a, T>(rng: &mut ChaCha8Rng, list: &'a [T]) -> &'a T {
+/// One of `list`, at random.
+pub(super) fn pick<'a, T>(rng: &mut ChaCha8Rng, list: &'a [T]) -> &'a T {
     &list[rng.random_range(0..list.len())]
 }
 
