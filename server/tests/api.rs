@@ -383,6 +383,7 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
         amount: Some("lt40k".into()),
         lever: Some("co2".into()),
         status: Some("planned".into()),
+        joint: true,
         timeline: false,
         page: 1,
     };

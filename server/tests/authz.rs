@@ -431,6 +431,37 @@ fn table() -> Table {
             "/api/plans/interests",
             (vec![("plan_id", "1")], [D, D, D, A, D, D]),
         ),
+        // Groupements de commandes: plan 1 is not open; only its verified buyer opens it.
+        (
+            "/api/plans/joint",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/plans/joint/open",
+            (
+                vec![
+                    ("plan_id", "1"),
+                    ("form[convention]", ""),
+                    ("form[deadline]", ""),
+                ],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        (
+            "/api/plans/joint/ask",
+            (vec![("plan_id", "1"), ("org_id", "3")], [D, D, D, A, D, D]),
+        ),
+        (
+            "/api/plans/joint/decide",
+            (
+                vec![("id", "999999"), ("decision", "accept")],
+                [D, A, A, A, A, A],
+            ),
+        ),
+        (
+            "/api/plans/joint/withdraw",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
         // Sourcing: call 1 (a draft) and meeting 1 of plan 1, created in the setup.
         ("/api/sourcing/home", (vec![], [A, A, A, A, A, A])),
         (

@@ -349,6 +349,99 @@ both_dbs! {
 }
 
 both_dbs! {
+    "ocds_joint",
+    #[tokio::test]
+    async fn a_groupement_names_every_buyer_with_its_share_and_stays_valid(backend, url) {
+        use app::server::infra::entities::{plan_co_buyer_parts, plan_co_buyers, plan_lots, plans};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let validator = validator();
+        let app = common::TestApp::new(&url).await;
+        let (planned, _) = programming(&app).await;
+        let mut p: plans::ActiveModel = plans::Entity::find_by_id(planned)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+        p.joint_convention = Set(Some("Chacun paie sa part.".into()));
+        p.joint_deadline = Set(chrono::NaiveDate::from_ymd_opt(2099, 1, 31));
+        p.update(&app.db).await.unwrap();
+        let lot = plan_lots::Entity::find()
+            .filter(plan_lots::Column::PlanId.eq(planned))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        // Two communes joined (lot 1), a third only asked: the release names the two.
+        let mut members = vec![];
+        for (email, siret, name, status, amount) in [
+            ("mairie@irigny.example", "216 901 000 00002", "Irigny", "accepted", 12_000),
+            ("mairie@vernaison.example", "216 901 000 00010", "Vernaison", "accepted", 8_000),
+            ("mairie@charly.example", "216 901 000 00028", "Charly", "asked", 5_000),
+        ] {
+            let cookie = app.signup(email).await;
+            let id = common::org(&app, &cookie, "buyer", siret, name).await;
+            common::verify(&app, id).await;
+            let now = chrono::Utc::now();
+            let row = plan_co_buyers::ActiveModel {
+                plan_id: Set(planned),
+                buyer_id: Set(id),
+                status: Set(status.into()),
+                contact: Set(format!("Secrétariat, {email}")),
+                communes: Set("69100".into()),
+                note: Set(Some("Budget voté".into())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            plan_co_buyer_parts::ActiveModel {
+                co_buyer_id: Set(row.id),
+                lot_id: Set(Some(lot)),
+                amount: Set(amount),
+                quantity: Set(String::new()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            members.push(siret.replace(' ', ""));
+        }
+        let (status, _, body) = app.get("/programmation/export.ocds.json?etat=planned", None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let package: Value = serde_json::from_str(&body).unwrap();
+        assert_valid(&validator, &package, backend);
+        let release = &package["releases"][0];
+        let parties = release["parties"].as_array().unwrap();
+        assert_eq!(parties.len(), 3, "{backend}: the coordinator and two members");
+        assert_eq!(parties[0]["roles"], serde_json::json!(["buyer", "procuringEntity"]));
+        assert_eq!(parties[0]["details"]["jointProcurement"]["role"], "coordinator");
+        assert_eq!(
+            parties[0]["details"]["jointProcurement"]["estimatedShare"]["amount"],
+            600_000
+        );
+        assert_eq!(parties[1]["identifier"]["id"], members[0].as_str());
+        assert_eq!(parties[1]["roles"], serde_json::json!(["buyer"]));
+        assert_eq!(
+            parties[1]["details"]["jointProcurement"]["estimatedShare"]["amount"],
+            12_000
+        );
+        assert_eq!(parties[1]["details"]["jointProcurement"]["lots"], serde_json::json!(["1"]));
+        assert_eq!(parties[2]["name"], "Vernaison");
+        assert!(!body.contains("Charly") && !body.contains("Budget voté") && !body.contains("mairie@"));
+        // The spreadsheet names the members too.
+        let (_, _, csv) = app.get("/programmation/export.csv?etat=planned", None).await;
+        assert!(
+            csv.contains("Irigny (21690100000002) 12000 ; Vernaison (21690100000010) 8000"),
+            "{backend}: {csv}"
+        );
+    }
+}
+
+both_dbs! {
     "ocds_quotes",
     #[tokio::test]
     async fn quick_consultations_are_open_data_without_their_answers(backend, url) {

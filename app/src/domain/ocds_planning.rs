@@ -27,6 +27,17 @@ pub struct LotFacts {
     pub cpv: Vec<String>,
 }
 
+/// A member of the procurement's groupement de commandes (not its coordinator).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoBuyerFacts {
+    pub siret: String,
+    pub name: String,
+    /// Its parts added, euros excluding VAT.
+    pub amount: i64,
+    /// The numbers of the lots it takes part in (empty: the whole procurement).
+    pub lots: Vec<i32>,
+}
+
 /// What a planning release is made of.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanFacts {
@@ -50,6 +61,9 @@ pub struct PlanFacts {
     /// Its page on the site.
     pub url: String,
     pub updated_at: DateTime<Utc>,
+    /// The accepted members of its groupement de commandes: each a buyer of the release, the
+    /// coordinator its procuring entity.
+    pub co_buyers: Vec<CoBuyerFacts>,
 }
 
 pub fn plan_ocid(id: i32) -> String {
@@ -129,6 +143,34 @@ fn tag(s: PlanStatus) -> &'static str {
 
 fn value(euros: i64) -> Value {
     json!({ "amount": euros, "currency": "EUR" })
+}
+
+/// The buyer alone; in a groupement de commandes, the coordinator as buyer and procuring entity
+/// and each member as a buyer, with its share in `details` (the party's free object: OCDS 1.1
+/// has one `buyer` and no field for a joint procurement's shares).
+fn parties(p: &PlanFacts) -> Value {
+    let mut coordinator = party(Some(&p.buyer_name), "SIRET", &p.buyer_siret, "buyer");
+    if p.co_buyers.is_empty() {
+        return json!([coordinator]);
+    }
+    coordinator["roles"] = json!(["buyer", "procuringEntity"]);
+    let mut own = Map::new();
+    own.insert("role".into(), json!("coordinator"));
+    if let Some(v) = p.estimate_max.or(p.estimate_min) {
+        own.insert("estimatedShare".into(), value(v));
+    }
+    coordinator["details"] = json!({ "jointProcurement": Value::Object(own) });
+    let mut list = vec![coordinator];
+    for m in &p.co_buyers {
+        let mut member = party(Some(&m.name), "SIRET", &m.siret, "buyer");
+        member["details"] = json!({ "jointProcurement": {
+            "role": "member",
+            "estimatedShare": value(m.amount),
+            "lots": m.lots.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        }});
+        list.push(member);
+    }
+    Value::Array(list)
 }
 
 /// The release of one planned procurement.
@@ -240,7 +282,7 @@ pub fn plan_release(p: &PlanFacts) -> Value {
         "language": "fr",
         "tag": [tag(p.status)],
         "initiationType": "tender",
-        "parties": [party(Some(&p.buyer_name), "SIRET", &p.buyer_siret, "buyer")],
+        "parties": parties(p),
         "buyer": reference(Some(&p.buyer_name), buyer_id),
         "planning": { "milestones": [milestone] },
         "tender": Value::Object(tender),
@@ -278,6 +320,7 @@ mod tests {
             tender_url: None,
             url: "https://passerelle.example/programmation/42".into(),
             updated_at: Utc.with_ymd_and_hms(2026, 11, 30, 9, 5, 0).unwrap(),
+            co_buyers: vec![],
         }
     }
 

@@ -676,6 +676,19 @@ pub struct PlanSummary {
     /// The levers it plans (see `LEVERS`).
     pub levers: Vec<String>,
     pub lots: usize,
+    /// Opened to other buyers (a groupement de commandes).
+    pub joint: Option<JointSummary>,
+}
+
+/// A groupement de commandes in a list's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointSummary {
+    /// The last day to join, dd/mm/yyyy.
+    pub deadline: String,
+    /// Other buyers may still join.
+    pub open_now: bool,
+    /// "2 acheteurs, estimation totale 54 000 € HT".
+    pub totals: String,
 }
 
 /// A planned procurement, whole, for everyone; `can_edit` when the viewer is one of the buyer's
@@ -772,6 +785,8 @@ pub struct PlanFilters {
     /// One of `LEVERS`.
     pub lever: Option<String>,
     pub status: Option<String>,
+    /// Only the groupements de commandes other buyers may still join.
+    pub joint: bool,
     /// The timeline by quarter instead of the list.
     pub timeline: bool,
     pub page: u64,
@@ -793,6 +808,7 @@ impl PlanFilters {
             // Drafts are their buyer's alone: never a public filter.
             status: clean(get("etat"), 12)
                 .filter(|s| PlanStatus::parse(s).is_some_and(|s| s != PlanStatus::Draft)),
+            joint: get("groupement").as_deref() == Some("ouvert"),
             timeline: get("vue").as_deref() == Some("calendrier"),
             page: page(get("page")),
         }
@@ -806,6 +822,7 @@ impl PlanFilters {
         w.push("montant", self.amount.clone());
         w.push("levier", self.lever.clone());
         w.push("etat", self.status.clone());
+        w.push("groupement", self.joint.then(|| "ouvert".to_string()));
         w.push("vue", self.timeline.then(|| "calendrier".to_string()));
         w.push("page", (page > 1).then(|| page.to_string()));
         w.finish()
@@ -844,6 +861,7 @@ mod list_tests {
             amount: Some("40k-221k".into()),
             lever: Some("short_chain".into()),
             status: Some("sourcing".into()),
+            joint: true,
             timeline: true,
             page: 2,
         };
@@ -959,6 +977,8 @@ pub struct PlanFacts {
     pub status: PlanStatus,
     /// `LEVERS` it plans.
     pub levers: Vec<String>,
+    /// Other buyers may join it today (a groupement de commandes).
+    pub joint_open: bool,
 }
 
 impl PlanFilters {
@@ -1002,7 +1022,8 @@ impl PlanFilters {
             .lever
             .as_ref()
             .is_none_or(|l| p.levers.iter().any(|x| x == l));
-        status_ok && buyer_ok && cpv_ok && quarter_ok && amount_ok && lever_ok
+        let joint_ok = !self.joint || p.joint_open;
+        status_ok && buyer_ok && cpv_ok && quarter_ok && amount_ok && lever_ok && joint_ok
     }
 }
 
@@ -1020,6 +1041,7 @@ mod match_tests {
             estimate_max: Some(350_000),
             status: PlanStatus::Planned,
             levers: vec!["short_chain".into(), "insertion".into()],
+            joint_open: false,
         };
         let m = |q: &str| PlanFilters::from_query(q).matches(&p);
         for yes in [
@@ -1042,6 +1064,7 @@ mod match_tests {
             "levier=co2",
             "etat=published",
             "cpv=55&levier=co2",
+            "groupement=ouvert",
         ] {
             assert!(!m(no), "{no}");
         }
@@ -1052,6 +1075,12 @@ mod match_tests {
             ..p.clone()
         };
         assert!(!PlanFilters::from_query("montant=lt40k").matches(&bare));
+        // Buyers alerted of groupements they may join.
+        let joint = PlanFacts {
+            joint_open: true,
+            ..p.clone()
+        };
+        assert!(PlanFilters::from_query("groupement=ouvert&cpv=55").matches(&joint));
         let done = PlanFacts {
             status: PlanStatus::Awarded,
             ..p

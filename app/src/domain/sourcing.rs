@@ -687,6 +687,9 @@ pub struct CallView {
     pub orgs: Vec<(i32, String)>,
     /// The caller's firms' answers.
     pub mine: Vec<ResponseView>,
+    /// Every firm's answers, for a member of the procurement's groupement de commandes (read
+    /// only; the coordinator reads them in its editor).
+    pub shared: Option<Vec<ResponseView>>,
     pub can_manage: bool,
     pub signed_in: bool,
 }

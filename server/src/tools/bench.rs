@@ -268,6 +268,7 @@ pub fn run_alert_matching(searches: usize, rounds: usize) {
                 .filter(|_| rng.random_bool(0.3))
                 .map(|l| l.to_string())
                 .collect(),
+            joint_open: rng.random_bool(0.1),
         };
         let t = Instant::now();
         // As `alerts::on_new_plan`: read every saved query, then match.

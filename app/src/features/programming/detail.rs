@@ -3,6 +3,7 @@
 
 use super::api::plan_get;
 use super::interest::InterestPanel;
+use super::joint::JointPanel;
 use super::list::status_class;
 use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
@@ -134,6 +135,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 </p>
             </section>
         })}
+        <JointPanel plan_id=s.id />
         <PlanSourcingPanel plan_id=s.id />
         <InterestPanel plan_id=s.id lots=p.lots.clone() />
         <section aria-labelledby="plan-history">

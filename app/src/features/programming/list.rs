@@ -115,6 +115,8 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
                     LEVERS.iter().map(|l| (l.to_string(), t(&format!("plan.levers.{l}")))).collect())}
                 {select("p-etat", "etat", t("plan.status_label"), f.status.clone(),
                     PlanStatus::ALL.iter().filter(|s| **s != PlanStatus::Draft).map(|s| (s.as_str().to_string(), t(&s.label_key()))).collect())}
+                {select("p-groupement", "groupement", t("joint.title"), f.joint.then(|| "ouvert".to_string()),
+                    vec![("ouvert".to_string(), t("joint.filter_open"))])}
             </div>
             {timeline.then(|| view! { <input type="hidden" name="vue" value="calendrier" /> })}
             <p>
@@ -195,6 +197,13 @@ pub fn Row(row: PlanSummary) -> impl IntoView {
                 {estimate_text(row.estimate_min, row.estimate_max).map(|e| format!(" · {e}"))}
                 {(row.lots > 0).then(|| format!(" · {}", t("plan.lots_n").replace("%{n}", &row.lots.to_string())))}
             </p>
+            {row.joint.clone().map(|j| view! {
+                <p class="result__meta" data-test="plan-joint">
+                    <span class="badge badge--label">{t("joint.title")}</span> " "
+                    {if j.open_now { t("joint.open_until").replace("%{date}", &j.deadline) } else { t("joint.closed_since").replace("%{date}", &j.deadline) }}
+                    " · " {j.totals}
+                </p>
+            })}
             {(!row.cpv.is_empty()).then(|| view! {
                 <p class="result__meta">{row.cpv.iter().map(|(c, l)| format!("{c} {l}")).collect::<Vec<_>>().join(" · ")}</p>
             })}

@@ -5,6 +5,8 @@ pub mod detail;
 pub mod editor;
 pub mod guide;
 pub mod interest;
+pub mod joint;
+pub mod joint_api;
 pub mod list;
 pub mod manage;
 pub mod planned_field;

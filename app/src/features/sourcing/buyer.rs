@@ -15,8 +15,8 @@ use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::domain::sourcing::{
-    CallEdit, CallStatus, MeetingAdmin, MeetingForm, QuestionKind, RegStatus, MAX_QUESTION,
-    MAX_TEXT, MAX_TITLE,
+    CallEdit, CallStatus, MeetingAdmin, MeetingForm, Question, QuestionKind, RegStatus,
+    ResponseView, MAX_QUESTION, MAX_TEXT, MAX_TITLE,
 };
 use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
@@ -203,14 +203,6 @@ fn CallEditor(c: CallEdit) -> impl IntoView {
         .iter()
         .map(|k| (k.as_str().to_string(), t(&k.label_key())))
         .collect();
-    let questions = c.call.questions.clone();
-    let label_of = move |qid: i32| {
-        questions
-            .iter()
-            .find(|q| q.id == qid)
-            .map(|q| q.label.clone())
-            .unwrap_or_default()
-    };
     view! {
         <section class="card" aria-labelledby="call-stage" data-test="call-stage">
             <h2 id="call-stage">{t("plan.status_label")} " : " <span class=format!("badge badge--{}", s.status.as_str())>{t(&s.status.label_key())}</span></h2>
@@ -267,24 +259,7 @@ fn CallEditor(c: CallEdit) -> impl IntoView {
         </section>
         <section aria-labelledby="responses-h" id="responses">
             <h2 id="responses-h">{t("sourcing.responses")}</h2>
-            {if c.responses.is_empty() {
-                view! { <p class="empty-state">{t("sourcing.responses_none")}</p> }.into_any()
-            } else {
-                view! {
-                    <p><a class="button" href=format!("/compte/sourcage/appels/{id}/reponses.csv") download="">{t("sourcing.responses_csv")}</a></p>
-                    <ul class="result-list" data-test="responses">
-                        {c.responses.clone().into_iter().map(|r| view! {
-                            <li class="card result">
-                                <h3 class="result__title"><a href=format!("/annuaire/{}", r.org_id)>{r.org_name.clone()}</a></h3>
-                                <p class="result__meta">{r.updated.clone()}</p>
-                                <dl class="facts">
-                                    {r.answers.iter().map(|(q, v)| view! { <div><dt>{label_of(*q)}</dt><dd>{v.clone()}</dd></div> }).collect_view()}
-                                </dl>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            <ResponseList id responses=c.responses.clone() questions=c.call.questions.clone() />
         </section>
         {(s.status == CallStatus::Open).then(|| view! {
             <section class="card" aria-labelledby="publish-h" id="publish">
@@ -406,4 +381,39 @@ fn Attendees(a: MeetingAdmin) -> impl IntoView {
             </section>
         })}
     }
+}
+
+/// Every firm's answers to a call, with their CSV: for the coordinator in its editor, and for
+/// the members of the procurement's groupement de commandes on the call's page.
+#[component]
+pub fn ResponseList(
+    id: i32,
+    responses: Vec<ResponseView>,
+    questions: Vec<Question>,
+) -> impl IntoView {
+    let label_of = move |qid: i32| {
+        questions
+            .iter()
+            .find(|q| q.id == qid)
+            .map(|q| q.label.clone())
+            .unwrap_or_default()
+    };
+    if responses.is_empty() {
+        return view! { <p class="empty-state">{t("sourcing.responses_none")}</p> }.into_any();
+    }
+    view! {
+        <p><a class="button" href=format!("/compte/sourcage/appels/{id}/reponses.csv") download="">{t("sourcing.responses_csv")}</a></p>
+        <ul class="result-list" data-test="responses">
+            {responses.into_iter().map(|r| view! {
+                <li class="card result">
+                    <h3 class="result__title"><a href=format!("/annuaire/{}", r.org_id)>{r.org_name.clone()}</a></h3>
+                    <p class="result__meta">{r.updated.clone()}</p>
+                    <dl class="facts">
+                        {r.answers.iter().map(|(q, v)| view! { <div><dt>{label_of(*q)}</dt><dd>{v.clone()}</dd></div> }).collect_view()}
+                    </dl>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

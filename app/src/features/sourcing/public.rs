@@ -235,6 +235,13 @@ fn Call(c: CallView) -> impl IntoView {
                 </ul>
             </section>
         })}
+        {c.shared.clone().map(|responses| view! {
+            <section aria-labelledby="shared-h" id="responses">
+                <h2 id="shared-h">{t("sourcing.responses")}</h2>
+                <p class="alert alert--info">{t("joint.member_reads")}</p>
+                <super::buyer::ResponseList id=s.id responses questions=c.questions.clone() />
+            </section>
+        })}
         <section class="card" aria-labelledby="answer-h" id="answer">
             <h2 id="answer-h">{t("sourcing.your_answer")}</h2>
             {move || (ok().as_deref() == Some("answered")).then(|| view! {

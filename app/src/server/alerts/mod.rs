@@ -246,6 +246,11 @@ async fn plans_with_facts(
                         p.reserved.is_some(),
                         labelled.contains(&p.id),
                     ),
+                    joint_open: p.joint_convention.is_some()
+                        && p.joint_deadline.is_some_and(|d| {
+                            crate::domain::joint::may_change(crate::server::partners::today(), d)
+                        })
+                        && matches!(status, PlanStatus::Planned | PlanStatus::Sourcing),
                 },
                 title: p.title,
             })

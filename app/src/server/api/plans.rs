@@ -38,6 +38,9 @@ pub struct PlanParams {
     /// État : `planned`, `sourcing`, `published` (par défaut ces trois), `awarded`,
     /// `cancelled`.
     etat: Option<String>,
+    /// `ouvert` : seulement les groupements de commandes que d'autres acheteurs peuvent encore
+    /// rejoindre.
+    groupement: Option<String>,
     /// Page, à partir de 1 (20 achats par page).
     page: Option<u64>,
 }
@@ -76,6 +79,38 @@ pub struct PlanLot {
     pub estimate_max_eur: Option<i64>,
 }
 
+/// A member of a groupement de commandes.
+#[derive(Serialize, ToSchema)]
+pub struct PlanCoBuyer {
+    pub buyer_id: i32,
+    pub buyer_name: String,
+    /// Its parts: the lot's number (none: the whole procurement) and its estimate (€ HT).
+    pub parts: Vec<PlanCoBuyerPart>,
+    /// The communes it is delivered or carried out in.
+    pub communes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanCoBuyerPart {
+    pub lot: Option<i32>,
+    pub estimate_eur: i64,
+}
+
+/// A groupement de commandes: the plan's buyer coordinates it, other buyers join it.
+#[derive(Serialize, ToSchema)]
+pub struct PlanJoint {
+    pub coordinator_id: i32,
+    /// The last day to join (`JJ/MM/AAAA`).
+    pub deadline: Option<String>,
+    /// Other buyers may still join.
+    pub open: bool,
+    /// The buyers taking part, the coordinator included.
+    pub buyers: usize,
+    /// The coordinator's estimate and the members' parts added (€ HT).
+    pub total_estimate_eur: Option<i64>,
+    pub members: Vec<PlanCoBuyer>,
+}
+
 /// A planned procurement's record.
 #[derive(Serialize, ToSchema)]
 pub struct PlanRecord {
@@ -96,6 +131,8 @@ pub struct PlanRecord {
     pub tender_url: Option<String>,
     /// The contract it became (`/api/v1/marches/{id}`), once imported.
     pub contract_id: Option<i32>,
+    /// Opened to other buyers as a groupement de commandes.
+    pub joint: Option<PlanJoint>,
 }
 
 fn item(public_url: &str, s: PlanSummary, dates: &HashMap<i32, (String, String)>) -> PlanItem {
@@ -210,6 +247,34 @@ pub async fn one(
         Ok(d) => d,
         Err(e) => return Err(super::internal("plan", e)),
     };
+    let joint =
+        match crate::server::programming::joint::view(&state.db, &Caller::anonymous(), id).await {
+            Ok(j) => j.open.then(|| PlanJoint {
+                coordinator_id: j.coordinator_id,
+                deadline: j.deadline,
+                open: j.joinable,
+                buyers: j.totals.buyers,
+                total_estimate_eur: j.totals.amount,
+                members: j
+                    .members
+                    .into_iter()
+                    .map(|m| PlanCoBuyer {
+                        buyer_id: m.buyer_id,
+                        buyer_name: m.buyer_name,
+                        parts: m
+                            .parts
+                            .into_iter()
+                            .map(|(lot, amount, _)| PlanCoBuyerPart {
+                                lot,
+                                estimate_eur: amount,
+                            })
+                            .collect(),
+                        communes: m.communes,
+                    })
+                    .collect(),
+            }),
+            Err(e) => return Err(super::internal("plan", e)),
+        };
     Ok(super::json(&PlanRecord {
         item: item(&state.public_url, v.summary, &dates),
         description: v.description,
@@ -231,5 +296,6 @@ pub async fn one(
             .collect(),
         tender_url: v.tender_url,
         contract_id: v.contract_id,
+        joint,
     }))
 }

@@ -64,6 +64,10 @@ pub async fn facts(
             });
         }
     }
+    let mut co_buyers = HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        co_buyers.extend(super::joint::co_buyer_facts(db, chunk).await?);
+    }
     let base = public_url.trim_end_matches('/');
     Ok(rows
         .into_iter()
@@ -86,6 +90,7 @@ pub async fn facts(
                 tender_url: p.tender_url,
                 url: format!("{base}/programmation/{}", p.id),
                 updated_at: p.updated_at,
+                co_buyers: co_buyers.remove(&p.id).unwrap_or_default(),
                 title: p.title,
                 description: p.description,
                 id: p.id,
@@ -95,7 +100,7 @@ pub async fn facts(
 }
 
 /// The CSV's columns (i18n keys of their headings).
-pub const CSV_COLUMNS: [&str; 13] = [
+pub const CSV_COLUMNS: [&str; 14] = [
     "plan.csv.id",
     "plan.csv.title",
     "plan.csv.buyer",
@@ -109,6 +114,7 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "plan.csv.lots",
     "plan.csv.duration",
     "plan.csv.url",
+    "plan.csv.co_buyers",
 ];
 
 /// The CSV of these procurements, with headings in `lang` and a BOM (spreadsheets then read
@@ -133,6 +139,12 @@ pub fn csv(rows: &[PlanFacts], lang: crate::i18n::Lang) -> Result<Vec<u8>, AppEr
             p.lots.len().to_string(),
             p.duration_months.map(|m| m.to_string()).unwrap_or_default(),
             p.url.clone(),
+            // "Irigny (21690100000002) 12000", each member so.
+            p.co_buyers
+                .iter()
+                .map(|m| format!("{} ({}) {}", m.name, m.siret, m.amount))
+                .collect::<Vec<_>>()
+                .join(" ; "),
         ]);
     }
     Ok(w.text_with_bom()?.into_bytes())

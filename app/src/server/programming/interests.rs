@@ -282,14 +282,18 @@ pub async fn withdraw(
     Ok(i.plan_id)
 }
 
-/// Every interested firm, for the buyer's verified members.
+/// Every interested firm, for the buyer's verified members and its groupement's members.
 pub async fn for_buyer(
     db: &DatabaseConnection,
     caller: &Caller,
     plan_id: i32,
 ) -> Result<Vec<InterestView>, AppError> {
+    caller.user()?;
     let plan = plan_of(db, plan_id).await?;
-    caller.require_verified_buyer(plan.buyer_id)?;
+    // The members of its groupement de commandes read them too.
+    if !super::joint::reads(db, caller, &plan).await? {
+        return Err(AppError::Forbidden);
+    }
     let rows = plan_interests::Entity::find()
         .filter(plan_interests::Column::PlanId.eq(plan_id))
         .order_by_asc(plan_interests::Column::Id)

@@ -15,6 +15,7 @@ pub mod http;
 pub mod eforms;
 pub mod exports;
 pub mod interests;
+pub mod joint;
 
 use crate::domain::offer::label_name;
 use crate::domain::programming::{

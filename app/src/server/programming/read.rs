@@ -140,6 +140,8 @@ pub(super) async fn summaries(
     {
         *lots.entry(l.plan_id).or_default() += 1;
     }
+    let joint = super::joint::totals_of(db, &rows).await?;
+    let today = crate::server::partners::today();
     let names: HashMap<String, String> = cpv_codes::Entity::find()
         .filter(
             cpv_codes::Column::Code.is_in(cpv.values().flatten().cloned().collect::<HashSet<_>>()),
@@ -182,6 +184,18 @@ pub(super) async fn summaries(
                     labels.contains(&p.id),
                 ),
                 lots: lots.get(&p.id).copied().unwrap_or(0),
+                joint: match (joint.get(&p.id), p.joint_deadline) {
+                    (Some(t), Some(d)) => Some(crate::domain::programming::JointSummary {
+                        deadline: d.format("%d/%m/%Y").to_string(),
+                        open_now: crate::domain::joint::may_change(today, d)
+                            && matches!(
+                                PlanStatus::parse(&p.status),
+                                Some(PlanStatus::Planned | PlanStatus::Sourcing)
+                            ),
+                        totals: t.text(),
+                    }),
+                    _ => None,
+                },
                 title: p.title,
             })
         })
@@ -269,6 +283,16 @@ pub(crate) fn condition(f: &PlanFilters) -> Condition {
     }
     if let Some(b) = f.buyer.as_ref().and_then(|b| b.parse::<i32>().ok()) {
         c = c.add(plans::Column::BuyerId.eq(b));
+    }
+    if f.joint {
+        // Other buyers may still join: open, its last day not past, before the tender.
+        c = c
+            .add(plans::Column::JointConvention.is_not_null())
+            .add(plans::Column::JointDeadline.gte(crate::server::partners::today()))
+            .add(
+                plans::Column::Status
+                    .is_in([PlanStatus::Planned.as_str(), PlanStatus::Sourcing.as_str()]),
+            );
     }
     if let Some(div) = &f.cpv {
         c = c.add(

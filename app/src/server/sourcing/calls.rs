@@ -3,7 +3,9 @@
 //! answer replaces the first), and the buyer publishes the summary that every firm reads. Until
 //! then a firm sees only its own answers.
 
-use super::{before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of};
+use super::{
+    before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of, read_plan,
+};
 use crate::domain::ids::{CallId, OrgId, QuestionId, UserId};
 use crate::domain::org::OrgKind;
 use crate::domain::sourcing::{
@@ -507,6 +509,15 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<C
     if st == CallStatus::Draft && !can_manage {
         return Err(AppError::NotFound);
     }
+    // The groupement's members read every answer; the coordinator reads them in its editor.
+    let shared = if !can_manage
+        && caller.user.is_some()
+        && crate::server::programming::joint::reads(db, caller, &plan).await?
+    {
+        Some(responses(db, id, None).await?)
+    } else {
+        None
+    };
     let questions = questions(db, id).await?;
     let orgs: Vec<(i32, String)> = caller
         .orgs
@@ -545,6 +556,7 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<C
         published_on,
         orgs,
         mine,
+        shared,
         can_manage,
         signed_in: caller.user.is_some(),
     })
@@ -568,9 +580,12 @@ pub async fn for_edit(
     })
 }
 
-/// Every firm's answers as CSV: a row a firm, a column a question.
+/// Every firm's answers as CSV: a row a firm, a column a question. For the buyers that read
+/// them (`read_plan`).
 pub async fn csv(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<String, AppError> {
-    managed(db, caller, id).await?;
+    caller.user()?;
+    let call = call_of(db, id).await?;
+    read_plan(db, caller, call.plan_id).await?;
     let questions = questions(db, id).await?;
     let rows = responses(db, id, None).await?;
     let mut header: Vec<String> = vec!["siret".into(), "entreprise".into(), "date".into()];

@@ -40,6 +40,22 @@ pub(crate) async fn managed_plan(
     Ok(p)
 }
 
+/// The plan, if the caller reads what firms answered: its buyer's verified members, and those
+/// of the buyers that are members of its groupement de commandes (the coordinator alone runs it).
+pub(crate) async fn read_plan(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    plan_id: i32,
+) -> Result<plans::Model, AppError> {
+    caller.user()?;
+    let p = plan_of(db, plan_id).await?;
+    if crate::server::programming::joint::reads(db, caller, &p).await? {
+        Ok(p)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Sourcing comes before the tender: new calls and meetings only while the procurement is
 /// planned or in sourcing.
 pub(crate) fn before_tender(p: &plans::Model, field: &str) -> Result<(), AppError> {

@@ -40,6 +40,8 @@ pub mod partner_request_cpv;
 pub mod partner_request_labels;
 pub mod partner_requests;
 pub mod password_resets;
+pub mod plan_co_buyer_parts;
+pub mod plan_co_buyers;
 pub mod plan_cpv;
 pub mod plan_events;
 pub mod plan_interests;

@@ -37,6 +37,10 @@ pub struct Model {
     pub updated_at: ChronoDateTimeUtc,
     /// The eForms prior information notice it was imported from.
     pub eforms_notice_id: Option<String>,
+    /// Open to other buyers as a groupement de commandes: what the convention will say.
+    pub joint_convention: Option<String>,
+    /// The last day (Paris) another buyer may join or withdraw.
+    pub joint_deadline: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

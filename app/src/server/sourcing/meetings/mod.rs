@@ -9,7 +9,9 @@ pub use registrations::*;
 mod calendar;
 pub use calendar::*;
 
-use super::{before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of};
+use super::{
+    before_tender, csv_of, managed_plan, manages, mark_sourcing, plan_names, plan_of, read_plan,
+};
 use crate::domain::org::OrgKind;
 use crate::domain::sourcing::{
     paris_hm, paris_text, place, registration_open, reminder_due, slots, MeetingAdmin, MeetingForm,
@@ -287,7 +289,8 @@ pub async fn view(
     })
 }
 
-/// A meeting for its buyer: every registration, confirmed then waiting, then cancelled.
+/// A meeting for its buyers (the coordinator and the members of its groupement de commandes):
+/// every registration, confirmed then waiting, then cancelled.
 pub async fn for_buyer(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -295,7 +298,7 @@ pub async fn for_buyer(
 ) -> Result<MeetingAdmin, AppError> {
     caller.user()?;
     let m = meeting_of(db, id).await?;
-    managed_plan(db, caller, m.plan_id).await?;
+    read_plan(db, caller, m.plan_id).await?;
     let rows = meeting_registrations::Entity::find()
         .filter(meeting_registrations::Column::MeetingId.eq(id))
         .order_by_asc(meeting_registrations::Column::Id)

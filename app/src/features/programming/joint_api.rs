@@ -1,0 +1,114 @@
+//! Server functions of the groupements de commandes: the coordinator opens its planned
+//! procurement to other buyers and decides on their requests; verified buyers ask to join and
+//! withdraw. Reading is public (what the caller may see is decided on the server).
+
+use crate::domain::joint::{JointView, OpenForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use std::collections::BTreeMap;
+
+#[server(prefix = "/api", endpoint = "plans/joint", input = GetUrl)]
+pub async fn joint_get(plan_id: i32) -> Result<JointView, AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    joint::view(&state.db, &caller, plan_id).await
+}
+
+/// Opens the procurement to other buyers (or changes the convention and the last day).
+#[server(prefix = "/api", endpoint = "plans/joint/open")]
+pub async fn open_joint(plan_id: i32, form: OpenForm) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    joint::open(&state.db, &caller, plan_id, &form).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan_id}?ok=joint_open#groupement"
+    ));
+    Ok(())
+}
+
+/// A verified buyer asks to join: `amount[<lot id>]`, `quantity[<lot id>]` (`all` without lots).
+#[server(prefix = "/api", endpoint = "plans/joint/ask")]
+pub async fn ask_joint(
+    plan_id: i32,
+    org_id: i32,
+    #[server(default)] amount: BTreeMap<String, String>,
+    #[server(default)] quantity: BTreeMap<String, String>,
+    #[server(default)] communes: String,
+    #[server(default)] contact: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let form = crate::domain::joint::JoinForm {
+        amount,
+        quantity,
+        communes,
+        contact,
+        note,
+    };
+    joint::ask(
+        &state.db,
+        &state.mailer,
+        &state.public_url,
+        &caller,
+        plan_id,
+        org_id,
+        &form,
+    )
+    .await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan_id}?ok=joint_asked#groupement"
+    ));
+    Ok(())
+}
+
+/// The coordinator's decision: `decision` "accept" or "refuse" (a reason required).
+#[server(prefix = "/api", endpoint = "plans/joint/decide")]
+pub async fn decide_joint(
+    id: i32,
+    decision: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let accept = match decision.as_str() {
+        "accept" => true,
+        "refuse" => false,
+        _ => return Err(AppError::field("decision", "validation.unknown_choice")),
+    };
+    let plan = joint::decide(
+        &state.db,
+        &state.mailer,
+        &state.public_url,
+        &caller,
+        id,
+        accept,
+        &reason,
+    )
+    .await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=joint_{decision}#groupement"
+    ));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "plans/joint/withdraw")]
+pub async fn withdraw_joint(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let plan = joint::withdraw(&state.db, &caller, id).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=joint_withdrawn#groupement"
+    ));
+    Ok(())
+}

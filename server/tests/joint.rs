@@ -1,0 +1,508 @@
+//! Groupements de commandes on SQLite and PostgreSQL: only the plan's verified buyer opens and
+//! decides; only other verified buyers join, until the last day; the totals firms read count
+//! the coordinator and the accepted parts alone, never a member's note; the members read the
+//! sourcing's answers and the firms' interest, nobody else does.
+
+mod common;
+
+use app::server::infra::entities::{plan_co_buyer_parts, plan_co_buyers, plan_lots, plans};
+use common::{notified, ok, org, unverified_org, user_id, verify, TestApp};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::Value;
+
+const NOTE: &str = "Note interne : budget voté en mars";
+
+struct Territory {
+    app: TestApp,
+    lyon: String,
+    irigny: String,
+    vaulx: String,
+    unverified: String,
+    firm: String,
+    irigny_id: i32,
+    vaulx_id: i32,
+    unverified_id: i32,
+    firm_id: i32,
+    plan: i32,
+    lots: Vec<i32>,
+}
+
+/// Lyon (verified) plans school supplies in two lots (30 000 € and 12 000 €); Irigny and
+/// Vaulx-en-Velin are verified buyers, another buyer is not verified, a firm is a firm.
+async fn territory(url: &str) -> Territory {
+    let app = TestApp::new(url).await;
+    let lyon = app.signup("achats@lyon.example").await;
+    let irigny = app.signup("mairie@irigny.example").await;
+    let vaulx = app.signup("achats@vaulx.example").await;
+    let unverified = app.signup("mairie@nouvelle.example").await;
+    let firm = app.signup("gerant@papeterie.example").await;
+    let lyon_id = org(&app, &lyon, "buyer", "216 901 231 00011", "Ville de Lyon").await;
+    verify(&app, lyon_id).await;
+    let irigny_id = org(&app, &irigny, "buyer", "216 901 000 00002", "Irigny").await;
+    verify(&app, irigny_id).await;
+    let vaulx_id = org(&app, &vaulx, "buyer", "216 901 000 00010", "Vaulx-en-Velin").await;
+    verify(&app, vaulx_id).await;
+    let unverified_id = unverified_org(
+        &app,
+        &unverified,
+        "buyer",
+        "216 901 000 00028",
+        "Commune nouvelle",
+    )
+    .await;
+    let firm_id = org(&app, &firm, "business", "120 027 016 00027", "Papeterie").await;
+    let caller =
+        app::server::auth::Caller::for_user(&app.db, user_id(&app, "achats@lyon.example").await)
+            .await
+            .unwrap();
+    let form = app::domain::programming::PlanForm {
+        title: "Fournitures scolaires".into(),
+        procedure: "open".into(),
+        publication: "T2 2099".into(),
+        ..Default::default()
+    };
+    let plan = app::server::programming::create(&app.db, &caller, lyon_id, &form)
+        .await
+        .unwrap();
+    for (title, amount) in [("Papeterie", "30000"), ("Cartables", "12000")] {
+        app::server::programming::add_lot(&app.db, &caller, plan, title, "", amount, amount)
+            .await
+            .unwrap();
+    }
+    let lots = plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.eq(plan))
+        .order_by_asc(plan_lots::Column::Number)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    Territory {
+        app,
+        lyon,
+        irigny,
+        vaulx,
+        unverified,
+        firm,
+        irigny_id,
+        vaulx_id,
+        unverified_id,
+        firm_id,
+        plan,
+        lots,
+    }
+}
+
+impl Territory {
+    async fn view(&self, cookie: Option<&str>) -> Value {
+        let (status, _, body) = self
+            .app
+            .get(&format!("/api/plans/joint?plan_id={}", self.plan), cookie)
+            .await;
+        ok(status, &body);
+        serde_json::from_str(&body).unwrap()
+    }
+
+    async fn open(&self, cookie: &str, deadline: &str) -> (u16, String) {
+        let plan = self.plan.to_string();
+        let (status, _, body) = self
+            .app
+            .post(
+                "/api/plans/joint/open",
+                &[
+                    ("plan_id", plan.as_str()),
+                    (
+                        "form[convention]",
+                        "Chaque membre paie ses commandes ; Lyon mène l'appel d'offres.",
+                    ),
+                    ("form[deadline]", deadline),
+                ],
+                Some(cookie),
+            )
+            .await;
+        (status.as_u16(), body)
+    }
+
+    /// Asks to join lot 2 with `amount` for `org_id`.
+    async fn ask(&self, cookie: Option<&str>, org_id: i32, amount: &str) -> (u16, String) {
+        let (plan, org_id) = (self.plan.to_string(), org_id.to_string());
+        let key = format!("amount[{}]", self.lots[1]);
+        let quantity = format!("quantity[{}]", self.lots[1]);
+        let (status, _, body) = self
+            .app
+            .post(
+                "/api/plans/joint/ask",
+                &[
+                    ("plan_id", plan.as_str()),
+                    ("org_id", org_id.as_str()),
+                    (key.as_str(), amount),
+                    (quantity.as_str(), "300 cartables"),
+                    ("communes", "Irigny, Vernaison"),
+                    ("contact", "Service achats, 04 00 00 00 00"),
+                    ("note", NOTE),
+                ],
+                cookie,
+            )
+            .await;
+        (status.as_u16(), body)
+    }
+
+    async fn decide(&self, cookie: &str, id: i32, decision: &str, reason: &str) -> (u16, String) {
+        let id = id.to_string();
+        let (status, _, body) = self
+            .app
+            .post(
+                "/api/plans/joint/decide",
+                &[
+                    ("id", id.as_str()),
+                    ("decision", decision),
+                    ("reason", reason),
+                ],
+                Some(cookie),
+            )
+            .await;
+        (status.as_u16(), body)
+    }
+
+    async fn withdraw(&self, cookie: &str, id: i32) -> (u16, String) {
+        let id = id.to_string();
+        let (status, _, body) = self
+            .app
+            .post(
+                "/api/plans/joint/withdraw",
+                &[("id", id.as_str())],
+                Some(cookie),
+            )
+            .await;
+        (status.as_u16(), body)
+    }
+
+    async fn request_of(&self, buyer: i32) -> plan_co_buyers::Model {
+        plan_co_buyers::Entity::find()
+            .filter(plan_co_buyers::Column::BuyerId.eq(buyer))
+            .one(&self.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn rows(&self) -> Vec<(i32, String)> {
+        plan_co_buyers::Entity::find()
+            .order_by_asc(plan_co_buyers::Column::Id)
+            .all(&self.app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.buyer_id, r.status))
+            .collect()
+    }
+}
+
+both_dbs! {
+    "joint_rights_totals",
+    #[tokio::test]
+    async fn buyers_join_a_groupement_by_its_rules_and_firms_read_the_totals(backend, url) {
+        let t = territory(&url).await;
+        // Not open yet: nobody may ask.
+        let (status, _) = t.ask(Some(&t.irigny), t.irigny_id, "12000").await;
+        assert_eq!(status, 404, "{backend}");
+
+        // Only the plan's verified buyer opens it; the last day is neither past nor after the
+        // expected publication.
+        for cookie in [&t.irigny, &t.firm, &t.unverified] {
+            assert_eq!(t.open(cookie, "2099-01-15").await.0, 403, "{backend}");
+        }
+        let (status, body) = t.open(&t.lyon, "2020-01-15").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.deadline_past"), "{body}");
+        let (status, body) = t.open(&t.lyon, "2099-12-01").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.deadline_after_publication"), "{body}");
+        let p = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap();
+        assert_eq!(p.joint_convention, None, "{backend}: a refused opening changes nothing");
+        let (status, body) = t.open(&t.lyon, "2099-01-15").await;
+        ok(axum::http::StatusCode::from_u16(status).unwrap(), &body);
+
+        // Who may ask: not a visitor, a firm, an unverified buyer, the coordinator itself, nor
+        // anyone in another buyer's name.
+        assert_eq!(t.ask(None, t.irigny_id, "12000").await.0, 401, "{backend}");
+        assert_eq!(t.ask(Some(&t.firm), t.firm_id, "12000").await.0, 403, "{backend}");
+        assert_eq!(
+            t.ask(Some(&t.unverified), t.unverified_id, "12000").await.0,
+            403,
+            "{backend}"
+        );
+        assert_eq!(t.ask(Some(&t.vaulx), t.irigny_id, "12000").await.0, 403, "{backend}");
+        let lyon_id = p.buyer_id;
+        let (status, body) = t.ask(Some(&t.lyon), lyon_id, "12000").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.own_plan"), "{body}");
+        // A bad amount: a message, nothing stored.
+        let (status, body) = t.ask(Some(&t.irigny), t.irigny_id, "douze mille").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.amount_invalid"), "{body}");
+        assert!(t.rows().await.is_empty(), "{backend}");
+
+        // Irigny asks for lot 2 with 12 000 €; the coordinator's members are told.
+        let (status, body) = t.ask(Some(&t.irigny), t.irigny_id, "12 000").await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        assert!(
+            notified(&t.app, "achats@lyon.example")
+                .await
+                .iter()
+                .any(|n| n.contains("Irigny demande à rejoindre")),
+            "{backend}"
+        );
+        let irigny_req = t.request_of(t.irigny_id).await;
+        assert_eq!(irigny_req.status, "asked");
+        let parts = plan_co_buyer_parts::Entity::find()
+            .filter(plan_co_buyer_parts::Column::CoBuyerId.eq(irigny_req.id))
+            .all(&t.app.db)
+            .await
+            .unwrap();
+        assert_eq!(parts.len(), 1);
+        assert_eq!((parts[0].lot_id, parts[0].amount), (Some(t.lots[1]), 12_000));
+        // Asked is not counted: the firms read the coordinator alone.
+        let public = t.view(None).await;
+        assert_eq!(public["totals"]["buyers"], 1, "{backend}");
+        assert_eq!(public["totals"]["amount"], 42_000, "{backend}");
+
+        // Only the coordinator decides: not the asker, not another buyer, not a firm.
+        for cookie in [&t.irigny, &t.vaulx, &t.firm] {
+            assert_eq!(t.decide(cookie, irigny_req.id, "accept", "").await.0, 403, "{backend}");
+        }
+        let (status, body) = t.decide(&t.lyon, irigny_req.id, "accept", "").await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        assert!(
+            notified(&t.app, "mairie@irigny.example")
+                .await
+                .iter()
+                .any(|n| n.contains("Vous êtes membre")),
+            "{backend}"
+        );
+        // The totals count Irigny's part; the firms never read its note nor its contact.
+        let public = t.view(Some(&t.firm)).await;
+        assert_eq!(public["totals"]["buyers"], 2, "{backend}");
+        assert_eq!(public["totals"]["amount"], 54_000, "{backend}");
+        assert_eq!(public["totals"]["lots"][1]["amount"], 24_000, "{backend}");
+        assert_eq!(public["totals"]["lots"][1]["buyers"], 2, "{backend}");
+        assert_eq!(public["members"][0]["buyer_name"], "Irigny", "{backend}");
+        assert_eq!(public["communes"], serde_json::json!(["Irigny", "Vernaison"]));
+        let text = public.to_string();
+        assert!(!text.contains(NOTE) && !text.contains("04 00 00"), "{backend}: {text}");
+        assert_eq!(public["requests"], serde_json::json!([]));
+        // The coordinator reads the request whole.
+        let coordinator = t.view(Some(&t.lyon)).await;
+        assert_eq!(coordinator["requests"][0]["note"], NOTE, "{backend}");
+        // The list's page says it to the firms too.
+        let (status, _, page) = t.app.get(&format!("/programmation/{}", t.plan), None).await;
+        assert_eq!(status.as_u16(), 200);
+        assert!(page.contains("2 acheteurs, estimation totale 54"), "{backend}");
+        assert!(!page.contains(NOTE), "{backend}");
+
+        // The API says the same.
+        let (status, _, api) = t
+            .app
+            .get(&format!("/api/v1/programmation/{}", t.plan), None)
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {api}");
+        let api: Value = serde_json::from_str(&api).unwrap();
+        assert_eq!(api["joint"]["buyers"], 2, "{backend}");
+        assert_eq!(api["joint"]["total_estimate_eur"], 54_000);
+        assert_eq!(api["joint"]["members"][0]["parts"][0]["lot"], 2);
+        assert_eq!(api["joint"]["members"][0]["parts"][0]["estimate_eur"], 12_000);
+        assert!(!api.to_string().contains(NOTE));
+
+        // Vaulx asks; a member cannot accept it; a refusal needs its reason, which Vaulx reads.
+        assert_eq!(t.ask(Some(&t.vaulx), t.vaulx_id, "5000").await.0, 200, "{backend}");
+        let vaulx_req = t.request_of(t.vaulx_id).await;
+        assert_eq!(t.decide(&t.irigny, vaulx_req.id, "accept", "").await.0, 403, "{backend}");
+        let (status, body) = t.decide(&t.lyon, vaulx_req.id, "refuse", " ").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.reason_needed"), "{body}");
+        assert_eq!(t.request_of(t.vaulx_id).await.status, "asked", "{backend}");
+        let (status, _) = t
+            .decide(&t.lyon, vaulx_req.id, "refuse", "Hors du périmètre de la convention")
+            .await;
+        assert_eq!(status, 200, "{backend}");
+        let vaulx_view = t.view(Some(&t.vaulx)).await;
+        assert_eq!(vaulx_view["mine"][0]["status"], "Refused", "{backend}");
+        assert_eq!(
+            vaulx_view["mine"][0]["reason"],
+            "Hors du périmètre de la convention"
+        );
+        // Decided once: accepting it now is refused.
+        let (status, body) = t.decide(&t.lyon, vaulx_req.id, "accept", "").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.not_pending"), "{body}");
+
+        // Withdrawal: only its own members withdraw a buyer; then the totals drop its part.
+        assert_eq!(t.withdraw(&t.vaulx, irigny_req.id).await.0, 403, "{backend}");
+        assert_eq!(t.withdraw(&t.lyon, irigny_req.id).await.0, 403, "{backend}");
+        let (status, body) = t.withdraw(&t.irigny, irigny_req.id).await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let public = t.view(None).await;
+        assert_eq!(public["totals"]["buyers"], 1, "{backend}");
+        assert_eq!(public["totals"]["amount"], 42_000, "{backend}");
+        // Asking again before the last day: asked anew, accepted anew.
+        assert_eq!(t.ask(Some(&t.irigny), t.irigny_id, "12000").await.0, 200);
+        assert_eq!(t.decide(&t.lyon, irigny_req.id, "accept", "").await.0, 200);
+
+        // After the last day nothing of the members changes, and the message says the day.
+        let p = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap();
+        let mut m: plans::ActiveModel = p.into();
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(2);
+        m.joint_deadline = Set(Some(yesterday));
+        m.update(&t.app.db).await.unwrap();
+        let before = t.rows().await;
+        let (status, body) = t.ask(Some(&t.vaulx), t.vaulx_id, "5000").await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.deadline_passed"), "{body}");
+        assert!(body.contains(&yesterday.format("%d/%m/%Y").to_string()), "{body}");
+        let (status, body) = t.withdraw(&t.irigny, irigny_req.id).await;
+        assert_eq!(status, 422, "{backend}");
+        assert!(body.contains("joint.deadline_passed"), "{body}");
+        assert_eq!(t.rows().await, before, "{backend}: nothing changed");
+        assert_eq!(t.view(None).await["joinable"], false);
+        assert_eq!(
+            plan_co_buyer_parts::Entity::find().count(&t.app.db).await.unwrap(),
+            2,
+            "{backend}"
+        );
+    }
+}
+
+both_dbs! {
+    "joint_sourcing",
+    #[tokio::test]
+    async fn the_members_read_the_sourcing_answers_and_nobody_else(backend, url) {
+        let t = territory(&url).await;
+        let (status, body) = t.open(&t.lyon, "2099-01-15").await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        assert_eq!(t.ask(Some(&t.irigny), t.irigny_id, "12000").await.0, 200);
+        assert_eq!(t.ask(Some(&t.vaulx), t.vaulx_id, "8000").await.0, 200);
+        let irigny_req = t.request_of(t.irigny_id).await;
+        assert_eq!(t.decide(&t.lyon, irigny_req.id, "accept", "").await.0, 200);
+
+        // Lyon runs a call; the firm answers it and signals its interest.
+        let plan = t.plan.to_string();
+        let (status, _, body) = t
+            .app
+            .post(
+                "/api/sourcing/call/create",
+                &[
+                    ("plan_id", plan.as_str()),
+                    ("title", "Cartables recyclés"),
+                    ("deadline_day", "2099-01-01"),
+                    ("deadline_time", "12:00"),
+                ],
+                Some(&t.lyon),
+            )
+            .await;
+        ok(status, &body);
+        let call = app::server::infra::entities::sourcing_calls::Entity::find()
+            .one(&t.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let (status, _, body) = t
+            .app
+            .post(
+                "/api/sourcing/call/question/add",
+                &[("id", call.as_str()), ("kind", "text"), ("label", "Vos délais ?")],
+                Some(&t.lyon),
+            )
+            .await;
+        ok(status, &body);
+        // A member does not run the call.
+        let (status, _, _) = t
+            .app
+            .post("/api/sourcing/call/open", &[("id", call.as_str())], Some(&t.irigny))
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = t
+            .app
+            .post("/api/sourcing/call/open", &[("id", call.as_str())], Some(&t.lyon))
+            .await;
+        ok(status, &body);
+        let q = app::server::infra::entities::sourcing_questions::Entity::find()
+            .one(&t.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let firm = t.firm_id.to_string();
+        let field = format!("answers[q{q}]");
+        let (status, _, body) = t
+            .app
+            .post(
+                "/api/sourcing/call/answer",
+                &[
+                    ("id", call.as_str()),
+                    ("org_id", firm.as_str()),
+                    (field.as_str(), "Six semaines depuis Vénissieux"),
+                ],
+                Some(&t.firm),
+            )
+            .await;
+        ok(status, &body);
+        let (status, _, body) = t
+            .app
+            .post(
+                "/api/plans/interest/add",
+                &[("plan_id", plan.as_str()), ("org_id", firm.as_str())],
+                Some(&t.firm),
+            )
+            .await;
+        ok(status, &body);
+
+        // The accepted member reads every answer, their CSV, the interested firms.
+        let answers = |cookie: Option<String>| {
+            let (app, call) = (&t.app, call.clone());
+            async move {
+                let (status, _, body) = app
+                    .get(&format!("/api/sourcing/call/get?id={call}"), cookie.as_deref())
+                    .await;
+                assert_eq!(status.as_u16(), 200, "{body}");
+                body
+            }
+        };
+        assert!(answers(Some(t.irigny.clone())).await.contains("Six semaines depuis"));
+        let (status, _, csv) = t
+            .app
+            .get(&format!("/compte/sourcage/appels/{call}/reponses.csv"), Some(&t.irigny))
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        assert!(csv.contains("Six semaines depuis"), "{backend}");
+        let (status, _, body) = t
+            .app
+            .get(&format!("/api/plans/interests?plan_id={plan}"), Some(&t.irigny))
+            .await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        assert!(body.contains("Papeterie"), "{backend}");
+
+        // Nobody else: a buyer that only asked, another firm, a visitor.
+        for cookie in [Some(t.vaulx.clone()), Some(t.unverified.clone()), None] {
+            assert!(!answers(cookie.clone()).await.contains("Six semaines"), "{backend}");
+            let (status, _, _) = t
+                .app
+                .get(&format!("/compte/sourcage/appels/{call}/reponses.csv"), cookie.as_deref())
+                .await;
+            assert!(matches!(status.as_u16(), 401 | 403), "{backend}: {status}");
+            let (status, _, _) = t
+                .app
+                .get(&format!("/api/plans/interests?plan_id={plan}"), cookie.as_deref())
+                .await;
+            assert!(matches!(status.as_u16(), 401 | 403), "{backend}: {status}");
+        }
+        // A member that withdrew reads no more.
+        assert_eq!(t.withdraw(&t.irigny, irigny_req.id).await.0, 200);
+        assert!(!answers(Some(t.irigny.clone())).await.contains("Six semaines"), "{backend}");
+    }
+}
