@@ -119,6 +119,26 @@ both_dbs! {
             .filter(app::server::infra::entities::quote_answers::Column::ConsortiumId.eq(grouping.id))
             .one(&db).await.unwrap().expect("its answer");
         assert_eq!(grouped.organisation_id, grouping.lead_id, "{backend}");
+        // Groupements de commandes: the Métropole's school supplies open, two communes in and a
+        // third asking; Lyon's fruit and vegetables formed, its last day past.
+        let anonymous = app::server::auth::Caller::anonymous();
+        let opened = plans::Entity::find().filter(plans::Column::JointConvention.is_not_null()).all(&db).await.unwrap();
+        assert_eq!(opened.len(), 2, "{backend}");
+        for p in &opened {
+            let j = app::server::programming::joint::view(&db, &anonymous, p.id).await.unwrap();
+            if p.title.starts_with("Fournitures scolaires") {
+                assert!(j.joinable, "{backend}");
+                assert_eq!((j.totals.buyers, j.members.len()), (3, 2), "{backend}");
+                assert_eq!(j.communes, ["Chabanière", "Saint-Germain-Nuelles"], "{backend}");
+                let coordinator = app::server::auth::Caller::for_user(&db, p.created_by.unwrap()).await.unwrap();
+                let j = app::server::programming::joint::view(&db, &coordinator, p.id).await.unwrap();
+                assert_eq!(j.requests.iter().filter(|r| r.status == app::domain::joint::CoBuyerStatus::Asked).count(), 1, "{backend}");
+            } else {
+                assert_eq!(p.status, "sourcing", "{backend}: {}", p.title);
+                assert!(!j.joinable, "{backend}");
+                assert_eq!(j.totals.buyers, 3, "{backend}");
+            }
+        }
         let schemes: BTreeSet<String> = label_schemes::Entity::find().all(&db).await.unwrap().into_iter().map(|s| s.status).collect();
         assert_eq!(schemes, BTreeSet::from(["draft".to_string(), "open".to_string()]), "{backend}");
         let states: BTreeSet<String> = label_applications::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.status).collect();

@@ -15,6 +15,7 @@ mod contracts;
 mod core;
 mod firms;
 mod inbox;
+mod joint;
 mod labels;
 mod partners;
 mod plans;
@@ -281,6 +282,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     report.offers = firms::offers(&mut ctx).await?;
     report.plans = plans::seed(&mut ctx).await?;
     sourcing::seed(&mut ctx).await?;
+    joint::seed(&mut ctx).await?;
     partners::seed(&mut ctx).await?;
     quotes::seed(&mut ctx).await?;
     labels::seed(&mut ctx).await?;
