@@ -459,6 +459,10 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/plans/joint/suggestions",
+            (vec![("plan_id", "1")], [D, D, D, A, D, D]),
+        ),
+        (
             "/api/plans/joint/withdraw",
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),

@@ -506,3 +506,57 @@ both_dbs! {
         assert!(!answers(Some(t.irigny.clone())).await.contains("Six semaines"), "{backend}");
     }
 }
+
+both_dbs! {
+    "joint_hints",
+    #[tokio::test]
+    async fn the_coordinator_is_told_who_bought_the_same_in_the_real_past_contracts(backend, url) {
+        let t = territory(&url).await;
+        // Real DECP records of the Métropole (2018–2019), Lyon's among them.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/decp/SUBSET_metropole_lyon_lieuExecution.json");
+        app::server::imports::decp::import_file(
+            &t.app.db,
+            None,
+            &path,
+            "SUBSET_metropole_lyon_lieuExecution.json",
+            None,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        // Sainte-Foy-lès-Lyon is on Passerelle; Lyon's plan is roofing works (CPV 45261000).
+        let foy = org(&t.app, &t.irigny, "buyer", "216 902 023 00011", "Sainte-Foy-lès-Lyon").await;
+        let p = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap();
+        app::server::infra::entities::plan_cpv::ActiveModel {
+            plan_id: Set(p.id),
+            cpv_code: Set("45261000".into()),
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+        let url = format!("/api/plans/joint/suggestions?plan_id={}", t.plan);
+        // The coordinator's alone.
+        for cookie in [Some(t.irigny.as_str()), Some(t.firm.as_str())] {
+            let (status, _, _) = t.app.get(&url, cookie).await;
+            assert_eq!(status.as_u16(), 403, "{backend}");
+        }
+        let (status, _, body) = t.app.get(&url, Some(&t.lyon)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let hints: Value = serde_json::from_str(&body).unwrap();
+        let hints = hints.as_array().unwrap();
+        // 15 other buyers bought works (division 45) in the file: the ten most frequent, the
+        // closest class breaking ties — Chassieu (4, three in 4526), Irigny (4), Sainte-Foy (3).
+        assert_eq!(hints.len(), 10, "{backend}");
+        let sirets: Vec<&str> = hints.iter().map(|h| h["siret"].as_str().unwrap()).collect();
+        assert_eq!(
+            sirets[..3],
+            ["21690271800016", "21690100900011", "21690202300011"],
+            "{backend}: {body}"
+        );
+        assert!(!sirets.contains(&"21690123100011"), "{backend}: not Lyon itself");
+        assert_eq!((hints[0]["contracts"].as_u64(), hints[0]["same_class"].as_u64()), (Some(4), Some(3)));
+        assert_eq!(hints[2]["org_id"], foy, "{backend}: linked to its organisation");
+        assert_eq!(hints[0]["org_id"], Value::Null);
+    }
+}

@@ -371,6 +371,102 @@ pub fn lot_text(lots: &[(i32, i32, String)], lot_id: Option<i32>) -> String {
     }
 }
 
+/// A past contract (DECP) as the co-buyer suggestion reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastPurchase {
+    pub siret: String,
+    pub name: String,
+    /// 8 digits.
+    pub cpv: String,
+    pub notified: Option<NaiveDate>,
+    pub object: String,
+}
+
+/// A buyer that bought the same things in the past contracts and may want to join.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoBuyerHint {
+    pub siret: String,
+    pub name: String,
+    /// Its contracts in the procurement's CPV divisions.
+    pub contracts: usize,
+    /// Of which in the same CPV class (4 digits): the closest purchases.
+    pub same_class: usize,
+    /// Its latest, dd/mm/yyyy.
+    pub last: Option<String>,
+    /// The object of its latest such contract.
+    pub example: String,
+    /// Its organisation on Passerelle, if registered.
+    pub org_id: Option<i32>,
+    /// Where its request stands, if it asked.
+    pub status: Option<CoBuyerStatus>,
+}
+
+/// How many buyers the suggestion names at most.
+pub const HINTS: usize = 10;
+
+/// The buyers other than the coordinator whose past contracts fall in the CPV divisions of the
+/// procurement (its codes and its lots'): the most contracts first, then the most in the same
+/// class, then the latest, then by name. A buyer that bought it often is likely to need it
+/// again, and a groupement de commandes is how it buys it with the coordinator.
+pub fn likely_co_buyers(
+    coordinator_siret: &str,
+    wanted: &[String],
+    rows: &[PastPurchase],
+) -> Vec<CoBuyerHint> {
+    let part = |c: &str, n: usize| c.get(0..n).map(String::from);
+    let divisions: Vec<String> = wanted.iter().filter_map(|c| part(c, 2)).collect();
+    let classes: Vec<String> = wanted.iter().filter_map(|c| part(c, 4)).collect();
+    let mut by: BTreeMap<&str, (CoBuyerHint, Option<NaiveDate>)> = BTreeMap::new();
+    for r in rows {
+        if r.siret == coordinator_siret
+            || !part(&r.cpv, 2).is_some_and(|d| divisions.contains(&d))
+        {
+            continue;
+        }
+        let e = by.entry(r.siret.as_str()).or_insert_with(|| {
+            (
+                CoBuyerHint {
+                    siret: r.siret.clone(),
+                    name: r.name.clone(),
+                    contracts: 0,
+                    same_class: 0,
+                    last: None,
+                    example: String::new(),
+                    org_id: None,
+                    status: None,
+                },
+                None,
+            )
+        });
+        e.0.contracts += 1;
+        if part(&r.cpv, 4).is_some_and(|c| classes.contains(&c)) {
+            e.0.same_class += 1;
+        }
+        if e.0.example.is_empty() || r.notified > e.1 {
+            e.1 = r.notified;
+            e.0.example = r.object.clone();
+            if !r.name.is_empty() {
+                e.0.name = r.name.clone();
+            }
+        }
+    }
+    let mut out: Vec<(CoBuyerHint, Option<NaiveDate>)> = by.into_values().collect();
+    out.sort_by(|a, b| {
+        b.0.contracts
+            .cmp(&a.0.contracts)
+            .then(b.0.same_class.cmp(&a.0.same_class))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.name.cmp(&b.0.name))
+    });
+    out.into_iter()
+        .take(HINTS)
+        .map(|(mut h, last)| {
+            h.last = last.map(|d| d.format("%d/%m/%Y").to_string());
+            h
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,5 +612,35 @@ mod tests {
         assert_eq!(bare.buyers, 1);
         assert_eq!(bare.amount, None);
         assert_eq!(bare.text(), "1 acheteur");
+    }
+
+    #[test]
+    fn likely_co_buyers_bought_the_same_divisions_most_often() {
+        let row = |siret: &str, cpv: &str, day: u32, object: &str| PastPurchase {
+            siret: siret.into(),
+            name: format!("Acheteur {siret}"),
+            cpv: cpv.into(),
+            notified: NaiveDate::from_ymd_opt(2024, 1, day),
+            object: object.into(),
+        };
+        let rows = [
+            row("A", "45261000", 1, "Toiture mairie"),
+            row("B", "45421000", 2, "Menuiseries école"),
+            row("B", "45261310", 5, "Zinguerie église"),
+            row("C", "45261000", 3, "Couverture gymnase"),
+            row("C", "90911200", 4, "Nettoyage"),
+            row("D", "30192000", 6, "Papeterie"),
+            row("COORD", "45261000", 7, "Le sien"),
+        ];
+        let hints = likely_co_buyers("COORD", &["45261000".into()], &rows);
+        let order: Vec<(&str, usize, usize)> = hints
+            .iter()
+            .map(|h| (h.siret.as_str(), h.contracts, h.same_class))
+            .collect();
+        // B twice in division 45; C and A once, same class, C the latest; D and the coordinator never.
+        assert_eq!(order, [("B", 2, 1), ("C", 1, 1), ("A", 1, 1)]);
+        assert_eq!(hints[0].example, "Zinguerie église");
+        assert_eq!(hints[0].last.as_deref(), Some("05/01/2024"));
+        assert!(likely_co_buyers("COORD", &[], &rows).is_empty());
     }
 }

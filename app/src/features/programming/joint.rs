@@ -5,7 +5,7 @@
 //! JavaScript).
 
 use super::interest::InterestedFirms;
-use super::joint_api::{joint_get, AskJoint, DecideJoint, OpenJoint, WithdrawJoint};
+use super::joint_api::{joint_get, joint_suggestions, AskJoint, DecideJoint, OpenJoint, WithdrawJoint};
 use crate::components::form::{
     action_error, field_message, FormAlert, SelectField, TextAreaField, TextField,
 };
@@ -173,12 +173,47 @@ fn Coordinator(j: JointView) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        <Suggestions plan_id=j.plan_id />
         {j.may_open.then(|| view! {
             <details>
                 <summary>{t("joint.change")}</summary>
                 <OpenForm plan_id=j.plan_id convention=j.convention.clone() deadline=deadline_input.clone() />
             </details>
         })}
+    }
+}
+
+/// Who bought the same things in the past contracts: buyers to invite.
+#[component]
+fn Suggestions(plan_id: i32) -> impl IntoView {
+    let hints = Resource::new(|| (), move |_| joint_suggestions(plan_id));
+    view! {
+        <h3>{t("joint.hints")}</h3>
+        <p class="field__hint">{t("joint.hints_help")}</p>
+        <Suspense fallback=|| ()>
+            {move || hints.get().map(|r| match r {
+                Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
+                Ok(h) if h.is_empty() => view! { <p class="empty-state">{t("joint.hints_none")}</p> }.into_any(),
+                Ok(h) => view! {
+                    <ul data-test="joint-hints">
+                        {h.into_iter().map(|h| view! {
+                            <li>
+                                {match h.org_id {
+                                    Some(id) => view! { <a href=format!("/annuaire/{id}")>{h.name.clone()}</a> }.into_any(),
+                                    None => view! { <span>{h.name.clone()}</span> }.into_any(),
+                                }}
+                                " — " {t("joint.hint_contracts").replace("%{n}", &h.contracts.to_string())}
+                                {h.last.clone().map(|d| format!(", {} {d}", t("joint.hint_last")))}
+                                {(!h.example.is_empty()).then(|| format!(" (« {} »)", h.example))}
+                                " · " <a href=format!("/marches?acheteur={}", h.siret)>{t("joint.hint_contracts_link")}</a>
+                                {h.status.map(|s| format!(" · {}", t(&s.label_key())))}
+                                {h.org_id.is_none().then(|| format!(" · {}", t("joint.hint_not_registered")))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Suspense>
     }
 }
 

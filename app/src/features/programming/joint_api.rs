@@ -16,6 +16,18 @@ pub async fn joint_get(plan_id: i32) -> Result<JointView, AppError> {
     joint::view(&state.db, &caller, plan_id).await
 }
 
+/// The buyers that bought the same things in the past contracts, for the coordinator.
+#[server(prefix = "/api", endpoint = "plans/joint/suggestions", input = GetUrl)]
+pub async fn joint_suggestions(
+    plan_id: i32,
+) -> Result<Vec<crate::domain::joint::CoBuyerHint>, AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    joint::suggestions(&state.db, &caller, plan_id).await
+}
+
 /// Opens the procurement to other buyers (or changes the convention and the last day).
 #[server(prefix = "/api", endpoint = "plans/joint/open")]
 pub async fn open_joint(plan_id: i32, form: OpenForm) -> Result<(), AppError> {

@@ -685,3 +685,79 @@ pub(crate) async fn co_buyer_facts(
     }
     Ok(out)
 }
+
+/// The buyers that may want to join, from the past contracts (DECP) in the procurement's CPV
+/// divisions — the latest 20 000 — for its coordinator (`domain::joint::likely_co_buyers`).
+pub async fn suggestions(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+) -> Result<Vec<crate::domain::joint::CoBuyerHint>, AppError> {
+    use crate::domain::joint::{likely_co_buyers, PastPurchase};
+    use crate::server::infra::entities::{contracts, plan_cpv};
+    use sea_orm::QuerySelect;
+    let p = writable(db, caller, plan_id).await?;
+    let coordinator = verified(caller, p.buyer_id)?.siret.clone();
+    let mut wanted: Vec<String> = plan_cpv::Entity::find()
+        .filter(plan_cpv::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    for l in plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?
+    {
+        wanted.extend(l.cpv.split(',').filter(|c| !c.is_empty()).map(String::from));
+    }
+    let divisions: HashSet<String> = wanted
+        .iter()
+        .filter_map(|c| c.get(0..2).map(String::from))
+        .collect();
+    if divisions.is_empty() {
+        return Ok(vec![]);
+    }
+    // Bounded: a division of a big territory holds thousands of contracts; the most recent
+    // tell who buys it now. No fixed window: the imported years are whatever the platform holds.
+    let rows: Vec<PastPurchase> = contracts::Entity::find()
+        .filter(contracts::Column::CpvDivision.is_in(divisions))
+        .filter(contracts::Column::BuyerSiret.ne(coordinator.as_str()))
+        .order_by_desc(contracts::Column::NotifiedOn)
+        .limit(20_000)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            Some(PastPurchase {
+                cpv: c.cpv?,
+                name: c.buyer_name.unwrap_or_default(),
+                siret: c.buyer_siret,
+                notified: c.notified_on,
+                object: c.object.unwrap_or_default(),
+            })
+        })
+        .collect();
+    let mut hints = likely_co_buyers(&coordinator, &wanted, &rows);
+    let orgs: HashMap<String, i32> = organisations::Entity::find()
+        .filter(organisations::Column::Siret.is_in(hints.iter().map(|h| h.siret.clone())))
+        .filter(organisations::Column::Kind.eq(OrgKind::Buyer.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.siret, o.id))
+        .collect();
+    let asked: HashMap<i32, CoBuyerStatus> = plan_co_buyers::Entity::find()
+        .filter(plan_co_buyers::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.buyer_id, status_of(&r)))
+        .collect();
+    for h in &mut hints {
+        h.org_id = orgs.get(&h.siret).copied();
+        h.status = h.org_id.and_then(|id| asked.get(&id).copied());
+    }
+    Ok(hints)
+}
