@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/organisations/:id/labels") view=labels::apply::OrgLabelsPage ssr=ASYNC />
                         <Route path=path!("/programmation") view=programming::list::ProgrammingPage ssr=ASYNC />
                         <Route path=path!("/programmation/guide") view=programming::guide::GuidePage ssr=ASYNC />
+                        <Route path=path!("/programmation/groupements-de-commandes") view=programming::joint_list::OpenJointsPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id") view=programming::detail::PlanPage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id/programmation") view=programming::manage::BuyerProgrammePage ssr=ASYNC />
                         <Route path=path!("/compte/alertes") view=alerts::pages::AlertsPageView ssr=ASYNC />

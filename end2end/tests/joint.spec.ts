@@ -111,8 +111,18 @@ test('a buyer coming after the last day is told so in French, and nothing change
   await expect(page.getByRole('status')).toHaveText('Organisation vérifiée.');
   await page.context().clearCookies();
 
-  // Lyon's fruit and vegetables: formed with two kitchens, its last day past.
+  // The groupements still open: the Métropole's school supplies, which two communes joined.
   await logIn(page, email);
+  await goto(page, '/programmation');
+  await page.locator('[data-test="joint-list-link"]').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Groupements de commandes ouverts');
+  const supplies = page.locator('[data-test="plan-row"]', { hasText: 'Fournitures scolaires des collèges' });
+  await expect(supplies.locator('[data-test="plan-joint"]')).toContainText('3 acheteurs');
+  await expect(supplies.locator('[data-test="joint-served"]')).toContainText('Chabanière');
+  await expect(page.locator('[data-test="plan-row"]', { hasText: 'Fourniture de fruits et légumes' })).toHaveCount(0);
+  if (js) await expectAccessible(page);
+
+  // Lyon's fruit and vegetables: formed with two kitchens, its last day past.
   await goto(page, '/programmation?etat=sourcing');
   await page.getByRole('link', { name: 'Fourniture de fruits et légumes frais pour les cuisines centrales' }).click();
   await expect(page.locator('[data-test="joint-state"]')).toContainText('Les adhésions sont closes depuis le');

@@ -459,6 +459,10 @@ fn table() -> Table {
             ),
         ),
         (
+            "/api/plans/joint/open_list",
+            (vec![("query", "cpv=45")], [A, A, A, A, A, A]),
+        ),
+        (
             "/api/plans/joint/suggestions",
             (vec![("plan_id", "1")], [D, D, D, A, D, D]),
         ),

@@ -560,3 +560,86 @@ both_dbs! {
         assert_eq!(hints[0]["org_id"], Value::Null);
     }
 }
+
+both_dbs! {
+    "joint_open_list",
+    #[tokio::test]
+    async fn a_rural_commune_sees_the_groupements_serving_its_area_first(backend, url) {
+        use app::server::infra::entities::organisations;
+        let t = territory(&url).await;
+        let set_commune = |id: i32, insee: &'static str| {
+            let db = t.app.db.clone();
+            async move {
+                let o = organisations::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+                let mut m: organisations::ActiveModel = o.into();
+                m.commune_insee = Set(Some(insee.into()));
+                m.update(&db).await.unwrap();
+            }
+        };
+        // Lyon (69123) opens its supplies until mid-January; Vaulx, placed in the Ain for the
+        // test, opens its own until March, joined by Irigny, placed in Chabanière (69228).
+        let lyon_id = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap().buyer_id;
+        set_commune(lyon_id, "69123").await;
+        set_commune(t.vaulx_id, "01053").await;
+        set_commune(t.irigny_id, "69228").await;
+        assert_eq!(t.open(&t.lyon, "2099-01-15").await.0, 200);
+        let vaulx_caller = app::server::auth::Caller::for_user(&t.app.db, user_id(&t.app, "achats@vaulx.example").await).await.unwrap();
+        let form = app::domain::programming::PlanForm {
+            title: "Entretien des espaces verts".into(),
+            procedure: "adapted".into(),
+            publication: "T2 2099".into(),
+            cpv: "77311000".into(),
+            estimate_max: "90 000".into(),
+            ..Default::default()
+        };
+        let vaulx_plan = app::server::programming::create(&t.app.db, &vaulx_caller, t.vaulx_id, &form).await.unwrap();
+        let other = Territory { plan: vaulx_plan, lots: vec![], ..t };
+        assert_eq!(other.open(&other.vaulx, "2099-03-15").await.0, 200);
+        let plan = vaulx_plan.to_string();
+        let org_id = other.irigny_id.to_string();
+        let (status, _, body) = other.app.post(
+            "/api/plans/joint/ask",
+            &[("plan_id", plan.as_str()), ("org_id", org_id.as_str()), ("amount[all]", "8000"), ("communes", "Chabanière"), ("contact", "Mairie")],
+            Some(&other.irigny),
+        ).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let r = other.request_of(other.irigny_id).await;
+        assert_eq!(other.decide(&other.vaulx, r.id, "accept", "").await.0, 200);
+
+        let list = |cookie: Option<String>, query: &'static str| {
+            let app = &other.app;
+            async move {
+                let (status, _, body) = app
+                    .get(&format!("/api/plans/joint/open_list?query={}", urlencode(query)), cookie.as_deref())
+                    .await;
+                assert_eq!(status.as_u16(), 200, "{body}");
+                let v: Value = serde_json::from_str(&body).unwrap();
+                v["rows"].as_array().unwrap().iter().map(|r| (r["summary"]["title"].as_str().unwrap().to_string(), r["near"].as_bool().unwrap())).collect::<Vec<_>>()
+            }
+        };
+        // A visitor: by last day.
+        assert_eq!(
+            list(None, "").await,
+            [("Fournitures scolaires".to_string(), false), ("Entretien des espaces verts".to_string(), false)],
+            "{backend}"
+        );
+        // Irigny (Chabanière): the groupement serving its commune first, then its department.
+        assert_eq!(
+            list(Some(other.irigny.clone()), "").await,
+            [("Entretien des espaces verts".to_string(), true), ("Fournitures scolaires".to_string(), true)],
+            "{backend}"
+        );
+        // By CPV words' division.
+        assert_eq!(list(None, "cpv=77").await.len(), 1, "{backend}");
+        // Past its last day, a groupement leaves the list.
+        let p = plans::Entity::find_by_id(vaulx_plan).one(&other.app.db).await.unwrap().unwrap();
+        let mut m: plans::ActiveModel = p.into();
+        m.joint_deadline = Set(Some(chrono::Utc::now().date_naive() - chrono::Days::new(2)));
+        m.update(&other.app.db).await.unwrap();
+        assert_eq!(list(Some(other.irigny.clone()), "").await.len(), 1, "{backend}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.replace('&', "%26").replace('=', "%3D")
+}

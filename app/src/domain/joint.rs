@@ -418,8 +418,7 @@ pub fn likely_co_buyers(
     let classes: Vec<String> = wanted.iter().filter_map(|c| part(c, 4)).collect();
     let mut by: BTreeMap<&str, (CoBuyerHint, Option<NaiveDate>)> = BTreeMap::new();
     for r in rows {
-        if r.siret == coordinator_siret
-            || !part(&r.cpv, 2).is_some_and(|d| divisions.contains(&d))
+        if r.siret == coordinator_siret || !part(&r.cpv, 2).is_some_and(|d| divisions.contains(&d))
         {
             continue;
         }
@@ -465,6 +464,50 @@ pub fn likely_co_buyers(
             h
         })
         .collect()
+}
+
+/// An open groupement de commandes in the list of those a buyer may join.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenJointRow {
+    pub summary: super::programming::PlanSummary,
+    /// The communes it serves (the coordinator's and the members'), by name.
+    pub served: Vec<String>,
+    /// It serves the caller's commune, or its department.
+    pub near: bool,
+}
+
+/// A page of the open groupements de commandes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenJointPage {
+    pub rows: Vec<OpenJointRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// The caller's buyer's commune, whose area comes first.
+    pub near_of: Option<String>,
+}
+
+/// Groupements per page.
+pub const OPEN_PER_PAGE: usize = 20;
+
+/// How close a groupement is to a buyer: 0 it serves the buyer's commune, 1 its department, 2
+/// neither. Served communes and the buyer's are INSEE codes; a department is their first two
+/// characters (three overseas), as the INSEE code says it.
+pub fn closeness(served: &[String], commune: Option<&str>) -> u8 {
+    let Some(commune) = commune else {
+        return 2;
+    };
+    let department = |c: &str| -> String {
+        let n = if c.starts_with("97") { 3 } else { 2 };
+        c.chars().take(n).collect()
+    };
+    if served.iter().any(|c| c == commune) {
+        0
+    } else if served.iter().any(|c| department(c) == department(commune)) {
+        1
+    } else {
+        2
+    }
 }
 
 #[cfg(test)]
@@ -642,5 +685,15 @@ mod tests {
         assert_eq!(hints[0].example, "Zinguerie église");
         assert_eq!(hints[0].last.as_deref(), Some("05/01/2024"));
         assert!(likely_co_buyers("COORD", &[], &rows).is_empty());
+    }
+
+    #[test]
+    fn a_groupement_serving_the_commune_comes_before_its_department_and_the_rest() {
+        let served = vec!["69123".to_string(), "69228".to_string()];
+        assert_eq!(closeness(&served, Some("69228")), 0);
+        assert_eq!(closeness(&served, Some("69208")), 1);
+        assert_eq!(closeness(&served, Some("01053")), 2);
+        assert_eq!(closeness(&served, None), 2);
+        assert_eq!(closeness(&["97411".to_string()], Some("97101")), 2);
     }
 }

@@ -5,7 +5,9 @@
 //! JavaScript).
 
 use super::interest::InterestedFirms;
-use super::joint_api::{joint_get, joint_suggestions, AskJoint, DecideJoint, OpenJoint, WithdrawJoint};
+use super::joint_api::{
+    joint_get, joint_suggestions, AskJoint, DecideJoint, OpenJoint, WithdrawJoint,
+};
 use crate::components::form::{
     action_error, field_message, FormAlert, SelectField, TextAreaField, TextField,
 };

@@ -16,6 +16,19 @@ pub async fn joint_get(plan_id: i32) -> Result<JointView, AppError> {
     joint::view(&state.db, &caller, plan_id).await
 }
 
+/// The groupements de commandes other buyers may join today: `query` as in the page's URL
+/// (`cpv`, `page`).
+#[server(prefix = "/api", endpoint = "plans/joint/open_list", input = GetUrl)]
+pub async fn open_joints(query: String) -> Result<crate::domain::joint::OpenJointPage, AppError> {
+    use crate::domain::query::{digits, first, page, pairs};
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let p = pairs(&query);
+    let cpv = digits(first(&p, "cpv"), &[2, 3, 4, 5, 6, 7, 8]);
+    joint::open_list(&state.db, &caller, cpv, page(first(&p, "page"))).await
+}
+
 /// The buyers that bought the same things in the past contracts, for the coordinator.
 #[server(prefix = "/api", endpoint = "plans/joint/suggestions", input = GetUrl)]
 pub async fn joint_suggestions(

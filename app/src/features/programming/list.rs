@@ -45,6 +45,7 @@ pub fn ProgrammingPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
         <h1>{t("plan.title")}</h1>
         <p class="lead">{t("plan.lead")} " " <a href="/programmation/guide">{t("plan.guide_link")}</a></p>
+        <p><a href="/programmation/groupements-de-commandes" data-test="joint-list-link">{t("joint.list_link")}</a></p>
         <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -186,7 +187,12 @@ fn Programme(page: PlanPage, filters: PlanFilters) -> impl IntoView {
 }
 
 #[component]
-pub fn Row(row: PlanSummary) -> impl IntoView {
+pub fn Row(
+    row: PlanSummary,
+    /// More about the row, below it (the communes a groupement serves).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     view! {
         <li class="card result" data-test="plan-row">
             <h3 class="result__title"><a href=format!("/programmation/{}", row.id)>{row.title.clone()}</a></h3>
@@ -214,6 +220,7 @@ pub fn Row(row: PlanSummary) -> impl IntoView {
                     }).collect_view()}
                 </p>
             })}
+            {children.map(|c| c())}
         </li>
     }
 }

@@ -7,6 +7,7 @@ pub mod guide;
 pub mod interest;
 pub mod joint;
 pub mod joint_api;
+pub mod joint_list;
 pub mod list;
 pub mod manage;
 pub mod planned_field;

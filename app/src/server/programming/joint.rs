@@ -761,3 +761,118 @@ pub async fn suggestions(
     }
     Ok(hints)
 }
+
+/// The groupements de commandes other buyers may join today, filtered by CPV division, those
+/// serving the caller's buyer's commune first, then its department, then by last day.
+pub async fn open_list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    cpv: Option<String>,
+    page: u64,
+) -> Result<crate::domain::joint::OpenJointPage, AppError> {
+    use crate::domain::joint::{closeness, OpenJointPage, OpenJointRow, OPEN_PER_PAGE};
+    use crate::domain::programming::PlanFilters;
+    use sea_orm::QuerySelect;
+    let f = PlanFilters {
+        joint: true,
+        cpv,
+        ..Default::default()
+    };
+    // Few at a time on a territory: sorted whole, then cut into pages.
+    let rows = plans::Entity::find()
+        .filter(super::condition(&f))
+        .order_by_asc(plans::Column::JointDeadline)
+        .order_by_asc(plans::Column::Id)
+        .limit(1_000)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let coordinators: HashMap<i32, Option<String>> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(rows.iter().map(|p| p.buyer_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.commune_insee))
+        .collect();
+    let parts = parts_of(db, &ids).await?;
+    let mine = caller
+        .orgs
+        .iter()
+        .find(|(_, o)| o.kind == OrgKind::Buyer.as_str() && o.verified_at.is_some())
+        .and_then(|(_, o)| o.commune_insee.clone());
+    let near_of = match &mine {
+        Some(c) => communes::Entity::find_by_id(c.clone())
+            .one(db)
+            .await?
+            .map(|c| c.name),
+        None => None,
+    };
+    let mut ranked: Vec<(u8, plans::Model, Vec<String>)> = rows
+        .into_iter()
+        .map(|p| {
+            let mut served: Vec<String> = coordinators
+                .get(&p.buyer_id)
+                .cloned()
+                .flatten()
+                .into_iter()
+                .collect();
+            for r in parts
+                .rows
+                .iter()
+                .filter(|r| r.plan_id == p.id && status_of(r) == CoBuyerStatus::Accepted)
+            {
+                for c in r.communes.split(',').filter(|c| !c.is_empty()) {
+                    if !served.iter().any(|x| x == c) {
+                        served.push(c.to_string());
+                    }
+                }
+            }
+            (closeness(&served, mine.as_deref()), p, served)
+        })
+        .collect();
+    // Stable: the last day's order kept within each closeness.
+    ranked.sort_by_key(|(c, _, _)| *c);
+    let total = ranked.len() as u64;
+    let pages = total.div_ceil(OPEN_PER_PAGE as u64).max(1);
+    let page = page.clamp(1, pages);
+    let shown: Vec<(u8, plans::Model, Vec<String>)> = ranked
+        .into_iter()
+        .skip((page as usize - 1) * OPEN_PER_PAGE)
+        .take(OPEN_PER_PAGE)
+        .collect();
+    let codes: HashSet<String> = shown.iter().flat_map(|(_, _, s)| s.clone()).collect();
+    let names: HashMap<String, String> = communes::Entity::find()
+        .filter(communes::Column::Insee.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee, c.name))
+        .collect();
+    let mut meta: HashMap<i32, (u8, Vec<String>)> = shown
+        .iter()
+        .map(|(c, p, s)| {
+            (
+                p.id,
+                (*c, s.iter().filter_map(|x| names.get(x).cloned()).collect()),
+            )
+        })
+        .collect();
+    let summaries = super::summaries(db, shown.into_iter().map(|(_, p, _)| p).collect()).await?;
+    Ok(OpenJointPage {
+        rows: summaries
+            .into_iter()
+            .filter_map(|summary| {
+                let (c, served) = meta.remove(&summary.id)?;
+                Some(OpenJointRow {
+                    summary,
+                    served,
+                    near: c < 2,
+                })
+            })
+            .collect(),
+        total,
+        page,
+        pages,
+        near_of,
+    })
+}
