@@ -463,10 +463,6 @@ fn table() -> Table {
             (vec![("query", "cpv=45")], [A, A, A, A, A, A]),
         ),
         (
-            "/api/plans/joint/suggestions",
-            (vec![("plan_id", "1")], [D, D, D, A, D, D]),
-        ),
-        (
             "/api/plans/joint/withdraw",
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),

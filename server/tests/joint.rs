@@ -224,8 +224,32 @@ both_dbs! {
         assert!(body.contains("joint.deadline_after_publication"), "{body}");
         let p = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap();
         assert_eq!(p.joint_convention, None, "{backend}: a refused opening changes nothing");
+        // Vaulx watches for open groupements, Irigny for every new plan: only Vaulx is told
+        // when Lyon opens an existing plan.
+        for (cookie, query) in [(&t.vaulx, "groupement=ouvert"), (&t.irigny, "")] {
+            let (status, _, body) = t
+                .app
+                .post(
+                    "/api/alerts/save",
+                    &[("name", "Veille"), ("frequency", "instant"), ("query", query)],
+                    Some(cookie),
+                )
+                .await;
+            ok(status, &body);
+        }
         let (status, body) = t.open(&t.lyon, "2099-01-15").await;
         ok(axum::http::StatusCode::from_u16(status).unwrap(), &body);
+        assert!(
+            notified(&t.app, "achats@vaulx.example")
+                .await
+                .iter()
+                .any(|n| n == "Groupement de commandes ouvert : Fournitures scolaires — Ville de Lyon"),
+            "{backend}"
+        );
+        assert!(notified(&t.app, "mairie@irigny.example").await.is_empty(), "{backend}");
+        // Changing the convention alerts nobody again.
+        assert_eq!(t.open(&t.lyon, "2099-01-20").await.0, 200);
+        assert_eq!(notified(&t.app, "achats@vaulx.example").await.len(), 1, "{backend}");
 
         // Who may ask: not a visitor, a firm, an unverified buyer, the coordinator itself, nor
         // anyone in another buyer's name.
@@ -486,6 +510,9 @@ both_dbs! {
             .await;
         assert_eq!(status.as_u16(), 200, "{backend}: {body}");
         assert!(body.contains("Papeterie"), "{backend}");
+        // On the plan's page too, with the groupement.
+        assert!(t.view(Some(&t.irigny)).await["interests"].to_string().contains("Papeterie"));
+        assert_eq!(t.view(Some(&t.vaulx)).await["interests"], serde_json::json!([]));
 
         // Nobody else: a buyer that only asked, another firm, a visitor.
         for cookie in [Some(t.vaulx.clone()), Some(t.unverified.clone()), None] {
@@ -535,14 +562,12 @@ both_dbs! {
         .insert(&t.app.db)
         .await
         .unwrap();
-        let url = format!("/api/plans/joint/suggestions?plan_id={}", t.plan);
+        assert_eq!(t.open(&t.lyon, "2099-01-15").await.0, 200, "{backend}");
         // The coordinator's alone.
-        for cookie in [Some(t.irigny.as_str()), Some(t.firm.as_str())] {
-            let (status, _, _) = t.app.get(&url, cookie).await;
-            assert_eq!(status.as_u16(), 403, "{backend}");
+        for cookie in [Some(t.irigny.as_str()), Some(t.firm.as_str()), None] {
+            assert_eq!(t.view(cookie).await["hints"], serde_json::json!([]), "{backend}");
         }
-        let (status, _, body) = t.app.get(&url, Some(&t.lyon)).await;
-        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let body = t.view(Some(&t.lyon)).await["hints"].to_string();
         let hints: Value = serde_json::from_str(&body).unwrap();
         let hints = hints.as_array().unwrap();
         // 15 other buyers bought works (division 45) in the file: the ten most frequent, the

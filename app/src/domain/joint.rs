@@ -361,6 +361,10 @@ pub struct JointView {
     pub member: bool,
     /// The procurement can still be opened (planned or in sourcing).
     pub may_open: bool,
+    /// For the coordinator: buyers that bought the same things (`likely_co_buyers`).
+    pub hints: Vec<CoBuyerHint>,
+    /// For a member: the firms interested in the procurement, as the coordinator reads them.
+    pub interests: Vec<super::programming::InterestView>,
 }
 
 /// A lot's "Lot 2" label, or the whole procurement's.

@@ -129,17 +129,27 @@ pub fn InterestedFirms(plan_id: i32) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || list.get().map(|r| match r {
                     Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
-                    Ok(l) if l.is_empty() => view! { <p class="empty-state">{t("plan.interested_none")}</p> }.into_any(),
-                    Ok(l) => view! {
-                        <p><a class="button" href=format!("/compte/achats/{plan_id}/interesses.csv") download="">{t("plan.interested_csv")}</a></p>
-                        <ul class="result-list" data-test="interested">
-                            {l.into_iter().map(|i| view! { <Firm i /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) => view! { <FirmList plan_id list /> }.into_any(),
                 })}
             </Suspense>
         </section>
     }
+}
+
+/// The interested firms with their CSV: for the buyer in its editor, for a groupement's member
+/// on the plan's page.
+#[component]
+pub fn FirmList(plan_id: i32, list: Vec<InterestView>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty-state">{t("plan.interested_none")}</p> }.into_any();
+    }
+    view! {
+        <p><a class="button" href=format!("/compte/achats/{plan_id}/interesses.csv") download="">{t("plan.interested_csv")}</a></p>
+        <ul class="result-list" data-test="interested">
+            {list.into_iter().map(|i| view! { <Firm i /> }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

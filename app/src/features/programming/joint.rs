@@ -4,17 +4,15 @@
 //! ask to join with their parts, and withdraw. Each action is its own form (works without
 //! JavaScript).
 
-use super::interest::InterestedFirms;
-use super::joint_api::{
-    joint_get, joint_suggestions, AskJoint, DecideJoint, OpenJoint, WithdrawJoint,
-};
+use super::interest::FirmList;
+use super::joint_api::{joint_get, AskJoint, DecideJoint, OpenJoint, WithdrawJoint};
 use crate::components::form::{
     action_error, field_message, FormAlert, SelectField, TextAreaField, TextField,
 };
 use crate::components::notice::Notice;
 use crate::domain::joint::{
-    CoBuyerStatus, JointView, MemberView, RequestView, MAX_CONTACT, MAX_CONVENTION, MAX_NOTE,
-    MAX_QUANTITY, MAX_REASON,
+    CoBuyerHint, CoBuyerStatus, JointView, MemberView, RequestView, MAX_CONTACT, MAX_CONVENTION,
+    MAX_NOTE, MAX_QUANTITY, MAX_REASON,
 };
 use crate::domain::programming::euros;
 use crate::domain::suggest::SuggestKind;
@@ -43,7 +41,7 @@ pub fn JointPanel(plan_id: i32) -> impl IntoView {
                 Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
                 Ok(j) if !(j.open || j.coordinates && j.may_open) => ().into_any(),
                 Ok(j) => {
-                    let member = j.member;
+                    let (member, interests) = (j.member, j.interests.clone());
                     view! {
                         <section class="card" aria-labelledby="joint-h" id="groupement" data-test="joint">
                             <h2 id="joint-h">{t("joint.title")}</h2>
@@ -51,7 +49,12 @@ pub fn JointPanel(plan_id: i32) -> impl IntoView {
                             <Joint j />
                         </section>
                         // A member reads the firms' interest as the coordinator does.
-                        {member.then(|| view! { <InterestedFirms plan_id /> })}
+                        {member.then(|| view! {
+                            <section aria-labelledby="interested-h" id="interested">
+                                <h2 id="interested-h">{t("plan.interested_title")}</h2>
+                                <FirmList plan_id list=interests />
+                            </section>
+                        })}
                     }.into_any()
                 }
             })}
@@ -175,7 +178,7 @@ fn Coordinator(j: JointView) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
-        <Suggestions plan_id=j.plan_id />
+        <Suggestions hints=j.hints.clone() />
         {j.may_open.then(|| view! {
             <details>
                 <summary>{t("joint.change")}</summary>
@@ -187,35 +190,32 @@ fn Coordinator(j: JointView) -> impl IntoView {
 
 /// Who bought the same things in the past contracts: buyers to invite.
 #[component]
-fn Suggestions(plan_id: i32) -> impl IntoView {
-    let hints = Resource::new(|| (), move |_| joint_suggestions(plan_id));
+fn Suggestions(hints: Vec<CoBuyerHint>) -> impl IntoView {
     view! {
         <h3>{t("joint.hints")}</h3>
         <p class="field__hint">{t("joint.hints_help")}</p>
-        <Suspense fallback=|| ()>
-            {move || hints.get().map(|r| match r {
-                Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
-                Ok(h) if h.is_empty() => view! { <p class="empty-state">{t("joint.hints_none")}</p> }.into_any(),
-                Ok(h) => view! {
-                    <ul data-test="joint-hints">
-                        {h.into_iter().map(|h| view! {
-                            <li>
-                                {match h.org_id {
-                                    Some(id) => view! { <a href=format!("/annuaire/{id}")>{h.name.clone()}</a> }.into_any(),
-                                    None => view! { <span>{h.name.clone()}</span> }.into_any(),
-                                }}
-                                " — " {t("joint.hint_contracts").replace("%{n}", &h.contracts.to_string())}
-                                {h.last.clone().map(|d| format!(", {} {d}", t("joint.hint_last")))}
-                                {(!h.example.is_empty()).then(|| format!(" (« {} »)", h.example))}
-                                " · " <a href=format!("/marches?acheteur={}", h.siret)>{t("joint.hint_contracts_link")}</a>
-                                {h.status.map(|s| format!(" · {}", t(&s.label_key())))}
-                                {h.org_id.is_none().then(|| format!(" · {}", t("joint.hint_not_registered")))}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            })}
-        </Suspense>
+        {if hints.is_empty() {
+            view! { <p class="empty-state">{t("joint.hints_none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul data-test="joint-hints">
+                    {hints.into_iter().map(|h| view! {
+                        <li>
+                            {match h.org_id {
+                                Some(id) => view! { <a href=format!("/annuaire/{id}")>{h.name.clone()}</a> }.into_any(),
+                                None => view! { <span>{h.name.clone()}</span> }.into_any(),
+                            }}
+                            " — " {t("joint.hint_contracts").replace("%{n}", &h.contracts.to_string())}
+                            {h.last.clone().map(|d| format!(", {} {d}", t("joint.hint_last")))}
+                            {(!h.example.is_empty()).then(|| format!(" (« {} »)", h.example))}
+                            " · " <a href=format!("/marches?acheteur={}", h.siret)>{t("joint.hint_contracts_link")}</a>
+                            {h.status.map(|s| format!(" · {}", t(&s.label_key())))}
+                            {h.org_id.is_none().then(|| format!(" · {}", t("joint.hint_not_registered")))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }
 

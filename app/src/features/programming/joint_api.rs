@@ -13,7 +13,17 @@ pub async fn joint_get(plan_id: i32) -> Result<JointView, AppError> {
     use crate::server::{auth::Caller, programming::joint, state::AppState};
     let state = AppState::get()?;
     let caller = Caller::current().await?;
-    joint::view(&state.db, &caller, plan_id).await
+    let mut v = joint::view(&state.db, &caller, plan_id).await?;
+    // Read with the view, not by resources of their own: a resource nested this deep in the
+    // page's suspenses does not hydrate.
+    if v.coordinates && v.open {
+        v.hints = joint::suggestions(&state.db, &caller, plan_id).await?;
+    }
+    if v.member {
+        v.interests =
+            crate::server::programming::interests::for_buyer(&state.db, &caller, plan_id).await?;
+    }
+    Ok(v)
 }
 
 /// The groupements de commandes other buyers may join today: `query` as in the page's URL
@@ -29,18 +39,6 @@ pub async fn open_joints(query: String) -> Result<crate::domain::joint::OpenJoin
     joint::open_list(&state.db, &caller, cpv, page(first(&p, "page"))).await
 }
 
-/// The buyers that bought the same things in the past contracts, for the coordinator.
-#[server(prefix = "/api", endpoint = "plans/joint/suggestions", input = GetUrl)]
-pub async fn joint_suggestions(
-    plan_id: i32,
-) -> Result<Vec<crate::domain::joint::CoBuyerHint>, AppError> {
-    use crate::server::{auth::Caller, programming::joint, state::AppState};
-    let state = AppState::get()?;
-    let caller = Caller::current().await?;
-    caller.user()?;
-    joint::suggestions(&state.db, &caller, plan_id).await
-}
-
 /// Opens the procurement to other buyers (or changes the convention and the last day).
 #[server(prefix = "/api", endpoint = "plans/joint/open")]
 pub async fn open_joint(plan_id: i32, form: OpenForm) -> Result<(), AppError> {
@@ -48,7 +46,20 @@ pub async fn open_joint(plan_id: i32, form: OpenForm) -> Result<(), AppError> {
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
-    joint::open(&state.db, &caller, plan_id, &form).await?;
+    if joint::open(&state.db, &caller, plan_id, &form).await? {
+        // Buyers watching for open groupements are told; a failed alert never fails the write.
+        match crate::server::alerts::on_joint_open(
+            &state.db,
+            &state.mailer,
+            &state.public_url,
+            plan_id,
+        )
+        .await
+        {
+            Ok(n) => tracing::info!("plan {plan_id} opened to co-buyers: {n} people alerted"),
+            Err(e) => tracing::warn!("plan {plan_id}: alerts failed: {e}"),
+        }
+    }
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/programmation/{plan_id}?ok=joint_open#groupement"
     ));

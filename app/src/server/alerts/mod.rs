@@ -298,6 +298,28 @@ pub async fn on_new_plan(
     public_url: &str,
     plan_id: i32,
 ) -> Result<usize, AppError> {
+    alert_plan(db, mailer, public_url, plan_id, false).await
+}
+
+/// A planned procurement was just opened to other buyers: the instant searches that ask for
+/// open groupements de commandes (`groupement=ouvert`) and match it are told, the others not
+/// again. Returns how many people.
+pub async fn on_joint_open(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    plan_id: i32,
+) -> Result<usize, AppError> {
+    alert_plan(db, mailer, public_url, plan_id, true).await
+}
+
+async fn alert_plan(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    plan_id: i32,
+    joint_only: bool,
+) -> Result<usize, AppError> {
     let Some(p) = plans::Entity::find_by_id(plan_id).one(db).await? else {
         return Ok(0);
     };
@@ -306,7 +328,7 @@ pub async fn on_new_plan(
     };
     let mut matched: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     for (s, f) in searches(db, "instant").await? {
-        if f.matches(&plan.facts) {
+        if (f.joint || !joint_only) && f.matches(&plan.facts) {
             matched.entry(s.user_id).or_default().push(s.name);
         }
     }
@@ -314,12 +336,17 @@ pub async fn on_new_plan(
     let url = format!("/programmation/{}", plan.id);
     let base = public_url.trim_end_matches('/');
     let mut outbox = Vec::new();
+    let what = if joint_only {
+        "Groupement de commandes ouvert"
+    } else {
+        "Achat prévu"
+    };
     for (user, names) in &matched {
-        let title = format!("Achat prévu : {} — {}", plan.title, plan.buyer);
+        let title = format!("{what} : {} — {}", plan.title, plan.buyer);
         notify(db, *user, &title, &url).await?;
         if let Some(to) = emails.get(user) {
             let body = format!(
-                "Bonjour,\n\nUn achat prévu correspond à votre alerte « {} » :\n\n{}\n{}\nPublication prévue : {}\n{base}{url}\n\nGérer vos alertes : {base}/compte/alertes\n",
+                "Bonjour,\n\n{what} correspondant à votre alerte « {} » :\n\n{}\n{}\nPublication prévue : {}\n{base}{url}\n\nGérer vos alertes : {base}/compte/alertes\n",
                 names.join(" », « "),
                 plan.title,
                 plan.buyer,

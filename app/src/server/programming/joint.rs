@@ -48,12 +48,13 @@ fn too_late(field: &str, deadline: chrono::NaiveDate) -> AppError {
 }
 
 /// Opens the planned procurement to other buyers, or changes its convention and last day.
+/// Whether it was just opened (the alerts of open groupements are then due).
 pub async fn open(
     db: &DatabaseConnection,
     caller: &Caller,
     plan_id: i32,
     form: &OpenForm,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let txn = begin_write(db).await?;
     let p = writable(&txn, caller, plan_id).await?;
     if !before_tender(&p) {
@@ -64,13 +65,14 @@ pub async fn open(
         &p.publication_precision,
     ));
     let (convention, deadline) = form.check(today(), end)?;
+    let first = p.joint_convention.is_none();
     let mut m: plans::ActiveModel = p.into();
     m.joint_convention = Set(Some(convention));
     m.joint_deadline = Set(Some(deadline));
     m.updated_at = Set(Utc::now());
     m.update(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(first)
 }
 
 /// The plan, open to other buyers.
@@ -623,6 +625,8 @@ pub async fn view(
         member,
         may_open,
         lots,
+        hints: vec![],
+        interests: vec![],
     })
 }
 
