@@ -3,6 +3,7 @@
 //! fruit and vegetables, in sourcing, were opened to Vaulx-en-Velin and Sainte-Foy-lès-Lyon,
 //! whose kitchens joined before the last day (now past): they read the call's answers.
 
+use super::sourcing::plan;
 use super::{Ctx, PlanRef};
 use crate::domain::joint::CoBuyerStatus;
 use crate::server::infra::entities::{plan_co_buyer_parts, plan_co_buyers, plans};
@@ -58,13 +59,6 @@ const FRUITS: &[Member] = &[
         "",
     ),
 ];
-
-fn plan<'a>(ctx: &'a Ctx<'_>, title_start: &str) -> Result<&'a PlanRef, DbErr> {
-    ctx.plans
-        .iter()
-        .find(|p| p.title.starts_with(title_start))
-        .ok_or_else(|| DbErr::RecordNotFound(title_start.into()))
-}
 
 pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
     let today = ctx.now.date_naive();

@@ -15,7 +15,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DbErr};
 
 const CHOICES: [&str; 3] = ["Oui, seuls", "Oui, en groupement", "Non"];
 
-fn plan<'a>(ctx: &'a Ctx<'_>, title_start: &str) -> Result<&'a PlanRef, DbErr> {
+/// The demo's plan whose title starts so.
+pub(super) fn plan<'a>(ctx: &'a Ctx<'_>, title_start: &str) -> Result<&'a PlanRef, DbErr> {
     ctx.plans
         .iter()
         .find(|p| p.title.starts_with(title_start))

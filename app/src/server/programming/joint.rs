@@ -211,6 +211,13 @@ pub async fn ask(
     Ok(id)
 }
 
+async fn request_of(db: &impl ConnectionTrait, id: i32) -> Result<plan_co_buyers::Model, AppError> {
+    plan_co_buyers::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The coordinator accepts a request, or refuses it (or excludes a member) with a reason.
 /// Until the tender is published: a request of the last day is still decided.
 #[allow(clippy::too_many_arguments)]
@@ -225,10 +232,7 @@ pub async fn decide(
 ) -> Result<i32, AppError> {
     caller.user()?;
     let txn = begin_write(db).await?;
-    let r = plan_co_buyers::Entity::find_by_id(request_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let r = request_of(&txn, request_id).await?;
     let p = writable(&txn, caller, r.plan_id).await?;
     if !before_tender(&p) {
         return Err(AppError::field("reason", "joint.plan_closed"));
@@ -298,10 +302,7 @@ pub async fn withdraw(
 ) -> Result<i32, AppError> {
     caller.user()?;
     let txn = begin_write(db).await?;
-    let r = plan_co_buyers::Entity::find_by_id(request_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let r = request_of(&txn, request_id).await?;
     verified(caller, r.buyer_id)?;
     let p = joint_plan(&txn, r.plan_id).await?;
     if !matches!(
