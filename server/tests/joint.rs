@@ -528,6 +528,46 @@ both_dbs! {
                 .await;
             assert!(matches!(status.as_u16(), 401 | 403), "{backend}: {status}");
         }
+        // A meeting: the member reads its attendees (not cancels it); others do not.
+        let mut meeting = vec![
+            ("plan_id", plan.clone()),
+            ("form[title]", "Réunion d'information".to_string()),
+            ("form[day]", "2099-01-20".to_string()),
+            ("form[start]", "14:00".to_string()),
+            ("form[end]", "16:00".to_string()),
+            ("form[place]", "Hôtel de ville".to_string()),
+            ("form[online_url]", String::new()),
+            ("form[capacity]", "10".to_string()),
+            ("form[slot_minutes]", String::new()),
+            ("form[deadline_day]", "2099-01-10".to_string()),
+            ("form[deadline_time]", "18:00".to_string()),
+        ];
+        let pairs: Vec<(&str, &str)> = meeting.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, body) = t.app.post("/api/sourcing/meeting/create", &pairs, Some(&t.lyon)).await;
+        ok(status, &body);
+        meeting.clear();
+        let m = app::server::infra::entities::meetings::Entity::find()
+            .one(&t.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let (_, _, body) = t.app.get(&format!("/api/sourcing/meeting/get?id={m}"), Some(&t.irigny)).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((v["can_read"].as_bool(), v["can_manage"].as_bool()), (Some(true), Some(false)), "{backend}");
+        let (status, _, _) = t.app.get(&format!("/api/sourcing/meeting/admin?id={m}"), Some(&t.irigny)).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let (status, _, _) = t
+            .app
+            .post("/api/sourcing/meeting/cancel", &[("id", m.as_str()), ("note", "Annulée")], Some(&t.irigny))
+            .await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (_, _, body) = t.app.get(&format!("/api/sourcing/meeting/get?id={m}"), Some(&t.vaulx)).await;
+        assert!(body.contains("\"can_read\":false"), "{backend}: {body}");
+        let (status, _, _) = t.app.get(&format!("/api/sourcing/meeting/admin?id={m}"), Some(&t.vaulx)).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+
         // A member that withdrew reads no more.
         assert_eq!(t.withdraw(&t.irigny, irigny_req.id).await.0, 200);
         assert!(!answers(Some(t.irigny.clone())).await.contains("Six semaines"), "{backend}");

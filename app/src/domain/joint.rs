@@ -64,6 +64,21 @@ pub fn may_change(today: NaiveDate, deadline: NaiveDate) -> bool {
     today <= deadline
 }
 
+/// Whether other buyers may join a procurement today: opened to them, its last day not past,
+/// before the tender (planned or in sourcing). The list's query says the same in SQL
+/// (`server::programming::condition`).
+pub fn joinable(
+    opened: bool,
+    deadline: Option<NaiveDate>,
+    status: Option<super::programming::PlanStatus>,
+    today: NaiveDate,
+) -> bool {
+    use super::programming::PlanStatus;
+    opened
+        && deadline.is_some_and(|d| may_change(today, d))
+        && matches!(status, Some(PlanStatus::Planned | PlanStatus::Sourcing))
+}
+
 /// What the coordinator types to open the procurement to other buyers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenForm {
@@ -524,8 +539,20 @@ mod tests {
 
     #[test]
     fn the_last_day_is_included_the_next_is_not() {
+        use crate::domain::programming::PlanStatus;
         assert!(may_change(d("2027-03-15"), d("2027-03-15")));
         assert!(!may_change(d("2027-03-16"), d("2027-03-15")));
+        let day = Some(d("2027-03-15"));
+        let planned = Some(PlanStatus::Planned);
+        assert!(joinable(true, day, planned, d("2027-03-15")));
+        assert!(!joinable(false, day, planned, d("2027-03-15")));
+        assert!(!joinable(true, day, planned, d("2027-03-16")));
+        assert!(!joinable(
+            true,
+            day,
+            Some(PlanStatus::Published),
+            d("2027-03-01")
+        ));
     }
 
     #[test]

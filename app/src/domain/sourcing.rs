@@ -756,6 +756,9 @@ pub struct MeetingView {
     pub mine: Vec<RegistrationView>,
     pub signed_in: bool,
     pub can_manage: bool,
+    /// The caller reads the attendees: the buyer's members, and those of the members of its
+    /// groupement de commandes.
+    pub can_read: bool,
 }
 
 /// A meeting for its buyer: attendees and waiting list.

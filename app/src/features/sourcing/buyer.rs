@@ -368,7 +368,7 @@ fn Attendees(a: MeetingAdmin) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        {(!s.cancelled).then(|| view! {
+        {(!s.cancelled && a.meeting.can_manage).then(|| view! {
             <section class="card" aria-labelledby="cancel-meeting-h">
                 <h2 id="cancel-meeting-h">{t("sourcing.cancel_meeting")}</h2>
                 <p>{t("sourcing.cancel_meeting_help")}</p>

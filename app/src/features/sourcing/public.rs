@@ -379,6 +379,9 @@ fn Meeting(m: MeetingView) -> impl IntoView {
         {m.can_manage.then(|| view! {
             <p><a class="button" href=format!("/compte/sourcage/reunions/{}", s.id)>{t("sourcing.manage_meeting")}</a></p>
         })}
+        {(m.can_read && !m.can_manage).then(|| view! {
+            <p><a class="button" href=format!("/compte/sourcage/reunions/{}", s.id) data-test="meeting-attendees">{t("sourcing.see_attendees")}</a></p>
+        })}
         <MeetingFacts m=m.clone() />
         {(!m.description.is_empty()).then(|| view! { <p class="prose">{m.description.clone()}</p> })}
         <section class="card" aria-labelledby="registration-h" id="registration">

@@ -246,11 +246,12 @@ async fn plans_with_facts(
                         p.reserved.is_some(),
                         labelled.contains(&p.id),
                     ),
-                    joint_open: p.joint_convention.is_some()
-                        && p.joint_deadline.is_some_and(|d| {
-                            crate::domain::joint::may_change(crate::server::partners::today(), d)
-                        })
-                        && matches!(status, PlanStatus::Planned | PlanStatus::Sourcing),
+                    joint_open: crate::domain::joint::joinable(
+                        p.joint_convention.is_some(),
+                        p.joint_deadline,
+                        Some(status),
+                        crate::server::partners::today(),
+                    ),
                 },
                 title: p.title,
             })

@@ -593,7 +593,8 @@ pub async fn view(
         }
     }
     let deadline = p.joint_deadline;
-    let joinable = before_tender(&p) && deadline.is_some_and(|d| may_change(today(), d));
+    let joinable =
+        crate::domain::joint::joinable(true, deadline, PlanStatus::parse(&p.status), today());
     Ok(JointView {
         plan_id,
         open: true,

@@ -187,11 +187,12 @@ pub(super) async fn summaries(
                 joint: match (joint.get(&p.id), p.joint_deadline) {
                     (Some(t), Some(d)) => Some(crate::domain::programming::JointSummary {
                         deadline: d.format("%d/%m/%Y").to_string(),
-                        open_now: crate::domain::joint::may_change(today, d)
-                            && matches!(
-                                PlanStatus::parse(&p.status),
-                                Some(PlanStatus::Planned | PlanStatus::Sourcing)
-                            ),
+                        open_now: crate::domain::joint::joinable(
+                            true,
+                            Some(d),
+                            PlanStatus::parse(&p.status),
+                            today,
+                        ),
                         totals: t.text(),
                     }),
                     _ => None,

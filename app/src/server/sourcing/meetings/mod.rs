@@ -277,6 +277,10 @@ pub async fn view(
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
+    let can_manage = manages(caller, &plan);
+    let can_read = can_manage
+        || (caller.user.is_some()
+            && crate::server::programming::joint::reads(db, caller, &plan).await?);
     Ok(MeetingView {
         summary,
         description,
@@ -285,7 +289,8 @@ pub async fn view(
         orgs,
         mine,
         signed_in: caller.user.is_some(),
-        can_manage: manages(caller, &plan),
+        can_manage,
+        can_read,
     })
 }
 
