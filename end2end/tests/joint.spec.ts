@@ -145,3 +145,46 @@ test('a buyer coming after the last day is told so in French, and nothing change
   await page.reload();
   await expect(page.locator('[data-test="joint-totals"]')).toHaveText(totals!);
 });
+
+// The members' side: Vaulx-en-Velin's kitchen, a member of Lyon's fruit and vegetables, reads
+// the firms' answers to the call as the coordinator does (and may not manage it); in Lyon's
+// awarded LED lighting, everyone reads the contract Sainte-Foy linked, and Vaulx is offered to
+// link its own.
+test('a member reads the sourcing answers and is offered to link its own contract once awarded', async ({ page }, info) => {
+  const js = hasJs(info);
+  await logIn(page, 'cuisine@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/programmation?etat=sourcing');
+  await page.getByRole('link', { name: 'Fourniture de fruits et légumes frais pour les cuisines centrales' }).click();
+  await expect(page.locator('[data-test="joint"]')).toContainText('Vous êtes membre de ce groupement');
+  await expect(page.getByRole('heading', { name: 'Entreprises intéressées' })).toBeVisible();
+  if (js) await expectAccessible(page);
+  await page.locator('[data-test="plan-sourcing"]').getByRole('link').first().click();
+  await expect(page.locator('[data-test="call-status"]')).toBeVisible();
+  await expect(page.locator('[data-test="responses"] li').first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Gérer cet appel' })).toHaveCount(0);
+  if (js) await expectAccessible(page);
+  const call = new URL(page.url()).pathname;
+  await logOut(page);
+
+  // A firm reads neither the answers nor the members' space.
+  await logIn(page, FIRM, DEMO_PASSWORD);
+  await goto(page, call);
+  await expect(page.locator('[data-test="call-status"]')).toBeVisible();
+  await expect(page.locator('[data-test="responses"]')).toHaveCount(0);
+  await goto(page, '/programmation?etat=awarded');
+  await page.getByRole('link', { name: 'Éclairage public LED des voies communales' }).click();
+  const members = page.locator('[data-test="joint-members"]');
+  await expect(members.locator('li', { hasText: 'Sainte-Foy' }).getByRole('link', { name: /notifié le/ })).toBeVisible();
+  await expect(page.locator('[data-test="joint-contract"]')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /^Votre marché/ })).toHaveCount(0);
+  await logOut(page);
+
+  // Vaulx, a member too, is offered to link its own contract (none of its imported ones is
+  // recent enough in the demo: it is told why).
+  await logIn(page, 'cuisine@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/programmation?etat=awarded');
+  await page.getByRole('link', { name: 'Éclairage public LED des voies communales' }).click();
+  await expect(page.getByRole('heading', { name: /^Votre marché — Ville de Vaulx-en-Velin/ })).toBeVisible();
+  await expect(page.locator('[data-test="joint"]')).toContainText('Aucun marché importé de votre organisation ne correspond encore');
+  if (js) await expectAccessible(page);
+});

@@ -466,6 +466,10 @@ fn table() -> Table {
             "/api/plans/joint/withdraw",
             (vec![("id", "999999")], [D, A, A, A, A, A]),
         ),
+        (
+            "/api/plans/joint/contract",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
         // Sourcing: call 1 (a draft) and meeting 1 of plan 1, created in the setup.
         ("/api/sourcing/home", (vec![], [A, A, A, A, A, A])),
         (

@@ -120,10 +120,11 @@ both_dbs! {
             .one(&db).await.unwrap().expect("its answer");
         assert_eq!(grouped.organisation_id, grouping.lead_id, "{backend}");
         // Groupements de commandes: the Métropole's school supplies open, two communes in and a
-        // third asking; Lyon's fruit and vegetables formed, its last day past.
+        // third asking; Lyon's fruit and vegetables formed, its last day past; Lyon's LED
+        // lighting awarded, Sainte-Foy's own contract linked.
         let anonymous = app::server::auth::Caller::anonymous();
         let opened = plans::Entity::find().filter(plans::Column::JointConvention.is_not_null()).all(&db).await.unwrap();
-        assert_eq!(opened.len(), 2, "{backend}");
+        assert_eq!(opened.len(), 3, "{backend}");
         for p in &opened {
             let j = app::server::programming::joint::view(&db, &anonymous, p.id).await.unwrap();
             if p.title.starts_with("Fournitures scolaires") {
@@ -133,6 +134,11 @@ both_dbs! {
                 let coordinator = app::server::auth::Caller::for_user(&db, p.created_by.unwrap()).await.unwrap();
                 let j = app::server::programming::joint::view(&db, &coordinator, p.id).await.unwrap();
                 assert_eq!(j.requests.iter().filter(|r| r.status == app::domain::joint::CoBuyerStatus::Asked).count(), 1, "{backend}");
+            } else if p.title.starts_with("Éclairage public LED") {
+                assert_eq!(p.status, "awarded", "{backend}");
+                let linked: Vec<&str> = j.members.iter().filter(|m| m.contract.is_some()).map(|m| m.buyer_name.as_str()).collect();
+                assert_eq!((j.members.len(), linked.len()), (2, 1), "{backend}");
+                assert!(linked[0].contains("Sainte-Foy"), "{backend}: {linked:?}");
             } else {
                 assert_eq!(p.status, "sourcing", "{backend}: {}", p.title);
                 assert!(!j.joinable, "{backend}");

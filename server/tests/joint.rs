@@ -575,6 +575,119 @@ both_dbs! {
 }
 
 both_dbs! {
+    "joint_member_contract",
+    #[tokio::test]
+    async fn once_awarded_each_member_links_its_own_contract_and_nobody_else_does(backend, url) {
+        use app::server::infra::entities::contracts;
+        let t = territory(&url).await;
+        assert_eq!(t.open(&t.lyon, "2099-01-15").await.0, 200, "{backend}");
+        assert_eq!(t.ask(Some(&t.irigny), t.irigny_id, "12 000").await.0, 200, "{backend}");
+        assert_eq!(t.ask(Some(&t.vaulx), t.vaulx_id, "5 000").await.0, 200, "{backend}");
+        let irigny_req = t.request_of(t.irigny_id).await;
+        let vaulx_req = t.request_of(t.vaulx_id).await;
+        assert_eq!(t.decide(&t.lyon, irigny_req.id, "accept", "").await.0, 200, "{backend}");
+        let contract = |uid: &str, siret: &str| contracts::ActiveModel {
+            uid: Set(uid.into()),
+            kind: Set("marche".into()),
+            source_id: Set(uid.into()),
+            buyer_siret: Set(siret.into()),
+            object: Set(Some(format!("Fournitures scolaires {uid}"))),
+            cpv_division: Set(Some("30".into())),
+            notified_on: Set(chrono::NaiveDate::from_ymd_opt(2099, 3, 1)),
+            amount_cents: Set(Some(1_200_000)),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        let irigny_c = contract("I-1", "21690100000002").insert(&t.app.db).await.unwrap().id;
+        let vaulx_c = contract("V-1", "21690100000010").insert(&t.app.db).await.unwrap().id;
+        let link = |cookie: String, id: i32, contract: String| {
+            let app = &t.app;
+            async move {
+                let id = id.to_string();
+                let (status, _, body) = app
+                    .post(
+                        "/api/plans/joint/contract",
+                        &[("id", id.as_str()), ("contract", contract.as_str())],
+                        Some(&cookie),
+                    )
+                    .await;
+                (status.as_u16(), body)
+            }
+        };
+        let linked = |id: i32| {
+            let db = t.app.db.clone();
+            async move {
+                plan_co_buyers::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().contract_id
+            }
+        };
+
+        // Not awarded yet: nothing to link, and nothing offered.
+        let (status, body) = link(t.irigny.clone(), irigny_req.id, irigny_c.to_string()).await;
+        assert_eq!(status, 422, "{backend}: {body}");
+        assert!(body.contains("plan.not_awarded"), "{body}");
+        assert_eq!(t.view(Some(&t.irigny)).await["contracts"], serde_json::json!([]));
+
+        let p = plans::Entity::find_by_id(t.plan).one(&t.app.db).await.unwrap().unwrap();
+        let mut m: plans::ActiveModel = p.into();
+        m.status = Set("awarded".into());
+        m.update(&t.app.db).await.unwrap();
+
+        // The member is offered its own contracts, not another buyer's; others are offered none.
+        let v = t.view(Some(&t.irigny)).await;
+        let offered = v["contracts"][0]["link"]["candidates"].to_string();
+        assert_eq!(v["contracts"][0]["request_id"], irigny_req.id, "{backend}");
+        assert!(offered.contains("I-1") && !offered.contains("V-1"), "{backend}: {offered}");
+        for cookie in [&t.vaulx, &t.lyon, &t.firm] {
+            assert_eq!(t.view(Some(cookie)).await["contracts"], serde_json::json!([]), "{backend}");
+        }
+
+        // Refused, changing nothing: a buyer still asking, the coordinator for a member,
+        // another buyer's contract, a firm, a visitor, a contract that is no number.
+        let (status, body) = link(t.vaulx.clone(), vaulx_req.id, vaulx_c.to_string()).await;
+        assert_eq!(status, 422, "{backend}: {body}");
+        assert!(body.contains("joint.not_member"), "{body}");
+        let (status, _) = link(t.lyon.clone(), irigny_req.id, irigny_c.to_string()).await;
+        assert_eq!(status, 403, "{backend}");
+        let (status, _) = link(t.firm.clone(), irigny_req.id, irigny_c.to_string()).await;
+        assert_eq!(status, 403, "{backend}");
+        let (status, body) = link(t.irigny.clone(), irigny_req.id, vaulx_c.to_string()).await;
+        assert_eq!(status, 422, "{backend}: {body}");
+        assert!(body.contains("validation.unknown_choice"), "{body}");
+        let (status, _) = link(t.irigny.clone(), irigny_req.id, "1 OR 1=1".into()).await;
+        assert_eq!(status, 422, "{backend}");
+        let id = irigny_req.id.to_string();
+        let (status, _, _) = t
+            .app
+            .post("/api/plans/joint/contract", &[("id", id.as_str()), ("contract", &irigny_c.to_string())], None)
+            .await;
+        assert_eq!(status.as_u16(), 401, "{backend}");
+        assert_eq!(linked(irigny_req.id).await, None, "{backend}");
+        assert_eq!(linked(vaulx_req.id).await, None, "{backend}");
+
+        // The member links its own: everyone reads it beside the member's name.
+        let (status, body) = link(t.irigny.clone(), irigny_req.id, irigny_c.to_string()).await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        assert_eq!(linked(irigny_req.id).await, Some(irigny_c), "{backend}");
+        for cookie in [None, Some(t.firm.as_str())] {
+            let member = &t.view(cookie).await["members"][0];
+            assert_eq!(member["contract"][0], irigny_c, "{backend}");
+            assert!(member["contract"][1].as_str().unwrap().contains("Fournitures scolaires I-1"));
+        }
+        let (status, _, body) = t
+            .app
+            .get(&format!("/api/v1/programmation/{}", t.plan), None)
+            .await;
+        ok(status, &body);
+        let record: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(record["joint"]["members"][0]["contract_id"], irigny_c, "{backend}");
+        // And unlinks it.
+        assert_eq!(link(t.irigny.clone(), irigny_req.id, String::new()).await.0, 200);
+        assert_eq!(linked(irigny_req.id).await, None, "{backend}");
+        assert_eq!(t.view(None).await["members"][0]["contract"], Value::Null);
+    }
+}
+
+both_dbs! {
     "joint_hints",
     #[tokio::test]
     async fn the_coordinator_is_told_who_bought_the_same_in_the_real_past_contracts(backend, url) {

@@ -329,6 +329,18 @@ pub struct MemberView {
     pub parts: Vec<(Option<i32>, i64, String)>,
     /// Commune names.
     pub communes: Vec<String>,
+    /// Its own contract with the awardee, once linked: (contract id, text).
+    pub contract: Option<(i32, String)>,
+}
+
+/// An accepted member's own contract, which its verified staff link once the procurement is
+/// awarded (each member signs its part).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberContract {
+    /// The member's request.
+    pub request_id: i32,
+    pub buyer_name: String,
+    pub link: super::programming::AwardLink,
 }
 
 /// A request to join as the coordinator and the asking buyer read it.
@@ -380,6 +392,8 @@ pub struct JointView {
     pub hints: Vec<CoBuyerHint>,
     /// For a member: the firms interested in the procurement, as the coordinator reads them.
     pub interests: Vec<super::programming::InterestView>,
+    /// Once awarded: the caller's accepted members, each with the contract it may link.
+    pub contracts: Vec<MemberContract>,
 }
 
 /// A lot's "Lot 2" label, or the whole procurement's.

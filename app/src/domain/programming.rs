@@ -468,6 +468,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_older_linked_contract_stays_among_the_choices() {
+        let link = AwardLink {
+            current: Some((7, "Ancien".into())),
+            candidates: vec![(9, "Récent".into())],
+        };
+        let (options, selected) = link.options("—".into());
+        let ids: Vec<&str> = options.iter().map(|o| o.0.as_str()).collect();
+        assert_eq!(ids, ["", "9", "7"]);
+        assert_eq!(selected, "7");
+        let (options, selected) = AwardLink::default().options("—".into());
+        assert_eq!((options.len(), selected.as_str()), (1, ""));
+    }
+
+    #[test]
+    fn a_contract_choice_is_an_id_or_nothing() {
+        assert_eq!(contract_choice(" 42 ").unwrap(), Some(42));
+        assert_eq!(contract_choice("").unwrap(), None);
+        for bad in ["abc", "1;DROP", "99999999999"] {
+            let e = contract_choice(bad).unwrap_err();
+            assert!(e.field_error("contract").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_lot_shows_each_code_with_its_label() {
         let lot = LotView {
             id: 1,
@@ -724,12 +748,47 @@ pub struct PlanEdit {
     pub tender_url: Option<String>,
 }
 
+/// The contract chosen in an award form: "" unlinks, anything but an id is refused.
+pub fn contract_choice(s: &str) -> Result<Option<i32>, crate::error::AppError> {
+    match s.trim() {
+        "" => Ok(None),
+        c => c
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| crate::error::AppError::field("contract", "validation.unknown_choice")),
+    }
+}
+
 /// The contract (DECP) an awarded procurement is linked to, and the buyer's contracts it may be:
 /// (contract id, "object — notified dd/mm/yyyy — amount").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwardLink {
     pub current: Option<(i32, String)>,
     pub candidates: Vec<(i32, String)>,
+}
+
+impl AwardLink {
+    /// The award form's choices — `none` first, then the candidates, then the current contract
+    /// if it is no longer one of them (an older one) — and the one selected.
+    pub fn options(&self, none: String) -> (Vec<(String, String)>, String) {
+        let mut options = vec![(String::new(), none)];
+        options.extend(
+            self.candidates
+                .iter()
+                .map(|(i, s)| (i.to_string(), s.clone())),
+        );
+        if let Some((i, s)) = &self.current {
+            if !self.candidates.iter().any(|(c, _)| c == i) {
+                options.push((i.to_string(), s.clone()));
+            }
+        }
+        let selected = self
+            .current
+            .as_ref()
+            .map(|(i, _)| i.to_string())
+            .unwrap_or_default();
+        (options, selected)
+    }
 }
 
 /// The levers of a stored procurement, in `LEVERS` order.

@@ -128,13 +128,7 @@ pub async fn link_plan_contract(
     let state = AppState::get()?;
     let caller = Caller::current().await?;
     caller.user()?;
-    let contract = match contract.trim() {
-        "" => None,
-        c => Some(
-            c.parse::<i32>()
-                .map_err(|_| AppError::field("contract", "validation.unknown_choice"))?,
-        ),
-    };
+    let contract = crate::domain::programming::contract_choice(&contract)?;
     programming::link_contract(&state.db, &caller, id, contract).await?;
     crate::server::infra::redirect::redirect_fresh(&format!(
         "/compte/achats/{id}?ok=contract#award"

@@ -133,14 +133,7 @@ fn AwardPanel(id: i32) -> impl IntoView {
                     Err(e) => view! { <p class="alert alert--error" role="alert">{t(e.message_key())}</p> }.into_any(),
                     Ok(l) => {
                         let current = l.current.clone();
-                        let mut options = vec![(String::new(), t("plan.award_none"))];
-                        options.extend(l.candidates.iter().map(|(i, s)| (i.to_string(), s.clone())));
-                        if let Some((i, s)) = &current {
-                            if !l.candidates.iter().any(|(c, _)| c == i) {
-                                options.push((i.to_string(), s.clone()));
-                            }
-                        }
-                        let selected = current.as_ref().map(|(i, _)| i.to_string()).unwrap_or_default();
+                        let (options, selected) = l.options(t("plan.award_none"));
                         view! {
                             {current.map(|(i, s)| view! {
                                 <p data-test="award-contract">{t("plan.award_current")} " " <a href=format!("/marches/{i}")>{s}</a></p>

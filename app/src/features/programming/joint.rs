@@ -5,14 +5,16 @@
 //! JavaScript).
 
 use super::interest::FirmList;
-use super::joint_api::{joint_get, AskJoint, DecideJoint, OpenJoint, WithdrawJoint};
+use super::joint_api::{
+    joint_get, AskJoint, DecideJoint, LinkJointContract, OpenJoint, WithdrawJoint,
+};
 use crate::components::form::{
     action_error, field_message, FormAlert, SelectField, TextAreaField, TextField,
 };
 use crate::components::notice::Notice;
 use crate::domain::joint::{
-    CoBuyerHint, CoBuyerStatus, JointView, MemberView, RequestView, MAX_CONTACT, MAX_CONVENTION,
-    MAX_NOTE, MAX_QUANTITY, MAX_REASON,
+    CoBuyerHint, CoBuyerStatus, JointView, MemberContract, MemberView, RequestView, MAX_CONTACT,
+    MAX_CONVENTION, MAX_NOTE, MAX_QUANTITY, MAX_REASON,
 };
 use crate::domain::programming::euros;
 use crate::domain::suggest::SuggestKind;
@@ -33,7 +35,9 @@ pub fn JointPanel(plan_id: i32) -> impl IntoView {
         query
             .with(|q| q.get("ok"))
             .and_then(|k| k.strip_prefix("joint_").map(String::from))
-            .filter(|k| ["open", "asked", "accept", "refuse", "withdrawn"].contains(&k.as_str()))
+            .filter(|k| {
+                ["open", "asked", "accept", "refuse", "withdrawn", "contract"].contains(&k.as_str())
+            })
     };
     view! {
         <Suspense fallback=|| ()>
@@ -112,6 +116,7 @@ fn Joint(j: JointView) -> impl IntoView {
             }.into_any()
         }}
         {j.member.then(|| view! { <p class="alert alert--info">{t("joint.member_reads")}</p> })}
+        {j.contracts.iter().map(|c| view! { <ContractForm c=c.clone() /> }).collect_view()}
         {j.coordinates.then(|| view! { <Coordinator j=j.clone() /> })}
         {(!j.may_ask.is_empty()).then(|| view! { <Asker j=j.clone() /> })}
     }
@@ -140,6 +145,35 @@ fn Member(m: MemberView) -> impl IntoView {
         <a href=format!("/annuaire/{}", m.buyer_id)>{m.buyer_name.clone()}</a>
         " — " {parts}
         {(!m.communes.is_empty()).then(|| format!(" — {}", m.communes.join(", ")))}
+        {m.contract.map(|(id, text)| view! {
+            " — " {t("joint.member_contract")} " " <a href=format!("/marches/{id}")>{text}</a>
+        })}
+    }
+}
+
+/// An accepted member links its own contract once the procurement is awarded.
+#[component]
+fn ContractForm(c: MemberContract) -> impl IntoView {
+    let action = ServerAction::<LinkJointContract>::new();
+    let error = action_error(action);
+    let (options, selected) = c.link.options(t("plan.award_none"));
+    let field = format!("contract-{}", c.request_id);
+    view! {
+        <h3>{format!("{} — {}", t("joint.contracts_title"), c.buyer_name)}</h3>
+        <p class="field__hint">{t("joint.contracts_help")}</p>
+        {if c.link.candidates.is_empty() && c.link.current.is_none() {
+            view! { <p class="empty-state">{t("plan.award_no_candidates")}</p> }.into_any()
+        } else {
+            view! {
+                <ActionForm action attr:class="form" attr:novalidate="" attr:data-test="joint-contract">
+                    <FormAlert error />
+                    <Reasons error />
+                    <input type="hidden" name="id" value=c.request_id />
+                    <SelectField name="contract" field=field label=t("plan.award_contract") options selected error />
+                    <div><button type="submit" class="button">{t("plan.award_save")}</button></div>
+                </ActionForm>
+            }.into_any()
+        }}
     }
 }
 

@@ -148,3 +148,21 @@ pub async fn withdraw_joint(id: i32) -> Result<(), AppError> {
     ));
     Ok(())
 }
+
+/// An accepted member links its own contract to the awarded procurement: `contract` "" unlinks.
+#[server(prefix = "/api", endpoint = "plans/joint/contract")]
+pub async fn link_joint_contract(
+    id: i32,
+    #[server(default)] contract: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::joint, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    let contract = crate::domain::programming::contract_choice(&contract)?;
+    let plan = joint::link_contract(&state.db, &caller, id, contract).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=joint_contract#groupement"
+    ));
+    Ok(())
+}

@@ -88,6 +88,8 @@ pub struct PlanCoBuyer {
     pub parts: Vec<PlanCoBuyerPart>,
     /// The communes it is delivered or carried out in.
     pub communes: Vec<String>,
+    /// Its own contract (`/api/v1/marches/{id}`), once awarded and linked.
+    pub contract_id: Option<i32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -270,6 +272,7 @@ pub async fn one(
                             })
                             .collect(),
                         communes: m.communes,
+                        contract_id: m.contract.map(|(id, _)| id),
                     })
                     .collect(),
             }),

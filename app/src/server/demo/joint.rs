@@ -1,16 +1,21 @@
 //! The demo's groupements de commandes: the Métropole coordinates the school supplies of its
 //! colleges with two rural communes that joined and a third body that asks; the Ville de Lyon's
 //! fruit and vegetables, in sourcing, were opened to Vaulx-en-Velin and Sainte-Foy-lès-Lyon,
-//! whose kitchens joined before the last day (now past): they read the call's answers.
+//! whose kitchens joined before the last day (now past): they read the call's answers; the
+//! Ville de Lyon's LED street lighting, awarded, was bought with Sainte-Foy and Vaulx-en-Velin
+//! for their own streets: Sainte-Foy linked its own contract, Vaulx has yet to.
 
 use super::sourcing::plan;
 use super::{Ctx, PlanRef};
 use crate::domain::joint::CoBuyerStatus;
-use crate::server::infra::entities::{plan_co_buyer_parts, plan_co_buyers, plans};
+use crate::server::infra::entities::{contracts, plan_co_buyer_parts, plan_co_buyers, plans};
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DbErr, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
-/// (buyer key, status, communes, [(lot number, euros, quantity)], note to the coordinator).
+/// (buyer key, status, communes, [(lot number — 0 for the whole —, euros, quantity)], note to
+/// the coordinator).
 type Member = (
     &'static str,
     CoBuyerStatus,
@@ -60,6 +65,23 @@ const FRUITS: &[Member] = &[
     ),
 ];
 
+const LIGHTING: &[Member] = &[
+    (
+        "sainte_foy",
+        CoBuyerStatus::Accepted,
+        "69202",
+        &[(0, 180_000, "420 luminaires des voies communales")],
+        "",
+    ),
+    (
+        "vaulx",
+        CoBuyerStatus::Accepted,
+        "69256",
+        &[(0, 350_000, "900 luminaires")],
+        "",
+    ),
+];
+
 pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
     let today = ctx.now.date_naive();
     let supplies = plan(ctx, "Fournitures scolaires")?.clone();
@@ -83,7 +105,37 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), DbErr> {
         today - Duration::days(10),
         FRUITS,
     )
-    .await
+    .await?;
+    let lighting = plan(ctx, "Éclairage public LED")?.clone();
+    open(
+        ctx,
+        &lighting,
+        "La Ville de Lyon coordonne l'appel d'offres ; chaque commune membre signe son propre marché \
+         avec le titulaire pour les luminaires de ses voies communales et le paie. Les quantités \
+         sont celles que chaque membre a recensées.",
+        today - Duration::days(300),
+        LIGHTING,
+    )
+    .await?;
+    // Sainte-Foy linked its own contract (its latest in the past contracts), as a member does
+    // once the procurement is awarded.
+    let foy = &ctx.buyers["sainte_foy"];
+    let latest = contracts::Entity::find()
+        .filter(contracts::Column::BuyerSiret.eq(super::plans::buyer_siret("sainte_foy")))
+        .order_by_desc(contracts::Column::NotifiedOn)
+        .one(ctx.txn)
+        .await?;
+    let row = plan_co_buyers::Entity::find()
+        .filter(plan_co_buyers::Column::PlanId.eq(lighting.id))
+        .filter(plan_co_buyers::Column::BuyerId.eq(foy.id))
+        .one(ctx.txn)
+        .await?;
+    if let (Some(c), Some(r)) = (latest, row) {
+        let mut m: plan_co_buyers::ActiveModel = r.into();
+        m.contract_id = Set(Some(c.id));
+        m.update(ctx.txn).await?;
+    }
+    Ok(())
 }
 
 async fn open(
@@ -103,7 +155,9 @@ async fn open(
     m.update(ctx.txn).await?;
     for (i, (key, status, communes, parts, note)) in members.iter().enumerate() {
         let buyer = ctx.buyers[key].clone();
-        let asked = ctx.now - Duration::days(20 - 4 * i as i64);
+        // Asked in the weeks before the last day, or before today if it is still ahead.
+        let past = (ctx.now.date_naive() - deadline).num_days().max(0);
+        let asked = ctx.now - Duration::days(past + 20 - 4 * i as i64);
         let r =
             plan_co_buyers::ActiveModel {
                 plan_id: Set(p.id),
@@ -127,14 +181,18 @@ async fn open(
             .insert(ctx.txn)
             .await?;
         for (number, amount, quantity) in *parts {
-            let lot = p
-                .lots
-                .get(*number as usize - 1)
-                .map(|(id, _)| *id)
-                .ok_or_else(|| DbErr::RecordNotFound(format!("lot {number} of {}", p.title)))?;
+            let lot = match number {
+                0 => None,
+                n => Some(
+                    p.lots
+                        .get(*n as usize - 1)
+                        .map(|(id, _)| *id)
+                        .ok_or_else(|| DbErr::RecordNotFound(format!("lot {n} of {}", p.title)))?,
+                ),
+            };
             plan_co_buyer_parts::ActiveModel {
                 co_buyer_id: Set(r.id),
-                lot_id: Set(Some(lot)),
+                lot_id: Set(lot),
                 amount: Set(*amount),
                 quantity: Set((*quantity).into()),
                 ..Default::default()

@@ -85,7 +85,7 @@ pub(super) const PLANS: &[PlanTpl] = &[
     p("metropole", "Maîtrise d'œuvre pour la réhabilitation de deux gymnases", "Mission de base avec études thermiques et diagnostic ressources (réemploi).", Adapted, (400, 600), 2, Sourcing, &["71221000"], &[], CO2),
     p("metropole", "Développement de services numériques accessibles pour les usagers", "Applications web conformes au RGAA, code publié sous licence libre.", Adapted, (500, 800), 5, Planned, &["72212000"], &[], 0),
     p("metropole", "Livraisons inter-services en vélo-cargo", "Navettes de courrier et de colis entre les sites de la Métropole, sans émission.", Adapted, (150, 220), 1, Sourcing, &["64121100", "60161000"], &[], CO2 | INSERTION),
-    PlanTpl { duration: 24, ..p("metropole", "Éclairage public LED des voiries métropolitaines", "Remplacement de 4 000 luminaires et télégestion.", Open, (3_500, 4_200), -8, Awarded, &["31527200"], &[], LIFE | CO2) },
+    PlanTpl { duration: 24, ..p("lyon", "Éclairage public LED des voies communales", "Remplacement de 4 000 luminaires et télégestion.", Open, (3_500, 4_200), -8, Awarded, &["31527200"], &[], LIFE | CO2) },
     // Grandlyon Habitat.
     p("grandlyon_habitat", "Réhabilitation thermique de 240 logements à Vaulx-en-Velin", "Isolation, menuiseries, ventilation et chaufferie ; clause d'insertion de 12 000 heures.", Open, (7_000, 8_500), -3, Published, &["45321000", "45421100"], &[("Isolation et façades", "45321000", 3_500), ("Menuiseries", "45421100", 2_000), ("Chauffage et ventilation", "45331000", 2_500)], LIFE | INSERTION),
     p("grandlyon_habitat", "Entretien des espaces verts des résidences", "Entretien de 80 résidences, par secteurs, avec chantiers d'insertion.", Adapted, (600, 900), 10, Planned, &["77311000"], &[("Secteur est", "77311000", 400), ("Secteur sud", "77311000", 350)], INSERTION),
@@ -260,7 +260,7 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
     Ok(PLANS.len())
 }
 
-fn buyer_siret(key: &str) -> &'static str {
+pub(super) fn buyer_siret(key: &str) -> &'static str {
     super::buyers::BUYERS
         .iter()
         .find(|b| b.key == key)

@@ -5,8 +5,8 @@
 
 use super::{plan_of, planned, verified, writable};
 use crate::domain::joint::{
-    may_change, own_estimate, CoBuyerStatus, JoinForm, JointView, MemberView, OpenForm,
-    RequestView, Share, Totals, MAX_REASON,
+    may_change, own_estimate, CoBuyerStatus, JoinForm, JointView, MemberContract, MemberView,
+    OpenForm, RequestView, Share, Totals, MAX_REASON,
 };
 use crate::domain::org::OrgKind;
 use crate::domain::programming::PlanStatus;
@@ -366,6 +366,8 @@ struct Parts {
     parts: HashMap<i32, Vec<plan_co_buyer_parts::Model>>,
     names: HashMap<i32, String>,
     communes: HashMap<String, String>,
+    /// contract id → text, for the members' linked contracts.
+    contracts: HashMap<i32, String>,
 }
 
 async fn parts_of(db: &impl ConnectionTrait, plan_ids: &[i32]) -> Result<Parts, AppError> {
@@ -405,11 +407,22 @@ async fn parts_of(db: &impl ConnectionTrait, plan_ids: &[i32]) -> Result<Parts, 
         .into_iter()
         .map(|c| (c.insee, c.name))
         .collect();
+    let contracts = crate::server::infra::entities::contracts::Entity::find()
+        .filter(
+            crate::server::infra::entities::contracts::Column::Id
+                .is_in(rows.iter().filter_map(|r| r.contract_id)),
+        )
+        .all(db)
+        .await?
+        .iter()
+        .map(|c| (c.id, super::contract_text(c)))
+        .collect();
     Ok(Parts {
         rows,
         parts,
         names,
         communes,
+        contracts,
     })
 }
 
@@ -434,6 +447,9 @@ impl Parts {
                 })
                 .unwrap_or_default(),
             communes: self.commune_names(&r.communes),
+            contract: r
+                .contract_id
+                .and_then(|c| Some((c, self.contracts.get(&c)?.clone()))),
         }
     }
 
@@ -595,6 +611,19 @@ pub async fn view(
     let deadline = p.joint_deadline;
     let joinable =
         crate::domain::joint::joinable(true, deadline, PlanStatus::parse(&p.status), today());
+    let mut contracts = Vec::new();
+    if p.status == PlanStatus::Awarded.as_str() {
+        for r in accepted.iter().filter(|r| mine_ids.contains(&r.buyer_id)) {
+            let Ok(org) = verified(caller, r.buyer_id) else {
+                continue;
+            };
+            contracts.push(MemberContract {
+                request_id: r.id,
+                buyer_name: org.name.clone(),
+                link: super::contract_choices(db, &p, &org.siret, r.contract_id).await?,
+            });
+        }
+    }
     Ok(JointView {
         plan_id,
         open: true,
@@ -629,7 +658,41 @@ pub async fn view(
         lots,
         hints: vec![],
         interests: vec![],
+        contracts,
     })
+}
+
+/// An accepted member links its own contract (one of its imported DECP contracts) to the
+/// awarded procurement, or unlinks it (`None`): its verified staff only, as the coordinator
+/// does for its own.
+pub async fn link_contract(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    request_id: i32,
+    contract: Option<i32>,
+) -> Result<i32, AppError> {
+    caller.user()?;
+    let txn = begin_write(db).await?;
+    let r = request_of(&txn, request_id).await?;
+    let siret = verified(caller, r.buyer_id)?.siret.clone();
+    if status_of(&r) != CoBuyerStatus::Accepted {
+        return Err(AppError::field("contract", "joint.not_member"));
+    }
+    let p = joint_plan(&txn, r.plan_id).await?;
+    if p.status != PlanStatus::Awarded.as_str() {
+        return Err(AppError::field("contract", "plan.not_awarded"));
+    }
+    if let Some(c) = contract {
+        if !super::owns_contract(&txn, &siret, c).await? {
+            return Err(AppError::field("contract", "validation.unknown_choice"));
+        }
+    }
+    let mut m: plan_co_buyers::ActiveModel = r.into();
+    m.contract_id = Set(contract);
+    m.updated_at = Set(Utc::now());
+    m.update(&txn).await?;
+    txn.commit().await?;
+    Ok(p.id)
 }
 
 /// The accepted members of these plans for the open data: plan id → each member's SIRET, name,

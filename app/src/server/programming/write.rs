@@ -245,17 +245,28 @@ pub(super) fn contract_text(c: &crate::server::infra::entities::contracts::Model
 pub(super) const AWARD_CANDIDATES: u64 = 30;
 
 /// The contract an awarded procurement is linked to, and the imported contracts of its buyer
-/// (same SIRET) notified since a year before its expected publication: those sharing its CPV
-/// divisions first, then the latest.
+/// it may be (`contract_choices`).
 pub async fn award_link(
     db: &DatabaseConnection,
     caller: &Caller,
     id: i32,
 ) -> Result<AwardLink, AppError> {
-    use crate::server::infra::entities::contracts;
     let p = writable(db, caller, id).await?;
     let buyer = verified(caller, p.buyer_id)?.siret.clone();
-    let current = match p.contract_id {
+    contract_choices(db, &p, &buyer, p.contract_id).await
+}
+
+/// The contract `current` and the imported contracts of the buyer `siret` (a coordinator or a
+/// member of a groupement) notified since a year before the procurement's expected
+/// publication: those sharing its CPV divisions first, then the latest.
+pub(crate) async fn contract_choices(
+    db: &impl ConnectionTrait,
+    p: &plans::Model,
+    siret: &str,
+    current: Option<i32>,
+) -> Result<AwardLink, AppError> {
+    use crate::server::infra::entities::contracts;
+    let current = match current {
         Some(c) => contracts::Entity::find_by_id(c)
             .one(db)
             .await?
@@ -263,7 +274,7 @@ pub async fn award_link(
         None => None,
     };
     let divisions: HashSet<String> = plan_cpv::Entity::find()
-        .filter(plan_cpv::Column::PlanId.eq(id))
+        .filter(plan_cpv::Column::PlanId.eq(p.id))
         .all(db)
         .await?
         .into_iter()
@@ -274,7 +285,7 @@ pub async fn award_link(
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(p.publication_date);
     let mut rows = contracts::Entity::find()
-        .filter(contracts::Column::BuyerSiret.eq(buyer))
+        .filter(contracts::Column::BuyerSiret.eq(siret))
         .filter(contracts::Column::NotifiedOn.gte(since))
         .order_by_desc(contracts::Column::NotifiedOn)
         .limit(500)
@@ -296,6 +307,20 @@ pub async fn award_link(
     })
 }
 
+/// Whether `contract` is one of the buyer `siret`'s imported contracts.
+pub(crate) async fn owns_contract(
+    db: &impl ConnectionTrait,
+    siret: &str,
+    contract: i32,
+) -> Result<bool, AppError> {
+    use crate::server::infra::entities::contracts;
+    Ok(contracts::Entity::find_by_id(contract)
+        .filter(contracts::Column::BuyerSiret.eq(siret))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Links an awarded procurement to one of its buyer's contracts (`None` unlinks it).
 pub async fn link_contract(
     db: &DatabaseConnection,
@@ -303,7 +328,6 @@ pub async fn link_contract(
     id: i32,
     contract: Option<i32>,
 ) -> Result<(), AppError> {
-    use crate::server::infra::entities::contracts;
     let txn = begin_write(db).await?;
     let p = writable(&txn, caller, id).await?;
     if p.status != PlanStatus::Awarded.as_str() {
@@ -311,11 +335,9 @@ pub async fn link_contract(
     }
     if let Some(c) = contract {
         let buyer = verified(caller, p.buyer_id)?.siret.clone();
-        contracts::Entity::find_by_id(c)
-            .filter(contracts::Column::BuyerSiret.eq(buyer))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::field("contract", "validation.unknown_choice"))?;
+        if !owns_contract(&txn, &buyer, c).await? {
+            return Err(AppError::field("contract", "validation.unknown_choice"));
+        }
     }
     let mut m: plans::ActiveModel = p.into();
     m.contract_id = Set(contract);

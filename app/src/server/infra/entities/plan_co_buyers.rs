@@ -22,6 +22,8 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
     pub decided_at: Option<ChronoDateTimeUtc>,
+    /// The member's own contract (DECP) once the procurement is awarded.
+    pub contract_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,7 @@ mod m20261206_000026_food_offers;
 mod m20261207_000027_quotes;
 mod m20261208_000028_producer_groupings;
 mod m20261209_000029_joint_procurement;
+mod m20261210_000030_co_buyer_contract;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_quotes::Migration),
             Box::new(m20261208_000028_producer_groupings::Migration),
             Box::new(m20261209_000029_joint_procurement::Migration),
+            Box::new(m20261210_000030_co_buyer_contract::Migration),
         ]
     }
 }
