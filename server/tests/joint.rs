@@ -268,7 +268,7 @@ both_dbs! {
         // A bad amount: a message, nothing stored.
         let (status, body) = t.ask(Some(&t.irigny), t.irigny_id, "douze mille").await;
         assert_eq!(status, 422, "{backend}");
-        assert!(body.contains("joint.amount_invalid"), "{body}");
+        assert!(body.contains("validation.number"), "{body}");
         assert!(t.rows().await.is_empty(), "{backend}");
 
         // Irigny asks for lot 2 with 12 000 €; the coordinator's members are told.

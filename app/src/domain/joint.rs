@@ -158,21 +158,6 @@ pub struct JoinInput {
     pub note: Option<String>,
 }
 
-/// Reads a whole amount of euros: "12 000", "12000 €", "12 000,00".
-pub fn parse_euros(s: &str) -> Option<i64> {
-    let cleaned: String = s
-        .trim()
-        .trim_end_matches('€')
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
-        .collect();
-    let whole = cleaned
-        .strip_suffix(",00")
-        .or_else(|| cleaned.strip_suffix(".00"))
-        .unwrap_or(&cleaned);
-    whole.parse::<i64>().ok()
-}
-
 impl JoinForm {
     /// `lots`: the procurement's lots' ids (empty: it has none, the part is `amount[all]`).
     pub fn check(&self, lots: &[i32]) -> Result<JoinInput, crate::error::AppError> {
@@ -201,18 +186,18 @@ impl JoinForm {
                 }
                 continue;
             }
-            match parse_euros(amount) {
-                Some(a) if a > 0 && a <= super::programming::MAX_ESTIMATE => {
-                    if quantity.chars().count() > MAX_QUANTITY {
-                        c.push(&format!("quantity_{key}"), "validation.too_long");
-                    }
-                    parts.push(PartInput {
-                        lot_id: *lot_id,
-                        amount: a,
-                        quantity: quantity.to_string(),
-                    });
+            // As people type it ("12 000", "12 000 €", "12 000,50"), kept in whole euros.
+            let typed = amount.trim_end_matches('€');
+            let max = super::programming::MAX_ESTIMATE * 100;
+            if let Some(cents) = c.decimal(&format!("amount_{key}"), typed, 2, 100, max) {
+                if quantity.chars().count() > MAX_QUANTITY {
+                    c.push(&format!("quantity_{key}"), "validation.too_long");
                 }
-                _ => c.push(&format!("amount_{key}"), "joint.amount_invalid"),
+                parts.push(PartInput {
+                    lot_id: *lot_id,
+                    amount: (cents + 50) / 100,
+                    quantity: quantity.to_string(),
+                });
             }
         }
         if parts.is_empty() && c.errors.is_empty() {
@@ -388,7 +373,7 @@ pub struct JointView {
     pub member: bool,
     /// The procurement can still be opened (planned or in sourcing).
     pub may_open: bool,
-    /// For the coordinator: buyers that bought the same things (`likely_co_buyers`).
+    /// For the coordinator: buyers that bought the same things in the past contracts.
     pub hints: Vec<CoBuyerHint>,
     /// For a member: the firms interested in the procurement, as the coordinator reads them.
     pub interests: Vec<super::programming::InterestView>,
@@ -402,17 +387,6 @@ pub fn lot_text(lots: &[(i32, i32, String)], lot_id: Option<i32>) -> String {
         Some((_, n, title)) => format!("Lot {n} — {title}"),
         None => "Ensemble de l'achat".to_string(),
     }
-}
-
-/// A past contract (DECP) as the co-buyer suggestion reads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PastPurchase {
-    pub siret: String,
-    pub name: String,
-    /// 8 digits.
-    pub cpv: String,
-    pub notified: Option<NaiveDate>,
-    pub object: String,
 }
 
 /// A buyer that bought the same things in the past contracts and may want to join.
@@ -437,66 +411,23 @@ pub struct CoBuyerHint {
 /// How many buyers the suggestion names at most.
 pub const HINTS: usize = 10;
 
-/// The buyers other than the coordinator whose past contracts fall in the CPV divisions of the
-/// procurement (its codes and its lots'): the most contracts first, then the most in the same
-/// class, then the latest, then by name. A buyer that bought it often is likely to need it
-/// again, and a groupement de commandes is how it buys it with the coordinator.
-pub fn likely_co_buyers(
-    coordinator_siret: &str,
-    wanted: &[String],
-    rows: &[PastPurchase],
-) -> Vec<CoBuyerHint> {
-    let part = |c: &str, n: usize| c.get(0..n).map(String::from);
-    let divisions: Vec<String> = wanted.iter().filter_map(|c| part(c, 2)).collect();
-    let classes: Vec<String> = wanted.iter().filter_map(|c| part(c, 4)).collect();
-    let mut by: BTreeMap<&str, (CoBuyerHint, Option<NaiveDate>)> = BTreeMap::new();
-    for r in rows {
-        if r.siret == coordinator_siret || !part(&r.cpv, 2).is_some_and(|d| divisions.contains(&d))
-        {
-            continue;
-        }
-        let e = by.entry(r.siret.as_str()).or_insert_with(|| {
-            (
-                CoBuyerHint {
-                    siret: r.siret.clone(),
-                    name: r.name.clone(),
-                    contracts: 0,
-                    same_class: 0,
-                    last: None,
-                    example: String::new(),
-                    org_id: None,
-                    status: None,
-                },
-                None,
-            )
-        });
-        e.0.contracts += 1;
-        if part(&r.cpv, 4).is_some_and(|c| classes.contains(&c)) {
-            e.0.same_class += 1;
-        }
-        if e.0.example.is_empty() || r.notified > e.1 {
-            e.1 = r.notified;
-            e.0.example = r.object.clone();
-            if !r.name.is_empty() {
-                e.0.name = r.name.clone();
-            }
-        }
-    }
-    let mut out: Vec<(CoBuyerHint, Option<NaiveDate>)> = by.into_values().collect();
-    out.sort_by(|a, b| {
-        b.0.contracts
-            .cmp(&a.0.contracts)
-            .then(b.0.same_class.cmp(&a.0.same_class))
-            .then(b.1.cmp(&a.1))
-            .then(a.0.name.cmp(&b.0.name))
-    });
-    out.into_iter()
-        .take(HINTS)
-        .map(|(mut h, last)| {
-            h.last = last.map(|d| d.format("%d/%m/%Y").to_string());
-            h
-        })
-        .collect()
+/// Where the likely co-buyers are looked for: the CPV divisions (2 digits) of the procurement's
+/// codes and its lots', and their classes (4 digits), which rank closer purchases first.
+/// A buyer that bought it often is likely to need it again, and a groupement de commandes is
+/// how it buys it with the coordinator (the ranking itself is the database's: most contracts in
+/// the divisions, then most in the classes, then the latest — `server::programming::joint`).
+pub fn cpv_scope(wanted: &[String]) -> (Vec<String>, Vec<String>) {
+    let part = |n: usize| {
+        let mut v: Vec<String> = wanted
+            .iter()
+            .filter(|c| c.len() >= n && c.bytes().all(|b| b.is_ascii_digit()))
+            .map(|c| c[..n].to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    (part(2), part(4))
 }
 
 /// An open groupement de commandes in the list of those a buyer may join.
@@ -614,11 +545,24 @@ mod tests {
 
     #[test]
     fn euros_are_read_as_people_type_them() {
-        assert_eq!(parse_euros("12 000"), Some(12_000));
-        assert_eq!(parse_euros("12\u{202f}000 €"), Some(12_000));
-        assert_eq!(parse_euros("12000,00"), Some(12_000));
-        assert_eq!(parse_euros("douze"), None);
-        assert_eq!(parse_euros("12,5"), None);
+        let amount = |typed: &str| {
+            join(&[("all", typed)])
+                .check(&[])
+                .map(|i| i.parts[0].amount)
+                .map_err(|e| match e {
+                    crate::error::AppError::Invalid(errors) => errors[0].key.clone(),
+                    other => format!("{other:?}"),
+                })
+        };
+        assert_eq!(amount("12 000"), Ok(12_000));
+        assert_eq!(amount("12\u{202f}000 €"), Ok(12_000));
+        assert_eq!(amount("12000,00"), Ok(12_000));
+        assert_eq!(amount("12 000,50"), Ok(12_001));
+        assert_eq!(amount("douze"), Err("validation.number".into()));
+        assert_eq!(amount("0"), Err("validation.range".into()));
+        assert_eq!(amount("-5"), Err("validation.range".into()));
+        assert_eq!(amount("12,505"), Err("validation.decimals".into()));
+        assert_eq!(amount("999999999999"), Err("validation.range".into()));
     }
 
     fn join(amounts: &[(&str, &str)]) -> JoinForm {
@@ -703,33 +647,15 @@ mod tests {
     }
 
     #[test]
-    fn likely_co_buyers_bought_the_same_divisions_most_often() {
-        let row = |siret: &str, cpv: &str, day: u32, object: &str| PastPurchase {
-            siret: siret.into(),
-            name: format!("Acheteur {siret}"),
-            cpv: cpv.into(),
-            notified: NaiveDate::from_ymd_opt(2024, 1, day),
-            object: object.into(),
-        };
-        let rows = [
-            row("A", "45261000", 1, "Toiture mairie"),
-            row("B", "45421000", 2, "Menuiseries école"),
-            row("B", "45261310", 5, "Zinguerie église"),
-            row("C", "45261000", 3, "Couverture gymnase"),
-            row("C", "90911200", 4, "Nettoyage"),
-            row("D", "30192000", 6, "Papeterie"),
-            row("COORD", "45261000", 7, "Le sien"),
-        ];
-        let hints = likely_co_buyers("COORD", &["45261000".into()], &rows);
-        let order: Vec<(&str, usize, usize)> = hints
+    fn co_buyers_are_looked_for_in_the_divisions_and_classes_of_every_code() {
+        let wanted: Vec<String> = ["45261000", "45261310", "45421000", "90911200", "x1", ""]
             .iter()
-            .map(|h| (h.siret.as_str(), h.contracts, h.same_class))
+            .map(|s| s.to_string())
             .collect();
-        // B twice in division 45; C and A once, same class, C the latest; D and the coordinator never.
-        assert_eq!(order, [("B", 2, 1), ("C", 1, 1), ("A", 1, 1)]);
-        assert_eq!(hints[0].example, "Zinguerie église");
-        assert_eq!(hints[0].last.as_deref(), Some("05/01/2024"));
-        assert!(likely_co_buyers("COORD", &[], &rows).is_empty());
+        let (divisions, classes) = cpv_scope(&wanted);
+        assert_eq!(divisions, ["45", "90"]);
+        assert_eq!(classes, ["4526", "4542", "9091"]);
+        assert_eq!(cpv_scope(&[]), (vec![], vec![]));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod bench_analytics;
+pub mod bench_joint;
 pub mod bench_match;
 pub mod bench_quotes;
 pub mod fuzz;
@@ -94,6 +95,13 @@ pub enum ToolCommand {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
+    /// Measure the likely co-buyers of a groupement de commandes (issue 24) on this instance's
+    /// past contracts: a coordinator and a procurement per CPV set are written, then the
+    /// suggestion timed (docs/benchmarks.md).
+    BenchJoint {
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Feed every parser of uploaded or imported files (DECP JSON, XML and CSV, eForms, SIRENE,
     /// photos) generated inputs — the samples of `fixtures`, then mutations of them — and count
     /// panics (docs/fuzzing.md). Fails if one panics.
@@ -158,6 +166,10 @@ pub async fn run(config: &Config, command: ToolCommand) -> anyhow::Result<()> {
         ToolCommand::BenchAnalytics { rounds } => {
             let db = prepare_db(config).await?;
             self::bench_analytics::run(&db, rounds).await
+        }
+        ToolCommand::BenchJoint { rounds } => {
+            let db = prepare_db(config).await?;
+            self::bench_joint::run(&db, rounds).await
         }
         ToolCommand::BenchAlerts { searches, rounds } => {
             self::bench::run_alert_matching(searches, rounds);

@@ -756,15 +756,18 @@ pub(crate) async fn co_buyer_facts(
 }
 
 /// The buyers that may want to join, from the past contracts (DECP) in the procurement's CPV
-/// divisions — the latest 20 000 — for its coordinator (`domain::joint::likely_co_buyers`).
+/// divisions, for its coordinator (`domain::joint::cpv_scope`): counted and ranked by the
+/// database — most contracts in the divisions, then most in the same classes, then the latest
+/// — so that a division of a national data set is never read row by row (docs/benchmarks.md).
 pub async fn suggestions(
     db: &DatabaseConnection,
     caller: &Caller,
     plan_id: i32,
 ) -> Result<Vec<crate::domain::joint::CoBuyerHint>, AppError> {
-    use crate::domain::joint::{likely_co_buyers, PastPurchase};
+    use crate::domain::joint::{cpv_scope, CoBuyerHint, HINTS};
     use crate::server::infra::entities::{contracts, plan_cpv};
-    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Alias, Asterisk, CaseStatement, Expr, ExprTrait, Func, Order, Query};
+    use sea_orm::{FromQueryResult, QuerySelect};
     let p = writable(db, caller, plan_id).await?;
     let coordinator = verified(caller, p.buyer_id)?.siret.clone();
     let mut wanted: Vec<String> = plan_cpv::Entity::find()
@@ -781,34 +784,87 @@ pub async fn suggestions(
     {
         wanted.extend(l.cpv.split(',').filter(|c| !c.is_empty()).map(String::from));
     }
-    let divisions: HashSet<String> = wanted
-        .iter()
-        .filter_map(|c| c.get(0..2).map(String::from))
-        .collect();
+    let (divisions, classes) = cpv_scope(&wanted);
     if divisions.is_empty() {
         return Ok(vec![]);
     }
-    // Bounded: a division of a big territory holds thousands of contracts; the most recent
-    // tell who buys it now. No fixed window: the imported years are whatever the platform holds.
-    let rows: Vec<PastPurchase> = contracts::Entity::find()
-        .filter(contracts::Column::CpvDivision.is_in(divisions))
-        .filter(contracts::Column::BuyerSiret.ne(coordinator.as_str()))
-        .order_by_desc(contracts::Column::NotifiedOn)
-        .limit(20_000)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|c| {
-            Some(PastPurchase {
-                cpv: c.cpv?,
-                name: c.buyer_name.unwrap_or_default(),
-                siret: c.buyer_siret,
-                notified: c.notified_on,
-                object: c.object.unwrap_or_default(),
-            })
-        })
-        .collect();
-    let mut hints = likely_co_buyers(&coordinator, &wanted, &rows);
+    #[derive(FromQueryResult)]
+    struct Tally {
+        siret: String,
+        n: i64,
+        same: i64,
+        last: Option<String>,
+    }
+    let col = |c: contracts::Column| Expr::col((contracts::Entity, c));
+    let class = Func::cust(Alias::new("substr"))
+        .arg(col(contracts::Column::Cpv))
+        .arg(1)
+        .arg(4);
+    let same = CaseStatement::new()
+        .case(Expr::expr(class).is_in(classes), 1)
+        .finally(0);
+    // SUM is a BIGINT or NUMERIC and a date's MAX a DATE or TEXT, depending on the backend:
+    // cast so both read the same.
+    let q = Query::select()
+        .expr_as(col(contracts::Column::BuyerSiret), Alias::new("siret"))
+        // COUNT(*), not of a column outside the index: PostgreSQL then reads the index alone.
+        .expr_as(Expr::col(Asterisk).count(), Alias::new("n"))
+        .expr_as(
+            Func::cast_as(Func::sum(same), Alias::new("BIGINT")),
+            Alias::new("same"),
+        )
+        .expr_as(
+            Func::cast_as(
+                Func::max(col(contracts::Column::NotifiedOn)),
+                Alias::new("TEXT"),
+            ),
+            Alias::new("last"),
+        )
+        .from(contracts::Entity)
+        .and_where(contracts::Column::CpvDivision.is_in(divisions.clone()))
+        .and_where(contracts::Column::BuyerSiret.ne(coordinator.as_str()))
+        .group_by_col((contracts::Entity, contracts::Column::BuyerSiret))
+        .order_by_expr(Expr::cust("n"), Order::Desc)
+        .order_by_expr(Expr::cust("same"), Order::Desc)
+        .order_by_expr(Expr::cust("last"), Order::Desc)
+        .order_by_expr(Expr::cust("siret"), Order::Asc)
+        .limit(HINTS as u64)
+        .to_owned();
+    let backend = db.get_database_backend();
+    let tallies = Tally::find_by_statement(backend.build(&q)).all(db).await?;
+    let mut hints = Vec::with_capacity(tallies.len());
+    for t in tallies {
+        let last = t
+            .last
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
+        // Its latest such contract gives the name it signs with and an example of the need:
+        // on its last day, one seek in the index rather than a sort of all its contracts.
+        let mut latest = contracts::Entity::find()
+            .filter(contracts::Column::BuyerSiret.eq(t.siret.as_str()))
+            .filter(contracts::Column::CpvDivision.is_in(divisions.clone()));
+        if let Some(day) = last {
+            latest = latest.filter(contracts::Column::NotifiedOn.eq(day));
+        }
+        let latest = latest
+            .order_by_desc(contracts::Column::NotifiedOn)
+            .limit(1)
+            .one(db)
+            .await?;
+        hints.push(CoBuyerHint {
+            name: latest
+                .as_ref()
+                .and_then(|c| c.buyer_name.clone())
+                .unwrap_or_else(|| t.siret.clone()),
+            example: latest.and_then(|c| c.object).unwrap_or_default(),
+            siret: t.siret,
+            contracts: t.n as usize,
+            same_class: t.same as usize,
+            last: last.map(|d| d.format("%d/%m/%Y").to_string()),
+            org_id: None,
+            status: None,
+        });
+    }
     let orgs: HashMap<String, i32> = organisations::Entity::find()
         .filter(organisations::Column::Siret.is_in(hints.iter().map(|h| h.siret.clone())))
         .filter(organisations::Column::Kind.eq(OrgKind::Buyer.as_str()))

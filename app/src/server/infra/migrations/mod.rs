@@ -34,6 +34,7 @@ mod m20261207_000027_quotes;
 mod m20261208_000028_producer_groupings;
 mod m20261209_000029_joint_procurement;
 mod m20261210_000030_co_buyer_contract;
+mod m20261210_000031_contracts_by_division;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000028_producer_groupings::Migration),
             Box::new(m20261209_000029_joint_procurement::Migration),
             Box::new(m20261210_000030_co_buyer_contract::Migration),
+            Box::new(m20261210_000031_contracts_by_division::Migration),
         ]
     }
 }
