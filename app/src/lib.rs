@@ -16,8 +16,8 @@ pub mod theme;
 use components::layout::Layout;
 use features::{
     accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
-    imports, labels, not_found, offers, opendata, orgs, partners, privacy, programming, quotes,
-    sourcing,
+    imports, insertion, labels, not_found, offers, opendata, orgs, partners, privacy, programming,
+    quotes, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/offres/:id") view=offers::editor::OfferEditorPage ssr=ASYNC />
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
                         <Route path=path!("/admin/journal") view=admin::journal::JournalPage ssr=ASYNC />
+                        <Route path=path!("/admin/insertion") view=insertion::admin::InsertionRatesPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />

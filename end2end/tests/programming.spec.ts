@@ -12,7 +12,7 @@ async function fillPlan(page: Page, title: string, publication: string) {
   await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
   await page.getByLabel('Publication prévue *').fill(publication);
   await page.getByLabel('Circuit court', { exact: true }).check();
-  await page.getByLabel('Clause d\'insertion (heures)').fill('1500');
+  await page.getByLabel("Heures d'insertion").fill('1500');
   await page.getByLabel('Agriculture biologique (AB)').check();
 }
 
@@ -102,7 +102,7 @@ test('a buyer publishes a planned procurement with lots and levers, and a firm f
   await page.locator('[data-test="plan-row"]').filter({ hasText: title }).getByRole('link', { name: title }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.locator('[data-test="plan-lots"] li')).toHaveCount(3);
-  await expect(page.locator('[data-test="plan-levers"]')).toContainText('1500 heures');
+  await expect(page.locator('[data-test="plan-levers"]')).toContainText(/Clause d'insertion : Clause d'exécution \(heures réservées\) · 1\s500\sh/);
   if (js) await expectAccessible(page);
   const plan = page.url();
   await page.getByRole('link', { name: "Clause d'insertion" }).click();

@@ -416,6 +416,22 @@ fn table() -> Table {
             (vec![("id", "1"), ("lot_id", "999999")], [D, D, D, A, D, D]),
         ),
         (
+            "/api/plans/lot/insertion",
+            (
+                vec![
+                    ("id", "1"),
+                    ("lot_id", "999999"),
+                    ("insertion[kind]", "clause"),
+                ],
+                [D, D, D, A, D, D],
+            ),
+        ),
+        ("/api/admin/insertion", (vec![], [D, D, D, D, D, A])),
+        (
+            "/api/admin/insertion/save",
+            (vec![("form[rate]", "0")], [D, D, D, D, D, A]),
+        ),
+        (
             "/api/plans/interest/options",
             (vec![("plan_id", "1")], [A, A, A, A, A, A]),
         ),

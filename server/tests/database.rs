@@ -19,8 +19,8 @@ both_dbs! {
             .unwrap();
         let first = app::server::infra::reference::load(&db).await.unwrap();
         assert_eq!(
-            (first.cpv, first.naf, first.communes),
-            (9_454, 732, 35_015),
+            (first.cpv, first.naf, first.communes, first.insertion_trades),
+            (9_454, 732, 35_015, 18),
             "{backend}"
         );
         // Migrations and the loader are idempotent.

@@ -68,9 +68,18 @@ async fn territory(url: &str) -> Territory {
         .await
         .unwrap();
     for (title, amount) in [("Papeterie", "30000"), ("Cartables", "12000")] {
-        app::server::programming::add_lot(&app.db, &caller, plan, title, "", amount, amount)
-            .await
-            .unwrap();
+        app::server::programming::add_lot(
+            &app.db,
+            &caller,
+            plan,
+            title,
+            "",
+            amount,
+            amount,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
     }
     let lots = plan_lots::Entity::find()
         .filter(plan_lots::Column::PlanId.eq(plan))

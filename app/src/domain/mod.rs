@@ -35,6 +35,7 @@ pub mod food_demand;
 pub mod geo;
 pub mod home;
 pub mod ids;
+pub mod insertion;
 pub mod joint;
 pub mod label;
 pub mod matchmaking;

@@ -307,7 +307,12 @@ pub struct PlanForm {
     pub short_chain: Option<String>,
     pub life_cycle: Option<String>,
     pub co2: Option<String>,
+    /// "", "clause", "criterion" or "both" (`insertion::InsertionKind`).
+    pub insertion_kind: String,
+    /// Empty: Passerelle proposes them from the estimate and the trade.
     pub insertion_hours: String,
+    /// Percent, for an award criterion.
+    pub insertion_weight: String,
     /// "", "esat_ea" or "siae".
     pub reserved: String,
     /// Official labels asked or accepted: `labels[ab]=on` (one checkbox each).
@@ -331,7 +336,7 @@ pub struct PlanInput {
     pub short_chain: bool,
     pub life_cycle: bool,
     pub co2: bool,
-    pub insertion_hours: Option<i32>,
+    pub insertion: super::insertion::InsertionInput,
     pub reserved: Option<Reserved>,
     pub labels: Vec<String>,
 }
@@ -419,7 +424,12 @@ impl PlanForm {
         }
         let duration = c.decimal("duration_months", &self.duration_months, 0, 1, 600);
         let contact = c.optional("contact", &self.contact, MAX_CONTACT);
-        let insertion = c.decimal("insertion_hours", &self.insertion_hours, 0, 1, 1_000_000);
+        let insertion = super::insertion::InsertionForm {
+            kind: self.insertion_kind.clone(),
+            hours: self.insertion_hours.clone(),
+            weight: self.insertion_weight.clone(),
+        }
+        .check_into(&mut c, "");
         let reserved = match self.reserved.trim() {
             "" => None,
             r => {
@@ -456,7 +466,7 @@ impl PlanForm {
             short_chain: on(&self.short_chain),
             life_cycle: on(&self.life_cycle),
             co2: on(&self.co2),
-            insertion_hours: insertion.map(|h| h as i32),
+            insertion,
             reserved,
             labels,
         })
@@ -501,6 +511,8 @@ mod tests {
             cpv_labels: vec!["Travaux de menuiserie".into(), String::new()],
             estimate_min: None,
             estimate_max: None,
+            insertion: None,
+            proposal: None,
         };
         assert_eq!(lot.cpv_text(), "Travaux de menuiserie (45421000), 99999999");
     }
@@ -601,7 +613,11 @@ mod tests {
             (ok.estimate_min, ok.estimate_max),
             (Some(200_000), Some(350_000))
         );
-        assert_eq!(ok.insertion_hours, Some(1500));
+        assert_eq!(ok.insertion.hours, Some(1500));
+        assert_eq!(
+            ok.insertion.kind,
+            Some(crate::domain::insertion::InsertionKind::Clause)
+        );
         assert!(ok.short_chain && !ok.co2);
         let bad = PlanForm {
             title: "".into(),
@@ -648,6 +664,9 @@ pub struct LotView {
     pub cpv_labels: Vec<String>,
     pub estimate_min: Option<i64>,
     pub estimate_max: Option<i64>,
+    pub insertion: Option<super::insertion::InsertionView>,
+    /// The hours Passerelle proposes for its trade and estimate, with or without a lever.
+    pub proposal: Option<super::insertion::Sizing>,
 }
 
 impl LotView {
@@ -725,7 +744,9 @@ pub struct PlanView {
     pub start: Option<String>,
     pub duration_months: Option<i32>,
     pub contact: Option<String>,
-    pub insertion_hours: Option<i32>,
+    pub insertion: Option<super::insertion::InsertionView>,
+    /// What Passerelle proposes for the whole procurement (shown beside proposed hours).
+    pub insertion_proposal: Option<super::insertion::Sizing>,
     pub reserved: Option<Reserved>,
     /// (code, name)
     pub labels: Vec<(String, String)>,
@@ -746,6 +767,9 @@ pub struct PlanEdit {
     pub form: PlanForm,
     pub lots: Vec<LotView>,
     pub tender_url: Option<String>,
+    pub insertion: Option<super::insertion::InsertionView>,
+    /// What Passerelle proposes for the whole procurement, as the form's hint.
+    pub insertion_proposal: Option<super::insertion::Sizing>,
 }
 
 /// The contract chosen in an award form: "" unlinks, anything but an id is refused.

@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod directory;
 pub mod home;
 pub mod imports;
+pub mod insertion;
 pub mod labels;
 pub mod not_found;
 pub mod offers;

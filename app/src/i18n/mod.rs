@@ -198,6 +198,52 @@ mod tests {
         assert_eq!(keys_of("fr.yml"), keys_of("en.yml"));
     }
 
+    /// Every key written literally in a `t` call of the sources, with the file it is in.
+    fn literal_keys(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                literal_keys(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (i, _) in text.match_indices("t(\"") {
+                    // `t(` alone: not `tr(`, `get(` or `format!(`.
+                    let before = text[..i].chars().last();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let rest = &text[i + 3..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    let shaped = key.contains('.')
+                        && key.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)
+                        });
+                    if shaped && !key.ends_with('.') {
+                        out.push((key.to_string(), path.display().to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_written_in_the_sources_is_translated() {
+        let mut found = Vec::new();
+        literal_keys(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() > 500, "the scan found {} keys", found.len());
+        let (fr, en) = (keys_of("fr.yml"), keys_of("en.yml"));
+        let missing: Vec<String> = found
+            .into_iter()
+            .filter(|(k, _)| fr.binary_search(k).is_err() || en.binary_search(k).is_err())
+            .map(|(k, f)| format!("{k} ({f})"))
+            .collect();
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
     #[test]
     fn translates_both_languages() {
         assert_eq!(tr(Lang::Fr, "nav.directory"), "Annuaire");

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod directory;
 pub mod home;
 pub mod imports;
+pub mod insertion;
 pub mod labels;
 pub mod offers;
 pub mod orgs;

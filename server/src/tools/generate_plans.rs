@@ -70,6 +70,7 @@ pub async fn run(db: &DatabaseConnection, n: u64, seed: u64) -> anyhow::Result<(
             };
             let lo = rng.random_range(5..5_000i64) * 1_000;
             let status = statuses[rng.random_range(0..statuses.len())];
+            let insertion = rng.random_bool(0.25).then(|| rng.random_range(100..5_000));
             rows.push(plans::ActiveModel {
                 buyer_id: Set(buyers[rng.random_range(0..buyers.len())]),
                 title: Set(format!("{subject} (généré {})", done as usize + i)),
@@ -87,7 +88,9 @@ pub async fn run(db: &DatabaseConnection, n: u64, seed: u64) -> anyhow::Result<(
                 short_chain: Set(rng.random_bool(0.15)),
                 life_cycle: Set(rng.random_bool(0.2)),
                 co2: Set(rng.random_bool(0.2)),
-                insertion_hours: Set(rng.random_bool(0.25).then(|| rng.random_range(100..5_000))),
+                insertion_hours: Set(insertion),
+                insertion_kind: Set(insertion.map(|_| "clause".to_string())),
+                insertion_own: Set(insertion.is_some()),
                 reserved: Set(rng.random_bool(0.05).then(|| "siae".to_string())),
                 status: Set(status.into()),
                 tender_url: Set((status == "published")

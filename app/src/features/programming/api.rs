@@ -162,6 +162,7 @@ pub async fn add_plan_lot(
     #[server(default)] cpv: crate::domain::cpv::CpvCodes,
     #[server(default)] estimate_min: String,
     #[server(default)] estimate_max: String,
+    #[server(default)] insertion: crate::domain::insertion::InsertionForm,
 ) -> Result<(), AppError> {
     use crate::server::{auth::Caller, programming, state::AppState};
     let state = AppState::get()?;
@@ -175,9 +176,35 @@ pub async fn add_plan_lot(
         &cpv.joined(),
         &estimate_min,
         &estimate_max,
+        &insertion,
     )
     .await?;
     crate::server::infra::redirect::redirect_fresh(&format!("/compte/achats/{id}?ok=lot#lots"));
+    Ok(())
+}
+
+/// A lot's insertion lever: blank hours take Passerelle's proposal.
+#[server(prefix = "/api", endpoint = "plans/lot/insertion")]
+pub async fn set_lot_insertion(
+    id: i32,
+    lot_id: i32,
+    #[server(default)] insertion: crate::domain::insertion::InsertionForm,
+) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    programming::set_lot_insertion(
+        &state.db,
+        &caller,
+        crate::domain::ids::PlanId(id),
+        crate::domain::ids::LotId(lot_id),
+        &insertion,
+    )
+    .await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/compte/achats/{id}?ok=lot_insertion#lot-{lot_id}"
+    ));
     Ok(())
 }
 

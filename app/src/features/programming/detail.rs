@@ -8,6 +8,7 @@ use super::list::status_class;
 use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
 use crate::error::AppError;
+use crate::features::insertion::lever::LeverText;
 use crate::features::sourcing::public::PlanSourcingPanel;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -95,13 +96,18 @@ fn Plan(p: PlanView) -> impl IntoView {
                     <ul data-test="plan-levers">
                         {s.levers.iter().map(|l| {
                             let detail = match l.as_str() {
-                                "insertion" => p.insertion_hours.map(|h| format!(" : {}", t("plan.hours_n").replace("%{n}", &h.to_string()))),
                                 "reserved" => p.reserved.map(|r| format!(" : {}", t(&format!("plan.reserved.{}", r.as_str())))),
                                 "labels" => Some(format!(" : {}", p.labels.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", "))),
                                 _ => None,
                             };
+                            let lever = (l == "insertion").then(|| p.insertion.clone()).flatten();
+                            let lots_only = l == "insertion" && lever.is_none();
+                            let proposal = p.insertion_proposal.clone();
                             view! {
-                                <li><a href=format!("/programmation/guide#{l}")>{t(&format!("plan.levers.{l}"))}</a>{detail}</li>
+                                <li><a href=format!("/programmation/guide#{l}")>{t(&format!("plan.levers.{l}"))}</a>{detail}
+                                    {lever.map(|lever| view! { " : " <LeverText lever proposal /> })}
+                                    {lots_only.then(|| format!(" : {}", t("insertion.in_lots")))}
+                                </li>
                             }
                         }).collect_view()}
                     </ul>
@@ -117,6 +123,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                             <strong>{l.title.clone()}</strong>
                             {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv_text()))}
                             {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
+                            {l.insertion.clone().map(|lever| view! { " · " <LeverText lever proposal=l.proposal.clone() /> })}
                             {open_to_partners.then(|| view! {
                                 " · " <a href=format!("/groupements/nouvelle?achat={}&lot={}", s.id, l.id)>{t("partners.find_for_lot")}</a>
                             })}

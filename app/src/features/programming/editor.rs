@@ -4,7 +4,7 @@
 
 use super::api::{
     plan_award, plan_for_edit, AddPlanLot, DeleteDraft, LinkPlanContract, RemovePlanLot,
-    SetPlanStatus, UpdatePlan,
+    SetLotInsertion, SetPlanStatus, UpdatePlan,
 };
 use super::interest::InterestedFirms;
 use super::list::status_class;
@@ -14,10 +14,12 @@ use crate::components::form::{action_error, FormAlert, SelectField, TextField};
 use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
-use crate::domain::programming::PlanForm;
+use crate::domain::insertion::{InsertionForm, InsertionView};
 use crate::domain::programming::{estimate_text, PlanEdit, PlanStatus, MAX_TITLE};
+use crate::domain::programming::{LotView, PlanForm};
 use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
+use crate::features::insertion::lever::{LeverFields, LeverText};
 use crate::features::reference::cpv_picker::CpvPicker;
 use crate::features::sourcing::buyer::PlanSourcingTools;
 use crate::i18n::t;
@@ -64,6 +66,7 @@ pub fn PlanEditorPage() -> impl IntoView {
                             "created" => "plan.created",
                             "lot" => "plan.lot_added",
                             "lot_removed" => "plan.lot_removed",
+                            "lot_insertion" => "insertion.lot_saved",
                             "saved" => "org.saved",
                             "contract" => "plan.award_saved",
                             _ => "plan.status_saved",
@@ -199,6 +202,8 @@ fn LotsPanel(p: PlanEdit) -> impl IntoView {
                                 <strong>{l.title.clone()}</strong>
                                 {(!l.cpv.is_empty()).then(|| format!(" · {}", l.cpv_text()))}
                                 {estimate_text(l.estimate_min, l.estimate_max).map(|e| format!(" · {e}"))}
+                                {l.insertion.clone().map(|lever| view! { " · " <LeverText lever proposal=l.proposal.clone() /> })}
+                                {editable.then(|| view! { <LotInsertionForm id lot=l.clone() /> })}
                                 {editable.then(move || view! {
                                     <ActionForm action=remove attr:class="inline-form">
                                         <input type="hidden" name="id" value=id />
@@ -223,10 +228,36 @@ fn LotsPanel(p: PlanEdit) -> impl IntoView {
                         <TextField name="estimate_min" field="lot_estimate_min" label=t("plan.estimate_min") hint=t("plan.euros_hint") value=typed("estimate_min") error />
                         <TextField name="estimate_max" field="lot_estimate_max" label=t("plan.estimate_max") hint=t("plan.euros_hint") value=typed("estimate_max") error />
                     </div>
+                    <LeverFields names=("insertion[kind]".to_string(), "insertion[hours]".to_string(), "insertion[weight]".to_string()) prefix="lot_"
+                        form=InsertionForm { kind: typed("insertion[kind]"), hours: typed("insertion[hours]"), weight: typed("insertion[weight]") } proposal=None error />
                     <div><button type="submit" class="button">{t("plan.add_lot")}</button></div>
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// A lot's insertion lever, changed in its own small form (folded until opened).
+#[component]
+fn LotInsertionForm(id: i32, lot: LotView) -> impl IntoView {
+    let action = ServerAction::<SetLotInsertion>::new();
+    let error = action_error(action);
+    let prefix = format!("lot{}_", lot.id);
+    // Open when this lot's form was just refused (without JavaScript the page comes back), so
+    // its message is seen.
+    let open = matches!(error.get_untracked(), Some(AppError::Invalid(v)) if v.iter().any(|f| f.field.starts_with(&prefix)));
+    view! {
+        <details class="lot-insertion" id=format!("lot-{}", lot.id) open=open>
+            <summary>{t("insertion.lot_edit")} " — " {lot.title.clone()}</summary>
+            <ActionForm action attr:class="form" attr:novalidate="">
+                <FormAlert error />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="lot_id" value=lot.id />
+                <LeverFields names=("insertion[kind]".to_string(), "insertion[hours]".to_string(), "insertion[weight]".to_string()) prefix
+                    form=InsertionView::form(lot.insertion.as_ref()) proposal=lot.proposal.clone() error />
+                <div><button type="submit" class="button">{t("insertion.lot_save")}</button></div>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -243,7 +274,7 @@ fn FieldsPanel(p: PlanEdit) -> impl IntoView {
                         <ActionForm action attr:class="form" attr:novalidate="">
                             <FormAlert error />
                             <input type="hidden" name="id" value=p.id />
-                            <PlanFields form=p.form.clone() search_action=format!("/compte/achats/{}#plan-fields", p.id) error />
+                            <PlanFields form=p.form.clone() search_action=format!("/compte/achats/{}#plan-fields", p.id) error proposal=p.insertion_proposal.clone() />
                             <div><button type="submit" class="button button--primary">{t("org.save")}</button></div>
                         </ActionForm>
                     </LiveCheck>

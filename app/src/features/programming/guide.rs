@@ -17,6 +17,7 @@ pub fn GuidePage() -> impl IntoView {
             <section id=*l aria-labelledby=format!("{l}-h") class="card">
                 <h2 id=format!("{l}-h")>{t(&format!("plan.levers.{l}"))}</h2>
                 <p>{t(&format!("plan.guide.{l}"))}</p>
+                {(*l == "insertion").then(|| view! { <p data-test="sizing-method">{t("insertion.method")}</p> })}
                 <p class="field__hint">{t("plan.guide_basis")} " : " {t(&format!("plan.basis.{l}"))}</p>
             </section>
         }).collect_view()}

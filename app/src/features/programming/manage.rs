@@ -12,10 +12,12 @@ use crate::components::live_check::LiveCheck;
 use crate::components::notice::Notice;
 use crate::components::status::LoadError;
 use crate::components::toggletip::WhatIsIt;
+use crate::domain::insertion::InsertionForm;
 use crate::domain::offer::LABELS;
 use crate::domain::programming::{PlanForm, Procedure, MAX_CONTACT, MAX_DESCRIPTION, MAX_TITLE};
 use crate::domain::validate::errors_in_form;
 use crate::error::AppError;
+use crate::features::insertion::lever::LeverFields;
 use crate::features::reference::cpv_picker::CpvPicker;
 use crate::i18n::t;
 use leptos::form::ActionForm;
@@ -104,6 +106,9 @@ pub fn PlanFields(
     form: PlanForm,
     #[prop(into)] search_action: String,
     error: Signal<Option<AppError>>,
+    /// The insertion hours Passerelle proposes for the stored plan, shown as the hours' hint.
+    #[prop(default = None)]
+    proposal: Option<crate::domain::insertion::Sizing>,
 ) -> impl IntoView {
     let search = use_location().search.get_untracked();
     let form = typed_form::<PlanForm>(&search, "plan_cpv_q").unwrap_or(form);
@@ -151,7 +156,12 @@ pub fn PlanFields(
             {check("form[short_chain]", "short_chain", form.short_chain.is_some())}
             {check("form[life_cycle]", "life_cycle", form.life_cycle.is_some())}
             {check("form[co2]", "co2", form.co2.is_some())}
-            <TextField name="form[insertion_hours]" field="insertion_hours" label=t("plan.insertion_hours") hint=t("plan.insertion_hint") input_type="number" value=form.insertion_hours.clone() error />
+            <fieldset class="insertion-lever">
+                <legend>{t("plan.levers.insertion")}</legend>
+                <WhatIsIt subject=t("plan.levers.insertion") text=t("plan.guide.insertion") more="/programmation/guide#insertion" />
+                <LeverFields names=("form[insertion_kind]".to_string(), "form[insertion_hours]".to_string(), "form[insertion_weight]".to_string()) prefix=""
+                    form=InsertionForm { kind: form.insertion_kind.clone(), hours: form.insertion_hours.clone(), weight: form.insertion_weight.clone() } proposal error />
+            </fieldset>
             <SelectField name="form[reserved]" field="reserved" label=t("plan.levers.reserved") options=reserved selected=form.reserved.clone() error />
             <fieldset>
                 <legend>{t("plan.labels_asked")}</legend>

@@ -11,7 +11,7 @@ use crate::domain::programming::{
 use crate::domain::validate::Checker;
 use crate::error::AppError;
 use crate::server::infra::entities::{
-    notifications, organisations, plan_cpv, plan_labels, plans, saved_searches, users,
+    notifications, organisations, plan_cpv, plan_labels, plan_lots, plans, saved_searches, users,
 };
 use crate::server::infra::mail::Mailer;
 use crate::server::infra::notifications::notify;
@@ -205,7 +205,16 @@ async fn plans_with_facts(
         cpv.entry(c.plan_id).or_default().push(c.cpv_code);
     }
     let labelled: std::collections::HashSet<i32> = plan_labels::Entity::find()
-        .filter(plan_labels::Column::PlanId.is_in(ids))
+        .filter(plan_labels::Column::PlanId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.plan_id)
+        .collect();
+    // A lot's insertion lever is its plan's too.
+    let lot_insertion: std::collections::HashSet<i32> = plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.is_in(ids))
+        .filter(plan_lots::Column::InsertionKind.is_not_null())
         .all(db)
         .await?
         .into_iter()
@@ -242,7 +251,7 @@ async fn plans_with_facts(
                         p.short_chain,
                         p.life_cycle,
                         p.co2,
-                        p.insertion_hours.is_some(),
+                        p.insertion_kind.is_some() || lot_insertion.contains(&p.id),
                         p.reserved.is_some(),
                         labelled.contains(&p.id),
                     ),

@@ -77,6 +77,35 @@ pub struct PlanLot {
     pub cpv: Vec<String>,
     pub estimate_min_eur: Option<i64>,
     pub estimate_max_eur: Option<i64>,
+    /// The lot's own insertion lever.
+    pub insertion: Option<PlanInsertion>,
+}
+
+/// An insertion lever (docs/analytics.md, "Sizing an insertion clause").
+#[derive(Serialize, ToSchema)]
+pub struct PlanInsertion {
+    /// `clause` (execution clause), `criterion` (award criterion, R2152-7) or `both`.
+    pub kind: String,
+    /// Hours of work reserved for people far from employment.
+    pub hours: Option<i32>,
+    /// `buyer` when the buyer set the hours; `proposed` when they are Passerelle's proposal
+    /// (amount × labour share × rate ÷ hourly cost).
+    pub hours_source: Option<String>,
+    /// Percent of the award criteria, for a criterion.
+    pub weight_pct: Option<i32>,
+}
+
+impl PlanInsertion {
+    fn of(v: crate::domain::insertion::InsertionView) -> Self {
+        PlanInsertion {
+            kind: v.kind.as_str().into(),
+            hours_source: v
+                .hours
+                .map(|_| if v.own { "buyer" } else { "proposed" }.to_string()),
+            hours: v.hours,
+            weight_pct: v.weight,
+        }
+    }
 }
 
 /// A member of a groupement de commandes.
@@ -123,7 +152,10 @@ pub struct PlanRecord {
     /// `adapted`, `open`, `restricted`, `negotiated`, `dialogue`, `undecided`.
     pub procedure: String,
     pub duration_months: Option<i32>,
+    /// The whole procurement's insertion hours (kept for earlier clients: `insertion.hours`).
     pub insertion_hours: Option<i32>,
+    /// The whole procurement's insertion lever; its lots may have their own.
+    pub insertion: Option<PlanInsertion>,
     /// `esat_ea` or `siae` when reserved.
     pub reserved: Option<String>,
     /// Official labels asked for (codes).
@@ -283,7 +315,8 @@ pub async fn one(
         description: v.description,
         procedure: v.procedure.as_str().to_string(),
         duration_months: v.duration_months,
-        insertion_hours: v.insertion_hours,
+        insertion_hours: v.insertion.as_ref().and_then(|i| i.hours),
+        insertion: v.insertion.map(PlanInsertion::of),
         reserved: v.reserved.map(|r| r.as_str().to_string()),
         labels: v.labels.into_iter().map(|(code, _)| code).collect(),
         lot_details: v
@@ -295,6 +328,7 @@ pub async fn one(
                 cpv: l.cpv,
                 estimate_min_eur: l.estimate_min,
                 estimate_max_eur: l.estimate_max,
+                insertion: l.insertion.map(PlanInsertion::of),
             })
             .collect(),
         tender_url: v.tender_url,

@@ -3,6 +3,7 @@
 //! real past contract), with lots, levers and estimates, and the firms' interest signals.
 
 use super::Ctx;
+use crate::domain::insertion::InsertionKind;
 use crate::domain::programming::{PlanStatus, Precision, Procedure, Reserved};
 use crate::server::infra::entities::{
     contracts, plan_cpv, plan_events, plan_interests, plan_labels, plan_lots, plans,
@@ -75,7 +76,7 @@ pub(super) const PLANS: &[PlanTpl] = &[
     PlanTpl { labels: &["ab", "hve"], ..p("lyon", "Fourniture de fruits et légumes frais pour les cuisines centrales", "Approvisionnement des deux cuisines centrales (28 000 repas par jour). Allotissement fin par famille de produits et par saison pour ouvrir le marché aux producteurs de la région ; livraisons deux fois par semaine.", Open, (1_200, 1_800), 4, Sourcing, &["03221000", "03222000"], &[("Légumes de saison", "03221000", 700), ("Fruits de saison", "03222000", 500), ("Pommes de terre", "03212100", 200), ("Légumes prêts à cuisiner (légumerie)", "15331100", 300)], SHORT | CO2) },
     PlanTpl { labels: &["qualibat"], ..p("lyon", "Remplacement des menuiseries extérieures de six groupes scolaires", "Remplacement des fenêtres bois et aluminium de six groupes scolaires du 8e et du 9e arrondissement, par tranches pendant les vacances scolaires. Bois local apprécié, analyse en coût global.", Adapted, (900, 1_300), 3, Sourcing, &["45421100"], &[("Groupes scolaires du 8e arrondissement", "45421100", 600), ("Groupes scolaires du 9e arrondissement", "45421100", 500)], LIFE | CO2 | INSERTION) },
     p("lyon", "Mobilier scolaire réparable pour les écoles élémentaires", "Tables, chaises et rangements pour 40 classes par an, avec pièces détachées et réparation sur place. Analyse en coût du cycle de vie.", Adapted, (300, 450), 6, Planned, &["39160000"], &[], LIFE),
-    p("lyon", "Nettoyage des bâtiments administratifs en journée", "Nettoyage de 60 000 m² de bureaux, en journée, avec produits écolabellisés. Clause d'insertion de 8 000 heures.", Open, (2_000, 2_600), 7, Planned, &["90919200"], &[("Hôtel de ville et mairies d'arrondissement", "90919200", 1_200), ("Bâtiments techniques", "90911200", 900)], INSERTION),
+    p("lyon", "Nettoyage des bâtiments administratifs en journée", "Nettoyage de 60 000 m² de bureaux, en journée, avec produits écolabellisés. Clause d'insertion dimensionnée avec le facilitateur.", Open, (2_000, 2_600), 7, Planned, &["90919200"], &[("Hôtel de ville et mairies d'arrondissement", "90919200", 1_200), ("Bâtiments techniques", "90911200", 900)], INSERTION),
     PlanTpl { duration: 48, ..p("lyon", "Entretien différencié des parcs de la rive gauche", "Entretien sans produits phytosanitaires de 45 hectares de parcs et squares, fauche tardive, gestion des déchets verts sur place.", Open, (1_500, 2_100), -2, Published, &["77313000"], &[("Parcs du 3e et du 7e arrondissement", "77313000", 900), ("Squares du 8e arrondissement", "77313000", 700)], INSERTION | CO2) },
     PlanTpl { reserved: Some(Reserved::EsatEa), ..p("lyon", "Blanchisserie du linge des crèches municipales", "Collecte, lavage et livraison du linge de 50 crèches. Marché réservé aux ESAT et entreprises adaptées (L2113-12).", Adapted, (200, 280), 9, Planned, &["98310000"], &[], 0) },
     // Métropole de Lyon.
@@ -87,7 +88,7 @@ pub(super) const PLANS: &[PlanTpl] = &[
     p("metropole", "Livraisons inter-services en vélo-cargo", "Navettes de courrier et de colis entre les sites de la Métropole, sans émission.", Adapted, (150, 220), 1, Sourcing, &["64121100", "60161000"], &[], CO2 | INSERTION),
     PlanTpl { duration: 24, ..p("lyon", "Éclairage public LED des voies communales", "Remplacement de 4 000 luminaires et télégestion.", Open, (3_500, 4_200), -8, Awarded, &["31527200"], &[], LIFE | CO2) },
     // Grandlyon Habitat.
-    p("grandlyon_habitat", "Réhabilitation thermique de 240 logements à Vaulx-en-Velin", "Isolation, menuiseries, ventilation et chaufferie ; clause d'insertion de 12 000 heures.", Open, (7_000, 8_500), -3, Published, &["45321000", "45421100"], &[("Isolation et façades", "45321000", 3_500), ("Menuiseries", "45421100", 2_000), ("Chauffage et ventilation", "45331000", 2_500)], LIFE | INSERTION),
+    p("grandlyon_habitat", "Réhabilitation thermique de 240 logements à Vaulx-en-Velin", "Isolation, menuiseries, ventilation et chaufferie ; clause d'insertion et critère d'attribution sur l'insertion (10 %).", Open, (7_000, 8_500), -3, Published, &["45321000", "45421100"], &[("Isolation et façades", "45321000", 3_500), ("Menuiseries", "45421100", 2_000), ("Chauffage et ventilation", "45331000", 2_500)], LIFE | INSERTION),
     p("grandlyon_habitat", "Entretien des espaces verts des résidences", "Entretien de 80 résidences, par secteurs, avec chantiers d'insertion.", Adapted, (600, 900), 10, Planned, &["77311000"], &[("Secteur est", "77311000", 400), ("Secteur sud", "77311000", 350)], INSERTION),
     // Communes of the Métropole.
     p("vaulx", "Restauration scolaire en liaison froide", "Fourniture de 4 500 repas par jour pour les écoles, avec 50 % de produits durables dont 25 % bio.", Open, (5_000, 6_000), 12, Planned, &["55523100"], &[], SHORT | CO2),
@@ -134,15 +135,23 @@ fn stages(status: PlanStatus) -> &'static [PlanStatus] {
 
 pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
     let today = ctx.now.date_naive();
+    let rates = crate::server::insertion::rates(ctx.txn)
+        .await
+        .map_err(|e| DbErr::Custom(format!("insertion rates: {e:?}")))?;
     for (i, t) in PLANS.iter().enumerate() {
         let buyer = ctx.buyers[t.buyer].clone();
         let publication = month_from(today, t.months);
         // Written over the last quarter, buyers interleaved (the home page's "latest" mixes them).
         let created = ctx.now - Duration::days(3 + (i as i64 * 37) % 90);
+        // The hours Passerelle proposes from the estimate and the trade, as a buyer who left
+        // the field empty gets them; the housing rehabilitation also scores the offers on it.
         let insertion = (t.levers & INSERTION != 0).then(|| {
-            // Hours from the estimate as facilitators size them (≈ 5 % of labour at 30 €/h).
-            let hours = t.estimate.1 * 1000 / 2 / 20 / 30;
-            (hours / 50 * 50).max(100) as i32
+            let cpv: Vec<String> = t.cpv.iter().map(|c| c.to_string()).collect();
+            let hours = rates
+                .propose(&cpv, Some(t.estimate.0 * 1000), Some(t.estimate.1 * 1000))
+                .map(|s| s.hours as i32);
+            let weighted = t.text.contains("critère d'attribution");
+            (weighted, hours)
         });
         let contract = if t.status == Awarded {
             // The buyer's past contract of the same trade, or its latest.
@@ -187,7 +196,18 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
             short_chain: Set(t.levers & SHORT != 0),
             life_cycle: Set(t.levers & LIFE != 0),
             co2: Set(t.levers & CO2 != 0),
-            insertion_hours: Set(insertion),
+            insertion_kind: Set(insertion.map(|(w, _)| {
+                if w {
+                    InsertionKind::Both
+                } else {
+                    InsertionKind::Clause
+                }
+                .as_str()
+                .to_string()
+            })),
+            insertion_hours: Set(insertion.and_then(|(_, h)| h)),
+            insertion_weight: Set(insertion.and_then(|(w, _)| w.then_some(10))),
+            insertion_own: Set(false),
             reserved: Set(t.reserved.map(|r| r.as_str().into())),
             status: Set(status.as_str().into()),
             tender_url: Set(matches!(status, Published | Awarded).then(|| profile(t.buyer))),

@@ -3,7 +3,9 @@
 //! row count already matches its file is left alone; otherwise missing rows are inserted and
 //! existing ones updated, so a re-run never duplicates.
 
-use crate::server::infra::entities::{communes, cpv_codes, naf_codes};
+use crate::server::infra::entities::{
+    communes, cpv_codes, insertion_settings, insertion_trades, naf_codes,
+};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -15,6 +17,8 @@ pub const CPV_CSV: &str = include_str!("reference/data/cpv_2008_fr.csv");
 pub const NAF_CSV: &str = include_str!("reference/data/naf_rev2_sous_classes.csv");
 pub const COMMUNES_CSV: &str = include_str!("reference/data/cog_communes_insee.csv");
 pub const METROPOLE_CSV: &str = include_str!("reference/data/metropole_lyon_communes_2024.csv");
+/// Labour share by trade, to size insertion clauses (provenance: `insertion_trades.md`).
+pub const INSERTION_TRADES_CSV: &str = include_str!("reference/data/insertion_trades.csv");
 pub const POSTAL_CSV: &str =
     include_str!("reference/data/laposte_codes_postaux_metropole_lyon_2020.csv");
 
@@ -26,6 +30,8 @@ pub struct LoadReport {
     pub cpv: usize,
     pub naf: usize,
     pub communes: usize,
+    /// Trades added to `insertion_trades` (never those administrators edited).
+    pub insertion_trades: usize,
 }
 
 fn csv_err(e: csv::Error) -> DbErr {
@@ -50,6 +56,29 @@ pub fn cpv_rows() -> Result<Vec<cpv_codes::ActiveModel>, DbErr> {
             label_fr: Set(rec[1].to_string()),
             parent_code: Set(parent),
             level: Set(crate::domain::cpv::level(code) as i16),
+        });
+    }
+    Ok(out)
+}
+
+/// The reference trades of `insertion_trades.csv`, in its order.
+pub fn insertion_trade_rows() -> Result<Vec<insertion_trades::Model>, DbErr> {
+    let mut rdr = csv::Reader::from_reader(INSERTION_TRADES_CSV.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(csv_err)?;
+        let share = rec[3]
+            .parse::<i32>()
+            .map_err(|_| DbErr::Custom(format!("bad labour share {}", &rec[3])))?;
+        out.push(insertion_trades::Model {
+            key: rec[0].to_string(),
+            label: rec[1].to_string(),
+            cpv_prefixes: rec[2].to_string(),
+            labour_share: share,
+            published: &rec[4] == "published",
+            position: i as i32,
+            updated_at: None,
+            updated_by: None,
         });
     }
     Ok(out)
@@ -159,7 +188,57 @@ pub async fn load(db: &DatabaseConnection) -> Result<LoadReport, DbErr> {
         )
         .await?;
     }
+    report.insertion_trades = seed_insertion(db).await?;
     Ok(report)
+}
+
+/// Adds the reference trades missing from `insertion_trades`, and the default rates if none
+/// are set: what administrators changed stays as they left it.
+async fn seed_insertion(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    use crate::domain::insertion::{DEFAULT_HOURLY_COST, DEFAULT_RATE};
+    let known: std::collections::HashSet<String> = insertion_trades::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.key)
+        .collect();
+    let missing: Vec<insertion_trades::ActiveModel> = insertion_trade_rows()?
+        .into_iter()
+        .filter(|t| !known.contains(&t.key))
+        .map(Into::into)
+        .collect();
+    let added = missing.len();
+    if added > 0 {
+        insertion_trades::Entity::insert_many(missing)
+            .on_conflict(
+                OnConflict::column(insertion_trades::Column::Key)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    if insertion_settings::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .is_none()
+    {
+        insertion_settings::Entity::insert(insertion_settings::ActiveModel {
+            id: Set(1),
+            rate: Set(DEFAULT_RATE),
+            hourly_cost: Set(DEFAULT_HOURLY_COST),
+            updated_at: Set(None),
+            updated_by: Set(None),
+        })
+        .on_conflict(
+            OnConflict::column(insertion_settings::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(added)
 }
 
 async fn upsert<A, C>(

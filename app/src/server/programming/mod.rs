@@ -31,6 +31,7 @@ use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
     cpv_codes, organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans,
 };
+use crate::server::insertion;
 use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -62,7 +63,24 @@ async fn writable(
     Ok(p)
 }
 
-fn fill(m: &mut plans::ActiveModel, input: &PlanInput) {
+/// The insertion hours of the plan's own lever, and whether they are the buyer's own.
+async fn planned_hours(
+    db: &impl ConnectionTrait,
+    input: &PlanInput,
+) -> Result<(Option<i32>, bool), AppError> {
+    insertion::planned(
+        db,
+        &input.insertion,
+        &input.cpv,
+        input.estimate_min,
+        input.estimate_max,
+    )
+    .await
+}
+
+/// `hours`: the insertion hours to store and whether they are the buyer's own
+/// (`insertion::planned`).
+fn fill(m: &mut plans::ActiveModel, input: &PlanInput, hours: (Option<i32>, bool)) {
     m.title = Set(input.title.clone());
     m.description = Set(input.description.clone());
     m.estimate_min = Set(input.estimate_min);
@@ -78,7 +96,10 @@ fn fill(m: &mut plans::ActiveModel, input: &PlanInput) {
     m.short_chain = Set(input.short_chain);
     m.life_cycle = Set(input.life_cycle);
     m.co2 = Set(input.co2);
-    m.insertion_hours = Set(input.insertion_hours);
+    m.insertion_kind = Set(input.insertion.kind.map(|k| k.as_str().to_string()));
+    m.insertion_hours = Set(hours.0);
+    m.insertion_own = Set(hours.1);
+    m.insertion_weight = Set(input.insertion.weight);
     m.reserved = Set(input.reserved.map(|r| r.as_str().to_string()));
 }
 

@@ -2,6 +2,28 @@
 //! timeline, the buyers to filter by, a buyer's own plans, the feeds' items.
 
 use super::*;
+use crate::domain::insertion::InsertionView;
+
+/// A plan's CPV codes.
+async fn codes_of(db: &impl ConnectionTrait, id: i32) -> Result<Vec<String>, AppError> {
+    Ok(plan_cpv::Entity::find()
+        .filter(plan_cpv::Column::PlanId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect())
+}
+
+/// A plan's own insertion lever, as stored.
+fn insertion_of(p: &plans::Model) -> Option<InsertionView> {
+    InsertionView::of(
+        p.insertion_kind.as_deref(),
+        p.insertion_hours,
+        p.insertion_weight,
+        p.insertion_own,
+    )
+}
 
 pub(crate) fn planned(date: chrono::NaiveDate, precision: &str) -> Planned {
     Planned {
@@ -11,6 +33,7 @@ pub(crate) fn planned(date: chrono::NaiveDate, precision: &str) -> Planned {
 }
 
 pub(super) async fn lots_of(db: &impl ConnectionTrait, id: i32) -> Result<Vec<LotView>, AppError> {
+    let rates = insertion::rates(db).await?;
     Ok(plan_lots::Entity::find()
         .filter(plan_lots::Column::PlanId.eq(id))
         .order_by_asc(plan_lots::Column::Number)
@@ -28,6 +51,13 @@ pub(super) async fn lots_of(db: &impl ConnectionTrait, id: i32) -> Result<Vec<Lo
                 id: l.id,
                 number: l.number,
                 title: l.title,
+                insertion: InsertionView::of(
+                    l.insertion_kind.as_deref(),
+                    l.insertion_hours,
+                    l.insertion_weight,
+                    l.insertion_own,
+                ),
+                proposal: rates.propose(&cpv, l.estimate_min, l.estimate_max),
                 cpv_labels: cpv
                     .iter()
                     .map(|c| {
@@ -52,13 +82,7 @@ pub async fn for_edit(
 ) -> Result<PlanEdit, AppError> {
     let p = writable(db, caller, id).await?;
     let buyer = verified(caller, p.buyer_id)?.name.clone();
-    let cpv: Vec<String> = plan_cpv::Entity::find()
-        .filter(plan_cpv::Column::PlanId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
+    let cpv = codes_of(db, id).await?;
     let labels: Vec<String> = plan_labels::Entity::find()
         .filter(plan_labels::Column::PlanId.eq(id))
         .all(db)
@@ -68,6 +92,9 @@ pub async fn for_edit(
         .collect();
     let on = |b: bool| b.then(|| "on".to_string());
     let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let insertion = insertion_of(&p);
+    let lever = InsertionView::form(insertion.as_ref());
+    let insertion_proposal = insertion::propose(db, &cpv, p.estimate_min, p.estimate_max).await?;
     let form = PlanForm {
         title: p.title.clone(),
         description: p.description.clone(),
@@ -86,7 +113,9 @@ pub async fn for_edit(
         short_chain: on(p.short_chain),
         life_cycle: on(p.life_cycle),
         co2: on(p.co2),
-        insertion_hours: p.insertion_hours.map(|h| h.to_string()).unwrap_or_default(),
+        insertion_kind: lever.kind,
+        insertion_hours: lever.hours,
+        insertion_weight: lever.weight,
         reserved: p.reserved.clone().unwrap_or_default(),
         labels: labels.into_iter().map(|l| (l, "on".to_string())).collect(),
     };
@@ -98,6 +127,8 @@ pub async fn for_edit(
         form,
         lots: lots_of(db, id).await?,
         tender_url: p.tender_url,
+        insertion,
+        insertion_proposal,
     })
 }
 
@@ -133,12 +164,17 @@ pub(super) async fn summaries(
         .map(|l| l.plan_id)
         .collect();
     let mut lots: HashMap<i32, usize> = HashMap::new();
+    // A lot's insertion lever is its plan's too.
+    let mut lot_insertion: HashSet<i32> = HashSet::new();
     for l in plan_lots::Entity::find()
         .filter(plan_lots::Column::PlanId.is_in(ids))
         .all(db)
         .await?
     {
         *lots.entry(l.plan_id).or_default() += 1;
+        if l.insertion_kind.is_some() {
+            lot_insertion.insert(l.plan_id);
+        }
     }
     let joint = super::joint::totals_of(db, &rows).await?;
     let today = crate::server::partners::today();
@@ -179,7 +215,7 @@ pub(super) async fn summaries(
                     p.short_chain,
                     p.life_cycle,
                     p.co2,
-                    p.insertion_hours.is_some(),
+                    p.insertion_kind.is_some() || lot_insertion.contains(&p.id),
                     p.reserved.is_some(),
                     labels.contains(&p.id),
                 ),
@@ -235,12 +271,19 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<P
     let start = p
         .start_date
         .map(|d| planned(d, p.start_precision.as_deref().unwrap_or("day")).text());
-    let (description, procedure, duration, contact, hours, reserved, url, contract) = (
+    let insertion = insertion_of(&p);
+    let insertion_proposal = match &insertion {
+        Some(i) if !i.own => {
+            let cpv = codes_of(db, id).await?;
+            insertion::propose(db, &cpv, p.estimate_min, p.estimate_max).await?
+        }
+        _ => None,
+    };
+    let (description, procedure, duration, contact, reserved, url, contract) = (
         p.description.clone(),
         Procedure::parse(&p.procedure).unwrap_or(Procedure::Undecided),
         p.duration_months,
         p.contact.clone(),
-        p.insertion_hours,
         p.reserved.as_deref().and_then(Reserved::parse),
         p.tender_url.clone(),
         p.contract_id,
@@ -256,7 +299,8 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<P
         start,
         duration_months: duration,
         contact,
-        insertion_hours: hours,
+        insertion,
+        insertion_proposal,
         reserved,
         labels,
         lots,
@@ -337,7 +381,21 @@ pub(crate) fn condition(f: &PlanFilters) -> Condition {
         Some("short_chain") => c = c.add(plans::Column::ShortChain.eq(true)),
         Some("life_cycle") => c = c.add(plans::Column::LifeCycle.eq(true)),
         Some("co2") => c = c.add(plans::Column::Co2.eq(true)),
-        Some("insertion") => c = c.add(plans::Column::InsertionHours.is_not_null()),
+        Some("insertion") => {
+            c = c.add(
+                Condition::any()
+                    .add(plans::Column::InsertionKind.is_not_null())
+                    .add(
+                        plans::Column::Id.in_subquery(
+                            Query::select()
+                                .column(plan_lots::Column::PlanId)
+                                .from(plan_lots::Entity)
+                                .and_where(plan_lots::Column::InsertionKind.is_not_null())
+                                .to_owned(),
+                        ),
+                    ),
+            )
+        }
         Some("reserved") => c = c.add(plans::Column::Reserved.is_not_null()),
         Some("labels") => {
             c = c.add(

@@ -25,7 +25,7 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    fill(&mut m, &input);
+    fill(&mut m, &input, planned_hours(&txn, &input).await?);
     let p = m.insert(&txn).await?;
     write_children(&txn, p.id, &input).await?;
     record(&txn, p.id, user.id, PlanStatus::Planned, None).await?;
@@ -49,7 +49,7 @@ pub async fn update(
     let input = form.check()?;
     known_cpv(&txn, "cpv", &input.cpv).await?;
     let mut m: plans::ActiveModel = p.into();
-    fill(&mut m, &input);
+    fill(&mut m, &input, planned_hours(&txn, &input).await?);
     m.updated_at = Set(Utc::now());
     m.update(&txn).await?;
     write_children(&txn, id, &input).await?;
@@ -175,7 +175,7 @@ pub async fn import_notice(
         updated_at: Set(now),
         ..Default::default()
     };
-    fill(&mut m, &input);
+    fill(&mut m, &input, planned_hours(&txn, &input).await?);
     let p = m.insert(&txn).await?;
     write_children(&txn, p.id, &input).await?;
     for (i, l) in draft.lots.iter().enumerate() {

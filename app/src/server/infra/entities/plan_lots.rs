@@ -13,6 +13,12 @@ pub struct Model {
     pub cpv: String,
     pub estimate_min: Option<i64>,
     pub estimate_max: Option<i64>,
+    /// `InsertionKind`; null: no insertion lever.
+    pub insertion_kind: Option<String>,
+    pub insertion_hours: Option<i32>,
+    pub insertion_weight: Option<i32>,
+    /// `insertion_hours` is the buyer's number, not Passerelle's proposal.
+    pub insertion_own: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

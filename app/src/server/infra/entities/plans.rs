@@ -26,6 +26,12 @@ pub struct Model {
     pub life_cycle: bool,
     pub co2: bool,
     pub insertion_hours: Option<i32>,
+    /// `InsertionKind`; null: no insertion lever.
+    pub insertion_kind: Option<String>,
+    /// Percent, for an award criterion.
+    pub insertion_weight: Option<i32>,
+    /// `insertion_hours` is the buyer's number, not Passerelle's proposal.
+    pub insertion_own: bool,
     /// `Reserved`.
     pub reserved: Option<String>,
     /// `PlanStatus`.

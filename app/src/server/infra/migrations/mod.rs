@@ -35,6 +35,7 @@ mod m20261208_000028_producer_groupings;
 mod m20261209_000029_joint_procurement;
 mod m20261210_000030_co_buyer_contract;
 mod m20261210_000031_contracts_by_division;
+mod m20261211_000032_insertion_sizing;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000029_joint_procurement::Migration),
             Box::new(m20261210_000030_co_buyer_contract::Migration),
             Box::new(m20261210_000031_contracts_by_division::Migration),
+            Box::new(m20261211_000032_insertion_sizing::Migration),
         ]
     }
 }

@@ -1,0 +1,74 @@
+import { expect, test } from '@playwright/test';
+import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn } from './helpers';
+
+test('a buyer adds an insertion clause to a 1.2 M€ works lot and reads the proposed hours with their formula', async ({ page }, info) => {
+  const js = hasJs(info);
+  const title = `Extension du groupe scolaire ${info.project.name}`;
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
+  await page.getByLabel('Publication prévue *').fill('T3 2027');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('status')).toContainText('Achat prévu publié');
+
+  // The works lot, its trade chosen by words; no hours typed: Passerelle proposes them.
+  const lots = page.locator('#lots');
+  await lots.getByLabel('Intitulé du lot *').fill('Gros œuvre');
+  await chooseCpv(page, 'lot-cpv', 'maçonnerie', 'Travaux de maçonnerie et de briquetage 45262500');
+  await lots.getByLabel('Montant estimé minimum (€ HT)').fill('1 200 000');
+  await lots.getByLabel('Montant estimé maximum (€ HT)').fill('1 200 000');
+  await lots.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution (heures réservées)" });
+  await lots.getByRole('button', { name: 'Ajouter un lot' }).click();
+  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  const lot = page.locator('[data-test="edit-lots"] > li').first();
+  await expect(lot.locator('[data-test="insertion-lever"]')).toHaveText(/^Clause d'exécution \(heures réservées\) · 1\s000\sh$/);
+  await expect(lot.locator('[data-test="insertion-formula"]')).toContainText(
+    /1\s200\s000\s€ HT × 50 % de main-d'œuvre \(Gros œuvre, maçonnerie\) × 5 % d'insertion ÷ 30\s€\/h ≈ 1\s000\sh/,
+  );
+  if (js) await expectAccessible(page);
+
+  // A criterion without its weight is explained; the buyer's own number is then kept.
+  await lot.getByText('Insertion du lot — Gros œuvre').click();
+  const form = lot.locator('details form');
+  await form.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution et critère d'attribution" });
+  await form.getByLabel("Heures d'insertion").fill('1 500');
+  await form.getByRole('button', { name: "Enregistrer l'insertion du lot" }).click();
+  await expect(form.getByText("Indiquez le poids du critère d'attribution, en pourcentage.")).toBeVisible();
+  if (!js) {
+    // Without JavaScript the page came back: the lot's form is reopened to say why.
+    await form.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution et critère d'attribution" });
+    await form.getByLabel("Heures d'insertion").fill('1 500');
+  }
+  await form.getByLabel('Poids du critère (%)').fill('10');
+  await form.getByRole('button', { name: "Enregistrer l'insertion du lot" }).click();
+  await expect(page.getByRole('status')).toHaveText('Insertion du lot enregistrée.');
+  const saved = page.locator('[data-test="edit-lots"] > li').first();
+  await expect(saved.locator('[data-test="insertion-lever"]')).toHaveText(/^Clause d'exécution et critère d'attribution \(10\s%\) · 1\s500\sh$/);
+  await expect(saved.locator('[data-test="insertion-formula"]')).toHaveCount(0);
+
+  // Everyone reads the lever on the plan's page; the guide explains the method.
+  await page.getByRole('link', { name: 'Voir la page publique' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('[data-test="plan-lots"]')).toContainText(/Clause d'exécution et critère d'attribution \(10\s%\) · 1\s500\sh/);
+  await expect(page.locator('[data-test="plan-levers"]')).toContainText("Clause d'insertion : voir les lots");
+  if (js) await expectAccessible(page);
+  await goto(page, '/programmation/guide#insertion');
+  await expect(page.locator('[data-test="sizing-method"]')).toContainText('environ 833 heures');
+});
+
+test('an administrator reads the sizing figures with their origin, and a figure out of bounds changes nothing', async ({ page }, info) => {
+  await asAdmin(page);
+  await goto(page, '/admin/insertion');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Dimensionnement des clauses d'insertion");
+  const table = page.locator('[data-test="insertion-trades"]');
+  await expect(table.getByRole('row', { name: /Peinture et vitrerie/ })).toContainText('Publié par des facilitateurs');
+  await expect(table.getByRole('row', { name: /Nettoyage de locaux/ })).toContainText("Estimation de l'équipe, à confirmer");
+  await expect(table.getByLabel('Peinture et vitrerie')).toHaveValue('70');
+  if (hasJs(info)) await expectAccessible(page);
+  await page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *").fill('0');
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await expect(page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *")).toHaveAttribute('aria-invalid', 'true');
+  await goto(page, '/admin/insertion');
+  await expect(page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *")).toHaveValue('5');
+});
