@@ -18,8 +18,8 @@ if [ "$PROFILE" = release ]; then
   BIN="$TARGET_DIR/release/passerelle"
 else
   cargo build -p server ${SERVER_FEATURES:+--features "$SERVER_FEATURES"}
-  cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
-  WASM="$TARGET_DIR/wasm32-unknown-unknown/debug/app.wasm"
+  cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-dev
+  WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-dev/app.wasm"
   BIN="$TARGET_DIR/debug/passerelle"
 fi
 
