@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=admin::pages::AdminPage ssr=ASYNC />
                         <Route path=path!("/admin/journal") view=admin::journal::JournalPage ssr=ASYNC />
                         <Route path=path!("/admin/insertion") view=insertion::admin::InsertionRatesPage ssr=ASYNC />
+                        <Route path=path!("/compte/insertion") view=insertion::follow::FollowedPlansPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />

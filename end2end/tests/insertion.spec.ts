@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn } from './helpers';
+import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, signUp } from './helpers';
 
 test('a buyer adds an insertion clause to a 1.2 M€ works lot and reads the proposed hours with their formula', async ({ page }, info) => {
   const js = hasJs(info);
@@ -71,4 +71,63 @@ test('an administrator reads the sizing figures with their origin, and a figure 
   await expect(page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *")).toHaveAttribute('aria-invalid', 'true');
   await goto(page, '/admin/insertion');
   await expect(page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *")).toHaveValue('5');
+});
+
+test("the Métropole's facilitator follows the plans with insertion, writes a note, and the buyer reads it", async ({ page }, info) => {
+  const js = hasJs(info);
+  const note = `Taux de 7 % tenable pour ce lot (${info.project.name}).`;
+  await logIn(page, 'insertion@demo.passerelle.example', DEMO_PASSWORD);
+  await page.getByRole('link', { name: 'Achats à suivre' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Achats à suivre');
+  await expect(page.locator('.lead')).toContainText('Métropole de Lyon');
+  const row = page.locator('[data-test="plan-row"]', { hasText: 'Nettoyage des bâtiments administratifs en journée' });
+  await expect(row).toContainText(/\d+ note\(s\)/);
+  // The countryside's plans are another facilitator's.
+  await expect(page.locator('[data-test="followed-plans"]')).not.toContainText('Entretien des routes départementales');
+  if (js) await expectAccessible(page);
+
+  await row.getByRole('link', { name: "Suivi de l'insertion" }).click();
+  const follow = page.locator('[data-test="insertion-follow"]');
+  await expect(follow.locator('[data-test="follow-notes"]')).toContainText('Pensez à l\'ETTI');
+  await expect(follow.locator('[data-test="follow-facilitators"]')).toContainText('Farid Facilitateur (fictif)');
+  // A blank note is explained and nothing is added.
+  await follow.getByRole('button', { name: 'Ajouter la note' }).click();
+  await expect(page.locator('[data-test="insertion-follow"]').getByText('Ce champ est obligatoire.')).toBeVisible();
+  await page.locator('[data-test="insertion-follow"]').getByLabel('Votre note').fill(note);
+  await page.locator('[data-test="insertion-follow"]').getByRole('button', { name: 'Ajouter la note' }).click();
+  await expect(page.locator('[data-test="insertion-follow"]').getByRole('status')).toHaveText('Note ajoutée.');
+  await expect(page.locator('[data-test="follow-notes"] li').last()).toContainText(note);
+  await expect(page.locator('[data-test="follow-notes"] li').last()).toContainText('Facilitateur');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // The buyer reads it on the plan's page (and under the bell); a firm does not.
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/programmation');
+  await page.getByRole('link', { name: 'Nettoyage des bâtiments administratifs en journée' }).first().click();
+  await expect(page.locator('[data-test="follow-notes"]')).toContainText(note);
+  await logOut(page);
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, '/programmation');
+  await page.getByRole('link', { name: 'Nettoyage des bâtiments administratifs en journée' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nettoyage des bâtiments administratifs en journée');
+  await expect(page.locator('[data-test="insertion-follow"]')).toHaveCount(0);
+});
+
+test('an administrator gives a territory to a facilitator and takes it back', async ({ page }, info) => {
+  const email = `plie-${info.project.name}-${Date.now()}@exemple.fr`;
+  await signUp(page, 'Paule Plie', email);
+  await asAdmin(page);
+  await goto(page, '/admin');
+  const panel = page.locator('#facilitators');
+  await panel.getByLabel('Adresse e-mail').fill(email);
+  await panel.getByLabel('Territoire').selectOption({ label: 'Rhône (hors Métropole)' });
+  await panel.getByRole('button', { name: 'Confier ce territoire' }).click();
+  await expect(page.getByRole('status')).toHaveText('Territoire confié.');
+  const listed = page.locator('[data-test="facilitators"] li', { hasText: email });
+  await expect(listed).toContainText('Rhône (hors Métropole)');
+  if (hasJs(info)) await expectAccessible(page);
+  await listed.getByRole('button', { name: `Retirer le rôle ${email}` }).click();
+  await expect(page.getByRole('status')).toHaveText('Rôle de facilitateur retiré.');
+  await expect(page.locator('[data-test="facilitators"] li', { hasText: email })).toHaveCount(0);
 });

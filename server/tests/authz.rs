@@ -427,6 +427,26 @@ fn table() -> Table {
             ),
         ),
         ("/api/admin/insertion", (vec![], [D, D, D, D, D, A])),
+        ("/api/admin/facilitators", (vec![], [D, D, D, D, D, A])),
+        (
+            "/api/admin/facilitator",
+            (
+                vec![("email", "personne@exemple.fr"), ("area", "")],
+                [D, D, D, D, D, A],
+            ),
+        ),
+        // Nobody of the table facilitates a territory (server/tests/insertion.rs does).
+        ("/api/insertion/followed", (vec![], [D, D, D, D, D, D])),
+        // Said only to the plan's buyer and facilitators; nothing to the others, not an error.
+        (
+            "/api/insertion/follow",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        // Plan 1's buyer is told its blank note is refused (422); everyone else is refused.
+        (
+            "/api/insertion/note",
+            (vec![("plan_id", "1"), ("body", "")], [D, D, D, A, D, D]),
+        ),
         (
             "/api/admin/insertion/save",
             (vec![("form[rate]", "0")], [D, D, D, D, D, A]),

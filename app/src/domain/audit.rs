@@ -24,6 +24,10 @@ pub enum Action {
     AnalystGiven,
     /// An administrator took it back.
     AnalystTaken,
+    /// An administrator gave an account a territory to facilitate insertion in.
+    FacilitatorGiven,
+    /// An administrator took the facilitator's role back.
+    FacilitatorTaken,
     /// An organisation was created (its SIRET claimed).
     OrgCreated,
     /// An administrator verified an organisation.

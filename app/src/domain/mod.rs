@@ -30,6 +30,7 @@ pub mod decp;
 pub mod directory;
 pub mod eforms;
 pub mod egalim;
+pub mod facilitation;
 pub mod food;
 pub mod food_demand;
 pub mod geo;

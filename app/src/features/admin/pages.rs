@@ -27,6 +27,8 @@ pub fn AdminPage() -> impl IntoView {
                 "analyst_added" => "admin.analyst_added",
                 "analyst_removed" => "admin.analyst_removed",
                 "signed_out" => "admin.signed_out",
+                "facilitator_added" => "insertion.facilitator_added",
+                "facilitator_removed" => "insertion.facilitator_removed",
                 _ => "admin.verified",
             };
             view! { <Notice>{t(key)}</Notice> }
@@ -67,7 +69,7 @@ pub fn AdminPage() -> impl IntoView {
         </Suspense>
         // Only for whom the page is: a refused visitor already reads why above.
         <Suspense fallback=|| ()>
-            {move || pending.get().map(|r| r.is_ok().then(|| view! { <Analysts /> <SignOutEverywhere /> }))}
+            {move || pending.get().map(|r| r.is_ok().then(|| view! { <Analysts /> <crate::features::insertion::follow::FacilitatorsAdmin /> <SignOutEverywhere /> }))}
         </Suspense>
     }
 }

@@ -13,6 +13,8 @@ pub struct SessionUser {
     pub display_name: String,
     pub is_admin: bool,
     pub is_analyst: bool,
+    /// Facilitates insertion in a territory (`/compte/insertion`).
+    pub is_facilitator: bool,
     /// This session was opened with the second factor.
     pub second_factor: bool,
 }
@@ -27,6 +29,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
         display_name: u.display_name,
         is_admin: u.is_admin,
         is_analyst: u.is_analyst,
+        is_facilitator: u.facilitator_area.is_some(),
         second_factor,
     }))
 }

@@ -59,6 +59,7 @@ pub fn AccountPage() -> impl IntoView {
                         </p>
                     })}
                     {u.is_admin.then(|| view! { <p><a href="/admin">{t("nav.admin")}</a></p> })}
+                    {u.is_facilitator.then(|| view! { <p><a href="/compte/insertion" data-test="followed-link">{t("insertion.follow.list_title")}</a></p> })}
                     {(u.is_analyst || u.is_admin).then(|| view! {
                         <p class="card__links">
                             <a href="/verifications">{t("verification.queue_link")}</a>

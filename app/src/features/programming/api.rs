@@ -104,6 +104,14 @@ pub async fn set_plan_status(
             Err(e) => tracing::warn!("plan {id}: alerts failed: {e}"),
         }
     }
+    // The territory's insertion facilitators follow its stages.
+    if let Some(to) = crate::domain::programming::PlanStatus::parse(&status) {
+        use crate::server::programming::facilitators;
+        match facilitators::on_stage(&state.db, &state.mailer, &state.public_url, id, to).await {
+            Ok(n) => tracing::info!("plan {id}: {n} facilitators told"),
+            Err(e) => tracing::warn!("plan {id}: facilitators not told: {e}"),
+        }
+    }
     leptos_axum::redirect(&format!("/compte/achats/{id}?ok={status}"));
     Ok(())
 }

@@ -27,6 +27,21 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), crate::error::AppError
         )
         .await?;
     }
+    let facilitators = users::Entity::find()
+        .filter(users::Column::FacilitatorArea.is_not_null())
+        .all(ctx.txn)
+        .await?;
+    for f in facilitators {
+        record_from(
+            ctx.txn,
+            Some(admin),
+            office,
+            Action::FacilitatorGiven,
+            Target::User(f.id),
+            f.facilitator_area.unwrap_or_default(),
+        )
+        .await?;
+    }
     let verified = organisations::Entity::find()
         .filter(organisations::Column::VerifiedAt.is_not_null())
         .order_by_asc(organisations::Column::Id)

@@ -89,6 +89,13 @@ fn people() -> Vec<(&'static str, &'static str, bool, bool, Option<&'static str>
             Some("9990000500001"),
         ),
         (
+            "insertion@demo.passerelle.example",
+            "Farid Facilitateur (fictif)",
+            false,
+            false,
+            None,
+        ),
+        (
             "analyste@demo.passerelle.example",
             "Claire Analyste (fictive)",
             false,
@@ -194,6 +201,7 @@ pub(super) const BUYER: &str = "acheteuse@demo.passerelle.example";
 pub(super) const JOINER: &str = "menuisier@demo.passerelle.example";
 pub(super) const GARDENER: &str = "maraichere@demo.passerelle.example";
 pub(super) const ANALYST: &str = "analyste@demo.passerelle.example";
+pub(super) const FACILITATOR: &str = "insertion@demo.passerelle.example";
 pub(super) const ADMIN: &str = "admin@demo.passerelle.example";
 
 /// Finds the core's accounts and organisations for the later steps.
@@ -203,6 +211,7 @@ pub(super) async fn refs(ctx: &mut super::Ctx<'_>) -> Result<(), DbErr> {
         ("joiner", JOINER),
         ("gardener", GARDENER),
         ("analyst", ANALYST),
+        ("facilitator", FACILITATOR),
         ("admin", ADMIN),
     ] {
         let user = users::Entity::find()

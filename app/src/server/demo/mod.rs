@@ -15,6 +15,7 @@ mod contracts;
 mod core;
 mod firms;
 mod inbox;
+mod insertion;
 mod joint;
 mod labels;
 mod partners;
@@ -283,6 +284,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     report.plans = plans::seed(&mut ctx).await?;
     sourcing::seed(&mut ctx).await?;
     joint::seed(&mut ctx).await?;
+    insertion::seed(&mut ctx).await?;
     partners::seed(&mut ctx).await?;
     quotes::seed(&mut ctx).await?;
     labels::seed(&mut ctx).await?;

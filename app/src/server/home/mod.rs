@@ -365,6 +365,18 @@ pub async fn waiting_work(
             ));
         }
     }
+    if let Some(area) = &user.facilitator_area {
+        let n = crate::server::programming::facilitators::followed_count(db, area).await?;
+        if n > 0 {
+            out.push(line(
+                lang,
+                "insertion.follow.home_todo",
+                n,
+                "",
+                "/compte/insertion".into(),
+            ));
+        }
+    }
     if user.is_admin {
         let n = organisations::Entity::find()
             .filter(

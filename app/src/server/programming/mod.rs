@@ -14,6 +14,7 @@ pub mod http;
 
 pub mod eforms;
 pub mod exports;
+pub mod facilitators;
 pub mod interests;
 pub mod joint;
 

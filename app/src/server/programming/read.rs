@@ -133,7 +133,7 @@ pub async fn for_edit(
 }
 
 /// Rows of these plans, in their order, with their buyer, CPV codes and levers.
-pub(super) async fn summaries(
+pub(crate) async fn summaries(
     db: &impl ConnectionTrait,
     rows: Vec<plans::Model>,
 ) -> Result<Vec<PlanSummary>, AppError> {
@@ -381,21 +381,7 @@ pub(crate) fn condition(f: &PlanFilters) -> Condition {
         Some("short_chain") => c = c.add(plans::Column::ShortChain.eq(true)),
         Some("life_cycle") => c = c.add(plans::Column::LifeCycle.eq(true)),
         Some("co2") => c = c.add(plans::Column::Co2.eq(true)),
-        Some("insertion") => {
-            c = c.add(
-                Condition::any()
-                    .add(plans::Column::InsertionKind.is_not_null())
-                    .add(
-                        plans::Column::Id.in_subquery(
-                            Query::select()
-                                .column(plan_lots::Column::PlanId)
-                                .from(plan_lots::Entity)
-                                .and_where(plan_lots::Column::InsertionKind.is_not_null())
-                                .to_owned(),
-                        ),
-                    ),
-            )
-        }
+        Some("insertion") => c = c.add(insertion_lever()),
         Some("reserved") => c = c.add(plans::Column::Reserved.is_not_null()),
         Some("labels") => {
             c = c.add(
@@ -410,6 +396,21 @@ pub(crate) fn condition(f: &PlanFilters) -> Condition {
         _ => {}
     }
     c
+}
+
+/// Plans with an insertion lever of their own or on one of their lots.
+pub(crate) fn insertion_lever() -> Condition {
+    Condition::any()
+        .add(plans::Column::InsertionKind.is_not_null())
+        .add(
+            plans::Column::Id.in_subquery(
+                Query::select()
+                    .column(plan_lots::Column::PlanId)
+                    .from(plan_lots::Entity)
+                    .and_where(plan_lots::Column::InsertionKind.is_not_null())
+                    .to_owned(),
+            ),
+        )
 }
 
 /// The buyer filter's choices (see `PlanPage::buyers`) and how many buyers there are in all.

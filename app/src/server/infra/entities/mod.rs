@@ -46,6 +46,7 @@ pub mod plan_co_buyer_parts;
 pub mod plan_co_buyers;
 pub mod plan_cpv;
 pub mod plan_events;
+pub mod plan_insertion_notes;
 pub mod plan_interests;
 pub mod plan_labels;
 pub mod plan_lots;

@@ -11,6 +11,8 @@ pub struct Model {
     pub password_hash: String,
     pub is_admin: bool,
     pub is_analyst: bool,
+    /// The area (`domain::geo::area_code`) where the account facilitates insertion.
+    pub facilitator_area: Option<String>,
     pub lang: String,
     pub created_at: ChronoDateTimeUtc,
     /// When the account last signed in (none: never since it was created).

@@ -36,6 +36,7 @@ mod m20261209_000029_joint_procurement;
 mod m20261210_000030_co_buyer_contract;
 mod m20261210_000031_contracts_by_division;
 mod m20261211_000032_insertion_sizing;
+mod m20261212_000033_facilitators;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000030_co_buyer_contract::Migration),
             Box::new(m20261210_000031_contracts_by_division::Migration),
             Box::new(m20261211_000032_insertion_sizing::Migration),
+            Box::new(m20261212_000033_facilitators::Migration),
         ]
     }
 }

@@ -1,0 +1,410 @@
+//! Facilitators of insertion on the server: the territory an administrator gives an account,
+//! the plans with an insertion lever it follows there, the notes facilitators and buyers write
+//! on a plan's lever, and the notice facilitators get when such a plan moves stage.
+
+use crate::domain::audit::Action;
+use crate::domain::facilitation::{
+    area_choices, check_note, Facilitator, Facilitators, Follow, FollowedPlans, NoteView, PER_PAGE,
+};
+use crate::domain::geo::area_code;
+use crate::domain::org::OrgKind;
+use crate::domain::programming::PlanStatus;
+use crate::error::AppError;
+use crate::i18n::{tr, Lang};
+use crate::server::audit::{self, Target};
+use crate::server::auth::Caller;
+use crate::server::infra::db::begin_write;
+use crate::server::infra::entities::{
+    communes, organisations, plan_insertion_notes, plan_lots, plans, users,
+};
+use crate::server::infra::mail::Mailer;
+use crate::server::infra::places::area_label;
+use chrono::Utc;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+/// The areas a facilitator may be given, in words.
+fn areas() -> Vec<(String, String)> {
+    let deps: Vec<(String, String)> = crate::server::infra::reference::department_names()
+        .iter()
+        .map(|(c, n)| (c.clone(), n.clone()))
+        .collect();
+    area_choices(&deps)
+}
+
+/// The facilitators, for the administration (with their second factor).
+pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Facilitators, AppError> {
+    caller.require_admin()?;
+    let people = users::Entity::find()
+        .filter(users::Column::FacilitatorArea.is_not_null())
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| Facilitator {
+            area: u
+                .facilitator_area
+                .as_deref()
+                .map(words_of)
+                .unwrap_or_default(),
+            email: u.email,
+            name: u.display_name,
+        })
+        .collect();
+    Ok(Facilitators {
+        people,
+        areas: areas(),
+    })
+}
+
+/// "Métropole de Lyon", "Ain (01)", or the code when it has no name.
+fn words_of(area: &str) -> String {
+    match (area, area_label(area)) {
+        ("69M" | "69D", Some(l)) => l,
+        (_, Some(l)) => format!("{l} ({area})"),
+        (a, None) => a.to_string(),
+    }
+}
+
+/// Gives the account of `email` the territory `area` to facilitate, or takes the role back
+/// (`area` blank); recorded in the audit journal.
+pub async fn set(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    email: &str,
+    area: &str,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    let area = area.trim();
+    let area = if area.is_empty() {
+        None
+    } else if areas().iter().any(|(c, _)| c == area) {
+        Some(area.to_string())
+    } else {
+        return Err(AppError::field("area", "validation.unknown_choice"));
+    };
+    let email = email.trim().to_lowercase();
+    let txn = begin_write(db).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::field("facilitator_email", "admin.no_such_account"))?;
+    if user.facilitator_area != area {
+        let id = user.id;
+        let mut u: users::ActiveModel = user.into();
+        u.facilitator_area = Set(area.clone());
+        u.update(&txn).await?;
+        let (action, detail) = match &area {
+            Some(a) => (Action::FacilitatorGiven, a.clone()),
+            None => (Action::FacilitatorTaken, String::new()),
+        };
+        audit::record(&txn, Some(admin.id), action, Target::User(id), detail).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The communes of an area, as a condition on `communes`.
+fn communes_of(area: &str) -> Condition {
+    match area {
+        "69M" | "69D" => Condition::all()
+            .add(communes::Column::Department.eq("69"))
+            .add(communes::Column::InMetropole.eq(area == "69M")),
+        d => Condition::all().add(communes::Column::Department.eq(d)),
+    }
+}
+
+/// The area of a buyer, from its commune; none when it has none.
+async fn area_of_buyer(
+    db: &impl ConnectionTrait,
+    buyer_id: i32,
+) -> Result<Option<String>, AppError> {
+    let Some(org) = organisations::Entity::find_by_id(buyer_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(insee) = org.commune_insee else {
+        return Ok(None);
+    };
+    Ok(communes::Entity::find_by_id(insee)
+        .one(db)
+        .await?
+        .map(|c| area_code(&c.department, c.in_metropole)))
+}
+
+/// The plan has an insertion lever: its own, one of a lot, or a reserved contract.
+async fn has_lever(db: &impl ConnectionTrait, p: &plans::Model) -> Result<bool, AppError> {
+    if p.insertion_kind.is_some() || p.reserved.is_some() {
+        return Ok(true);
+    }
+    Ok(plan_lots::Entity::find()
+        .filter(plan_lots::Column::PlanId.eq(p.id))
+        .filter(plan_lots::Column::InsertionKind.is_not_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Who the caller is to a plan's insertion follow-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// Facilitates the plan's territory.
+    Facilitator,
+    /// A member of its buyer.
+    Buyer,
+}
+
+/// The caller's side on the plan's follow-up: none (refused) for anyone else, and for a
+/// facilitator on a draft (not public yet).
+fn side(caller: &Caller, p: &plans::Model, area: Option<&str>) -> Option<Side> {
+    let user = caller.user.as_ref()?;
+    if caller.membership(p.buyer_id).is_some() {
+        return Some(Side::Buyer);
+    }
+    let public = p.status != PlanStatus::Draft.as_str();
+    (public && area.is_some() && user.facilitator_area.as_deref() == area)
+        .then_some(Side::Facilitator)
+}
+
+async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
+    plans::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The facilitators of an area.
+async fn facilitators_of(
+    db: &impl ConnectionTrait,
+    area: &str,
+) -> Result<Vec<users::Model>, AppError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::FacilitatorArea.eq(area))
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await?)
+}
+
+/// A plan's follow-up, for whom it is (none for anyone else: the page shows nothing).
+pub async fn follow(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+) -> Result<Option<Follow>, AppError> {
+    let p = plan_of(db, plan_id).await?;
+    let area = area_of_buyer(db, p.buyer_id).await?;
+    if side(caller, &p, area.as_deref()).is_none() || !has_lever(db, &p).await? {
+        return Ok(None);
+    }
+    let facilitators = match &area {
+        Some(a) => facilitators_of(db, a).await?,
+        None => vec![],
+    };
+    let rows = plan_insertion_notes::Entity::find()
+        .filter(plan_insertion_notes::Column::PlanId.eq(plan_id))
+        .order_by_asc(plan_insertion_notes::Column::Id)
+        .all(db)
+        .await?;
+    let authors: HashMap<i32, users::Model> = users::Entity::find()
+        .filter(users::Column::Id.is_in(rows.iter().filter_map(|n| n.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let notes = rows
+        .into_iter()
+        .map(|n| {
+            let author = n.user_id.and_then(|id| authors.get(&id));
+            NoteView {
+                author: author.map(|u| u.display_name.clone()),
+                // Said of the author today: who facilitates the territory now.
+                by_facilitator: author
+                    .is_some_and(|u| u.facilitator_area.is_some() && u.facilitator_area == area),
+                at: crate::domain::sourcing::paris_text(n.created_at),
+                body: n.body,
+            }
+        })
+        .collect();
+    Ok(Some(Follow {
+        area: area.as_deref().map(words_of),
+        facilitators: facilitators.into_iter().map(|u| u.display_name).collect(),
+        notes,
+    }))
+}
+
+/// Adds a note to a plan's follow-up, by its buyer or its territory's facilitator, and tells
+/// the other side under the bell.
+pub async fn note(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+    body: &str,
+) -> Result<(), AppError> {
+    let user = caller.user()?;
+    let p = plan_of(db, plan_id).await?;
+    let area = area_of_buyer(db, p.buyer_id).await?;
+    let Some(side) = side(caller, &p, area.as_deref()) else {
+        return Err(AppError::Forbidden);
+    };
+    let body = check_note(body)?;
+    if !has_lever(db, &p).await? {
+        return Err(AppError::field("body", "insertion.follow.no_lever"));
+    }
+    plan_insertion_notes::ActiveModel {
+        plan_id: Set(plan_id),
+        user_id: Set(Some(user.id)),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let told = match (side, &area) {
+        (Side::Facilitator, _) => crate::server::partners::answers::members(db, p.buyer_id).await?,
+        (Side::Buyer, Some(a)) => facilitators_of(db, a).await?,
+        (Side::Buyer, None) => vec![],
+    };
+    let url = format!("/programmation/{plan_id}#suivi-insertion");
+    for u in told.into_iter().filter(|u| u.id != user.id) {
+        let lang = Lang::from_code(&u.lang).unwrap_or_default();
+        let title = tr(lang, "insertion.follow.notify_note").replace("%{title}", &p.title);
+        if let Err(e) = crate::server::infra::notifications::notify(db, u.id, &title, &url).await {
+            tracing::warn!("notification to user {} failed: {e}", u.id);
+        }
+    }
+    Ok(())
+}
+
+/// Tells the territory's facilitators that a plan with an insertion lever moved to `to`: a
+/// notification and an email each (an email that cannot leave is logged). Returns how many.
+pub async fn on_stage(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    plan_id: i32,
+    to: PlanStatus,
+) -> Result<usize, AppError> {
+    let p = plan_of(db, plan_id).await?;
+    if !has_lever(db, &p).await? {
+        return Ok(0);
+    }
+    let Some(area) = area_of_buyer(db, p.buyer_id).await? else {
+        return Ok(0);
+    };
+    let people = facilitators_of(db, &area).await?;
+    let url = format!("/programmation/{plan_id}#suivi-insertion");
+    let link = format!("{}{url}", public_url.trim_end_matches('/'));
+    let buyer = organisations::Entity::find_by_id(p.buyer_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    for u in &people {
+        let lang = Lang::from_code(&u.lang).unwrap_or_default();
+        let title = tr(lang, "insertion.follow.notify_stage")
+            .replace("%{title}", &p.title)
+            .replace("%{stage}", &tr(lang, &to.label_key()));
+        if let Err(e) = crate::server::infra::notifications::notify(db, u.id, &title, &url).await {
+            tracing::warn!("notification to user {} failed: {e}", u.id);
+        }
+        let text = format!(
+            "{}\n\n{title} ({buyer}).\n\n{link}\n",
+            tr(lang, "insertion.follow.mail_hello")
+        );
+        if let Err(e) = mailer
+            .send(&u.email, &format!("Passerelle — {title}"), text)
+            .await
+        {
+            tracing::warn!("email to user {} not sent: {e}", u.id);
+        }
+    }
+    Ok(people.len())
+}
+
+/// The public plans with an insertion lever (or reserved) of the buyers of `area`.
+fn followed_in(area: &str) -> sea_orm::Select<plans::Entity> {
+    let buyers = Query::select()
+        .column(organisations::Column::Id)
+        .from(organisations::Entity)
+        .and_where(organisations::Column::Kind.eq(OrgKind::Buyer.as_str()))
+        .and_where(
+            organisations::Column::CommuneInsee.in_subquery(
+                Query::select()
+                    .column(communes::Column::Insee)
+                    .from(communes::Entity)
+                    .cond_where(communes_of(area))
+                    .to_owned(),
+            ),
+        )
+        .to_owned();
+    plans::Entity::find()
+        .filter(plans::Column::BuyerId.in_subquery(buyers))
+        // Followed until after the award; a cancelled one is not.
+        .filter(
+            plans::Column::Status
+                .is_not_in([PlanStatus::Draft.as_str(), PlanStatus::Cancelled.as_str()]),
+        )
+        .filter(
+            Condition::any()
+                .add(super::insertion_lever())
+                .add(plans::Column::Reserved.is_not_null()),
+        )
+}
+
+/// How many plans the facilitator of `area` follows (the home page's to-do).
+pub async fn followed_count(db: &impl ConnectionTrait, area: &str) -> Result<u64, AppError> {
+    Ok(followed_in(area).count(db).await?)
+}
+
+/// The plans with an insertion lever (or reserved) of the caller's territory, public ones
+/// only, the nearest publication first: refused to anyone who facilitates no territory.
+pub async fn followed(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    page: u64,
+) -> Result<FollowedPlans, AppError> {
+    let user = caller.user()?;
+    let area = user.facilitator_area.clone().ok_or(AppError::Forbidden)?;
+    let query = followed_in(&area);
+    let total = query.clone().count(db).await?;
+    let page = page.clamp(1, total.div_ceil(PER_PAGE).max(1));
+    let rows = query
+        .order_by_asc(plans::Column::PublicationDate)
+        .order_by_asc(plans::Column::Id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let counts: HashMap<i32, u64> = plan_insertion_notes::Entity::find()
+        .select_only()
+        .column(plan_insertion_notes::Column::PlanId)
+        .column_as(plan_insertion_notes::Column::Id.count(), "n")
+        .filter(plan_insertion_notes::Column::PlanId.is_in(ids))
+        .group_by(plan_insertion_notes::Column::PlanId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, n.max(0) as u64))
+        .collect();
+    let rows = super::summaries(db, rows)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let n = counts.get(&s.id).copied().unwrap_or(0);
+            (s, n)
+        })
+        .collect();
+    Ok(FollowedPlans {
+        area: words_of(&area),
+        rows,
+        total,
+        page,
+    })
+}
