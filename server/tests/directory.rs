@@ -545,7 +545,8 @@ async fn listed(backend: &str, url: &str) -> Listed {
         "Menuiserie de l'Ain (fictive)",
         "01053",
         "16.23Z",
-        &[("form[size]", "small")],
+        // An entreprise d'insertion: one kind of SIAE.
+        &[("form[size]", "small"), ("form[inclusive]", "ei")],
     )
     .await;
     let private = create_org(
@@ -592,10 +593,22 @@ async fn listed(backend: &str, url: &str) -> Listed {
     assert!(found[0].starts_with("Ferme des Monts"), "{backend}");
 
     // Facets: inclusive structures, NAF division, department outside the Métropole.
+    let mut any = row_names(&get("?inclusif=any").await);
+    any.sort();
     assert_eq!(
-        row_names(&get("?inclusif=any").await),
-        ["ESAT du Parc (fictif)"]
+        any,
+        ["ESAT du Parc (fictif)", "Menuiserie de l'Ain (fictive)"]
     );
+    // Every kind of SIAE, not the ESAT; a kind alone.
+    assert_eq!(
+        row_names(&get("?inclusif=iae").await),
+        ["Menuiserie de l'Ain (fictive)"]
+    );
+    assert_eq!(
+        row_names(&get("?inclusif=ei").await),
+        ["Menuiserie de l'Ain (fictive)"]
+    );
+    assert!(row_names(&get("?inclusif=etti").await).is_empty());
     assert_eq!(
         row_names(&get("?inclusif=esat").await),
         ["ESAT du Parc (fictif)"]
@@ -653,6 +666,10 @@ async fn faceted_and_mapped(backend: &str, st: &Listed) {
     assert!(
         all.contains("href=\"/annuaire?inclusif=esat\""),
         "{backend}"
+    );
+    assert!(
+        all.contains("Entreprise d'insertion (EI)"),
+        "{backend}: a kind of SIAE in words"
     );
 
     // The map: a commune with results is a link narrowing to it, labelled with its

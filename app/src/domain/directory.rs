@@ -3,7 +3,7 @@
 
 use super::contracts::FacetValue;
 use super::geo::RADII_KM;
-use super::org::{OrgKind, INCLUSIVE, SIZES};
+use super::org::{is_inclusive_filter, OrgKind, SIZES};
 use super::query::{clean, digits, first, pairs, Writer};
 use serde::{Deserialize, Serialize};
 
@@ -114,8 +114,7 @@ impl DirectoryFilters {
             tlabel: super::query::id(get("label_territorial")),
             has_offers: get("avec_offres").as_deref() == Some("1"),
             size: clean(get("taille"), 20).filter(|s| SIZES.contains(&s.as_str())),
-            inclusive: clean(get("inclusif"), 10)
-                .filter(|s| s == "any" || INCLUSIVE.contains(&s.as_str())),
+            inclusive: clean(get("inclusif"), 10).filter(|s| is_inclusive_filter(s)),
             area: clean(get("dep"), 3).and_then(|d| normalise_area(&d)),
             commune: super::query::commune(get("commune")),
             // A distance needs both its commune and its radius.

@@ -60,8 +60,33 @@ impl OrgKind {
 /// Size of a firm (INSEE categories, simplified).
 pub const SIZES: [&str; 4] = ["micro", "small", "medium", "large"];
 
-/// Inclusive structures: SIAE (insertion par l'activité économique), ESAT, EA (entreprise adaptée).
-pub const INCLUSIVE: [&str; 3] = ["siae", "esat", "ea"];
+/// Inclusive structures, by kind: the five kinds of SIAE (insertion par l'activité économique:
+/// atelier et chantier d'insertion, association intermédiaire, entreprise d'insertion,
+/// entreprise de travail temporaire d'insertion, entreprise d'insertion par le travail
+/// indépendant), the GEIQ (groupement d'employeurs pour l'insertion et la qualification), ESAT
+/// and EA (entreprise adaptée); `siae` last: an SIAE whose kind was not said (all of them, before
+/// the kinds were asked).
+pub const INCLUSIVE: [&str; 9] = [
+    "aci", "ai", "ei", "etti", "eiti", "geiq", "esat", "ea", "siae",
+];
+
+/// The kinds of SIAE, the one not said included.
+pub const SIAE_KINDS: [&str; 6] = ["aci", "ai", "ei", "etti", "eiti", "siae"];
+
+/// The stored kinds an "inclusive" filter matches: every kind for `any`, every SIAE for `iae`,
+/// else the kind itself.
+pub fn inclusive_matching(filter: &str) -> Vec<String> {
+    match filter {
+        "any" => INCLUSIVE.map(String::from).to_vec(),
+        "iae" => SIAE_KINDS.map(String::from).to_vec(),
+        k => vec![k.to_string()],
+    }
+}
+
+/// A value of the "inclusive" filter: `any`, `iae` or one of [`INCLUSIVE`].
+pub fn is_inclusive_filter(value: &str) -> bool {
+    value == "any" || value == "iae" || INCLUSIVE.contains(&value)
+}
 
 #[derive(
     Clone,
@@ -318,6 +343,18 @@ pub struct PendingMember {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_siae_filter_finds_every_kind_of_siae_and_only_them() {
+        let iae = inclusive_matching("iae");
+        assert!(iae.contains(&"etti".to_string()) && iae.contains(&"siae".to_string()));
+        assert!(!iae.contains(&"geiq".to_string()) && !iae.contains(&"esat".to_string()));
+        assert_eq!(inclusive_matching("ea"), ["ea"]);
+        assert_eq!(inclusive_matching("any").len(), INCLUSIVE.len());
+        assert!(is_inclusive_filter("iae") && is_inclusive_filter("geiq"));
+        assert!(!is_inclusive_filter("siae_all"));
+    }
+
     use super::*;
 
     #[test]

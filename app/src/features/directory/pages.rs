@@ -94,6 +94,7 @@ fn Directory(page: DirectoryPage, filters: DirectoryFilters) -> impl IntoView {
                     <select id="d-inclusif" name="inclusif">
                         <option value="">{t("directory.all")}</option>
                         <option value="any" selected=f.inclusive.as_deref() == Some("any")>{t("directory.inclusive_any")}</option>
+                        <option value="iae" selected=f.inclusive.as_deref() == Some("iae")>{t("directory.inclusive_iae")}</option>
                         {INCLUSIVE.iter().map(|i| view! {
                             <option value=*i selected=f.inclusive.as_deref() == Some(*i)>{t(&format!("org.inclusive.{i}"))}</option>
                         }).collect_view()}

@@ -37,7 +37,8 @@ pub struct OrgParams {
     avec_offres: Option<String>,
     /// Taille : `micro`, `small`, `medium`, `large`.
     taille: Option<String>,
-    /// Structure inclusive : `siae`, `esat`, `ea`, ou `any` pour toutes.
+    /// Structure inclusive : `aci`, `ai`, `ei`, `etti`, `eiti` (les SIAE), `geiq`, `esat`, `ea`,
+    /// `siae` (SIAE de type non précisé) ; `iae` pour toutes les SIAE, `any` pour toutes.
     inclusif: Option<String>,
     /// Département (`69`, `01`…), `69M` (Métropole de Lyon) ou `69D` (Rhône hors Métropole).
     dep: Option<String>,
@@ -89,7 +90,8 @@ pub struct OrgItem {
     pub department: Option<String>,
     /// `micro`, `small`, `medium`, `large`.
     pub size: Option<String>,
-    /// `siae`, `esat`, `ea`.
+    /// `aci`, `ai`, `ei`, `etti`, `eiti`, `geiq`, `esat`, `ea`, ou `siae` (SIAE de type non
+    /// précisé).
     pub inclusive: Option<String>,
     /// The presentation's first words.
     pub excerpt: Option<String>,

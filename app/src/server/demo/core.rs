@@ -36,7 +36,7 @@ fn orgs() -> Vec<DemoOrg> {
         DemoOrg { siret: "21690202300011".into(), name: "Ville de Sainte-Foy-lès-Lyon", kind: "buyer", commune: "69202", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Acheteur public réel (SIRET des données essentielles de la commande publique)." },
         DemoOrg { siret: "21690100900011".into(), name: "Commune d'Irigny", kind: "buyer", commune: "69100", naf: Some("84.11Z"), size: None, inclusive: None, capacity: None, verified: false, description: "Acheteur public réel, pas encore vérifié dans la démonstration." },
         DemoOrg { siret: fict("9990000100001"), name: "Menuiserie des Monts (fictive)", kind: "business", commune: "69089", naf: Some("16.23Z"), size: Some("micro"), inclusive: None, capacity: Some(150_000), verified: true, description: "Entreprise fictive de démonstration : menuiserie bois, mobilier scolaire." },
-        DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("siae"), capacity: Some(80_000), verified: true, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
+        DemoOrg { siret: fict("9990000200001"), name: "Les Jardins du Val (fictifs)", kind: "business", commune: "69244", naf: Some("01.13Z"), size: Some("small"), inclusive: Some("aci"), capacity: Some(80_000), verified: true, description: "Structure d'insertion fictive de démonstration : maraîchage biologique, paniers pour la restauration collective." },
         DemoOrg { siret: fict("9990000300001"), name: "Électricité Saône Services (fictive)", kind: "business", commune: "69266", naf: Some("43.21A"), size: Some("small"), inclusive: None, capacity: Some(400_000), verified: true, description: "Entreprise fictive de démonstration : électricité du bâtiment, éclairage public." },
         DemoOrg { siret: fict("9990000500001"), name: "Ferme des Dombes (fictive)", kind: "business", commune: "01443", naf: Some("01.50Z"), size: Some("micro"), inclusive: None, capacity: Some(60_000), verified: true, description: "Exploitation fictive de démonstration : légumes de plein champ et élevage, livre les cantines de l'Ain." },
         DemoOrg { siret: fict("9990000400001"), name: "Chambre de démonstration (fictive)", kind: "chamber", commune: "69123", naf: Some("94.11Z"), size: None, inclusive: None, capacity: None, verified: true, description: "Chambre consulaire fictive de démonstration." },
@@ -263,6 +263,10 @@ pub(super) async fn refs(ctx: &mut super::Ctx<'_>) -> Result<(), DbErr> {
                 tpl: super::trades::TRADES
                     .iter()
                     .position(|t| match inclusive {
+                        // A kind of SIAE takes the SIAE trade's offers.
+                        Some(kind) if crate::domain::org::SIAE_KINDS.contains(&kind) => {
+                            t.inclusive == Some("siae")
+                        }
                         Some(kind) => t.inclusive == Some(kind),
                         None => t.analytics == trade,
                     })

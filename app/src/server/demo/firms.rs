@@ -115,7 +115,7 @@ pub(super) async fn firms(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
     let mut taken: HashSet<String> = HashSet::new();
     let mut n = 0;
     for (t, trade) in TRADES.iter().enumerate() {
-        for _ in 0..trade.firms {
+        for i in 0..trade.firms {
             n += 1;
             let around = ctx.rng.random_bool(trade.around);
             let pool = if around {
@@ -160,7 +160,7 @@ pub(super) async fn firms(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
                 public,
             );
             m.size = Set(Some(size.into()));
-            m.inclusive = Set(trade.inclusive.map(Into::into));
+            m.inclusive = Set(trade.inclusive.map(|family| kind_of(family, i).into()));
             m.capacity_eur = Set(Some(capacity));
             // Firms joined over the last year, the newest first in "new" lists.
             let joined = ctx.now - chrono::Duration::days(ctx.rng.random_range(3..365));
@@ -203,6 +203,15 @@ pub(super) async fn firms(ctx: &mut Ctx<'_>) -> Result<usize, DbErr> {
         }
     }
     Ok(n)
+}
+
+/// The kind of the `i`-th inclusive structure of a trade: the SIAE trade's take each kind in
+/// turn (the market gardens of the tour are the ACI), so that the directory shows every kind.
+fn kind_of(family: &'static str, i: usize) -> &'static str {
+    match family {
+        "siae" => ["ei", "etti", "ai", "eiti", "geiq"][i % 5],
+        k => k,
+    }
 }
 
 /// The unit a template's price is given in, as a food offer's unit.

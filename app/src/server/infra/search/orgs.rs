@@ -7,7 +7,7 @@ use super::{Fields, SearchError, SearchIndex};
 use crate::domain::directory::{DirectoryFilters, DirectorySort, PER_PAGE};
 use crate::domain::geo;
 use crate::domain::offer::OfferStatus;
-use crate::domain::org::INCLUSIVE;
+use crate::domain::org::inclusive_matching;
 use crate::server::infra::entities::{
     communes, naf_codes, offer_cpv, offer_labels, offers, organisations,
 };
@@ -248,10 +248,8 @@ fn query(index: &SearchIndex, filters: &DirectoryFilters, near: Option<&[String]
     if let Some(s) = &filters.size {
         filter(term(f.size, s));
     }
-    match filters.inclusive.as_deref() {
-        Some("any") => filter(any_of(f.inclusive, &INCLUSIVE.map(String::from))),
-        Some(i) => filter(term(f.inclusive, i)),
-        None => {}
+    if let Some(i) = filters.inclusive.as_deref() {
+        filter(any_of(f.inclusive, &inclusive_matching(i)));
     }
     match filters.area.as_deref() {
         Some(a @ ("69M" | "69D")) => filter(term(f.area, a)),
