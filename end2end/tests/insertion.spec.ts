@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, signUp } from './helpers';
+import { expect, Page, test } from '@playwright/test';
+import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, ready, signUp } from './helpers';
 
 test('a buyer adds an insertion clause to a 1.2 M€ works lot and reads the proposed hours with their formula', async ({ page }, info) => {
   const js = hasJs(info);
@@ -73,12 +73,32 @@ test('an administrator reads the sizing figures with their origin, and a figure 
   await expect(page.getByLabel("Taux d'insertion (% de la main-d'œuvre) *")).toHaveValue('5');
 });
 
+/** Goes from `start` to the page of its list that holds the plan `title`, following "next"
+ * (other tests add plans before it). */
+async function pageWithPlan(page: Page, start: string, title: string) {
+  await goto(page, start);
+  for (let n = 0; n < 20; n++) {
+    if ((await page.getByRole('link', { name: title, exact: true }).count()) > 0) return;
+    await page.locator('a[rel="next"]').click();
+    await ready(page);
+  }
+  throw new Error(`no plan ${title} from ${start}`);
+}
+
+/** Opens a plan with an insertion lever by its title. */
+async function openPlan(page: Page, title: string) {
+  await pageWithPlan(page, '/programmation?levier=insertion', title);
+  await page.getByRole('link', { name: title, exact: true }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+}
+
 test("the Métropole's facilitator follows the plans with insertion, writes a note, and the buyer reads it", async ({ page }, info) => {
   const js = hasJs(info);
   const note = `Taux de 7 % tenable pour ce lot (${info.project.name}).`;
   await logIn(page, 'insertion@demo.passerelle.example', DEMO_PASSWORD);
   await page.getByRole('link', { name: 'Achats à suivre' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Achats à suivre');
+  await pageWithPlan(page, '/compte/insertion', 'Nettoyage des bâtiments administratifs en journée');
   await expect(page.locator('.lead')).toContainText('Métropole de Lyon');
   const row = page.locator('[data-test="plan-row"]', { hasText: 'Nettoyage des bâtiments administratifs en journée' });
   await expect(row).toContainText(/\d+ note\(s\)/);
@@ -103,14 +123,11 @@ test("the Métropole's facilitator follows the plans with insertion, writes a no
 
   // The buyer reads it on the plan's page (and under the bell); a firm does not.
   await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
-  await goto(page, '/programmation');
-  await page.getByRole('link', { name: 'Nettoyage des bâtiments administratifs en journée' }).first().click();
+  await openPlan(page, 'Nettoyage des bâtiments administratifs en journée');
   await expect(page.locator('[data-test="follow-notes"]')).toContainText(note);
   await logOut(page);
   await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
-  await goto(page, '/programmation');
-  await page.getByRole('link', { name: 'Nettoyage des bâtiments administratifs en journée' }).first().click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nettoyage des bâtiments administratifs en journée');
+  await openPlan(page, 'Nettoyage des bâtiments administratifs en journée');
   await expect(page.locator('[data-test="insertion-follow"]')).toHaveCount(0);
 });
 
@@ -130,4 +147,17 @@ test('an administrator gives a territory to a facilitator and takes it back', as
   await listed.getByRole('button', { name: `Retirer le rôle ${email}` }).click();
   await expect(page.getByRole('status')).toHaveText('Rôle de facilitateur retiré.');
   await expect(page.locator('[data-test="facilitators"] li', { hasText: email })).toHaveCount(0);
+});
+
+test("a firm finds the territory's inclusive structures of a plan's trade, and goes to invite one into its consortium", async ({ page }, info) => {
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await openPlan(page, 'Nettoyage des bâtiments administratifs en journée');
+  const panel = page.locator('[data-test="inclusive-partners"]');
+  await expect(panel.getByRole('heading', { name: 'Structures inclusives du territoire' })).toBeVisible();
+  const first = panel.locator('li').first();
+  await expect(first.locator('.badge')).toHaveText(/\((EI|ETTI|AI|EITI|GEIQ|ACI|EA)\)|ESAT/);
+  if (hasJs(info)) await expectAccessible(page);
+  await first.getByRole('link', { name: /^Inviter dans un groupement/ }).click();
+  await expect(page).toHaveURL(/\/compte\/groupements\?inviter=\d{14}$/);
+  await expect(page.locator('[data-test="choose-consortium"]')).toBeVisible();
 });

@@ -442,6 +442,10 @@ fn table() -> Table {
             "/api/insertion/follow",
             (vec![("plan_id", "1")], [A, A, A, A, A, A]),
         ),
+        (
+            "/api/insertion/partners",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
         // Plan 1's buyer is told its blank note is refused (422); everyone else is refused.
         (
             "/api/insertion/note",

@@ -137,6 +137,37 @@ async fn invited(backend: &str, url: &str) -> Invited {
         .id
         .to_string();
 
+    // Sent from a plan's inclusive structures: the lead's list says to choose, and the chosen
+    // consortium's invitation form comes with the structure's SIRET; a SIRET that is not one
+    // is ignored.
+    let (_, _, page) = app
+        .get("/compte/groupements?inviter=12002701600035", Some(&lead))
+        .await;
+    assert!(
+        page.contains("data-test=\"choose-consortium\""),
+        "{backend}"
+    );
+    assert!(
+        page.contains(&format!(
+            "/compte/groupements/{id_s}?inviter=12002701600035#invite-h"
+        )),
+        "{backend}"
+    );
+    let (_, _, page) = app
+        .get(
+            &format!("/compte/groupements/{id_s}?inviter=12002701600035"),
+            Some(&lead),
+        )
+        .await;
+    assert!(page.contains("value=\"12002701600035\""), "{backend}");
+    let (_, _, page) = app
+        .get(
+            &format!("/compte/groupements/{id_s}?inviter=%22%3E%3Cscript%3E"),
+            Some(&lead),
+        )
+        .await;
+    assert!(!page.contains("\"><script>"), "{backend}: not written back");
+
     // Not formed while invitations wait.
     let (status, _, body) = app
         .post(

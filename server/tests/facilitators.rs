@@ -163,3 +163,73 @@ both_dbs! {
         assert_eq!(status.as_u16(), 403, "{backend}");
     }
 }
+
+/// A verified firm of `commune` with an inclusive `kind` (none: an ordinary firm) and one
+/// published offer under `cpv`; its id.
+async fn firm(
+    app: &TestApp,
+    cookie: &str,
+    siret: &str,
+    name: &str,
+    commune: &str,
+    kind: Option<&str>,
+    cpv: &str,
+) -> i32 {
+    use app::server::infra::entities::organisations;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let id = org(app, cookie, "business", siret, name).await;
+    let o = organisations::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut o: organisations::ActiveModel = o.into();
+    o.inclusive = Set(kind.map(String::from));
+    o.commune_insee = Set(Some(commune.into()));
+    o.update(&app.db).await.unwrap();
+    common::offer(app, cookie, id, &format!("Offre de {name}"), cpv).await;
+    id
+}
+
+both_dbs! {
+    "insertion_inclusive_partners",
+    /// A plan's inclusive structures: of its territory and trade only, and only with a lever.
+    #[tokio::test]
+    async fn a_plan_lists_the_inclusive_structures_of_its_territory_and_trade(backend, url) {
+        let app = TestApp::new(&url).await;
+        let buyer = app.signup("achats@villeurbanne.example").await;
+        let owner = app.signup("gerant@structures.example").await;
+        let city = org(&app, &buyer, "buyer", "216 901 231 00011", "Ville").await;
+        verify(&app, city).await;
+        let plan = create_plan(&app, &buyer, city, "Rénovation du gymnase", true).await;
+        let bare = create_plan(&app, &buyer, city, "Fournitures de bureau", false).await;
+        // Works (45) in the Métropole: an ETTI and a GEIQ; not the Ain's EI, not the cleaning
+        // ESAT, not an ordinary firm.
+        firm(&app, &owner, "120 027 016 00035", "ETTI Intérim Solidaire", "69266", Some("etti"), "45262500").await;
+        firm(&app, &owner, "120 027 016 00043", "GEIQ BTP Rhône", "69123", Some("geiq"), "45421100").await;
+        firm(&app, &owner, "120 027 016 00050", "EI de l'Ain", "01053", Some("ei"), "45262500").await;
+        firm(&app, &owner, "120 027 016 00068", "ESAT Propreté", "69266", Some("esat"), "90911200").await;
+        firm(&app, &owner, "120 027 016 00076", "Maçonnerie Classique", "69266", None, "45262500").await;
+
+        let (status, _, body) = app.get(&format!("/api/insertion/partners?plan_id={plan}"), None).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let p: Value = serde_json::from_str(&body).unwrap();
+        let names: Vec<&str> = p["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["ETTI Intérim Solidaire", "GEIQ BTP Rhône"], "{backend}");
+        assert_eq!(p["rows"][0]["kind"], "etti", "{backend}");
+        assert_eq!(p["rows"][0]["siret"], "12002701600035", "{backend}");
+        assert_eq!(p["directory"], "/annuaire?inclusif=any&dep=69M&cpv=45", "{backend}");
+
+        // Without a lever, nothing is proposed.
+        let (_, _, body) = app.get(&format!("/api/insertion/partners?plan_id={bare}"), None).await;
+        let p: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((p["lever"].as_bool(), p["rows"].as_array().map(Vec::len)), (Some(false), Some(0)), "{backend}");
+
+        // The page says them, with the way to invite one into a consortium by its SIRET.
+        let (_, _, page) = app.get(&format!("/programmation/{plan}"), None).await;
+        assert!(page.contains("GEIQ BTP Rhône"), "{backend}");
+        assert!(page.contains("/compte/groupements?inviter=12002701600035"), "{backend}");
+        let (_, _, page) = app.get(&format!("/programmation/{bare}"), None).await;
+        assert!(!page.contains("inclusive-partners"), "{backend}");
+    }
+}

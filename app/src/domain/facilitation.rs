@@ -66,6 +66,32 @@ pub struct Follow {
     pub notes: Vec<NoteView>,
 }
 
+/// An inclusive structure a firm may team up with for a plan's insertion lever.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusivePartner {
+    pub id: i32,
+    pub name: String,
+    pub siret: String,
+    /// One of `org::INCLUSIVE`.
+    pub kind: String,
+    pub commune: Option<String>,
+}
+
+/// The inclusive structures of a plan's territory that work in its trade (their published
+/// offers share a CPV division with the plan or its lots).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusivePartners {
+    /// The plan has an insertion lever or is reserved (else nothing is listed).
+    pub lever: bool,
+    pub rows: Vec<InclusivePartner>,
+    pub total: u64,
+    /// The directory with the same filters, to see them all.
+    pub directory: String,
+}
+
+/// Structures shown on a plan's page; the directory has the rest.
+pub const PARTNERS_SHOWN: u64 = 8;
+
 /// A note as typed: trimmed, not blank, at most `MAX_NOTE` characters.
 pub fn check_note(body: &str) -> Result<String, AppError> {
     let mut c = Checker::new();

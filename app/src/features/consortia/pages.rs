@@ -19,6 +19,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
+/// A valid SIRET given in the address, else nothing.
+fn siret_param(s: &str) -> Option<String> {
+    crate::domain::siret::Siret::parse(s)
+        .ok()
+        .map(|s| s.as_str().to_string())
+}
+
 fn status_badge(s: MemberStatus) -> &'static str {
     match s {
         MemberStatus::Invited => "badge badge--warn",
@@ -31,9 +38,18 @@ fn status_badge(s: MemberStatus) -> &'static str {
 #[component]
 pub fn MyConsortia() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_consortia());
+    // Coming from a plan's inclusive structures: the consortium chosen opens with its SIRET.
+    let inviter = use_query_map()
+        .with_untracked(|q| q.get("inviter"))
+        .and_then(|s| siret_param(&s));
+    let suffix = inviter
+        .as_ref()
+        .map(|s| format!("?inviter={s}#invite-h"))
+        .unwrap_or_default();
     view! {
         <section aria-labelledby="my-consortia-h">
             <h2 id="my-consortia-h">{t("consortium.mine")}</h2>
+            {inviter.is_some().then(|| view! { <p class="alert alert--info" data-test="choose-consortium">{t("consortium.choose_to_invite")}</p> })}
             <Suspense fallback=|| ()>
                 {move || data.get().map(|r| match r {
                     Err(_) => ().into_any(),
@@ -42,7 +58,7 @@ pub fn MyConsortia() -> impl IntoView {
                         <ul class="result-list" data-test="my-consortia">
                             {list.into_iter().map(|c| view! {
                                 <li class="card result">
-                                    <h3 class="result__title"><a href=format!("/compte/groupements/{}", c.id)>{c.name.clone()}</a></h3>
+                                    <h3 class="result__title"><a href=format!("/compte/groupements/{}{suffix}", c.id)>{c.name.clone()}</a></h3>
                                     <p class="result__meta">
                                         <span class="badge">{t(&c.stage.label_key())}</span>
                                         " · " {c.my_org.clone()} " : " <span class=status_badge(c.my_status)>{t(&c.my_status.label_key())}</span>
@@ -193,6 +209,9 @@ fn LeadTools(v: ConsortiumView) -> impl IntoView {
     let invite_error = action_error(invite);
     let stage = ServerAction::<SetConsortiumStage>::new();
     let stage_error = action_error(stage);
+    let inviter = use_query_map()
+        .with_untracked(|q| q.get("inviter"))
+        .and_then(|s| siret_param(&s));
     let roles: Vec<(String, String)> = [MemberRole::CoContractor, MemberRole::Subcontractor]
         .iter()
         .map(|r| (r.as_str().to_string(), t(&r.label_key())))
@@ -204,7 +223,7 @@ fn LeadTools(v: ConsortiumView) -> impl IntoView {
             <ActionForm action=invite attr:class="form" attr:novalidate="">
                 <FormAlert error=invite_error />
                 <input type="hidden" name="id" value=v.id />
-                <TextField name="siret" field="invite" label=t("consortium.siret") hint=t("consortium.siret_hint") required=true error=invite_error />
+                <TextField name="siret" field="invite" label=t("consortium.siret") hint=t("consortium.siret_hint") required=true value=inviter.unwrap_or_default() error=invite_error />
                 <SelectField name="role" field="role" label=t("consortium.role") options=roles error=invite_error />
                 <TextField name="share" field="share" label=t("consortium.share") hint=t("consortium.share_hint") maxlength=MAX_SHARE error=invite_error />
                 <div><button type="submit" class="button button--primary">{t("consortium.send_invite")}</button></div>

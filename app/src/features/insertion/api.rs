@@ -86,3 +86,14 @@ pub async fn add_insertion_note(plan_id: i32, body: String) -> Result<(), AppErr
     ));
     Ok(())
 }
+
+/// The inclusive structures of a plan's territory working in its trade.
+#[server(prefix = "/api", endpoint = "insertion/partners", input = GetUrl)]
+pub async fn inclusive_partners(
+    plan_id: i32,
+) -> Result<crate::domain::facilitation::InclusivePartners, AppError> {
+    use crate::server::{auth::Caller, programming::facilitators, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    facilitators::inclusive_partners(&state.db, &caller, plan_id).await
+}

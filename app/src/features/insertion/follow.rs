@@ -3,13 +3,14 @@
 //! administration's panel that gives the role.
 
 use super::api::{
-    followed_plans, list_facilitators, plan_follow, AddInsertionNote, SetFacilitator,
+    followed_plans, inclusive_partners, list_facilitators, plan_follow, AddInsertionNote,
+    SetFacilitator,
 };
 use crate::components::form::{action_error, FormAlert, SelectField, TextAreaField, TextField};
 use crate::components::lists::Pagination;
 use crate::components::notice::Notice;
 use crate::components::status::{set_status, LoadError};
-use crate::domain::facilitation::{Follow, FollowedPlans, MAX_NOTE};
+use crate::domain::facilitation::{Follow, FollowedPlans, InclusivePartners, MAX_NOTE};
 use crate::error::AppError;
 use crate::features::programming::list::Row;
 use crate::i18n::t;
@@ -184,6 +185,50 @@ pub fn FacilitatorsAdmin() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The inclusive structures a firm may contact or invite into a consortium for this plan's
+/// insertion lever: shown to everyone when the plan has one.
+#[component]
+pub fn InclusivePartnersPanel(plan_id: i32) -> impl IntoView {
+    let data = Resource::new(move || plan_id, inclusive_partners);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || data.get().and_then(Result::ok).filter(|p| p.lever).map(|p| view! { <Partners p /> })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Partners(p: InclusivePartners) -> impl IntoView {
+    view! {
+        <section aria-labelledby="inclusive-partners-h" data-test="inclusive-partners">
+            <h2 id="inclusive-partners-h">{t("insertion.partners.title")}</h2>
+            <p>{t("insertion.partners.lead")}</p>
+            {if p.rows.is_empty() {
+                view! { <p class="empty-state">{t("insertion.partners.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="result-list">
+                        {p.rows.into_iter().map(|o| {
+                            let kind = t(&format!("org.inclusive.{}", o.kind));
+                            view! {
+                                <li class="card result">
+                                    <h3 class="result__title"><a href=format!("/annuaire/{}", o.id)>{o.name.clone()}</a></h3>
+                                    <p class="result__meta"><span class="badge badge--label">{kind}</span>{o.commune.map(|c| format!(" · {c}"))}</p>
+                                    <p class="card__links">
+                                        <a href=format!("/annuaire/{}#contact-h", o.id) aria-label=format!("{} {}", t("insertion.partners.contact"), o.name)>{t("insertion.partners.contact")}</a>
+                                        <a href=format!("/compte/groupements?inviter={}", o.siret) aria-label=format!("{} {}", t("insertion.partners.invite"), o.name)>{t("insertion.partners.invite")}</a>
+                                    </p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p><a href=p.directory>{t("insertion.partners.all").replace("%{n}", &p.total.to_string())}</a></p>
         </section>
     }
 }

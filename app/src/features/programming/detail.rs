@@ -8,7 +8,7 @@ use super::list::status_class;
 use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
 use crate::error::AppError;
-use crate::features::insertion::follow::PlanFollow;
+use crate::features::insertion::follow::{InclusivePartnersPanel, PlanFollow};
 use crate::features::insertion::lever::LeverText;
 use crate::features::sourcing::public::PlanSourcingPanel;
 use crate::i18n::t;
@@ -143,6 +143,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 </p>
             </section>
         })}
+        <InclusivePartnersPanel plan_id=s.id />
         <PlanFollow plan_id=s.id />
         <JointPanel plan_id=s.id />
         <PlanSourcingPanel plan_id=s.id />

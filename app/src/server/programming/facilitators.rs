@@ -4,7 +4,8 @@
 
 use crate::domain::audit::Action;
 use crate::domain::facilitation::{
-    area_choices, check_note, Facilitator, Facilitators, Follow, FollowedPlans, NoteView, PER_PAGE,
+    area_choices, check_note, Facilitator, Facilitators, Follow, FollowedPlans, InclusivePartner,
+    InclusivePartners, NoteView, PARTNERS_SHOWN, PER_PAGE,
 };
 use crate::domain::geo::area_code;
 use crate::domain::org::OrgKind;
@@ -406,5 +407,132 @@ pub async fn followed(
         rows,
         total,
         page,
+    })
+}
+
+/// The inclusive structures of a plan's territory working in its trade: public firms with an
+/// inclusive kind, in the buyer's area, with a published offer in one of the CPV divisions of
+/// the plan or its lots (any trade when it has none). Nothing for a plan without a lever; a
+/// draft only for its buyer.
+pub async fn inclusive_partners(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+) -> Result<InclusivePartners, AppError> {
+    use crate::server::infra::entities::{offer_cpv, offers, plan_cpv};
+    let p = plan_of(db, plan_id).await?;
+    if p.status == PlanStatus::Draft.as_str() && caller.membership(p.buyer_id).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let area = area_of_buyer(db, p.buyer_id).await?;
+    let mut codes: Vec<String> = plan_cpv::Entity::find()
+        .filter(plan_cpv::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    codes.extend(
+        plan_lots::Entity::find()
+            .filter(plan_lots::Column::PlanId.eq(plan_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .flat_map(|l| {
+                l.cpv
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            }),
+    );
+    let mut divisions: Vec<String> = codes
+        .iter()
+        .filter_map(|c| c.get(..2).map(String::from))
+        .collect();
+    divisions.sort();
+    divisions.dedup();
+    let mut directory = crate::domain::query::Writer::default();
+    directory.push("inclusif", Some("any".to_string()));
+    directory.push("dep", area.clone());
+    directory.push("cpv", divisions.first().cloned());
+    let directory = format!("/annuaire?{}", directory.finish());
+    if !has_lever(db, &p).await? {
+        return Ok(InclusivePartners {
+            lever: false,
+            rows: vec![],
+            total: 0,
+            directory,
+        });
+    }
+    let mut query = organisations::Entity::find()
+        .filter(organisations::Column::Inclusive.is_not_null())
+        .filter(organisations::Column::IsPublic.eq(true))
+        .filter(organisations::Column::Kind.eq(OrgKind::Business.as_str()));
+    if let Some(a) = &area {
+        query = query.filter(
+            organisations::Column::CommuneInsee.in_subquery(
+                Query::select()
+                    .column(communes::Column::Insee)
+                    .from(communes::Entity)
+                    .cond_where(communes_of(a))
+                    .to_owned(),
+            ),
+        );
+    }
+    if !divisions.is_empty() {
+        let mut trade = Condition::any();
+        for d in &divisions {
+            trade = trade.add(offer_cpv::Column::CpvCode.starts_with(d.as_str()));
+        }
+        query = query.filter(
+            organisations::Column::Id.in_subquery(
+                Query::select()
+                    .column(offers::Column::OrganisationId)
+                    .from(offers::Entity)
+                    .and_where(
+                        offers::Column::Status
+                            .eq(crate::domain::offer::OfferStatus::Published.as_str()),
+                    )
+                    .and_where(
+                        offers::Column::Id.in_subquery(
+                            Query::select()
+                                .column(offer_cpv::Column::OfferId)
+                                .from(offer_cpv::Entity)
+                                .cond_where(trade)
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let orgs = query
+        .order_by_asc(organisations::Column::Name)
+        .limit(PARTNERS_SHOWN)
+        .all(db)
+        .await?;
+    let names: HashMap<String, String> = communes::Entity::find()
+        .filter(communes::Column::Insee.is_in(orgs.iter().filter_map(|o| o.commune_insee.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee, c.name))
+        .collect();
+    let rows = orgs
+        .into_iter()
+        .map(|o| InclusivePartner {
+            commune: o.commune_insee.as_ref().and_then(|c| names.get(c).cloned()),
+            kind: o.inclusive.unwrap_or_default(),
+            id: o.id,
+            name: o.name,
+            siret: o.siret,
+        })
+        .collect();
+    Ok(InclusivePartners {
+        lever: true,
+        rows,
+        total,
+        directory,
     })
 }
