@@ -138,7 +138,8 @@ fn spawn_jobs(state: &AppState, store: DbSessionStore) {
     );
     // Hourly (and at start): expired sessions and forgotten devices, outbox rows past their
     // retention, labels past their validity; weekly alert digests due, the reminders of
-    // meetings starting within a day, and the alerts of saved catalogue and directory searches.
+    // meetings starting within a day, contracts late on their insertion hours, and the alerts of
+    // saved catalogue and directory searches.
     jobs::every("hourly", Duration::from_secs(3600), state.jobs.clone(), {
         let state = state.clone();
         move || hourly(state.clone(), store.clone())
@@ -183,6 +184,11 @@ async fn hourly(state: AppState, store: DbSessionStore) {
         Ok(0) => {}
         Ok(n) => tracing::info!("sourcing: {n} meeting reminders sent"),
         Err(e) => tracing::warn!("meeting reminders failed: {e}"),
+    }
+    match app::server::programming::hours::late_alerts(db, mailer, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("insertion: {n} contracts late on their hours, told once"),
+        Err(e) => tracing::warn!("late insertion hours alerts failed: {e}"),
     }
     match app::server::alerts::search_digests(db, &state.search, mailer, public_url, now).await {
         Ok(0) => {}

@@ -451,6 +451,34 @@ fn table() -> Table {
             "/api/insertion/note",
             (vec![("plan_id", "1"), ("body", "")], [D, D, D, A, D, D]),
         ),
+        // Planned against done is public (nothing before award); the entries are for the parties.
+        (
+            "/api/insertion/hours",
+            (vec![("plan_id", "1")], [A, A, A, A, A, A]),
+        ),
+        // Only the awardee and the territory's facilitator record: nobody of the table
+        // (server/tests/insertion_hours.rs has them).
+        (
+            "/api/insertion/hours/record",
+            (
+                vec![
+                    ("plan_id", "1"),
+                    ("period", "2026-01"),
+                    ("kind", "siae"),
+                    ("hours", "1"),
+                ],
+                [D, D, D, D, D, D],
+            ),
+        ),
+        // No entry 1 here: a signed-in caller is told so (404), the anonymous one is refused.
+        (
+            "/api/insertion/hours/validate",
+            (vec![("id", "1")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/insertion/hours/remove",
+            (vec![("id", "1"), ("confirm", "on")], [D, A, A, A, A, A]),
+        ),
         (
             "/api/admin/insertion/save",
             (vec![("form[rate]", "0")], [D, D, D, D, D, A]),

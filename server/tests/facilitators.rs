@@ -98,7 +98,7 @@ both_dbs! {
             let (status, _, body) = app.post("/api/plans/status", &[("id", id.as_str()), ("status", "sourcing")], Some(&buyer)).await;
             assert_eq!(status.as_u16(), 200, "{backend}: {body}");
         }
-        assert_eq!(notified(&app, "plie@mde.example").await, ["« Rénovation du gymnase » passe à l'étape : En sourçage"], "{backend}");
+        assert_eq!(notified(&app, "plie@mde.example").await, ["« Rénovation du gymnase » passe à l'étape : En sourçage — Ville"], "{backend}");
         assert!(notified(&app, "ain@mde.example").await.is_empty(), "{backend}");
 
         // Notes: the facilitator and the buyer; nobody else; never blank or too long.

@@ -37,6 +37,7 @@ pub mod geo;
 pub mod home;
 pub mod ids;
 pub mod insertion;
+pub mod insertion_hours;
 pub mod joint;
 pub mod label;
 pub mod matchmaking;

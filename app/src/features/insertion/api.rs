@@ -97,3 +97,67 @@ pub async fn inclusive_partners(
     let caller = Caller::current().await?;
     facilitators::inclusive_partners(&state.db, &caller, plan_id).await
 }
+
+/// An awarded plan's insertion hours: planned and done for everyone, the entries for its
+/// buyer, awardee and facilitators; nothing before award or without a lever.
+#[server(prefix = "/api", endpoint = "insertion/hours", input = GetUrl)]
+pub async fn plan_hours(
+    plan_id: i32,
+) -> Result<Option<crate::domain::insertion_hours::HoursView>, AppError> {
+    use crate::server::{auth::Caller, programming::hours, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    hours::view(&state.db, &caller, plan_id, chrono::Utc::now()).await
+}
+
+/// Records hours worked on an awarded plan (its awardee or its territory's facilitator).
+#[server(prefix = "/api", endpoint = "insertion/hours/record")]
+pub async fn record_hours(
+    plan_id: i32,
+    #[server(default)] lot: String,
+    #[server(default)] period: String,
+    #[server(default)] kind: String,
+    #[server(default)] hours: String,
+) -> Result<(), AppError> {
+    use crate::domain::insertion_hours::HoursForm;
+    use crate::server::{auth::Caller, programming::hours as h, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let form = HoursForm {
+        lot,
+        period,
+        kind,
+        hours,
+    };
+    h::record(&state.db, &caller, plan_id, &form, chrono::Utc::now()).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan_id}?ok=hours_recorded#heures-insertion"
+    ));
+    Ok(())
+}
+
+/// Validates recorded hours (the territory's facilitator).
+#[server(prefix = "/api", endpoint = "insertion/hours/validate")]
+pub async fn validate_hours(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::hours, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let plan = hours::validate(&state.db, &caller, id, chrono::Utc::now()).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=hours_validated#heures-insertion"
+    ));
+    Ok(())
+}
+
+/// Removes recorded hours not validated yet (who recorded them, or the facilitator).
+#[server(prefix = "/api", endpoint = "insertion/hours/remove")]
+pub async fn remove_hours(id: i32, #[server(default)] confirm: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::hours, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    let plan = hours::remove(&state.db, &caller, id, confirm == "on").await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/programmation/{plan}?ok=hours_removed#heures-insertion"
+    ));
+    Ok(())
+}

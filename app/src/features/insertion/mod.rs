@@ -4,4 +4,5 @@
 pub mod admin;
 pub mod api;
 pub mod follow;
+pub mod hours;
 pub mod lever;

@@ -9,6 +9,7 @@ use crate::components::status::LoadError;
 use crate::domain::programming::{estimate_text, PlanStatus, PlanView};
 use crate::error::AppError;
 use crate::features::insertion::follow::{InclusivePartnersPanel, PlanFollow};
+use crate::features::insertion::hours::PlanHours;
 use crate::features::insertion::lever::LeverText;
 use crate::features::sourcing::public::PlanSourcingPanel;
 use crate::i18n::t;
@@ -144,6 +145,7 @@ fn Plan(p: PlanView) -> impl IntoView {
             </section>
         })}
         <InclusivePartnersPanel plan_id=s.id />
+        <PlanHours plan_id=s.id />
         <PlanFollow plan_id=s.id />
         <JointPanel plan_id=s.id />
         <PlanSourcingPanel plan_id=s.id />

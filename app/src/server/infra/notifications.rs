@@ -24,3 +24,37 @@ pub async fn notify(
     .await?;
     Ok(())
 }
+
+/// Tells each person under the bell and, given a mailer and the public address, by email
+/// (`title(lang)` in their language, the link in the mail): a failure is logged, the others
+/// are still told.
+pub async fn tell_all(
+    db: &DatabaseConnection,
+    mail: Option<(&crate::server::infra::mail::Mailer, &str)>,
+    people: &[crate::server::infra::entities::users::Model],
+    url: &str,
+    title: impl Fn(crate::i18n::Lang) -> String,
+) {
+    use crate::i18n::{tr, Lang};
+    for u in people {
+        let lang = Lang::from_code(&u.lang).unwrap_or_default();
+        let title = title(lang);
+        if let Err(e) = notify(db, u.id, &title, url).await {
+            tracing::warn!("notification to user {} failed: {e}", u.id);
+        }
+        let Some((mailer, public_url)) = mail else {
+            continue;
+        };
+        let link = format!("{}{url}", public_url.trim_end_matches('/'));
+        let text = format!(
+            "{}\n\n{title}.\n\n{link}\n",
+            tr(lang, "insertion.follow.mail_hello")
+        );
+        if let Err(e) = mailer
+            .send(&u.email, &format!("Passerelle — {title}"), text)
+            .await
+        {
+            tracing::warn!("email to user {} not sent: {e}", u.id);
+        }
+    }
+}

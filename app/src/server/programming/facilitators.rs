@@ -11,7 +11,7 @@ use crate::domain::geo::area_code;
 use crate::domain::org::OrgKind;
 use crate::domain::programming::PlanStatus;
 use crate::error::AppError;
-use crate::i18n::{tr, Lang};
+use crate::i18n::tr;
 use crate::server::audit::{self, Target};
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
@@ -19,6 +19,7 @@ use crate::server::infra::entities::{
     communes, organisations, plan_insertion_notes, plan_lots, plans, users,
 };
 use crate::server::infra::mail::Mailer;
+use crate::server::infra::notifications::tell_all;
 use crate::server::infra::places::area_label;
 use chrono::Utc;
 use sea_orm::sea_query::Query;
@@ -63,7 +64,7 @@ pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Facilitato
 }
 
 /// "Métropole de Lyon", "Ain (01)", or the code when it has no name.
-fn words_of(area: &str) -> String {
+pub(super) fn words_of(area: &str) -> String {
     match (area, area_label(area)) {
         ("69M" | "69D", Some(l)) => l,
         (_, Some(l)) => format!("{l} ({area})"),
@@ -121,7 +122,7 @@ fn communes_of(area: &str) -> Condition {
 }
 
 /// The area of a buyer, from its commune; none when it has none.
-async fn area_of_buyer(
+pub(super) async fn area_of_buyer(
     db: &impl ConnectionTrait,
     buyer_id: i32,
 ) -> Result<Option<String>, AppError> {
@@ -138,7 +139,10 @@ async fn area_of_buyer(
 }
 
 /// The plan has an insertion lever: its own, one of a lot, or a reserved contract.
-async fn has_lever(db: &impl ConnectionTrait, p: &plans::Model) -> Result<bool, AppError> {
+pub(super) async fn has_lever(
+    db: &impl ConnectionTrait,
+    p: &plans::Model,
+) -> Result<bool, AppError> {
     if p.insertion_kind.is_some() || p.reserved.is_some() {
         return Ok(true);
     }
@@ -171,7 +175,7 @@ fn side(caller: &Caller, p: &plans::Model, area: Option<&str>) -> Option<Side> {
         .then_some(Side::Facilitator)
 }
 
-async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
+pub(super) async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
     plans::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -179,7 +183,7 @@ async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, App
 }
 
 /// The facilitators of an area.
-async fn facilitators_of(
+pub(super) async fn facilitators_of(
     db: &impl ConnectionTrait,
     area: &str,
 ) -> Result<Vec<users::Model>, AppError> {
@@ -270,14 +274,12 @@ pub async fn note(
         (Side::Buyer, Some(a)) => facilitators_of(db, a).await?,
         (Side::Buyer, None) => vec![],
     };
+    let told: Vec<users::Model> = told.into_iter().filter(|u| u.id != user.id).collect();
     let url = format!("/programmation/{plan_id}#suivi-insertion");
-    for u in told.into_iter().filter(|u| u.id != user.id) {
-        let lang = Lang::from_code(&u.lang).unwrap_or_default();
-        let title = tr(lang, "insertion.follow.notify_note").replace("%{title}", &p.title);
-        if let Err(e) = crate::server::infra::notifications::notify(db, u.id, &title, &url).await {
-            tracing::warn!("notification to user {} failed: {e}", u.id);
-        }
-    }
+    tell_all(db, None, &told, &url, |lang| {
+        tr(lang, "insertion.follow.notify_note").replace("%{title}", &p.title)
+    })
+    .await;
     Ok(())
 }
 
@@ -299,31 +301,18 @@ pub async fn on_stage(
     };
     let people = facilitators_of(db, &area).await?;
     let url = format!("/programmation/{plan_id}#suivi-insertion");
-    let link = format!("{}{url}", public_url.trim_end_matches('/'));
     let buyer = organisations::Entity::find_by_id(p.buyer_id)
         .one(db)
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    for u in &people {
-        let lang = Lang::from_code(&u.lang).unwrap_or_default();
-        let title = tr(lang, "insertion.follow.notify_stage")
+    tell_all(db, Some((mailer, public_url)), &people, &url, |lang| {
+        let stage = tr(lang, "insertion.follow.notify_stage")
             .replace("%{title}", &p.title)
             .replace("%{stage}", &tr(lang, &to.label_key()));
-        if let Err(e) = crate::server::infra::notifications::notify(db, u.id, &title, &url).await {
-            tracing::warn!("notification to user {} failed: {e}", u.id);
-        }
-        let text = format!(
-            "{}\n\n{title} ({buyer}).\n\n{link}\n",
-            tr(lang, "insertion.follow.mail_hello")
-        );
-        if let Err(e) = mailer
-            .send(&u.email, &format!("Passerelle — {title}"), text)
-            .await
-        {
-            tracing::warn!("email to user {} not sent: {e}", u.id);
-        }
-    }
+        format!("{stage} — {buyer}")
+    })
+    .await;
     Ok(people.len())
 }
 

@@ -15,6 +15,7 @@ pub mod http;
 pub mod eforms;
 pub mod exports;
 pub mod facilitators;
+pub mod hours;
 pub mod interests;
 pub mod joint;
 

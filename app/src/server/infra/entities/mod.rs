@@ -16,6 +16,7 @@ pub mod devices;
 pub mod egalim_declared;
 pub mod import_rejects;
 pub mod imports;
+pub mod insertion_hours;
 pub mod insertion_settings;
 pub mod insertion_trades;
 pub mod label_answers;

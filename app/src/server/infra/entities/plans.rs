@@ -47,6 +47,8 @@ pub struct Model {
     pub joint_convention: Option<String>,
     /// The last day (Paris) another buyer may join or withdraw.
     pub joint_deadline: Option<Date>,
+    /// When the buyer and the facilitators were told the insertion hours are late.
+    pub insertion_late_sent_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

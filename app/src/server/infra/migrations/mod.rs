@@ -37,6 +37,7 @@ mod m20261210_000030_co_buyer_contract;
 mod m20261210_000031_contracts_by_division;
 mod m20261211_000032_insertion_sizing;
 mod m20261212_000033_facilitators;
+mod m20261213_000034_insertion_hours;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000031_contracts_by_division::Migration),
             Box::new(m20261211_000032_insertion_sizing::Migration),
             Box::new(m20261212_000033_facilitators::Migration),
+            Box::new(m20261213_000034_insertion_hours::Migration),
         ]
     }
 }
