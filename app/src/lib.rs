@@ -157,6 +157,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/analyses") view=analytics::pages::AnalyticsPage ssr=ASYNC />
                         <Route path=path!("/analyses/tensions") view=analytics::shortage::ShortagePage ssr=ASYNC />
                         <Route path=path!("/analyses/alimentation") view=analytics::food::FoodPage ssr=ASYNC />
+                        <Route path=path!("/analyses/insertion") view=insertion::stats::InsertionStatsPage ssr=ASYNC />
                         <Route path=path!("/donnees") view=opendata::pages::OpenDataPage ssr=ASYNC />
                         <Route path=path!("/*any") view=not_found::NotFound ssr=ASYNC />
                     </Routes>

@@ -458,6 +458,7 @@ fn table() -> Table {
         ),
         // Only the awardee and the territory's facilitator record: nobody of the table
         // (server/tests/insertion_hours.rs has them).
+        ("/api/insertion/stats", (vec![], [A, A, A, A, A, A])),
         (
             "/api/insertion/hours/record",
             (
@@ -1162,6 +1163,14 @@ fn plain_table() -> PlainTable {
         (
             ("GET", "/programmation/export.csv"),
             ("/programmation/export.csv", [A, A, A, A, A, A]),
+        ),
+        // The territory's insertion: public figures of public plans.
+        (
+            ("GET", "/analyses/insertion.csv"),
+            (
+                "/analyses/insertion.csv?tableau=acheteurs",
+                [A, A, A, A, A, A],
+            ),
         ),
         (
             ("GET", "/sourcage/reunions/{id}/calendrier.ics"),

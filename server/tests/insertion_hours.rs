@@ -219,6 +219,32 @@ both_dbs! {
         assert_eq!(status, 200, "{backend}");
         assert!(page.contains("600 / 1\u{202f}000\u{a0}h"), "{backend}: the page shows planned against done");
 
+        // The territory's figures count the validated hours, by trade and by buyer, with CSV.
+        let (_, _, body) = app.get("/api/insertion/stats", None).await;
+        let stats: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((stats["total"]["planned"].as_i64(), stats["total"]["done"].as_i64()), (Some(1000), Some(600)), "{backend}: {stats}");
+        assert_eq!(stats["by_buyer"][0]["label"], "Villeurbanne", "{backend}");
+        let (status, _, page) = app.get("/analyses/insertion", None).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(page.contains("600 / 1\u{202f}000\u{a0}h"), "{backend}: the analysis shows the hours");
+        let (status, _, csv) = app.get("/analyses/insertion.csv?tableau=acheteurs", None).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(csv.lines().any(|l| l.starts_with("Villeurbanne,1,0,1,1000,600,60.00")), "{backend}: {csv}");
+        let (status, _, _) = app.get("/analyses/insertion.csv?tableau=communes", None).await;
+        assert_eq!(status, 404, "{backend}");
+
+        // The open data: the API's record has the hours, the OCDS release the clause.
+        let (status, _, body) = app.get(&format!("/api/v1/programmation/{plan}"), None).await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let api: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(api["insertion_progress"]["validated"], 600, "{backend}: {api}");
+        assert_eq!(api["insertion_progress"]["by_type"]["siae"], 600, "{backend}");
+        let (status, _, body) = app.get("/programmation/export.ocds.json?etat=awarded", None).await;
+        assert_eq!(status, 200, "{backend}");
+        let package: Value = serde_json::from_str(&body).unwrap();
+        let terms = &package["releases"][0]["tender"]["contractTerms"]["performanceTerms"];
+        assert_eq!(terms, "Clause sociale d'insertion : 1000 heures de travail réservées à des personnes éloignées de l'emploi.", "{backend}");
+
         // A validated entry stays; an unvalidated one goes once confirmed, by who recorded it.
         let (status, _, body) = post("/api/insertion/hours/remove", vec![("id", id.clone()), ("confirm", "on".into())], Some(plie.clone())).await;
         assert_eq!(status.as_u16(), 422, "{backend}: {body}");

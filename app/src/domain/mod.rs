@@ -38,6 +38,7 @@ pub mod home;
 pub mod ids;
 pub mod insertion;
 pub mod insertion_hours;
+pub mod insertion_stats;
 pub mod joint;
 pub mod label;
 pub mod matchmaking;

@@ -45,6 +45,8 @@ pub struct PackageMeta {
     /// RFC 3339.
     pub published_date: String,
     pub publisher_name: String,
+    /// The OCDS extensions its releases use (their `extension.json` addresses).
+    pub extensions: &'static [&'static str],
 }
 
 pub fn ocid(uid: &str) -> String {
@@ -283,7 +285,7 @@ pub fn releases(c: &ContractFacts) -> Vec<Value> {
 /// The package's head: everything before the releases, whose array is left open so that the
 /// releases can be streamed after it (`,`-separated) and closed with `]}`.
 pub fn package_head(meta: &PackageMeta) -> String {
-    let head = json!({
+    let mut head = json!({
         "version": "1.1",
         "uri": meta.uri,
         "publishedDate": meta.published_date,
@@ -291,6 +293,9 @@ pub fn package_head(meta: &PackageMeta) -> String {
         "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
         "publicationPolicy": "https://www.data.gouv.fr/fr/datasets/5cd57bf68b4c4179299eb0e9/",
     });
+    if !meta.extensions.is_empty() {
+        head["extensions"] = json!(meta.extensions);
+    }
     let text = head.to_string();
     // `{...}` → `{...,"releases":[`
     format!("{},\"releases\":[", &text[..text.len() - 1])
@@ -377,6 +382,7 @@ mod tests {
             uri: "https://x/marches/export.ocds.json".into(),
             published_date: "2026-11-26T00:00:00Z".into(),
             publisher_name: "Passerelle".into(),
+            extensions: &[],
         });
         let whole = format!("{head}{}{PACKAGE_TAIL}", releases(&facts())[0]);
         let v: Value = serde_json::from_str(&whole).unwrap();

@@ -11,6 +11,7 @@
 //! The ocid prefix: the platform's own publications have no prefix registered with the Open
 //! Contracting Partnership yet; `ocds-passerelle` stands for it until one is (docs/analytics.md).
 
+use super::insertion::{InsertionKind, InsertionView};
 use super::ocds::{party, reference};
 use super::programming::{PlanStatus, Planned, Precision, Procedure};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -25,7 +26,15 @@ pub struct LotFacts {
     pub title: String,
     /// 8 digits.
     pub cpv: Vec<String>,
+    /// Its own insertion lever.
+    pub insertion: Option<InsertionView>,
 }
+
+/// The OCDS extensions the planning releases use (declared in the package).
+pub const EXTENSIONS: [&str; 2] = [
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_contractTerms_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_otherRequirements_extension/master/extension.json",
+];
 
 /// A member of the procurement's groupement de commandes (not its coordinator).
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +73,42 @@ pub struct PlanFacts {
     /// The accepted members of its groupement de commandes: each a buyer of the release, the
     /// coordinator its procuring entity.
     pub co_buyers: Vec<CoBuyerFacts>,
+    /// The whole procurement's insertion lever.
+    pub insertion: Option<InsertionView>,
+    /// Reserved to inclusive structures (SIAE, or ESAT/EA).
+    pub reserved: bool,
+}
+
+/// The insertion levers in the words of a notice: the clauses' hours
+/// (`contractTerms.performanceTerms`) and the criteria's weights (`awardCriteriaDetails`), each
+/// with its lot.
+fn insertion_terms(p: &PlanFacts) -> (Vec<String>, Vec<String>) {
+    let levers = p.insertion.iter().map(|v| (None, v)).chain(
+        p.lots
+            .iter()
+            .filter_map(|l| l.insertion.as_ref().map(|v| (Some(l.number), v))),
+    );
+    let (mut clauses, mut criteria) = (vec![], vec![]);
+    for (lot, v) in levers {
+        let of_lot = lot.map(|n| format!(" (lot {n})")).unwrap_or_default();
+        if matches!(v.kind, InsertionKind::Clause | InsertionKind::Both) {
+            clauses.push(match v.hours {
+                Some(h) => format!(
+                    "Clause sociale d'insertion{of_lot} : {h} heures de travail réservées à des personnes éloignées de l'emploi."
+                ),
+                None => format!("Clause sociale d'insertion{of_lot}."),
+            });
+        }
+        if v.kind.weighted() {
+            criteria.push(match v.weight {
+                Some(w) => {
+                    format!("Critère d'insertion professionnelle{of_lot} : {w} % de la note.")
+                }
+                None => format!("Critère d'insertion professionnelle{of_lot}."),
+            });
+        }
+    }
+    (clauses, criteria)
 }
 
 pub fn plan_ocid(id: i32) -> String {
@@ -246,6 +291,24 @@ pub fn plan_release(p: &PlanFacts) -> Value {
     if !contract_period.is_empty() {
         tender.insert("contractPeriod".into(), Value::Object(contract_period));
     }
+    let (clauses, criteria) = insertion_terms(p);
+    if !clauses.is_empty() {
+        tender.insert(
+            "contractTerms".into(),
+            json!({ "performanceTerms": clauses.join(" ") }),
+        );
+    }
+    if !criteria.is_empty() {
+        tender.insert("awardCriteriaDetails".into(), json!(criteria.join(" ")));
+    }
+    if p.reserved {
+        // Directive 2014/24/EU art. 20: sheltered workshops and operators integrating disabled
+        // or disadvantaged persons — ESAT/EA and SIAE alike (eForms `res-ws`).
+        tender.insert(
+            "otherRequirements".into(),
+            json!({ "reservedParticipation": ["shelteredWorkshop"] }),
+        );
+    }
     let mut documents = vec![json!({
         "id": format!("{ocid}-page"),
         "documentType": "plannedProcurementNotice",
@@ -316,12 +379,51 @@ mod tests {
                 number: 2,
                 title: "Zinguerie".into(),
                 cpv: vec!["45261310".into()],
+                insertion: None,
             }],
             tender_url: None,
             url: "https://passerelle.example/programmation/42".into(),
             updated_at: Utc.with_ymd_and_hms(2026, 11, 30, 9, 5, 0).unwrap(),
             co_buyers: vec![],
+            insertion: None,
+            reserved: false,
         }
+    }
+
+    #[test]
+    fn insertion_levers_are_contract_terms_award_criteria_and_reserved_participation() {
+        let bare = plan_release(&facts());
+        assert!(bare["tender"].get("contractTerms").is_none());
+        assert!(bare["tender"].get("otherRequirements").is_none());
+        let mut p = facts();
+        p.insertion = Some(InsertionView {
+            kind: InsertionKind::Clause,
+            hours: Some(1000),
+            weight: None,
+            own: false,
+        });
+        p.lots[0].insertion = Some(InsertionView {
+            kind: InsertionKind::Both,
+            hours: Some(120),
+            weight: Some(10),
+            own: true,
+        });
+        p.reserved = true;
+        let r = plan_release(&p);
+        assert_eq!(
+            r["tender"]["contractTerms"]["performanceTerms"],
+            "Clause sociale d'insertion : 1000 heures de travail réservées à des personnes \
+             éloignées de l'emploi. Clause sociale d'insertion (lot 2) : 120 heures de travail \
+             réservées à des personnes éloignées de l'emploi."
+        );
+        assert_eq!(
+            r["tender"]["awardCriteriaDetails"],
+            "Critère d'insertion professionnelle (lot 2) : 10 % de la note."
+        );
+        assert_eq!(
+            r["tender"]["otherRequirements"]["reservedParticipation"],
+            json!(["shelteredWorkshop"])
+        );
     }
 
     #[test]

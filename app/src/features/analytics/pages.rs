@@ -23,7 +23,7 @@ fn money(cents: i64) -> String {
     format_euros(cents / 100 * 100)
 }
 
-pub(super) fn percent(p: Option<f64>) -> String {
+pub(crate) fn percent(p: Option<f64>) -> String {
     match p {
         None => t("analytics.none"),
         Some(p) if use_lang() == Lang::En => format!("{p:.1} %"),
@@ -51,7 +51,7 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-pub(super) fn fill(template: &str, pairs: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     pairs
         .iter()
         .fold(t(template), |s, (k, v)| s.replace(&format!("%{{{k}}}"), v))
@@ -78,7 +78,7 @@ pub fn AnalyticsPage() -> impl IntoView {
 
 /// The analytics' views, the current one marked.
 #[component]
-pub(super) fn AnalyticsNav(current: &'static str) -> impl IntoView {
+pub(crate) fn AnalyticsNav(current: &'static str) -> impl IntoView {
     let link = move |key: &'static str, href: &'static str, label: &'static str| {
         view! { <li><a href=href aria-current=(current == key).then_some("page")>{t(label)}</a></li> }
     };
@@ -88,6 +88,7 @@ pub(super) fn AnalyticsNav(current: &'static str) -> impl IntoView {
                 {link("overview", "/analyses", "analytics.nav_overview")}
                 {link("shortage", "/analyses/tensions", "analytics.nav_shortage")}
                 {link("food", "/analyses/alimentation", "analytics.nav_food")}
+                {link("insertion", "/analyses/insertion", "analytics.nav_insertion")}
             </ul>
         </nav>
     }
@@ -187,9 +188,17 @@ fn FilterForm(v: AnalyticsView) -> impl IntoView {
 
 /// A section's table, folded under its chart, with its CSV download.
 #[component]
-pub(super) fn DataTable(table: Table, filters: Filters) -> impl IntoView {
+pub(crate) fn DataTable(
+    table: Table,
+    #[prop(optional)] filters: Filters,
+    /// The download's address, when it is not the dashboards' (`/analyses/export.csv`).
+    #[prop(optional, into)]
+    csv: Option<String>,
+) -> impl IntoView {
     let query = filters.to_query();
-    let href = if query.is_empty() {
+    let href = if let Some(href) = csv {
+        href
+    } else if query.is_empty() {
         format!("/analyses/export.csv?tableau={}", table.name)
     } else {
         format!("/analyses/export.csv?tableau={}&{query}", table.name)

@@ -161,3 +161,12 @@ pub async fn remove_hours(id: i32, #[server(default)] confirm: String) -> Result
     ));
     Ok(())
 }
+
+/// The territory's insertion in figures: plans with a lever or reserved, hours planned and
+/// validated, by trade and by buyer (public).
+#[server(prefix = "/api", endpoint = "insertion/stats", input = GetUrl)]
+pub async fn insertion_stats() -> Result<crate::domain::insertion_stats::InsertionStats, AppError> {
+    use crate::server::{programming::hours, state::AppState};
+    let state = AppState::get()?;
+    hours::territory(&state.db).await
+}

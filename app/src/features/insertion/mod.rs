@@ -6,3 +6,4 @@ pub mod api;
 pub mod follow;
 pub mod hours;
 pub mod lever;
+pub mod stats;

@@ -21,7 +21,7 @@ pub async fn analytics_csv(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Refusal> {
-    use crate::domain::analytics::tables::{self, Cell};
+    use crate::domain::analytics::tables;
     use crate::server::analytics;
     let lang = crate::server::infra::http::lang(&headers);
     let query = query.unwrap_or_default();
@@ -50,18 +50,7 @@ pub async fn analytics_csv(
             None => return Err(AppError::NotFound.into()),
         }
     };
-    let mut w = crate::server::infra::csv::CsvOut::new();
-    w.row(table.columns.iter().map(|c| crate::i18n::tr(lang, c)));
-    for row in &table.rows {
-        w.row(row.iter().map(|c| match c {
-            Cell::Text(s) => s.clone(),
-            Cell::Key(k) => crate::i18n::tr(lang, k),
-            Cell::Count(n) => n.to_string(),
-            Cell::Euros(c) => (c / 100).to_string(),
-            Cell::Percent(p) | Cell::Number(p) => p.map(|v| format!("{v:.2}")).unwrap_or_default(),
-        }));
-    }
-    let out = w.text_with_bom()?.into_bytes();
+    let out = crate::server::infra::csv::table_csv(&table, lang)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -108,6 +108,22 @@ impl PlanInsertion {
     }
 }
 
+/// Insertion hours after award (docs/analytics.md, "Hours worked").
+#[derive(Serialize, ToSchema)]
+pub struct PlanInsertionHours {
+    /// Hours the clauses plan: the procurement's and its lots'.
+    pub planned: i64,
+    /// Hours the territory's facilitator validated.
+    pub validated: i64,
+    /// Hours the awardee recorded, waiting for validation.
+    pub pending: i64,
+    /// Under half of the hours expected by now, pro rata of the contract's months.
+    pub late: bool,
+    /// Validated hours by type: `direct` (direct hire), `etti` (temporary work through an
+    /// ETTI), `siae` (subcontracting to an SIAE), `training`.
+    pub by_type: std::collections::BTreeMap<String, i64>,
+}
+
 /// A member of a groupement de commandes.
 #[derive(Serialize, ToSchema)]
 pub struct PlanCoBuyer {
@@ -167,6 +183,8 @@ pub struct PlanRecord {
     pub contract_id: Option<i32>,
     /// Opened to other buyers as a groupement de commandes.
     pub joint: Option<PlanJoint>,
+    /// Once awarded with an insertion lever: the hours planned and worked.
+    pub insertion_progress: Option<PlanInsertionHours>,
 }
 
 fn item(public_url: &str, s: PlanSummary, dates: &HashMap<i32, (String, String)>) -> PlanItem {
@@ -310,7 +328,29 @@ pub async fn one(
             }),
             Err(e) => return Err(super::internal("plan", e)),
         };
+    let progress = match crate::server::programming::hours::view(
+        &state.db,
+        &Caller::anonymous(),
+        id,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(h) => h.map(|h| PlanInsertionHours {
+            planned: h.planned,
+            validated: h.done,
+            pending: h.pending,
+            late: h.late,
+            by_type: h
+                .by_kind
+                .into_iter()
+                .map(|(k, n)| (k.as_str().to_string(), n))
+                .collect(),
+        }),
+        Err(e) => return Err(super::internal("plan", e)),
+    };
     Ok(super::json(&PlanRecord {
+        insertion_progress: progress,
         item: item(&state.public_url, v.summary, &dates),
         description: v.description,
         procedure: v.procedure.as_str().to_string(),

@@ -83,6 +83,7 @@ pub async fn contracts_ocds(
         ),
         published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         publisher_name: "Passerelle".into(),
+        extensions: &[],
     };
     let head = futures::stream::once(futures::future::ready(Ok::<_, std::io::Error>(
         package_head(&meta),

@@ -85,3 +85,24 @@ mod tests {
         assert_eq!(w.text_with_bom().unwrap(), "\u{feff}é\n");
     }
 }
+
+/// A dashboard's table as CSV with a BOM (spreadsheets read it as UTF-8): the columns and keys
+/// in `lang`, whole euros, percentages as numbers with two decimals.
+pub fn table_csv(
+    table: &crate::domain::analytics::tables::Table,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<u8>, AppError> {
+    use crate::domain::analytics::tables::Cell;
+    let mut w = CsvOut::new();
+    w.row(table.columns.iter().map(|c| crate::i18n::tr(lang, c)));
+    for row in &table.rows {
+        w.row(row.iter().map(|c| match c {
+            Cell::Text(s) => s.clone(),
+            Cell::Key(k) => crate::i18n::tr(lang, k),
+            Cell::Count(n) => n.to_string(),
+            Cell::Euros(c) => (c / 100).to_string(),
+            Cell::Percent(p) | Cell::Number(p) => p.map(|v| format!("{v:.2}")).unwrap_or_default(),
+        }));
+    }
+    Ok(w.text_with_bom()?.into_bytes())
+}

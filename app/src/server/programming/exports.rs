@@ -1,6 +1,7 @@
 //! The programming as open data: every planned procurement of the programming's filters (drafts
 //! never), as OCDS planning releases and as CSV lines, read in one pass.
 
+use crate::domain::insertion::InsertionView;
 use crate::domain::ocds_planning::{LotFacts, PlanFacts};
 use crate::domain::programming::{PlanFilters, PlanStatus, Procedure};
 use crate::error::AppError;
@@ -61,6 +62,12 @@ pub async fn facts(
                     .filter(|s| !s.is_empty())
                     .map(String::from)
                     .collect(),
+                insertion: InsertionView::of(
+                    l.insertion_kind.as_deref(),
+                    l.insertion_hours,
+                    l.insertion_weight,
+                    l.insertion_own,
+                ),
             });
         }
     }
@@ -91,6 +98,13 @@ pub async fn facts(
                 url: format!("{base}/programmation/{}", p.id),
                 updated_at: p.updated_at,
                 co_buyers: co_buyers.remove(&p.id).unwrap_or_default(),
+                insertion: InsertionView::of(
+                    p.insertion_kind.as_deref(),
+                    p.insertion_hours,
+                    p.insertion_weight,
+                    p.insertion_own,
+                ),
+                reserved: p.reserved.is_some(),
                 title: p.title,
                 description: p.description,
                 id: p.id,

@@ -8,13 +8,15 @@ use crate::domain::insertion_hours::{
     is_late, month_input, month_of, month_text, HourKind, HoursEntry, HoursForm, HoursRole,
     HoursView,
 };
+use crate::domain::insertion_stats::{InsertionStats, StatRow};
 use crate::domain::programming::PlanStatus;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    contract_awardees, insertion_hours, organisations, plan_events, plan_lots, plans, users,
+    contract_awardees, insertion_hours, organisations, plan_cpv, plan_events, plan_lots, plans,
+    users,
 };
 use crate::server::infra::mail::Mailer;
 use crate::server::infra::notifications::tell_all;
@@ -452,4 +454,120 @@ pub async fn late_alerts(
         told += 1;
     }
     Ok(told)
+}
+
+/// The territory's insertion: the public plans (not drafts, not cancelled) with a lever or
+/// reserved, their planned and validated hours, by trade (of their and their lots' CPV codes,
+/// as sizing reads them) and by buyer.
+pub async fn territory(db: &DatabaseConnection) -> Result<InsertionStats, AppError> {
+    use sea_orm::sea_query::Query;
+    let with_lot_lever = Query::select()
+        .column(plan_lots::Column::PlanId)
+        .from(plan_lots::Entity)
+        .and_where(plan_lots::Column::InsertionKind.is_not_null())
+        .to_owned();
+    let ps = plans::Entity::find()
+        .filter(
+            plans::Column::Status
+                .is_not_in([PlanStatus::Draft.as_str(), PlanStatus::Cancelled.as_str()]),
+        )
+        .filter(
+            Condition::any()
+                .add(plans::Column::InsertionKind.is_not_null())
+                .add(plans::Column::Reserved.is_not_null())
+                .add(plans::Column::Id.in_subquery(with_lot_lever)),
+        )
+        .order_by_asc(plans::Column::Id)
+        .all(db)
+        .await?;
+    let mut lots: HashMap<i32, Vec<plan_lots::Model>> = HashMap::new();
+    let mut cpv: HashMap<i32, Vec<String>> = HashMap::new();
+    let mut done: HashMap<i32, HashMap<String, i64>> = HashMap::new();
+    let mut pending = 0i64;
+    // In chunks: a national territory has thousands of such plans, SQLite takes 32k parameters.
+    for chunk in ps.chunks(1000) {
+        let ids: Vec<i32> = chunk.iter().map(|p| p.id).collect();
+        for l in plan_lots::Entity::find()
+            .filter(plan_lots::Column::PlanId.is_in(ids.clone()))
+            .all(db)
+            .await?
+        {
+            cpv.entry(l.plan_id)
+                .or_default()
+                .extend(l.cpv.split(',').map(|c| c.trim().to_string()));
+            lots.entry(l.plan_id).or_default().push(l);
+        }
+        for c in plan_cpv::Entity::find()
+            .filter(plan_cpv::Column::PlanId.is_in(ids.clone()))
+            .all(db)
+            .await?
+        {
+            cpv.entry(c.plan_id).or_default().push(c.cpv_code);
+        }
+        done.extend(validated_by_kind(db, &ids).await?);
+        let waiting: Option<i64> = insertion_hours::Entity::find()
+            .select_only()
+            .column_as(insertion_hours::Column::Hours.sum(), "hours")
+            .filter(insertion_hours::Column::PlanId.is_in(ids))
+            .filter(insertion_hours::Column::ValidatedAt.is_null())
+            .into_tuple()
+            .one(db)
+            .await?
+            .flatten();
+        pending += waiting.unwrap_or(0);
+    }
+    let rates = crate::server::insertion::rates(db).await?;
+    let buyers: HashMap<i32, String> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(ps.iter().map(|p| p.buyer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut stats = InsertionStats::default();
+    let mut by_trade: HashMap<String, StatRow> = HashMap::new();
+    let mut by_buyer: HashMap<i32, StatRow> = HashMap::new();
+    let mut kinds: HashMap<String, i64> = HashMap::new();
+    for p in &ps {
+        let lots = lots.remove(&p.id).unwrap_or_default();
+        let lever = p.insertion_kind.is_some() || lots.iter().any(|l| l.insertion_kind.is_some());
+        let reserved = p.reserved.is_some();
+        let awarded = p.status == PlanStatus::Awarded.as_str();
+        let planned = planned(p, &lots);
+        let hours = done.get(&p.id);
+        let done: i64 = hours.map(|k| k.values().sum()).unwrap_or(0);
+        for (k, h) in hours.into_iter().flatten() {
+            *kinds.entry(k.clone()).or_default() += h;
+        }
+        let trade = cpv
+            .get(&p.id)
+            .and_then(|c| rates.trade_for(c))
+            .map(|t| t.label.clone())
+            .unwrap_or_default();
+        stats.total.add(lever, reserved, awarded, planned, done);
+        by_trade
+            .entry(trade.clone())
+            .or_insert_with(|| StatRow {
+                label: trade,
+                ..Default::default()
+            })
+            .add(lever, reserved, awarded, planned, done);
+        by_buyer
+            .entry(p.buyer_id)
+            .or_insert_with(|| StatRow {
+                label: buyers.get(&p.buyer_id).cloned().unwrap_or_default(),
+                buyer_id: Some(p.buyer_id),
+                ..Default::default()
+            })
+            .add(lever, reserved, awarded, planned, done);
+    }
+    stats.pending = pending;
+    stats.by_kind = HourKind::ALL
+        .into_iter()
+        .map(|k| (k, kinds.get(k.as_str()).copied().unwrap_or(0)))
+        .collect();
+    stats.by_trade = by_trade.into_values().collect();
+    stats.by_buyer = by_buyer.into_values().collect();
+    stats.sort();
+    Ok(stats)
 }

@@ -144,6 +144,7 @@ pub async fn plans_ocds(
         ),
         published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         publisher_name: "Passerelle".into(),
+        extensions: &crate::domain::ocds_planning::EXTENSIONS,
     };
     let releases: Vec<String> = facts.iter().map(|p| plan_release(p).to_string()).collect();
     let body = format!(
@@ -188,6 +189,37 @@ pub async fn plans_csv(
         .into_response())
 }
 
+/// GET /analyses/insertion.csv?tableau=metiers|acheteurs: the territory's insertion by trade or
+/// by buyer (public figures, like the page).
+pub async fn insertion_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Refusal> {
+    let query = query.unwrap_or_default();
+    let name = crate::domain::query::first(&crate::domain::query::pairs(&query), "tableau")
+        .unwrap_or_default();
+    if !crate::domain::insertion_stats::TABLES.contains(&name.as_str()) {
+        return Err(AppError::NotFound.into());
+    }
+    let lang = lang(&headers);
+    let stats = programming::hours::territory(&state.db).await?;
+    let unknown = crate::i18n::tr(lang, "insertion.stats.unknown_trade");
+    let table = stats.table(&name, &unknown).ok_or(AppError::NotFound)?;
+    let out = crate::server::infra::csv::table_csv(&table, lang)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"insertion-{name}.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
 /// The programming's feeds and downloads.
 pub fn routes() -> Routes {
     use super::feeds;
@@ -197,6 +229,7 @@ pub fn routes() -> Routes {
         .get("/compte/achats/{id}/interesses.csv", plan_interests_csv)
         .get("/programmation/export.ocds.json", plans_ocds)
         .get("/programmation/export.csv", plans_csv)
+        .get("/analyses/insertion.csv", insertion_csv)
 }
 
 /// The import of a prior information notice, with its own body limit (mounted after the site's

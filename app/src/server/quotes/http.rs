@@ -70,6 +70,7 @@ pub async fn quotes_ocds(
         ),
         published_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         publisher_name: "Passerelle".into(),
+        extensions: &[],
     };
     let releases: Vec<String> = facts.iter().map(|q| quote_release(q).to_string()).collect();
     Ok((
