@@ -459,6 +459,11 @@ fn table() -> Table {
         // Only the awardee and the territory's facilitator record: nobody of the table
         // (server/tests/insertion_hours.rs has them).
         ("/api/insertion/stats", (vec![], [A, A, A, A, A, A])),
+        // Plan 1's buyer is told it is not awarded (422); everyone else is refused.
+        (
+            "/api/plans/awardee",
+            (vec![("id", "1"), ("awardee", "")], [D, D, D, A, D, D]),
+        ),
         (
             "/api/insertion/hours/record",
             (

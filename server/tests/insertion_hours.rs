@@ -271,6 +271,27 @@ both_dbs! {
         assert_eq!(entries(&app).await, 1, "{backend}");
         let (status, _, _) = post("/api/insertion/hours/validate", vec![("id", "999999".into())], Some(plie.clone())).await;
         assert_eq!(status.as_u16(), 404, "{backend}");
+
+        // The buyer names another awardee by its name in the directory (before the DECP has
+        // it): its members record; an unknown name is refused; a firm cannot name one.
+        let name = |text: &'static str| vec![("id", p.clone()), ("awardee", text.to_string())];
+        let (status, _, _) = post("/api/plans/awardee", name("autre btp"), Some(stranger.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}");
+        let (status, _, body) = post("/api/plans/awardee", name("BTP inconnu"), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("plan.awardee_unknown"), "{backend}: {body}");
+        let (status, _, body) = post("/api/plans/awardee", name("autre btp"), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let told = "Vous êtes titulaire de « Rénovation du gymnase » : saisissez chaque mois les heures d'insertion réalisées";
+        assert!(notified(&app, "gerant@autre.example").await.iter().any(|t| t == told), "{backend}");
+        let (status, _, body) = post("/api/insertion/hours/record", record(month(0), "training", "70"), Some(stranger.clone())).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: {body}");
+        let (status, _, _) = post("/api/plans/awardee", name("120 027 016 00035"), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: by SIRET too");
+        let (status, _, _) = post("/api/plans/awardee", name(""), Some(buyer.clone())).await;
+        assert_eq!(status.as_u16(), 200, "{backend}");
+        let (status, _, _) = post("/api/insertion/hours/record", record(month(0), "training", "70"), Some(stranger.clone())).await;
+        assert_eq!(status.as_u16(), 403, "{backend}: forgotten, refused again");
     }
 }
 

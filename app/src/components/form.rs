@@ -85,6 +85,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] maxlength: Option<usize>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let field = field.unwrap_or_else(|| name.clone());
@@ -120,6 +123,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 value=value
                 maxlength=maxlength
+                list=list
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=described
             />

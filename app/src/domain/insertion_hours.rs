@@ -270,6 +270,9 @@ pub struct HoursView {
     pub lots: Vec<(i32, String)>,
     /// This month, "2027-03", the form's default and its upper bound.
     pub this_month: String,
+    /// The awardees on Passerelle (id, name): the one the buyer named and those the linked
+    /// contract names by SIRET.
+    pub awardees: Vec<(i32, String)>,
 }
 
 impl HoursView {

@@ -789,6 +789,12 @@ pub fn contract_choice(s: &str) -> Result<Option<i32>, crate::error::AppError> {
 pub struct AwardLink {
     pub current: Option<(i32, String)>,
     pub candidates: Vec<(i32, String)>,
+    /// The awardee the buyer named among the organisations: (id, name).
+    #[serde(default)]
+    pub awardee: Option<(i32, String)>,
+    /// Names to suggest: the firms that showed interest in the procurement.
+    #[serde(default)]
+    pub awardee_suggestions: Vec<String>,
 }
 
 impl AwardLink {

@@ -62,6 +62,17 @@ fn Hours(
         <section aria-labelledby="heures-insertion-title" id="heures-insertion" data-test="insertion-hours">
             <h2 id="heures-insertion-title">{t("insertion.hours.title")}</h2>
             <p>{t("insertion.hours.lead")}</p>
+            {if h.awardees.is_empty() {
+                h.role.is_some().then(|| view! { <p data-test="hours-no-awardee">{t("insertion.hours.no_awardee")}</p> }.into_any())
+            } else {
+                Some(view! {
+                    <p data-test="hours-awardee">{t("insertion.hours.awardee")} " "
+                        {h.awardees.iter().enumerate().map(|(i, (id, name))| view! {
+                            {(i > 0).then_some(", ")}<a href=format!("/annuaire/{id}")>{name.clone()}</a>
+                        }).collect_view()}
+                    </p>
+                }.into_any())
+            }}
             <p class="lead">
                 <span id="hours-progress-label">{t("insertion.hours.progress_label")}</span> " "
                 <strong data-test="hours-progress">{progress_text(h.done, h.planned)}</strong>

@@ -144,6 +144,21 @@ pub async fn link_plan_contract(
     Ok(())
 }
 
+/// Names the awardee of an awarded procurement among the directory's organisations (by name or
+/// SIRET; "" forgets it): its members then record the insertion hours.
+#[server(prefix = "/api", endpoint = "plans/awardee")]
+pub async fn set_plan_awardee(id: i32, #[server(default)] awardee: String) -> Result<(), AppError> {
+    use crate::server::{auth::Caller, programming::hours, state::AppState};
+    let state = AppState::get()?;
+    let caller = Caller::current().await?;
+    caller.user()?;
+    hours::set_awardee(&state.db, &caller, id, &awardee).await?;
+    crate::server::infra::redirect::redirect_fresh(&format!(
+        "/compte/achats/{id}?ok=awardee#award"
+    ));
+    Ok(())
+}
+
 /// Deletes an imported draft the buyer does not keep.
 #[server(prefix = "/api", endpoint = "plans/draft/delete")]
 pub async fn delete_draft(id: i32, #[server(default)] confirm: String) -> Result<(), AppError> {

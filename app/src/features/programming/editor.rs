@@ -4,7 +4,7 @@
 
 use super::api::{
     plan_award, plan_for_edit, AddPlanLot, DeleteDraft, LinkPlanContract, RemovePlanLot,
-    SetLotInsertion, SetPlanStatus, UpdatePlan,
+    SetLotInsertion, SetPlanAwardee, SetPlanStatus, UpdatePlan,
 };
 use super::interest::InterestedFirms;
 use super::list::status_class;
@@ -69,6 +69,7 @@ pub fn PlanEditorPage() -> impl IntoView {
                             "lot_insertion" => "insertion.lot_saved",
                             "saved" => "org.saved",
                             "contract" => "plan.award_saved",
+                            "awardee" => "plan.awardee_saved",
                             _ => "plan.status_saved",
                         };
                         view! { <Notice>{t(key)}</Notice> }.into_any()
@@ -124,9 +125,14 @@ fn StatusPanel(p: PlanEdit) -> impl IntoView {
 /// An awarded procurement's contract, chosen among its buyer's imported contracts.
 #[component]
 fn AwardPanel(id: i32) -> impl IntoView {
-    let link = Resource::new(|| (), move |_| plan_award(id));
     let action = ServerAction::<LinkPlanContract>::new();
+    let name = ServerAction::<SetPlanAwardee>::new();
+    let link = Resource::new(
+        move || (action.version().get(), name.version().get()),
+        move |_| plan_award(id),
+    );
     let error = action_error(action);
+    let name_error = action_error(name);
     view! {
         <section class="card" aria-labelledby="award-h" id="award">
             <h2 id="award-h">{t("plan.award_title")}</h2>
@@ -137,7 +143,24 @@ fn AwardPanel(id: i32) -> impl IntoView {
                     Ok(l) => {
                         let current = l.current.clone();
                         let (options, selected) = l.options(t("plan.award_none"));
+                        let awardee = l.awardee.clone();
+                        let suggestions = l.awardee_suggestions.clone();
                         view! {
+                            <h3 id="awardee-h">{t("plan.awardee_title")}</h3>
+                            {awardee.clone().map(|(i, n)| view! {
+                                <p data-test="award-awardee">{t("plan.awardee_current")} " " <a href=format!("/annuaire/{i}")>{n}</a></p>
+                            })}
+                            <ActionForm action=name attr:class="form" attr:novalidate="" attr:aria-labelledby="awardee-h">
+                                <FormAlert error=name_error />
+                                <input type="hidden" name="id" value=id />
+                                <TextField name="awardee" field="awardee" label=t("plan.awardee_label") hint=t("plan.awardee_hint")
+                                    value=awardee.map(|(_, n)| n).unwrap_or_default() list="awardee-suggestions" error=name_error />
+                                <datalist id="awardee-suggestions">
+                                    {suggestions.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}
+                                </datalist>
+                                <div><button type="submit" class="button">{t("plan.awardee_save")}</button></div>
+                            </ActionForm>
+                            <h3>{t("plan.award_contract_title")}</h3>
                             {current.map(|(i, s)| view! {
                                 <p data-test="award-contract">{t("plan.award_current")} " " <a href=format!("/marches/{i}")>{s}</a></p>
                             })}

@@ -1,5 +1,5 @@
-//! Insertion hours worked on an awarded plan: the awardee's members (the Passerelle
-//! organisations whose SIRET the linked contract names) or the territory's facilitator record
+//! Insertion hours worked on an awarded plan: the awardee's members (the organisation the buyer
+//! named, or those whose SIRET the linked contract names) or the territory's facilitator record
 //! them, the facilitator validates them, everyone sees planned against done, and the buyer and
 //! facilitators are told once when the contract is late on its hours.
 
@@ -15,8 +15,8 @@ use crate::i18n::tr;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    contract_awardees, insertion_hours, organisations, plan_cpv, plan_events, plan_lots, plans,
-    users,
+    contract_awardees, insertion_hours, organisations, plan_cpv, plan_events, plan_interests,
+    plan_lots, plans, users,
 };
 use crate::server::infra::mail::Mailer;
 use crate::server::infra::notifications::tell_all;
@@ -34,8 +34,9 @@ pub fn paris_today(now: DateTime<Utc>) -> NaiveDate {
 
 /// The Passerelle organisations that won the plan's linked contract (by SIRET).
 async fn awardee_orgs(db: &impl ConnectionTrait, p: &plans::Model) -> Result<Vec<i32>, AppError> {
+    let named: Vec<i32> = p.awardee_org_id.into_iter().collect();
     let Some(contract) = p.contract_id else {
-        return Ok(vec![]);
+        return Ok(named);
     };
     let sirets: Vec<String> = contract_awardees::Entity::find()
         .filter(contract_awardees::Column::ContractId.eq(contract))
@@ -47,15 +48,18 @@ async fn awardee_orgs(db: &impl ConnectionTrait, p: &plans::Model) -> Result<Vec
         .map(|a| a.awardee_id)
         .collect();
     if sirets.is_empty() {
-        return Ok(vec![]);
+        return Ok(named);
     }
-    Ok(organisations::Entity::find()
-        .filter(organisations::Column::Siret.is_in(sirets))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect())
+    let mut ids = named;
+    ids.extend(
+        organisations::Entity::find()
+            .filter(organisations::Column::Siret.is_in(sirets))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.id),
+    );
+    Ok(ids)
 }
 
 /// What the caller is to the plan's hours; none for the public.
@@ -261,6 +265,13 @@ pub async fn view(
             .map(|l| (l.id, l.title))
             .collect(),
         this_month: month_input(month_of(today)),
+        awardees: organisations::Entity::find()
+            .filter(organisations::Column::Id.is_in(awardee_orgs(db, &p).await?))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect(),
     }))
 }
 
@@ -570,4 +581,100 @@ pub async fn territory(db: &DatabaseConnection) -> Result<InsertionStats, AppErr
     stats.by_buyer = by_buyer.into_values().collect();
     stats.sort();
     Ok(stats)
+}
+
+/// The awardee the buyer named, if its organisation still exists, and the names to suggest
+/// (the firms interested in the procurement).
+pub(super) async fn awardee_choices(
+    db: &impl ConnectionTrait,
+    p: &plans::Model,
+) -> Result<(Option<(i32, String)>, Vec<String>), AppError> {
+    let current = match p.awardee_org_id {
+        Some(id) => organisations::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|o| (o.id, o.name)),
+        None => None,
+    };
+    let interested = plan_interests::Entity::find()
+        .filter(plan_interests::Column::PlanId.eq(p.id))
+        .all(db)
+        .await?;
+    let mut names: Vec<String> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(interested.iter().map(|i| i.organisation_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok((current, names))
+}
+
+/// The firm a buyer names as awardee: by SIRET, or by its exact name in the directory (case
+/// aside) when only one has it.
+async fn find_awardee(
+    db: &impl ConnectionTrait,
+    text: &str,
+) -> Result<organisations::Model, AppError> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let field = |key| AppError::field("awardee", key);
+    if let Ok(siret) = crate::domain::siret::Siret::parse(text) {
+        return organisations::Entity::find()
+            .filter(organisations::Column::Siret.eq(siret.as_str()))
+            .filter(organisations::Column::Kind.ne(crate::domain::org::OrgKind::Buyer.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| field("plan.awardee_unknown"));
+    }
+    let name = text.trim().to_lowercase();
+    let found: Vec<organisations::Model> = organisations::Entity::find()
+        .filter(organisations::Column::Kind.ne(crate::domain::org::OrgKind::Buyer.as_str()))
+        .filter(Expr::expr(Func::lower(Expr::col(organisations::Column::Name))).eq(name))
+        .limit(2)
+        .all(db)
+        .await?;
+    match found.len() {
+        0 => Err(field("plan.awardee_unknown")),
+        1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
+        _ => Err(field("plan.awardee_ambiguous")),
+    }
+}
+
+/// Names the awardee of an awarded procurement among the organisations ("" forgets it); its
+/// members may then record the insertion hours, and are told so when the plan has a lever.
+pub async fn set_awardee(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    plan_id: i32,
+    text: &str,
+) -> Result<(), AppError> {
+    let p = super::writable(db, caller, plan_id).await?;
+    if p.status != PlanStatus::Awarded.as_str() {
+        return Err(AppError::field("awardee", "plan.not_awarded"));
+    }
+    let org = match text.trim() {
+        "" => None,
+        t => Some(find_awardee(db, t).await?),
+    };
+    let id = org.as_ref().map(|o| o.id);
+    if p.awardee_org_id == id {
+        return Ok(());
+    }
+    let lever = has_lever(db, &p).await?;
+    let title = p.title.clone();
+    let mut m: plans::ActiveModel = p.into();
+    m.awardee_org_id = Set(id);
+    m.updated_at = Set(Utc::now());
+    m.update(db).await?;
+    if let (Some(org), true) = (org, lever) {
+        let people = crate::server::partners::answers::members(db, org.id).await?;
+        let url = format!("/programmation/{plan_id}#heures-insertion");
+        tell_all(db, None, &people, &url, |lang| {
+            tr(lang, "insertion.hours.notify_awardee").replace("%{title}", &title)
+        })
+        .await;
+    }
+    Ok(())
 }

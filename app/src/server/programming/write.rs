@@ -253,7 +253,9 @@ pub async fn award_link(
 ) -> Result<AwardLink, AppError> {
     let p = writable(db, caller, id).await?;
     let buyer = verified(caller, p.buyer_id)?.siret.clone();
-    contract_choices(db, &p, &buyer, p.contract_id).await
+    let mut link = contract_choices(db, &p, &buyer, p.contract_id).await?;
+    (link.awardee, link.awardee_suggestions) = super::hours::awardee_choices(db, &p).await?;
+    Ok(link)
 }
 
 /// The contract `current` and the imported contracts of the buyer `siret` (a coordinator or a
@@ -304,6 +306,7 @@ pub(crate) async fn contract_choices(
             .take(AWARD_CANDIDATES as usize)
             .map(|c| (c.id, contract_text(c)))
             .collect(),
+        ..Default::default()
     })
 }
 

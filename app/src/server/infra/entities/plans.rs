@@ -49,6 +49,9 @@ pub struct Model {
     pub joint_deadline: Option<Date>,
     /// When the buyer and the facilitators were told the insertion hours are late.
     pub insertion_late_sent_at: Option<ChronoDateTimeUtc>,
+    /// The awardee the buyer named among the organisations (no foreign key: a deleted one is
+    /// read as none).
+    pub awardee_org_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,9 @@ enum Plans {
     Id,
     /// When the buyer and the facilitators were told the hours are late; null: not yet.
     InsertionLateSentAt,
+    /// The awardee the buyer named among Passerelle's organisations (the DECP contract comes
+    /// months later, the hours start at once).
+    AwardeeOrgId,
 }
 
 #[derive(DeriveIden)]
@@ -54,6 +57,16 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Plans::Table)
                     .add_column(timestamp_with_time_zone_null(Plans::InsertionLateSentAt))
+                    .to_owned(),
+            )
+            .await?;
+        // SQLite adds one column per statement and no foreign key to an existing table: an
+        // organisation deleted later is read as no awardee.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Plans::Table)
+                    .add_column(integer_null(Plans::AwardeeOrgId))
                     .to_owned(),
             )
             .await?;
@@ -117,6 +130,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Plans::Table)
                     .drop_column(Plans::InsertionLateSentAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Plans::Table)
+                    .drop_column(Plans::AwardeeOrgId)
                     .to_owned(),
             )
             .await
