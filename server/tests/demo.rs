@@ -107,6 +107,20 @@ both_dbs! {
             assert!(p.tender_url.as_deref().is_some_and(|u| u.starts_with("https://")), "{backend}: {}", p.title);
         }
         assert!(plan_lots::Entity::find().count(&db).await.unwrap() >= 20, "{backend}");
+        // Insertion hours: the gymnasium's awardee recorded, the facilitator validated, on time;
+        // the riverbanks' contract is late, and the hourly job says so once.
+        let now = chrono::Utc::now();
+        let anonymous_caller = app::server::auth::Caller::anonymous();
+        let gym = plans::Entity::find().filter(plans::Column::Title.eq("Rénovation du gymnase Mermoz")).one(&db).await.unwrap().expect("the gymnasium");
+        let h = app::server::programming::hours::view(&db, &anonymous_caller, gym.id, now).await.unwrap().expect("hours");
+        assert_eq!((h.done, h.pending, h.late), (600, 80, false), "{backend}: {h:?}");
+        assert!(h.planned > 600, "{backend}: {h:?}");
+        assert_eq!(h.awardees.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["Menuiserie des Monts (fictive)"], "{backend}");
+        let mailer = app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+        let late = app::server::programming::hours::late_alerts(&db, &mailer, "https://passerelle.example", now).await.unwrap();
+        assert_eq!(late, 1, "{backend}: the riverbanks only");
+        let stats = app::server::programming::hours::territory(&db).await.unwrap();
+        assert_eq!(stats.total.done, 640, "{backend}");
         // Sourcing, partners, consortia, the label.
         assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("open"))).await, 4, "{backend}");
         assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("published"))).await, 2, "{backend}");

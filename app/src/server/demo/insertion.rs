@@ -1,10 +1,25 @@
-//! The demo's insertion follow-up: the Métropole's facilitator (a Maison de l'emploi's, fictive)
-//! and the notes exchanged with the buyers on the sizing of their clauses.
+//! The demo's insertion follow-up: the Métropole's facilitator (a Maison de l'emploi's, fictive),
+//! the notes exchanged with the buyers on the sizing of their clauses, and the hours worked on
+//! two awarded contracts — the gymnasium's, whose awardee (the tour's joinery) records them and
+//! the facilitator validates, on time; the riverbanks', late (its real awardee is not on
+//! Passerelle: the facilitator records for it), which the hourly job reports once.
 
 use super::Ctx;
-use crate::server::infra::entities::{plan_insertion_notes, users};
-use chrono::Duration;
+use crate::domain::insertion_hours::{month_of, HourKind};
+use crate::server::infra::entities::{insertion_hours, plan_insertion_notes, plans, users};
+use chrono::{Duration, Months};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+/// The gymnasium's hours: (months ago, type, hours, validated).
+const GYM_HOURS: &[(u32, HourKind, i32, bool)] = &[
+    (7, HourKind::Direct, 100, true),
+    (6, HourKind::Siae, 100, true),
+    (5, HourKind::Siae, 100, true),
+    (4, HourKind::Direct, 100, true),
+    (3, HourKind::Siae, 120, true),
+    (2, HourKind::Training, 80, true),
+    (1, HourKind::Etti, 80, false),
+];
 
 /// (buyer, plan title, days ago, written by the facilitator, note)
 const NOTES: &[(&str, &str, i64, bool, &str)] = &[
@@ -42,5 +57,91 @@ pub(super) async fn seed(ctx: &mut Ctx<'_>) -> Result<(), crate::error::AppError
         .insert(ctx.txn)
         .await?;
     }
+    let joiner = ctx.person("joiner");
+    let joinery = ctx.core_orgs["menuiserie"];
+    if let Some(gym) = plan_id(ctx, "lyon", "Rénovation du gymnase Mermoz") {
+        name_awardee(ctx, gym, joinery).await?;
+        for (ago, kind, hours, validated) in GYM_HOURS {
+            record(
+                ctx,
+                gym,
+                *ago,
+                *kind,
+                *hours,
+                joiner,
+                validated.then_some(facilitator),
+            )
+            .await?;
+        }
+    }
+    if let Some(banks) = plan_id(
+        ctx,
+        "metropole",
+        "Entretien des berges du Rhône et de la Saône",
+    ) {
+        record(
+            ctx,
+            banks,
+            3,
+            HourKind::Siae,
+            40,
+            facilitator,
+            Some(facilitator),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn plan_id(ctx: &Ctx<'_>, buyer: &str, title: &str) -> Option<i32> {
+    ctx.plans
+        .iter()
+        .find(|p| p.buyer == buyer && p.title == title)
+        .map(|p| p.id)
+}
+
+async fn name_awardee(
+    ctx: &mut Ctx<'_>,
+    plan: i32,
+    org: i32,
+) -> Result<(), crate::error::AppError> {
+    if let Some(p) = plans::Entity::find_by_id(plan).one(ctx.txn).await? {
+        let mut p: plans::ActiveModel = p.into();
+        p.awardee_org_id = Set(Some(org));
+        p.update(ctx.txn).await?;
+    }
+    Ok(())
+}
+
+/// Hours of the month `ago` months back, recorded by `by` on the 5th of the next month and
+/// validated by `validator` two days later.
+async fn record(
+    ctx: &mut Ctx<'_>,
+    plan: i32,
+    ago: u32,
+    kind: HourKind,
+    hours: i32,
+    by: i32,
+    validator: Option<i32>,
+) -> Result<(), crate::error::AppError> {
+    let this_month = month_of(ctx.now.date_naive());
+    let period = this_month
+        .checked_sub_months(Months::new(ago))
+        .unwrap_or(this_month);
+    let recorded = ctx.now - Duration::days(30 * ago as i64 - 5);
+    insertion_hours::ActiveModel {
+        plan_id: Set(plan),
+        lot_id: Set(None),
+        period: Set(period),
+        kind: Set(kind.as_str().into()),
+        hours: Set(hours),
+        recorded_by: Set(Some(by)),
+        recorded_at: Set(recorded),
+        validated_by: Set(validator),
+        validated_at: Set(validator.map(|_| recorded + Duration::days(2))),
+        ..Default::default()
+    }
+    .insert(ctx.txn)
+    .await?;
     Ok(())
 }

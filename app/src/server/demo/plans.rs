@@ -108,6 +108,10 @@ pub(super) const PLANS: &[PlanTpl] = &[
     p("ain", "Denrées locales pour les collèges de l'Ain", "Groupement d'achat des collèges : légumes, fruits, produits laitiers de l'Ain.", Open, (2_000, 2_800), -1, Published, &["03221000", "15511000"], &[("Légumes", "03221000", 900), ("Fruits", "03222000", 600), ("Produits laitiers", "15511000", 900)], SHORT | CO2),
     p("isere", "Entretien des routes départementales : fauchage et élagage", "Fauchage raisonné des accotements et élagage ; lots par territoire.", Negotiated, (1_000, 1_400), 9, Planned, &["77211400"], &[], INSERTION),
     p("pierres_dorees", "Pierre dorée : restauration du bâti communal", "Restauration de murs en pierre dorée et enduits à la chaux.", Adapted, (200, 320), 17, Planned, &["45453000"], &[], LIFE),
+    // Awarded with an insertion clause, their hours followed after award (demo/insertion.rs):
+    // one on time, one late.
+    PlanTpl { duration: 18, ..p("lyon", "Rénovation du gymnase Mermoz", "Désamiantage, isolation, sols sportifs et vestiaires. Clause d'insertion : le titulaire saisit chaque mois les heures réalisées, la Maison de l'emploi les valide.", Open, (1_100, 1_300), -12, Awarded, &["45212200"], &[], INSERTION) },
+    PlanTpl { duration: 24, ..p("metropole", "Entretien des berges du Rhône et de la Saône", "Fauche, débroussaillage et ramassage des déchets flottants sur 30 km de berges, avec une clause d'insertion.", Adapted, (700, 900), -14, Awarded, &["77310000"], &[], INSERTION) },
     PlanTpl { duration: 24, ..p("cotiere", "Collecte et recyclage des papiers des services", "Collecte des papiers de bureau par une entreprise adaptée.", Adapted, (40, 70), -9, Awarded, &["90511000"], &[], INSERTION) },
 ];
 
