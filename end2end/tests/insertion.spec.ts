@@ -161,3 +161,87 @@ test("a firm finds the territory's inclusive structures of a plan's trade, and g
   await expect(page).toHaveURL(/\/compte\/groupements\?inviter=\d{14}$/);
   await expect(page.locator('[data-test="choose-consortium"]')).toBeVisible();
 });
+
+test('after award the awardee records 600 h subcontracted to an SIAE, the facilitator validates them, and the plan and the analyses show them', async ({ page }, info) => {
+  const js = hasJs(info);
+  const title = `Rénovation du gymnase ${info.project.name} ${Date.now()}`;
+  await logIn(page, 'acheteuse@demo.passerelle.example', DEMO_PASSWORD);
+  await page.locator('[data-test="my-org"]').getByRole('link', { name: 'Programmation' }).click();
+  await page.getByLabel("Objet de l'achat *").fill(title);
+  await page.getByLabel('Procédure envisagée *').selectOption({ label: "Appel d'offres ouvert" });
+  await page.getByLabel('Publication prévue *').fill('T1 2026');
+  await page.getByRole('button', { name: "Publier l'achat prévu" }).click();
+  await expect(page.getByRole('status')).toContainText('Achat prévu publié');
+  const id = /\/compte\/achats\/(\d+)/.exec(page.url())?.[1];
+  expect(id).toBeTruthy();
+  const lots = page.locator('#lots');
+  await lots.getByLabel('Intitulé du lot *').fill('Gros œuvre');
+  await chooseCpv(page, 'lot-cpv', 'maçonnerie', 'Travaux de maçonnerie et de briquetage 45262500');
+  await lots.getByLabel('Montant estimé minimum (€ HT)').fill('1 200 000');
+  await lots.getByLabel('Montant estimé maximum (€ HT)').fill('1 200 000');
+  await lots.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution (heures réservées)" });
+  await lots.getByRole('button', { name: 'Ajouter un lot' }).click();
+  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+
+  // Published, then awarded; the buyer names the awardee by its name in the directory.
+  const stage = page.locator('[data-test="plan-stage"]');
+  await stage.getByLabel('Publié').check();
+  await stage.getByLabel('Adresse de la consultation').fill('https://marches.example/avis/gymnase');
+  await stage.getByRole('button', { name: "Changer d'état" }).click();
+  await expect(page.getByRole('status')).toHaveText('État mis à jour.');
+  await page.locator('[data-test="plan-stage"]').getByLabel('Attribué').check();
+  await page.locator('[data-test="plan-stage"]').getByRole('button', { name: "Changer d'état" }).click();
+  await expect(page.getByRole('status')).toHaveText('État mis à jour.');
+  const award = page.locator('#award');
+  await award.getByLabel('Entreprise titulaire').fill('Menuiserie inconnue');
+  await award.getByRole('button', { name: 'Enregistrer le titulaire' }).click();
+  await expect(page.locator('#award').getByText("Aucune entreprise de l'annuaire ne porte ce nom")).toBeVisible();
+  await page.locator('#award').getByLabel('Entreprise titulaire').fill('Menuiserie des Monts (fictive)');
+  await page.locator('#award').getByRole('button', { name: 'Enregistrer le titulaire' }).click();
+  await expect(page.getByRole('status')).toHaveText('Titulaire enregistré.');
+  await expect(page.locator('[data-test="award-awardee"]')).toContainText('Menuiserie des Monts (fictive)');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // The awardee records: a negative number is explained and changes nothing; then 600 h.
+  await logIn(page, 'menuisier@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, `/programmation/${id}`);
+  const hours = () => page.locator('[data-test="insertion-hours"]');
+  await expect(hours().locator('[data-test="hours-progress"]')).toHaveText(/^0 \/ 1\s000\sh$/);
+  await hours().getByLabel("Type d'heures *").selectOption({ label: 'Sous-traitance ou cotraitance avec une SIAE' });
+  await hours().getByLabel('Heures *').fill('-600');
+  await hours().getByRole('button', { name: 'Enregistrer les heures' }).click();
+  await expect(hours().getByText('Le nombre d\'heures ne peut pas être négatif')).toBeVisible();
+  await expect(hours().locator('[data-test="hours-entries"]')).toHaveCount(0);
+  await hours().getByLabel("Type d'heures *").selectOption({ label: 'Sous-traitance ou cotraitance avec une SIAE' });
+  await hours().getByLabel('Heures *').fill('600');
+  await hours().getByRole('button', { name: 'Enregistrer les heures' }).click();
+  await expect(hours().getByRole('status')).toHaveText('Heures enregistrées : le facilitateur du territoire les validera.');
+  await expect(hours().locator('[data-test="hours-pending"]')).toHaveText('600 h saisies en attente de validation.');
+  await expect(hours().locator('[data-test="hours-entries"]')).toContainText('En attente de validation');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+
+  // The territory's facilitator validates; the plan shows 600 / 1 000 h to everyone.
+  await logIn(page, 'insertion@demo.passerelle.example', DEMO_PASSWORD);
+  await goto(page, `/programmation/${id}`);
+  await hours().getByRole('button', { name: /^Valider / }).click();
+  await expect(hours().getByRole('status')).toHaveText('Heures validées.');
+  await expect(hours().locator('[data-test="hours-entries"]')).toContainText('Validées par Farid Facilitateur (fictif)');
+  if (js) await expectAccessible(page);
+  await logOut(page);
+  await goto(page, `/programmation/${id}`);
+  await expect(hours().locator('[data-test="hours-progress"]')).toHaveText(/^600 \/ 1\s000\sh$/);
+  await expect(hours().locator('[data-test="hours-by-kind"]')).toContainText('Sous-traitance ou cotraitance avec une SIAE : 600');
+  await expect(hours().locator('[data-test="hours-entries"]')).toHaveCount(0);
+
+  // The analyses count them, by type, trade and buyer, with the CSV.
+  await goto(page, '/analyses');
+  await page.getByRole('link', { name: 'Insertion', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("L'insertion dans les achats du territoire");
+  await expect(page.locator('[data-test="insertion-kinds"]')).toContainText('Sous-traitance ou cotraitance avec une SIAE');
+  await expect(page.locator('[data-test="chart"]')).toBeVisible();
+  await expect(page.locator('[data-test="table-acheteurs"]')).toContainText('Ville de Lyon');
+  await expect(page.locator('[data-test="csv-acheteurs"]')).toHaveAttribute('href', '/analyses/insertion.csv?tableau=acheteurs');
+  if (js) await expectAccessible(page);
+});
