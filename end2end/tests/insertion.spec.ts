@@ -209,12 +209,12 @@ test('after award the awardee records 600 h subcontracted to an SIAE, the facili
   const hours = () => page.locator('[data-test="insertion-hours"]');
   await expect(hours().locator('[data-test="hours-progress"]')).toHaveText(/^0 \/ 1\s000\sh$/);
   await hours().getByLabel("Type d'heures *").selectOption({ label: 'Sous-traitance ou cotraitance avec une SIAE' });
-  await hours().getByLabel('Heures *').fill('-600');
+  await hours().getByLabel("Nombre d'heures *").fill('-600');
   await hours().getByRole('button', { name: 'Enregistrer les heures' }).click();
   await expect(hours().getByText('Le nombre d\'heures ne peut pas être négatif')).toBeVisible();
   await expect(hours().locator('[data-test="hours-entries"]')).toHaveCount(0);
   await hours().getByLabel("Type d'heures *").selectOption({ label: 'Sous-traitance ou cotraitance avec une SIAE' });
-  await hours().getByLabel('Heures *').fill('600');
+  await hours().getByLabel("Nombre d'heures *").fill('600');
   await hours().getByRole('button', { name: 'Enregistrer les heures' }).click();
   await expect(hours().getByRole('status')).toHaveText('Heures enregistrées : le facilitateur du territoire les validera.');
   await expect(hours().locator('[data-test="hours-pending"]')).toHaveText('600 h saisies en attente de validation.');

@@ -180,6 +180,11 @@ both_dbs! {
         let to_validate = "Heures d'insertion à valider sur « Rénovation du gymnase »";
         assert!(notified(&app, "plie@mde.example").await.iter().any(|t| t == to_validate), "{backend}");
         assert!(notified(&app, "ain@mde.example").await.is_empty(), "{backend}");
+        let (_, _, body) = app.get("/api/insertion/followed", Some(&plie)).await;
+        let followed: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(followed["rows"][0][2], 1, "{backend}: one entry to validate: {followed}");
+        let (_, _, home) = app.get("/", Some(&plie)).await;
+        assert!(home.contains("1 saisie(s) d&#x27;heures d&#x27;insertion à valider") || home.contains("1 saisie(s) d'heures d'insertion à valider"), "{backend}: the home page's to-do");
 
         // Everyone sees planned and done; only the parties see the entries.
         let path = format!("/api/insertion/hours?plan_id={plan}");
@@ -292,6 +297,27 @@ both_dbs! {
         assert_eq!(status.as_u16(), 200, "{backend}");
         let (status, _, _) = post("/api/insertion/hours/record", record(month(0), "training", "70"), Some(stranger.clone())).await;
         assert_eq!(status.as_u16(), 403, "{backend}: forgotten, refused again");
+
+        // A flood of entries for one month stops at 40.
+        let period = app::domain::insertion_hours::parse_month(&month(-3)).unwrap();
+        for _ in 0..39 {
+            insertion_hours::ActiveModel {
+                plan_id: Set(plan),
+                period: Set(period),
+                kind: Set("direct".into()),
+                hours: Set(1),
+                recorded_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        let (status, _, _) = post("/api/insertion/hours/record", record(month(-3), "direct", "1"), Some(plie.clone())).await;
+        assert_eq!(status.as_u16(), 200, "{backend}: the 40th");
+        let (status, _, body) = post("/api/insertion/hours/record", record(month(-3), "direct", "1"), Some(plie.clone())).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        assert!(body.contains("insertion.hours.too_many"), "{backend}: {body}");
     }
 }
 

@@ -32,8 +32,8 @@ pub struct Facilitators {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowedPlans {
     pub area: String,
-    /// Each plan with how many notes it has.
-    pub rows: Vec<(PlanSummary, u64)>,
+    /// Each plan with how many notes it has and how many entries of hours wait for validation.
+    pub rows: Vec<(PlanSummary, u64, u64)>,
     pub total: u64,
     pub page: u64,
 }

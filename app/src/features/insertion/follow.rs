@@ -58,13 +58,18 @@ fn Followed(l: FollowedPlans) -> impl IntoView {
         } else {
             view! {
                 <ul class="results" data-test="followed-plans">
-                    {l.rows.into_iter().map(|(row, notes)| {
+                    {l.rows.into_iter().map(|(row, notes, waiting)| {
                         let id = row.id;
                         view! {
                             <Row row>
                                 <p class="result__meta">
                                     <a href=format!("/programmation/{id}#suivi-insertion")>{t("insertion.follow.title")}</a>
                                     " · " {t("insertion.follow.notes_n").replace("%{n}", &notes.to_string())}
+                                    {(waiting > 0).then(|| view! {
+                                        " · " <a href=format!("/programmation/{id}#heures-insertion") data-test="hours-to-validate">
+                                            {t("insertion.hours.to_validate_n").replace("%{n}", &waiting.to_string())}
+                                        </a>
+                                    })}
                                 </p>
                             </Row>
                         }

@@ -132,7 +132,7 @@ fn Entries(
             view! { <p class="empty-state">{t("insertion.hours.entries_none")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("insertion.hours.entries_title")>
                     <table class="data" data-test="hours-entries">
                         <caption>{t("insertion.hours.entries_title")}</caption>
                         <thead>
@@ -224,7 +224,7 @@ fn RecordForm(
             <TextField name="period" field="period" label=t("insertion.hours.period_label") input_type="month"
                 hint=t("insertion.hours.period_hint") value=this_month required=true error />
             <SelectField name="kind" field="kind" label=t("insertion.hours.kind_label") options=kinds required=true error />
-            <TextField name="hours" field="hours" label=t("insertion.hours.hours_label") input_type="number"
+            <TextField name="hours" field="hours" label=t("insertion.hours.count_label") input_type="number"
                 hint=t("insertion.hours.hours_hint") required=true error />
             {(!lots.is_empty()).then(|| view! {
                 <SelectField name="lot" field="lot" label=t("insertion.hours.lot_label") options=lot_options error />

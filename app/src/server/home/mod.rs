@@ -376,6 +376,16 @@ pub async fn waiting_work(
                 "/compte/insertion".into(),
             ));
         }
+        let n = crate::server::programming::facilitators::to_validate_count(db, area).await?;
+        if n > 0 {
+            out.push(line(
+                lang,
+                "insertion.hours.home_todo",
+                n,
+                "",
+                "/compte/insertion".into(),
+            ));
+        }
     }
     if user.is_admin {
         let n = organisations::Entity::find()

@@ -16,7 +16,7 @@ use crate::server::audit::{self, Target};
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    communes, organisations, plan_insertion_notes, plan_lots, plans, users,
+    communes, insertion_hours, organisations, plan_insertion_notes, plan_lots, plans, users,
 };
 use crate::server::infra::mail::Mailer;
 use crate::server::infra::notifications::tell_all;
@@ -351,6 +351,20 @@ pub async fn followed_count(db: &impl ConnectionTrait, area: &str) -> Result<u64
     Ok(followed_in(area).count(db).await?)
 }
 
+/// How many entries of hours wait for the validation of the facilitator of `area`.
+pub async fn to_validate_count(db: &impl ConnectionTrait, area: &str) -> Result<u64, AppError> {
+    use sea_orm::QueryTrait;
+    let plans = followed_in(area)
+        .select_only()
+        .column(plans::Column::Id)
+        .into_query();
+    Ok(insertion_hours::Entity::find()
+        .filter(insertion_hours::Column::PlanId.in_subquery(plans))
+        .filter(insertion_hours::Column::ValidatedAt.is_null())
+        .count(db)
+        .await?)
+}
+
 /// The plans with an insertion lever (or reserved) of the caller's territory, public ones
 /// only, the nearest publication first: refused to anyone who facilitates no territory.
 pub async fn followed(
@@ -375,8 +389,21 @@ pub async fn followed(
         .select_only()
         .column(plan_insertion_notes::Column::PlanId)
         .column_as(plan_insertion_notes::Column::Id.count(), "n")
-        .filter(plan_insertion_notes::Column::PlanId.is_in(ids))
+        .filter(plan_insertion_notes::Column::PlanId.is_in(ids.clone()))
         .group_by(plan_insertion_notes::Column::PlanId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, n.max(0) as u64))
+        .collect();
+    let waiting: HashMap<i32, u64> = insertion_hours::Entity::find()
+        .select_only()
+        .column(insertion_hours::Column::PlanId)
+        .column_as(insertion_hours::Column::Id.count(), "n")
+        .filter(insertion_hours::Column::PlanId.is_in(ids))
+        .filter(insertion_hours::Column::ValidatedAt.is_null())
+        .group_by(insertion_hours::Column::PlanId)
         .into_tuple::<(i32, i64)>()
         .all(db)
         .await?
@@ -388,7 +415,8 @@ pub async fn followed(
         .into_iter()
         .map(|s| {
             let n = counts.get(&s.id).copied().unwrap_or(0);
-            (s, n)
+            let w = waiting.get(&s.id).copied().unwrap_or(0);
+            (s, n, w)
         })
         .collect();
     Ok(FollowedPlans {

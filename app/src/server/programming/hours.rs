@@ -23,9 +23,12 @@ use crate::server::infra::notifications::tell_all;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
+
+/// Entries of one plan for one month, at most.
+pub const MAX_PER_MONTH: u64 = 40;
 
 /// Today in Paris: the month hours may be recorded up to.
 pub fn paris_today(now: DateTime<Utc>) -> NaiveDate {
@@ -303,6 +306,15 @@ pub async fn record(
         .map(|l| l.id)
         .collect();
     let input = form.check(paris_today(now), &lots)?;
+    // A month has a few entries (a type, a lot each): a flood of them is refused.
+    let that_month = insertion_hours::Entity::find()
+        .filter(insertion_hours::Column::PlanId.eq(plan_id))
+        .filter(insertion_hours::Column::Period.eq(input.period))
+        .count(db)
+        .await?;
+    if that_month >= MAX_PER_MONTH {
+        return Err(AppError::field("period", "insertion.hours.too_many"));
+    }
     insertion_hours::ActiveModel {
         plan_id: Set(plan_id),
         lot_id: Set(input.lot),
@@ -629,17 +641,16 @@ async fn find_awardee(
             .ok_or_else(|| field("plan.awardee_unknown"));
     }
     let name = text.trim().to_lowercase();
-    let found: Vec<organisations::Model> = organisations::Entity::find()
+    let mut found: Vec<organisations::Model> = organisations::Entity::find()
         .filter(organisations::Column::Kind.ne(crate::domain::org::OrgKind::Buyer.as_str()))
         .filter(Expr::expr(Func::lower(Expr::col(organisations::Column::Name))).eq(name))
         .limit(2)
         .all(db)
         .await?;
-    match found.len() {
-        0 => Err(field("plan.awardee_unknown")),
-        1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
-        _ => Err(field("plan.awardee_ambiguous")),
+    if found.len() > 1 {
+        return Err(field("plan.awardee_ambiguous"));
     }
+    found.pop().ok_or_else(|| field("plan.awardee_unknown"))
 }
 
 /// Names the awardee of an awarded procurement among the organisations ("" forgets it); its
