@@ -482,6 +482,7 @@ mod tests {
         let link = AwardLink {
             current: Some((7, "Ancien".into())),
             candidates: vec![(9, "Récent".into())],
+            ..Default::default()
         };
         let (options, selected) = link.options("—".into());
         let ids: Vec<&str> = options.iter().map(|o| o.0.as_str()).collect();

@@ -65,27 +65,6 @@ impl Default for CsvOut {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_cell_is_neutralised_and_quoted_as_csv() {
-        let mut w = CsvOut::with_delimiter(b';');
-        w.row(["nom", "montant"]);
-        w.row(["=cmd|' /C calc'!A0", "-12.50"]);
-        let text = String::from_utf8(w.bytes().unwrap()).unwrap();
-        assert_eq!(text, "nom;montant\n'=cmd|' /C calc'!A0;-12.50\n");
-    }
-
-    #[test]
-    fn the_bom_comes_first() {
-        let mut w = CsvOut::new();
-        w.row(["é"]);
-        assert_eq!(w.text_with_bom().unwrap(), "\u{feff}é\n");
-    }
-}
-
 /// A dashboard's table as CSV with a BOM (spreadsheets read it as UTF-8): the columns and keys
 /// in `lang`, whole euros, percentages as numbers with two decimals.
 pub fn table_csv(
@@ -105,4 +84,25 @@ pub fn table_csv(
         }));
     }
     Ok(w.text_with_bom()?.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_is_neutralised_and_quoted_as_csv() {
+        let mut w = CsvOut::with_delimiter(b';');
+        w.row(["nom", "montant"]);
+        w.row(["=cmd|' /C calc'!A0", "-12.50"]);
+        let text = String::from_utf8(w.bytes().unwrap()).unwrap();
+        assert_eq!(text, "nom;montant\n'=cmd|' /C calc'!A0;-12.50\n");
+    }
+
+    #[test]
+    fn the_bom_comes_first() {
+        let mut w = CsvOut::new();
+        w.row(["é"]);
+        assert_eq!(w.text_with_bom().unwrap(), "\u{feff}é\n");
+    }
 }
