@@ -1,6 +1,19 @@
 import { expect, Page, test } from '@playwright/test';
 import { asAdmin, chooseCpv, DEMO_PASSWORD, expectAccessible, goto, hasJs, logIn, logOut, ready, signUp } from './helpers';
 
+/** Adds to the plan being edited a 1.2 M€ masonry lot with an insertion clause, its trade chosen
+ * by words and no hours typed (Passerelle proposes them). */
+async function addWorksLot(page: Page) {
+  const lots = page.locator('#lots');
+  await lots.getByLabel('Intitulé du lot *').fill('Gros œuvre');
+  await chooseCpv(page, 'lot-cpv', 'maçonnerie', 'Travaux de maçonnerie et de briquetage 45262500');
+  await lots.getByLabel('Montant estimé minimum (€ HT)').fill('1 200 000');
+  await lots.getByLabel('Montant estimé maximum (€ HT)').fill('1 200 000');
+  await lots.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution (heures réservées)" });
+  await lots.getByRole('button', { name: 'Ajouter un lot' }).click();
+  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+}
+
 test('a buyer adds an insertion clause to a 1.2 M€ works lot and reads the proposed hours with their formula', async ({ page }, info) => {
   const js = hasJs(info);
   const title = `Extension du groupe scolaire ${info.project.name}`;
@@ -13,14 +26,7 @@ test('a buyer adds an insertion clause to a 1.2 M€ works lot and reads the pro
   await expect(page.getByRole('status')).toContainText('Achat prévu publié');
 
   // The works lot, its trade chosen by words; no hours typed: Passerelle proposes them.
-  const lots = page.locator('#lots');
-  await lots.getByLabel('Intitulé du lot *').fill('Gros œuvre');
-  await chooseCpv(page, 'lot-cpv', 'maçonnerie', 'Travaux de maçonnerie et de briquetage 45262500');
-  await lots.getByLabel('Montant estimé minimum (€ HT)').fill('1 200 000');
-  await lots.getByLabel('Montant estimé maximum (€ HT)').fill('1 200 000');
-  await lots.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution (heures réservées)" });
-  await lots.getByRole('button', { name: 'Ajouter un lot' }).click();
-  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  await addWorksLot(page);
   const lot = page.locator('[data-test="edit-lots"] > li').first();
   await expect(lot.locator('[data-test="insertion-lever"]')).toHaveText(/^Clause d'exécution \(heures réservées\) · 1\s000\sh$/);
   await expect(lot.locator('[data-test="insertion-formula"]')).toContainText(
@@ -174,14 +180,7 @@ test('after award the awardee records 600 h subcontracted to an SIAE, the facili
   await expect(page.getByRole('status')).toContainText('Achat prévu publié');
   const id = /\/compte\/achats\/(\d+)/.exec(page.url())?.[1];
   expect(id).toBeTruthy();
-  const lots = page.locator('#lots');
-  await lots.getByLabel('Intitulé du lot *').fill('Gros œuvre');
-  await chooseCpv(page, 'lot-cpv', 'maçonnerie', 'Travaux de maçonnerie et de briquetage 45262500');
-  await lots.getByLabel('Montant estimé minimum (€ HT)').fill('1 200 000');
-  await lots.getByLabel('Montant estimé maximum (€ HT)').fill('1 200 000');
-  await lots.getByLabel("Levier d'insertion").selectOption({ label: "Clause d'exécution (heures réservées)" });
-  await lots.getByRole('button', { name: 'Ajouter un lot' }).click();
-  await expect(page.getByRole('status')).toHaveText('Lot ajouté.');
+  await addWorksLot(page);
 
   // Published, then awarded; the buyer names the awardee by its name in the directory.
   const stage = page.locator('[data-test="plan-stage"]');
