@@ -74,8 +74,9 @@ fn Hours(
                 }.into_any())
             }}
             <p class="lead">
-                <span id="hours-progress-label">{t("insertion.hours.progress_label")}</span> " "
-                <strong data-test="hours-progress">{progress_text(h.done, h.planned)}</strong>
+                // A criterion alone plans no hours: what was done is still said.
+                <span id="hours-progress-label">{t(if h.planned > 0 { "insertion.hours.progress_label" } else { "insertion.hours.done_label" })}</span> " "
+                <strong data-test="hours-progress">{if h.planned > 0 { progress_text(h.done, h.planned) } else { format!("{}\u{a0}h", thousands(h.done)) }}</strong>
                 {share.map(|s| format!(" ({s}\u{a0}%)"))}
             </p>
             {share.map(|s| view! {
