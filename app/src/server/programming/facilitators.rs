@@ -385,31 +385,21 @@ pub async fn followed(
         .all(db)
         .await?;
     let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
-    let counts: HashMap<i32, u64> = plan_insertion_notes::Entity::find()
-        .select_only()
-        .column(plan_insertion_notes::Column::PlanId)
-        .column_as(plan_insertion_notes::Column::Id.count(), "n")
-        .filter(plan_insertion_notes::Column::PlanId.is_in(ids.clone()))
-        .group_by(plan_insertion_notes::Column::PlanId)
-        .into_tuple::<(i32, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, n)| (id, n.max(0) as u64))
-        .collect();
-    let waiting: HashMap<i32, u64> = insertion_hours::Entity::find()
-        .select_only()
-        .column(insertion_hours::Column::PlanId)
-        .column_as(insertion_hours::Column::Id.count(), "n")
-        .filter(insertion_hours::Column::PlanId.is_in(ids))
-        .filter(insertion_hours::Column::ValidatedAt.is_null())
-        .group_by(insertion_hours::Column::PlanId)
-        .into_tuple::<(i32, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, n)| (id, n.max(0) as u64))
-        .collect();
+    let counts = count_by_plan(
+        db,
+        plan_insertion_notes::Entity::find()
+            .filter(plan_insertion_notes::Column::PlanId.is_in(ids.clone())),
+        plan_insertion_notes::Column::PlanId,
+    )
+    .await?;
+    let waiting = count_by_plan(
+        db,
+        insertion_hours::Entity::find()
+            .filter(insertion_hours::Column::PlanId.is_in(ids))
+            .filter(insertion_hours::Column::ValidatedAt.is_null()),
+        insertion_hours::Column::PlanId,
+    )
+    .await?;
     let rows = super::summaries(db, rows)
         .await?
         .into_iter()
@@ -425,6 +415,25 @@ pub async fn followed(
         total,
         page,
     })
+}
+
+/// How many rows of `query` each plan has (`plan` its plan column).
+async fn count_by_plan<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    plan: E::Column,
+) -> Result<HashMap<i32, u64>, AppError> {
+    Ok(query
+        .select_only()
+        .column(plan)
+        .column_as(plan.count(), "n")
+        .group_by(plan)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, n.max(0) as u64))
+        .collect())
 }
 
 /// The inclusive structures of a plan's territory working in its trade: public firms with an

@@ -420,21 +420,12 @@ pub async fn late_alerts(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    use sea_orm::sea_query::{Expr, Query};
+    use sea_orm::sea_query::Expr;
     let today = paris_today(now);
-    let with_lot_lever = Query::select()
-        .column(plan_lots::Column::PlanId)
-        .from(plan_lots::Entity)
-        .and_where(plan_lots::Column::InsertionKind.is_not_null())
-        .to_owned();
     let candidates = plans::Entity::find()
         .filter(plans::Column::Status.eq(PlanStatus::Awarded.as_str()))
         .filter(plans::Column::InsertionLateSentAt.is_null())
-        .filter(
-            Condition::any()
-                .add(plans::Column::InsertionKind.is_not_null())
-                .add(plans::Column::Id.in_subquery(with_lot_lever)),
-        )
+        .filter(super::insertion_lever())
         .all(db)
         .await?;
     let ids: Vec<i32> = candidates.iter().map(|p| p.id).collect();
@@ -483,12 +474,6 @@ pub async fn late_alerts(
 /// reserved, their planned and validated hours, by trade (of their and their lots' CPV codes,
 /// as sizing reads them) and by buyer.
 pub async fn territory(db: &DatabaseConnection) -> Result<InsertionStats, AppError> {
-    use sea_orm::sea_query::Query;
-    let with_lot_lever = Query::select()
-        .column(plan_lots::Column::PlanId)
-        .from(plan_lots::Entity)
-        .and_where(plan_lots::Column::InsertionKind.is_not_null())
-        .to_owned();
     let ps = plans::Entity::find()
         .filter(
             plans::Column::Status
@@ -496,9 +481,8 @@ pub async fn territory(db: &DatabaseConnection) -> Result<InsertionStats, AppErr
         )
         .filter(
             Condition::any()
-                .add(plans::Column::InsertionKind.is_not_null())
-                .add(plans::Column::Reserved.is_not_null())
-                .add(plans::Column::Id.in_subquery(with_lot_lever)),
+                .add(super::insertion_lever())
+                .add(plans::Column::Reserved.is_not_null()),
         )
         .order_by_asc(plans::Column::Id)
         .all(db)
