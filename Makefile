@@ -6,13 +6,13 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e fmt lint bench bench-compare bench-data fuzz load
+.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-compare bench-data fuzz load
 
 run: tools site
 	mkdir -p data
 	PASSERELLE_ENV=development ./target/passerelle serve --demo
 
-test: e2e-tools unit site e2e
+test: e2e-tools unit site e2e api-check
 
 tools:
 	bash .ci/tools.sh
@@ -42,6 +42,11 @@ unit:
 
 e2e:
 	cd end2end && npx playwright test
+
+# The open data API tried by openapi-spec-validator and schemathesis (PyPI, pinned), against
+# the built server with the demo data (docs/opendata.md).
+api-check:
+	bash .ci/api-check.sh
 
 fmt:
 	cargo fmt --all

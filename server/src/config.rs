@@ -57,6 +57,14 @@ pub struct Config {
     /// SQLite file (`data/passerelle.media`), or `data/media` with PostgreSQL.
     #[serde(default)]
     pub media_dir: Option<String>,
+    /// Requests a minute each client address may make to the open data API
+    /// (PASSERELLE_API_PER_MINUTE; 120 by default, stated in the API's document).
+    #[serde(default = "default_api_per_minute")]
+    pub api_per_minute: u32,
+}
+
+fn default_api_per_minute() -> u32 {
+    app::server::infra::limits::API_PER_MINUTE
 }
 
 fn default_site_root() -> String {
@@ -158,6 +166,10 @@ impl Config {
             axum::http::HeaderName::from_bytes(h.as_bytes())
                 .map_err(|_| anyhow::anyhow!("client-ip-header `{h}` is not a header name"))?;
         }
+        anyhow::ensure!(
+            self.api_per_minute >= 1,
+            "api-per-minute must be at least 1"
+        );
         anyhow::ensure!(
             self.session_idle_hours >= 1 && self.admin_idle_minutes >= 5,
             "session-idle-hours must be at least 1 and admin-idle-minutes at least 5"

@@ -48,7 +48,7 @@ pub fn state(
         search,
         mailer,
         login_limits: LoginLimits::default(),
-        api_limits: Default::default(),
+        api_limits: app::server::infra::limits::ApiLimits::new(config.api_per_minute),
         lookup_limits: app::server::infra::limits::ApiLimits::new(
             app::server::infra::limits::LOOKUPS_PER_MINUTE,
         ),

@@ -233,7 +233,12 @@ async fn a_typo_is_a_400_that_names_the_parameter_in_the_callers_language() {
             "vue",
         ),
         ("/api/v1/annuaire?type=ogre", "invalid_value", "type"),
-        ("/api/v1/annuaire?pres_de=69266", "invalid_value", "pres_de"),
+        ("/api/v1/annuaire?pres_de=6926", "invalid_value", "pres_de"),
+        // Values in the document's canonical form only: not trimmed, not spaced, not empty.
+        ("/api/v1/annuaire?cpv=4%205", "invalid_value", "cpv"),
+        ("/api/v1/marches?annee=%202024", "invalid_value", "annee"),
+        ("/api/v1/marches?q=&annee=", "invalid_value", "annee"),
+        ("/api/v1/marches?dep=069", "invalid_value", "dep"),
         (
             "/api/v1/catalogue?km=7&pres_de=69266",
             "invalid_value",
@@ -258,10 +263,14 @@ async fn a_typo_is_a_400_that_names_the_parameter_in_the_callers_language() {
         )
         .await;
     assert!(body.contains("Unknown parameter"), "{body}");
-    // Valid defaults and empty values are no error.
+    // Valid defaults and empty words are no error; a commune without a radius is 10 km around
+    // it, a radius without its commune filters nothing.
     for path in [
         "/api/v1/marches?tri=recent",
-        "/api/v1/marches?q=&annee=",
+        "/api/v1/marches?q=",
+        "/api/v1/marches?q=%20toit%20",
+        "/api/v1/annuaire?pres_de=69266",
+        "/api/v1/annuaire?km=5",
         "/api/v1/annuaire?tri=nom",
         "/api/v1/catalogue?pres_de=69266&km=10",
         "/api/v1/programmation?etat=awarded",
@@ -317,7 +326,10 @@ fn keys(query: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_openapi_document_describes_what_the_api_accepts() {
     use app::domain::{catalogue, contracts, directory, programming};
-    let app = TestApp::new("sqlite::memory:").await;
+    // Every value of every list is tried below: more than a minute's budget of one address.
+    let app = TestApp::new("sqlite::memory:")
+        .await
+        .with_api_limit(100_000);
     let (status, doc) = get(&app, "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     assert!(
@@ -403,6 +415,56 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
         documented("/api/v1/demandes-de-devis"),
         ["ouvertes", "page"]
     );
+    // Every operation has its own id (clients name their functions after it), and each list
+    // links to the record of its elements.
+    let mut ids: Vec<&str> = paths
+        .values()
+        .map(|item| item["get"]["operationId"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), paths.len(), "{ids:?}");
+    for (path, item) in paths.iter().filter(|(p, _)| !p.ends_with("{id}")) {
+        let link = &item["get"]["responses"]["200"]["links"]["fiche"];
+        let target = link["operationId"].as_str().unwrap();
+        let record = paths[&format!("{path}/{{id}}")]["get"]["operationId"]
+            .as_str()
+            .unwrap();
+        assert_eq!(target, record, "{path}");
+        assert_eq!(link["parameters"]["id"], "$response.body#/data/0/id");
+    }
+    // Each value a list's parameter enumerates, and the bounds of its numbers, are accepted:
+    // what the document says is valid is valid.
+    for (path, item) in paths.iter().filter(|(p, _)| !p.ends_with("{id}")) {
+        for param in item["get"]["parameters"].as_array().unwrap() {
+            let name = param["name"].as_str().unwrap();
+            let schema = &param["schema"];
+            let mut values: Vec<String> = schema["enum"]
+                .as_array()
+                .map(|vs| {
+                    vs.iter()
+                        .map(|v| v.to_string().trim_matches('"').to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for bound in ["minimum", "maximum"] {
+                if let Some(n) = schema[bound].as_i64() {
+                    values.push(n.to_string());
+                }
+            }
+            for value in values {
+                let url = format!("{path}?{name}={}", urlencode(&value));
+                let (status, e) = get(&app, &url).await;
+                // A page past the last is a 404 the document states; anything else is a 200.
+                let expected = if name == "page" && value != "1" {
+                    404
+                } else {
+                    200
+                };
+                assert_eq!(status, expected, "{url}: {e}");
+            }
+        }
+    }
     // Each answer's schema is in the document.
     for schema in [
         "ContractItem",
@@ -431,4 +493,9 @@ async fn the_openapi_document_describes_what_the_api_accepts() {
             "{path} on /donnees"
         );
     }
+}
+
+/// A query value as a client encodes it.
+fn urlencode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

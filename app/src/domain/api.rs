@@ -64,18 +64,23 @@ pub struct Parameter {
 pub const MAX_PAGE: u64 = 100_000;
 
 /// Checks `raw` (a query string) against the parameters an endpoint documents (`allowed`) and
-/// against what its filters kept (`kept`: the filters written back by their `to_query`). A
-/// parameter whose value the filters may leave out because it is their default (a sort order)
-/// is accepted when `default_ok(name, value)` says so. Empty values mean "no filter", as in the
-/// site's forms. Returns the page asked for (1 when none).
+/// against what its filters kept (`kept`: the filters written back by their `to_query`). A value
+/// must be exactly what the filters kept — the canonical form the document describes (`cpv=45`,
+/// not `cpv=4 5` nor `cpv= 45`) —, so that what the API accepts is what its document says it
+/// accepts. Free-text parameters (`free`: words searched) take any value. A parameter whose
+/// value the filters may leave out because it is their default (a sort order) is accepted when
+/// `default_ok(name, value)` says so. An empty value is refused too (leave the parameter out
+/// for "no filter"), except for free text, where it is the empty search. Returns the page asked
+/// for (1 when none).
 pub fn check(
     raw: &str,
     allowed: &[&str],
+    free: &[&str],
     kept: &str,
     default_ok: impl Fn(&str, &str) -> bool,
 ) -> Result<u64, QueryProblem> {
     let given = pairs(raw);
-    let kept: Vec<String> = pairs(kept).into_iter().map(|(k, _)| k).collect();
+    let kept = pairs(kept);
     let mut seen: Vec<&str> = Vec::new();
     let mut page = 1;
     for (name, value) in &given {
@@ -86,8 +91,7 @@ pub fn check(
             return Err(QueryProblem::Repeated(name.clone()));
         }
         seen.push(name);
-        let value = value.trim();
-        if value.is_empty() {
+        if free.contains(&name.as_str()) {
             continue;
         }
         if name == "page" {
@@ -98,7 +102,8 @@ pub fn check(
                 .ok_or_else(|| QueryProblem::Invalid(name.clone()))?;
             continue;
         }
-        if !kept.contains(name) && !default_ok(name, value) {
+        let as_kept = kept.iter().any(|(k, v)| k == name && v == value);
+        if !as_kept && !default_ok(name, value) {
             return Err(QueryProblem::Invalid(name.clone()));
         }
     }
@@ -127,6 +132,7 @@ mod tests {
     use super::*;
 
     const ALLOWED: &[&str] = &["q", "annee", "tri", "page"];
+    const FREE: &[&str] = &["q"];
 
     #[test]
     fn kept_values_and_the_page_pass() {
@@ -134,37 +140,65 @@ mod tests {
             check(
                 "q=toit&annee=2024&page=3",
                 ALLOWED,
+                FREE,
                 "q=toit&annee=2024",
                 |_, _| false
             ),
             Ok(3)
         );
-        assert_eq!(check("", ALLOWED, "", |_, _| false), Ok(1));
-        // An empty value is no filter, as an empty field of the site's form.
-        assert_eq!(check("q=&annee=", ALLOWED, "", |_, _| false), Ok(1));
+        assert_eq!(check("", ALLOWED, FREE, "", |_, _| false), Ok(1));
+        // Empty words are the empty search; an empty year is no year.
+        assert_eq!(check("q=", ALLOWED, FREE, "", |_, _| false), Ok(1));
+        assert_eq!(
+            check("q=&annee=", ALLOWED, FREE, "", |_, _| false),
+            Err(QueryProblem::Invalid("annee".into()))
+        );
     }
 
     #[test]
     fn a_typo_is_named_rather_than_ignored() {
         assert_eq!(
-            check("anne=2024", ALLOWED, "", |_, _| false),
+            check("anne=2024", ALLOWED, FREE, "", |_, _| false),
             Err(QueryProblem::Unknown("anne".into()))
         );
         assert_eq!(
-            check("annee=deux-mille", ALLOWED, "", |_, _| false),
+            check("annee=deux-mille", ALLOWED, FREE, "", |_, _| false),
             Err(QueryProblem::Invalid("annee".into()))
         );
         assert_eq!(
-            check("q=a&q=b", ALLOWED, "q=a", |_, _| false),
+            check("q=a&q=b", ALLOWED, FREE, "q=a", |_, _| false),
             Err(QueryProblem::Repeated("q".into()))
         );
+    }
+
+    #[test]
+    fn a_value_is_refused_unless_it_is_the_kept_canonical_form() {
+        // The filters kept `annee=2024` out of ` 2024` or `02024`: the document says an integer.
+        for given in ["annee=%202024", "annee=02024", "annee=2024%20"] {
+            assert_eq!(
+                check(given, ALLOWED, FREE, "annee=2024", |_, _| false),
+                Err(QueryProblem::Invalid("annee".into())),
+                "{given}"
+            );
+        }
+        // Whitespace is a value, not "no filter".
+        assert_eq!(
+            check("annee=%20", ALLOWED, FREE, "", |_, _| false),
+            Err(QueryProblem::Invalid("annee".into()))
+        );
+        // Words are free: the filters trim and cut them, any text is a search.
+        assert_eq!(
+            check("q=%20toit%20", ALLOWED, FREE, "q=toit", |_, _| false),
+            Ok(1)
+        );
+        assert_eq!(check("q=%20", ALLOWED, FREE, "", |_, _| false), Ok(1));
     }
 
     #[test]
     fn a_page_is_a_whole_number_within_bounds() {
         for bad in ["0", "-1", "deux", "100001", "1.5"] {
             assert_eq!(
-                check(&format!("page={bad}"), ALLOWED, "", |_, _| false),
+                check(&format!("page={bad}"), ALLOWED, FREE, "", |_, _| false),
                 Err(QueryProblem::Invalid("page".into())),
                 "{bad}"
             );
@@ -174,9 +208,9 @@ mod tests {
     #[test]
     fn a_default_left_out_by_the_filters_is_accepted_when_valid() {
         let sort_ok = |k: &str, v: &str| k == "tri" && v == "recent";
-        assert_eq!(check("tri=recent", ALLOWED, "", sort_ok), Ok(1));
+        assert_eq!(check("tri=recent", ALLOWED, FREE, "", sort_ok), Ok(1));
         assert_eq!(
-            check("tri=n-importe", ALLOWED, "", sort_ok),
+            check("tri=n-importe", ALLOWED, FREE, "", sort_ok),
             Err(QueryProblem::Invalid("tri".into()))
         );
     }

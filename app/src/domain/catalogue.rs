@@ -97,7 +97,8 @@ impl CatalogueFilters {
         let near = commune(get("pres_de"));
         let km = number(get("km"))
             .and_then(|k| u32::try_from(k).ok())
-            .filter(|k| RADII_KM.contains(k));
+            .filter(|k| RADII_KM.contains(k))
+            .or(near.as_ref().map(|_| super::geo::DEFAULT_RADIUS_KM));
         let (near, km) = (km.and(near.clone()), near.and(km));
         let sort = match get("tri").and_then(|s| CatalogueSort::from_code(&s)) {
             Some(CatalogueSort::Relevance) | None => CatalogueSort::default_for(q.is_some()),

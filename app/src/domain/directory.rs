@@ -104,7 +104,8 @@ impl DirectoryFilters {
         let near = super::query::commune(get("pres_de"));
         let km = super::query::number(get("km"))
             .and_then(|k| u32::try_from(k).ok())
-            .filter(|k| RADII_KM.contains(k));
+            .filter(|k| RADII_KM.contains(k))
+            .or(near.as_ref().map(|_| super::geo::DEFAULT_RADIUS_KM));
         DirectoryFilters {
             q,
             kind: clean(get("type"), 20).filter(|k| OrgKind::parse(k).is_some()),
@@ -281,12 +282,16 @@ mod tests {
     #[test]
     fn values_that_cannot_be_right_are_ignored() {
         let f = DirectoryFilters::from_query(
-            "type=pirate&naf=4&cpv=4&label=x&label_territorial=0&avec_offres=oui&taille=huge&inclusif=x&dep=99&commune=abc&pres_de=69123&km=7&page=-2",
+            "type=pirate&naf=4&cpv=4&label=x&label_territorial=0&avec_offres=oui&taille=huge&inclusif=x&dep=99&commune=abc&pres_de=6912&km=7&page=-2",
         );
         assert_eq!(f, DirectoryFilters::from_query(""));
-        // A radius without its commune, or a commune without a radius, is no distance.
+        // A radius without its commune is no distance; a commune without a radius (or with
+        // one the filter does not offer) is the default radius around it.
         assert_eq!(DirectoryFilters::from_query("km=10").km, None);
-        assert_eq!(DirectoryFilters::from_query("pres_de=69123").near, None);
+        for q in ["pres_de=69123", "pres_de=69123&km=7"] {
+            let f = DirectoryFilters::from_query(q);
+            assert_eq!((f.near.as_deref(), f.km), (Some("69123"), Some(10)), "{q}");
+        }
         let f = DirectoryFilters::from_query("pres_de=69123&km=10&dep=69d&inclusif=any");
         assert_eq!((f.near.as_deref(), f.km), (Some("69123"), Some(10)));
         assert_eq!(f.area.as_deref(), Some("69D"));

@@ -30,6 +30,15 @@ pub fn department_of_commune(insee: &str) -> &str {
 /// The radii offered by the "distance from a commune" filter, in km.
 pub const RADII_KM: [u32; 6] = [2, 5, 10, 15, 20, 30];
 
+/// The radius of a distance filter given a commune but no radius (an address written by hand
+/// or by a program): "near" means this far.
+pub const DEFAULT_RADIUS_KM: u32 = 10;
+
+/// Whether `value` is a radius of the distance filter, written as the filter writes it.
+pub fn is_radius(value: &str) -> bool {
+    RADII_KM.iter().any(|r| r.to_string() == value)
+}
+
 /// The codes a commune's filter must match: Lyon, Paris and Marseille are also recorded by their
 /// arrondissements (69381–69389, 75101–75120, 13201–13216).
 pub fn commune_and_parts(insee: &str) -> Vec<String> {

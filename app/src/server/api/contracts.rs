@@ -23,35 +23,49 @@ pub struct ContractParams {
     /// Mots cherchés dans l'objet, l'acheteur et les titulaires.
     q: Option<String>,
     /// Année de notification (1990 à 2100).
+    #[param(schema_with = super::schemas::year)]
     annee: Option<i32>,
     /// Division (2 chiffres) ou groupe (3 chiffres) de la nomenclature CPV.
+    #[param(schema_with = super::schemas::cpv_2_3)]
     cpv: Option<String>,
     /// Procédure, code des filtres de l'explorateur (`adaptee`, `ao_ouvert`, `ao_restreint`, `negociation`, `sans_publicite`, `dialogue`…).
+    #[param(schema_with = super::schemas::contract_procedure)]
     procedure: Option<String>,
     /// Nature, code des filtres de l'explorateur (`marche`, `accord_cadre`, `marche_subsequent`, `partenariat`, `dsp`…).
+    #[param(schema_with = super::schemas::contract_nature)]
     nature: Option<String>,
     /// Montant minimal en euros HT.
+    #[param(schema_with = super::schemas::euros)]
     min: Option<i64>,
     /// Montant maximal en euros HT.
+    #[param(schema_with = super::schemas::euros)]
     max: Option<i64>,
     /// SIRET de l'acheteur (14 chiffres).
+    #[param(schema_with = super::schemas::siret)]
     acheteur: Option<String>,
     /// Identifiant d'un titulaire (SIRET…).
     titulaire: Option<String>,
     /// Département du lieu d'exécution (`69`, `2A`…).
+    #[param(schema_with = super::schemas::department)]
     dep: Option<String>,
     /// Code INSEE de la commune du lieu d'exécution.
+    #[param(schema_with = super::schemas::commune)]
     commune: Option<String>,
     /// Au plus ce nombre d'offres reçues (1 : une seule offre).
+    #[param(schema_with = super::schemas::offers_received)]
     offres_max: Option<i32>,
     /// `1` : avec une considération sociale.
+    #[param(schema_with = super::schemas::flag)]
     social: Option<String>,
     /// `1` : avec une considération environnementale.
+    #[param(schema_with = super::schemas::flag)]
     env: Option<String>,
     /// Ordre : `pertinence` (avec des mots), `recent` (par défaut sans mots), `ancien`,
     /// `montant-desc`, `montant-asc`.
+    #[param(schema_with = super::schemas::contract_sort)]
     tri: Option<String>,
     /// Page, à partir de 1 (25 marchés par page).
+    #[param(schema_with = super::schemas::page)]
     page: Option<u64>,
 }
 
@@ -140,10 +154,13 @@ pub struct ContractRecord {
 #[utoipa::path(
     get,
     path = "/api/v1/marches",
+    operation_id = "marches_liste",
     tag = "marches",
     params(ContractParams),
     responses(
-        (status = 200, description = "Une page de marchés", body = Page<ContractItem>),
+        (status = 200, description = "Une page de marchés", body = Page<ContractItem>,
+            links(("fiche" = (operation_id = "marches_fiche", parameters(("id" = "$response.body#/data/0/id")), description = "La fiche d'un élément de la page (`data[i].id`)")))
+        ),
         (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
         (status = 404, description = "Page au-delà de la dernière", body = ApiError),
         (status = 429, description = "Trop de requêtes", body = ApiError),
@@ -194,8 +211,9 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/marches/{id}",
+    operation_id = "marches_fiche",
     tag = "marches",
-    params(("id" = i32, Path, description = "Identifiant du marché sur Passerelle")),
+    params(("id" = i32, Path, minimum = 1, description = "Identifiant du marché sur Passerelle")),
     responses(
         (status = 200, description = "Le marché", body = ContractRecord),
         (status = 404, description = "Aucun marché de cet identifiant", body = ApiError),

@@ -12,6 +12,7 @@ pub mod offers;
 pub mod orgs;
 pub mod plans;
 pub mod quotes;
+pub mod schemas;
 
 use crate::domain::api as rules;
 use crate::error::AppError;
@@ -74,34 +75,59 @@ pub struct ApiDoc;
 /// The document, built once.
 static DOC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
 
+/// A query parameter a path documents: its name, and whether it is free text (a string the
+/// document constrains with neither pattern nor enumeration: words searched).
+struct QueryParameter {
+    name: String,
+    free: bool,
+}
+
 /// The query parameters each path documents, read from the document itself: what the API
 /// accepts is what it says it accepts.
-static PARAMETERS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+static PARAMETERS: LazyLock<HashMap<String, Vec<QueryParameter>>> = LazyLock::new(|| {
     let doc = serde_json::to_value(&*DOC).unwrap_or_default();
     let mut out = HashMap::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
-            let names = item["get"]["parameters"]
+            let params = item["get"]["parameters"]
                 .as_array()
                 .map(|ps| {
                     ps.iter()
                         .filter(|p| p["in"] == "query")
-                        .filter_map(|p| p["name"].as_str().map(str::to_string))
+                        .filter_map(|p| {
+                            let schema = &p["schema"];
+                            Some(QueryParameter {
+                                name: p["name"].as_str()?.to_string(),
+                                free: schema["type"] == "string"
+                                    && schema.get("pattern").is_none()
+                                    && schema.get("enum").is_none(),
+                            })
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
-            out.insert(path.clone(), names);
+            out.insert(path.clone(), params);
         }
     }
     out
 });
 
-/// The OpenAPI document as JSON, with this instance's address as its server.
-pub fn document(public_url: &str) -> serde_json::Value {
+/// The OpenAPI document as JSON, with this instance's address as its server and its budget
+/// of requests a minute (the operator may change it) in the description.
+pub fn document(public_url: &str, per_minute: u32) -> serde_json::Value {
     let mut doc = DOC.clone();
     doc.servers = Some(vec![utoipa::openapi::Server::new(
         public_url.trim_end_matches('/'),
     )]);
+    doc.info.description = doc.info.description.map(|d| {
+        d.replace(
+            &format!(
+                "Au plus {} requêtes",
+                crate::server::infra::limits::API_PER_MINUTE
+            ),
+            &format!("Au plus {per_minute} requêtes"),
+        )
+    });
     serde_json::to_value(doc).unwrap_or_default()
 }
 
@@ -248,11 +274,14 @@ pub fn check_query(
     kept: &str,
     default_ok: impl Fn(&str, &str) -> bool,
 ) -> Result<u64, Refusal> {
-    let allowed: Vec<&str> = PARAMETERS
-        .get(path)
-        .map(|names| names.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    rules::check(raw, &allowed, kept, default_ok).map_err(|p| {
+    let params = PARAMETERS.get(path).map(Vec::as_slice).unwrap_or_default();
+    let allowed: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    let free: Vec<&str> = params
+        .iter()
+        .filter(|p| p.free)
+        .map(|p| p.name.as_str())
+        .collect();
+    rules::check(raw, &allowed, &free, kept, default_ok).map_err(|p| {
         Refusal::new(StatusCode::BAD_REQUEST, p.message_key()).parameter(p.code(), p.parameter())
     })
 }
@@ -358,7 +387,7 @@ fn spend(
 
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi_json(State(state): State<AppState>) -> Response {
-    json(&document(&state.public_url))
+    json(&document(&state.public_url, state.api_limits.per_minute()))
 }
 
 /// The API's routes, rate-limited (the document too: it is a request like the others).

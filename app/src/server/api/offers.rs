@@ -24,39 +24,54 @@ pub struct OfferParams {
     /// Mots cherchés dans le titre, la description, l'entreprise.
     q: Option<String>,
     /// Type : `supply` (fournitures), `service`, `works` (travaux).
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = super::schemas::offer_kind)]
     kind: Option<String>,
     /// Code CPV tronqué : 2 à 5 chiffres.
+    #[param(schema_with = super::schemas::cpv_2_5)]
     cpv: Option<String>,
     /// Label officiel (`ab`, `label_rouge`, `aop`, `hve`, `ecolabel_eu`, `rge`, `qualibat`…).
+    #[param(schema_with = super::schemas::official_label)]
     label: Option<String>,
     /// Identifiant d'un label territorial.
+    #[param(schema_with = super::schemas::id)]
     label_territorial: Option<i32>,
     /// `1` : circuit court (au plus un intermédiaire).
+    #[param(schema_with = super::schemas::flag)]
     circuit_court: Option<String>,
     /// `1` : avec des données de cycle de vie.
+    #[param(schema_with = super::schemas::flag)]
     cycle_de_vie: Option<String>,
     /// `1` : avec une empreinte carbone.
+    #[param(schema_with = super::schemas::flag)]
     carbone: Option<String>,
     /// `1` : production inclusive.
+    #[param(schema_with = super::schemas::flag)]
     inclusif: Option<String>,
     /// Zone servie : département, `69M` ou `69D`.
+    #[param(schema_with = super::schemas::area)]
     dep: Option<String>,
-    /// À moins de `km` de cette commune (code INSEE) ; va avec `km`.
+    /// À moins de `km` de cette commune (code INSEE), 10 km quand `km` manque.
+    #[param(schema_with = super::schemas::commune)]
     pres_de: Option<String>,
     /// Rayon en km autour de `pres_de` : 2, 5, 10, 15, 20 ou 30.
+    #[param(schema_with = super::schemas::radius)]
     km: Option<u32>,
     /// Produits alimentaires disponibles ce mois-là (1 à 12).
+    #[param(schema_with = super::schemas::month)]
     mois: Option<u32>,
     /// Objectifs EGalim : `qualite` (tout signe qui compte, bio compris) ou `bio`.
+    #[param(schema_with = super::schemas::egalim)]
     egalim: Option<String>,
     /// Livré dans cette commune (code INSEE) : nommée par l'offre, dans un de ses départements
     /// ou dans son rayon de livraison.
+    #[param(schema_with = super::schemas::commune)]
     livre_a: Option<String>,
     /// Ordre : `pertinence` (avec des mots), `recent` (par défaut sans mots), `distance`
     /// (avec `pres_de`).
+    #[param(schema_with = super::schemas::catalogue_sort)]
     tri: Option<String>,
     /// Page, à partir de 1 (20 offres par page).
+    #[param(schema_with = super::schemas::page)]
     page: Option<u64>,
 }
 
@@ -156,10 +171,13 @@ pub struct FoodFacts {
 #[utoipa::path(
     get,
     path = "/api/v1/catalogue",
+    operation_id = "catalogue_liste",
     tag = "catalogue",
     params(OfferParams),
     responses(
-        (status = 200, description = "Une page d'offres", body = Page<OfferItem>),
+        (status = 200, description = "Une page d'offres", body = Page<OfferItem>,
+            links(("fiche" = (operation_id = "catalogue_fiche", parameters(("id" = "$response.body#/data/0/id")), description = "La fiche d'un élément de la page (`data[i].id`)")))
+        ),
         (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
         (status = 404, description = "Page au-delà de la dernière", body = ApiError),
         (status = 429, description = "Trop de requêtes", body = ApiError),
@@ -172,7 +190,8 @@ pub async fn list(
     let raw = raw.unwrap_or_default();
     let filters = CatalogueFilters::from_query(&raw);
     let asked = check_query(PATH, &raw, &filters.to_query(1), |k, v| {
-        k == "tri" && CatalogueSort::from_code(v).is_some()
+        (k == "tri" && CatalogueSort::from_code(v).is_some())
+            || (k == "km" && crate::domain::geo::is_radius(v))
     })?;
     let found = match catalogue::search(&state.db, &state.search, &filters).await {
         Ok(f) => f,
@@ -213,8 +232,9 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/catalogue/{id}",
+    operation_id = "catalogue_fiche",
     tag = "catalogue",
-    params(("id" = i32, Path, description = "Identifiant de l'offre")),
+    params(("id" = i32, Path, minimum = 1, description = "Identifiant de l'offre")),
     responses(
         (status = 200, description = "L'offre", body = OfferRecord),
         (status = 404, description = "Aucune offre publiée de cet identifiant", body = ApiError),

@@ -23,34 +23,47 @@ pub struct OrgParams {
     /// Mots cherchés dans le nom, la présentation, l'activité, la commune.
     q: Option<String>,
     /// Type : `business`, `buyer`, `chamber`, `other`.
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = super::schemas::org_kind)]
     kind: Option<String>,
     /// Division NAF (2 chiffres).
+    #[param(schema_with = super::schemas::naf_division)]
     naf: Option<String>,
     /// Division CPV (2 chiffres) d'une de ses offres publiées.
+    #[param(schema_with = super::schemas::cpv_2)]
     cpv: Option<String>,
     /// Label officiel d'une de ses offres (`ab`, `label_rouge`, `hve`, `rge`, `qualibat`…).
+    #[param(schema_with = super::schemas::official_label)]
     label: Option<String>,
     /// Identifiant d'un label territorial qu'elle détient.
+    #[param(schema_with = super::schemas::id)]
     label_territorial: Option<i32>,
     /// `1` : avec des offres publiées.
+    #[param(schema_with = super::schemas::flag)]
     avec_offres: Option<String>,
     /// Taille : `micro`, `small`, `medium`, `large`.
+    #[param(schema_with = super::schemas::org_size)]
     taille: Option<String>,
     /// Structure inclusive : `aci`, `ai`, `ei`, `etti`, `eiti` (les SIAE), `geiq`, `esat`, `ea`,
     /// `siae` (SIAE de type non précisé) ; `iae` pour toutes les SIAE, `any` pour toutes.
+    #[param(schema_with = super::schemas::inclusive)]
     inclusif: Option<String>,
     /// Département (`69`, `01`…), `69M` (Métropole de Lyon) ou `69D` (Rhône hors Métropole).
+    #[param(schema_with = super::schemas::area)]
     dep: Option<String>,
     /// Code INSEE de sa commune.
+    #[param(schema_with = super::schemas::commune)]
     commune: Option<String>,
-    /// À moins de `km` de cette commune (code INSEE) ; va avec `km`.
+    /// À moins de `km` de cette commune (code INSEE), 10 km quand `km` manque.
+    #[param(schema_with = super::schemas::commune)]
     pres_de: Option<String>,
     /// Rayon en km autour de `pres_de` : 2, 5, 10, 15, 20 ou 30.
+    #[param(schema_with = super::schemas::radius)]
     km: Option<u32>,
     /// Ordre : `pertinence` (avec des mots), `nom` (par défaut sans mots), `recent`.
+    #[param(schema_with = super::schemas::directory_sort)]
     tri: Option<String>,
     /// Page, à partir de 1 (20 organisations par page).
+    #[param(schema_with = super::schemas::page)]
     page: Option<u64>,
 }
 
@@ -136,10 +149,13 @@ pub struct OrgRecord {
 #[utoipa::path(
     get,
     path = "/api/v1/annuaire",
+    operation_id = "annuaire_liste",
     tag = "annuaire",
     params(OrgParams),
     responses(
-        (status = 200, description = "Une page d'organisations", body = Page<OrgItem>),
+        (status = 200, description = "Une page d'organisations", body = Page<OrgItem>,
+            links(("fiche" = (operation_id = "annuaire_fiche", parameters(("id" = "$response.body#/data/0/id")), description = "La fiche d'un élément de la page (`data[i].id`)")))
+        ),
         (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
         (status = 404, description = "Page au-delà de la dernière", body = ApiError),
         (status = 429, description = "Trop de requêtes", body = ApiError),
@@ -152,7 +168,9 @@ pub async fn list(
     let raw = raw.unwrap_or_default();
     let filters = DirectoryFilters::from_query(&raw);
     let asked = check_query(PATH, &raw, &filters.to_query(1), |k, v| {
-        k == "tri" && DirectorySort::from_code(v).is_some()
+        // A radius without its commune filters nothing, but is a radius.
+        (k == "tri" && DirectorySort::from_code(v).is_some())
+            || (k == "km" && crate::domain::geo::is_radius(v))
     })?;
     let found = match directory::search(&state.db, &state.search, &filters).await {
         Ok(f) => f,
@@ -194,8 +212,9 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/annuaire/{id}",
+    operation_id = "annuaire_fiche",
     tag = "annuaire",
-    params(("id" = i32, Path, description = "Identifiant de l'organisation")),
+    params(("id" = i32, Path, minimum = 1, description = "Identifiant de l'organisation")),
     responses(
         (status = 200, description = "Le profil public", body = OrgRecord),
         (status = 404, description = "Aucune organisation de l'annuaire de cet identifiant", body = ApiError),

@@ -25,23 +25,31 @@ const PATH: &str = "/api/v1/programmation";
 #[into_params(parameter_in = Query)]
 pub struct PlanParams {
     /// Identifiant de l'organisation acheteuse sur Passerelle.
+    #[param(schema_with = super::schemas::id)]
     acheteur: Option<i32>,
     /// Division CPV (2 chiffres).
+    #[param(schema_with = super::schemas::cpv_2_8)]
     cpv: Option<String>,
     /// Trimestre de publication prévu (`2027-T2`).
+    #[param(schema_with = super::schemas::quarter)]
     trimestre: Option<String>,
     /// Tranche d'estimation : `lt40k`, `40k-221k`, `221k-5m`, `gt5m`.
+    #[param(schema_with = super::schemas::plan_amount)]
     montant: Option<String>,
     /// Levier prévu : `allotment`, `short_chain`, `life_cycle`, `co2`, `insertion`,
     /// `reserved`, `labels`.
+    #[param(schema_with = super::schemas::plan_lever)]
     levier: Option<String>,
     /// État : `planned`, `sourcing`, `published` (par défaut ces trois), `awarded`,
     /// `cancelled`.
+    #[param(schema_with = super::schemas::plan_status)]
     etat: Option<String>,
     /// `ouvert` : seulement les groupements de commandes que d'autres acheteurs peuvent encore
     /// rejoindre.
+    #[param(schema_with = super::schemas::open_joint)]
     groupement: Option<String>,
     /// Page, à partir de 1 (20 achats par page).
+    #[param(schema_with = super::schemas::page)]
     page: Option<u64>,
 }
 
@@ -234,10 +242,13 @@ async fn publication_dates(
 #[utoipa::path(
     get,
     path = "/api/v1/programmation",
+    operation_id = "programmation_liste",
     tag = "programmation",
     params(PlanParams),
     responses(
-        (status = 200, description = "Une page d'achats prévus", body = Page<PlanItem>),
+        (status = 200, description = "Une page d'achats prévus", body = Page<PlanItem>,
+            links(("fiche" = (operation_id = "programmation_fiche", parameters(("id" = "$response.body#/data/0/id")), description = "La fiche d'un élément de la page (`data[i].id`)")))
+        ),
         (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
         (status = 404, description = "Page au-delà de la dernière", body = ApiError),
         (status = 429, description = "Trop de requêtes", body = ApiError),
@@ -276,8 +287,9 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/programmation/{id}",
+    operation_id = "programmation_fiche",
     tag = "programmation",
-    params(("id" = i32, Path, description = "Identifiant de l'achat prévu")),
+    params(("id" = i32, Path, minimum = 1, description = "Identifiant de l'achat prévu")),
     responses(
         (status = 200, description = "L'achat prévu", body = PlanRecord),
         (status = 404, description = "Aucun achat publié de cet identifiant", body = ApiError),

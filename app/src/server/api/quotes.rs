@@ -22,8 +22,10 @@ const PATH: &str = "/api/v1/demandes-de-devis";
 #[into_params(parameter_in = Query)]
 pub struct QuoteParams {
     /// `1` : seulement les demandes qui attendent encore des réponses.
+    #[param(schema_with = super::schemas::flag)]
     ouvertes: Option<String>,
     /// Page, à partir de 1 (20 demandes par page).
+    #[param(schema_with = super::schemas::page)]
     page: Option<u64>,
 }
 
@@ -126,10 +128,13 @@ fn item(q: QuoteFacts) -> QuoteItem {
 #[utoipa::path(
     get,
     path = "/api/v1/demandes-de-devis",
+    operation_id = "demandes_de_devis_liste",
     tag = "demandes-de-devis",
     params(QuoteParams),
     responses(
-        (status = 200, description = "Une page de demandes de devis", body = Page<QuoteItem>),
+        (status = 200, description = "Une page de demandes de devis", body = Page<QuoteItem>,
+            links(("fiche" = (operation_id = "demandes_de_devis_fiche", parameters(("id" = "$response.body#/data/0/id")), description = "La fiche d'un élément de la page (`data[i].id`)")))
+        ),
         (status = 400, description = "Paramètre inconnu ou valeur invalide", body = ApiError),
         (status = 404, description = "Page au-delà de la dernière", body = ApiError),
         (status = 429, description = "Trop de requêtes", body = ApiError),
@@ -175,8 +180,9 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/demandes-de-devis/{id}",
+    operation_id = "demandes_de_devis_fiche",
     tag = "demandes-de-devis",
-    params(("id" = i32, Path, description = "Identifiant de la demande")),
+    params(("id" = i32, Path, minimum = 1, description = "Identifiant de la demande")),
     responses(
         (status = 200, description = "La demande", body = QuoteItem),
         (status = 404, description = "Aucune demande de cet identifiant", body = ApiError),
