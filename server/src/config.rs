@@ -61,6 +61,54 @@ pub struct Config {
     /// (PASSERELLE_API_PER_MINUTE; 120 by default, stated in the API's document).
     #[serde(default = "default_api_per_minute")]
     pub api_per_minute: u32,
+    /// The portals fetched on a schedule (`[[sources]]` tables; docs/opendata.md).
+    #[serde(default)]
+    pub sources: Vec<SourceConfig>,
+}
+
+/// A source as the configuration file writes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SourceConfig {
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    /// Hours between runs (24 by default); `every-minutes` wins when both are given.
+    #[serde(default)]
+    pub every_hours: Option<f64>,
+    #[serde(default)]
+    pub every_minutes: Option<i32>,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub sirets: Vec<String>,
+}
+
+impl SourceConfig {
+    /// The source, checked by the admin form's rules; the error names it and its fields.
+    pub fn spec(&self) -> anyhow::Result<app::domain::sources::SourceSpec> {
+        let hours = match (self.every_minutes, self.every_hours) {
+            (Some(m), _) => m as f64 / 60.0,
+            (None, Some(h)) => h,
+            (None, None) => 24.0,
+        };
+        let form = app::domain::sources::SourceForm {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            url: self.url.clone(),
+            every_hours: hours.to_string(),
+            departments: self.departments.join(","),
+            sirets: self.sirets.join(","),
+        };
+        form.check().map_err(|errors| {
+            let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+            anyhow::anyhow!(
+                "source `{}`: invalid {} (kinds: decp, boamp, ted; url http(s); every 15 minutes to 31 days)",
+                self.name,
+                fields.join(", ")
+            )
+        })
+    }
 }
 
 fn default_api_per_minute() -> u32 {
@@ -165,6 +213,15 @@ impl Config {
         if let Some(h) = &self.client_ip_header {
             axum::http::HeaderName::from_bytes(h.as_bytes())
                 .map_err(|_| anyhow::anyhow!("client-ip-header `{h}` is not a header name"))?;
+        }
+        let mut names = std::collections::HashSet::new();
+        for source in &self.sources {
+            let spec = source.spec()?;
+            anyhow::ensure!(
+                names.insert(spec.name.clone()),
+                "source `{}` is configured twice",
+                spec.name
+            );
         }
         anyhow::ensure!(
             self.api_per_minute >= 1,

@@ -62,6 +62,11 @@ pub fn state(
             .as_deref()
             .and_then(|h| axum::http::HeaderName::from_bytes(h.as_bytes()).ok()),
         sessions: config.session_policy(),
+        sources: app::server::sources::Runner::new(
+            Default::default(),
+            &config.public_url,
+            std::env::temp_dir().join("passerelle-sources"),
+        ),
     })
 }
 
@@ -90,6 +95,12 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     search.spawn_follower(db.clone());
     let state = state(&config, db.clone(), search)?;
     state.analytics.spawn_follower(db.clone());
+    let specs = config
+        .sources
+        .iter()
+        .map(|s| s.spec())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    app::server::sources::sync_config(&db, &specs).await?;
     let store = DbSessionStore::new(db.clone());
     spawn_jobs(&state, store.clone());
     let app = router(state, store, &config);
@@ -136,6 +147,23 @@ fn spawn_jobs(state: &AppState, store: DbSessionStore) {
             }
         },
     );
+    // Every minute: the portals whose time has come (each run holds its source's lease, so
+    // several instances share the work without running a source twice). A turn ends before
+    // the next starts (`jobs::every` awaits each run): a long import delays the next turn.
+    jobs::every("sources", Duration::from_secs(60), state.jobs.clone(), {
+        let state = state.clone();
+        move || {
+            let state = state.clone();
+            async move {
+                if let Err(e) =
+                    app::server::sources::run_due(&state.db, Some(&state.search), &state.sources)
+                        .await
+                {
+                    tracing::warn!("sources: {e}");
+                }
+            }
+        }
+    });
     // Hourly (and at start): expired sessions and forgotten devices, outbox rows past their
     // retention, labels past their validity; weekly alert digests due, the reminders of
     // meetings starting within a day, contracts late on their insertion hours, and the alerts of

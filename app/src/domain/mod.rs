@@ -56,6 +56,7 @@ pub mod second_factor;
 pub mod security;
 pub mod sirene;
 pub mod siret;
+pub mod sources;
 pub mod sourcing;
 pub mod suggest;
 pub mod validate;

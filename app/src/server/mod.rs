@@ -26,6 +26,7 @@ pub mod partners;
 pub mod privacy;
 pub mod programming;
 pub mod quotes;
+pub mod sources;
 pub mod sourcing;
 pub mod state;
 

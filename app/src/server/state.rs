@@ -32,6 +32,9 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// The runs and failures of the background jobs.
     pub jobs: crate::server::infra::jobs::JobStats,
+    /// What fetches the portals (`server::sources`).
+    #[from_ref(skip)]
+    pub sources: crate::server::sources::Runner,
 }
 
 /// How sessions and cookies behave.

@@ -289,6 +289,7 @@ pub fn test_config(database_url: &str) -> Config {
         mail_from: "Passerelle <test@passerelle.example>".into(),
         public_url: "http://127.0.0.1".into(),
         api_per_minute: app::server::infra::limits::API_PER_MINUTE,
+        sources: Vec::new(),
         search_dir: None,
         // Each test application its own folder, under the system's temporary directory.
         media_dir: Some(

@@ -63,6 +63,8 @@ pub mod search_outbox;
 pub mod search_outbox_state;
 pub mod sessions;
 pub mod sirene_establishments;
+pub mod source_runs;
+pub mod sources;
 pub mod sourcing_answers;
 pub mod sourcing_calls;
 pub mod sourcing_questions;

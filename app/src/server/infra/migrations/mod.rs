@@ -38,6 +38,7 @@ mod m20261210_000031_contracts_by_division;
 mod m20261211_000032_insertion_sizing;
 mod m20261212_000033_facilitators;
 mod m20261213_000034_insertion_hours;
+mod m20261214_000035_sources;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000032_insertion_sizing::Migration),
             Box::new(m20261212_000033_facilitators::Migration),
             Box::new(m20261213_000034_insertion_hours::Migration),
+            Box::new(m20261214_000035_sources::Migration),
         ]
     }
 }
