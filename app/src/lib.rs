@@ -17,7 +17,7 @@ use components::layout::Layout;
 use features::{
     accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
     imports, insertion, labels, not_found, offers, opendata, orgs, partners, privacy, programming,
-    quotes, sourcing,
+    quotes, sources, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -109,6 +109,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compte/insertion") view=insertion::follow::FollowedPlansPage ssr=ASYNC />
                         <Route path=path!("/admin/imports") view=imports::pages::ImportsPage ssr=ASYNC />
                         <Route path=path!("/admin/imports/:id") view=imports::pages::ImportRunPage ssr=ASYNC />
+                        <Route path=path!("/admin/sources") view=sources::pages::SourcesPage ssr=ASYNC />
+                        <Route path=path!("/admin/sources/:id") view=sources::pages::SourcePage ssr=ASYNC />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=ASYNC />
                         <Route path=path!("/confidentialite") view=privacy::pages::PrivacyPage ssr=ASYNC />
                         <Route path=path!("/marches") view=contracts::pages::ContractsPage ssr=ASYNC />

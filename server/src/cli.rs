@@ -64,6 +64,14 @@ pub enum Command {
     /// Import open data into the database.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Run the configured sources now (the State's DECP, BOAMP, TED: `[[sources]]` in the
+    /// configuration file, or added on the admin page), or the one named: fetch, read, store,
+    /// with a progress bar and a report per source. A source another instance is running is
+    /// left to it. Exits with 1 if a source failed.
+    Sync {
+        /// The source's name (all enabled sources when left out).
+        source: Option<String>,
+    },
     /// Benchmark data-set generators and measurements (a build with the `bench-tools` feature:
     /// `make bench-data`); not in the production binary.
     #[cfg(feature = "bench-tools")]
@@ -107,6 +115,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         allow_demo_password: false,
     }) {
         Command::Import(ImportCommand::Decp { files }) => import_decp(&config, files).await,
+        Command::Sync { source } => sync(&config, source).await,
         Command::Import(ImportCommand::Sirene { file }) => {
             let db = prepare_db(&config).await?;
             let started = std::time::Instant::now();
@@ -222,24 +231,131 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
+/// `passerelle sync [SOURCE]`.
+async fn sync(config: &Config, only: Option<String>) -> anyhow::Result<()> {
+    use app::server::sources::{self, Stage};
     use indicatif::{ProgressBar, ProgressStyle};
     let db = prepare_db(config).await?;
-    // The index is opened first (as a starting server does) so that the import hands it its
-    // documents batch by batch; when a server holds it, that server follows the imported rows
-    // by itself within a second.
-    let search = match crate::web::open_search(config, &db).await {
-        Ok(search) => Some(search),
+    let specs = config
+        .sources
+        .iter()
+        .map(|s| s.spec())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    sources::sync_config(&db, &specs).await?;
+    let search = open_search_if_free(config, &db).await?;
+    let runner = sources::Runner::new(
+        Default::default(),
+        &config.public_url,
+        std::env::temp_dir().join("passerelle-sources"),
+    );
+    let all = sources::list(&db).await?;
+    let chosen: Vec<_> = match &only {
+        Some(name) => {
+            let name = name.trim().to_lowercase();
+            let found: Vec<_> = all.into_iter().filter(|s| s.name == name).collect();
+            anyhow::ensure!(!found.is_empty(), "no source named `{name}`");
+            found
+        }
+        None => all.into_iter().filter(|s| s.enabled).collect(),
+    };
+    if chosen.is_empty() {
+        println!("Aucune source configurée : ajoutez-en dans le fichier de configuration ([[sources]]) ou sur la page d'administration /admin/sources.");
+        return Ok(());
+    }
+    let mut failed = 0;
+    for source in chosen {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(format!("{} : téléchargement", source.name));
+        let importing = std::sync::atomic::AtomicBool::new(false);
+        let started = std::time::Instant::now();
+        let run = sources::run_reporting(
+            &db,
+            search.as_ref(),
+            &runner,
+            source.id,
+            app::domain::sources::Trigger::Cli,
+            None,
+            &|stage| match stage {
+                Stage::Fetching { bytes, total } => {
+                    if let Some(total) = total {
+                        bar.set_length(total);
+                    }
+                    bar.set_position(bytes);
+                }
+                Stage::Importing { bytes, total } => {
+                    if !importing.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        bar.set_message(format!("{} : import", source.name));
+                        bar.set_length(total);
+                    }
+                    bar.set_position(bytes);
+                }
+            },
+        )
+        .await?;
+        bar.finish_and_clear();
+        match run {
+            None => println!(
+                "{} : en cours sur une autre instance (ou désactivée), laissée à celle-ci",
+                source.name
+            ),
+            Some(run) => {
+                let view = sources::run_view(run, None);
+                println!(
+                    "{}",
+                    app::domain::sources::report_text(&source.name, &view, |k| {
+                        app::i18n::tr(app::i18n::Lang::Fr, k)
+                    })
+                );
+                println!("  durée : {:.1} s", started.elapsed().as_secs_f64());
+                if view.status == app::domain::sources::RunStatus::Failed {
+                    failed += 1;
+                }
+            }
+        }
+    }
+    if let Some(search) = search {
+        search.sync(&db).await?;
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} source(s) en échec");
+    }
+    Ok(())
+}
+
+/// This instance's index, when no server holds it (a running server follows the database by
+/// itself).
+async fn open_search_if_free(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+) -> anyhow::Result<Option<app::server::infra::search::SearchIndex>> {
+    match crate::web::open_search(config, db).await {
+        Ok(search) => Ok(Some(search)),
         Err(e)
             if matches!(
                 e.downcast_ref::<app::server::infra::search::SearchError>(),
                 Some(app::server::infra::search::SearchError::Busy)
             ) =>
         {
-            None
+            Ok(None)
         }
-        Err(e) => return Err(e),
-    };
+        Err(e) => Err(e),
+    }
+}
+
+async fn import_decp(config: &Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let db = prepare_db(config).await?;
+    // The index is opened first (as a starting server does) so that the import hands it its
+    // documents batch by batch; when a server holds it, that server follows the imported rows
+    // by itself within a second.
+    let search = open_search_if_free(config, &db).await?;
     // SIGTERM or Ctrl-C: the batch being written commits, the run closes as interrupted, and
     // re-importing the file completes it.
     tokio::spawn(async {

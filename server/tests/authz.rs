@@ -835,6 +835,33 @@ fn table() -> Table {
         ("/api/alerts/read", (vec![], [D, A, A, A, A, A])),
         ("/api/admin/pending-orgs", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
+        ("/api/admin/sources", (vec![], [D, D, D, D, D, A])),
+        (
+            "/api/admin/source",
+            (vec![("id", "999999")], [D, D, D, D, D, A]),
+        ),
+        (
+            "/api/admin/sources/add",
+            (
+                vec![
+                    ("form[name]", "x y"),
+                    ("form[kind]", "decp"),
+                    ("form[url]", "ftp://x"),
+                    ("form[every_hours]", "24"),
+                    ("form[departments]", ""),
+                    ("form[sirets]", ""),
+                ],
+                [D, D, D, D, D, A],
+            ),
+        ),
+        (
+            "/api/admin/sources/run",
+            (vec![("id", "999999")], [D, D, D, D, D, A]),
+        ),
+        (
+            "/api/admin/sources/enabled",
+            (vec![("id", "999999"), ("on", "0")], [D, D, D, D, D, A]),
+        ),
         (
             "/api/admin/import",
             (vec![("id", "999999")], [D, D, D, D, D, A]),

@@ -398,3 +398,93 @@ both_dbs! {
         assert!(again.is_none());
     }
 }
+
+both_dbs! {
+    "sources_admin",
+    /// An administrator adds a source (every wrong field named, nothing stored), reads it now,
+    /// and reads its run's counts on its page; nobody else may.
+    #[tokio::test]
+    async fn an_administrator_adds_a_source_and_reads_it_now(backend, url) {
+        let app = TestApp::new(&url).await;
+        let (base, _) = publisher().await;
+        let admin = app.admin("admin@passerelle.example").await;
+        let firm = app.signup("menuisier@exemple.fr").await;
+        let form = |name: &str, url: &str, every: &str| {
+            vec![
+                ("form[name]".to_string(), name.to_string()),
+                ("form[kind]".to_string(), "decp".to_string()),
+                ("form[url]".to_string(), url.to_string()),
+                ("form[every_hours]".to_string(), every.to_string()),
+                ("form[departments]".to_string(), "69, 01".to_string()),
+                ("form[sirets]".to_string(), String::new()),
+            ]
+        };
+        // Wrong: each field named, nothing stored.
+        let bad = form("Mon flux!", "file:///etc/passwd", "0");
+        let (status, _, body) = app.post("/api/admin/sources/add", &refs(&bad), Some(&admin)).await;
+        assert_eq!(status.as_u16(), 422, "{backend}: {body}");
+        for field in ["name", "url", "every_hours"] {
+            assert!(body.contains(&format!("\"{field}\"")), "{field}: {body}");
+        }
+        assert_eq!(source_rows::Entity::find().count(&app.db).await.unwrap(), 0);
+        // Not an administrator: refused.
+        let good = form("decp-etat", &format!("{base}/decp.csv"), "24");
+        let (status, _, _) = app.post("/api/admin/sources/add", &refs(&good), Some(&firm)).await;
+        assert_eq!(status.as_u16(), 403);
+        let (status, _, _) = app.post("/api/admin/sources/add", &refs(&good), None).await;
+        assert_eq!(status.as_u16(), 401);
+        assert_eq!(source_rows::Entity::find().count(&app.db).await.unwrap(), 0);
+        // Added; the same name again is refused.
+        let (status, _, body) = app.post("/api/admin/sources/add", &refs(&good), Some(&admin)).await;
+        assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+        let (status, _, body) = app.post("/api/admin/sources/add", &refs(&good), Some(&admin)).await;
+        assert_eq!(status.as_u16(), 422);
+        assert!(body.contains("sources.error.name_taken"), "{body}");
+        let source = source_rows::Entity::find().one(&app.db).await.unwrap().unwrap();
+        assert_eq!(source.departments, "69,01");
+        // The list shows it, never read yet.
+        let (status, _, page) = app.get("/admin/sources", Some(&admin)).await;
+        assert_eq!(status.as_u16(), 200);
+        assert!(page.contains("decp-etat") && page.contains("Jamais lue"), "{page}");
+        let (_, _, page) = app.get("/admin/sources", Some(&firm)).await;
+        assert!(!page.contains("decp-etat"));
+        // Read now: in the background; the page then shows its counts.
+        let id = source.id.to_string();
+        let (status, _, body) = app
+            .post("/api/admin/sources/run", &[("id", id.as_str())], Some(&admin))
+            .await;
+        assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+        let mut finished = None;
+        for _ in 0..200 {
+            let run = source_runs::Entity::find().one(&app.db).await.unwrap();
+            if let Some(run) = run.filter(|r| r.status != "running") {
+                finished = Some(run);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let run = finished.expect("the run ended");
+        assert_eq!((run.status.as_str(), run.created), ("done", CONTRACTS as i32));
+        assert_eq!(run.trigger, "admin");
+        assert!(run.started_by.is_some());
+        let (status, _, page) = app.get(&format!("/admin/sources/{id}"), Some(&admin)).await;
+        assert_eq!(status.as_u16(), 200);
+        assert!(page.contains("terminée") && page.contains("à la main"), "{page}");
+        assert!(page.contains(&format!("/admin/imports/{}", run.import_id.unwrap())));
+        // Disabled: a hand can no longer read it.
+        let (status, _, _) = app
+            .post("/api/admin/sources/enabled", &[("id", id.as_str()), ("on", "0")], Some(&admin))
+            .await;
+        assert!(status.is_success() || status.is_redirection());
+        let (status, _, body) = app
+            .post("/api/admin/sources/run", &[("id", id.as_str())], Some(&admin))
+            .await;
+        assert_eq!(status.as_u16(), 422, "{body}");
+        assert!(body.contains("sources.already_running"), "{body}");
+    }
+}
+
+/// A form's fields as the test client takes them.
+fn refs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}

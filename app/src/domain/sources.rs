@@ -331,6 +331,40 @@ pub struct RunView {
     pub import_id: Option<i32>,
 }
 
+/// A run as the command line reports it (French, like the rest of the product): its status and
+/// counts, then its warnings and rejections, then why it failed. `tr` gives a key's text.
+pub fn report_text(name: &str, run: &RunView, tr: impl Fn(&str) -> String) -> String {
+    let mut out = format!(
+        "{name} — {} : {} lus, {} nouveaux, {} mis à jour, {} rejetés ({} essai(s), {} octets)",
+        tr(&run.status.label_key()),
+        run.fetched,
+        run.created,
+        run.updated,
+        run.rejected,
+        run.attempts,
+        run.bytes
+    );
+    for w in &run.report.warnings {
+        out.push_str(&format!("\n  avertissement : {w}"));
+    }
+    let more =
+        run.report.warned as usize - run.report.warnings.len().min(run.report.warned as usize);
+    if more > 0 {
+        out.push_str(&format!("\n  … et {more} autres avertissements"));
+    }
+    for r in &run.report.rejections {
+        out.push_str(&format!("\n  rejet : {r}"));
+    }
+    if let Some(key) = &run.error {
+        out.push_str(&format!(
+            "\n  ÉCHEC : {} {}",
+            tr(key),
+            run.error_detail.as_deref().unwrap_or_default()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +471,36 @@ mod tests {
         // Parts do not run into each other.
         assert_ne!(derived_id("", &["ab", "c"]), derived_id("", &["a", "bc"]));
         assert!(a.starts_with("x-") && a.len() == 18);
+    }
+
+    #[test]
+    fn the_command_lines_report_says_counts_warnings_and_failure() {
+        let mut report = RunReport::default();
+        report.warn("avis 24-1 : nombre « NaN » lu comme absent");
+        report.reject("avis sans objet");
+        let run = RunView {
+            id: 1,
+            trigger: "cli".into(),
+            started_by: None,
+            started_at: String::new(),
+            finished_at: None,
+            status: RunStatus::Failed,
+            attempts: 3,
+            bytes: 10,
+            fetched: 5,
+            created: 2,
+            updated: 1,
+            rejected: 1,
+            error: Some("sources.error.timeout".into()),
+            error_detail: Some("timed out".into()),
+            report,
+            import_id: None,
+        };
+        let text = report_text("boamp", &run, |k| format!("<{k}>"));
+        assert_eq!(
+            text,
+            "boamp — <sources.status.failed> : 5 lus, 2 nouveaux, 1 mis à jour, 1 rejetés (3 essai(s), 10 octets)\n  avertissement : avis 24-1 : nombre « NaN » lu comme absent\n  rejet : avis sans objet\n  ÉCHEC : <sources.error.timeout> timed out"
+        );
     }
 
     #[test]

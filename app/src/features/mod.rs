@@ -21,4 +21,5 @@ pub mod privacy;
 pub mod programming;
 pub mod quotes;
 pub mod reference;
+pub mod sources;
 pub mod sourcing;

@@ -21,7 +21,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — Passerelle", t("nav.admin")) />
         <h1>{t("nav.admin")}</h1>
-        <p class="card__links"><a href="/admin/imports">{t("import.title")}</a> <a href="/admin/journal">{t("audit.title")}</a> <a href="/verifications">{t("verification.queue_link")}</a></p>
+        <p class="card__links"><a href="/admin/imports">{t("import.title")}</a> <a href="/admin/sources">{t("sources.link")}</a> <a href="/admin/journal">{t("audit.title")}</a> <a href="/verifications">{t("verification.queue_link")}</a></p>
         {move || query.with(|q| q.get("ok")).map(|k| {
             let key = match k.as_str() {
                 "analyst_added" => "admin.analyst_added",

@@ -21,6 +21,7 @@ pub async fn run(
     runner: &Runner,
     source: &sources::Model,
     started_by: Option<i32>,
+    progress: super::Progress<'_>,
 ) -> Outcome {
     let io_failed = |e: std::io::Error| Outcome::failed(0, "sources.error.io", e.to_string());
     if let Err(e) = std::fs::create_dir_all(&runner.work_dir) {
@@ -44,7 +45,12 @@ pub async fn run(
     };
     let (fetched, attempts) = runner
         .fetcher
-        .fetch(&source.url, &validators, &mut Sink::File(&mut file))
+        .fetch(
+            &source.url,
+            &validators,
+            &mut Sink::File(&mut file),
+            &|bytes, total| progress(super::Stage::Fetching { bytes, total }),
+        )
         .await;
     drop(file);
     let (bytes, validators) = match fetched {

@@ -166,17 +166,19 @@ impl Fetcher {
         Ok(Fetcher { client, limits })
     }
 
-    /// Fetches `url` into `sink`, asking again on a passing failure. Returns what ended it and
-    /// how many tries it took.
+    /// Fetches `url` into `sink`, asking again on a passing failure, telling `progress` the
+    /// bytes received (and the announced length). Returns what ended it and how many tries it
+    /// took.
     pub async fn fetch(
         &self,
         url: &str,
         validators: &Validators,
         sink: &mut Sink<'_>,
+        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
     ) -> (Result<Fetched, FetchError>, u32) {
         let mut attempt = 1;
         loop {
-            let result = self.once(url, validators, sink).await;
+            let result = self.once(url, validators, sink, progress).await;
             match result {
                 Err(e) if e.retryable() && attempt < self.limits.attempts => {
                     attempt += 1;
@@ -194,6 +196,7 @@ impl Fetcher {
         url: &str,
         validators: &Validators,
         sink: &mut Sink<'_>,
+        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
     ) -> Result<Fetched, FetchError> {
         use reqwest::header;
         sink.reset().await?;
@@ -238,6 +241,7 @@ impl Fetcher {
                         return Err(FetchError::TooLarge(self.limits.max_bytes));
                     }
                     sink.write(&chunk).await?;
+                    progress(got, expected);
                 }
                 Ok(None) => break,
                 Err(e) => {

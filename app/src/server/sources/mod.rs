@@ -227,6 +227,17 @@ impl Outcome {
     }
 }
 
+/// Where a run is, for a progress bar: bytes fetched (of the announced length), then bytes
+/// of the copy read by the importer.
+#[derive(Clone, Copy, Debug)]
+pub enum Stage {
+    Fetching { bytes: u64, total: Option<u64> },
+    Importing { bytes: u64, total: u64 },
+}
+
+/// A progress callback (the command line's bar; nothing elsewhere).
+pub type Progress<'a> = &'a (dyn Fn(Stage) + Send + Sync);
+
 /// Runs source `id` if this runner gets its lease (a scheduled run only when it is due):
 /// the finished run, or `None` when another instance holds it (or it is not due, or disabled).
 pub async fn run(
@@ -237,11 +248,39 @@ pub async fn run(
     trigger: Trigger,
     started_by: Option<i32>,
 ) -> Result<Option<source_runs::Model>, DbErr> {
+    run_reporting(db, search, runner, id, trigger, started_by, &|_| {}).await
+}
+
+/// [`run`], telling `progress` where it is.
+pub async fn run_reporting(
+    db: &DatabaseConnection,
+    search: Option<&SearchIndex>,
+    runner: &Runner,
+    id: i32,
+    trigger: Trigger,
+    started_by: Option<i32>,
+    progress: Progress<'_>,
+) -> Result<Option<source_runs::Model>, DbErr> {
     if !claim(db, id, &runner.owner, trigger != Trigger::Schedule).await? {
         return Ok(None);
     }
-    let result = run_claimed(db, search, runner, id, trigger, started_by).await;
-    // The lease is freed whatever happened, with the next run's time.
+    run_held(db, search, runner, id, trigger, started_by, progress)
+        .await
+        .map(Some)
+}
+
+/// Runs source `id`, whose lease this runner holds (`claim`), then frees the lease with the
+/// next run's time, whatever happened.
+pub async fn run_held(
+    db: &DatabaseConnection,
+    search: Option<&SearchIndex>,
+    runner: &Runner,
+    id: i32,
+    trigger: Trigger,
+    started_by: Option<i32>,
+    progress: Progress<'_>,
+) -> Result<source_runs::Model, DbErr> {
+    let result = run_claimed(db, search, runner, id, trigger, started_by, progress).await;
     let source = sources::Entity::find_by_id(id).one(db).await?;
     if let Some(source) = source {
         let next = Utc::now() + chrono::Duration::minutes(source.every_minutes.max(1) as i64);
@@ -257,7 +296,7 @@ pub async fn run(
             .exec(db)
             .await?;
     }
-    result.map(Some)
+    result
 }
 
 async fn run_claimed(
@@ -267,6 +306,7 @@ async fn run_claimed(
     id: i32,
     trigger: Trigger,
     started_by: Option<i32>,
+    progress: Progress<'_>,
 ) -> Result<source_runs::Model, DbErr> {
     let source = sources::Entity::find_by_id(id)
         .one(db)
@@ -284,7 +324,9 @@ async fn run_claimed(
     .insert(db)
     .await?;
     let outcome = match SourceKind::parse(&source.kind) {
-        Some(SourceKind::Decp) => decp::run(db, search, runner, &source, started_by).await,
+        Some(SourceKind::Decp) => {
+            decp::run(db, search, runner, &source, started_by, progress).await
+        }
         Some(kind) => Outcome::failed(
             0,
             "sources.error.kind_not_ready",
