@@ -16,8 +16,8 @@ pub mod theme;
 use components::layout::Layout;
 use features::{
     accessibility, admin, alerts, analytics, auth, consortia, contacts, contracts, directory, home,
-    imports, insertion, labels, not_found, offers, opendata, orgs, partners, privacy, programming,
-    quotes, sources, sourcing,
+    imports, insertion, labels, not_found, notices, offers, opendata, orgs, partners, privacy,
+    programming, quotes, sources, sourcing,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/labels/:id") view=labels::public::LabelSchemePage ssr=ASYNC />
                         <Route path=path!("/compte/organisations/:id/labels") view=labels::apply::OrgLabelsPage ssr=ASYNC />
                         <Route path=path!("/programmation") view=programming::list::ProgrammingPage ssr=ASYNC />
+                        <Route path=path!("/consultations") view=notices::pages::ConsultationsPage ssr=ASYNC />
                         <Route path=path!("/programmation/guide") view=programming::guide::GuidePage ssr=ASYNC />
                         <Route path=path!("/programmation/groupements-de-commandes") view=programming::joint_list::OpenJointsPage ssr=ASYNC />
                         <Route path=path!("/programmation/:id") view=programming::detail::PlanPage ssr=ASYNC />

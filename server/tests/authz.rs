@@ -837,6 +837,30 @@ fn table() -> Table {
         ("/api/admin/imports", (vec![], [D, D, D, D, D, A])),
         ("/api/admin/sources", (vec![], [D, D, D, D, D, A])),
         (
+            "/api/notices/calls",
+            (vec![("page", "1")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/notices/of-plan",
+            (vec![("plan_id", "999999")], [A, A, A, A, A, A]),
+        ),
+        (
+            "/api/notices/confirm",
+            (vec![("id", "999999")], [D, A, A, A, A, A]),
+        ),
+        (
+            "/api/notices/dismiss",
+            (vec![("id", "999999"), ("plan_id", "1")], [D, A, A, A, A, A]),
+        ),
+        // Only a member of the firm: nobody here is one of organisation 999999.
+        (
+            "/api/notices/interest",
+            (
+                vec![("id", "999999"), ("org_id", "999999"), ("on", "1")],
+                [D, D, D, D, D, D],
+            ),
+        ),
+        (
             "/api/admin/source",
             (vec![("id", "999999")], [D, D, D, D, D, A]),
         ),

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod insertion;
 pub mod labels;
 pub mod not_found;
+pub mod notices;
 pub mod offers;
 pub mod opendata;
 pub mod orgs;

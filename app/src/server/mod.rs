@@ -20,6 +20,7 @@ pub mod home;
 pub mod imports;
 pub mod insertion;
 pub mod labels;
+pub mod notices;
 pub mod offers;
 pub mod orgs;
 pub mod partners;

@@ -21,13 +21,25 @@ use leptos_router::hooks::use_params_map;
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
-    let plan = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => plan_get(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    // Read again when a notice was confirmed (its stage changed): the confirmation sends the
+    // browser back here with `?ok=`.
+    let query = leptos_router::hooks::use_query_map();
+    let ok = move || query.with(|q| q.get("ok"));
+    let plan = Resource::new(
+        move || (id(), ok()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => plan_get(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
+        {move || ok().and_then(|k| match k.as_str() {
+            "notice_confirmed" => Some("notices.confirmed"),
+            "notice_dismissed" => Some("notices.dismissed"),
+            _ => None,
+        }).map(|key| view! { <crate::components::notice::Notice>{t(key)}</crate::components::notice::Notice> })}
         <Suspense fallback=|| ()>
             {move || plan.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e title=t("nav.pipeline") heading=t("plan.title") /> }.into_any(),
@@ -144,6 +156,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 </p>
             </section>
         })}
+        <crate::features::notices::pages::PlanNoticesPanel plan_id=s.id />
         <InclusivePartnersPanel plan_id=s.id />
         <PlanHours plan_id=s.id />
         <PlanFollow plan_id=s.id />

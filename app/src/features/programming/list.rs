@@ -45,7 +45,10 @@ pub fn ProgrammingPage() -> impl IntoView {
         <Title text=format!("{} — Passerelle", t("nav.pipeline")) />
         <h1>{t("plan.title")}</h1>
         <p class="lead">{t("plan.lead")} " " <a href="/programmation/guide">{t("plan.guide_link")}</a></p>
-        <p><a href="/programmation/groupements-de-commandes" data-test="joint-list-link">{t("joint.list_link")}</a></p>
+        <p class="card__links">
+            <a href="/programmation/groupements-de-commandes" data-test="joint-list-link">{t("joint.list_link")}</a>
+            " " <a href="/consultations" data-test="calls-link">{t("notices.link")}</a>
+        </p>
         <Transition fallback=|| view! { <p>{t("directory.loading")}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e /> }.into_any(),

@@ -4,6 +4,7 @@
 //! a source at once — fetches (`fetch`), reads and stores by kind (`decp`…), then records its
 //! report and frees the lease with the next run's time.
 
+pub mod boamp;
 pub mod decp;
 pub mod fetch;
 
@@ -327,6 +328,7 @@ async fn run_claimed(
         Some(SourceKind::Decp) => {
             decp::run(db, search, runner, &source, started_by, progress).await
         }
+        Some(SourceKind::Boamp) => boamp::run(db, runner, &source).await,
         Some(kind) => Outcome::failed(
             0,
             "sources.error.kind_not_ready",

@@ -29,6 +29,8 @@ pub mod meeting_registrations;
 pub mod meetings;
 pub mod memberships;
 pub mod naf_codes;
+pub mod notice_interests;
+pub mod notices;
 pub mod notifications;
 pub mod offer_areas;
 pub mod offer_cpv;

@@ -39,6 +39,7 @@ mod m20261211_000032_insertion_sizing;
 mod m20261212_000033_facilitators;
 mod m20261213_000034_insertion_hours;
 mod m20261214_000035_sources;
+mod m20261215_000036_notices;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000033_facilitators::Migration),
             Box::new(m20261213_000034_insertion_hours::Migration),
             Box::new(m20261214_000035_sources::Migration),
+            Box::new(m20261215_000036_notices::Migration),
         ]
     }
 }
