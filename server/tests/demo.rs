@@ -121,6 +121,16 @@ both_dbs! {
         assert_eq!(late, 1, "{backend}: the riverbanks only");
         let stats = app::server::programming::hours::territory(&db).await.unwrap();
         assert_eq!(stats.total.done, 640, "{backend}");
+        // Portal notices: the Ville de Lyon's call proposed for its furniture plan; four live
+        // calls of buyers without a plan; the territory's BOAMP source declared, disabled.
+        use app::server::infra::entities::{notices, sources};
+        let furniture = plans::Entity::find().filter(plans::Column::Title.eq("Mobilier scolaire réparable pour les écoles élémentaires")).one(&db).await.unwrap().expect("the furniture plan");
+        let call = notices::Entity::find().filter(notices::Column::NoticeId.eq("DEMO-26-0001")).one(&db).await.unwrap().expect("Lyon's call");
+        assert_eq!((call.proposed_plan_id, call.buyer_org_id), (Some(furniture.id), Some(furniture.buyer_id)), "{backend}");
+        let live = app::server::notices::calls::list(&db, &anonymous_caller, 1).await.unwrap();
+        assert_eq!(live.total, 5, "{backend}: Lyon's call is live too until confirmed");
+        let source = sources::Entity::find().one(&db).await.unwrap().expect("the BOAMP source");
+        assert!(!source.enabled && source.kind == "boamp", "{backend}");
         // Sourcing, partners, consortia, the label.
         assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("open"))).await, 4, "{backend}");
         assert_eq!(count_where::<sourcing_calls::Entity>(&db, C::all().add(sourcing_calls::Column::Status.eq("published"))).await, 2, "{backend}");

@@ -58,7 +58,7 @@ fn CallList(page: CallPage, interest: ServerAction<NoticeInterest>) -> impl Into
     let firms = page.my_firms.clone();
     let signed_in = page.signed_in;
     view! {
-        <p role="status">{count}</p>
+        <p>{count}</p>
         <ul class="cards" data-test="calls">
             {page.rows.into_iter().map(|c| view! {
                 <li><CallCard call=c firms=firms.clone() signed_in interest=Some(interest) /></li>

@@ -18,6 +18,7 @@ mod inbox;
 mod insertion;
 mod joint;
 mod labels;
+mod notices;
 mod partners;
 mod plans;
 mod quotes;
@@ -285,6 +286,7 @@ pub async fn seed(db: &DatabaseConnection, options: Options) -> Result<Report, D
     sourcing::seed(&mut ctx).await?;
     joint::seed(&mut ctx).await?;
     insertion::seed(&mut ctx).await?;
+    notices::seed(&mut ctx).await?;
     partners::seed(&mut ctx).await?;
     quotes::seed(&mut ctx).await?;
     labels::seed(&mut ctx).await?;

@@ -32,7 +32,7 @@ pub enum Stored {
 /// Stores a notice read from `origin` by source `source_id` (created, or updated in place when
 /// read again), then applies it to the programming.
 pub async fn store(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     source_id: Option<i32>,
     origin: &str,
     n: &Notice,
@@ -101,7 +101,7 @@ async fn open_plans(db: &impl ConnectionTrait, buyer: i32) -> Result<Vec<plans::
 }
 
 /// What a stored notice changes in the programming.
-async fn apply(db: &DatabaseConnection, n: &notices::Model) -> Result<(), DbErr> {
+async fn apply(db: &impl ConnectionTrait, n: &notices::Model) -> Result<(), DbErr> {
     let kind = n.kind.as_deref().and_then(NoticeKind::parse);
     match kind {
         Some(NoticeKind::Contract) if n.plan_id.is_none() && !n.dismissed => {
@@ -245,7 +245,7 @@ async fn event(
 
 /// Moves `plan` to "published" with the notice's address, and links the notice to it.
 async fn publish(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     plan: plans::Model,
     n: &notices::Model,
     actor: Option<i32>,
