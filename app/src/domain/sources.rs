@@ -231,7 +231,7 @@ impl SourceForm {
             .map(str::trim)
             .filter(|s| !s.is_empty());
         for s in typed {
-            match super::siret::Siret::parse(&s) {
+            match super::siret::Siret::parse(s) {
                 Ok(s) if !sirets.contains(&s.to_string()) => sirets.push(s.to_string()),
                 Ok(_) => {}
                 Err(_) => {

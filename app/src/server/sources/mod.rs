@@ -56,10 +56,11 @@ impl Runner {
             env!("CARGO_PKG_VERSION"),
             public_url.trim_end_matches('/')
         );
+        // rustls with the webpki roots compiled in: building the client has nothing to fail
+        // on but the user agent's characters, and a public URL is ASCII; the plain agent then.
         let fetcher = fetch::Fetcher::new(limits.clone(), &agent).unwrap_or_else(|e| {
-            // Building a client fails only without TLS roots; a plain one still serves http.
             tracing::error!("HTTP client: {e}");
-            fetch::Fetcher::new(limits, "Passerelle").expect("a plain HTTP client")
+            fetch::Fetcher::new(limits, "Passerelle").expect("an HTTP client")
         });
         Runner {
             fetcher,
@@ -282,6 +283,24 @@ pub async fn run_held(
     progress: Progress<'_>,
 ) -> Result<source_runs::Model, DbErr> {
     let result = run_claimed(db, search, runner, id, trigger, started_by, progress).await;
+    if let Err(e) = &result {
+        // The database failed under the run: its row says so rather than "running" forever.
+        tracing::error!("source {id}: {e}");
+        source_runs::Entity::update_many()
+            .col_expr(
+                source_runs::Column::Status,
+                Expr::value(RunStatus::Failed.as_str()),
+            )
+            .col_expr(
+                source_runs::Column::Error,
+                Expr::value("import.error.database"),
+            )
+            .col_expr(source_runs::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(source_runs::Column::SourceId.eq(id))
+            .filter(source_runs::Column::Status.eq(RunStatus::Running.as_str()))
+            .exec(db)
+            .await?;
+    }
     let source = sources::Entity::find_by_id(id).one(db).await?;
     if let Some(source) = source {
         let next = Utc::now() + chrono::Duration::minutes(source.every_minutes.max(1) as i64);
