@@ -42,6 +42,12 @@ pub fn state(
         (None, false) => anyhow::bail!("PASSERELLE_SMTP_URL is required outside development"),
         (url, _) => Mailer::new(url.as_deref(), &config.mail_from)?,
     };
+    let sources = app::server::sources::Runner::new(
+        Default::default(),
+        &config.public_url,
+        std::env::temp_dir().join("passerelle-sources"),
+    )
+    .with_mail(mailer.clone(), &config.public_url);
     Ok(AppState {
         leptos_options,
         db,
@@ -62,11 +68,7 @@ pub fn state(
             .as_deref()
             .and_then(|h| axum::http::HeaderName::from_bytes(h.as_bytes()).ok()),
         sessions: config.session_policy(),
-        sources: app::server::sources::Runner::new(
-            Default::default(),
-            &config.public_url,
-            std::env::temp_dir().join("passerelle-sources"),
-        ),
+        sources,
     })
 }
 

@@ -11,7 +11,7 @@ use app::domain::sources::{SourceForm, Trigger};
 use app::server::infra::entities::{notice_interests, notices, plans, source_runs};
 use app::server::sources::{self, fetch::Limits, Runner};
 use axum::{extract::Query, response::IntoResponse, routing::get, Router};
-use common::{ok, org, verify, TestApp};
+use common::{notified, ok, org, verify, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -66,6 +66,18 @@ both_dbs! {
         let firm = app.signup("toits@exemple.fr").await;
         let roofer = org(&app, &firm, "business", "120 027 016 00027", "Toitures du Rhône (test)").await;
         let other = app.signup("curieux@exemple.fr").await;
+        // Instant alerts of the programming: roofing works (CPV 45) hears of the new live call;
+        // school catering (CPV 15) does not.
+        for (query, cookie) in [("cpv=45", &other), ("cpv=15", &firm)] {
+            let (status, _, body) = app
+                .post(
+                    "/api/alerts/save",
+                    &[("name", "Veille"), ("frequency", "instant"), ("query", query)],
+                    Some(cookie),
+                )
+                .await;
+            ok(status, &body);
+        }
         let c = city.to_string();
         let form = [
             ("org_id", c.as_str()),
@@ -92,7 +104,8 @@ both_dbs! {
         .check()
         .unwrap();
         let source = sources::create(&app.db, &spec).await.unwrap().unwrap();
-        let runner = runner();
+        let mailer = app::server::infra::mail::Mailer::new(None, "Passerelle <t@passerelle.example>").unwrap();
+        let runner = runner().with_mail(mailer, "http://127.0.0.1");
         let run = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
             .await
             .unwrap()
@@ -121,6 +134,13 @@ both_dbs! {
         assert_eq!(call.buyer_siret.as_deref(), Some(BUYER_SIRET));
         assert_eq!(call.buyer_org_id, Some(city));
         assert_eq!(call.proposed_plan_id, Some(plan.id));
+        let calls_told = |titles: Vec<String>| -> Vec<String> {
+            titles.into_iter().filter(|t| t.starts_with("Consultation en cours")).collect()
+        };
+        let told = calls_told(notified(&app, "curieux@exemple.fr").await);
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].starts_with("Consultation en cours : Réfection des toitures"), "{told:?}");
+        assert!(calls_told(notified(&app, "toits@exemple.fr").await).is_empty());
         assert!(call.lots.contains("Zinguerie"));
         // The award came before the plan was linked: nothing changed yet.
         let still = plans::Entity::find_by_id(plan.id).one(&app.db).await.unwrap().unwrap();
@@ -182,6 +202,8 @@ both_dbs! {
             .unwrap();
         assert_eq!((again.created, again.updated), (0, 3), "{again:?}");
         assert_eq!(notices::Entity::find().count(&app.db).await.unwrap(), 3);
+        // Read again, no new alert.
+        assert_eq!(calls_told(notified(&app, "curieux@exemple.fr").await).len(), 1);
         let awarded = plans::Entity::find_by_id(plan.id).one(&app.db).await.unwrap().unwrap();
         assert_eq!(awarded.status, "awarded");
         assert_eq!(awarded.awardee_org_id, Some(roofer));

@@ -59,7 +59,7 @@ fn CallList(page: CallPage, interest: ServerAction<NoticeInterest>) -> impl Into
     let signed_in = page.signed_in;
     view! {
         <p>{count}</p>
-        <ul class="cards" data-test="calls">
+        <ul class="cards cards--calls" data-test="calls">
             {page.rows.into_iter().map(|c| view! {
                 <li><CallCard call=c firms=firms.clone() signed_in interest=Some(interest) /></li>
             }).collect_view()}

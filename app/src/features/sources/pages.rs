@@ -162,7 +162,7 @@ fn SourceDetail(
         <h1>{source.name.clone()}</h1>
         <dl class="facts">
             <div><dt>{t("sources.kind_label")}</dt><dd>{t(&source.kind.label_key())}</dd></div>
-            <div><dt>{t("sources.url")}</dt><dd class="break">{source.url.clone()}</dd></div>
+            <div><dt>{t("sources.url")}</dt><dd>{source.url.clone()}</dd></div>
             <div><dt>{t("sources.every")}</dt><dd>{t("sources.every_text").replace("%{n}", &source.every_minutes.to_string())}</dd></div>
             {(!source.departments.is_empty()).then(|| view! {
                 <div><dt>{t("sources.departments")}</dt><dd>{source.departments.join(", ")}</dd></div>
@@ -197,7 +197,7 @@ fn SourceDetail(
 #[component]
 fn RunList(runs: Vec<RunView>) -> impl IntoView {
     view! {
-        <ol class="runs" reversed="">
+        <ol class="runs">
             {runs.into_iter().map(|r| view! { <RunItem run=r /> }).collect_view()}
         </ol>
     }

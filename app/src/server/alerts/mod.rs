@@ -378,6 +378,82 @@ async fn alert_plan(
     Ok(matched.len())
 }
 
+/// A call for tenders read from a portal that publishes no plan of the platform (a live
+/// consultation): checked against every instant alert of the programming as a published
+/// procurement would be — its buyer (when on Passerelle), CPV codes, publication day; an alert
+/// asking for an amount or a lever the notice does not state is not told. Returns how many
+/// people were alerted.
+pub async fn on_new_call(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    call: &crate::server::infra::entities::notices::Model,
+) -> Result<usize, AppError> {
+    let facts = PlanFacts {
+        buyer_id: call.buyer_org_id.unwrap_or(0),
+        cpv: crate::server::notices::split(&call.cpv),
+        publication: call
+            .published_on
+            .unwrap_or_else(crate::server::partners::today),
+        estimate_min: None,
+        estimate_max: None,
+        status: PlanStatus::Published,
+        levers: vec![],
+        joint_open: false,
+    };
+    let mut matched: BTreeMap<i32, Vec<String>> = BTreeMap::new();
+    for s in saved_searches::Entity::find()
+        .filter(saved_searches::Column::Kind.eq(KIND))
+        .filter(saved_searches::Column::Frequency.eq("instant"))
+        .all(db)
+        .await?
+    {
+        let f = PlanFilters::from_query(&s.query);
+        if !f.joint && f.matches(&facts) {
+            matched.entry(s.user_id).or_default().push(s.name);
+        }
+    }
+    let emails: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(matched.keys().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let url = format!("/consultations#avis-{}", call.id);
+    let base = public_url.trim_end_matches('/');
+    let deadline = call
+        .deadline
+        .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|| "voir l'avis".into());
+    let mut outbox = Vec::new();
+    for (user, names) in &matched {
+        let title = format!(
+            "Consultation en cours : {} — {}",
+            call.title, call.buyer_name
+        );
+        notify(db, *user, &title, &url).await?;
+        if let Some(to) = emails.get(user) {
+            let body = format!(
+                "Bonjour,\n\nConsultation en cours correspondant à votre alerte « {} » :\n\n{}\n{}\nDate limite de réponse : {deadline}\n{base}{url}\n\nGérer vos alertes : {base}/compte/alertes\n",
+                names.join(" », « "),
+                call.title,
+                call.buyer_name,
+            );
+            outbox.push((*user, to.clone(), body));
+        }
+    }
+    let (mailer, subject) = (mailer.clone(), format!("Passerelle — {}", call.title));
+    tokio::spawn(async move {
+        for (user, to, body) in outbox {
+            if let Err(e) = mailer.send(&to, &subject, body).await {
+                tracing::warn!("alert email to user {user} not sent: {e}");
+            }
+        }
+    });
+    Ok(matched.len())
+}
+
 /// Sends the weekly digests due at `now`: for each weekly search last run a week ago or more,
 /// the procurements created since that match it (one notification and one email per search
 /// with results); then moves its mark. Returns how many digests were sent.

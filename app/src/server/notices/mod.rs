@@ -30,13 +30,14 @@ pub enum Stored {
 }
 
 /// Stores a notice read from `origin` by source `source_id` (created, or updated in place when
-/// read again), then applies it to the programming.
+/// read again), then applies it to the programming. Returns what it did, and the notice as it
+/// stands after.
 pub async fn store(
     db: &impl ConnectionTrait,
     source_id: Option<i32>,
     origin: &str,
     n: &Notice,
-) -> Result<Stored, DbErr> {
+) -> Result<(Stored, notices::Model), DbErr> {
     let now = Utc::now();
     let buyer_org = match &n.buyer_siret {
         Some(siret) => organisations::Entity::find()
@@ -85,7 +86,11 @@ pub async fn store(
         Stored::Updated => row.update(db).await?,
     };
     apply(db, &saved).await?;
-    Ok(outcome)
+    let now_stands = notices::Entity::find_by_id(saved.id)
+        .one(db)
+        .await?
+        .unwrap_or(saved);
+    Ok((outcome, now_stands))
 }
 
 /// The plans of `buyer` a call for tenders may publish: planned or in sourcing.

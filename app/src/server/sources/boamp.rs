@@ -8,6 +8,7 @@
 use super::fetch::{Fetched, Sink, Validators};
 use super::{Outcome, Runner};
 use crate::domain::boamp;
+use crate::domain::notices::NoticeKind;
 use crate::domain::sources::{split, RunStatus};
 use crate::server::infra::entities::sources;
 use crate::server::notices::{self, Stored};
@@ -80,27 +81,12 @@ pub async fn run(db: &DatabaseConnection, runner: &Runner, source: &sources::Mod
             Ok(Fetched::Body { bytes, .. }) => outcome.bytes += bytes as i64,
             // Never asked conditionally: a 304 would be the publisher's mistake.
             Ok(Fetched::NotModified) => break,
-            Err(e) => {
-                let mut failed = Outcome::failed(attempts, e.key(), e.to_string());
-                // What the earlier pages stored stays; the next run starts again from `since`.
-                failed.fetched = outcome.fetched;
-                failed.created = outcome.created;
-                failed.updated = outcome.updated;
-                failed.report = outcome.report;
-                return failed;
-            }
+            Err(e) => return outcome.failing(attempts, e.key(), e.to_string()),
         }
         let text = String::from_utf8_lossy(&body);
         let page = match boamp::read_page(&text) {
             Ok(p) => p,
-            Err(e) => {
-                let mut failed = Outcome::failed(attempts, "sources.error.format", e.to_string());
-                failed.fetched = outcome.fetched;
-                failed.created = outcome.created;
-                failed.updated = outcome.updated;
-                failed.report = outcome.report;
-                return failed;
-            }
+            Err(e) => return outcome.failing(attempts, "sources.error.format", e.to_string()),
         };
         for w in page.warnings {
             outcome.report.warn(w);
@@ -115,8 +101,21 @@ pub async fn run(db: &DatabaseConnection, runner: &Runner, source: &sources::Mod
                 continue;
             }
             match notices::store(db, Some(source.id), "boamp", n).await {
-                Ok(Stored::Created) => outcome.created += 1,
-                Ok(Stored::Updated) => outcome.updated += 1,
+                Ok((Stored::Created, stored)) => {
+                    outcome.created += 1;
+                    // A new live consultation: the programming's instant alerts hear of it.
+                    let live = stored.kind.as_deref() == Some(NoticeKind::Contract.as_str())
+                        && stored.plan_id.is_none();
+                    if let (true, Some((mailer, public_url))) = (live, &runner.mail) {
+                        if let Err(e) =
+                            crate::server::alerts::on_new_call(db, mailer, public_url, &stored)
+                                .await
+                        {
+                            tracing::warn!("alerts on notice {}: {e:?}", stored.notice_id);
+                        }
+                    }
+                }
+                Ok((Stored::Updated, _)) => outcome.updated += 1,
                 Err(e) => {
                     tracing::error!(
                         "source {}: storing notice {}: {e}",

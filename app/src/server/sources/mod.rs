@@ -35,6 +35,9 @@ pub struct Runner {
     pub fetcher: fetch::Fetcher,
     pub owner: String,
     pub work_dir: PathBuf,
+    /// How alerts reach people, with the site's address for their links (none: no alerts, as
+    /// for the command line).
+    pub mail: Option<(crate::server::infra::mail::Mailer, String)>,
 }
 
 impl Runner {
@@ -66,7 +69,18 @@ impl Runner {
             fetcher,
             owner,
             work_dir,
+            mail: None,
         }
+    }
+
+    /// The same runner, telling the alerts' owners of new live calls by `mailer`.
+    pub fn with_mail(
+        mut self,
+        mailer: crate::server::infra::mail::Mailer,
+        public_url: &str,
+    ) -> Runner {
+        self.mail = Some((mailer, public_url.to_string()));
+        self
     }
 }
 
@@ -219,6 +233,20 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// This run, failed now: what the earlier pages stored stays counted (the next run starts
+    /// again from the same cursor).
+    pub fn failing(self, attempts: u32, key: &str, detail: impl Into<String>) -> Outcome {
+        Outcome {
+            fetched: self.fetched,
+            created: self.created,
+            updated: self.updated,
+            rejected: self.rejected,
+            bytes: self.bytes,
+            report: self.report,
+            ..Outcome::failed(attempts, key, detail)
+        }
+    }
+
     pub fn failed(attempts: u32, key: &str, detail: impl Into<String>) -> Outcome {
         Outcome {
             status: Some(RunStatus::Failed),
