@@ -210,3 +210,141 @@ both_dbs! {
         assert_eq!(source_runs::Entity::find().count(&app.db).await.unwrap(), 2);
     }
 }
+
+const CN: &str = include_str!("fixtures/eforms/cn_24_open.xml");
+const CAN: &str = include_str!("fixtures/eforms/can_24_maximal.xml");
+
+/// The EU's search API on 127.0.0.1: one page of three notices — the official contract notice
+/// example (its buyer given the test buyer's SIRET, its folder `dossier-1`), the award notice
+/// example (same folder), and one whose XML is not a notice.
+async fn ted() -> String {
+    use axum::{body::Bytes, extract::Path, routing::post};
+    async fn search(body: Bytes) -> impl IntoResponse {
+        let q: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let query = q["query"].as_str().unwrap();
+        assert!(
+            query.contains("buyer-country=FRA") && query.contains("FRK26"),
+            "{query}"
+        );
+        let page = q["page"].as_u64().unwrap();
+        let notices = if page == 1 {
+            serde_json::json!([
+                {"publication-number": "100001-2026", "links": {"xml": {"MUL": "XML/cn"}}},
+                {"publication-number": "100002-2026", "links": {"xml": {"MUL": "XML/can"}}},
+                {"publication-number": "100003-2026", "links": {"xml": {"MUL": "XML/broken"}}}
+            ])
+        } else {
+            serde_json::json!([])
+        };
+        axum::Json(serde_json::json!({"notices": notices, "totalNoticeCount": 3}))
+    }
+    async fn xml(Path(which): Path<String>) -> impl IntoResponse {
+        let folder = |x: &str, from: &str| x.replace(from, "dossier-1");
+        match which.as_str() {
+            "cn" => folder(CN, "31f258b6-5eb2-4875-8997-affa3cdce27c").replace(
+                "<cbc:CompanyID>not available</cbc:CompanyID>",
+                "<cbc:CompanyID>216 901 231 00011</cbc:CompanyID>",
+            ),
+            "can" => folder(CAN, "2d2d24a2-df84-449e-8695-fb66ef504a5a"),
+            _ => "<html><body>Service indisponible</body></html>".to_string(),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The search answers with the XML addresses of this server.
+    let router = Router::new()
+        .route(
+            "/v3/notices/search",
+            post(move |body: Bytes| async move {
+                let answer = search(body).await.into_response();
+                let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                let text = String::from_utf8(bytes.to_vec())
+                    .unwrap()
+                    .replace("XML/", &format!("http://{addr}/xml/"));
+                ([("content-type", "application/json")], text)
+            }),
+        )
+        .route("/xml/{which}", get(xml));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}/v3/notices/search")
+}
+
+both_dbs! {
+    "notices_ted",
+    /// TED: the search read page by page, each notice's eForms XML read; a notice whose XML is
+    /// not one rejected with its reason, the others kept; an award sharing its call's procedure
+    /// folder moves the plan the call published to "awarded".
+    #[tokio::test]
+    async fn ted_notices_are_read_and_an_award_follows_its_call_by_folder(backend, url) {
+        let app = TestApp::new(&url).await;
+        let buyer = app.signup("achats@villeurbanne.example").await;
+        let city = org(&app, &buyer, "buyer", "216 901 231 00011", "Ville de Villeurbanne (test)").await;
+        verify(&app, city).await;
+        let c = city.to_string();
+        let form = [
+            ("org_id", c.as_str()),
+            ("form[title]", "Vérification des installations électriques"),
+            ("form[procedure]", "open"),
+            ("form[publication]", "T1 2027"),
+        ];
+        let (status, _, body) = app.post("/api/plans/create", &form, Some(&buyer)).await;
+        ok(status, &body);
+        let plan = plans::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let spec = SourceForm {
+            name: "ted-rhone".into(),
+            kind: "ted".into(),
+            url: ted().await,
+            every_hours: "24".into(),
+            departments: "69".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        let source = sources::create(&app.db, &spec).await.unwrap().unwrap();
+        let runner = runner();
+        let run = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, "done", "{backend}: {run:?}");
+        assert_eq!((run.fetched, run.created, run.rejected), (3, 2, 1), "{run:?}");
+        assert!(run.report.contains("100003-2026") && run.report.contains("not an eForms notice"), "{}", run.report);
+        let call = notices::Entity::find()
+            .filter(notices::Column::NoticeId.eq("100001-2026"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((call.origin.as_str(), call.kind.as_deref()), ("ted", Some("contract")));
+        assert!(call.title.starts_with("Term Contract for a Planned Programme"), "{}", call.title);
+        assert_eq!(call.buyer_org_id, Some(city));
+        assert_eq!(call.deadline.unwrap().to_string(), "2020-04-03 12:00:00");
+        assert_eq!(call.url.as_deref(), Some("https://ted.europa.eu/fr/notice/-/detail/100001-2026"));
+        let award = notices::Entity::find()
+            .filter(notices::Column::NoticeId.eq("100002-2026"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(award.kind.as_deref(), Some("award"));
+        assert_ne!(award.awardees, "[]");
+        // The buyer confirmed the call for its plan (as on the plan's page): read again, the
+        // award of the same folder moves the plan to awarded.
+        use sea_orm::{ActiveModelTrait, Set};
+        let mut a: notices::ActiveModel = call.into();
+        a.plan_id = Set(Some(plan.id));
+        a.update(&app.db).await.unwrap();
+        let mut p: plans::ActiveModel = plan.clone().into();
+        p.status = Set("published".into());
+        p.update(&app.db).await.unwrap();
+        let again = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((again.created, again.updated), (0, 2), "{again:?}");
+        let awarded = plans::Entity::find_by_id(plan.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(awarded.status, "awarded");
+    }
+}

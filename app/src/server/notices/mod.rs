@@ -162,9 +162,17 @@ async fn apply(db: &impl ConnectionTrait, n: &notices::Model) -> Result<(), DbEr
             let Some(follows) = &n.follows else {
                 return Ok(());
             };
+            // The call it follows: by its id (BOAMP's annonce_lie), or sharing its procedure's
+            // folder (eForms' ContractFolderID, `folder:…`).
+            let by = if follows.starts_with("folder:") {
+                notices::Column::Follows
+            } else {
+                notices::Column::NoticeId
+            };
             let call = notices::Entity::find()
                 .filter(notices::Column::Origin.eq(n.origin.as_str()))
-                .filter(notices::Column::NoticeId.eq(follows.as_str()))
+                .filter(notices::Column::Kind.eq(NoticeKind::Contract.as_str()))
+                .filter(by.eq(follows.as_str()))
                 .one(db)
                 .await?;
             let Some(plan_id) = call.and_then(|c| c.plan_id) else {

@@ -176,9 +176,32 @@ impl Fetcher {
         sink: &mut Sink<'_>,
         progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
     ) -> (Result<Fetched, FetchError>, u32) {
+        self.with_retries(url, None, validators, sink, progress)
+            .await
+    }
+
+    /// POSTs the JSON `body` to `url` (a search API), into `sink`, with the same retries.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        body: &str,
+        sink: &mut Sink<'_>,
+    ) -> (Result<Fetched, FetchError>, u32) {
+        self.with_retries(url, Some(body), &Validators::default(), sink, &|_, _| {})
+            .await
+    }
+
+    async fn with_retries(
+        &self,
+        url: &str,
+        body: Option<&str>,
+        validators: &Validators,
+        sink: &mut Sink<'_>,
+        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    ) -> (Result<Fetched, FetchError>, u32) {
         let mut attempt = 1;
         loop {
-            let result = self.once(url, validators, sink, progress).await;
+            let result = self.once(url, body, validators, sink, progress).await;
             match result {
                 Err(e) if e.retryable() && attempt < self.limits.attempts => {
                     attempt += 1;
@@ -194,13 +217,21 @@ impl Fetcher {
     async fn once(
         &self,
         url: &str,
+        body: Option<&str>,
         validators: &Validators,
         sink: &mut Sink<'_>,
         progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
     ) -> Result<Fetched, FetchError> {
         use reqwest::header;
         sink.reset().await?;
-        let mut request = self.client.get(url);
+        let mut request = match body {
+            None => self.client.get(url),
+            Some(json) => self
+                .client
+                .post(url)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(json.to_string()),
+        };
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -6,7 +6,9 @@
 
 pub mod boamp;
 pub mod decp;
+pub mod eforms_notice;
 pub mod fetch;
+pub mod ted;
 
 use crate::domain::sources::{
     self as rules, RunReport, RunStatus, RunView, SourceKind, SourceSpec, SourceView, Trigger,
@@ -376,11 +378,7 @@ async fn run_claimed(
             decp::run(db, search, runner, &source, started_by, progress).await
         }
         Some(SourceKind::Boamp) => boamp::run(db, runner, &source).await,
-        Some(kind) => Outcome::failed(
-            0,
-            "sources.error.kind_not_ready",
-            format!("{} sources are read from the next version", kind.as_str()),
-        ),
+        Some(SourceKind::Ted) => ted::run(db, runner, &source).await,
         None => Outcome::failed(0, "sources.error.kind", source.kind.clone()),
     };
     let status = outcome.status.unwrap_or(RunStatus::Done);
