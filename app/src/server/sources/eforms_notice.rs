@@ -216,16 +216,13 @@ pub fn read(bytes: &[u8]) -> Result<Notice, NoticeError> {
             title.push((leaf.lang.clone(), leaf.text.clone()));
         } else if ends(p, &["ItemClassificationCode"]) {
             if let Some(c) = cpv_of(&leaf.text) {
-                match leaf.lot {
-                    Some(i) => {
-                        if lot_cpv.len() <= i {
-                            lot_cpv.resize(i + 1, Vec::new());
-                        }
-                        if !lot_cpv[i].contains(&c) {
-                            lot_cpv[i].push(c.clone());
-                        }
+                if let Some(i) = leaf.lot {
+                    if lot_cpv.len() <= i {
+                        lot_cpv.resize(i + 1, Vec::new());
                     }
-                    None => {}
+                    if !lot_cpv[i].contains(&c) {
+                        lot_cpv[i].push(c.clone());
+                    }
                 }
                 if !n.cpv.contains(&c) {
                     n.cpv.push(c);

@@ -57,8 +57,11 @@ pub fn query(since: NaiveDate, nuts: &[&str]) -> String {
     q
 }
 
-/// A page of the search: (publication number, XML address) of each notice, and the total.
-fn read_search(text: &str) -> Result<(Vec<(String, Option<String>)>, Option<u64>), String> {
+/// A notice found by the search: its publication number and its XML's address.
+type Found = (String, Option<String>);
+
+/// A page of the search: each notice found, and the total.
+fn read_search(text: &str) -> Result<(Vec<Found>, Option<u64>), String> {
     let (text, _) = crate::domain::notices::tolerant_json(text);
     let root: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let list = root
