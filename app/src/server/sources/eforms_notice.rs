@@ -118,7 +118,16 @@ fn leaves(bytes: &[u8]) -> Result<(String, Vec<Leaf>), NoticeError> {
                 }
                 path.pop();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                // A document cut short (a truncated download) is not read as a shorter notice.
+                if !path.is_empty() {
+                    return Err(NoticeError::Xml(format!(
+                        "the document ends inside <{}>",
+                        path.last().map(String::as_str).unwrap_or_default()
+                    )));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
