@@ -25,6 +25,8 @@ function server(port: number, dir: string, publicHost: string) {
       PASSERELLE_ADDR: `127.0.0.1:${port}`,
       PASSERELLE_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
       PASSERELLE_PUBLIC_URL: `http://${publicHost}:${port}`,
+      // Each sign-in of the suite comes from its own address (helpers.ts, `logIn`).
+      PASSERELLE_CLIENT_IP_HEADER: 'X-Forwarded-For',
       RUST_LOG: 'warn',
     },
   };
