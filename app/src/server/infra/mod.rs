@@ -23,3 +23,4 @@ pub mod search;
 pub mod security;
 pub mod sessions;
 pub mod synonyms;
+pub mod xml;

@@ -65,22 +65,21 @@ pub async fn store(
             Stored::Created,
         ),
     };
-    let row_ref: &mut notices::ActiveModel = &mut row;
-    row_ref.source_id = Set(source_id);
-    row_ref.kind = Set(n.kind.map(|k| k.as_str().to_string()));
-    row_ref.buyer_name = Set(n.buyer_name.chars().take(300).collect());
-    row_ref.buyer_siret = Set(n.buyer_siret.clone());
-    row_ref.buyer_org_id = Set(buyer_org);
-    row_ref.title = Set(n.title.chars().take(500).collect());
-    row_ref.cpv = Set(n.cpv.join(",").chars().take(1000).collect());
-    row_ref.departments = Set(n.departments.join(",").chars().take(200).collect());
-    row_ref.published_on = Set(n.published_on);
-    row_ref.deadline = Set(n.deadline);
-    row_ref.url = Set(n.url.clone());
-    row_ref.lots = Set(serde_json::to_string(&n.lots).unwrap_or_else(|_| "[]".into()));
-    row_ref.awardees = Set(serde_json::to_string(&n.awardees).unwrap_or_else(|_| "[]".into()));
-    row_ref.follows = Set(n.follows.clone());
-    row_ref.updated_at = Set(now);
+    row.source_id = Set(source_id);
+    row.kind = Set(n.kind.map(|k| k.as_str().to_string()));
+    row.buyer_name = Set(n.buyer_name.chars().take(300).collect());
+    row.buyer_siret = Set(n.buyer_siret.clone());
+    row.buyer_org_id = Set(buyer_org);
+    row.title = Set(n.title.chars().take(500).collect());
+    row.cpv = Set(n.cpv.join(",").chars().take(1000).collect());
+    row.departments = Set(n.departments.join(",").chars().take(200).collect());
+    row.published_on = Set(n.published_on);
+    row.deadline = Set(n.deadline);
+    row.url = Set(n.url.clone());
+    row.lots = Set(serde_json::to_string(&n.lots).unwrap_or_else(|_| "[]".into()));
+    row.awardees = Set(serde_json::to_string(&n.awardees).unwrap_or_else(|_| "[]".into()));
+    row.follows = Set(n.follows.clone());
+    row.updated_at = Set(now);
     let saved = match outcome {
         Stored::Created => row.insert(db).await?,
         Stored::Updated => row.update(db).await?,

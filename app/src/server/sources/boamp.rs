@@ -8,10 +8,8 @@
 use super::fetch::{Fetched, Sink, Validators};
 use super::{Outcome, Runner};
 use crate::domain::boamp;
-use crate::domain::notices::NoticeKind;
 use crate::domain::sources::{split, RunStatus};
 use crate::server::infra::entities::sources;
-use crate::server::notices::{self, Stored};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
@@ -100,30 +98,14 @@ pub async fn run(db: &DatabaseConnection, runner: &Runner, source: &sources::Mod
             if !buyers.is_empty() && !n.buyer_siret.as_ref().is_some_and(|s| buyers.contains(s)) {
                 continue;
             }
-            match notices::store(db, Some(source.id), "boamp", n).await {
-                Ok((Stored::Created, stored)) => {
-                    outcome.created += 1;
-                    // A new live consultation: the programming's instant alerts hear of it.
-                    let live = stored.kind.as_deref() == Some(NoticeKind::Contract.as_str())
-                        && stored.plan_id.is_none();
-                    if let (true, Some((mailer, public_url))) = (live, &runner.mail) {
-                        if let Err(e) =
-                            crate::server::alerts::on_new_call(db, mailer, public_url, &stored)
-                                .await
-                        {
-                            tracing::warn!("alerts on notice {}: {e:?}", stored.notice_id);
-                        }
-                    }
-                }
-                Ok((Stored::Updated, _)) => outcome.updated += 1,
-                Err(e) => {
-                    tracing::error!(
-                        "source {}: storing notice {}: {e}",
-                        source.name,
-                        n.notice_id
-                    );
-                    return Outcome::failed(attempts, "import.error.database", "");
-                }
+            if let Err(e) = super::store_notice(db, runner, source, "boamp", n, &mut outcome).await
+            {
+                tracing::error!(
+                    "source {}: storing notice {}: {e}",
+                    source.name,
+                    n.notice_id
+                );
+                return outcome.failing(attempts, "import.error.database", "");
             }
             if let Some(d) = n.published_on.filter(|d| *d > latest && *d <= today) {
                 latest = d;

@@ -84,18 +84,7 @@ fn leaves(bytes: &[u8]) -> Result<(String, Vec<Leaf>), NoticeError> {
             Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r).into_owned();
-                let c = match name.as_str() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    n => n
-                        .strip_prefix("#x")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                };
+                let c = crate::server::infra::xml::entity(&name);
                 match c {
                     Some(c) => text.push(c),
                     None => return Err(NoticeError::Xml(format!("unknown entity &{name};"))),

@@ -423,6 +423,36 @@ async fn run_claimed(
     Ok(done)
 }
 
+/// Stores a notice a source read, counts it on `outcome`, and tells the programming's instant
+/// alerts of a new live call (the runner's mailer; none from the command line).
+pub(crate) async fn store_notice(
+    db: &DatabaseConnection,
+    runner: &Runner,
+    source: &sources::Model,
+    origin: &str,
+    n: &crate::domain::notices::Notice,
+    outcome: &mut Outcome,
+) -> Result<(), DbErr> {
+    use crate::domain::notices::NoticeKind;
+    use crate::server::notices::{self, Stored};
+    match notices::store(db, Some(source.id), origin, n).await? {
+        (Stored::Created, stored) => {
+            outcome.created += 1;
+            let live = stored.kind.as_deref() == Some(NoticeKind::Contract.as_str())
+                && stored.plan_id.is_none();
+            if let (true, Some((mailer, public_url))) = (live, &runner.mail) {
+                if let Err(e) =
+                    crate::server::alerts::on_new_call(db, mailer, public_url, &stored).await
+                {
+                    tracing::warn!("alerts on notice {}: {e:?}", stored.notice_id);
+                }
+            }
+        }
+        (Stored::Updated, _) => outcome.updated += 1,
+    }
+    Ok(())
+}
+
 /// Runs every source that is due, one after the other: the scheduler's turn (each instance
 /// takes its turn; the leases keep a source to one of them).
 pub async fn run_due(

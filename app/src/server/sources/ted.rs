@@ -6,10 +6,8 @@
 
 use super::fetch::{Fetched, Sink, Validators};
 use super::{Outcome, Runner};
-use crate::domain::notices::NoticeKind;
 use crate::domain::sources::{split, RunStatus};
 use crate::server::infra::entities::sources;
-use crate::server::notices::{self, Stored};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
@@ -178,25 +176,9 @@ pub async fn run(db: &DatabaseConnection, runner: &Runner, source: &sources::Mod
             if !buyers.is_empty() && !n.buyer_siret.as_ref().is_some_and(|s| buyers.contains(s)) {
                 continue;
             }
-            match notices::store(db, Some(source.id), "ted", &n).await {
-                Ok((Stored::Created, stored)) => {
-                    outcome.created += 1;
-                    let live = stored.kind.as_deref() == Some(NoticeKind::Contract.as_str())
-                        && stored.plan_id.is_none();
-                    if let (true, Some((mailer, public_url))) = (live, &runner.mail) {
-                        if let Err(e) =
-                            crate::server::alerts::on_new_call(db, mailer, public_url, &stored)
-                                .await
-                        {
-                            tracing::warn!("alerts on notice {}: {e:?}", stored.notice_id);
-                        }
-                    }
-                }
-                Ok((Stored::Updated, _)) => outcome.updated += 1,
-                Err(e) => {
-                    tracing::error!("source {}: storing notice {number}: {e}", source.name);
-                    return outcome.failing(attempts, "import.error.database", "");
-                }
+            if let Err(e) = super::store_notice(db, runner, source, "ted", &n, &mut outcome).await {
+                tracing::error!("source {}: storing notice {number}: {e}", source.name);
+                return outcome.failing(attempts, "import.error.database", "");
             }
             if let Some(d) = n.published_on.filter(|d| *d > latest && *d <= today) {
                 latest = d;

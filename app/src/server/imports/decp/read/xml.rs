@@ -71,18 +71,7 @@ pub(super) fn read_xml(reader: impl Read, emit: &mut Emit<'_>) -> Result<(), Rea
             Event::GeneralRef(r) => {
                 if let Some(top) = stack.last_mut() {
                     let name = String::from_utf8_lossy(&r).into_owned();
-                    let resolved = match name.as_str() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        n => n
-                            .strip_prefix("#x")
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                            .and_then(char::from_u32),
-                    };
+                    let resolved = crate::server::infra::xml::entity(&name);
                     match resolved {
                         Some(c) => top.2.push(c),
                         None => return Err(ReadError::Xml(format!("unknown entity &{name};"))),
