@@ -170,6 +170,12 @@ test('a BOAMP notice read by a source publishes the buyer’s plan once she conf
     const after = page.locator('[data-test="call"]', { hasText: fountainTitle });
     await expect(after).toContainText('1 entreprise(s) intéressée(s)');
     await expect(after.getByRole('button', { name: /^Retirer mon intérêt/ })).toBeVisible();
+    // Looking for partners for it: the request's form opens filled with the call, unsaved.
+    await after.getByRole('link', { name: /^Chercher des partenaires/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publier une recherche de partenaires');
+    await expect(page.locator('input[name="form[title]"]')).toHaveValue(`Partenaires pour « ${fountainTitle} »`);
+    await expect(page.locator('textarea[name="form[description]"]')).toContainText('Commune de Saint-Genis-Laval (test)');
+    if (js) await expectAccessible(page);
   } finally {
     server.close();
   }

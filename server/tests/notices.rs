@@ -348,3 +348,204 @@ both_dbs! {
         assert_eq!(awarded.status, "awarded");
     }
 }
+
+/// The BOAMP's XML archive fixtures (`fixtures/boamp/archive`, written in the documented shape,
+/// see its README), packed as the DILA packs a day's notices.
+fn archive() -> Vec<u8> {
+    let files: [(&str, &[u8]); 5] = [
+        (
+            "26-120001.xml",
+            include_bytes!("fixtures/boamp/archive/26-120001.xml"),
+        ),
+        (
+            "26-120002.xml",
+            include_bytes!("fixtures/boamp/archive/26-120002.xml"),
+        ),
+        (
+            "26-120003.xml",
+            include_bytes!("fixtures/boamp/archive/26-120003.xml"),
+        ),
+        (
+            "26-120005.xml",
+            include_bytes!("fixtures/boamp/archive/26-120005.xml"),
+        ),
+        (
+            "26-120004-tronque.xml",
+            include_bytes!("fixtures/boamp/archive/26-120004-tronque.xml"),
+        ),
+    ];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    {
+        let mut tar = tar::Builder::new(&mut gz);
+        for (name, bytes) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, format!("BOAMP_20261203/{name}"), bytes)
+                .unwrap();
+        }
+        tar.finish().unwrap();
+    }
+    gz.finish().unwrap()
+}
+
+/// The archives' server on 127.0.0.1: the archive with ETag `v<version>` (304 when the client
+/// has it), the version set by the test; how many full copies it served.
+async fn archives(
+    version: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::atomic::Ordering;
+    let body = archive();
+    let router = Router::new().route(
+        "/OPENDATA/BOAMP/2026/BOAMP_20261203.taz",
+        get(move |headers: HeaderMap| async move {
+            let etag = format!("\"v{}\"", version.load(Ordering::SeqCst));
+            if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+                return (StatusCode::NOT_MODIFIED, [("etag", etag)], Vec::new());
+            }
+            served.fetch_add(1, Ordering::SeqCst);
+            (StatusCode::OK, [("etag", etag)], body)
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}/OPENDATA/BOAMP/2026/BOAMP_20261203.taz")
+}
+
+both_dbs! {
+    "notices_boamp_xml",
+    /// The BOAMP's legacy XML, from a daily archive: the buyer's call (in ISO-8859-1) proposed
+    /// for her plan and confirmed, its award moving the plan to "awarded" with the awardee of the
+    /// directory; the Paris notice left aside, the cut file rejected with its name; the same
+    /// archive not read twice (ETag), a new copy updating and never doubling.
+    #[tokio::test]
+    async fn boamp_archives_are_read_like_the_api(backend, url) {
+        use std::sync::{atomic::{AtomicUsize, Ordering}, Arc};
+        let app = TestApp::new(&url).await;
+        let buyer = app.signup("achats@villeurbanne.example").await;
+        let city = org(&app, &buyer, "buyer", "216 901 231 00011", "Ville de Villeurbanne (test)").await;
+        verify(&app, city).await;
+        let firm = app.signup("cuisines@exemple.fr").await;
+        let caterer = org(&app, &firm, "business", "120 027 016 00027", "Cuisines du Garon (test)").await;
+        let c = city.to_string();
+        let form = [
+            ("org_id", c.as_str()),
+            ("form[title]", "Repas bio des écoles (restauration scolaire)"),
+            ("form[cpv]", "55523100"),
+            ("form[procedure]", "open"),
+            ("form[publication]", "T1 2027"),
+        ];
+        let (status, _, body) = app.post("/api/plans/create", &form, Some(&buyer)).await;
+        ok(status, &body);
+        let plan = plans::Entity::find().one(&app.db).await.unwrap().unwrap();
+
+        let (version, served) = (Arc::new(AtomicUsize::new(1)), Arc::new(AtomicUsize::new(0)));
+        let spec = SourceForm {
+            name: "boamp-archives".into(),
+            kind: "boamp_xml".into(),
+            url: archives(version.clone(), served.clone()).await,
+            every_hours: "24".into(),
+            departments: "69, 01".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        let source = sources::create(&app.db, &spec).await.unwrap().unwrap();
+        let runner = runner();
+        let run = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, "done", "{backend}: {run:?}");
+        assert_eq!((run.fetched, run.created, run.updated, run.rejected), (5, 3, 0, 1), "{run:?}");
+        let report: app::domain::sources::RunReport = serde_json::from_str(&run.report).unwrap();
+        assert!(report.rejections[0].contains("26-120004-tronque.xml"), "{report:?}");
+        let warnings = report.warnings.join("\n");
+        assert!(warnings.contains("entité(s) HTML") && warnings.contains("1 avis d'autres départements"), "{warnings}");
+        assert!(notices::Entity::find()
+            .filter(notices::Column::NoticeId.eq("26-120003"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none());
+        let call = notices::Entity::find()
+            .filter(notices::Column::NoticeId.eq("26-120001"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((call.origin.as_str(), call.kind.as_deref()), ("boamp", Some("contract")));
+        assert_eq!(call.title, "Restauration scolaire : repas bio des écoles", "read from Latin-1");
+        assert_eq!(call.buyer_org_id, Some(city));
+        assert_eq!(call.proposed_plan_id, Some(plan.id));
+        assert!(call.lots.contains("Goûters"), "{}", call.lots);
+        assert_eq!(call.deadline.unwrap().to_string(), "2036-02-20 12:00:00");
+
+        let id = call.id.to_string();
+        let (status, _, body) = app.post("/api/notices/confirm", &[("id", id.as_str())], Some(&buyer)).await;
+        ok(status, &body);
+        let published = plans::Entity::find_by_id(plan.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(published.status, "published");
+        assert_eq!(
+            published.tender_url.as_deref(),
+            Some("https://www.boamp.fr/pages/avis/?q=idweb:26-120001")
+        );
+
+        // The same archive: the publisher says so, nothing is read.
+        let same = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((same.status.as_str(), same.fetched), ("unchanged", 0), "{same:?}");
+        assert_eq!(served.load(Ordering::SeqCst), 1);
+        // A new copy: the same notices updated, none doubled; the award now moves the plan.
+        version.store(2, Ordering::SeqCst);
+        let again = sources::run(&app.db, None, &runner, source.id, Trigger::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((again.status.as_str(), again.created, again.updated), ("done", 0, 3), "{again:?}");
+        assert_eq!(notices::Entity::find().count(&app.db).await.unwrap(), 3);
+        let awarded = plans::Entity::find_by_id(plan.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(awarded.status, "awarded");
+        assert_eq!(awarded.awardee_org_id, Some(caterer));
+        // The correction and the award are recorded with the plan, on its page.
+        let (_, _, page) = app.get(&format!("/programmation/{}", plan.id), None).await;
+        assert!(page.contains("Avis suivants de la procédure"), "{page}");
+        assert!(page.contains("Avis rectificatif 26-120005 — publié le 02/12/2026"), "{page}");
+        assert!(page.contains("Avis d&#x27;attribution 26-120002") || page.contains("Avis d'attribution 26-120002"), "{page}");
+    }
+}
+
+both_dbs! {
+    "notices_concurrent",
+    /// Two sources (the API and the archives, on one instance or two) may store the same notice
+    /// at the same moment: one is created, the others update it; no run fails on the unique id.
+    #[tokio::test]
+    async fn the_same_notice_stored_at_once_is_one_notice(backend, url) {
+        let app = TestApp::new(&url).await;
+        let notice = app::domain::notices::Notice {
+            notice_id: "26-555".into(),
+            kind: Some(app::domain::notices::NoticeKind::Contract),
+            title: "Nettoyage des gymnases".into(),
+            buyer_name: "Commune de Brignais (test)".into(),
+            ..Default::default()
+        };
+        let stores = (0..8).map(|_| app::server::notices::store(&app.db, None, "boamp", &notice));
+        let results = futures::future::join_all(stores).await;
+        let mut created = 0;
+        for r in results {
+            let (stored, model) = r.unwrap_or_else(|e| panic!("{backend}: {e}"));
+            assert_eq!(model.notice_id, "26-555");
+            if stored == app::server::notices::Stored::Created {
+                created += 1;
+            }
+        }
+        assert_eq!(created, 1, "{backend}");
+        assert_eq!(notices::Entity::find().count(&app.db).await.unwrap(), 1);
+    }
+}

@@ -470,6 +470,7 @@ both_dbs! {
         let (status, _, page) = app.get(&format!("/admin/sources/{id}"), Some(&admin)).await;
         assert_eq!(status.as_u16(), 200);
         assert!(page.contains("terminée") && page.contains("à la main"), "{page}");
+        assert!(page.contains("Rhône (69), Ain (01)"), "departments named: {page}");
         assert!(page.contains(&format!("/admin/imports/{}", run.import_id.unwrap())));
         // Disabled: a hand can no longer read it.
         let (status, _, _) = app

@@ -71,7 +71,7 @@ pub fn read_page(text: &str) -> Result<Page, PageError> {
 }
 
 /// A text field: a string, a number written as text, or the first of a list.
-fn text(v: Option<&Value>) -> Option<String> {
+pub(crate) fn text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
@@ -82,7 +82,7 @@ fn text(v: Option<&Value>) -> Option<String> {
 }
 
 /// A list field: a list of texts, or one text.
-fn texts(v: Option<&Value>) -> Vec<String> {
+pub(crate) fn texts(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(a)) => a.iter().filter_map(|x| text(Some(x))).collect(),
         other => text(other).into_iter().collect(),
@@ -126,7 +126,7 @@ pub fn kind_of(record: &Value) -> Option<NoticeKind> {
 }
 
 /// Calls `f` with each (key, value) of `v`, depth first, at most `depth` levels down.
-fn walk<'a>(v: &'a Value, depth: usize, f: &mut impl FnMut(&'a str, &'a Value)) {
+pub(crate) fn walk<'a>(v: &'a Value, depth: usize, f: &mut impl FnMut(&'a str, &'a Value)) {
     if depth == 0 {
         return;
     }
@@ -151,7 +151,7 @@ const DEPTH: usize = 40;
 
 /// A SIRET written under a key that names one (SIRET, national identification code,
 /// CompanyID…), valid by its check digit.
-fn sirets(doc: &Value) -> Vec<String> {
+pub(crate) fn sirets(doc: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     walk(doc, DEPTH, &mut |k, v| {
         let key = k.to_lowercase();
@@ -171,15 +171,24 @@ fn sirets(doc: &Value) -> Vec<String> {
     out
 }
 
-/// CPV codes written under a key that names one (cpv, ItemClassificationCode…).
-fn cpvs(doc: &Value) -> Vec<String> {
+/// CPV codes written under a key that names one (cpv, ItemClassificationCode…), directly or
+/// in the elements it holds (the archives' `CPV` holds `PRINCIPAL` and `SUPPLEMENTAIRE`).
+pub(crate) fn cpvs(doc: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     walk(doc, DEPTH, &mut |k, v| {
         let key = k.to_lowercase();
         if !(key.contains("cpv") || key.contains("classificationcode")) {
             return;
         }
-        for t in texts(Some(v)) {
+        let mut found = texts(Some(v));
+        if let Value::Object(inner) = v {
+            for (k, x) in inner {
+                if !k.starts_with('@') && k != "#text" {
+                    found.extend(texts(Some(x)));
+                }
+            }
+        }
+        for t in found {
             if let Some(c) = cpv_of(&t) {
                 if !out.contains(&c) {
                     out.push(c);
@@ -192,7 +201,7 @@ fn cpvs(doc: &Value) -> Vec<String> {
 
 /// The lots of an eForms notice (`cac:ProcurementProjectLot`) or of the older schema
 /// (`LOTS`/`LOT` with `INTITULE`): title and CPV codes each.
-fn lots(doc: &Value) -> Vec<NoticeLot> {
+pub(crate) fn lots(doc: &Value) -> Vec<NoticeLot> {
     let mut out = Vec::new();
     walk(doc, DEPTH, &mut |k, v| {
         let key = k.to_lowercase();

@@ -22,6 +22,7 @@ pub mod analytics;
 pub mod api;
 pub mod audit;
 pub mod boamp;
+pub mod boamp_legacy;
 pub mod catalogue;
 pub mod consortia;
 pub mod contacts;

@@ -86,7 +86,7 @@ pub struct Notice {
 }
 
 /// A call for tenders as "Consultations en cours" and a plan's page show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallView {
     pub id: i32,
     pub origin: String,
@@ -132,6 +132,18 @@ pub struct PlanNotices {
     pub published_by: Option<CallView>,
     /// For the buyer's members only.
     pub proposed: Option<CallView>,
+    /// The notices that followed the call (corrections, cancellation, award), oldest first.
+    pub later: Vec<NoticeLink>,
+}
+
+/// A notice named in a list: its kind, id, day and link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeLink {
+    pub kind: Option<NoticeKind>,
+    pub notice_id: String,
+    /// "03/12/2026".
+    pub published_on: Option<String>,
+    pub url: Option<String>,
 }
 
 /// The most characters kept of a notice's texts.
@@ -233,9 +245,55 @@ pub fn clean(s: &str, max: usize) -> String {
         .collect()
 }
 
+/// The partner search a firm starts from a live call (`/groupements/nouvelle`), its form filled
+/// with what the call says: `title` and `description` as the page words them, the call's CPV
+/// codes. The form opens as if sent back to itself (`cpv_q`), so nothing is saved before the
+/// firm reads and sends it.
+pub fn partner_request_link(call: &CallView, title: &str, description: &str) -> String {
+    let mut q = super::query::Writer::default();
+    q.push("cpv_q", Some(String::new()));
+    let title: String = title.chars().take(super::partners::MAX_TITLE).collect();
+    q.push("form[title]", Some(title));
+    let description: String = description
+        .chars()
+        .take(super::partners::MAX_DESCRIPTION)
+        .collect();
+    q.push("form[description]", Some(description));
+    for (code, _) in &call.cpv {
+        q.push("form[cpv][]", Some(code.clone()));
+    }
+    format!("/groupements/nouvelle?{}", q.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partner_search_opens_filled_with_the_call() {
+        let call = CallView {
+            title: "Repas & goûters".into(),
+            cpv: vec![(
+                "55523100".into(),
+                "Services de restauration scolaire".into(),
+            )],
+            ..Default::default()
+        };
+        let link = partner_request_link(
+            &call,
+            "Partenaires pour « Repas & goûters »",
+            &"x".repeat(9000),
+        );
+        assert!(link.starts_with("/groupements/nouvelle?cpv_q=&"), "{link}");
+        let form: super::super::partners::RequestForm =
+            crate::components::form::typed_form(link.split_once('?').unwrap().1, "cpv_q").unwrap();
+        assert_eq!(form.title, "Partenaires pour « Repas & goûters »");
+        assert_eq!(form.cpv.0, ["55523100"]);
+        assert_eq!(
+            form.description.chars().count(),
+            super::super::partners::MAX_DESCRIPTION
+        );
+    }
 
     #[test]
     fn non_standard_number_tokens_become_null_outside_strings() {

@@ -22,12 +22,19 @@ pub enum SourceKind {
     Decp,
     /// BOAMP notices: the JSON of its open-data API.
     Boamp,
+    /// BOAMP notices: the XML of the DILA's archives (a daily tar.gz, or one XML file).
+    BoampXml,
     /// TED notices: the EU's search API and the notices' eForms XML.
     Ted,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [SourceKind::Decp, SourceKind::Boamp, SourceKind::Ted];
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Decp,
+        SourceKind::Boamp,
+        SourceKind::BoampXml,
+        SourceKind::Ted,
+    ];
 
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -300,6 +307,7 @@ pub struct SourceView {
     pub kind: SourceKind,
     pub url: String,
     pub every_minutes: i32,
+    /// Named: "Rhône (69)".
     pub departments: Vec<String>,
     pub sirets: usize,
     pub enabled: bool,

@@ -108,8 +108,16 @@ fn CallCard(
                 {call.url.clone().map(|u| view! {
                     <a href=u rel="external noopener" target="_blank">{t("notices.read_notice")} " " {call.notice_id.clone()}<span class="visually-hidden">{t("notices.new_window")}</span></a>
                 })}
-                {interest.is_some().then(|| view! {
-                    " " <a href="/groupements/nouvelle">{t("notices.find_partners")}</a>
+                {interest.is_some().then(|| {
+                    let title = t("notices.partner_title").replace("%{title}", &call.title);
+                    let description = t("notices.partner_description")
+                        .replace("%{id}", &call.notice_id)
+                        .replace("%{buyer}", &call.buyer_name)
+                        .replace("%{deadline}", &call.deadline.clone().unwrap_or_else(|| t("notices.no_deadline")))
+                        .replace("%{url}", call.url.as_deref().unwrap_or(""));
+                    let href = crate::domain::notices::partner_request_link(&call, &title, description.trim_end_matches([' ', ':']));
+                    let aria = format!("{} — {}", t("notices.find_partners"), call.title);
+                    view! { " " <a href=href aria-label=aria>{t("notices.find_partners")}</a> }
                 })}
             </p>
             {interest.map(|action| {
@@ -157,6 +165,20 @@ pub fn PlanNoticesPanel(plan_id: i32) -> impl IntoView {
                     <section aria-labelledby="plan-notice" data-test="plan-notice">
                         <h2 id="plan-notice">{t("notices.published_by")}</h2>
                         <CallCard call=c firms=vec![] signed_in=false interest=None />
+                        {(!n.later.is_empty()).then(|| view! {
+                            <h3>{t("notices.later")}</h3>
+                            <ul data-test="plan-later-notices">
+                                {n.later.iter().map(|l| {
+                                    let kind = t(&l.kind.map(|k| k.label_key()).unwrap_or_else(|| "notices.kind.other".into()));
+                                    let when = l.published_on.clone().map(|d| format!(" — {} {d}", t("notices.published_on"))).unwrap_or_default();
+                                    let text = format!("{kind} {}{when}", l.notice_id);
+                                    match l.url.clone() {
+                                        Some(u) => view! { <li><a href=u rel="external noopener" target="_blank">{text}<span class="visually-hidden">{t("notices.new_window")}</span></a></li> }.into_any(),
+                                        None => view! { <li>{text}</li> }.into_any(),
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })}
                     </section>
                 })}
                 {n.proposed.map(|c| {

@@ -2,7 +2,9 @@
 //! no plan of the platform), a plan's notices, and the firms' interest in a call.
 
 use super::split;
-use crate::domain::notices::{CallPage, CallView, NoticeKind, NoticeLot, PlanNotices, PER_PAGE};
+use crate::domain::notices::{
+    CallPage, CallView, NoticeKind, NoticeLink, NoticeLot, PlanNotices, PER_PAGE,
+};
 use crate::domain::org::OrgKind;
 use crate::error::AppError;
 use crate::server::auth::Caller;
@@ -11,7 +13,7 @@ use chrono::{NaiveDateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// Now on a clock in Paris, as deadlines are stored.
@@ -160,9 +162,26 @@ pub async fn of_plan(
     } else {
         None
     };
+    let later = notices::Entity::find()
+        .filter(notices::Column::PlanId.eq(plan_id))
+        .filter(notices::Column::Kind.ne(NoticeKind::Contract.as_str()))
+        .order_by_asc(notices::Column::PublishedOn)
+        .order_by_asc(notices::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| NoticeLink {
+            kind: n.kind.as_deref().and_then(NoticeKind::parse),
+            published_on: n.published_on.map(|d| d.format("%d/%m/%Y").to_string()),
+            notice_id: n.notice_id,
+            url: n.url,
+        })
+        .collect();
     Ok(PlanNotices {
         published_by,
         proposed,
+        later,
     })
 }
 

@@ -80,9 +80,9 @@ pub async fn store(
     row.awardees = Set(serde_json::to_string(&n.awardees).unwrap_or_else(|_| "[]".into()));
     row.follows = Set(n.follows.clone());
     row.updated_at = Set(now);
-    let saved = match outcome {
-        Stored::Created => row.insert(db).await?,
-        Stored::Updated => row.update(db).await?,
+    let (outcome, saved) = match outcome {
+        Stored::Created => insert_or_update(db, row, origin, &n.notice_id).await?,
+        Stored::Updated => (outcome, row.update(db).await?),
     };
     apply(db, &saved).await?;
     let now_stands = notices::Entity::find_by_id(saved.id)
@@ -90,6 +90,39 @@ pub async fn store(
         .await?
         .unwrap_or(saved);
     Ok((outcome, now_stands))
+}
+
+/// Inserts a notice not found a moment ago; when another run (another source reading the same
+/// notice, on this instance or another) stored it in between, updates that one instead of
+/// failing on the unique (origin, id): one statement that cannot conflict, then the row read.
+async fn insert_or_update(
+    db: &impl ConnectionTrait,
+    mut row: notices::ActiveModel,
+    origin: &str,
+    notice_id: &str,
+) -> Result<(Stored, notices::Model), DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    use sea_orm::ActiveValue::Unchanged;
+    let inserted = notices::Entity::insert(row.clone())
+        .on_conflict(
+            OnConflict::columns([notices::Column::Origin, notices::Column::NoticeId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let stored = notices::Entity::find()
+        .filter(notices::Column::Origin.eq(origin))
+        .filter(notices::Column::NoticeId.eq(notice_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("notice {origin}/{notice_id}")))?;
+    if inserted == 1 {
+        return Ok((Stored::Created, stored));
+    }
+    row.id = Unchanged(stored.id);
+    row.created_at = Unchanged(stored.created_at);
+    Ok((Stored::Updated, row.update(db).await?))
 }
 
 /// The plans of `buyer` a call for tenders may publish: planned or in sourcing.
@@ -157,24 +190,20 @@ async fn apply(db: &impl ConnectionTrait, n: &notices::Model) -> Result<(), DbEr
                 a.update(db).await?;
             }
         }
-        Some(NoticeKind::Award) => {
-            let Some(follows) = &n.follows else {
+        Some(NoticeKind::Modification | NoticeKind::Cancellation) => {
+            // Recorded with the plan its call published, shown on the plan's page; the plan's
+            // stage is the buyer's to change.
+            let Some(plan_id) = followed_plan(db, n).await? else {
                 return Ok(());
             };
-            // The call it follows: by its id (BOAMP's annonce_lie), or sharing its procedure's
-            // folder (eForms' ContractFolderID, `folder:…`).
-            let by = if follows.starts_with("folder:") {
-                notices::Column::Follows
-            } else {
-                notices::Column::NoticeId
-            };
-            let call = notices::Entity::find()
-                .filter(notices::Column::Origin.eq(n.origin.as_str()))
-                .filter(notices::Column::Kind.eq(NoticeKind::Contract.as_str()))
-                .filter(by.eq(follows.as_str()))
-                .one(db)
-                .await?;
-            let Some(plan_id) = call.and_then(|c| c.plan_id) else {
+            if n.plan_id != Some(plan_id) {
+                let mut link: notices::ActiveModel = n.clone().into();
+                link.plan_id = Set(Some(plan_id));
+                link.update(db).await?;
+            }
+        }
+        Some(NoticeKind::Award) => {
+            let Some(plan_id) = followed_plan(db, n).await? else {
                 return Ok(());
             };
             let Some(plan) = plans::Entity::find_by_id(plan_id).one(db).await? else {
@@ -199,6 +228,29 @@ async fn apply(db: &impl ConnectionTrait, n: &notices::Model) -> Result<(), DbEr
         _ => {}
     }
     Ok(())
+}
+
+/// The plan published by the call notice `n` follows: by the call's id (BOAMP's annonce_lie),
+/// or sharing its procedure's folder (eForms' ContractFolderID, `folder:…`).
+async fn followed_plan(
+    db: &impl ConnectionTrait,
+    n: &notices::Model,
+) -> Result<Option<i32>, DbErr> {
+    let Some(follows) = &n.follows else {
+        return Ok(None);
+    };
+    let by = if follows.starts_with("folder:") {
+        notices::Column::Follows
+    } else {
+        notices::Column::NoticeId
+    };
+    let call = notices::Entity::find()
+        .filter(notices::Column::Origin.eq(n.origin.as_str()))
+        .filter(notices::Column::Kind.eq(NoticeKind::Contract.as_str()))
+        .filter(by.eq(follows.as_str()))
+        .one(db)
+        .await?;
+    Ok(call.and_then(|c| c.plan_id))
 }
 
 /// The directory's firm an award names: by SIRET, else by its exact name.

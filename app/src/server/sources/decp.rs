@@ -4,7 +4,6 @@
 //! duplicated). The publisher's ETag and date are kept only once the copy is imported: a copy
 //! that failed is fetched again next time, one that did not change is not read at all.
 
-use super::fetch::{Fetched, Sink};
 use super::{Outcome, Runner};
 use crate::domain::decp::run::ImportStatus;
 use crate::domain::sources::RunStatus;
@@ -23,49 +22,15 @@ pub async fn run(
     started_by: Option<i32>,
     progress: super::Progress<'_>,
 ) -> Outcome {
-    let io_failed = |e: std::io::Error| Outcome::failed(0, "sources.error.io", e.to_string());
-    if let Err(e) = std::fs::create_dir_all(&runner.work_dir) {
-        return io_failed(e);
-    }
-    // Removed when dropped, whatever happens below.
-    let copy = match tempfile::Builder::new()
-        .prefix("source-")
-        .tempfile_in(&runner.work_dir)
+    let copy = match super::fetch_copy(runner, source, &|bytes, total| {
+        progress(super::Stage::Fetching { bytes, total })
+    })
+    .await
     {
-        Ok(f) => f,
-        Err(e) => return io_failed(e),
+        Ok(c) => c,
+        Err(ended) => return ended,
     };
-    let mut file = match copy.reopen() {
-        Ok(f) => tokio::fs::File::from_std(f),
-        Err(e) => return io_failed(e),
-    };
-    let validators = super::fetch::Validators {
-        etag: source.etag.clone(),
-        last_modified: source.last_modified.clone(),
-    };
-    let (fetched, attempts) = runner
-        .fetcher
-        .fetch(
-            &source.url,
-            &validators,
-            &mut Sink::File(&mut file),
-            &|bytes, total| progress(super::Stage::Fetching { bytes, total }),
-        )
-        .await;
-    drop(file);
-    let (bytes, validators) = match fetched {
-        Ok(Fetched::NotModified) => {
-            return Outcome {
-                status: Some(RunStatus::Unchanged),
-                attempts: attempts as i32,
-                ..Default::default()
-            }
-        }
-        Ok(Fetched::Body {
-            bytes, validators, ..
-        }) => (bytes, validators),
-        Err(e) => return Outcome::failed(attempts, e.key(), e.to_string()),
-    };
+    let (bytes, validators, attempts) = (copy.bytes, copy.validators, copy.attempts);
     let db_failed = |e: sea_orm::DbErr| {
         tracing::error!("source {}: {e}", source.name);
         Outcome::failed(attempts, "import.error.database", "")
@@ -79,11 +44,11 @@ pub async fn run(
         Ok(run) => run,
         Err(e) => return db_failed(e),
     };
-    let import = match importer::execute(db, search, import.id, copy.path(), &display, |_| {}).await
-    {
-        Ok(run) => run,
-        Err(e) => return db_failed(e),
-    };
+    let import =
+        match importer::execute(db, search, import.id, copy.file.path(), &display, |_| {}).await {
+            Ok(run) => run,
+            Err(e) => return db_failed(e),
+        };
     let after = contracts::Entity::find().count(db).await.unwrap_or(before);
     let created = after.saturating_sub(before) as i32;
     // The contracts this import wrote: the new ones and the others, updated (a tabular file

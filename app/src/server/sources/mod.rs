@@ -5,6 +5,7 @@
 //! report and frees the lease with the next run's time.
 
 pub mod boamp;
+pub mod boamp_xml;
 pub mod decp;
 pub mod eforms_notice;
 pub mod fetch;
@@ -259,6 +260,62 @@ impl Outcome {
     }
 }
 
+/// The source's file, fetched.
+pub struct Copy {
+    /// In the runner's work folder; removed when dropped, whatever happens.
+    pub file: tempfile::NamedTempFile,
+    pub bytes: u64,
+    /// The publisher's, to keep once the copy is read.
+    pub validators: fetch::Validators,
+    pub attempts: u32,
+}
+
+/// Fetches the source's address into a temporary file, the publisher's validators of the last
+/// read copy sent back: the copy, or the outcome that ends the run (nothing changed, a failure).
+pub async fn fetch_copy(
+    runner: &Runner,
+    source: &sources::Model,
+    progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+) -> Result<Copy, Outcome> {
+    let io_failed = |e: std::io::Error| Outcome::failed(0, "sources.error.io", e.to_string());
+    std::fs::create_dir_all(&runner.work_dir).map_err(io_failed)?;
+    let copy = tempfile::Builder::new()
+        .prefix("source-")
+        .tempfile_in(&runner.work_dir)
+        .map_err(io_failed)?;
+    let mut file = tokio::fs::File::from_std(copy.reopen().map_err(io_failed)?);
+    let validators = fetch::Validators {
+        etag: source.etag.clone(),
+        last_modified: source.last_modified.clone(),
+    };
+    let (fetched, attempts) = runner
+        .fetcher
+        .fetch(
+            &source.url,
+            &validators,
+            &mut fetch::Sink::File(&mut file),
+            progress,
+        )
+        .await;
+    drop(file);
+    match fetched {
+        Ok(fetch::Fetched::NotModified) => Err(Outcome {
+            status: Some(RunStatus::Unchanged),
+            attempts: attempts as i32,
+            ..Default::default()
+        }),
+        Ok(fetch::Fetched::Body {
+            bytes, validators, ..
+        }) => Ok(Copy {
+            file: copy,
+            bytes,
+            validators,
+            attempts,
+        }),
+        Err(e) => Err(Outcome::failed(attempts, e.key(), e.to_string())),
+    }
+}
+
 /// Where a run is, for a progress bar: bytes fetched (of the announced length), then bytes
 /// of the copy read by the importer.
 #[derive(Clone, Copy, Debug)]
@@ -378,6 +435,7 @@ async fn run_claimed(
             decp::run(db, search, runner, &source, started_by, progress).await
         }
         Some(SourceKind::Boamp) => boamp::run(db, runner, &source).await,
+        Some(SourceKind::BoampXml) => boamp_xml::run(db, runner, &source).await,
         Some(SourceKind::Ted) => ted::run(db, runner, &source).await,
         None => Outcome::failed(0, "sources.error.kind", source.kind.clone()),
     };
@@ -519,7 +577,15 @@ fn view(s: sources::Model, last: Option<RunView>, now: DateTime<Utc>) -> SourceV
         kind: SourceKind::parse(&s.kind).unwrap_or(SourceKind::Decp),
         running: s.lease_until.is_some_and(|t| t > now),
         next_run_at: when(s.next_run_at),
-        departments: rules::split(&s.departments),
+        departments: rules::split(&s.departments)
+            .into_iter()
+            .map(
+                |d| match crate::server::infra::reference::department_names().get(&d) {
+                    Some(name) => format!("{name} ({d})"),
+                    None => d,
+                },
+            )
+            .collect(),
         sirets: rules::split(&s.sirets).len(),
         name: s.name,
         url: s.url,
