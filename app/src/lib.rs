@@ -77,6 +77,8 @@ fn title_text(title: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_lang();
+    #[cfg(feature = "ssr")]
+    provide_context(server::auth::PageCaller::default());
     view! {
         <Stylesheet id="passerelle-css" href="/pkg/passerelle.css" />
         <Link rel="icon" href="/favicon.svg" />

@@ -319,6 +319,11 @@ pub struct TestApp {
     pub analytics: app::server::analytics::Analytics,
     /// The configuration it runs under.
     pub config: Config,
+    /// Statements sent to the database since the application started (every connection of the
+    /// pool): a page's count tells a query per row (N+1) from a query per page.
+    pub queries: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The statements themselves, while a test asks for them (`statements_of`).
+    pub statements: std::sync::Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
 
 impl TestApp {
@@ -331,9 +336,20 @@ impl TestApp {
     pub async fn configured(database_url: &str, change: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(database_url);
         change(&mut config);
-        let db = app::server::infra::db::connect_and_migrate(database_url)
+        let mut db = app::server::infra::db::connect_and_migrate(database_url)
             .await
             .expect("database");
+        let queries = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = queries.clone();
+        let statements = std::sync::Arc::new(std::sync::Mutex::new(None::<Vec<String>>));
+        let kept = statements.clone();
+        // Set before the connection is shared: its clones (the app's state) count too.
+        db.set_metric_callback(move |info| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if let Some(list) = kept.lock().unwrap().as_mut() {
+                list.push(info.statement.sql.chars().take(160).collect());
+            }
+        });
         app::server::infra::reference::load(&db)
             .await
             .expect("reference data");
@@ -348,7 +364,29 @@ impl TestApp {
             media_dir: config.media_dir(),
             analytics,
             config,
+            queries,
+            statements,
         }
+    }
+
+    /// The statements `path` costs when read by `cookie` (after one read, so that caches and
+    /// sessions are warm as they are for a visitor's second page).
+    pub async fn queries_of(&self, path: &str, cookie: Option<&str>) -> usize {
+        use std::sync::atomic::Ordering;
+        let (status, _, body) = self.get(path, cookie).await;
+        assert_eq!(status.as_u16(), 200, "{path}: {body}");
+        let before = self.queries.load(Ordering::SeqCst);
+        let (status, _, _) = self.get(path, cookie).await;
+        assert_eq!(status.as_u16(), 200, "{path}");
+        self.queries.load(Ordering::SeqCst) - before
+    }
+
+    /// The statements of [`queries_of`](Self::queries_of), each cut to 160 characters.
+    pub async fn statements_of(&self, path: &str, cookie: Option<&str>) -> Vec<String> {
+        self.get(path, cookie).await;
+        *self.statements.lock().unwrap() = Some(Vec::new());
+        self.get(path, cookie).await;
+        self.statements.lock().unwrap().take().unwrap_or_default()
     }
 
     /// The same application with other login throttling budgets.
@@ -386,6 +424,8 @@ impl TestApp {
             media_dir: self.media_dir,
             analytics,
             config,
+            queries: self.queries,
+            statements: self.statements,
         }
     }
 

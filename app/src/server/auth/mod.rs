@@ -45,6 +45,14 @@ pub struct Caller {
     pub second_factor: bool,
 }
 
+/// The caller of the page being rendered, loaded once and shared by the page's server
+/// functions (a plan's page runs a dozen, each needing who asks: without it, a dozen reads of
+/// the user and memberships a page). Provided by the app's root only when the server renders a
+/// page, which changes nothing; a server function called on its own (an action, which may sign
+/// someone in or out) reads the session afresh.
+#[derive(Clone, Default)]
+pub struct PageCaller(std::sync::Arc<tokio::sync::OnceCell<Caller>>);
+
 impl Caller {
     /// Someone not signed in.
     pub fn anonymous() -> Caller {
@@ -55,8 +63,16 @@ impl Caller {
         }
     }
 
-    /// Loads the caller of the current request from its session.
+    /// Loads the caller of the current request from its session — once for a page being
+    /// rendered (see [`PageCaller`]).
     pub async fn current() -> Result<Caller, AppError> {
+        if let Some(page) = leptos::prelude::use_context::<PageCaller>() {
+            return page.0.get_or_try_init(Self::load).await.cloned();
+        }
+        Self::load().await
+    }
+
+    async fn load() -> Result<Caller, AppError> {
         let state = AppState::get()?;
         let session = session().await?;
         Self::of_session(&session, &state).await

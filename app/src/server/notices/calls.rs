@@ -53,22 +53,41 @@ fn firms(caller: &Caller) -> Vec<(i32, String)> {
         .collect()
 }
 
-async fn view(
+/// The calls as shown, with the firms' interest in each: one statement for all of them.
+async fn views(
     db: &DatabaseConnection,
-    n: notices::Model,
+    rows: Vec<notices::Model>,
     my_firms: &[(i32, String)],
-) -> Result<CallView, AppError> {
+) -> Result<Vec<CallView>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let interests = notice_interests::Entity::find()
-        .filter(notice_interests::Column::NoticeId.eq(n.id))
+        .filter(notice_interests::Column::NoticeId.is_in(rows.iter().map(|n| n.id)))
         .all(db)
         .await?;
+    Ok(rows
+        .into_iter()
+        .map(|n| {
+            let of_this: Vec<i32> = interests
+                .iter()
+                .filter(|i| i.notice_id == n.id)
+                .map(|i| i.org_id)
+                .collect();
+            view(n, &of_this, my_firms)
+        })
+        .collect())
+}
+
+/// A call as shown, `interested` the firms that signalled their interest in it.
+fn view(n: notices::Model, interested: &[i32], my_firms: &[(i32, String)]) -> CallView {
     let mine = my_firms
         .iter()
-        .filter(|(id, _)| interests.iter().any(|i| i.org_id == *id))
+        .filter(|(id, _)| interested.contains(id))
         .cloned()
         .collect();
     let lots: Vec<NoticeLot> = serde_json::from_str(&n.lots).unwrap_or_default();
-    Ok(CallView {
+    CallView {
         id: n.id,
         kind: n.kind.as_deref().and_then(NoticeKind::parse),
         deadline: n.deadline.map(|d| d.format("%d/%m/%Y %H:%M").to_string()),
@@ -83,7 +102,7 @@ async fn view(
             })
             .collect(),
         departments: split(&n.departments),
-        interested: interests.len() as u64,
+        interested: interested.len() as u64,
         mine,
         lots,
         origin: n.origin,
@@ -92,7 +111,7 @@ async fn view(
         buyer_name: n.buyer_name,
         buyer_org_id: n.buyer_org_id,
         url: n.url,
-    })
+    }
 }
 
 /// A page of the calls for tenders still open that publish no plan, soonest deadline first.
@@ -115,12 +134,8 @@ pub async fn list(
         .fetch_page(page - 1)
         .await?;
     let my_firms = firms(caller);
-    let mut out = Vec::with_capacity(rows.len());
-    for n in rows {
-        out.push(view(db, n, &my_firms).await?);
-    }
     Ok(CallPage {
-        rows: out,
+        rows: views(db, rows, &my_firms).await?,
         total,
         page,
         pages,
@@ -146,7 +161,7 @@ pub async fn of_plan(
         .one(db)
         .await?
     {
-        Some(n) => Some(view(db, n, &my_firms).await?),
+        Some(n) => views(db, vec![n], &my_firms).await?.pop(),
         None => None,
     };
     let proposed = if caller.membership(plan.buyer_id).is_some() {
@@ -156,7 +171,7 @@ pub async fn of_plan(
             .one(db)
             .await?
         {
-            Some(n) => Some(view(db, n, &my_firms).await?),
+            Some(n) => views(db, vec![n], &my_firms).await?.pop(),
             None => None,
         }
     } else {

@@ -162,18 +162,24 @@ async fn apply(db: &impl ConnectionTrait, n: &notices::Model) -> Result<(), DbEr
                 published_on: n.published_on,
                 words: stems(&n.title),
             };
-            let mut plan_facts = Vec::new();
-            for p in &candidates {
-                let cpv = plan_cpv::Entity::find()
-                    .filter(plan_cpv::Column::PlanId.eq(p.id))
+            // The candidates' codes in one statement.
+            let codes = if candidates.is_empty() {
+                Vec::new()
+            } else {
+                plan_cpv::Entity::find()
+                    .filter(plan_cpv::Column::PlanId.is_in(candidates.iter().map(|p| p.id)))
                     .all(db)
                     .await?
-                    .into_iter()
-                    .map(|c| c.cpv_code)
-                    .collect();
+            };
+            let mut plan_facts = Vec::new();
+            for p in &candidates {
                 plan_facts.push(PlanFacts {
                     id: p.id,
-                    cpv,
+                    cpv: codes
+                        .iter()
+                        .filter(|c| c.plan_id == p.id)
+                        .map(|c| c.cpv_code.clone())
+                        .collect(),
                     publication: p.publication_date,
                     period_months: if p.publication_precision == "quarter" {
                         3
