@@ -6,7 +6,7 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-compare bench-data fuzz load
+.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-demo bench-compare bench-data lighthouse fuzz load
 
 run: tools site
 	mkdir -p data
@@ -57,9 +57,19 @@ lint:
 	cargo clippy -p server --all-targets --features bench-tools -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
-# Benchmarks (release build, wrk): see docs/benchmarks.md.
+# The list and record pages at national scale (20k organisations, 100k offers, 20k plans, 2M
+# contracts), before (BASE=<revision>, optional) and after, in one table (docs/benchmarks.md;
+# release builds, wrk; ≈ 12 GB in ~/.cache/passerelle-bench).
 bench:
+	bash .ci/bench-pages.sh $(BASE)
+
+# The demo's figures: release WASM size, seeding time, SSR of the demo's pages.
+bench-demo:
 	bash .ci/bench.sh
+
+# Lighthouse 12 (mobile) on the release site with the demo: home, /marches, /catalogue.
+lighthouse:
+	bash .ci/lighthouse.sh
 
 # Before and after in one run: WASM sizes and SSR throughput of a base revision and this checkout.
 bench-compare:

@@ -79,6 +79,8 @@ pub fn App() -> impl IntoView {
     i18n::provide_lang();
     #[cfg(feature = "ssr")]
     provide_context(server::auth::PageCaller::default());
+    #[cfg(feature = "ssr")]
+    provide_context(server::infra::page_reads::PageReads::default());
     view! {
         <Stylesheet id="passerelle-css" href="/pkg/passerelle.css" />
         <Link rel="icon" href="/favicon.svg" />

@@ -26,6 +26,11 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Largest request body accepted (forms and server-function calls).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// How long an instance holds the hourly jobs' turn: a little less than the hour, so that the
+/// next turn is free whichever instance asks for it.
+const HOURLY_HOLD: Duration = Duration::from_secs(55 * 60);
+/// List pages' answers kept per data generation (a few KB each: ids, counts, choices).
+const LIST_ANSWERS: usize = 2_000;
 
 pub fn state(
     config: &Config,
@@ -62,6 +67,7 @@ pub fn state(
         media_dir: config.media_dir(),
         analytics: Default::default(),
         home: Default::default(),
+        answers: app::server::infra::answers::Answers::new(LIST_ANSWERS),
         jobs: Default::default(),
         client_ip_header: config
             .client_ip_header
@@ -178,6 +184,15 @@ fn spawn_jobs(state: &AppState, store: DbSessionStore) {
 
 async fn hourly(state: AppState, store: DbSessionStore) {
     let (db, mailer, public_url) = (&state.db, &state.mailer, &state.public_url);
+    // One instance a turn: two would send each weekly digest and reminder twice.
+    match app::server::infra::jobs::claim(db, "hourly", &state.sources.owner, HOURLY_HOLD).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!("hourly jobs: the turn could not be claimed: {e}");
+            return;
+        }
+    }
     let now = chrono::Utc::now();
     match store.delete_expired().await {
         Ok(0) => {}
@@ -199,6 +214,9 @@ async fn hourly(state: AppState, store: DbSessionStore) {
         Ok(0) => {}
         Ok(n) => tracing::info!("search outbox: {n} rows older than 7 days pruned"),
         Err(e) => tracing::warn!("search outbox pruning failed: {e}"),
+    }
+    if let Err(e) = app::server::infra::answers::fold_changes(db).await {
+        tracing::warn!("data generations: folding the changes failed: {e}");
     }
     match app::server::labels::expire_due(db).await {
         Ok(0) => {}
@@ -229,6 +247,11 @@ async fn hourly(state: AppState, store: DbSessionStore) {
 
 pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router {
     let routes = generate_route_list(App);
+    let page_cache = app::server::infra::page_cache::PageCache::new(
+        state.db.clone(),
+        state.search.clone(),
+        config.session_policy().session_cookie(),
+    );
     let pkg_dir = format!("{}/{}", config.site_root, config.site_pkg_dir);
     let sessions = SessionManagerLayer::new(store)
         .with_name(config.session_policy().session_cookie())
@@ -281,6 +304,12 @@ pub fn router(state: AppState, store: DbSessionStore, config: &Config) -> Router
         // the caller's).
         .layer(middleware::from_fn(crate::retry::serialization_conflicts))
         .layer(sessions)
+        // Outside the sessions: a visitor without one is served a kept page without a read of
+        // the session store.
+        .layer(middleware::from_fn_with_state(
+            page_cache,
+            app::server::infra::page_cache::serve,
+        ))
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(
             security::Transport {

@@ -250,3 +250,57 @@ both_dbs! {
         assert_eq!(back, joined, "{backend}");
     }
 }
+
+/// Instances started together on an empty PostgreSQL database: each start migrates or finds the
+/// work done, none fails (they take turns under an advisory lock). PostgreSQL only: several
+/// processes on one SQLite file are not a supported deployment (`docs/deployment.md`).
+#[tokio::test]
+async fn instances_starting_together_migrate_once() {
+    let Some(url) = common::empty_database("postgres", "migrate_empty").await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): not run");
+        return;
+    };
+    let starts = (0..4).map(|_| app::server::infra::db::connect_and_migrate(&url));
+    for started in futures::future::join_all(starts).await {
+        started.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let db = app::server::infra::db::connect(&url).await.unwrap();
+    assert_eq!(
+        app::server::infra::answers::generation(&db, "plans")
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+both_dbs! {
+    "job_turns",
+    #[tokio::test]
+    /// Instances asking for the hourly jobs' turn at once: one gets it, the others wait for the
+    /// next turn; a turn over is free again.
+    async fn one_instance_a_turn_runs_the_hourly_jobs(backend, url) {
+        use app::server::infra::jobs::claim;
+        use std::time::Duration;
+        let db = app::server::infra::db::connect(&url).await.unwrap();
+        let hour = Duration::from_secs(3300);
+        let asks = ["a", "b", "c", "d"].map(|holder| claim(&db, "hourly", holder, hour));
+        let won: Vec<bool> = futures::future::join_all(asks)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "{backend}: {won:?}");
+        assert!(!claim(&db, "hourly", "e", hour).await.unwrap(), "{backend}");
+        // A job nobody declared is nobody's.
+        assert!(!claim(&db, "unknown", "a", hour).await.unwrap(), "{backend}");
+        // The turn ended (held for no time): the next asker gets it.
+        let db2 = app::server::infra::db::connect(&url).await.unwrap();
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &db2,
+            "UPDATE job_leases SET until_epoch = 0 WHERE name = 'hourly'",
+        )
+        .await
+        .unwrap();
+        assert!(claim(&db, "hourly", "e", hour).await.unwrap(), "{backend}");
+    }
+}

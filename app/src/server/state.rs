@@ -26,6 +26,9 @@ pub struct AppState {
     pub analytics: crate::server::analytics::Analytics,
     /// The home page's public part, reused a little while.
     pub home: crate::server::home::Cache,
+    /// List pages' answers kept per generation of the database's data (`infra::answers`).
+    #[from_ref(skip)]
+    pub answers: crate::server::infra::answers::Answers,
     /// The header in which a trusted reverse proxy gives the client's address, if any.
     pub client_ip_header: Option<axum::http::HeaderName>,
     /// How long a session lives without use, and whether cookies are sent over HTTPS only.

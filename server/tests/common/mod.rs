@@ -896,3 +896,47 @@ macro_rules! both_dbs {
         }
     };
 }
+
+/// A planned procurement of `buyer` ready to insert (planned, in 2099, no lever): the row tests
+/// write straight into the database, as an import or another instance would.
+pub fn plan_row(buyer: i32, title: &str) -> app::server::infra::entities::plans::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    app::server::infra::entities::plans::ActiveModel {
+        buyer_id: Set(buyer),
+        title: Set(title.into()),
+        description: Set(String::new()),
+        procedure: Set("open".into()),
+        publication_date: Set(chrono::NaiveDate::from_ymd_opt(2099, 4, 1).unwrap()),
+        publication_precision: Set("quarter".into()),
+        allotment: Set(false),
+        short_chain: Set(false),
+        life_cycle: Set(false),
+        co2: Set(false),
+        status: Set("planned".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// A verified public buyer written straight into the database (Ville de Lyon's SIRET).
+pub async fn buyer_row(
+    db: &impl sea_orm::ConnectionTrait,
+    name: &str,
+) -> app::server::infra::entities::organisations::Model {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let now = chrono::Utc::now();
+    app::server::infra::entities::organisations::ActiveModel {
+        kind: Set("buyer".into()),
+        siret: Set("21690123100011".into()),
+        name: Set(name.into()),
+        is_public: Set(true),
+        verified_at: Set(Some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}

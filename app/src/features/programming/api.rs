@@ -21,7 +21,7 @@ pub async fn plans_list(query: String) -> Result<PlanPage, AppError> {
     use crate::domain::programming::PlanFilters;
     use crate::server::{programming, state::AppState};
     let state = AppState::get()?;
-    programming::list(&state.db, &PlanFilters::from_query(&query)).await
+    programming::list_remembered(&state.db, &state.answers, &PlanFilters::from_query(&query)).await
 }
 
 #[server(prefix = "/api", endpoint = "plans/get", input = GetUrl)]

@@ -83,7 +83,8 @@ impl Analytics {
         self.rebuild(db).await
     }
 
-    fn peek(&self) -> Option<Arc<Snapshot>> {
+    /// The snapshot if one is built, without waiting for one (31 s or more at 2M contracts).
+    pub fn peek(&self) -> Option<Arc<Snapshot>> {
         self.current.read().ok().and_then(|c| c.clone())
     }
 

@@ -261,7 +261,7 @@ pub async fn list(
     let raw = raw.unwrap_or_default();
     let filters = PlanFilters::from_query(&raw);
     let asked = check_query(PATH, &raw, &filters.to_query(1), |_, _| false)?;
-    let found = match programming::list(&state.db, &filters).await {
+    let found = match programming::list_remembered(&state.db, &state.answers, &filters).await {
         Ok(f) => f,
         Err(e) => return Err(super::internal("programming", e)),
     };

@@ -3,7 +3,7 @@
 use crate::server::infra::migrations::Migrator;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
@@ -62,10 +62,33 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty()).then(|| path.into())
 }
 
-/// Connects and applies pending migrations.
+/// The advisory lock that instances starting together on one PostgreSQL take in turn to
+/// migrate (any number, the same for every instance: "passerelle" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7061_7373_6572_656c;
+
+/// Connects and applies pending migrations. On PostgreSQL, instances starting at once migrate
+/// one after the other: each holds a session advisory lock, on a connection of its own, while
+/// it migrates; the next one then finds nothing to do (two `CREATE TABLE` racing would fail
+/// one instance's start).
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
-    Migrator::up(&db, None).await?;
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        Migrator::up(&db, None).await?;
+        return Ok(db);
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).max_connections(1).min_connections(1);
+    let lock = Database::connect(opts).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = Migrator::up(&db, None).await;
+    // Closing the lock's connection ends its session, which releases the lock even if the
+    // unlock failed.
+    let _ = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await;
+    let _ = lock.close().await;
+    migrated?;
     Ok(db)
 }
 

@@ -60,6 +60,41 @@ pub async fn run_once(
     }
 }
 
+/// Claims the turn of the periodic job `name` for `holder` (this instance) for `hold`: true
+/// when it is this instance's to run. One conditional update on the job's row of `job_leases`:
+/// of instances asking at once, one wins; the others find the turn taken until it ends. Hold a
+/// little less than the period, so that the next turn is free whichever instance asks.
+pub async fn claim(
+    db: &impl sea_orm::ConnectionTrait,
+    name: &str,
+    holder: &str,
+    hold: Duration,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{DbBackend, Statement};
+    let now = chrono::Utc::now().timestamp();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "UPDATE job_leases SET holder = $1, until_epoch = $2 \
+             WHERE name = $3 AND until_epoch <= $4"
+        }
+        _ => "UPDATE job_leases SET holder = ?, until_epoch = ? WHERE name = ? AND until_epoch <= ?",
+    };
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                holder.into(),
+                (now + hold.as_secs() as i64).into(),
+                name.into(),
+                now.into(),
+            ],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,3 +131,4 @@ mod tests {
         assert!(stats.runs() >= 3);
     }
 }
+

@@ -2,6 +2,7 @@
 //! Capabilities live beside this folder (`server/<capability>/`); nothing here holds a rule of
 //! one capability.
 
+pub mod answers;
 pub mod client;
 pub mod cpv;
 pub mod csv;
@@ -14,6 +15,8 @@ pub mod mail;
 pub mod migrations;
 pub mod naf;
 pub mod notifications;
+pub mod page_cache;
+pub mod page_reads;
 pub mod passwords;
 pub mod places;
 pub mod redirect;

@@ -175,12 +175,7 @@ fn side(caller: &Caller, p: &plans::Model, area: Option<&str>) -> Option<Side> {
         .then_some(Side::Facilitator)
 }
 
-pub(super) async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
-    plans::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+pub(super) use super::plan_of;
 
 /// The facilitators of an area.
 pub(super) async fn facilitators_of(

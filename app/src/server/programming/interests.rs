@@ -14,12 +14,12 @@ use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
 use crate::server::infra::entities::{
-    communes, offers, organisations, plan_interests, plan_lots, plans,
+    communes, offers, organisations, plan_interests, plan_lots,
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -31,12 +31,7 @@ fn open(status: &str) -> bool {
     )
 }
 
-async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
-    plans::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+use super::plan_of;
 
 /// The views of these interests, oldest first.
 async fn views(

@@ -47,11 +47,15 @@ fn verified(caller: &Caller, org_id: i32) -> Result<&organisations::Model, AppEr
     caller.require_verified_buyer(org_id)
 }
 
-async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
-    plans::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+/// The plan `id` (read once per rendered page: its panels each ask for it).
+pub(crate) async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
+    crate::server::infra::page_reads::once(format!("plan:{id}"), || async {
+        plans::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 /// The plan, if the caller may write it (a verified member of its buyer).

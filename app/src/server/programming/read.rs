@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::insertion::InsertionView;
+use crate::server::infra::answers::Answers;
 
 /// A plan's CPV codes.
 async fn codes_of(db: &impl ConnectionTrait, id: i32) -> Result<Vec<String>, AppError> {
@@ -466,8 +467,19 @@ pub(super) async fn buyer_choices(
 /// Planned procurements in the timeline's pages.
 pub const TIMELINE_PER_PAGE: u64 = 100;
 
-/// A page of the programming, by expected publication date.
-pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, AppError> {
+/// What a list of the programming costs a scan for: its count, its buyers' choices and the ids
+/// of its page, in order.
+#[derive(Clone)]
+struct Listed {
+    total: u64,
+    page: u64,
+    pages: u64,
+    ids: Vec<i32>,
+    buyers: Vec<(i32, String, u64)>,
+    buyers_total: usize,
+}
+
+async fn listed(db: &DatabaseConnection, f: &PlanFilters) -> Result<Listed, AppError> {
     let per_page = if f.timeline {
         TIMELINE_PER_PAGE
     } else {
@@ -477,22 +489,79 @@ pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, 
     let total = q.clone().count(db).await?;
     let pages = total.div_ceil(per_page).max(1);
     let page = f.page.clamp(1, pages);
-    let rows = q
+    let ids: Vec<i32> = q
+        .select_only()
+        .column(plans::Column::Id)
         .order_by_asc(plans::Column::PublicationDate)
         .order_by_asc(plans::Column::Id)
         .offset((page - 1) * per_page)
         .limit(per_page)
+        .into_tuple()
         .all(db)
         .await?;
     let (buyers, buyers_total) = buyer_choices(db, f).await?;
-    Ok(PlanPage {
-        rows: summaries(db, rows).await?,
+    Ok(Listed {
         total,
         page,
         pages,
+        ids,
         buyers,
         buyers_total,
     })
+}
+
+/// The page of `listed`, its rows read now.
+async fn page_of(db: &DatabaseConnection, listed: Listed) -> Result<PlanPage, AppError> {
+    let mut by_id: HashMap<i32, plans::Model> = plans::Entity::find()
+        .filter(plans::Column::Id.is_in(listed.ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let rows = listed
+        .ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .collect();
+    Ok(PlanPage {
+        rows: summaries(db, rows).await?,
+        total: listed.total,
+        page: listed.page,
+        pages: listed.pages,
+        buyers: listed.buyers,
+        buyers_total: listed.buyers_total,
+    })
+}
+
+/// A page of the programming, by expected publication date.
+pub async fn list(db: &DatabaseConnection, f: &PlanFilters) -> Result<PlanPage, AppError> {
+    page_of(db, listed(db, f).await?).await
+}
+
+/// The same, its count, buyers and ids kept in `answers` until a plan (its codes, lots, labels)
+/// or a buyer's name is written — by any instance: the generation is the database's.
+pub async fn list_remembered(
+    db: &DatabaseConnection,
+    answers: &Answers,
+    f: &PlanFilters,
+) -> Result<PlanPage, AppError> {
+    // Read before the scan: an answer is never kept under a generation older than its data.
+    let generation = crate::server::infra::answers::generation(db, "plans").await?;
+    // The day is in the key: "still joinable" depends on it.
+    let key = format!(
+        "plans|{generation}|{}|{f:?}",
+        crate::server::partners::today()
+    );
+    let listed = match answers.get::<Listed>(&key) {
+        Some(l) => l,
+        None => {
+            let l = listed(db, f).await?;
+            answers.put(key, l.clone());
+            l
+        }
+    };
+    page_of(db, listed).await
 }
 
 /// The buyer's planned procurements (every stage), for its verified members.

@@ -16,12 +16,7 @@ use crate::server::infra::entities::{organisations, plans};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use std::collections::HashMap;
 
-pub(crate) async fn plan_of(db: &impl ConnectionTrait, id: i32) -> Result<plans::Model, AppError> {
-    plans::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+pub(crate) use crate::server::programming::plan_of;
 
 /// Whether the caller is a verified member of the plan's buyer.
 pub(crate) fn manages(caller: &Caller, plan: &plans::Model) -> bool {

@@ -40,6 +40,7 @@ mod m20261212_000033_facilitators;
 mod m20261213_000034_insertion_hours;
 mod m20261214_000035_sources;
 mod m20261215_000036_notices;
+mod m20261216_000037_data_generations;
 
 /// A foreign key from a table's column to another's.
 fn fk(
@@ -102,6 +103,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000034_insertion_hours::Migration),
             Box::new(m20261214_000035_sources::Migration),
             Box::new(m20261215_000036_notices::Migration),
+            Box::new(m20261216_000037_data_generations::Migration),
         ]
     }
 }

@@ -430,20 +430,9 @@ impl SearchIndex {
     /// The explorer's page `filters.page` (clamped to the last page), from the cache of pages
     /// answered since the last commit when it is there.
     pub fn search_contracts(&self, filters: &ContractFilters) -> Result<Hits, SearchError> {
-        let searcher = self.searcher();
-        // The searcher's generation in the key: a page answered by a searcher that a commit
-        // has since replaced is never served.
-        let key = format!(
-            "{}|{}",
-            searcher.generation().generation_id(),
-            filters.to_query(filters.page)
-        );
-        if let Some(hits) = self.cached_page(&key) {
-            return Ok(hits);
-        }
-        let hits = self.search_contracts_with(&searcher, filters)?;
-        self.cache_page(key, &hits);
-        Ok(hits)
+        self.remembered("marches", &filters.to_query(filters.page), |searcher| {
+            self.search_contracts_with(searcher, filters)
+        })
     }
 
     /// The same without the cache (benchmarks).

@@ -27,7 +27,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,6 +35,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::server::infra::entities::search_outbox;
+use crate::server::infra::answers::Answers;
 pub use schema::Fields;
 
 /// Outbox rows read per step of the follower.
@@ -44,8 +45,8 @@ const COMMIT_EVERY: usize = 200_000;
 /// How long a gap in the outbox ids is waited for (a transaction still running) before it is
 /// taken for a rolled-back one.
 const GAP_PATIENCE: Duration = Duration::from_secs(600);
-/// Explorer pages kept between two commits.
-const CACHED_PAGES: usize = 1_000;
+/// List pages' answers (explorer, directory, catalogue) kept between two commits.
+const CACHED_PAGES: usize = 2_000;
 /// Gaps remembered at most.
 const MAX_GAPS: usize = 5_000;
 /// Memory of the index writer, split between its threads.
@@ -92,9 +93,10 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
     follower: Arc<tokio::sync::Mutex<Follower>>,
-    /// Explorer pages already answered since the last commit (the landing page and popular
-    /// searches are asked again and again; any commit empties it).
-    pages: Arc<Mutex<HashMap<String, contracts::Hits>>>,
+    /// List pages already answered by the current searcher (the landing pages and popular
+    /// searches are asked again and again): keyed by the searcher's generation, emptied by a
+    /// commit.
+    pages: Answers,
     /// The French analyzer of the text fields, built once (its stop-word set included).
     analyzer: tantivy::tokenizer::TextAnalyzer,
     /// What imports of this process have staged themselves (see [`Applied`]).
@@ -167,7 +169,7 @@ impl SearchIndex {
                 mark,
                 gaps: BTreeMap::new(),
             })),
-            pages: Arc::new(Mutex::new(HashMap::new())),
+            pages: Answers::new(CACHED_PAGES),
             analyzer: schema::french_analyzer(),
             applied: Arc::new(Mutex::new(Applied {
                 ids: HashSet::new(),
@@ -198,20 +200,27 @@ impl SearchIndex {
         Ok(self.mark().await < pruned_up_to(db).await?)
     }
 
-    fn cached_page(&self, key: &str) -> Option<contracts::Hits> {
-        self.pages
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(key)
-            .cloned()
-    }
-
-    fn cache_page(&self, key: String, hits: &contracts::Hits) {
-        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if pages.len() >= CACHED_PAGES {
-            pages.clear();
+    /// The answer of `query` (a list page's query string) by the current searcher: kept from an
+    /// earlier request of the same page, or computed by `run` and kept. The searcher's
+    /// generation is in the key: an answer of a searcher that a commit has since replaced is
+    /// never served.
+    pub(crate) fn remembered<V: Clone + Send + Sync + 'static>(
+        &self,
+        page: &str,
+        query: &str,
+        run: impl FnOnce(&tantivy::Searcher) -> Result<V, SearchError>,
+    ) -> Result<V, SearchError> {
+        let searcher = self.searcher();
+        let key = format!(
+            "{page}|{}|{query}",
+            searcher.generation().generation_id()
+        );
+        if let Some(answer) = self.pages.get::<V>(&key) {
+            return Ok(answer);
         }
-        pages.insert(key, hits.clone());
+        let answer = run(&searcher)?;
+        self.pages.put(key, answer.clone());
+        Ok(answer)
     }
 
     /// Number of documents searchable now.
@@ -245,7 +254,7 @@ impl SearchIndex {
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
-        self.pages.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.pages.clear();
         Ok(())
     }
 

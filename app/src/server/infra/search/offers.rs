@@ -396,7 +396,18 @@ impl SearchIndex {
         near: Option<&[String]>,
         origin: Option<(f64, f64)>,
     ) -> Result<CatalogueHits, SearchError> {
-        let searcher = self.searcher();
+        self.remembered("catalogue", &filters.to_query(filters.page), |searcher| {
+            self.search_catalogue_with(searcher, filters, near, origin)
+        })
+    }
+
+    fn search_catalogue_with(
+        &self,
+        searcher: &tantivy::Searcher,
+        filters: &CatalogueFilters,
+        near: Option<&[String]>,
+        origin: Option<(f64, f64)>,
+    ) -> Result<CatalogueHits, SearchError> {
         let q = query(self, filters, near);
         let run = |page: u64| {
             let limit = || {
@@ -404,7 +415,7 @@ impl SearchIndex {
             };
             match (filters.sort, origin) {
                 (CatalogueSort::Relevance, _) if filters.q.is_some() => {
-                    top(&searcher, &q, limit().order_by_score(), &FACETS)
+                    top(searcher, &q, limit().order_by_score(), &FACETS)
                 }
                 (CatalogueSort::Distance, Some(from)) => {
                     // Nearest first: the key is minus the distance (offers without a position
@@ -421,10 +432,10 @@ impl SearchIndex {
                                 .unwrap_or(f64::NEG_INFINITY)
                         }
                     });
-                    top(&searcher, &q, nearest, &FACETS)
+                    top(searcher, &q, nearest, &FACETS)
                 }
                 _ => top(
-                    &searcher,
+                    searcher,
                     &q,
                     limit().order_by_fast_field::<i64>("date", Order::Desc),
                     &FACETS,
@@ -433,7 +444,7 @@ impl SearchIndex {
         };
         let (ranked, page) = paged(filters.page, PER_PAGE, run)?;
         Ok(CatalogueHits {
-            ids: ids_of(&searcher, ranked.docs.into_iter())?,
+            ids: ids_of(searcher, ranked.docs.into_iter())?,
             total: ranked.total,
             page,
             facets: ranked.facets,

@@ -273,7 +273,17 @@ impl SearchIndex {
         filters: &DirectoryFilters,
         near: Option<&[String]>,
     ) -> Result<DirectoryHits, SearchError> {
-        let searcher = self.searcher();
+        self.remembered("annuaire", &filters.to_query(filters.page), |searcher| {
+            self.search_directory_with(searcher, filters, near)
+        })
+    }
+
+    fn search_directory_with(
+        &self,
+        searcher: &tantivy::Searcher,
+        filters: &DirectoryFilters,
+        near: Option<&[String]>,
+    ) -> Result<DirectoryHits, SearchError> {
         let q = query(self, filters, near);
         let run = |page: u64| {
             let limit = || {
@@ -281,16 +291,16 @@ impl SearchIndex {
             };
             match filters.sort {
                 DirectorySort::Relevance if filters.q.is_some() => {
-                    top(&searcher, &q, limit().order_by_score(), &FACETS)
+                    top(searcher, &q, limit().order_by_score(), &FACETS)
                 }
                 DirectorySort::Newest => top(
-                    &searcher,
+                    searcher,
                     &q,
                     limit().order_by_fast_field::<i64>("id", Order::Desc),
                     &FACETS,
                 ),
                 DirectorySort::Relevance | DirectorySort::Name => top(
-                    &searcher,
+                    searcher,
                     &q,
                     limit().order_by_string_fast_field("name_key", Order::Asc),
                     &FACETS,
@@ -299,7 +309,7 @@ impl SearchIndex {
         };
         let (ranked, page) = paged(filters.page, PER_PAGE, run)?;
         Ok(DirectoryHits {
-            ids: ids_of(&searcher, ranked.docs.into_iter())?,
+            ids: ids_of(searcher, ranked.docs.into_iter())?,
             total: ranked.total,
             page,
             facets: ranked.facets,

@@ -1,0 +1,91 @@
+//! Public pages kept for visitors without a session (issue 27, `infra::page_cache`), on SQLite
+//! and PostgreSQL: a page read again is served without rendering, with a nonce of its own; a
+//! write — through this instance, or of plans in the database by anyone — and the end of the
+//! page's short life make it rendered anew; a signed-in person and another language are never
+//! served someone else's page.
+
+mod common;
+
+use common::TestApp;
+use sea_orm::ActiveModelTrait;
+use std::sync::atomic::Ordering;
+
+/// The page, its Content-Security-Policy nonce and the statements it cost.
+async fn read(app: &TestApp, path: &str, cookie: Option<&str>) -> (String, String, usize) {
+    let before = app.queries.load(Ordering::SeqCst);
+    let req = axum::http::Request::get(path);
+    let req = match cookie {
+        Some(c) => req.header("cookie", c),
+        None => req,
+    };
+    let res = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        req.body(axum::body::Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let start = csp.find("'nonce-").expect("a nonce") + 7;
+    let nonce = csp[start..start + csp[start..].find('\'').unwrap()].to_string();
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let n = app.queries.load(Ordering::SeqCst) - before;
+    (String::from_utf8(body.to_vec()).unwrap(), nonce, n)
+}
+
+both_dbs! {
+    "page_cache",
+    #[tokio::test]
+    async fn a_public_page_is_kept_for_visitors_until_a_write(backend, url) {
+        let app = TestApp::new(&url).await;
+        let buyer = common::buyer_row(&app.db, "Ville de Lyon (fictive)").await;
+        let plan = |title: &str| common::plan_row(buyer.id, title);
+        plan("Mobilier scolaire (fictif)").insert(&app.db).await.unwrap();
+
+        let (first, nonce1, rendered) = read(&app, "/programmation", None).await;
+        assert!(first.contains("Mobilier scolaire (fictif)"), "{backend}");
+        assert!(rendered > 1, "{backend}: the first read renders");
+        let (again, nonce2, kept) = read(&app, "/programmation", None).await;
+        assert!(kept <= 1, "{backend}: kept, yet {kept} statements");
+        // The same page, each with its own nonce, in its header and its scripts alike.
+        assert_ne!(nonce1, nonce2);
+        assert!(again.contains(&format!("nonce=\"{nonce2}\"")), "{backend}");
+        assert!(!again.contains(&nonce1), "{backend}");
+        assert_eq!(again.replace(&nonce2, &nonce1), first);
+
+        // Someone signed in gets a page of their own, rendered.
+        let firm = app.signup("gerant@entreprise.example").await;
+        let (_, _, n) = read(&app, "/programmation", Some(&firm)).await;
+        let (_, _, n2) = read(&app, "/programmation", Some(&firm)).await;
+        assert!(n > 1 && n2 > 1, "{backend}: {n}, {n2}");
+
+        // The sign-up was a write through this instance: the next visitor's page is rendered.
+        let (_, _, n) = read(&app, "/programmation", None).await;
+        assert!(n > 1, "{backend}: rendered after a write, {n}");
+        let (_, _, n) = read(&app, "/programmation", None).await;
+        assert!(n <= 1, "{backend}");
+
+        // A plan written straight into the database (an import, another instance): seen.
+        plan("Restauration scolaire bio (fictive)").insert(&app.db).await.unwrap();
+        let (page, _, _) = read(&app, "/programmation", None).await;
+        assert!(page.contains("Restauration scolaire bio (fictive)"), "{backend}");
+
+        // Another language is another page.
+        let (en, _, n) = read(&app, "/programmation", Some("lang=en")).await;
+        assert!(en.contains("lang=\"en\""), "{backend}");
+        assert!(n > 1, "{backend}");
+        let (fr, _, _) = read(&app, "/programmation", None).await;
+        assert!(fr.contains("lang=\"fr\""), "{backend}");
+
+        // A kept page lives a short while: then rendered anew.
+        tokio::time::sleep(app::server::infra::page_cache::TTL).await;
+        let (_, _, n) = read(&app, "/programmation", None).await;
+        assert!(n > 1, "{backend}: rendered once its life is over, {n}");
+    }
+}
