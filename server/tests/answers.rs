@@ -33,7 +33,11 @@ fn counted(statements: &[String]) -> bool {
 }
 
 async fn plan(app: &TestApp, buyer: i32, title: &str) -> i32 {
-    common::plan_row(buyer, title).insert(&app.db).await.unwrap().id
+    common::plan_row(buyer, title)
+        .insert(&app.db)
+        .await
+        .unwrap()
+        .id
 }
 
 both_dbs! {

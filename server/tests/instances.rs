@@ -198,7 +198,11 @@ async fn two_instances_on_one_database_act_as_one_site() {
     row.insert(&db).await.unwrap();
     for at in [&b, &a] {
         let page = get(&client, at, "/programmation", None).await;
-        assert!(page.contains("Restauration scolaire bio (fictive)"), "{}", at.base);
+        assert!(
+            page.contains("Restauration scolaire bio (fictive)"),
+            "{}",
+            at.base
+        );
     }
 
     // Signed out on B: the session is gone on A too (a copied cookie is worth nothing).

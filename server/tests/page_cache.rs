@@ -70,6 +70,17 @@ both_dbs! {
         assert!(n > 1, "{backend}: rendered after a write, {n}");
         let (_, _, n) = read(&app, "/programmation", None).await;
         assert!(n <= 1, "{backend}");
+        // A refused request (a wrong password) is no write: the page stays kept.
+        let (status, _, _) = app
+            .post(
+                "/api/auth/login",
+                &[("email", "gerant@entreprise.example"), ("password", "pas la bonne phrase")],
+                None,
+            )
+            .await;
+        assert!(status.is_client_error(), "{backend}: {status}");
+        let (_, _, n) = read(&app, "/programmation", None).await;
+        assert!(n <= 1, "{backend}: {n}");
 
         // A plan written straight into the database (an import, another instance): seen.
         plan("Restauration scolaire bio (fictive)").insert(&app.db).await.unwrap();

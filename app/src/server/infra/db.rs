@@ -77,7 +77,9 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
         return Ok(db);
     }
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).max_connections(1).min_connections(1);
+    opts.sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1);
     let lock = Database::connect(opts).await?;
     lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
         .await?;

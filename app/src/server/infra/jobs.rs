@@ -78,7 +78,9 @@ pub async fn claim(
             "UPDATE job_leases SET holder = $1, until_epoch = $2 \
              WHERE name = $3 AND until_epoch <= $4"
         }
-        _ => "UPDATE job_leases SET holder = ?, until_epoch = ? WHERE name = ? AND until_epoch <= ?",
+        _ => {
+            "UPDATE job_leases SET holder = ?, until_epoch = ? WHERE name = ? AND until_epoch <= ?"
+        }
     };
     let done = db
         .execute_raw(Statement::from_sql_and_values(
@@ -131,4 +133,3 @@ mod tests {
         assert!(stats.runs() >= 3);
     }
 }
-

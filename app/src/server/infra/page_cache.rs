@@ -18,7 +18,8 @@
 //! One request renders a missing page while the others asking for it wait for that page
 //! (measured without: 50 connections rendering `/annuaire` together each time it expired made
 //! its p99 480 ms at 9,000 requests/s); once a page's life is over, the others are served the
-//! old one while one request renders the new one — never after a write moved its key.
+//! old one (up to [`STALE`]) while one request renders the new one — never after a write moved
+//! its key.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -33,6 +34,8 @@ use super::answers::Answers;
 
 /// How long a kept page is served at most.
 pub const TTL: Duration = Duration::from_secs(2);
+/// How old a page may be served while its successor is being rendered.
+const STALE: Duration = Duration::from_secs(10);
 /// Pages kept at most (about 30–120 KB each).
 const PAGES: usize = 500;
 /// A page larger than this is served, not kept.
@@ -128,8 +131,11 @@ fn fresh_nonce() -> String {
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let res = next.run(req).await;
-        // Counted once answered: the write has committed by then.
-        cache.writes.fetch_add(1, Ordering::SeqCst);
+        // Counted once answered (the write has committed by then), and only when it was
+        // accepted: a flood of refused requests (wrong passwords) does not empty the pages.
+        if res.status().is_success() || res.status().is_redirection() {
+            cache.writes.fetch_add(1, Ordering::SeqCst);
+        }
         return res;
     }
     if req.method() != Method::GET
@@ -164,9 +170,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     }
     let _render = match (&old, cache.renders[stripe].try_lock()) {
         (_, Ok(turn)) => turn,
-        // Another request renders this stripe: its old page meanwhile, if there is one.
-        (Some(kept), Err(_)) => return served(kept),
-        (None, Err(_)) => {
+        // Another request renders this stripe: its old page meanwhile, if there is one and
+        // not too old (a stripe kept busy by a flood of distinct addresses must not keep a
+        // page past a few lives).
+        (Some(kept), Err(_)) if kept.at.elapsed() < STALE => return served(kept),
+        (_, Err(_)) => {
             let turn = cache.renders[stripe].lock().await;
             // The page the request before rendered, if it was this one.
             if let Some(kept) = cache.pages.get::<Kept>(&key) {
@@ -252,10 +260,22 @@ mod tests {
 
     #[test]
     fn only_the_public_lists_and_records_are_kept() {
-        for p in ["/", "/annuaire", "/annuaire/12", "/marches", "/programmation/3/groupements"] {
+        for p in [
+            "/",
+            "/annuaire",
+            "/annuaire/12",
+            "/marches",
+            "/programmation/3/groupements",
+        ] {
             assert!(is_public_page(p), "{p}");
         }
-        for p in ["/compte", "/admin/sources", "/annuaires", "/api/plans/list", "/connexion"] {
+        for p in [
+            "/compte",
+            "/admin/sources",
+            "/annuaires",
+            "/api/plans/list",
+            "/connexion",
+        ] {
             assert!(!is_public_page(p), "{p}");
         }
     }
@@ -263,9 +283,15 @@ mod tests {
     #[test]
     fn a_session_cookie_is_seen_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("lang=en; passerelle_session=abc"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; passerelle_session=abc"),
+        );
         assert!(has_session(&h, "passerelle_session"));
-        h.insert(header::COOKIE, HeaderValue::from_static("lang=en; passerelle_sessionx=abc"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; passerelle_sessionx=abc"),
+        );
         assert!(!has_session(&h, "passerelle_session"));
         h.remove(header::COOKIE);
         assert!(!has_session(&h, "passerelle_session"));
@@ -280,16 +306,29 @@ mod tests {
             at: Instant::now(),
             headers: {
                 let mut h = HeaderMap::new();
-                h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+                h.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(csp),
+                );
                 h
             },
-            body: Arc::new(r#"<script nonce="AbC123">x</script><style nonce="AbC123"></style>"#.into()),
+            body: Arc::new(
+                r#"<script nonce="AbC123">x</script><style nonce="AbC123"></style>"#.into(),
+            ),
             nonce: Some("AbC123".into()),
         };
         let (ha, ba) = renonced(&kept);
         let (hb, _) = renonced(&kept);
-        let policy = |h: &HeaderMap| h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
-        let (na, nb) = (nonce_of(&policy(&ha)).unwrap(), nonce_of(&policy(&hb)).unwrap());
+        let policy = |h: &HeaderMap| {
+            h[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        let (na, nb) = (
+            nonce_of(&policy(&ha)).unwrap(),
+            nonce_of(&policy(&hb)).unwrap(),
+        );
         assert_ne!(na, "AbC123");
         assert_ne!(na, nb, "each response its own nonce");
         assert_eq!(na.len(), 32);

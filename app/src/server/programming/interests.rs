@@ -13,13 +13,11 @@ use crate::error::AppError;
 use crate::server::auth::member_business;
 use crate::server::auth::Caller;
 use crate::server::infra::db::begin_write;
-use crate::server::infra::entities::{
-    communes, offers, organisations, plan_interests, plan_lots,
-};
+use crate::server::infra::entities::{communes, offers, organisations, plan_interests, plan_lots};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -34,8 +34,8 @@ use std::time::{Duration, Instant};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::server::infra::entities::search_outbox;
 use crate::server::infra::answers::Answers;
+use crate::server::infra::entities::search_outbox;
 pub use schema::Fields;
 
 /// Outbox rows read per step of the follower.
@@ -211,10 +211,7 @@ impl SearchIndex {
         run: impl FnOnce(&tantivy::Searcher) -> Result<V, SearchError>,
     ) -> Result<V, SearchError> {
         let searcher = self.searcher();
-        let key = format!(
-            "{page}|{}|{query}",
-            searcher.generation().generation_id()
-        );
+        let key = format!("{page}|{}|{query}", searcher.generation().generation_id());
         if let Some(answer) = self.pages.get::<V>(&key) {
             return Ok(answer);
         }
