@@ -6,7 +6,7 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-demo bench-compare bench-data lighthouse fuzz load
+.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-demo bench-compare bench-data bench-import lighthouse fuzz load
 
 run: tools site
 	mkdir -p data
@@ -78,6 +78,11 @@ bench-compare:
 # National-scale data: 1M/2M generated contracts, import, search and explorer figures (≈ 15 GB).
 bench-data:
 	bash .ci/bench-data.sh
+
+# 1M generated contracts imported into SQLite and PostgreSQL in one run, one table (≈ 6 GB in
+# ~/.cache/passerelle-bench; PostgreSQL on 127.0.0.1:5432).
+bench-import:
+	bash .ci/bench-import.sh
 
 # Every parser of uploaded or imported files over 10^6 generated inputs each (docs/fuzzing.md).
 fuzz:

@@ -602,17 +602,10 @@ both_dbs! {
     }
 }
 
-/// A SQLite file is written through its own connection with prepared statements, everything
-/// else through sea-orm: the same files (every format, a merge of two sources, rejects, and all
-/// of it imported again) must leave the same rows either way, read back through sea-orm.
-#[tokio::test]
-async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
-    use app::server::imports::decp::store::Writer;
-    use app::server::infra::entities::{contract_modifications, search_outbox};
-    use sea_orm::QueryOrder;
-
-    let dir = std::env::temp_dir().join(format!("passerelle-decp-writers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// The files the writers are compared on: every format, a merge of two sources, rejects, and
+/// all of it imported again (the second time, every record meets a stored contract).
+fn writer_test_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
     let merge_a = dir.join("profil-a.json");
     std::fs::write(
         &merge_a,
@@ -631,7 +624,18 @@ async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
                        {"titulaire": {"id": "35600000000048", "typeIdentifiant": "SIRET"}}]}]}}"#,
     )
     .unwrap();
-    let mut files: Vec<PathBuf> = [
+    // Backslashes (`\1` would be an octal escape, `\N` a NULL in COPY's text format if left
+    // unescaped), tabs and newlines (collapsed by the normalisation) and accents.
+    let escapes = dir.join("echappements.json");
+    std::fs::write(
+        &escapes,
+        r#"{"marches": [{"id": "T\\1", "acheteur": {"id": "21690123100011", "nom": "Ville\tde Lyon"},
+        "objet": "Ligne 1\nLigne 2\r\n\tretrait \\N « fin »", "montant": 1200,
+        "dateNotification": "2023-01-05",
+        "titulaires": [{"id": "78471226700060", "typeIdentifiant": "SIRET", "denominationSociale": "A\\B"}]}]}"#,
+    )
+    .unwrap();
+    let files: Vec<PathBuf> = [
         "SUBSET_metropole_lyon_lieuExecution.json",
         "e-marchespublics.json",
         "v2_marches_avec_modifications.json",
@@ -643,11 +647,144 @@ async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
     ]
     .iter()
     .map(|f| fixture(f))
+    .chain([merge_a, merge_b, escapes])
     .collect();
-    files.extend([merge_a, merge_b]);
-    // Everything twice: the second time, every record meets a stored contract.
-    let files: Vec<PathBuf> = files.iter().chain(files.iter()).cloned().collect();
+    files.iter().chain(files.iter()).cloned().collect()
+}
 
+/// Every row an import writes, read back through sea-orm (timestamps of the run set aside).
+#[derive(Debug, PartialEq)]
+struct Written {
+    contracts: Vec<contracts::Model>,
+    awardees: Vec<contract_awardees::Model>,
+    modifications: Vec<app::server::infra::entities::contract_modifications::Model>,
+    sources: Vec<contract_sources::Model>,
+    rejects: Vec<import_rejects::Model>,
+    outbox: Vec<(String, i32)>,
+    runs: Vec<(i32, i32, i32, i32, i64, String)>,
+}
+
+/// Imports `files` in turn through `writer`, then reads back what they wrote.
+async fn written_by(
+    db: &DatabaseConnection,
+    writer: app::server::imports::decp::store::Writer,
+    files: &[PathBuf],
+) -> Written {
+    use app::server::infra::entities::{contract_modifications, search_outbox};
+    use sea_orm::QueryOrder;
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let run = app::server::imports::decp::start(db, &name, 0, None)
+            .await
+            .unwrap();
+        let run = app::server::imports::decp::execute_via(
+            db,
+            Some(writer.clone()),
+            None,
+            run.id,
+            path,
+            &name,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(run.status, "done", "{name}: {:?}", run.error);
+    }
+    let mut contracts = contracts::Entity::find()
+        .order_by_asc(contracts::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    for c in &mut contracts {
+        assert!(c.updated_at > chrono::Utc::now() - chrono::TimeDelta::hours(1));
+        c.updated_at = chrono::DateTime::UNIX_EPOCH;
+    }
+    let mut sources = contract_sources::Entity::find()
+        .order_by_asc(contract_sources::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    for s in &mut sources {
+        s.imported_at = chrono::DateTime::UNIX_EPOCH;
+    }
+    let written = Written {
+        contracts,
+        awardees: contract_awardees::Entity::find()
+            .order_by_asc(contract_awardees::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        modifications: contract_modifications::Entity::find()
+            .order_by_asc(contract_modifications::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        sources,
+        rejects: import_rejects::Entity::find()
+            .order_by_asc(import_rejects::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        outbox: search_outbox::Entity::find()
+            .order_by_asc(search_outbox::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.doc_kind, o.doc_id))
+            .collect(),
+        runs: imports::Entity::find()
+            .order_by_asc(imports::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.records,
+                    r.accepted,
+                    r.warned,
+                    r.rejected,
+                    r.bytes_read,
+                    r.report,
+                )
+            })
+            .collect(),
+    };
+    assert!(
+        written.contracts.len() > 500
+            && !written.modifications.is_empty()
+            && written.rejects.len() >= 4,
+        "{} contracts, {} modifications, {} rejects",
+        written.contracts.len(),
+        written.modifications.len(),
+        written.rejects.len()
+    );
+    written
+}
+
+/// Asserts two imports wrote the same rows, table by table (a readable failure).
+fn assert_same(orm: &Written, bulk: &Written) {
+    assert_eq!(orm.contracts, bulk.contracts, "contracts differ");
+    assert_eq!(orm.awardees, bulk.awardees, "awardees differ");
+    assert_eq!(
+        orm.modifications, bulk.modifications,
+        "modifications differ"
+    );
+    assert_eq!(orm.sources, bulk.sources, "sources differ");
+    assert_eq!(orm.rejects, bulk.rejects, "rejects differ");
+    assert_eq!(orm.outbox, bulk.outbox, "outbox differs");
+    assert_eq!(orm.runs, bulk.runs, "import totals differ");
+}
+
+/// A SQLite file is written through its own connection with prepared statements, an in-memory
+/// one through sea-orm: the same files must leave the same rows either way, read back through
+/// sea-orm.
+#[tokio::test]
+async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
+    use app::server::imports::decp::store::Writer;
+    let dir = std::env::temp_dir().join(format!("passerelle-decp-writers-{}", std::process::id()));
+    let files = writer_test_files(&dir);
     let mut dumps = Vec::new();
     for bulk in [false, true] {
         let url = format!("sqlite://{}/writers-{bulk}.db?mode=rwc", dir.display());
@@ -662,104 +799,47 @@ async fn the_sqlite_bulk_writer_writes_what_the_orm_writer_writes() {
         } else {
             Writer::Orm(db.clone())
         };
-        for path in &files {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let run = app::server::imports::decp::start(&db, &name, 0, None)
-                .await
-                .unwrap();
-            let run = app::server::imports::decp::execute_via(
-                &db,
-                Some(writer.clone()),
-                None,
-                run.id,
-                path,
-                &name,
-                |_| {},
-            )
-            .await
-            .unwrap();
-            assert_eq!(run.status, "done", "{name}: {:?}", run.error);
-        }
-        let mut contracts = contracts::Entity::find()
-            .order_by_asc(contracts::Column::Id)
-            .all(&db)
-            .await
-            .unwrap();
-        for c in &mut contracts {
-            assert!(c.updated_at > chrono::Utc::now() - chrono::TimeDelta::hours(1));
-            c.updated_at = chrono::DateTime::UNIX_EPOCH;
-        }
-        let awardees = contract_awardees::Entity::find()
-            .order_by_asc(contract_awardees::Column::Id)
-            .all(&db)
-            .await
-            .unwrap();
-        let modifications = contract_modifications::Entity::find()
-            .order_by_asc(contract_modifications::Column::Id)
-            .all(&db)
-            .await
-            .unwrap();
-        let mut sources = contract_sources::Entity::find()
-            .order_by_asc(contract_sources::Column::Id)
-            .all(&db)
-            .await
-            .unwrap();
-        for s in &mut sources {
-            s.imported_at = chrono::DateTime::UNIX_EPOCH;
-        }
-        let rejects = import_rejects::Entity::find()
-            .order_by_asc(import_rejects::Column::Id)
-            .all(&db)
-            .await
-            .unwrap();
-        let outbox: Vec<(String, i32)> = search_outbox::Entity::find()
-            .order_by_asc(search_outbox::Column::Id)
-            .all(&db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|o| (o.doc_kind, o.doc_id))
-            .collect();
-        let runs: Vec<_> = imports::Entity::find()
-            .order_by_asc(imports::Column::Id)
-            .all(&db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| {
-                (
-                    r.records,
-                    r.accepted,
-                    r.warned,
-                    r.rejected,
-                    r.bytes_read,
-                    r.report,
-                )
-            })
-            .collect();
-        assert!(
-            contracts.len() > 500 && !modifications.is_empty() && rejects.len() >= 4,
-            "{} contracts, {} modifications, {} rejects",
-            contracts.len(),
-            modifications.len(),
-            rejects.len()
-        );
-        dumps.push((
-            contracts,
-            awardees,
-            modifications,
-            sources,
-            rejects,
-            outbox,
-            runs,
-        ));
+        dumps.push(written_by(&db, writer, &files).await);
     }
-    let (orm, bulk) = (&dumps[0], &dumps[1]);
-    assert_eq!(orm.0, bulk.0, "contracts differ");
-    assert_eq!(orm.1, bulk.1, "awardees differ");
-    assert_eq!(orm.2, bulk.2, "modifications differ");
-    assert_eq!(orm.3, bulk.3, "sources differ");
-    assert_eq!(orm.4, bulk.4, "rejects differ");
-    assert_eq!(orm.5, bulk.5, "outbox differs");
-    assert_eq!(orm.6, bulk.6, "import totals differ");
+    assert_same(&dumps[0], &dumps[1]);
+}
+
+/// PostgreSQL is written with COPY into staging tables and set-based upserts: the same files
+/// must leave the same rows as sea-orm's multi-row statements.
+#[tokio::test]
+async fn the_postgres_copy_writer_writes_what_the_orm_writer_writes() {
+    use app::server::imports::decp::store::Writer;
+    let dir =
+        std::env::temp_dir().join(format!("passerelle-decp-pg-writers-{}", std::process::id()));
+    let files = writer_test_files(&dir);
+    let mut dumps = Vec::new();
+    for (key, copy) in [("decp_w_orm", false), ("decp_w_copy", true)] {
+        let Some(url) = common::database("postgres", key).await else {
+            eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): not run");
+            return;
+        };
+        let db = db(&url).await;
+        let writer = Writer::for_database(&db).unwrap();
+        assert!(
+            matches!(writer, Writer::Postgres(_)),
+            "PostgreSQL gets the COPY writer"
+        );
+        let writer = if copy {
+            writer
+        } else {
+            Writer::Orm(db.clone())
+        };
+        dumps.push(written_by(&db, writer, &files).await);
+    }
+    assert_same(&dumps[0], &dumps[1]);
+    // The escaped values came back as the normalisation left them.
+    let tricky = dumps[1]
+        .contracts
+        .iter()
+        .find(|c| c.uid.ends_with("T\\1"))
+        .expect("the contract with escapes is stored");
+    assert_eq!(
+        tricky.object.as_deref(),
+        Some("Ligne 1 Ligne 2 retrait \\N « fin »")
+    );
 }

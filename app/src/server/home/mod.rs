@@ -27,21 +27,32 @@ use std::time::Instant;
 
 /// How long the public part is reused.
 pub const TTL: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a public part built before the dashboards' snapshot (without the local share) is
+/// reused while the snapshot is still being built: a cold start at national scale (the
+/// snapshot takes a minute) then does not count every table for each request (signed-in home
+/// pages took 0.94 s each during that minute). Once the snapshot is there, it is rebuilt.
+pub const TTL_WITHOUT_SNAPSHOT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The public part last built, and when.
+/// The public part last built, when, and whether it had the snapshot's figures.
 #[derive(Clone, Default)]
-pub struct Cache(Arc<Mutex<Option<(Instant, Public)>>>);
+pub struct Cache(Arc<Mutex<Option<(Instant, Public, bool)>>>);
 
 impl Cache {
-    fn fresh(&self) -> Option<Public> {
+    /// The public part kept, unless it is too old or lacks a snapshot that is now built.
+    fn fresh(&self, snapshot_built: bool) -> Option<Public> {
         let guard = self.0.lock().ok()?;
-        let (at, public) = guard.as_ref()?;
-        (at.elapsed() < TTL).then(|| public.clone())
+        let (at, public, complete) = guard.as_ref()?;
+        let usable = if *complete {
+            at.elapsed() < TTL
+        } else {
+            !snapshot_built && at.elapsed() < TTL_WITHOUT_SNAPSHOT
+        };
+        usable.then(|| public.clone())
     }
 
-    fn keep(&self, public: &Public) {
+    fn keep(&self, public: &Public, complete: bool) {
         if let Ok(mut guard) = self.0.lock() {
-            *guard = Some((Instant::now(), public.clone()));
+            *guard = Some((Instant::now(), public.clone(), complete));
         }
     }
 }
@@ -60,14 +71,11 @@ pub async fn home(
     caller: &Caller,
     lang: Lang,
 ) -> Result<Home, AppError> {
-    let public = match cache.fresh() {
+    let public = match cache.fresh(analytics.peek().is_some()) {
         Some(p) => p,
         None => {
             let p = public(db, analytics).await?;
-            // Kept once complete: without the snapshot, asked again until it is built.
-            if analytics.peek().is_some() {
-                cache.keep(&p);
-            }
+            cache.keep(&p, analytics.peek().is_some());
             p
         }
     };

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod page_cache;
 pub mod page_reads;
 pub mod passwords;
+pub mod pg_copy;
 pub mod places;
 pub mod redirect;
 pub mod reference;

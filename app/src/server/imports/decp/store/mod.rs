@@ -4,6 +4,7 @@
 
 pub mod merge;
 pub mod orm;
+pub mod postgres;
 pub mod sqlite;
 
 use crate::domain::decp::{Contract, Issue};
@@ -158,15 +159,21 @@ pub struct Tally {
 }
 
 /// Where an import writes its batches: a SQLite file through its own connection with prepared
-/// statements ([`sqlite`]), anything else through sea-orm ([`orm`]).
+/// statements ([`sqlite`]), PostgreSQL through COPY and staging tables ([`postgres`]), an
+/// in-memory SQLite through sea-orm ([`orm`]).
 #[derive(Clone)]
 pub enum Writer {
     Orm(DatabaseConnection),
     Sqlite(sqlite::Bulk),
+    Postgres(postgres::Bulk),
 }
 
 impl Writer {
     pub fn for_database(db: &DatabaseConnection) -> Result<Writer, DbErr> {
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            let pool = db.get_postgres_connection_pool().clone();
+            return Ok(Writer::Postgres(postgres::Bulk::new(pool)));
+        }
         if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
             let options = db.get_sqlite_connection_pool().connect_options();
             let file = options.get_filename();
@@ -193,6 +200,7 @@ impl Writer {
         match self {
             Writer::Orm(_) => 2_000,
             Writer::Sqlite(_) => 30_000,
+            Writer::Postgres(_) => 20_000,
         }
     }
 
@@ -213,6 +221,10 @@ impl Writer {
             }
             Writer::Sqlite(bulk) => {
                 bulk.write_batch(import_id, format, items.clone(), bytes_read, for_index)
+                    .await
+            }
+            Writer::Postgres(bulk) => {
+                bulk.write_batch(import_id, format, items, bytes_read, for_index)
                     .await
             }
         }

@@ -1,6 +1,7 @@
-//! The batch writer through sea-orm: PostgreSQL, and SQLite when it is not a file. A batch is
-//! written with a few multi-row statements per table (inserts that update on conflict),
-//! whatever the number of records.
+//! The batch writer through sea-orm: an in-memory SQLite database (no file for [`super::sqlite`]),
+//! and the reference the bulk writers are tested against (`server/tests/decp.rs`: the same files
+//! leave the same rows). A batch is written with a few multi-row statements per table (inserts
+//! that update on conflict), whatever the number of records.
 
 use super::merge::{self, Stored};
 use super::{Item, Written};
