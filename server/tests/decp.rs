@@ -661,8 +661,11 @@ struct Written {
     sources: Vec<contract_sources::Model>,
     rejects: Vec<import_rejects::Model>,
     outbox: Vec<(String, i32)>,
-    runs: Vec<(i32, i32, i32, i32, i64, String)>,
+    runs: Vec<RunTotals>,
 }
+
+/// An import run's records, accepted, warned, rejected, bytes read and report.
+type RunTotals = (i32, i32, i32, i32, i64, String);
 
 /// Imports `files` in turn through `writer`, then reads back what they wrote.
 async fn written_by(

@@ -16,12 +16,17 @@ use std::fmt::Display;
 use std::io::Write;
 
 /// A buffer of rows being written.
-#[derive(Default)]
 pub struct CopyText {
     buf: Vec<u8>,
     /// Whether the next value is the first of its row (no separator before it).
     row_start: bool,
     rows: usize,
+}
+
+impl Default for CopyText {
+    fn default() -> CopyText {
+        CopyText::new()
+    }
 }
 
 impl CopyText {
@@ -153,7 +158,7 @@ mod tests {
 
     #[test]
     fn separates_values_by_tabs_and_rows_by_newlines() {
-        let mut c = CopyText::new();
+        let mut c = CopyText::default();
         c.text("a").number(12).null();
         c.end_row();
         c.boolean(true)

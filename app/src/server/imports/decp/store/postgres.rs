@@ -495,10 +495,7 @@ mod tests {
 
     #[test]
     fn updates_every_column_but_the_keys() {
-        assert_eq!(
-            updates("a, b, c", &["a", "c"]),
-            "b = excluded.b".to_string()
-        );
+        assert_eq!(updates("a, b, c", &["a", "c"]), "b = excluded.b");
         let all = updates(CONTRACT_COLUMNS, &["uid"]);
         assert_eq!(all.matches("excluded.").count(), 28);
         assert!(!all.contains("uid ="));
