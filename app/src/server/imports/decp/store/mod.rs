@@ -193,9 +193,11 @@ impl Writer {
     ///   batch changes about one index page per record whatever its size. Measured on 1M
     ///   records: 2,000 per batch wrote 18 GB (230 MB/s, the disk's pace) in 79 s; 10,000:
     ///   60 s; 30,000: 54 s (51 s with the larger checkpoint interval of [`sqlite::Bulk`]).
-    /// - PostgreSQL: 2,000 (500 → 2,000 measured 39 s → 30 s for 300,000 records on SQLite
-    ///   then; not measured larger on PostgreSQL, where a serialization failure rewrites the
-    ///   whole batch).
+    /// - PostgreSQL: 20,000 through COPY (a dozen round trips a batch whatever its size; a
+    ///   serialization failure rewrites the whole batch, a second or two). Not varied yet:
+    ///   docs/benchmarks.md, "PostgreSQL import through COPY".
+    /// - sea-orm (in-memory SQLite): 2,000 (500 → 2,000 measured 39 s → 30 s for 300,000
+    ///   records on SQLite then).
     pub fn batch_size(&self) -> usize {
         match self {
             Writer::Orm(_) => 2_000,
