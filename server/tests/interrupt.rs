@@ -36,11 +36,11 @@ fn decp_csv(dir: &Path, rows: usize) -> PathBuf {
 }
 
 /// The rows of a given size per backend: several of the writer's batches (30,000 records on
-/// SQLite, 2,000 through the ORM on PostgreSQL), so that the process is caught mid-file.
+/// SQLite, 20,000 through COPY on PostgreSQL), so that the process is caught mid-file.
 fn rows_for(backend: &str) -> (usize, u64) {
     match backend {
         "sqlite" => (70_000, 30_000),
-        _ => (16_000, 2_000),
+        _ => (50_000, 20_000),
     }
 }
 
