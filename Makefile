@@ -6,13 +6,16 @@
 SHELL := bash
 PROFILE ?= debug
 
-.PHONY: run test tools e2e-tools site unit e2e api-check fmt lint bench bench-demo bench-compare bench-data bench-import lighthouse fuzz load
+.PHONY: run test tools e2e-tools site test-site unit e2e api-check fmt lint bench bench-demo bench-compare bench-data bench-import lighthouse fuzz load
 
 run: tools site
 	mkdir -p data
 	PASSERELLE_ENV=development ./target/passerelle serve --demo
 
-test: e2e-tools unit site e2e api-check
+test: e2e-tools unit test-site e2e api-check
+
+# The tests build the benchmark tools too: compiled (and, in CI, linted) with every test run.
+TEST_FEATURES := --features server/bench-tools
 
 tools:
 	bash .ci/tools.sh
@@ -24,6 +27,13 @@ e2e-tools:
 site:
 	bash .ci/build-site.sh $(PROFILE)
 
+# The site the end-to-end tests run: its server binary is the one the test build made (the
+# same command's feature resolution, dev-dependencies included), so nothing is compiled twice;
+# `cargo build -p server` alone would resolve features without them and rebuild half the
+# dependencies (serde_json's features differ, and everything above it).
+test-site:
+	SERVER_BUILD="--workspace --all-targets $(TEST_FEATURES)" bash .ci/build-site.sh debug
+
 # Unit tests and database tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 # With cargo-nextest (on this machine kind): one process a test, a hung test stopped (.config/nextest.toml).
 # A test that passes only when tried again (nextest says FLAKY) fails the run: a race or a hang
@@ -33,15 +43,17 @@ unit:
 	set -o pipefail; \
 	if cargo nextest --version >/dev/null 2>&1; then \
 	  mkdir -p target; \
-	  cargo nextest run --workspace --no-fail-fast 2>&1 | tee target/nextest.log; \
+	  cargo nextest run --workspace $(TEST_FEATURES) --no-fail-fast 2>&1 | tee target/nextest.log; \
 	  status=$$?; \
 	  if grep -E '^ +FLAKY ' target/nextest.log; then \
 	    echo "== a test passed only on retry (FLAKY above): failing the run"; exit 1; fi; \
 	  exit $$status; \
-	else cargo test --workspace; fi
+	else cargo test --workspace $(TEST_FEATURES); fi
 
+# Two parts side by side, desktop and phone (.ci/e2e.sh); `cd end2end && npx playwright test`
+# runs all of it in one.
 e2e:
-	cd end2end && npx playwright test
+	bash .ci/e2e.sh
 
 # The open data API tried by openapi-spec-validator and schemathesis (PyPI, pinned), against
 # the built server with the demo data (docs/opendata.md).

@@ -17,7 +17,9 @@ if [ "$PROFILE" = release ]; then
   WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
   BIN="$TARGET_DIR/release/passerelle"
 else
-  cargo build -p server ${SERVER_FEATURES:+--features "$SERVER_FEATURES"}
+  # SERVER_BUILD: what else to build with it, so that it is resolved as another build was (the
+  # Makefile's test-site: as the tests were).
+  cargo build ${SERVER_BUILD:--p server} ${SERVER_FEATURES:+--features "$SERVER_FEATURES"}
   cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-dev
   WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-dev/app.wasm"
   BIN="$TARGET_DIR/debug/passerelle"

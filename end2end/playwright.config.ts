@@ -8,8 +8,16 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = 3100;
 const PHONE_PORT = 3200;
-const SMTP_PORT = 2525;
-export const MAIL_URL = 'http://127.0.0.1:2580/messages';
+/**
+ * Which part runs: `desktop` (js and nojs, one server), `phone` (its own server), or both when
+ * unset. `.ci/e2e.sh` runs the two parts side by side, one process each, on the machine's two
+ * cores; they share nothing (server, database, mail sink, output), so neither can see the other.
+ */
+const PART = process.env.E2E_PART ?? 'all';
+if (!['all', 'desktop', 'phone'].includes(PART)) throw new Error(`E2E_PART: ${PART} is not all, desktop or phone`);
+const SMTP_PORT = PART === 'phone' ? 2526 : 2525;
+const MAIL_PORT = PART === 'phone' ? 2581 : 2580;
+export const MAIL_URL = `http://127.0.0.1:${MAIL_PORT}/messages`;
 
 /** A `passerelle serve --demo` on a fresh database of its own, in `target/<dir>`. */
 function server(port: number, dir: string, publicHost: string) {
@@ -40,6 +48,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
+  // Each part its own: Playwright empties the folder when it starts.
+  outputDir: `test-results/${PART}`,
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     locale: 'fr-FR',
@@ -58,9 +68,12 @@ export default defineConfig({
   },
   projects: [
     // The demo administrator signs in once (password and TOTP code) for the tests that need it.
+    ...(PART === 'phone' ? [] : [
     { name: 'setup', testMatch: /admin\.setup\.ts/ },
     { name: 'js', use: { javaScriptEnabled: true }, dependencies: ['setup'] },
     { name: 'nojs', use: { javaScriptEnabled: false }, dependencies: ['setup'] },
+    ]),
+    ...(PART === 'desktop' ? [] : [
     { name: 'setup-phone', testMatch: /admin\.setup\.ts/, use: { baseURL: `http://localhost:${PHONE_PORT}` } },
     {
       name: 'phone',
@@ -74,14 +87,15 @@ export default defineConfig({
       },
       dependencies: ['setup-phone'],
     },
+    ]),
   ],
   webServer: [
     {
-      command: `node mail-sink.mjs ${SMTP_PORT} 2580`,
+      command: `node mail-sink.mjs ${SMTP_PORT} ${MAIL_PORT}`,
       url: MAIL_URL,
       reuseExistingServer: false,
     },
-    server(PORT, 'e2e', '127.0.0.1'),
-    server(PHONE_PORT, 'e2e-phone', 'localhost'),
+    ...(PART === 'phone' ? [] : [server(PORT, 'e2e', '127.0.0.1')]),
+    ...(PART === 'desktop' ? [] : [server(PHONE_PORT, 'e2e-phone', 'localhost')]),
   ],
 });

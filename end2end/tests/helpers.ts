@@ -14,7 +14,9 @@ export const DEMO_TOTP_SECRET = 'PASSERELLEDEMOADMINTOTPKEY234567';
  * phone project has its own server and database). */
 export function adminState(info: TestInfo = test.info()): string {
   const port = new URL(String(info.project.use.baseURL)).port;
-  return path.join(__dirname, '..', '..', 'target', 'e2e', `admin-state-${port}.json`);
+  // Beside the servers' folders, not in one: each server empties its own as it starts, and in
+  // parallel parts (.ci/e2e.sh) one would start after the other's administrator signed in.
+  return path.join(__dirname, '..', '..', 'target', 'e2e-admin', `admin-state-${port}.json`);
 }
 
 /** Whether the project runs with JavaScript (js, phone) or without (nojs). */
@@ -26,8 +28,9 @@ export function hasJs(info: TestInfo = test.info()): boolean {
 export function onPhone(info: TestInfo = test.info()): boolean {
   return info.project.use.isMobile === true;
 }
-/** The last 30-second step whose code a test typed, per key, across projects and workers. */
-const STEPS_FILE = path.join(__dirname, '..', '..', 'target', 'e2e', 'totp-steps.json');
+/** The last 30-second step whose code a test typed, per key, across projects and workers: per
+ * part (playwright.config.ts), since each part has its own server, which sees only its codes. */
+const STEPS_FILE = path.join(__dirname, '..', '..', 'target', 'e2e-admin', `totp-steps-${process.env.E2E_PART ?? 'all'}.json`);
 
 /** The code an authenticator app shows for a base32 `secret` at 30-second `step` (RFC 6238). */
 export function totpAt(secret: string, step: number): string {
