@@ -100,3 +100,82 @@ both_dbs! {
         assert!(n > 1, "{backend}: rendered once its life is over, {n}");
     }
 }
+
+/// Every page of the site is either kept for visitors or named here with why it is not: a page
+/// added is decided on, never kept by accident (a kept page must read the same for every visitor
+/// without a session) nor left out unseen.
+#[tokio::test]
+async fn every_page_is_kept_for_visitors_or_named_as_not_kept() {
+    use app::server::infra::page_cache::is_public_page;
+    // Sign-in steps: a form of one person's sign-in, a reset token in the address.
+    let sign_in = [
+        "/connexion",
+        "/connexion/code",
+        "/inscription",
+        "/mot-de-passe-oublie",
+        "/reinitialiser",
+    ];
+    // A signed-in person's pages: without a session, a short invitation to sign in.
+    let signed_in_prefixes = [
+        "/compte",
+        "/admin",
+        "/verifications",
+        "/labels/gestion",
+        "/labels/instruction",
+        "/labels/dossiers/",
+        "/demandes-de-devis/nouvelle",
+    ];
+    // Public, rendered each time: static texts, short lists, or record pages whose cost was not
+    // among the ones measured at national scale (docs/benchmarks.md).
+    let rendered = [
+        "/accessibilite",
+        "/confidentialite",
+        "/labels",
+        "/labels/:id",
+        "/acheteurs/:siret",
+        "/titulaires/:id",
+        "/demandes-de-devis",
+        "/demandes-de-devis/:id",
+        "/analyses",
+        "/analyses/tensions",
+        "/analyses/alimentation",
+        "/analyses/insertion",
+        "/donnees",
+        "/*any",
+    ];
+    let mut kept = vec![];
+    for route in leptos_axum::generate_route_list(app::App) {
+        // axum's `{id}` and leptos' `:id` alike, as a visitor's address would have it.
+        let pattern = route
+            .path()
+            .replace("{*", "*")
+            .replace('{', ":")
+            .replace('}', "");
+        let address = pattern
+            .split('/')
+            .map(|s| {
+                if s.starts_with(':') || s.starts_with('*') {
+                    "1"
+                } else {
+                    s
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let not_kept = sign_in.contains(&pattern.as_str())
+            || rendered.contains(&pattern.as_str())
+            || signed_in_prefixes.iter().any(|p| pattern.starts_with(p));
+        assert_ne!(
+            is_public_page(&address),
+            not_kept,
+            "{pattern}: kept for visitors and named as not kept, or neither"
+        );
+        if !not_kept {
+            kept.push(pattern);
+        }
+    }
+    // The lists measured (docs/benchmarks.md) are among the kept.
+    for page in ["/", "/annuaire", "/catalogue", "/marches", "/programmation"] {
+        assert!(kept.iter().any(|k| k == page), "{page} not kept: {kept:?}");
+    }
+}

@@ -780,7 +780,6 @@ both_dbs! {
     async fn the_buyer_filter_offers_the_most_active_buyers_and_the_one_chosen(backend, url) {
         let app = TestApp::new(&url).await;
         let now = chrono::Utc::now();
-        let date = chrono::NaiveDate::from_ymd_opt(2099, 4, 1).unwrap();
         let mut ids = vec![];
         // Buyer i plans i + 1 procurements.
         for i in 0..45 {
@@ -797,22 +796,7 @@ both_dbs! {
             .await
             .unwrap();
             for n in 0..=i {
-                plans::ActiveModel {
-                    buyer_id: Set(o.id),
-                    title: Set(format!("Achat {n}")),
-                    description: Set(String::new()),
-                    procedure: Set("open".into()),
-                    publication_date: Set(date),
-                    publication_precision: Set("quarter".into()),
-                    allotment: Set(false),
-                    short_chain: Set(false),
-                    life_cycle: Set(false),
-                    co2: Set(false),
-                    status: Set("planned".into()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+                common::plan_row(o.id, &format!("Achat {n}"))
                 .insert(&app.db)
                 .await
                 .unwrap();

@@ -57,20 +57,26 @@ fn updates(columns: &str, keys: &[&str]) -> String {
         .join(", ")
 }
 
+/// The staging table of `table` in an import's transaction.
+fn stage_of(table: &str) -> String {
+    format!("stage_{table}")
+}
+
 /// The staging tables of one transaction: the target's column types, none of its constraints,
 /// indexes or triggers, dropped at commit or rollback. Temporary tables write no WAL.
 fn staging_sql() -> String {
     [
-        ("stage_contracts", "contracts", CONTRACT_COLUMNS),
-        ("stage_awardees", "contract_awardees", AWARDEE_COLUMNS),
-        ("stage_sources", "contract_sources", SOURCE_COLUMNS),
-        ("stage_rejects", "import_rejects", REJECT_COLUMNS),
+        ("contracts", CONTRACT_COLUMNS),
+        ("contract_awardees", AWARDEE_COLUMNS),
+        ("contract_sources", SOURCE_COLUMNS),
+        ("import_rejects", REJECT_COLUMNS),
     ]
     .iter()
-    .map(|(stage, table, columns)| {
+    .map(|(table, columns)| {
         format!(
-            "CREATE TEMP TABLE {stage} ON COMMIT DROP AS \
-             SELECT {columns} FROM {table} WITH NO DATA;"
+            "CREATE TEMP TABLE {} ON COMMIT DROP AS \
+             SELECT {columns} FROM {table} WITH NO DATA;",
+            stage_of(table)
         )
     })
     .collect()
@@ -261,19 +267,17 @@ async fn write(
             written.push((p.model, p.awardees));
         }
     }
-    copy(conn, "stage_awardees", AWARDEE_COLUMNS, &awardee_rows).await?;
-    if awardee_rows.rows() > 0 {
-        execute(
-            conn,
-            &format!(
-                "INSERT INTO contract_awardees ({AWARDEE_COLUMNS}) SELECT {AWARDEE_COLUMNS} \
-                 FROM stage_awardees ON CONFLICT (contract_id, id_type, awardee_id) \
-                 DO UPDATE SET {}",
-                updates(AWARDEE_COLUMNS, &["contract_id", "id_type", "awardee_id"])
-            ),
-        )
-        .await?;
-    }
+    merge(
+        conn,
+        "contract_awardees",
+        AWARDEE_COLUMNS,
+        &awardee_rows,
+        &format!(
+            "(contract_id, id_type, awardee_id) DO UPDATE SET {}",
+            updates(AWARDEE_COLUMNS, &["contract_id", "id_type", "awardee_id"])
+        ),
+    )
+    .await?;
     if !replaced.is_empty() {
         sqlx::query("DELETE FROM contract_modifications WHERE contract_id = ANY($1)")
             .bind(&replaced)
@@ -289,18 +293,17 @@ async fn write(
         &modification_rows,
     )
     .await?;
-    copy(conn, "stage_sources", SOURCE_COLUMNS, &source_rows).await?;
-    if source_rows.rows() > 0 {
-        execute(
-            conn,
-            &format!(
-                "INSERT INTO contract_sources ({SOURCE_COLUMNS}) SELECT {SOURCE_COLUMNS} \
-                 FROM stage_sources ON CONFLICT (contract_id, source) DO UPDATE SET {}",
-                updates(SOURCE_COLUMNS, &["contract_id", "source"])
-            ),
-        )
-        .await?;
-    }
+    merge(
+        conn,
+        "contract_sources",
+        SOURCE_COLUMNS,
+        &source_rows,
+        &format!(
+            "(contract_id, source) DO UPDATE SET {}",
+            updates(SOURCE_COLUMNS, &["contract_id", "source"])
+        ),
+    )
+    .await?;
     let mut reject_rows = CopyText::new();
     for r in &plan.rejects {
         reject_rows
@@ -310,17 +313,14 @@ async fn write(
             .text(&r.raw);
         reject_rows.end_row();
     }
-    copy(conn, "stage_rejects", REJECT_COLUMNS, &reject_rows).await?;
-    if reject_rows.rows() > 0 {
-        execute(
-            conn,
-            &format!(
-                "INSERT INTO import_rejects ({REJECT_COLUMNS}) SELECT {REJECT_COLUMNS} \
-                 FROM stage_rejects ON CONFLICT (import_id, record_index) DO NOTHING"
-            ),
-        )
-        .await?;
-    }
+    merge(
+        conn,
+        "import_rejects",
+        REJECT_COLUMNS,
+        &reject_rows,
+        "(import_id, record_index) DO NOTHING",
+    )
+    .await?;
 
     touched.sort_unstable();
     touched.dedup();
@@ -379,6 +379,29 @@ async fn write(
 }
 
 /// Runs one statement built from this module's constants.
+/// Copies `rows` into `table`'s staging table, then merges them into `table` in one statement,
+/// `on_conflict` saying what a row whose key is already there does.
+async fn merge(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &str,
+    rows: &CopyText,
+    on_conflict: &str,
+) -> Result<(), DbErr> {
+    if rows.rows() == 0 {
+        return Ok(());
+    }
+    let stage = stage_of(table);
+    copy(conn, &stage, columns, rows).await?;
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT {on_conflict}"
+        ),
+    )
+    .await
+}
+
 async fn execute(conn: &mut PgConnection, sql: &str) -> Result<(), DbErr> {
     sqlx::query(AssertSqlSafe(sql))
         .execute(&mut *conn)
