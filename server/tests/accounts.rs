@@ -1,7 +1,7 @@
 //! Accounts and organisations over HTTP, on SQLite and PostgreSQL: bad input is refused with the
 //! right status and changes nothing; cross-site posts are refused; login is throttled.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{memberships, organisations, users};
 use common::TestApp;

@@ -2,7 +2,7 @@
 //! computed by hand from the 12 rows of `tabular_2024H2_first12.csv` (10 contracts) and compared;
 //! the finer views kept for analysts and buyers; the CSV downloads.
 
-mod common;
+use crate::common;
 
 use app::features::analytics::api::AnalyticsView;
 use common::{ok, org, TestApp};

@@ -3,7 +3,7 @@
 //! changes what the list shows — a plan, its codes, a buyer's name; from a form, an import or
 //! plain SQL; on this instance or another one on the same database — is seen by the next read.
 
-mod common;
+use crate::common;
 
 use app::domain::programming::PlanPage;
 use app::server::infra::entities::{organisations, plan_cpv, plans};

@@ -3,7 +3,7 @@
 //! it, in the caller's language), 404s, the rate limit per address, and the OpenAPI document
 //! that describes exactly what the API accepts.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::plans;
 use common::{offer, org, user_id, verify, TestApp};

@@ -1,7 +1,7 @@
 //! The audit trail: rights, verifications, identities, imports and account events are written
 //! with who, when and from where; administrators read and filter them; nobody rewrites them.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::audit_events;
 use axum::http::StatusCode;

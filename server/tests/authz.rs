@@ -1,7 +1,7 @@
 //! Calls every registered server function as each kind of caller and checks the allow/deny
 //! table below. A server function added without an entry here fails this test.
 
-mod common;
+use crate::common;
 use app::domain::ids::{OrgId, SchemeId, UserId};
 
 use common::TestApp;

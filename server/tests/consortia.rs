@@ -2,7 +2,7 @@
 //! formed only then; members talk, each told by a notification; a firm outside learns nothing —
 //! every server function answers it 404 (or 401 signed out) and changes nothing.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{consortia, consortium_members, consortium_messages};
 use common::{notified, ok, org, TestApp};

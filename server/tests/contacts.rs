@@ -2,7 +2,7 @@
 //! accepts or refuses; once accepted both write and are told; a refusal stays; no third party
 //! reads anything (404), and nobody writes before acceptance.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{contact_messages, contacts};
 use common::{notified, ok, org, TestApp};

@@ -1,7 +1,7 @@
 //! Every CSV export, downloaded by whoever may, after someone wrote a formula into every text a
 //! user controls: no cell of any export may start as a formula a spreadsheet would run.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     contracts, meeting_registrations, meetings, memberships, organisations, plan_interests, plans,

@@ -1,6 +1,6 @@
 //! The data layer on SQLite and PostgreSQL: migrations, reference data, concurrent writes.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{communes, cpv_codes, naf_codes, users};
 use sea_orm::{

@@ -1,7 +1,7 @@
 //! DECP import on SQLite and PostgreSQL: real files of every format, re-imports without
 //! duplicates, two sources merged, bad files ending with a clear error.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     contract_awardees, contract_sources, contracts, import_rejects, imports,

@@ -1,7 +1,7 @@
 //! The demo territory: every capability has content, each demo account finds its waiting
 //! work, seeding is deterministic, done once, and refused into a database of someone else's.
 
-mod common;
+use crate::common;
 
 use app::server::demo::{self, DemoError, Options};
 use app::server::infra::entities::{

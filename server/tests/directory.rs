@@ -2,7 +2,7 @@
 //! chose to be public, with the public contracts they won (from the imported DECP), text rendered
 //! inert.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{contract_awardees, organisations};
 use common::TestApp;

@@ -3,7 +3,7 @@
 //! is told when one moves stage, writes notes the buyer is told of; nobody else reads or
 //! writes them; blank or too long notes are refused and change nothing.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{audit_events, plan_insertion_notes, plans, users};
 use common::{notified, ok, org, user_id, verify, TestApp};

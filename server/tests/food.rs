@@ -3,7 +3,7 @@
 //! its farm's profile show the season; the catalogue finds food by month, by commune delivered
 //! and by what it counts for under EGalim.
 
-mod common;
+use crate::common;
 
 use app::domain::food::{Months, Weekdays};
 use app::server::infra::entities::{offer_labels, offers, organisations};

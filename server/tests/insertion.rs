@@ -3,7 +3,7 @@
 //! number, follows the estimate while the hours are its proposal; only the plan's buyer sets a
 //! lever, only an administrator changes the sizing figures; the page and the API show them.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{insertion_settings, insertion_trades, plan_lots, plans};
 use common::{ok, org, verify, TestApp};

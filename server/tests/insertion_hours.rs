@@ -3,7 +3,7 @@
 //! hours, no month to come; planned against done for everyone, the entries for the parties;
 //! a contract late on its hours is told of once, however many instances look.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{contract_awardees, contracts, insertion_hours, plans, users};
 use common::{notified, ok, org, user_id, verify, TestApp};

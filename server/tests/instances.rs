@@ -7,7 +7,7 @@
 //! PostgreSQL only (two processes on one SQLite file are not a supported deployment); without
 //! TEST_DATABASE_URL it says so and passes, unless PASSERELLE_REQUIRE_PG is set.
 
-mod common;
+use crate::common;
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, Database};
 use std::process::{Child, Command, Stdio};

@@ -3,8 +3,6 @@
 //! completes the file without duplicates; stopped (SIGTERM), it commits the batch it is writing
 //! and closes its run as interrupted.
 
-mod common;
-
 use app::server::infra::entities::{contract_sources, contracts, import_rejects, imports};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,

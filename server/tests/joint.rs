@@ -3,7 +3,7 @@
 //! the coordinator and the accepted parts alone, never a member's note; the members read the
 //! sourcing's answers and the firms' interest, nobody else does.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{plan_co_buyer_parts, plan_co_buyers, plan_lots, plans};
 use common::{notified, ok, org, unverified_org, user_id, verify, TestApp};

@@ -3,7 +3,7 @@
 //! recorded; a granted label shows as a badge and a search facet until it is withdrawn or
 //! expires.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     label_applications, label_events, label_evidence, label_schemes,

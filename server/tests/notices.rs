@@ -5,7 +5,7 @@
 //! "awarded" with the awardee from the directory; the call of a buyer without a plan is listed in
 //! "Consultations en cours", where a firm signals its interest; read again, nothing is doubled.
 
-mod common;
+use crate::common;
 
 use app::domain::sources::{SourceForm, Trigger};
 use app::server::infra::entities::{notice_interests, notices, plans, source_runs};

@@ -2,7 +2,7 @@
 //! tests (imported through the real importer, exported through HTTP), and every package checked
 //! by a JSON Schema validator against the official OCDS 1.1.5 release-package schema.
 
-mod common;
+use crate::common;
 
 use common::backends;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! is private, a published offer of a public business is in the catalogue; every text is
 //! rendered inert; deletion needs a confirmation.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{offer_areas, offer_cpv, offer_labels, offers, organisations};
 use common::{ok, titles, TestApp};

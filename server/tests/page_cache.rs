@@ -4,7 +4,7 @@
 //! page's short life make it rendered anew; a signed-in person and another language are never
 //! served someone else's page.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use sea_orm::ActiveModelTrait;

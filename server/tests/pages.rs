@@ -1,6 +1,6 @@
 //! Server-rendered pages: status codes, language, security headers.
 
-mod common;
+use crate::common;
 
 use common::{backends, TestApp};
 

@@ -4,7 +4,7 @@
 //! request leaves the board and takes no answer; a saved board search alerts on a new request;
 //! a planned procurement's lots get whole consortia, and a need no firm covers is named.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     notifications, offer_labels, partner_answers, partner_requests, plan_lots,

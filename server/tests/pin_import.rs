@@ -4,7 +4,7 @@
 //! which sends the alerts it matches; the same notice is not imported twice; a draft can be
 //! deleted once confirmed.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{notifications, organisations, plan_lots, plans};
 use axum::body::Body;

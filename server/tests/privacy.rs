@@ -1,7 +1,7 @@
 //! Personal data rights: download my data, delete my account, leave an organisation, and the
 //! retention of what is kept no longer.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     consortium_messages, memberships, notifications, offers, organisations, password_resets, users,

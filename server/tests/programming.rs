@@ -2,7 +2,7 @@
 //! it; bad input changes nothing; the public list filters by buyer, CPV, quarter, amount, lever
 //! and stage; stages move forward only, each dated; texts are inert.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{
     organisations, plan_cpv, plan_events, plan_labels, plan_lots, plans,

@@ -4,7 +4,7 @@
 //! metric callback (every statement of the pool), on SQLite and PostgreSQL; the second read of
 //! a page is counted, as a visitor's second page is served.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{contracts, notices, organisations, plans};
 use common::TestApp;

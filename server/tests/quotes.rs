@@ -3,7 +3,7 @@
 //! once; answers are taken until the deadline and stay private between each supplier and the
 //! buyer; an award may be split across suppliers, tells every respondent and is public.
 
-mod common;
+use crate::common;
 
 use app::server::infra::entities::{offers, quote_awards, quote_invitations, quote_requests};
 use common::TestApp;

@@ -1,8 +1,6 @@
 //! The French full-text index on SQLite and PostgreSQL: stemming and accent folding, ranking,
 //! facets, following the outbox (changes, gaps, several instances), and its directory on disk.
 
-mod common;
-
 use app::domain::contracts::ContractFilters;
 use app::server::infra::entities::{contracts, search_outbox};
 use app::server::infra::search::SearchIndex;

@@ -3,7 +3,7 @@
 //! news — one notification (and one email) per search with news, never twice; weekly searches
 //! wait for their week.
 
-mod common;
+use crate::common;
 use app::domain::ids::{OrgId, UserId};
 
 use app::server::infra::entities::{notifications, offer_cpv, offers, saved_searches};

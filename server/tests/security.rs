@@ -1,7 +1,7 @@
 //! Abuse, tried over HTTP as an attacker would: open redirects, locking an owner out, keeping a
 //! stolen session, the transport headers, costly work for free, and the health endpoints.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, StatusCode};
 use common::{set_cookie, TestApp};

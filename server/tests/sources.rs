@@ -5,7 +5,7 @@
 //! fetched and what went wrong, tries again what may pass, never imports twice, never crashes;
 //! and two instances on one database run a source once.
 
-mod common;
+use crate::common;
 
 use app::domain::sources::{RunStatus, SourceForm, Trigger};
 use app::server::infra::entities::{contracts, source_runs, sources as source_rows};

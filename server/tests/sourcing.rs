@@ -3,7 +3,7 @@
 //! list, never overbook under 200 concurrent registrations, promote the first waiting firm on a
 //! cancellation, remind the day before, and export their calendars in UTC.
 
-mod common;
+use crate::common;
 use app::domain::ids::{MeetingId, OrgId, UserId};
 
 use app::server::infra::entities::{

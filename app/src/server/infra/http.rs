@@ -175,18 +175,10 @@ pub async fn render_refusals(req: Request, next: Next) -> Response {
 /// A capability's plain routes and the list of what they serve (method, path): the server
 /// mounts the router, and the authorization test calls every listed route as every kind of
 /// caller, so a route mounted without an entry there fails it.
+#[derive(Default)]
 pub struct Routes {
     router: axum::Router<AppState>,
     listed: Vec<(&'static str, &'static str)>,
-}
-
-impl Default for Routes {
-    fn default() -> Routes {
-        Routes {
-            router: axum::Router::new(),
-            listed: Vec::new(),
-        }
-    }
 }
 
 impl Routes {
