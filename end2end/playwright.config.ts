@@ -42,7 +42,9 @@ function server(port: number, dir: string, publicHost: string) {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // A hang guard, not a speed test: the longest journeys (a consortium formed, every public
+  // page through axe-core) take 40–55 s on a 2-core machine running both parts side by side.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
