@@ -378,7 +378,6 @@ async fn write(
     })
 }
 
-/// Runs one statement built from this module's constants.
 /// Copies `rows` into `table`'s staging table, then merges them into `table` in one statement,
 /// `on_conflict` saying what a row whose key is already there does.
 async fn merge(
@@ -402,6 +401,7 @@ async fn merge(
     .await
 }
 
+/// Runs one statement built from this module's constants.
 async fn execute(conn: &mut PgConnection, sql: &str) -> Result<(), DbErr> {
     sqlx::query(AssertSqlSafe(sql))
         .execute(&mut *conn)
